@@ -1,0 +1,109 @@
+/**
+ * A persistent map from GUID to Message, sharded into a fixed number of buckets by a
+ * hash of the GUID. An update copies one bucket (about n/256 entries) and the bucket
+ * array, never the whole mailbox, and unchanged buckets stay reference-equal. That lets
+ * the fanout layout reuse the tree id of every untouched bucket and lets the merge skip
+ * buckets that are identical on both sides, so both cost what changed, not the mailbox size.
+ */
+import type { Message } from './state.ts';
+
+export const BUCKET_COUNT = 256;
+
+export interface MessageMap {
+  /** One entry per bucket; undefined for an empty bucket. Never mutated once built. */
+  readonly buckets: readonly (ReadonlyMap<string, Message> | undefined)[];
+  readonly size: number;
+}
+
+const EMPTY_BUCKETS: readonly (ReadonlyMap<string, Message> | undefined)[] = Object.freeze(
+  new Array<ReadonlyMap<string, Message> | undefined>(BUCKET_COUNT).fill(undefined),
+);
+
+export const EMPTY_MESSAGE_MAP: MessageMap = Object.freeze({ buckets: EMPTY_BUCKETS, size: 0 });
+
+/** FNV-1a 32-bit over the UTF-16 code units of the GUID; stable across runs and platforms. */
+export function guidHash(guid: string): number {
+  let hash = 0x811c9dc5;
+  for (let i = 0; i < guid.length; i++) {
+    hash ^= guid.charCodeAt(i);
+    hash = Math.imul(hash, 0x01000193) >>> 0;
+  }
+  return hash >>> 0;
+}
+
+export function bucketOf(guid: string): number {
+  return guidHash(guid) % BUCKET_COUNT;
+}
+
+export function getMessage(map: MessageMap, guid: string): Message | undefined {
+  return map.buckets[bucketOf(guid)]?.get(guid);
+}
+
+export function hasMessage(map: MessageMap, guid: string): boolean {
+  return map.buckets[bucketOf(guid)]?.has(guid) ?? false;
+}
+
+/** Returns a new map with `message` stored under its GUID (added or replaced). */
+export function setMessage(map: MessageMap, message: Message): MessageMap {
+  const index = bucketOf(message.guid);
+  const old = map.buckets[index];
+  const bucket = new Map(old ?? []);
+  bucket.set(message.guid, message);
+  const buckets = map.buckets.slice();
+  buckets[index] = bucket;
+  return { buckets, size: map.size + (old?.has(message.guid) ? 0 : 1) };
+}
+
+/** Returns a new map without `guid`; the same map if it was absent. */
+export function removeMessage(map: MessageMap, guid: string): MessageMap {
+  const index = bucketOf(guid);
+  const old = map.buckets[index];
+  if (!old?.has(guid)) return map;
+  const bucket = new Map(old);
+  bucket.delete(guid);
+  const buckets = map.buckets.slice();
+  buckets[index] = bucket.size === 0 ? undefined : bucket;
+  return { buckets, size: map.size - 1 };
+}
+
+/** Applies many puts and removals, copying each touched bucket once. */
+export function updateMessages(map: MessageMap, puts: readonly Message[], removals: readonly string[]): MessageMap {
+  if (puts.length === 0 && removals.length === 0) return map;
+  const buckets = map.buckets.slice();
+  const copied = new Set<number>();
+  let size = map.size;
+  const writable = (index: number): Map<string, Message> => {
+    if (!copied.has(index)) {
+      buckets[index] = new Map(buckets[index] ?? []);
+      copied.add(index);
+    }
+    return buckets[index] as Map<string, Message>;
+  };
+  for (const guid of removals) {
+    const index = bucketOf(guid);
+    if (!buckets[index]?.has(guid)) continue;
+    writable(index).delete(guid);
+    size--;
+  }
+  for (const message of puts) {
+    const bucket = writable(bucketOf(message.guid));
+    if (!bucket.has(message.guid)) size++;
+    bucket.set(message.guid, message);
+  }
+  for (const index of copied) if (buckets[index]?.size === 0) buckets[index] = undefined;
+  return { buckets, size };
+}
+
+export function messageMapFrom(messages: Iterable<Message>): MessageMap {
+  return updateMessages(EMPTY_MESSAGE_MAP, [...messages], []);
+}
+
+/** Every message, in bucket order then insertion order. Sort by UID where order matters. */
+export function* allMessages(map: MessageMap): IterableIterator<Message> {
+  for (const bucket of map.buckets) if (bucket) yield* bucket.values();
+}
+
+/** Messages sorted by UID ascending (UID 0, the not-yet-visible ones, first), ties by GUID. */
+export function messagesByUid(map: MessageMap): Message[] {
+  return [...allMessages(map)].sort((a, b) => a.uid - b.uid || (a.guid < b.guid ? -1 : a.guid > b.guid ? 1 : 0));
+}

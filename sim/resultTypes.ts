@@ -1,0 +1,79 @@
+/**
+ * The result of one run, as JSON. Reports, the gate and `mailsim report` read only this.
+ * Sweeps write one RunResult per line (JSON Lines).
+ */
+export type Verdict = 'valid' | 'invalid' | 'unknown';
+
+export interface CheckResult {
+  readonly verdict: Verdict;
+  /** How many violations (0 when valid). */
+  readonly count: number;
+  /** Indexes of the first violating history records (at most 10). */
+  readonly evidence: readonly number[];
+  /** One line: what was violated, or what was checked. */
+  readonly explanation: string;
+  /** Costs a checker reports without failing (uidvalidity resets allowed by the strategy...). */
+  readonly costs?: Readonly<Record<string, number>>;
+}
+
+export interface RunMetrics {
+  /** Bytes on the simulated wire, by message kind ('push', 'head', 'sync-request'...). */
+  readonly wireBytesByKind: Readonly<Record<string, number>>;
+  readonly wireBytesTotal: number;
+  readonly clientOpCount: number;
+  readonly deliveryCount: number;
+  readonly flagChangeCount: number;
+  /** Replication bytes attributed to flag changes and deliveries (see sim/metrics). */
+  readonly wireBytesPerFlagChange: number | null;
+  readonly wireBytesPerDelivery: number | null;
+  readonly wireBytesPerOp: number | null;
+  /** The floor: GUID plus flag delta for a flag change; compressed body for a delivery. */
+  readonly minBytesPerFlagChange: number | null;
+  readonly minBytesPerDelivery: number | null;
+  readonly commitCount: number;
+  readonly mergeCount: number;
+  readonly renumberedUidCount: number;
+  readonly uidValidityChangeCount: number;
+  readonly deferredDeliveryCount: number;
+  readonly visibilityDelayMsMean: number | null;
+  readonly visibilityDelayMsMax: number | null;
+  /** From the last heal (or end of faults) until all replicas agree; null if they never did. */
+  readonly convergenceTimeMs: number | null;
+  readonly syncRounds: number;
+  readonly cpuMsPerOp: number | null;
+  readonly simTimeMs: number;
+  readonly eventCount: number;
+  readonly layout: string;
+  readonly batched: boolean;
+  readonly messagesPerMailbox: number;
+}
+
+/** A compact timeline for the report: one lane per server. */
+export interface Timeline {
+  readonly nodes: readonly string[];
+  /** Fault intervals; endMs null = lasted to the end of the run. */
+  readonly faults: readonly { readonly kind: string; readonly nodes: readonly string[]; readonly startMs: number; readonly endMs: number | null; readonly label: string }[];
+  /** Client operations (capped in count for large runs). */
+  readonly ops: readonly { readonly node: string; readonly process: string; readonly f: string; readonly startMs: number; readonly endMs: number; readonly outcome: 'ok' | 'fail' | 'info' }[];
+  readonly endMs: number;
+}
+
+export interface RunResult {
+  readonly mailsimVersion: string;
+  /** Path of the scenario file as given, and its `name`. */
+  readonly scenario: string;
+  readonly scenarioName: string;
+  readonly strategy: string;
+  readonly seed: number;
+  readonly verdict: Verdict;
+  readonly expect: 'valid' | 'invalid';
+  /** --set overrides applied, as given ('strategy=keep-uids'). */
+  readonly overrides: readonly string[];
+  readonly checks: Readonly<Record<string, CheckResult>>;
+  readonly metrics: RunMetrics;
+  readonly historyHash: string;
+  readonly replayCommand: string;
+  /** Path of the failure file, when the verdict was not the expected one. */
+  readonly failureFile?: string;
+  readonly timeline?: Timeline;
+}
