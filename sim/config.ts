@@ -1,0 +1,90 @@
+/**
+ * A fully resolved world: everything the simulator needs, nothing drawn later except
+ * through the seeded rng streams. `scenarios/` turns a scenario file plus a seed into one.
+ */
+import type { FaultValue } from './historyTypes.ts';
+
+export type LayoutConfig = { readonly kind: 'flat' } | { readonly kind: 'fanout'; readonly width: number; readonly depth: number };
+
+export type LatencyConfig =
+  | { readonly kind: 'uniform'; readonly minMs: number; readonly maxMs: number }
+  | { readonly kind: 'exponential'; readonly meanMs: number; readonly maxMs: number };
+
+export interface NetworkConfig {
+  readonly latency: LatencyConfig;
+  /** Chances in [0, 1]. */
+  readonly loss: number;
+  readonly duplication: number;
+  /** Chance that a message is held back by an extra latency draw, so it overtakes nothing in order. */
+  readonly reorder: number;
+}
+
+/** A scheduled fault, as it ran: replay and shrink work on lists of these. */
+export interface ScheduledFault {
+  readonly atMs: number;
+  readonly fault: FaultValue;
+}
+
+export interface NemesisConfig {
+  /** Mean time between faults drawn by the nemesis. */
+  readonly intervalMs: number;
+  readonly kinds: readonly ('partition' | 'one-way' | 'bridge' | 'crash-process' | 'crash-power' | 'skew' | 'jump')[];
+  /** How long a partition or crash lasts before its heal or restart. */
+  readonly faultDurationMsMax: number;
+  readonly skewMsMax: number;
+}
+
+export interface WorkloadConfig {
+  readonly smtpClients: number;
+  readonly imapClients: number;
+  /** Client operations per second of virtual time, by kind, across all clients of that kind. */
+  readonly ratesPerSec: {
+    readonly deliver: number;
+    readonly store: number;
+    readonly expunge: number;
+    readonly move: number;
+    readonly copy: number;
+    readonly append: number;
+    readonly select: number;
+  };
+  readonly messageSizeBytes: { readonly min: number; readonly max: number };
+  /** Keywords clients may set besides the system flags. */
+  readonly keywords: readonly string[];
+  /** Stop issuing client operations after this many (0: no limit but duration). */
+  readonly opsMax: number;
+}
+
+export interface ClockConfig {
+  readonly offsetMs: number;
+  readonly driftPpm: number;
+}
+
+export interface SimLimits {
+  readonly eventsMax: number;
+  readonly timeMsMax: number;
+  readonly messageSizeBytesMax: number;
+}
+
+export interface SimConfig {
+  readonly seed: number;
+  readonly servers: readonly string[];
+  readonly strategy: string;
+  readonly layout: LayoutConfig;
+  /** Batched mode: group up to opsMax operations or windowMs per commit and push. */
+  readonly batch: { readonly opsMax: number; readonly windowMs: number } | null;
+  readonly mailboxes: readonly { readonly name: string; readonly initialMessages: number; readonly owner?: string }[];
+  readonly workload: WorkloadConfig;
+  readonly network: NetworkConfig;
+  readonly faults: readonly ScheduledFault[];
+  readonly nemesis: NemesisConfig | null;
+  readonly clocks: Readonly<Record<string, ClockConfig>>;
+  /** Client operations and faults happen in [0, durationMs); then the quiescence phase. */
+  readonly durationMs: number;
+  /** After the last heal, replicas must agree within this bound. */
+  readonly convergenceBoundMs: number;
+  readonly syncIntervalMs: number;
+  readonly checks: readonly string[];
+  readonly limits: SimLimits;
+  /** Test-only hook: a named fault injected into a good strategy (checker negative controls). */
+  readonly mutant: string | null;
+}
