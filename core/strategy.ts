@@ -1,0 +1,62 @@
+/**
+ * The plug-in interface for UID strategies. A strategy decides how UIDs are settled when
+ * two replicas merge (and, for `owner`, who may hand them out at all); the Maildir-aware
+ * part of the merge (flags, expunges, moves, mailboxes) is shared in core/merge.ts.
+ *
+ * Adding a strategy: write core/strategies/<name>.ts exporting a UidStrategy and add one
+ * line to the registry in core/strategies/registry.ts.
+ */
+import { MailsimError } from './errors.ts';
+import type { Mailbox, StoreState } from './state.ts';
+import { STRATEGY_REGISTRY } from './strategies/registry.ts';
+
+export interface MergeContext {
+  /** The node doing the merge. Must NOT influence the merged state, except for documented controls. */
+  readonly node: string;
+  /** Commit date of the ours head (node clock, may be skewed). */
+  readonly oursTimeMs: number;
+  /** Commit date of the theirs head. */
+  readonly theirsTimeMs: number;
+}
+
+export interface MergeOutcome {
+  readonly state: StoreState;
+  /** UIDs changed by the merge (messages that already had a UID on some side). */
+  readonly renumbered: number;
+  readonly uidValidityChanges: readonly { readonly mailbox: string; readonly before: number; readonly after: number }[];
+}
+
+export interface SettleContext {
+  readonly node: string;
+  /** true when the simulator says this node can reach a majority of servers (owner strategy fencing). */
+  readonly quorum: boolean;
+  /** Nodes this node has not heard from for longer than the owner timeout (owner failover). */
+  readonly unreachable: readonly string[];
+}
+
+export interface UidStrategy {
+  readonly name: string;
+  /** Declares that this strategy may raise UIDVALIDITY (the uidvalidity checker then reports a cost, not a violation). */
+  readonly mayResetValidity: boolean;
+  /** Whether a new message (deliver/append/move/copy target) on `node` gets a UID now; false = uid 0, stored but invisible to IMAP. */
+  assignsUids(mailbox: Mailbox, node: string): boolean;
+  /** Pure 3-way merge. merge(b,o,t) and merge(b,t,o) with ctx times swapped must give equal states. */
+  merge(base: StoreState, ours: StoreState, theirs: StoreState, ctx: MergeContext): MergeOutcome;
+  /** Optional follow-up a node makes on its own after a commit or merge (owner: give pending messages UIDs, take over a dead owner's mailboxes). null = nothing to do. */
+  settle?(state: StoreState, ctx: SettleContext): StoreState | null;
+}
+
+export class UnknownStrategyError extends MailsimError<'E_UNKNOWN_STRATEGY', { name: string; known: readonly string[] }> {
+  constructor(name: string, known: readonly string[]) {
+    super('E_UNKNOWN_STRATEGY', `unknown UID strategy ${JSON.stringify(name)}; known: ${known.join(', ')}`, { name, known });
+    this.name = 'UnknownStrategyError';
+  }
+}
+
+export const STRATEGY_NAMES: readonly string[] = Object.freeze(STRATEGY_REGISTRY.map((s) => s.name));
+
+export function strategyByName(name: string): UidStrategy {
+  const found = STRATEGY_REGISTRY.find((s) => s.name === name);
+  if (!found) throw new UnknownStrategyError(name, STRATEGY_NAMES);
+  return found;
+}
