@@ -1,0 +1,65 @@
+/**
+ * Negative controls: named faults injected into a good strategy (SimConfig.mutant) so that
+ * every checker has at least one real run it must call invalid. The cluster engineer
+ * implements a hook for each name; this file is the only place the names are agreed.
+ */
+import type { CheckName } from './types.ts';
+
+export interface MutantSpec {
+  /** The checker that must report `invalid` when this mutant is on. */
+  readonly target: CheckName;
+  /** What the hook does, precisely enough to implement it. */
+  readonly description: string;
+}
+
+export const MUTANTS: Readonly<Record<string, MutantSpec>> = Object.freeze({
+  'drop-flag-change': {
+    target: 'no-lost-flags',
+    description:
+      'The merge drops one side\'s flag change: when exactly one side changed a flag of a message, the merged message keeps the base value of that flag (first such flag per merge).',
+  },
+  'reuse-uid': {
+    target: 'uid-stable',
+    description:
+      'After an expunge, the next new message in that mailbox gets the highest expunged UID again (uidNext is not advanced past it), so one (mailbox, UIDVALIDITY, UID) names two GUIDs.',
+  },
+  'undo-expunge': {
+    target: 'no-resurrection',
+    description:
+      'The merge puts back a message that one side expunged and the other side left unchanged (expunge loses instead of winning).',
+  },
+  'early-ack': {
+    target: 'no-lost-mail',
+    description:
+      'SMTP 250 is sent before the delivery commit is durable (before fs.sync); under a power crash the acknowledged delivery is lost. Run with crash-power faults.',
+  },
+  'uidnext-backwards': {
+    target: 'uid-order',
+    description:
+      'After a merge, the merged mailbox\'s UIDNEXT is set to 1 + the highest UID present (not max of both sides), so it goes down after the top message is expunged and a client sees UIDNEXT decrease.',
+  },
+  'modseq-stuck': {
+    target: 'modseq',
+    description: 'STORE changes flags but leaves the message MODSEQ (and HIGHESTMODSEQ) unchanged.',
+  },
+  'move-both': {
+    target: 'move-atomic',
+    description: 'MOVE adds the message to the target but does not remove it from the source (a copy answered as a move).',
+  },
+  'stop-sync': {
+    target: 'convergence',
+    description: 'One replica (the last server) stops sending and accepting replication after the first fault, so replicas never agree.',
+  },
+  'duplicate-on-merge': {
+    target: 'no-duplicates',
+    description:
+      'The merge keeps a message delivered on one side twice: once under its GUID and once under a fresh GUID (same Message-ID, same attempt), as a tree merge that misses a rename would.',
+  },
+  'validity-bump': {
+    target: 'uidvalidity',
+    description:
+      'Every merge raises UIDVALIDITY of the merged mailboxes by one although the strategy declares mayResetValidity = false.',
+  },
+});
+
+export const MUTANT_NAMES: readonly string[] = Object.freeze(Object.keys(MUTANTS));

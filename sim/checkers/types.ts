@@ -1,0 +1,41 @@
+/**
+ * The checker contract: every checker is a pure function of the run history and the
+ * final replica states, returning valid | invalid | unknown with evidence.
+ */
+import type { StoreState } from '../../core/state.ts';
+import type { HistoryRecord } from '../historyTypes.ts';
+import type { CheckResult } from '../resultTypes.ts';
+
+export type CheckName =
+  | 'uid-stable'
+  | 'uid-order'
+  | 'uidvalidity'
+  | 'no-lost-mail'
+  | 'no-lost-flags'
+  | 'no-resurrection'
+  | 'no-duplicates'
+  | 'modseq'
+  | 'move-atomic'
+  | 'convergence';
+
+export interface FinalReplica {
+  readonly node: string;
+  readonly head: string;
+  readonly treeId: string;
+  readonly state: StoreState;
+}
+
+export interface CheckInput {
+  readonly history: readonly HistoryRecord[];
+  readonly finals: readonly FinalReplica[];
+  readonly strategy: { readonly name: string; readonly mayResetValidity: boolean };
+  /** lastHealMs: time of the last heal/restart (start of quiescence); convergedAtMs: first time all replicas agreed after it, null if never. */
+  readonly convergence: {
+    readonly lastHealMs: number;
+    readonly convergedAtMs: number | null;
+    readonly boundMs: number;
+    readonly syncRounds: number;
+  };
+}
+
+export type Checker = (input: CheckInput) => CheckResult;
