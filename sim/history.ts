@@ -1,0 +1,46 @@
+/**
+ * The run history: an append-only list of records, and its stable hash (sha256 of
+ * canonical JSON: keys sorted, so the hash depends on content, never on insertion order
+ * of object keys).
+ */
+import { createHash } from 'node:crypto';
+import type { HistoryRecord, RecordType } from './historyTypes.ts';
+
+export class History {
+  private readonly list: HistoryRecord[] = [];
+  private readonly now: () => number;
+
+  constructor(now: () => number) {
+    this.now = now;
+  }
+
+  get records(): readonly HistoryRecord[] {
+    return this.list;
+  }
+
+  /** Appends a record stamped with the current virtual time; returns its index. */
+  append(node: string, process: string, type: RecordType, f: string, value: unknown): number {
+    const index = this.list.length;
+    this.list.push({ index, timeMs: this.now(), node, process, type, f, value });
+    return index;
+  }
+
+  hash(): string {
+    return historyHash(this.list);
+  }
+}
+
+export function canonicalJson(value: unknown): string {
+  if (value === null || typeof value !== 'object') return JSON.stringify(value) ?? 'null';
+  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
+  const entries = Object.entries(value as Record<string, unknown>)
+    .filter(([, v]) => v !== undefined)
+    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+  return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(',')}}`;
+}
+
+export function historyHash(records: readonly HistoryRecord[]): string {
+  const hash = createHash('sha256');
+  for (const record of records) hash.update(canonicalJson(record)).update('\n');
+  return hash.digest('hex');
+}

@@ -1,0 +1,150 @@
+/**
+ * The simulated network: messages between named nodes, each with a byte size, a latency
+ * drawn per link, loss, duplication and reordering, and partitions that are symmetric,
+ * one-way or bridged. A message is dropped if its link is cut when it is sent or when it
+ * would arrive, or if the receiver is down. Every send, delivery and drop is recorded.
+ */
+import { assert } from '../core/errors.ts';
+import type { LatencyConfig, NetworkConfig } from './config.ts';
+import type { History } from './history.ts';
+import type { Rng } from './rng.ts';
+import type { Scheduler } from './scheduler.ts';
+
+export interface Envelope<P = unknown> {
+  readonly id: number;
+  readonly from: string;
+  readonly to: string;
+  readonly kind: string;
+  readonly sizeBytes: number;
+  readonly payload: P;
+}
+
+export type Receiver = (envelope: Envelope) => void | Promise<void>;
+
+/** Extra delay, as a multiple of the link's latency draw, for a reordered message. */
+const REORDER_DELAY_FACTOR = 3;
+
+export class Network {
+  private readonly nodes: readonly string[];
+  private readonly config: NetworkConfig;
+  private readonly scheduler: Scheduler;
+  private readonly rng: Rng;
+  private readonly history: History;
+  private readonly receivers = new Map<string, Receiver>();
+  private readonly linkConfig = new Map<string, LatencyConfig>();
+  /** Cut directed links, as 'from>to'. */
+  private readonly cut = new Set<string>();
+  private isUp: (node: string) => boolean = () => true;
+  private idNext = 1;
+  private readonly bytesByKind = new Map<string, number>();
+
+  constructor(nodes: readonly string[], config: NetworkConfig, scheduler: Scheduler, rng: Rng, history: History) {
+    this.nodes = nodes;
+    this.config = config;
+    this.scheduler = scheduler;
+    this.rng = rng;
+    this.history = history;
+  }
+
+  setLiveness(isUp: (node: string) => boolean): void {
+    this.isUp = isUp;
+  }
+
+  /** Overrides the latency of the directed link from -> to. */
+  setLinkLatency(from: string, to: string, latency: LatencyConfig): void {
+    this.linkConfig.set(`${from}>${to}`, latency);
+  }
+
+  onReceive(node: string, receiver: Receiver): void {
+    this.receivers.set(node, receiver);
+  }
+
+  canReach(from: string, to: string): boolean {
+    return from === to || !this.cut.has(`${from}>${to}`);
+  }
+
+  /** Bytes sent (before loss), by message kind. Duplicates count: they cross the wire. */
+  wireBytesByKind(): Record<string, number> {
+    return Object.fromEntries([...this.bytesByKind.entries()].sort(([a], [b]) => (a < b ? -1 : 1)));
+  }
+
+  send<P>(from: string, to: string, kind: string, sizeBytes: number, payload: P): void {
+    assert(this.nodes.includes(from) && this.nodes.includes(to), `send between unknown nodes ${from} -> ${to}`);
+    const envelope: Envelope<P> = { id: this.idNext++, from, to, kind, sizeBytes, payload };
+    const meta = { id: envelope.id, from, to, kind, sizeBytes };
+    this.history.append(from, 'net', 'info', 'send', meta);
+    this.countBytes(kind, sizeBytes);
+    if (!this.canReach(from, to)) return this.drop(envelope, 'partition');
+    if (this.rng.chance(this.config.loss)) return this.drop(envelope, 'loss');
+    this.schedule(envelope);
+    if (this.rng.chance(this.config.duplication)) {
+      this.countBytes(kind, sizeBytes);
+      this.history.append(from, 'net', 'info', 'duplicate', meta);
+      this.schedule(envelope);
+    }
+  }
+
+  /** Symmetric partition: nodes in different groups cannot talk. Unlisted nodes form one more group. */
+  partition(groups: readonly (readonly string[])[]): void {
+    const groupOf = this.groupIndex(groups);
+    for (const a of this.nodes) for (const b of this.nodes) if (groupOf(a) !== groupOf(b)) this.cut.add(`${a}>${b}`);
+  }
+
+  /** One-way: messages from `from` to `to` are lost; `from` still hears `to`. */
+  oneWay(from: string, to: string): void {
+    this.cut.add(`${from}>${to}`);
+  }
+
+  /** Bridge: like a partition, but `bridge` talks to every node on every side. */
+  bridge(groups: readonly (readonly string[])[], bridge: string): void {
+    this.partition(groups);
+    for (const other of this.nodes) {
+      this.cut.delete(`${bridge}>${other}`);
+      this.cut.delete(`${other}>${bridge}`);
+    }
+  }
+
+  heal(): void {
+    this.cut.clear();
+  }
+
+  get partitioned(): boolean {
+    return this.cut.size > 0;
+  }
+
+  private groupIndex(groups: readonly (readonly string[])[]): (node: string) => number {
+    const index = new Map<string, number>();
+    groups.forEach((group, i) => group.forEach((node) => index.set(node, i)));
+    return (node) => index.get(node) ?? groups.length;
+  }
+
+  private latencyMs(from: string, to: string): number {
+    const latency = this.linkConfig.get(`${from}>${to}`) ?? this.config.latency;
+    return latency.kind === 'uniform'
+      ? this.rng.uniformMs(latency.minMs, latency.maxMs)
+      : this.rng.exponentialMs(latency.meanMs, latency.maxMs);
+  }
+
+  private schedule(envelope: Envelope): void {
+    let delayMs = Math.max(1, this.latencyMs(envelope.from, envelope.to));
+    if (this.rng.chance(this.config.reorder)) delayMs += REORDER_DELAY_FACTOR * delayMs;
+    this.scheduler.after(delayMs, `net ${envelope.kind} ${envelope.from}>${envelope.to}`, () => this.arrive(envelope));
+  }
+
+  private async arrive(envelope: Envelope): Promise<void> {
+    if (!this.canReach(envelope.from, envelope.to)) return this.drop(envelope, 'partition');
+    if (!this.isUp(envelope.to)) return this.drop(envelope, 'down');
+    const receiver = this.receivers.get(envelope.to);
+    if (!receiver) return this.drop(envelope, 'no-receiver');
+    this.history.append(envelope.to, 'net', 'info', 'deliver', { id: envelope.id, from: envelope.from, to: envelope.to, kind: envelope.kind });
+    await receiver(envelope);
+  }
+
+  private drop(envelope: Envelope, reason: string): void {
+    this.history.append(envelope.from, 'net', 'info', 'drop', { id: envelope.id, from: envelope.from, to: envelope.to, kind: envelope.kind, reason });
+  }
+
+  private countBytes(kind: string, sizeBytes: number): void {
+    this.bytesByKind.set(kind, (this.bytesByKind.get(kind) ?? 0) + sizeBytes);
+  }
+}

@@ -1,0 +1,111 @@
+/**
+ * The discrete-event scheduler: virtual time in integer ms and a queue ordered by
+ * (timeMs, insertion seq), so ties never depend on the engine. One event runs to
+ * completion, awaits included, before the next starts. Time never goes backwards.
+ */
+import { assert, LimitError } from '../core/errors.ts';
+
+export interface SchedulerLimits {
+  readonly eventsMax: number;
+  readonly timeMsMax: number;
+}
+
+type Handler = () => void | Promise<void>;
+
+interface QueuedEvent {
+  readonly timeMs: number;
+  readonly seq: number;
+  readonly label: string;
+  readonly handler: Handler;
+}
+
+function before(a: QueuedEvent, b: QueuedEvent): boolean {
+  return a.timeMs < b.timeMs || (a.timeMs === b.timeMs && a.seq < b.seq);
+}
+
+export class Scheduler {
+  private readonly heap: QueuedEvent[] = [];
+  private seqNext = 0;
+  private timeMs = 0;
+  private stopped = false;
+  private eventsRun = 0;
+  private readonly limits: SchedulerLimits;
+
+  constructor(limits: SchedulerLimits) {
+    this.limits = limits;
+  }
+
+  get nowMs(): number {
+    return this.timeMs;
+  }
+
+  get eventCount(): number {
+    return this.eventsRun;
+  }
+
+  get pendingCount(): number {
+    return this.heap.length;
+  }
+
+  /** Schedules `handler` at absolute virtual time `timeMs` (never in the past). */
+  at(timeMs: number, label: string, handler: Handler): void {
+    assert(Number.isInteger(timeMs), `event time must be an integer ms, got ${timeMs} (${label})`);
+    assert(timeMs >= this.timeMs, `event ${label} scheduled in the past: ${timeMs} < ${this.timeMs}`);
+    this.push({ timeMs, seq: this.seqNext++, label, handler });
+  }
+
+  after(delayMs: number, label: string, handler: Handler): void {
+    this.at(this.timeMs + Math.max(0, Math.round(delayMs)), label, handler);
+  }
+
+  stop(): void {
+    this.stopped = true;
+  }
+
+  /** Runs events in order until the queue is empty, `untilMs` is passed, or stop() is called. */
+  async run(untilMs = Number.POSITIVE_INFINITY): Promise<void> {
+    this.stopped = false;
+    while (!this.stopped && this.heap.length > 0) {
+      const next = this.heap[0] as QueuedEvent;
+      if (next.timeMs > untilMs) break;
+      this.pop();
+      if (next.timeMs > this.limits.timeMsMax) throw new LimitError('timeMsMax', next.timeMs, this.limits.timeMsMax);
+      if (this.eventsRun >= this.limits.eventsMax) throw new LimitError('eventsMax', this.eventsRun + 1, this.limits.eventsMax);
+      assert(next.timeMs >= this.timeMs, `time went backwards: ${next.timeMs} < ${this.timeMs}`);
+      this.timeMs = next.timeMs;
+      this.eventsRun++;
+      await next.handler();
+    }
+    if (!this.stopped && untilMs !== Number.POSITIVE_INFINITY && untilMs > this.timeMs) this.timeMs = untilMs;
+  }
+
+  private push(event: QueuedEvent): void {
+    const heap = this.heap;
+    heap.push(event);
+    let i = heap.length - 1;
+    while (i > 0) {
+      const parent = (i - 1) >> 1;
+      if (!before(heap[i] as QueuedEvent, heap[parent] as QueuedEvent)) break;
+      [heap[i], heap[parent]] = [heap[parent] as QueuedEvent, heap[i] as QueuedEvent];
+      i = parent;
+    }
+  }
+
+  private pop(): void {
+    const heap = this.heap;
+    const last = heap.pop() as QueuedEvent;
+    if (heap.length === 0) return;
+    heap[0] = last;
+    let i = 0;
+    for (;;) {
+      const left = 2 * i + 1;
+      const right = left + 1;
+      let smallest = i;
+      if (left < heap.length && before(heap[left] as QueuedEvent, heap[smallest] as QueuedEvent)) smallest = left;
+      if (right < heap.length && before(heap[right] as QueuedEvent, heap[smallest] as QueuedEvent)) smallest = right;
+      if (smallest === i) return;
+      [heap[i], heap[smallest]] = [heap[smallest] as QueuedEvent, heap[i] as QueuedEvent];
+      i = smallest;
+    }
+  }
+}
