@@ -25,6 +25,25 @@ export interface ScheduledFault {
   readonly fault: FaultValue;
 }
 
+/**
+ * A client operation placed at an exact time on one server (scenario `script:`), for
+ * scenarios that must make a precise point (dsync-uid-clash). Runs besides the random
+ * workload. `uid`s are as the chosen server sees them at `atMs`; a refusal is recorded as fail.
+ */
+export type ScriptedOpValue =
+  | { readonly kind: 'deliver'; readonly mailbox: string; readonly count: number }
+  | { readonly kind: 'append'; readonly mailbox: string; readonly flags: readonly string[] }
+  | { readonly kind: 'store'; readonly mailbox: string; readonly uid: number; readonly mode: '+' | '-' | '='; readonly flags: readonly string[] }
+  | { readonly kind: 'expunge'; readonly mailbox: string; readonly uids: readonly number[] }
+  | { readonly kind: 'move'; readonly from: string; readonly to: string; readonly uid: number }
+  | { readonly kind: 'copy'; readonly from: string; readonly to: string; readonly uid: number };
+
+export interface ScriptedOp {
+  readonly atMs: number;
+  readonly node: string;
+  readonly op: ScriptedOpValue;
+}
+
 export interface NemesisConfig {
   /** Mean time between faults drawn by the nemesis. */
   readonly intervalMs: number;
@@ -87,4 +106,6 @@ export interface SimConfig {
   readonly limits: SimLimits;
   /** Test-only hook: a named fault injected into a good strategy (checker negative controls). */
   readonly mutant: string | null;
+  /** Optional (added by scenarios/): exact client operations, in atMs order; absent or [] = none. */
+  readonly script?: readonly ScriptedOp[];
 }
