@@ -1,0 +1,170 @@
+/**
+ * The mailsim command line: every command registered with commander, and one top-level
+ * handler that turns errors into a single line on stderr and an exit code. Command
+ * modules are imported lazily so `--help` answers at once and a broken module only
+ * breaks its own command.
+ */
+import { Argument, Command, CommanderError } from 'commander';
+import { MailsimError } from '../../core/errors.ts';
+import { EXIT_BAD_INPUT_OR_UNKNOWN } from './exitCodes.ts';
+import { collect, parseJobs, parseSeed, parseSeedCount } from './options.ts';
+
+const DEBUG_ENV = 'MAILSIM_DEBUG';
+
+/** One line for stderr: a MailsimError is the user's to fix; anything else is ours. */
+export function describeError(error: unknown, debug: boolean): string {
+  if (debug && error instanceof Error && error.stack !== undefined) return `mailsim: ${error.stack}`;
+  if (error instanceof MailsimError) return `mailsim: ${firstLine(error.message)} [${error.code}]`;
+  const message = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+  return `mailsim: unexpected error: ${firstLine(message)} (rerun with ${DEBUG_ENV}=1 for the stack)`;
+}
+
+function firstLine(text: string): string {
+  const line = text.split('\n')[0] ?? '';
+  return line.length > 0 ? line : '(no message)';
+}
+
+type SetExit = (code: number) => void;
+
+function sweepLikeOptions(command: Command): Command {
+  return command
+    .option('--set <path=value>', 'override a scenario field (repeatable)', collect, [])
+    .option('--jobs <n>', 'worker threads (default: CPU cores)', parseJobs)
+    .option('--out <dir>', 'where results.jsonl and failure files go', 'out');
+}
+
+function addRun(program: Command, setExit: SetExit): void {
+  program
+    .command('run')
+    .description('run one scenario with one seed and check it')
+    .argument('<file>', 'scenario file (.yaml, .yml or .json)')
+    .option('--seed <n>', 'seed (default: the scenario\'s seed, else 1)', parseSeed)
+    .option('--set <path=value>', 'override a scenario field (repeatable)', collect, [])
+    .option('--out <dir>', 'where a failure file goes', 'out')
+    .option('--json', 'print the whole run result as one JSON object')
+    .action(async (file: string, options) => {
+      const { runCommand } = await import('./run.ts');
+      setExit(await runCommand(file, options));
+    });
+}
+
+function addSweep(program: Command, setExit: SetExit): void {
+  sweepLikeOptions(
+    program
+      .command('sweep')
+      .description('run a scenario (or every scenario in a folder) over many seeds in worker threads')
+      .argument('<path>', 'scenario file, or a folder searched recursively for *.yaml, *.yml, *.json')
+      .requiredOption('--seeds <n>', 'how many seeds per scenario', parseSeedCount)
+      .option('--from <s>', 'first seed', parseSeed, 1)
+      .option('--shard <i/N>', 'run only shard i of N (0 <= i < N); auto/N reads JOB_COMPLETION_INDEX'),
+  )
+    .option('--json', 'print a JSON summary on stdout')
+    .addHelpText('after', '\nShards: seed number k (0-based, counted from --from) belongs to shard k mod N.\nWithout --shard, MAILSIM_SHARD (same syntax) is used when set.')
+    .action(async (path: string, options) => {
+      const { sweepCommand } = await import('./sweep.ts');
+      setExit(await sweepCommand(path, options));
+    });
+}
+
+function addReplayShrinkExport(program: Command, setExit: SetExit): void {
+  program
+    .command('replay')
+    .description('rerun a failure file and compare the history hash')
+    .argument('<failure>', 'failure file written by run or sweep')
+    .option('--json', 'print the replay as one JSON object')
+    .action(async (file: string, options) => {
+      const { replayCommand } = await import('./replay.ts');
+      setExit(await replayCommand(file, options));
+    });
+  program
+    .command('shrink')
+    .description('minimise a failure: fewer faults, smaller workload, same checker failing')
+    .argument('<failure>', 'failure file, or a scenario file (then --seed picks the run)')
+    .option('--seed <n>', 'seed, when shrinking a scenario file', parseSeed)
+    .option('--set <path=value>', 'override a scenario field, when shrinking a scenario file (repeatable)', collect, [])
+    .option('--out <file>', 'where the minimal scenario (YAML) goes', 'out/shrunk.yaml')
+    .option('--json', 'print what shrink reached as one JSON object')
+    .action(async (file: string, options) => {
+      const { shrinkCommand } = await import('./shrink.ts');
+      setExit(await shrinkCommand(file, options));
+    });
+  program
+    .command('export')
+    .description('run a scenario, then write one node\'s replica to a real git repository')
+    .argument('<file>', 'scenario file')
+    .requiredOption('--seed <n>', 'seed', parseSeed)
+    .requiredOption('--node <name>', 'server whose replica to export')
+    .requiredOption('--to <dir>', 'target directory (created; must be empty)')
+    .option('--set <path=value>', 'override a scenario field (repeatable)', collect, [])
+    .action(async (file: string, options) => {
+      const { exportCommand } = await import('./export.ts');
+      setExit(await exportCommand(file, options));
+    });
+}
+
+function addBench(program: Command, setExit: SetExit): void {
+  program
+    .command('bench')
+    .description('measure speed: store, merge, cluster or sweep')
+    .addArgument(new Argument('<name>', 'which benchmark').choices(['store', 'merge', 'cluster', 'sweep']))
+    .option('--json', 'print the figures as one JSON object')
+    .option('--quick', 'a smaller, faster measurement')
+    .action(async (name: string, options) => {
+      const { benchCommand } = await import('./bench.ts');
+      setExit(await benchCommand(name, options));
+    });
+}
+
+function addSuite(program: Command, setExit: SetExit): void {
+  program
+    .command('suite')
+    .description('run every scenario in scenarios/ (controls included) and write the reports')
+    .option('--dir <dir>', 'scenario folder', 'scenarios')
+    .option('--seeds <n>', 'seeds per scenario', parseSeedCount, 2)
+    .option('--jobs <n>', 'worker threads (default: CPU cores)', parseJobs)
+    .option('--out <dir>', 'where results.jsonl and failure files go', 'out/suite')
+    .option('--reports <dir>', 'where index.html and summary.md go', 'reports/latest')
+    .action(async (options) => {
+      const { suiteCommand } = await import('./suite.ts');
+      setExit(await suiteCommand(options));
+    });
+}
+
+/** Builds the program. Exit codes are reported through setExit, never by process.exit. */
+export async function buildProgram(setExit: SetExit, version: string): Promise<Command> {
+  const program = new Command('mailsim')
+    .description('deterministic simulation and verification of mail servers that keep Maildir folders in git')
+    .version(version, '-V, --version')
+    .showHelpAfterError('(run with --help for usage)')
+    .exitOverride();
+  addRun(program, setExit);
+  addSweep(program, setExit);
+  addReplayShrinkExport(program, setExit);
+  addBench(program, setExit);
+  addSuite(program, setExit);
+  await addReportCommands(program, setExit);
+  return program;
+}
+
+async function addReportCommands(program: Command, setExit: SetExit): Promise<void> {
+  const { registerReportCommands } = await import('./reportCommands.ts');
+  registerReportCommands(program, setExit);
+}
+
+/** Runs the CLI on argv (without node and script) and returns the exit code. */
+export async function runCli(argv: readonly string[], version: string): Promise<number> {
+  let exitCode = 0;
+  const debug = process.env[DEBUG_ENV] === '1';
+  try {
+    const program = await buildProgram((code) => { exitCode = code; }, version);
+    await program.parseAsync([...argv], { from: 'user' });
+    return exitCode;
+  } catch (error) {
+    if (error instanceof CommanderError) {
+      // commander has already printed its one-line message (or the help / version).
+      return error.exitCode === 0 ? 0 : EXIT_BAD_INPUT_OR_UNKNOWN;
+    }
+    process.stderr.write(`${describeError(error, debug)}\n`);
+    return EXIT_BAD_INPUT_OR_UNKNOWN;
+  }
+}
