@@ -1,0 +1,465 @@
+/**
+ * The report's numbers: RunResult[] -> ReportSummary. Pure and deterministic (results are
+ * merged and sorted first, so file order and shard order never change the summary).
+ * The HTML, Markdown and JSON outputs all render this one structure.
+ */
+import type { RunResult, Timeline, Verdict } from '../sim/resultTypes.ts';
+import { compareStrings, mergeResults, runKey } from './merge.ts';
+
+export const CONTROL_STRATEGIES: readonly string[] = ['naive-git', 'lww-wallclock', 'keep-uids'];
+export const STRATEGY_ORDER: readonly string[] = ['renumber', 'owner', 'reset-validity', ...CONTROL_STRATEGIES];
+/** Display order of the checkers; unknown names follow in code-unit order. */
+export const CHECK_ORDER: readonly string[] = ['uid-stable', 'uid-order', 'uidvalidity', 'no-lost-mail', 'no-lost-flags',
+  'no-resurrection', 'no-duplicates', 'modseq', 'move-atomic', 'convergence'];
+/** Dovecot dsync, measured (FACTS.md): stateful sync of 1,000 messages of about 2 KB. */
+export const DSYNC_BYTES_PER_FLAG_CHANGE = 49;
+export const DSYNC_BYTES_PER_DELIVERY = 2_050;
+export const FAILURES_LISTED_MAX = 100;
+export const SCENARIO_FAILURE_LINKS_MAX = 5;
+export const TIMELINES_FAILING_MAX = 8;
+export const TIMELINES_OTHER_MAX = 3;
+export const CDF_POINTS_MAX = 200;
+/** Fault kinds that cut the network (renumbering is counted over runs that had one). */
+export const PARTITION_FAULT_KINDS: readonly string[] = ['partition', 'one-way', 'bridge'];
+
+export interface VerdictCounts { valid: number; invalid: number; unknown: number }
+
+export interface ScenarioRow {
+  readonly scenarioName: string;
+  readonly scenario: string;
+  readonly strategy: string;
+  readonly overrides: readonly string[];
+  readonly expect: 'valid' | 'invalid' | 'mixed';
+  readonly runCount: number;
+  readonly verdicts: VerdictCounts;
+  readonly unexpectedCount: number;
+  readonly checks: Readonly<Record<string, VerdictCounts>>;
+  /** FailureRow ids of the first unexpected runs of this row. */
+  readonly failureIds: readonly string[];
+}
+
+export interface CheckerRow {
+  readonly name: string;
+  readonly runCount: number;
+  readonly verdicts: VerdictCounts;
+  readonly violationCount: number;
+  /** Runs that expected `valid` and where this checker said `invalid`. */
+  readonly unexpectedInvalidCount: number;
+}
+
+export interface FailureRow {
+  readonly id: string;
+  readonly key: string;
+  readonly scenarioName: string;
+  readonly strategy: string;
+  readonly seed: number;
+  readonly overrides: readonly string[];
+  readonly verdict: Verdict;
+  readonly expect: 'valid' | 'invalid';
+  readonly failedChecks: readonly { readonly name: string; readonly count: number; readonly explanation: string }[];
+  readonly replayCommand: string;
+  readonly failureFile: string | null;
+  readonly hasTimeline: boolean;
+}
+
+export interface StrategyRow {
+  readonly strategy: string;
+  readonly control: boolean;
+  readonly runCount: number;
+  readonly unexpectedCount: number;
+  readonly uidStableViolationCount: number;
+  /** UIDs changed by merges per 1,000 deliveries, over runs that had a partition (or no timeline to tell). */
+  readonly renumberedPer1000Deliveries: number | null;
+  readonly uidValidityResetCount: number;
+  readonly lostFlagCount: number;
+  readonly visibilityDelayMsMean: number | null;
+  readonly visibilityDelayMsMax: number | null;
+  readonly bytesPerOp: number | null;
+  readonly convergenceTimeMsMedian: number | null;
+  readonly convergenceTimeMsP95: number | null;
+  readonly neverConvergedCount: number;
+}
+
+export interface EfficiencyRow {
+  /** Layout as reported ('flat', 'fanout'...), with ' batched' appended for batched runs. */
+  readonly layout: string;
+  /** Messages per mailbox bucket, or 'all'. */
+  readonly sizeBucket: string;
+  readonly runCount: number;
+  readonly flagChangeCount: number;
+  readonly deliveryCount: number;
+  readonly bytesPerFlagChange: number | null;
+  readonly minBytesPerFlagChange: number | null;
+  readonly bytesPerDelivery: number | null;
+  readonly minBytesPerDelivery: number | null;
+  readonly bytesPerOp: number | null;
+}
+
+export interface CdfPoint { readonly x: number; readonly fraction: number }
+
+export interface ConvergenceSummary {
+  readonly runCount: number;
+  readonly convergedCount: number;
+  readonly neverConvergedCount: number;
+  /** Step points (time, fraction of ALL runs converged by then); tops out below 1 when some never converged. */
+  readonly cdf: readonly CdfPoint[];
+  readonly byStrategy: readonly { readonly strategy: string; readonly runCount: number; readonly neverConvergedCount: number; readonly cdf: readonly CdfPoint[] }[];
+  readonly timeMsP50: number | null;
+  readonly timeMsP90: number | null;
+  readonly timeMsP99: number | null;
+  readonly timeMsMax: number | null;
+  readonly rounds: readonly { readonly rounds: number; readonly runCount: number }[];
+  readonly roundsMean: number | null;
+  readonly roundsMax: number | null;
+}
+
+export interface TimelineRun {
+  readonly id: string;
+  readonly key: string;
+  readonly scenarioName: string;
+  readonly strategy: string;
+  readonly seed: number;
+  readonly verdict: Verdict;
+  readonly expect: 'valid' | 'invalid';
+  readonly unexpected: boolean;
+  readonly replayCommand: string;
+  readonly timeline: Timeline;
+}
+
+export interface ReportSummary {
+  readonly runCount: number;
+  readonly expectedCount: number;
+  readonly unexpectedCount: number;
+  readonly verdicts: VerdictCounts;
+  readonly duplicateCount: number;
+  readonly conflicts: readonly { readonly key: string; readonly historyHashes: readonly string[] }[];
+  readonly mailsimVersions: readonly string[];
+  readonly checkNames: readonly string[];
+  readonly scenarios: readonly ScenarioRow[];
+  readonly checkers: readonly CheckerRow[];
+  readonly failures: readonly FailureRow[];
+  readonly failuresOmittedCount: number;
+  readonly strategies: readonly StrategyRow[];
+  readonly efficiency: readonly EfficiencyRow[];
+  readonly efficiencyBySize: readonly EfficiencyRow[];
+  readonly dsync: { readonly bytesPerFlagChange: number; readonly bytesPerDelivery: number };
+  readonly convergence: ConvergenceSummary;
+  readonly timelines: readonly TimelineRun[];
+}
+
+/** Summarises results from any mix of runs, sweeps and shards (duplicates are merged). */
+export function summarize(input: readonly RunResult[]): ReportSummary {
+  const merged = mergeResults(input);
+  const results = merged.results;
+  const ids = new Map<RunResult, string>(results.map((result, index) => [result, `run-${index + 1}`]));
+  const unexpected = results.filter(isUnexpected);
+  const checkNames = orderedCheckNames(results);
+  const failures = unexpected.slice(0, FAILURES_LISTED_MAX).map((result) => failureRow(result, idOf(ids, result)));
+  const listed = new Set(failures.map((failure) => failure.id));
+  return {
+    runCount: results.length,
+    expectedCount: results.length - unexpected.length,
+    unexpectedCount: unexpected.length,
+    verdicts: countVerdicts(results.map((result) => result.verdict)),
+    duplicateCount: merged.duplicateCount,
+    conflicts: merged.conflicts,
+    mailsimVersions: [...new Set(results.map((result) => result.mailsimVersion))].sort(compareStrings),
+    checkNames,
+    scenarios: scenarioRows(results, checkNames, ids, listed),
+    checkers: checkNames.map((name) => checkerRow(results, name)),
+    failures,
+    failuresOmittedCount: unexpected.length - failures.length,
+    strategies: strategyRows(results),
+    efficiency: efficiencyRows(results, () => 'all'),
+    efficiencyBySize: efficiencyRows(results, (result) => sizeBucket(result.metrics.messagesPerMailbox)),
+    dsync: { bytesPerFlagChange: DSYNC_BYTES_PER_FLAG_CHANGE, bytesPerDelivery: DSYNC_BYTES_PER_DELIVERY },
+    convergence: convergenceSummary(results),
+    timelines: selectTimelines(results, ids),
+  };
+}
+
+/** A run whose verdict is not the one its scenario expects (an `unknown` is always unexpected). */
+export function isUnexpected(result: RunResult): boolean {
+  return result.verdict !== result.expect;
+}
+
+function idOf(ids: ReadonlyMap<RunResult, string>, result: RunResult): string {
+  const id = ids.get(result);
+  if (id === undefined) throw new Error('assertion failed: every merged result has an id');
+  return id;
+}
+
+export function countVerdicts(verdicts: readonly Verdict[]): VerdictCounts {
+  const counts: VerdictCounts = { valid: 0, invalid: 0, unknown: 0 };
+  for (const verdict of verdicts) counts[verdict] += 1;
+  return counts;
+}
+
+function orderedCheckNames(results: readonly RunResult[]): string[] {
+  const names = new Set(results.flatMap((result) => Object.keys(result.checks)));
+  const known = CHECK_ORDER.filter((name) => names.has(name));
+  const others = [...names].filter((name) => !CHECK_ORDER.includes(name)).sort(compareStrings);
+  return [...known, ...others];
+}
+
+/** Groups by a key, keeping first-seen order of the keys. */
+function groupBy<T>(items: readonly T[], keyOf: (item: T) => string): Map<string, T[]> {
+  const groups = new Map<string, T[]>();
+  for (const item of items) {
+    const key = keyOf(item);
+    const group = groups.get(key);
+    if (group === undefined) groups.set(key, [item]);
+    else group.push(item);
+  }
+  return groups;
+}
+
+function scenarioRows(results: readonly RunResult[], checkNames: readonly string[], ids: ReadonlyMap<RunResult, string>,
+  listed: ReadonlySet<string>): ScenarioRow[] {
+  const groups = groupBy(results, (r) => `${r.scenarioName}\u0000${r.strategy}\u0000${r.overrides.join(' ')}`);
+  return [...groups.values()].map((runs) => {
+    const first = runs[0] as RunResult;
+    const expects = new Set(runs.map((run) => run.expect));
+    const checks: Record<string, VerdictCounts> = {};
+    for (const name of checkNames) {
+      checks[name] = countVerdicts(runs.flatMap((run) => (run.checks[name] === undefined ? [] : [run.checks[name].verdict])));
+    }
+    const failureIds = runs.filter(isUnexpected).map((run) => idOf(ids, run)).filter((id) => listed.has(id));
+    return {
+      scenarioName: first.scenarioName,
+      scenario: first.scenario,
+      strategy: first.strategy,
+      overrides: first.overrides,
+      expect: expects.size === 1 ? first.expect : 'mixed',
+      runCount: runs.length,
+      verdicts: countVerdicts(runs.map((run) => run.verdict)),
+      unexpectedCount: runs.filter(isUnexpected).length,
+      checks,
+      failureIds: failureIds.slice(0, SCENARIO_FAILURE_LINKS_MAX),
+    };
+  });
+}
+
+function checkerRow(results: readonly RunResult[], name: string): CheckerRow {
+  const withCheck = results.filter((result) => result.checks[name] !== undefined);
+  const checks = withCheck.map((result) => result.checks[name]).filter((check) => check !== undefined);
+  return {
+    name,
+    runCount: withCheck.length,
+    verdicts: countVerdicts(checks.map((check) => check.verdict)),
+    violationCount: sum(checks.map((check) => check.count)),
+    unexpectedInvalidCount: withCheck.filter((result) => result.expect === 'valid' && result.checks[name]?.verdict === 'invalid').length,
+  };
+}
+
+function failureRow(result: RunResult, id: string): FailureRow {
+  const failedChecks = Object.entries(result.checks)
+    .filter(([, check]) => check.verdict !== 'valid')
+    .map(([name, check]) => ({ name, count: check.count, explanation: check.explanation }))
+    .sort((a, b) => checkRank(a.name) - checkRank(b.name) || compareStrings(a.name, b.name));
+  return {
+    id,
+    key: runKey(result),
+    scenarioName: result.scenarioName,
+    strategy: result.strategy,
+    seed: result.seed,
+    overrides: result.overrides,
+    verdict: result.verdict,
+    expect: result.expect,
+    failedChecks,
+    replayCommand: result.replayCommand,
+    failureFile: result.failureFile ?? null,
+    hasTimeline: result.timeline !== undefined,
+  };
+}
+
+function checkRank(name: string): number {
+  const index = CHECK_ORDER.indexOf(name);
+  return index === -1 ? CHECK_ORDER.length : index;
+}
+
+function strategyRank(name: string): number {
+  const index = STRATEGY_ORDER.indexOf(name);
+  return index === -1 ? STRATEGY_ORDER.length : index;
+}
+
+export function sortStrategies(names: Iterable<string>): string[] {
+  return [...names].sort((a, b) => strategyRank(a) - strategyRank(b) || compareStrings(a, b));
+}
+
+function hadPartition(result: RunResult): boolean {
+  if (result.timeline === undefined) return true;
+  return result.timeline.faults.some((fault) => PARTITION_FAULT_KINDS.includes(fault.kind));
+}
+
+function strategyRows(results: readonly RunResult[]): StrategyRow[] {
+  const groups = groupBy(results, (result) => result.strategy);
+  return sortStrategies(groups.keys()).map((strategy) => {
+    const runs = groups.get(strategy) ?? [];
+    const partitioned = runs.filter(hadPartition);
+    const partitionedDeliveries = sum(partitioned.map((run) => run.metrics.deliveryCount));
+    const converged = sortedNumbers(runs.map((run) => run.metrics.convergenceTimeMs));
+    const delaysMax = runs.map((run) => run.metrics.visibilityDelayMsMax).filter((value) => value !== null);
+    return {
+      strategy,
+      control: CONTROL_STRATEGIES.includes(strategy),
+      runCount: runs.length,
+      unexpectedCount: runs.filter(isUnexpected).length,
+      uidStableViolationCount: sum(runs.map((run) => run.checks['uid-stable']?.count ?? 0)),
+      renumberedPer1000Deliveries: partitionedDeliveries === 0
+        ? null
+        : (sum(partitioned.map((run) => run.metrics.renumberedUidCount)) * 1_000) / partitionedDeliveries,
+      uidValidityResetCount: sum(runs.map((run) => run.metrics.uidValidityChangeCount)),
+      lostFlagCount: sum(runs.map((run) => run.checks['no-lost-flags']?.count ?? 0)),
+      visibilityDelayMsMean: weightedMean(runs.map((run) => ({ value: run.metrics.visibilityDelayMsMean, weight: run.metrics.deliveryCount }))),
+      visibilityDelayMsMax: delaysMax.length === 0 ? null : Math.max(...delaysMax),
+      bytesPerOp: weightedMean(runs.map((run) => ({ value: run.metrics.wireBytesPerOp, weight: run.metrics.clientOpCount }))),
+      convergenceTimeMsMedian: quantile(converged, 0.5),
+      convergenceTimeMsP95: quantile(converged, 0.95),
+      neverConvergedCount: runs.filter((run) => run.metrics.convergenceTimeMs === null).length,
+    };
+  });
+}
+
+export function layoutLabel(result: RunResult): string {
+  return result.metrics.batched ? `${result.metrics.layout} batched` : result.metrics.layout;
+}
+
+/** Mailbox size buckets by powers of ten, so swarm-drawn sizes still group. */
+export function sizeBucket(messagesPerMailbox: number): string {
+  if (messagesPerMailbox < 100) return '< 100 msgs';
+  if (messagesPerMailbox < 1_000) return '100–999 msgs';
+  if (messagesPerMailbox < 10_000) return '1k–9.9k msgs';
+  return '≥ 10k msgs';
+}
+
+function sizeRank(bucket: string): number {
+  return ['all', '< 100 msgs', '100–999 msgs', '1k–9.9k msgs', '≥ 10k msgs'].indexOf(bucket);
+}
+
+function efficiencyRows(results: readonly RunResult[], bucketOf: (result: RunResult) => string): EfficiencyRow[] {
+  const groups = groupBy(results, (result) => `${layoutLabel(result)}\u0000${bucketOf(result)}`);
+  const rows = [...groups.values()].map((runs): EfficiencyRow => {
+    const first = runs[0] as RunResult;
+    const byFlags = (pick: (run: RunResult) => number | null) =>
+      weightedMean(runs.map((run) => ({ value: pick(run), weight: run.metrics.flagChangeCount })));
+    const byDeliveries = (pick: (run: RunResult) => number | null) =>
+      weightedMean(runs.map((run) => ({ value: pick(run), weight: run.metrics.deliveryCount })));
+    return {
+      layout: layoutLabel(first),
+      sizeBucket: bucketOf(first),
+      runCount: runs.length,
+      flagChangeCount: sum(runs.map((run) => run.metrics.flagChangeCount)),
+      deliveryCount: sum(runs.map((run) => run.metrics.deliveryCount)),
+      bytesPerFlagChange: byFlags((run) => run.metrics.wireBytesPerFlagChange),
+      minBytesPerFlagChange: byFlags((run) => run.metrics.minBytesPerFlagChange),
+      bytesPerDelivery: byDeliveries((run) => run.metrics.wireBytesPerDelivery),
+      minBytesPerDelivery: byDeliveries((run) => run.metrics.minBytesPerDelivery),
+      bytesPerOp: weightedMean(runs.map((run) => ({ value: run.metrics.wireBytesPerOp, weight: run.metrics.clientOpCount }))),
+    };
+  });
+  return rows.sort((a, b) => compareStrings(a.layout, b.layout) || sizeRank(a.sizeBucket) - sizeRank(b.sizeBucket));
+}
+
+function convergenceSummary(results: readonly RunResult[]): ConvergenceSummary {
+  const times = sortedNumbers(results.map((result) => result.metrics.convergenceTimeMs));
+  const groups = groupBy(results, (result) => result.strategy);
+  const roundCounts = groupBy(results, (result) => String(result.metrics.syncRounds));
+  const rounds = [...roundCounts.entries()]
+    .map(([value, runs]) => ({ rounds: Number(value), runCount: runs.length }))
+    .sort((a, b) => a.rounds - b.rounds);
+  const roundValues = results.map((result) => result.metrics.syncRounds);
+  return {
+    runCount: results.length,
+    convergedCount: times.length,
+    neverConvergedCount: results.length - times.length,
+    cdf: cdfPoints(times, results.length),
+    byStrategy: sortStrategies(groups.keys()).map((strategy) => {
+      const runs = groups.get(strategy) ?? [];
+      const strategyTimes = sortedNumbers(runs.map((run) => run.metrics.convergenceTimeMs));
+      return { strategy, runCount: runs.length, neverConvergedCount: runs.length - strategyTimes.length, cdf: cdfPoints(strategyTimes, runs.length) };
+    }),
+    timeMsP50: quantile(times, 0.5),
+    timeMsP90: quantile(times, 0.9),
+    timeMsP99: quantile(times, 0.99),
+    timeMsMax: times.length === 0 ? null : (times[times.length - 1] as number),
+    rounds,
+    roundsMean: roundValues.length === 0 ? null : sum(roundValues) / roundValues.length,
+    roundsMax: roundValues.length === 0 ? null : Math.max(...roundValues),
+  };
+}
+
+/**
+ * Empirical CDF over `totalCount` runs from the sorted converged times: the point (t, k/total)
+ * says k runs had converged within t. Thinned to CDF_POINTS_MAX points, keeping the last.
+ */
+export function cdfPoints(sortedTimes: readonly number[], totalCount: number): CdfPoint[] {
+  if (totalCount === 0 || sortedTimes.length === 0) return [];
+  const points: CdfPoint[] = [];
+  for (let index = 0; index < sortedTimes.length; index += 1) {
+    const x = sortedTimes[index] as number;
+    const next = sortedTimes[index + 1];
+    if (next !== undefined && next === x) continue; // one point per distinct time, at its highest count
+    points.push({ x, fraction: (index + 1) / totalCount });
+  }
+  if (points.length <= CDF_POINTS_MAX) return points;
+  const stride = points.length / CDF_POINTS_MAX;
+  const thinned: CdfPoint[] = [];
+  for (let step = 1; step <= CDF_POINTS_MAX; step += 1) thinned.push(points[Math.ceil(step * stride) - 1] as CdfPoint);
+  return thinned;
+}
+
+/** Nearest-rank quantile of sorted values (q in (0, 1]); null when empty. */
+export function quantile(sorted: readonly number[], q: number): number | null {
+  if (sorted.length === 0) return null;
+  const rank = Math.min(sorted.length, Math.max(1, Math.ceil(q * sorted.length)));
+  return sorted[rank - 1] as number;
+}
+
+/** Mean weighted by counts (bytes per flag change weighted by flag changes...); null when nothing weighs. */
+export function weightedMean(items: readonly { readonly value: number | null; readonly weight: number }[]): number | null {
+  let total = 0;
+  let weightTotal = 0;
+  for (const item of items) {
+    if (item.value === null || item.weight <= 0) continue;
+    total += item.value * item.weight;
+    weightTotal += item.weight;
+  }
+  return weightTotal === 0 ? null : total / weightTotal;
+}
+
+function sum(values: readonly number[]): number {
+  let total = 0;
+  for (const value of values) total += value;
+  return total;
+}
+
+function sortedNumbers(values: readonly (number | null)[]): number[] {
+  return values.filter((value): value is number => value !== null).sort((a, b) => a - b);
+}
+
+/** Failing runs first (unexpected verdicts), then a few others from different scenarios. */
+function selectTimelines(results: readonly RunResult[], ids: ReadonlyMap<RunResult, string>): TimelineRun[] {
+  const withTimeline = results.filter((result) => result.timeline !== undefined);
+  const failing = withTimeline.filter(isUnexpected).slice(0, TIMELINES_FAILING_MAX);
+  const others: RunResult[] = [];
+  const seenScenarios = new Set<string>();
+  for (const result of withTimeline) {
+    if (others.length >= TIMELINES_OTHER_MAX) break;
+    if (isUnexpected(result) || seenScenarios.has(result.scenarioName)) continue;
+    seenScenarios.add(result.scenarioName);
+    others.push(result);
+  }
+  return [...failing, ...others].map((result) => ({
+    id: idOf(ids, result),
+    key: runKey(result),
+    scenarioName: result.scenarioName,
+    strategy: result.strategy,
+    seed: result.seed,
+    verdict: result.verdict,
+    expect: result.expect,
+    unexpected: isUnexpected(result),
+    replayCommand: result.replayCommand,
+    timeline: result.timeline as Timeline,
+  }));
+}
