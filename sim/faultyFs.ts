@@ -1,0 +1,194 @@
+/**
+ * A replica volume with crash faults, in the style of non-durable files: it wraps a
+ * memfs volume and keeps a journal of every path changed since the last `sync()`.
+ * - A process crash throws CrashError at an armed write point; the volume survives.
+ * - A power crash additionally loses, keeps or tears each unsynced change (drawn from
+ *   the node's fault rng stream), the way a disk cache does.
+ * While the node is down every call fails, so a crashed operation cannot write later.
+ * Directory creation is treated as durable (metadata), which no replica relies on.
+ */
+import { MailsimError } from '../core/errors.ts';
+import type { FsStat, ReplicaFs } from '../core/fsTypes.ts';
+import type { Rng } from './rng.ts';
+
+export class CrashError extends MailsimError<'E_CRASH', { node: string }> {
+  constructor(node: string) {
+    super('E_CRASH', `${node} crashed`, { node });
+    this.name = 'CrashError';
+  }
+}
+
+/** The memfs promises API subset we wrap. */
+export interface MemPromises {
+  readFile(path: string): Promise<Uint8Array | string>;
+  writeFile(path: string, data: Uint8Array | string): Promise<void>;
+  rename(from: string, to: string): Promise<void>;
+  unlink(path: string): Promise<void>;
+  mkdir(path: string, options: { recursive: boolean }): Promise<unknown>;
+  readdir(path: string): Promise<unknown[]>;
+  stat(path: string): Promise<FsStat>;
+}
+
+type Original = { readonly existed: false } | { readonly existed: true; readonly data: Uint8Array };
+
+export interface PowerLossReport {
+  readonly kept: number;
+  readonly lost: number;
+  readonly torn: number;
+}
+
+export class FaultyFs implements ReplicaFs {
+  private readonly node: string;
+  private readonly inner: MemPromises;
+  /** Original content of each path changed since the last sync. */
+  private readonly journal = new Map<string, Original>();
+  private writesUntilCrash: number | null = null;
+  private down = false;
+  /** Test-only mutant hook: sync() does nothing, so acknowledgements come before durability. */
+  private syncIsNoop = false;
+  writeCount = 0;
+
+  constructor(node: string, inner: MemPromises) {
+    this.node = node;
+    this.inner = inner;
+  }
+
+  /** The next `writes` write calls succeed; the one after throws CrashError and the node is down. */
+  armCrash(writes: number): void {
+    this.writesUntilCrash = writes;
+  }
+
+  disarm(): void {
+    this.writesUntilCrash = null;
+  }
+
+  get armed(): boolean {
+    return this.writesUntilCrash !== null;
+  }
+
+  get isDown(): boolean {
+    return this.down;
+  }
+
+  /** Marks the volume down (a crash between operations). */
+  crashNow(): void {
+    this.down = true;
+    this.writesUntilCrash = null;
+  }
+
+  setSyncNoop(noop: boolean): void {
+    this.syncIsNoop = noop;
+  }
+
+  /** Power loss: every unsynced change is kept, lost or torn; then the journal is empty. */
+  async losePower(rng: Rng): Promise<PowerLossReport> {
+    let kept = 0;
+    let lost = 0;
+    let torn = 0;
+    const paths = [...this.journal.keys()].sort();
+    for (const path of paths) {
+      const original = this.journal.get(path) as Original;
+      const fate = rng.int(0, 2);
+      if (fate === 0) {
+        kept++;
+      } else if (fate === 1 || !(await this.exists(path))) {
+        await this.restore(path, original);
+        lost++;
+      } else {
+        const data = await this.readRaw(path);
+        await this.inner.writeFile(path, data.subarray(0, rng.int(0, Math.max(0, data.length - 1))));
+        torn++;
+      }
+    }
+    this.journal.clear();
+    return { kept, lost, torn };
+  }
+
+  /** Brings the volume back up after a crash (the replica then recovers from it). */
+  restart(): void {
+    this.down = false;
+    this.writesUntilCrash = null;
+  }
+
+  async readFile(path: string): Promise<Uint8Array> {
+    this.checkUp();
+    return this.readRaw(path);
+  }
+
+  async writeFile(path: string, data: Uint8Array | string): Promise<void> {
+    await this.writePoint();
+    await this.remember(path);
+    await this.inner.writeFile(path, data);
+  }
+
+  async rename(from: string, to: string): Promise<void> {
+    await this.writePoint();
+    await this.remember(from);
+    await this.remember(to);
+    await this.inner.rename(from, to);
+  }
+
+  async unlink(path: string): Promise<void> {
+    await this.writePoint();
+    await this.remember(path);
+    await this.inner.unlink(path);
+  }
+
+  async mkdir(path: string): Promise<void> {
+    await this.writePoint();
+    await this.inner.mkdir(path, { recursive: true });
+  }
+
+  async readdir(path: string): Promise<string[]> {
+    this.checkUp();
+    return (await this.inner.readdir(path)).map((entry) => String(entry));
+  }
+
+  async stat(path: string): Promise<FsStat> {
+    this.checkUp();
+    return this.inner.stat(path);
+  }
+
+  async sync(): Promise<void> {
+    await this.writePoint();
+    if (!this.syncIsNoop) this.journal.clear();
+  }
+
+  private checkUp(): void {
+    if (this.down) throw new CrashError(this.node);
+  }
+
+  private async writePoint(): Promise<void> {
+    this.checkUp();
+    this.writeCount++;
+    if (this.writesUntilCrash === null) return;
+    if (this.writesUntilCrash === 0) {
+      this.crashNow();
+      throw new CrashError(this.node);
+    }
+    this.writesUntilCrash--;
+  }
+
+  private async remember(path: string): Promise<void> {
+    if (this.journal.has(path)) return;
+    this.journal.set(path, (await this.exists(path)) ? { existed: true, data: await this.readRaw(path) } : { existed: false });
+  }
+
+  private async restore(path: string, original: Original): Promise<void> {
+    if (original.existed) await this.inner.writeFile(path, original.data);
+    else if (await this.exists(path)) await this.inner.unlink(path);
+  }
+
+  private async exists(path: string): Promise<boolean> {
+    try {
+      return (await this.inner.stat(path)).isFile();
+    } catch {
+      return false;
+    }
+  }
+
+  private async readRaw(path: string): Promise<Uint8Array> {
+    const data = await this.inner.readFile(path);
+    return typeof data === 'string' ? new TextEncoder().encode(data) : data;
+  }
+}
