@@ -1,0 +1,42 @@
+// Proves the top-level error handler gives one line (code for MailsimError, a MAILSIM_DEBUG hint otherwise) and that exit codes follow verdict vs expect.
+import { describe, expect, it } from 'vitest';
+import { MailsimError } from '../../core/errors.ts';
+import { describeError } from '../../cli/commands/program.ts';
+import { exitCodeFor } from '../../cli/commands/exitCodes.ts';
+
+describe('describeError', () => {
+  it('prints a MailsimError as one line with its code', () => {
+    const line = describeError(new MailsimError('E_SCENARIO', 'x.yaml: workload.opsMax: expected a number\nmore', {}), false);
+    expect(line).toBe('mailsim: x.yaml: workload.opsMax: expected a number [E_SCENARIO]');
+  });
+
+  it('prints an unexpected error as one line with the debug hint, no stack', () => {
+    const line = describeError(new TypeError('boom'), false);
+    expect(line).toContain('TypeError: boom');
+    expect(line).toContain('MAILSIM_DEBUG=1');
+    expect(line).not.toContain('\n');
+  });
+
+  it('prints the stack when debugging', () => {
+    expect(describeError(new Error('boom'), true)).toContain('at ');
+  });
+});
+
+describe('exitCodeFor', () => {
+  it('is 0 when every verdict is what was expected, controls included', () => {
+    expect(exitCodeFor([{ verdict: 'valid', expect: 'valid' }, { verdict: 'invalid', expect: 'invalid' }])).toBe(0);
+  });
+
+  it('is 1 when a verdict is not what was expected', () => {
+    expect(exitCodeFor([{ verdict: 'valid', expect: 'valid' }, { verdict: 'valid', expect: 'invalid' }])).toBe(1);
+    expect(exitCodeFor([{ verdict: 'invalid', expect: 'valid' }])).toBe(1);
+  });
+
+  it('is 2 when a verdict is unknown, even beside a mismatch', () => {
+    expect(exitCodeFor([{ verdict: 'invalid', expect: 'valid' }, { verdict: 'unknown', expect: 'valid' }])).toBe(2);
+  });
+
+  it('is 0 for an empty sweep', () => {
+    expect(exitCodeFor([])).toBe(0);
+  });
+});
