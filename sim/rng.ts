@@ -21,9 +21,13 @@ export class Rng {
     return new Rng(`mailsim:${seed}`);
   }
 
-  /** An independent stream derived by name; the same name always gives the same stream. */
+  /**
+   * An independent stream derived by name; the same name always gives the same stream.
+   * The name is percent-encoded so a name holding '/' cannot collide with a nested
+   * stream ('a/b' vs 'a' then 'b'); plain names ('net', 'smtp-0') are unchanged.
+   */
   stream(name: string): Rng {
-    return new Rng(`${this.seedText}/${name}`);
+    return new Rng(`${this.seedText}/${encodeURIComponent(name)}`);
   }
 
   /** A float in [0, 1). */
