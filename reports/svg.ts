@@ -1,0 +1,219 @@
+/**
+ * Small inline-SVG chart helpers for the HTML report: a step CDF, grouped bars (linear or
+ * log scale) and Jepsen-style timeline lanes. Each returns one <svg> string with a legend,
+ * axis labels and <title> tooltips. Pure; every label is escaped.
+ */
+import type { Timeline } from '../sim/resultTypes.ts';
+import { escapeHtml, formatMs, formatNumber } from './format.ts';
+
+export const CHART_FONT_SIZE = 12;
+/** Client operations drawn per timeline; the rest are summarised in the caption. */
+export const TIMELINE_OPS_DRAWN_MAX = 4_000;
+/** Process sub-rows per server lane (further processes share the last row). */
+export const TIMELINE_ROWS_PER_LANE_MAX = 6;
+
+export const OUTCOME_COLORS: Readonly<Record<'ok' | 'fail' | 'info', string>> = { ok: '#2e7d32', fail: '#c62828', info: '#ef8f00' };
+export const FAULT_STYLES: readonly { readonly name: string; readonly kinds: readonly string[]; readonly color: string }[] = [
+  { name: 'partition', kinds: ['partition', 'one-way', 'bridge'], color: '#90caf9' },
+  { name: 'crash', kinds: ['crash', 'crash-process', 'crash-power'], color: '#b0bec5' },
+  { name: 'clock skew', kinds: ['skew'], color: '#ffe082' },
+  { name: 'clock jump', kinds: ['jump'], color: '#ce93d8' },
+];
+const OTHER_FAULT = { name: 'other fault', kinds: [] as string[], color: '#e0e0e0' };
+
+interface Margin { top: number; right: number; bottom: number; left: number }
+
+function r(value: number): string {
+  return (Math.round(value * 10) / 10).toString();
+}
+
+/** Round tick steps (1, 2, 5 x 10^k) covering [0, max]. */
+export function niceTicks(max: number, countTarget = 5): number[] {
+  if (!(max > 0)) return [0, 1];
+  const raw = max / countTarget;
+  const power = 10 ** Math.floor(Math.log10(raw));
+  const step = [1, 2, 5, 10].map((m) => m * power).find((candidate) => candidate >= raw) ?? 10 * power;
+  const ticks: number[] = [];
+  for (let tick = 0; tick < max + step * 0.999; tick += step) ticks.push(Number(tick.toPrecision(12)));
+  return ticks;
+}
+
+function svgOpen(width: number, height: number, label: string): string {
+  return `<svg class="chart" viewBox="0 0 ${width} ${height}" width="${width}" height="${height}" role="img" aria-label="${escapeHtml(label)}" font-size="${CHART_FONT_SIZE}">`
+    + `<title>${escapeHtml(label)}</title>`;
+}
+
+function legend(items: readonly { name: string; color: string; shape?: 'line' | 'box' }[], x: number, y: number): string {
+  let offset = 0;
+  const parts = items.map((item) => {
+    const swatch = item.shape === 'line'
+      ? `<line x1="${r(x + offset)}" y1="${r(y - 4)}" x2="${r(x + offset + 16)}" y2="${r(y - 4)}" stroke="${item.color}" stroke-width="3"/>`
+      : `<rect x="${r(x + offset)}" y="${r(y - 10)}" width="12" height="12" rx="2" fill="${item.color}"/>`;
+    const text = `<text x="${r(x + offset + 20)}" y="${r(y)}" fill="#333">${escapeHtml(item.name)}</text>`;
+    offset += 28 + item.name.length * 6.6;
+    return swatch + text;
+  });
+  return `<g class="legend">${parts.join('')}</g>`;
+}
+
+function yAxis(ticks: readonly { value: number; y: number; label: string }[], m: Margin, width: number, label: string, height: number): string {
+  const lines = ticks.map((tick) =>
+    `<line x1="${m.left}" x2="${r(width - m.right)}" y1="${r(tick.y)}" y2="${r(tick.y)}" stroke="#e6e6e6"/>`
+    + `<text x="${m.left - 6}" y="${r(tick.y + 4)}" text-anchor="end" fill="#555">${escapeHtml(tick.label)}</text>`);
+  const mid = m.top + (height - m.top - m.bottom) / 2;
+  return lines.join('') + `<text transform="translate(14 ${r(mid)}) rotate(-90)" text-anchor="middle" fill="#333">${escapeHtml(label)}</text>`;
+}
+
+export interface CdfSeries {
+  readonly name: string;
+  readonly color: string;
+  readonly points: readonly { readonly x: number; readonly fraction: number }[];
+}
+
+/** Step CDF lines; x is a duration in ms, y the fraction of runs (0..1). */
+export function cdfChart(opts: { title: string; xLabel: string; series: readonly CdfSeries[]; width?: number; height?: number }): string {
+  const width = opts.width ?? 720;
+  const height = opts.height ?? 340;
+  const m: Margin = { top: 40, right: 24, bottom: 48, left: 64 };
+  const xMaxData = Math.max(0, ...opts.series.flatMap((series) => series.points.map((point) => point.x)));
+  const xTicks = niceTicks(xMaxData);
+  const xMax = xTicks[xTicks.length - 1] ?? 1;
+  const sx = (x: number) => m.left + (x / xMax) * (width - m.left - m.right);
+  const sy = (f: number) => height - m.bottom - f * (height - m.top - m.bottom);
+  const yTicks = [0, 0.25, 0.5, 0.75, 1].map((value) => ({ value, y: sy(value), label: `${value * 100}%` }));
+  const xAxis = xTicks.map((tick) => `<text x="${r(sx(tick))}" y="${height - m.bottom + 18}" text-anchor="middle" fill="#555">${escapeHtml(formatMs(tick))}</text>`).join('');
+  const paths = opts.series.map((series) => {
+    let d = `M${r(sx(0))},${r(sy(0))}`;
+    for (const point of series.points) d += `H${r(sx(point.x))}V${r(sy(point.fraction))}`;
+    d += `H${r(sx(xMax))}`;
+    const last = series.points[series.points.length - 1];
+    const tip = `${series.name}: ${last === undefined ? 'no run converged' : `${formatNumber(last.fraction * 100, 1)}% converged by ${formatMs(last.x)}`}`;
+    return `<path d="${d}" fill="none" stroke="${series.color}" stroke-width="2.5"><title>${escapeHtml(tip)}</title></path>`;
+  });
+  return svgOpen(width, height, opts.title)
+    + yAxis(yTicks, m, width, 'runs converged', height)
+    + `<line x1="${m.left}" x2="${r(width - m.right)}" y1="${r(sy(0))}" y2="${r(sy(0))}" stroke="#999"/>`
+    + xAxis
+    + `<text x="${r(m.left + (width - m.left - m.right) / 2)}" y="${height - 10}" text-anchor="middle" fill="#333">${escapeHtml(opts.xLabel)}</text>`
+    + paths.join('')
+    + legend(opts.series.map((series) => ({ name: series.name, color: series.color, shape: 'line' as const })), m.left, 20)
+    + '</svg>';
+}
+
+export interface BarSeries {
+  readonly name: string;
+  readonly color: string;
+  readonly values: readonly (number | null)[];
+}
+
+/** Grouped bars: one group per category, one bar per series; log scale for values spanning decades. */
+export function barChart(opts: { title: string; yLabel: string; categories: readonly string[]; series: readonly BarSeries[];
+  log?: boolean; format: (value: number) => string; width?: number; height?: number }): string {
+  const width = opts.width ?? 720;
+  const height = opts.height ?? 340;
+  const m: Margin = { top: 40, right: 24, bottom: 56, left: 72 };
+  const values = opts.series.flatMap((series) => series.values.filter((value): value is number => value !== null && value > 0));
+  const scale = opts.log === true ? logScale(values) : linearScale(values);
+  const plotHeight = height - m.top - m.bottom;
+  const sy = (value: number) => height - m.bottom - scale.position(value) * plotHeight;
+  const groupWidth = (width - m.left - m.right) / Math.max(1, opts.categories.length);
+  const barWidth = Math.min(48, (groupWidth * 0.8) / Math.max(1, opts.series.length));
+  const bars = opts.categories.map((category, categoryIndex) => {
+    const groupStart = m.left + categoryIndex * groupWidth + (groupWidth - barWidth * opts.series.length) / 2;
+    const groupBars = opts.series.map((series, seriesIndex) => {
+      const value = series.values[categoryIndex];
+      if (value === null || value === undefined || value <= 0) return '';
+      const x = groupStart + seriesIndex * barWidth;
+      const y = sy(value);
+      const tip = `${category} · ${series.name}: ${opts.format(value)}`;
+      return `<rect x="${r(x + 1)}" y="${r(y)}" width="${r(barWidth - 2)}" height="${r(height - m.bottom - y)}" fill="${series.color}"><title>${escapeHtml(tip)}</title></rect>`
+        + `<text x="${r(x + barWidth / 2)}" y="${r(y - 4)}" text-anchor="middle" font-size="10" fill="#333">${escapeHtml(opts.format(value))}</text>`;
+    });
+    const label = `<text x="${r(m.left + (categoryIndex + 0.5) * groupWidth)}" y="${height - m.bottom + 18}" text-anchor="middle" fill="#333">${escapeHtml(category)}</text>`;
+    return groupBars.join('') + label;
+  });
+  const ticks = scale.ticks.map((value) => ({ value, y: sy(value), label: opts.format(value) }));
+  return svgOpen(width, height, opts.title)
+    + yAxis(ticks, m, width, opts.yLabel + (opts.log === true ? ' (log scale)' : ''), height)
+    + `<line x1="${m.left}" x2="${r(width - m.right)}" y1="${r(height - m.bottom)}" y2="${r(height - m.bottom)}" stroke="#999"/>`
+    + bars.join('')
+    + legend(opts.series.map((series) => ({ name: series.name, color: series.color })), m.left, 20)
+    + '</svg>';
+}
+
+interface Scale { position(value: number): number; ticks: number[] }
+
+function linearScale(values: readonly number[]): Scale {
+  const ticks = niceTicks(Math.max(0, ...values));
+  const max = ticks[ticks.length - 1] ?? 1;
+  return { position: (value) => value / max, ticks };
+}
+
+function logScale(values: readonly number[]): Scale {
+  const low = Math.floor(Math.log10(Math.max(1, Math.min(...values, 10))));
+  const high = Math.max(low + 1, Math.ceil(Math.log10(Math.max(...values, 10) * 1.2)));
+  const ticks: number[] = [];
+  for (let power = low; power <= high; power += 1) ticks.push(10 ** power);
+  return { position: (value) => (Math.log10(Math.max(value, 10 ** low)) - low) / (high - low), ticks };
+}
+
+export function faultStyle(kind: string): { name: string; color: string } {
+  return FAULT_STYLES.find((style) => style.kinds.includes(kind)) ?? OTHER_FAULT;
+}
+
+/**
+ * Jepsen-style timeline: one lane per server, process sub-rows inside a lane; fault
+ * intervals shaded over the lanes they touch (all lanes when a fault names no node);
+ * client operations as bars coloured by outcome.
+ */
+export function timelineChart(timeline: Timeline, opts: { title: string; width?: number }): string {
+  const width = opts.width ?? 960;
+  const m: Margin = { top: 44, right: 16, bottom: 36, left: 72 };
+  const rowHeight = 9;
+  const processesByNode = new Map<string, string[]>(timeline.nodes.map((node) => [node, []]));
+  const drawn = timeline.ops.slice(0, TIMELINE_OPS_DRAWN_MAX);
+  for (const op of drawn) {
+    const processes = processesByNode.get(op.node);
+    if (processes !== undefined && !processes.includes(op.process)) processes.push(op.process);
+  }
+  const laneHeights = timeline.nodes.map((node) => 8 + rowHeight * Math.max(1, Math.min(TIMELINE_ROWS_PER_LANE_MAX, processesByNode.get(node)?.length ?? 0)));
+  const laneTops: number[] = [];
+  let top = m.top;
+  for (const laneHeight of laneHeights) { laneTops.push(top); top += laneHeight + 6; }
+  const height = top + m.bottom;
+  const endMs = Math.max(1, timeline.endMs);
+  const sx = (timeMs: number) => m.left + (Math.min(Math.max(timeMs, 0), endMs) / endMs) * (width - m.left - m.right);
+  const laneOf = (node: string) => timeline.nodes.indexOf(node);
+  const lanes = timeline.nodes.map((node, index) =>
+    `<rect x="${m.left}" y="${r(laneTops[index] ?? 0)}" width="${r(width - m.left - m.right)}" height="${r(laneHeights[index] ?? 0)}" fill="#fafafa" stroke="#ddd"/>`
+    + `<text x="${m.left - 8}" y="${r((laneTops[index] ?? 0) + (laneHeights[index] ?? 0) / 2 + 4)}" text-anchor="end" fill="#222" font-weight="600">${escapeHtml(node)}</text>`);
+  const faults = timeline.faults.flatMap((fault) => {
+    const style = faultStyle(fault.kind);
+    const x1 = sx(fault.startMs);
+    const x2 = Math.max(x1 + 2, sx(fault.endMs ?? endMs));
+    const touched = fault.nodes.length === 0 ? timeline.nodes.map((_, index) => index) : fault.nodes.map(laneOf).filter((index) => index >= 0);
+    const tip = `${fault.label} (${formatMs(fault.startMs)} – ${fault.endMs === null ? 'end' : formatMs(fault.endMs)})`;
+    return touched.map((index) => `<rect x="${r(x1)}" y="${r(laneTops[index] ?? 0)}" width="${r(x2 - x1)}" height="${r(laneHeights[index] ?? 0)}" fill="${style.color}" fill-opacity="0.6"><title>${escapeHtml(tip)}</title></rect>`);
+  });
+  const ops = drawn.map((op) => {
+    const index = laneOf(op.node);
+    if (index < 0) return '';
+    const processes = processesByNode.get(op.node) ?? [];
+    const row = Math.min(TIMELINE_ROWS_PER_LANE_MAX - 1, Math.max(0, processes.indexOf(op.process)));
+    const x1 = sx(op.startMs);
+    const x2 = Math.max(x1 + 1.5, sx(op.endMs));
+    const y = (laneTops[index] ?? 0) + 4 + row * rowHeight;
+    const tip = `${op.process} ${op.f} ${op.outcome} (${formatMs(op.startMs)} – ${formatMs(op.endMs)})`;
+    return `<rect x="${r(x1)}" y="${r(y)}" width="${r(x2 - x1)}" height="${rowHeight - 2}" fill="${OUTCOME_COLORS[op.outcome]}"><title>${escapeHtml(tip)}</title></rect>`;
+  });
+  const ticks = niceTicks(endMs, 8).filter((tick) => tick <= endMs).map((tick) =>
+    `<line x1="${r(sx(tick))}" x2="${r(sx(tick))}" y1="${m.top - 4}" y2="${r(top - 6)}" stroke="#000" stroke-opacity="0.08"/>`
+    + `<text x="${r(sx(tick))}" y="${r(top + 10)}" text-anchor="middle" fill="#555">${escapeHtml(formatMs(tick))}</text>`);
+  const faultLegend = FAULT_STYLES.map((style) => ({ name: style.name, color: style.color }));
+  const opLegend = (['ok', 'fail', 'info'] as const).map((outcome) => ({ name: `op ${outcome}`, color: OUTCOME_COLORS[outcome] }));
+  return svgOpen(width, height, opts.title)
+    + lanes.join('') + faults.join('') + ticks.join('') + ops.join('')
+    + `<text x="${r(m.left + (width - m.left - m.right) / 2)}" y="${r(height - 6)}" text-anchor="middle" fill="#333">virtual time</text>`
+    + legend([...opLegend, ...faultLegend], m.left, 20)
+    + '</svg>';
+}
