@@ -4,6 +4,7 @@
  * of object keys).
  */
 import { createHash } from 'node:crypto';
+import { assert } from '../core/errors.ts';
 import type { HistoryRecord, RecordType } from './historyTypes.ts';
 
 export class History {
@@ -30,13 +31,24 @@ export class History {
   }
 }
 
+/**
+ * JSON with object keys sorted at every depth. Like JSON.stringify it honours toJSON (a Date
+ * becomes its ISO instant). A Map or Set has no JSON form and would silently hash as `{}`,
+ * hiding its content from the history hash, so it is refused.
+ */
 export function canonicalJson(value: unknown): string {
+  if (hasToJson(value)) return canonicalJson(value.toJSON());
   if (value === null || typeof value !== 'object') return JSON.stringify(value) ?? 'null';
+  assert(!(value instanceof Map || value instanceof Set), 'canonicalJson cannot encode a Map or Set: use a plain object or array');
   if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
   const entries = Object.entries(value as Record<string, unknown>)
     .filter(([, v]) => v !== undefined)
     .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
   return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(',')}}`;
+}
+
+function hasToJson(value: unknown): value is { toJSON: () => unknown } {
+  return typeof value === 'object' && value !== null && typeof (value as { toJSON?: unknown }).toJSON === 'function';
 }
 
 export function historyHash(records: readonly HistoryRecord[]): string {
