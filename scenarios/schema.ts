@@ -1,0 +1,355 @@
+/**
+ * The scenario file format: one zod schema, the friendly YAML surface researchers write.
+ * Every field is optional: what a file leaves out is drawn from the seed by
+ * scenarios/resolve.ts (swarm testing), so this schema carries no defaults and a parsed
+ * scenario prints back exactly as written (failure files embed it).
+ *
+ * Cross-field rules (a fault names a known server, min <= max...) live in the final
+ * superRefine so that each issue carries the path of the field at fault.
+ * scenarios/schema.json is generated from this file (npx tsx scenarios/genSchema.ts > scenarios/schema.json).
+ */
+import { z } from 'zod';
+import { STRATEGY_NAMES } from '../core/strategy.ts';
+import { MUTANT_NAMES } from '../sim/checkers/mutants.ts';
+import type { CheckName } from '../sim/checkers/types.ts';
+
+export const SERVERS_MAX = 16;
+export const MAILBOX_MESSAGES_MAX = 100_000;
+export const CLIENTS_MAX = 64;
+export const RATE_PER_SEC_MAX = 10_000;
+export const DURATION_MS_MAX = 24 * 3600 * 1000;
+export const MESSAGE_SIZE_BYTES_MAX = 64 * 1024 * 1024;
+export const LIST_ITEMS_MAX = 10_000;
+
+/** The checker names (sim/checkers CHECK_NAMES); the type check below keeps both in step. */
+export const CHECK_NAME_LIST = [
+  'uid-stable',
+  'uid-order',
+  'uidvalidity',
+  'no-lost-mail',
+  'no-lost-flags',
+  'no-resurrection',
+  'no-duplicates',
+  'modseq',
+  'move-atomic',
+  'convergence',
+] as const satisfies readonly CheckName[];
+type MissingCheckNames = Exclude<CheckName, (typeof CHECK_NAME_LIST)[number]>;
+const checkNamesComplete: [MissingCheckNames] extends [never] ? true : MissingCheckNames = true;
+void checkNamesComplete;
+
+export const NEMESIS_KINDS = ['partition', 'one-way', 'bridge', 'crash-process', 'crash-power', 'skew', 'jump'] as const;
+export const FAULT_KEYS = ['partition', 'oneWay', 'bridge', 'heal', 'crash', 'restart', 'skew', 'jump'] as const;
+export const SCRIPT_KEYS = ['deliver', 'append', 'store', 'expunge', 'move', 'copy'] as const;
+
+const nonEmpty = <T extends string>(items: readonly T[]): [T, ...T[]] => {
+  if (items.length === 0) throw new Error('assertion failed: empty enum');
+  return items as [T, ...T[]];
+};
+
+const count = (max: number) => z.int().min(0).max(max);
+const chance = z.number().min(0).max(1).describe('a chance in [0, 1]');
+const timeMs = z.int().min(0).max(DURATION_MS_MAX);
+const signedMs = z.int().min(-DURATION_MS_MAX).max(DURATION_MS_MAX);
+const serverName = z
+  .string()
+  .regex(/^[A-Za-z][A-Za-z0-9_-]{0,31}$/, 'a server name is a letter then up to 31 letters, digits, _ or -');
+const mailboxName = z
+  .string()
+  .min(1)
+  .max(200)
+  .regex(/^[^\u0000-\u001f\u007f/*%\\]+$/, 'a mailbox name has no control characters, /, *, % or \\');
+const keyword = z.string().regex(/^[A-Za-z$][A-Za-z0-9$_.-]{0,63}$/, 'an IMAP keyword (atom)');
+const flag = z.string().regex(/^\\?[A-Za-z$][A-Za-z0-9$_.-]{0,63}$/, 'a system flag (\\Seen) or a keyword');
+const uid = z.int().min(1).max(2 ** 32 - 1);
+
+export const strategySchema = z.enum(nonEmpty(STRATEGY_NAMES)).describe('UID strategy');
+
+const layoutSchema = z
+  .union([
+    z.enum(['flat', 'fanout']),
+    z.strictObject({ kind: z.literal('flat') }),
+    z.strictObject({
+      kind: z.literal('fanout'),
+      width: z.int().min(2).max(65_536).optional().describe('directories per level (default 256)'),
+      depth: z.int().min(1).max(4).optional().describe('levels (default 1)'),
+    }),
+  ])
+  .describe("Maildir layout in the git tree: 'flat', 'fanout' (256 x 1) or {kind: fanout, width, depth}");
+
+const mailboxSchema = z.strictObject({
+  name: mailboxName,
+  messages: count(MAILBOX_MESSAGES_MAX).optional().describe('initial population (message count)'),
+  owner: serverName.optional().describe('the server that assigns UIDs (strategy owner)'),
+});
+
+const ratesSchema = z
+  .strictObject({
+    deliver: z.number().min(0).max(RATE_PER_SEC_MAX).optional(),
+    store: z.number().min(0).max(RATE_PER_SEC_MAX).optional(),
+    expunge: z.number().min(0).max(RATE_PER_SEC_MAX).optional(),
+    move: z.number().min(0).max(RATE_PER_SEC_MAX).optional(),
+    copy: z.number().min(0).max(RATE_PER_SEC_MAX).optional(),
+    append: z.number().min(0).max(RATE_PER_SEC_MAX).optional(),
+    select: z.number().min(0).max(RATE_PER_SEC_MAX).optional(),
+  })
+  .describe('client operations per second of virtual time, by kind, across all clients');
+
+const rangeSchema = (max: number) =>
+  z.strictObject({ min: z.int().min(0).max(max).optional(), max: z.int().min(0).max(max).optional() });
+
+const workloadSchema = z.strictObject({
+  smtpClients: count(CLIENTS_MAX).optional(),
+  imapClients: count(CLIENTS_MAX).optional(),
+  ratesPerSec: ratesSchema.optional(),
+  messageSizeBytes: rangeSchema(MESSAGE_SIZE_BYTES_MAX).optional(),
+  keywords: z.array(keyword).max(64).optional().describe('keywords clients may set besides the system flags'),
+  opsMax: count(10_000_000).optional().describe('stop issuing client operations after this many (0: duration only)'),
+});
+
+const latencySchema = z
+  .union([
+    z.strictObject({ min: timeMs, max: timeMs }),
+    z.strictObject({ mean: z.int().min(1).max(DURATION_MS_MAX), max: timeMs }),
+  ])
+  .describe('one-way message latency: uniform {min, max} or exponential {mean, max}');
+
+const networkSchema = z.strictObject({
+  latencyMs: latencySchema.optional(),
+  loss: chance.optional(),
+  duplication: chance.optional(),
+  reorder: chance.optional(),
+});
+
+const groupsSchema = z.array(z.array(serverName).min(1).max(SERVERS_MAX)).min(2).max(SERVERS_MAX);
+
+/** One scheduled fault: `at` (virtual ms) plus exactly one of the fault keys. */
+const faultSchema = z
+  .strictObject({
+    at: timeMs.describe('virtual time of the fault, ms'),
+    partition: groupsSchema.optional().describe('groups that can reach only each other'),
+    oneWay: z.strictObject({ from: serverName, to: serverName }).optional().describe('messages from -> to are dropped'),
+    bridge: z.strictObject({ groups: groupsSchema, via: serverName }).optional().describe('groups that reach each other only through `via`'),
+    heal: z.literal(true).optional().describe('end every partition'),
+    crash: serverName.optional(),
+    mode: z.enum(['process', 'power']).optional().describe('crash mode (default process): power may lose unsynced writes'),
+    restart: serverName.optional(),
+    skew: z.strictObject({ node: serverName, offsetMs: signedMs }).optional().describe("set the node's clock offset"),
+    jump: z.strictObject({ node: serverName, deltaMs: signedMs }).optional().describe("move the node's clock by deltaMs"),
+  })
+  .describe('a scheduled fault: at plus one of partition, oneWay, bridge, heal, crash (+ mode), restart, skew, jump');
+
+const nemesisSchema = z
+  .union([
+    z.literal(false),
+    z.strictObject({
+      intervalMs: z.int().min(1).max(DURATION_MS_MAX).optional().describe('mean time between faults'),
+      kinds: z.array(z.enum(NEMESIS_KINDS)).min(1).max(NEMESIS_KINDS.length).optional(),
+      faultDurationMsMax: z.int().min(1).max(DURATION_MS_MAX).optional(),
+      skewMsMax: timeMs.optional(),
+    }),
+  ])
+  .describe('random faults drawn from the seed; false = none');
+
+const clockSchema = z.strictObject({
+  offsetMs: signedMs.optional(),
+  driftPpm: z.number().min(-100_000).max(100_000).optional(),
+});
+
+const scriptOpSchema = z
+  .strictObject({
+    at: timeMs.describe('virtual time of the operation, ms'),
+    node: serverName.describe('the server the client talks to'),
+    deliver: z.strictObject({ mailbox: mailboxName.optional(), count: z.int().min(1).max(10_000).optional() }).optional(),
+    append: z.strictObject({ mailbox: mailboxName, flags: z.array(flag).max(64).optional() }).optional(),
+    store: z
+      .strictObject({ mailbox: mailboxName, uid, mode: z.enum(['+', '-', '=']).optional(), flags: z.array(flag).max(64) })
+      .optional(),
+    expunge: z.strictObject({ mailbox: mailboxName, uids: z.array(uid).min(1).max(LIST_ITEMS_MAX) }).optional(),
+    move: z.strictObject({ from: mailboxName, to: mailboxName, uid }).optional(),
+    copy: z.strictObject({ from: mailboxName, to: mailboxName, uid }).optional(),
+  })
+  .describe('an exact client operation: at, node plus one of deliver, append, store, expunge, move, copy');
+
+const limitsSchema = z.strictObject({
+  eventsMax: z.int().min(1).max(1_000_000_000).optional(),
+  timeMsMax: z.int().min(1).max(10 * DURATION_MS_MAX).optional(),
+  messageSizeBytesMax: z.int().min(1).max(MESSAGE_SIZE_BYTES_MAX).optional(),
+});
+
+const baseSchema = z.strictObject({
+  $schema: z.string().optional().describe('path of scenarios/schema.json, for editors'),
+  name: z.string().min(1).max(200).optional(),
+  description: z.string().max(10_000).optional(),
+  servers: z
+    .union([z.int().min(1).max(SERVERS_MAX), z.array(serverName).min(1).max(SERVERS_MAX)])
+    .optional()
+    .describe(`a server count (1..${SERVERS_MAX}, named n1, n2...) or a list of server names`),
+  strategy: strategySchema.optional(),
+  layout: layoutSchema.optional(),
+  batch: z
+    .union([z.literal(false), z.strictObject({ opsMax: z.int().min(1).max(100_000), windowMs: timeMs })])
+    .optional()
+    .describe('batched mode: up to opsMax operations or windowMs per commit; false = one commit per operation'),
+  mailboxes: z.array(mailboxSchema).min(1).max(1_000).optional(),
+  workload: workloadSchema.optional(),
+  network: networkSchema.optional(),
+  faults: z.array(faultSchema).max(LIST_ITEMS_MAX).optional(),
+  nemesis: nemesisSchema.optional(),
+  clocks: z.record(serverName, clockSchema).optional().describe('per-server clock offset and drift'),
+  script: z.array(scriptOpSchema).max(LIST_ITEMS_MAX).optional(),
+  durationMs: z.int().min(1).max(DURATION_MS_MAX).optional().describe('client operations and faults happen in [0, durationMs)'),
+  convergenceBoundMs: z.int().min(0).max(DURATION_MS_MAX).optional().describe('after the last heal, replicas must agree within this'),
+  syncIntervalMs: z.int().min(1).max(DURATION_MS_MAX).optional(),
+  checks: z
+    .union([z.literal('all'), z.array(z.enum(CHECK_NAME_LIST)).min(1).max(CHECK_NAME_LIST.length)])
+    .optional()
+    .describe("checker names, or 'all'"),
+  expect: z.enum(['valid', 'invalid']).optional().describe('the verdict this scenario must give (default valid)'),
+  seed: z.int().min(0).max(Number.MAX_SAFE_INTEGER).optional().describe('default seed when none is given'),
+  limits: limitsSchema.optional(),
+  mutant: z
+    .enum(nonEmpty(MUTANT_NAMES))
+    .optional()
+    .describe('TEST-ONLY hook: a named fault injected into a good strategy (sim/checkers/mutants.ts), for checker negative controls'),
+});
+
+export type Scenario = z.infer<typeof baseSchema>;
+export type ScenarioFault = z.infer<typeof faultSchema>;
+export type ScenarioScriptOp = z.infer<typeof scriptOpSchema>;
+
+type Issue = { path: PropertyKey[]; message: string };
+type Report = (issue: Issue) => void;
+
+/** The one key of `keys` present in `record`, or an issue. */
+function exactlyOneKey(record: object, keys: readonly string[], path: PropertyKey[], what: string, report: Report): string | null {
+  const present = keys.filter((k) => (record as Record<string, unknown>)[k] !== undefined);
+  if (present.length === 1) return present[0] ?? null;
+  const message =
+    present.length === 0 ? `${what} needs one of: ${keys.join(', ')}` : `${what} has more than one kind: ${present.join(', ')}`;
+  report({ path, message });
+  return null;
+}
+
+/** The server names the file fixes, or null when `servers` is left to the draw. */
+export function explicitServerNames(servers: Scenario['servers']): string[] | null {
+  if (servers === undefined) return null;
+  if (typeof servers === 'number') return Array.from({ length: servers }, (_, i) => `n${i + 1}`);
+  return servers;
+}
+
+function checkServer(name: string, known: string[] | null, path: PropertyKey[], report: Report): void {
+  if (known === null) {
+    report({ path, message: `names server ${JSON.stringify(name)} but \`servers\` is not given (it would be drawn)` });
+  } else if (!known.includes(name)) {
+    report({ path, message: `unknown server ${JSON.stringify(name)}; servers are ${known.join(', ')}` });
+  }
+}
+
+function checkGroups(groups: string[][], known: string[] | null, path: PropertyKey[], report: Report): void {
+  const seen = new Set<string>();
+  groups.forEach((group, g) =>
+    group.forEach((name, i) => {
+      checkServer(name, known, [...path, g, i], report);
+      if (seen.has(name)) report({ path: [...path, g, i], message: `server ${JSON.stringify(name)} is in two groups` });
+      seen.add(name);
+    }),
+  );
+}
+
+function checkFault(fault: ScenarioFault, index: number, known: string[] | null, report: Report): void {
+  const path = ['faults', index];
+  const kind = exactlyOneKey(fault, FAULT_KEYS, path, 'a fault', report);
+  if (fault.mode !== undefined && kind !== null && kind !== 'crash') report({ path: [...path, 'mode'], message: '`mode` belongs to a crash' });
+  if (fault.partition) checkGroups(fault.partition, known, [...path, 'partition'], report);
+  if (fault.oneWay) {
+    checkServer(fault.oneWay.from, known, [...path, 'oneWay', 'from'], report);
+    checkServer(fault.oneWay.to, known, [...path, 'oneWay', 'to'], report);
+    if (fault.oneWay.from === fault.oneWay.to) report({ path: [...path, 'oneWay', 'to'], message: 'from and to are the same server' });
+  }
+  if (fault.bridge) {
+    checkGroups(fault.bridge.groups, known, [...path, 'bridge', 'groups'], report);
+    checkServer(fault.bridge.via, known, [...path, 'bridge', 'via'], report);
+    if (fault.bridge.groups.some((g) => g.includes(fault.bridge!.via))) {
+      report({ path: [...path, 'bridge', 'via'], message: 'the bridge server must not be in a group' });
+    }
+  }
+  if (fault.crash !== undefined) checkServer(fault.crash, known, [...path, 'crash'], report);
+  if (fault.restart !== undefined) checkServer(fault.restart, known, [...path, 'restart'], report);
+  if (fault.skew) checkServer(fault.skew.node, known, [...path, 'skew', 'node'], report);
+  if (fault.jump) checkServer(fault.jump.node, known, [...path, 'jump', 'node'], report);
+}
+
+function checkMailbox(name: string, mailboxes: string[] | null, path: PropertyKey[], report: Report): void {
+  if (mailboxes !== null && !mailboxes.includes(name)) {
+    report({ path, message: `unknown mailbox ${JSON.stringify(name)}; mailboxes are ${mailboxes.join(', ')}` });
+  }
+}
+
+function checkScriptOp(op: ScenarioScriptOp, index: number, known: string[] | null, mailboxes: string[] | null, report: Report): void {
+  const path = ['script', index];
+  exactlyOneKey(op, SCRIPT_KEYS, path, 'a script operation', report);
+  checkServer(op.node, known, [...path, 'node'], report);
+  const named: [string | undefined, string][] = [
+    [op.deliver?.mailbox, 'deliver.mailbox'],
+    [op.append?.mailbox, 'append.mailbox'],
+    [op.store?.mailbox, 'store.mailbox'],
+    [op.expunge?.mailbox, 'expunge.mailbox'],
+    [op.move?.from, 'move.from'],
+    [op.move?.to, 'move.to'],
+    [op.copy?.from, 'copy.from'],
+    [op.copy?.to, 'copy.to'],
+  ];
+  for (const [name, at] of named) if (name !== undefined) checkMailbox(name, mailboxes, [...path, ...at.split('.')], report);
+}
+
+function checkMinMax(range: { min?: number; max?: number } | undefined, path: PropertyKey[], report: Report): void {
+  if (range?.min !== undefined && range.max !== undefined && range.min > range.max) {
+    report({ path: [...path, 'max'], message: `max (${range.max}) is below min (${range.min})` });
+  }
+}
+
+/** The cross-field rules; each problem is reported at the path of the field at fault. */
+export function checkScenario(s: Scenario, report: Report): void {
+  const known = explicitServerNames(s.servers);
+  const listed = s.servers;
+  if (Array.isArray(listed)) {
+    listed.forEach((name, i) => {
+      if (listed.indexOf(name) !== i) report({ path: ['servers', i], message: `server ${JSON.stringify(name)} is listed twice` });
+    });
+  }
+  const mailboxNames = s.mailboxes?.map((m) => m.name) ?? null;
+  s.mailboxes?.forEach((m, i) => {
+    if (mailboxNames!.indexOf(m.name) !== i) report({ path: ['mailboxes', i, 'name'], message: `mailbox ${JSON.stringify(m.name)} is listed twice` });
+    if (m.owner !== undefined) checkServer(m.owner, known, ['mailboxes', i, 'owner'], report);
+  });
+  if (mailboxNames !== null && !mailboxNames.includes('INBOX')) report({ path: ['mailboxes'], message: 'mailboxes must include INBOX' });
+  s.faults?.forEach((f, i) => {
+    checkFault(f, i, known, report);
+    if (s.durationMs !== undefined && f.at >= s.durationMs) {
+      report({ path: ['faults', i, 'at'], message: `at (${f.at}) is not before durationMs (${s.durationMs})` });
+    }
+  });
+  s.script?.forEach((op, i) => {
+    checkScriptOp(op, i, known, mailboxNames, report);
+    if (s.durationMs !== undefined && op.at >= s.durationMs) {
+      report({ path: ['script', i, 'at'], message: `at (${op.at}) is not before durationMs (${s.durationMs})` });
+    }
+  });
+  for (const name of Object.keys(s.clocks ?? {})) checkServer(name, known, ['clocks', name], report);
+  checkMinMax(s.workload?.messageSizeBytes, ['workload', 'messageSizeBytes'], report);
+  const latency = s.network?.latencyMs;
+  if (latency && 'min' in latency) checkMinMax(latency, ['network', 'latencyMs'], report);
+  if (latency && 'mean' in latency && latency.mean > latency.max) {
+    report({ path: ['network', 'latencyMs', 'max'], message: `max (${latency.max}) is below mean (${latency.mean})` });
+  }
+  const sizeMax = s.workload?.messageSizeBytes?.max;
+  const sizeLimit = s.limits?.messageSizeBytesMax;
+  if (sizeMax !== undefined && sizeLimit !== undefined && sizeMax > sizeLimit) {
+    report({ path: ['workload', 'messageSizeBytes', 'max'], message: `exceeds limits.messageSizeBytesMax (${sizeLimit})` });
+  }
+}
+
+export const scenarioSchema = baseSchema.superRefine((s, ctx) => {
+  checkScenario(s, (issue) => ctx.addIssue({ code: 'custom', path: issue.path, message: issue.message }));
+});
