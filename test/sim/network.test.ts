@@ -1,0 +1,337 @@
+// Proves the Network: every send, delivery and drop is recorded; symmetric, one-way and bridged partitions cut exactly the links they name; loss, duplication and reordering happen at their configured rates over a fixed set of seeds.
+import { describe, expect, it } from 'vitest';
+import fc from 'fast-check';
+import type { NetworkConfig } from '../../sim/config.ts';
+import { History } from '../../sim/history.ts';
+import type { HistoryRecord } from '../../sim/historyTypes.ts';
+import { type Envelope, Network } from '../../sim/network.ts';
+import { Rng } from '../../sim/rng.ts';
+import { Scheduler } from '../../sim/scheduler.ts';
+
+const NODES = ['a', 'b', 'c', 'd', 'e'] as const;
+/** The seeds every statistical test runs over: fixed, so a test is a deterministic check. */
+const SEEDS = [1, 2, 3, 4, 5, 6, 7, 8] as const;
+
+const quiet: NetworkConfig = { latency: { kind: 'uniform', minMs: 10, maxMs: 10 }, loss: 0, duplication: 0, reorder: 0 };
+
+interface Received {
+  readonly atMs: number;
+  readonly envelope: Envelope;
+}
+
+function world(config: Partial<NetworkConfig> = {}, seed = 1) {
+  const scheduler = new Scheduler({ eventsMax: 10_000_000, timeMsMax: 1_000_000_000 });
+  const history = new History(() => scheduler.nowMs);
+  const net = new Network(NODES, { ...quiet, ...config }, scheduler, Rng.root(seed).stream('net'), history);
+  const received: Received[] = [];
+  for (const node of NODES) net.onReceive(node, (envelope) => void received.push({ atMs: scheduler.nowMs, envelope }));
+  const ofType = (f: string): HistoryRecord[] => history.records.filter((r) => r.process === 'net' && r.f === f);
+  const dropReasons = (): string[] => ofType('drop').map((r) => (r.value as { reason: string }).reason);
+  return { scheduler, history, net, received, ofType, dropReasons };
+}
+
+/** Sends one probe on every ordered pair, runs the queue, and returns the pairs that got through. */
+async function reachable(w: ReturnType<typeof world>): Promise<Set<string>> {
+  const start = w.received.length;
+  for (const from of NODES) for (const to of NODES) if (from !== to) w.net.send(from, to, 'probe', 1, null);
+  await w.scheduler.run();
+  return new Set(w.received.slice(start).map((r) => `${r.envelope.from}>${r.envelope.to}`));
+}
+
+function allPairs(): string[] {
+  return NODES.flatMap((from) => NODES.filter((to) => to !== from).map((to) => `${from}>${to}`));
+}
+
+/** |observed - expected| stays below `sigmas` standard deviations of a binomial(n, p). */
+function withinBinomial(observed: number, n: number, p: number, sigmas: number): boolean {
+  return Math.abs(observed - n * p) <= sigmas * Math.sqrt(n * p * (1 - p));
+}
+
+describe('Network basics', () => {
+  it('delivers a message with its size and payload after the link latency, and records send then deliver', async () => {
+    const w = world();
+    w.scheduler.at(5, 'send', () => w.net.send('a', 'b', 'push', 1234, { head: 'x' }));
+    await w.scheduler.run();
+    expect(w.received).toHaveLength(1);
+    const first = w.received[0] as Received;
+    expect(first.atMs).toBe(15);
+    expect(first.envelope).toMatchObject({ from: 'a', to: 'b', kind: 'push', sizeBytes: 1234, payload: { head: 'x' } });
+    expect(w.history.records.map((r) => [r.timeMs, r.node, r.f, r.value])).toEqual([
+      [5, 'a', 'send', { id: first.envelope.id, from: 'a', to: 'b', kind: 'push', sizeBytes: 1234 }],
+      [15, 'b', 'deliver', { id: first.envelope.id, from: 'a', to: 'b', kind: 'push' }],
+    ]);
+  });
+
+  it('counts wire bytes by kind, duplicates included, lost messages included', async () => {
+    const w = world({ duplication: 1 });
+    w.net.send('a', 'b', 'push', 100, null);
+    w.net.send('a', 'c', 'head', 7, null);
+    await w.scheduler.run();
+    expect(w.net.wireBytesByKind()).toEqual({ head: 14, push: 200 });
+    const lossy = world({ loss: 1 });
+    lossy.net.send('a', 'b', 'push', 100, null);
+    expect(lossy.net.wireBytesByKind()).toEqual({ push: 100 });
+  });
+
+  it('keeps latency within a uniform range, and honours a per-link override', async () => {
+    const w = world({ latency: { kind: 'uniform', minMs: 5, maxMs: 50 } });
+    w.net.setLinkLatency('a', 'b', { kind: 'uniform', minMs: 200, maxMs: 200 });
+    for (let i = 0; i < 300; i++) {
+      w.net.send('c', 'd', 'x', 1, null);
+      w.net.send('a', 'b', 'x', 1, null);
+    }
+    await w.scheduler.run();
+    const cd = w.received.filter((r) => r.envelope.from === 'c').map((r) => r.atMs);
+    expect(Math.min(...cd)).toBe(5);
+    expect(Math.max(...cd)).toBe(50);
+    expect(w.received.filter((r) => r.envelope.from === 'a').every((r) => r.atMs === 200)).toBe(true);
+    // The override is one-directional: b -> a keeps the default.
+    w.net.send('b', 'a', 'x', 1, null);
+    await w.scheduler.run();
+    expect((w.received.at(-1) as Received).atMs - 200).toBeLessThanOrEqual(50);
+  });
+
+  it('draws exponential latency with about the configured mean, capped, and at least 1 ms', async () => {
+    const w = world({ latency: { kind: 'exponential', meanMs: 20, maxMs: 100 } });
+    const n = 5000;
+    for (let i = 0; i < n; i++) w.net.send('a', 'b', 'x', 1, null);
+    await w.scheduler.run();
+    const delays = w.received.map((r) => r.atMs);
+    expect(Math.min(...delays)).toBeGreaterThanOrEqual(1);
+    expect(Math.max(...delays)).toBe(100);
+    const mean = delays.reduce((s, d) => s + d, 0) / n;
+    expect(mean).toBeGreaterThan(18);
+    expect(mean).toBeLessThan(22);
+  });
+
+  it('drops a message to a node that is down, or that has no receiver, and records why', async () => {
+    const w = world();
+    w.net.setLiveness((node) => node !== 'c');
+    w.net.send('a', 'c', 'x', 1, null);
+    await w.scheduler.run();
+    expect(w.received).toHaveLength(0);
+    expect(w.dropReasons()).toEqual(['down']);
+
+    const scheduler = new Scheduler({ eventsMax: 100, timeMsMax: 1000 });
+    const history = new History(() => scheduler.nowMs);
+    const bare = new Network(NODES, quiet, scheduler, Rng.root(1), history);
+    bare.send('a', 'b', 'x', 1, null);
+    await scheduler.run();
+    expect(history.records.map((r) => r.f)).toEqual(['send', 'drop']);
+    expect((history.records[1]?.value as { reason: string }).reason).toBe('no-receiver');
+  });
+
+  it('refuses a send that names an unknown node', () => {
+    const w = world();
+    expect(() => w.net.send('a', 'zz', 'x', 1, null)).toThrow(/unknown/);
+  });
+
+  it('awaits an async receiver before the next event runs', async () => {
+    const w = world();
+    const order: string[] = [];
+    w.net.onReceive('b', async () => {
+      order.push('recv:start');
+      await Promise.resolve();
+      await Promise.resolve();
+      order.push('recv:end');
+    });
+    w.net.send('a', 'b', 'x', 1, null);
+    w.scheduler.at(10, 'same-time', () => void order.push('next'));
+    await w.scheduler.run();
+    expect(order).toEqual(['recv:start', 'recv:end', 'next']);
+  });
+});
+
+describe('Network partitions', () => {
+  it('a symmetric partition cuts every link between groups, both ways; unlisted nodes form one more group; heal restores all', async () => {
+    const w = world();
+    w.net.partition([['a', 'b'], ['c']]);
+    expect(w.net.partitioned).toBe(true);
+    const got = await reachable(w);
+    expect([...got].sort()).toEqual(['a>b', 'b>a', 'd>e', 'e>d']);
+    expect(w.dropReasons().every((r) => r === 'partition')).toBe(true);
+    expect(w.dropReasons()).toHaveLength(allPairs().length - 4);
+    w.net.heal();
+    expect(w.net.partitioned).toBe(false);
+    expect([...(await reachable(w))].sort()).toEqual(allPairs().sort());
+  });
+
+  it('a one-way partition is one-way: the cut direction loses everything, the other direction loses nothing', async () => {
+    const w = world();
+    w.net.oneWay('a', 'b');
+    expect(w.net.canReach('a', 'b')).toBe(false);
+    expect(w.net.canReach('b', 'a')).toBe(true);
+    for (let i = 0; i < 50; i++) {
+      w.net.send('a', 'b', 'x', 1, i);
+      w.net.send('b', 'a', 'x', 1, i);
+    }
+    await w.scheduler.run();
+    expect(w.received.filter((r) => r.envelope.from === 'a')).toHaveLength(0);
+    expect(w.received.filter((r) => r.envelope.from === 'b')).toHaveLength(50);
+    // Every other link is untouched.
+    const got = await reachable(w);
+    expect([...got].sort()).toEqual(allPairs().filter((p) => p !== 'a>b').sort());
+  });
+
+  it('a bridge node outside the groups talks to both sides while the sides stay cut', async () => {
+    const w = world();
+    w.net.bridge([['a', 'b'], ['c', 'd']], 'e');
+    const got = await reachable(w);
+    const expected = ['a>b', 'b>a', 'c>d', 'd>c', ...['a', 'b', 'c', 'd'].flatMap((n) => [`e>${n}`, `${n}>e`])];
+    expect([...got].sort()).toEqual(expected.sort());
+  });
+
+  it('a bridge node inside one group also reaches the other group, but its group mates do not', async () => {
+    const w = world();
+    w.net.bridge([['a', 'b'], ['c', 'd', 'e']], 'b');
+    const got = await reachable(w);
+    for (const n of ['c', 'd', 'e']) {
+      expect(got.has(`b>${n}`)).toBe(true);
+      expect(got.has(`${n}>b`)).toBe(true);
+      expect(got.has(`a>${n}`)).toBe(false);
+      expect(got.has(`${n}>a`)).toBe(false);
+    }
+    expect(got.has('a>b') && got.has('b>a')).toBe(true);
+  });
+
+  it('drops a message already in flight when its link is cut before it arrives, and delivers one sent across a healed link', async () => {
+    const w = world();
+    w.net.send('a', 'b', 'x', 1, 'in-flight');
+    w.scheduler.at(5, 'cut', () => w.net.oneWay('a', 'b'));
+    await w.scheduler.run();
+    expect(w.received).toHaveLength(0);
+    expect(w.ofType('drop').map((r) => [r.timeMs, (r.value as { reason: string }).reason])).toEqual([[10, 'partition']]);
+
+    w.net.send('a', 'b', 'x', 1, 'cut');
+    w.scheduler.at(w.scheduler.nowMs + 5, 'heal', () => w.net.heal());
+    await w.scheduler.run();
+    // Sent while cut: dropped at send time even though the link healed before it would have arrived.
+    expect(w.received).toHaveLength(0);
+    w.net.send('a', 'b', 'x', 1, 'healed');
+    await w.scheduler.run();
+    expect(w.received.map((r) => r.envelope.payload)).toEqual(['healed']);
+  });
+
+  it('never delivers across a link that is cut at delivery time, and accounts for every copy sent (property)', async () => {
+    type Op = { kind: 'send'; from: number; to: number } | { kind: 'partition'; split: number } | { kind: 'one-way'; from: number; to: number } | { kind: 'heal' } | { kind: 'wait'; ms: number };
+    const node = fc.integer({ min: 0, max: NODES.length - 1 });
+    const op: fc.Arbitrary<Op> = fc.oneof(
+      { weight: 6, arbitrary: fc.record({ kind: fc.constant('send' as const), from: node, to: node }) },
+      { weight: 1, arbitrary: fc.record({ kind: fc.constant('partition' as const), split: fc.integer({ min: 1, max: 4 }) }) },
+      { weight: 1, arbitrary: fc.record({ kind: fc.constant('one-way' as const), from: node, to: node }) },
+      { weight: 1, arbitrary: fc.record({ kind: fc.constant('heal' as const) }) },
+      { weight: 2, arbitrary: fc.record({ kind: fc.constant('wait' as const), ms: fc.integer({ min: 0, max: 30 }) }) },
+    );
+    await fc.assert(
+      fc.asyncProperty(fc.integer({ min: 0, max: 1000 }), fc.array(op, { maxLength: 60 }), async (seed, ops) => {
+        const w = world({ latency: { kind: 'uniform', minMs: 1, maxMs: 20 }, loss: 0.1, duplication: 0.2, reorder: 0.2 }, seed);
+        const cutAtDelivery: string[] = [];
+        for (const n of NODES) {
+          w.net.onReceive(n, (env) => {
+            if (!w.net.canReach(env.from, env.to)) cutAtDelivery.push(`${env.from}>${env.to}`);
+          });
+        }
+        let timeMs = 0;
+        for (const o of ops) {
+          if (o.kind === 'wait') timeMs += o.ms;
+          const at = timeMs;
+          w.scheduler.at(at, o.kind, () => {
+            if (o.kind === 'send' && o.from !== o.to) w.net.send(NODES[o.from] as string, NODES[o.to] as string, 'x', 1, null);
+            if (o.kind === 'partition') w.net.partition([NODES.slice(0, o.split)]);
+            if (o.kind === 'one-way' && o.from !== o.to) w.net.oneWay(NODES[o.from] as string, NODES[o.to] as string);
+            if (o.kind === 'heal') w.net.heal();
+          });
+        }
+        await w.scheduler.run();
+        expect(cutAtDelivery).toEqual([]);
+        const copies = w.ofType('send').length + w.ofType('duplicate').length;
+        expect(w.ofType('deliver').length + w.ofType('drop').length).toBe(copies);
+      }),
+      { numRuns: 60 },
+    );
+  });
+});
+
+describe('Network loss, duplication and reordering rates over fixed seeds', () => {
+  const n = 2000;
+
+  it('loses about `loss` of the messages on each seed, and every lost one is recorded as a loss drop', async () => {
+    let total = 0;
+    for (const seed of SEEDS) {
+      const w = world({ loss: 0.1 }, seed);
+      for (let i = 0; i < n; i++) w.net.send('a', 'b', 'x', 1, i);
+      await w.scheduler.run();
+      const lost = w.dropReasons().filter((r) => r === 'loss').length;
+      expect(withinBinomial(lost, n, 0.1, 4), `seed ${seed}: ${lost} lost of ${n}`).toBe(true);
+      expect(lost + w.received.length).toBe(n);
+      total += lost;
+    }
+    expect(withinBinomial(total, n * SEEDS.length, 0.1, 3), `all seeds: ${total} lost`).toBe(true);
+  });
+
+  it('loses nothing at loss 0 and everything at loss 1', async () => {
+    for (const [loss, expected] of [[0, n], [1, 0]] as const) {
+      const w = world({ loss }, 1);
+      for (let i = 0; i < n; i++) w.net.send('a', 'b', 'x', 1, i);
+      await w.scheduler.run();
+      expect(w.received).toHaveLength(expected);
+    }
+  });
+
+  it('duplicates about `duplication` of the surviving messages on each seed, delivering the same envelope twice', async () => {
+    let total = 0;
+    let survivors = 0;
+    for (const seed of SEEDS) {
+      const w = world({ loss: 0.1, duplication: 0.25 }, seed);
+      for (let i = 0; i < n; i++) w.net.send('a', 'b', 'x', 1, i);
+      await w.scheduler.run();
+      const lost = w.dropReasons().length;
+      const dups = w.ofType('duplicate').length;
+      expect(withinBinomial(dups, n - lost, 0.25, 4), `seed ${seed}: ${dups} duplicates of ${n - lost}`).toBe(true);
+      expect(w.received).toHaveLength(n - lost + dups);
+      const perId = new Map<number, number>();
+      for (const r of w.received) perId.set(r.envelope.id, (perId.get(r.envelope.id) ?? 0) + 1);
+      expect([...perId.values()].filter((c) => c === 2)).toHaveLength(dups);
+      expect([...perId.values()].every((c) => c === 1 || c === 2)).toBe(true);
+      total += dups;
+      survivors += n - lost;
+    }
+    expect(withinBinomial(total, survivors, 0.25, 3), `all seeds: ${total} duplicates`).toBe(true);
+  });
+
+  it('keeps send order on a fixed-latency link without reordering', async () => {
+    const w = world({ reorder: 0 });
+    for (let i = 0; i < 100; i++) w.net.send('a', 'b', 'x', 1, i);
+    await w.scheduler.run();
+    expect(w.received.map((r) => r.envelope.payload)).toEqual(Array.from({ length: 100 }, (_, i) => i));
+  });
+
+  it('holds back about `reorder` of the messages, so later sends overtake them', async () => {
+    let total = 0;
+    for (const seed of SEEDS) {
+      const w = world({ reorder: 0.2 }, seed);
+      for (let i = 0; i < n; i++) w.net.send('a', 'b', 'x', 1, i);
+      await w.scheduler.run();
+      // Fixed 10 ms latency: an on-time message arrives at 10 ms, a held-back one later.
+      const late = w.received.filter((r) => r.atMs > 10).length;
+      expect(withinBinomial(late, n, 0.2, 4), `seed ${seed}: ${late} held back`).toBe(true);
+      const payloads = w.received.map((r) => r.envelope.payload as number);
+      expect(payloads).not.toEqual([...payloads].sort((x, y) => x - y));
+      total += late;
+    }
+    expect(withinBinomial(total, n * SEEDS.length, 0.2, 3)).toBe(true);
+  });
+});
+
+describe('Network determinism', () => {
+  it('gives the same history for the same seed and a different one for another seed', async () => {
+    const run = async (seed: number): Promise<string> => {
+      const w = world({ latency: { kind: 'exponential', meanMs: 15, maxMs: 80 }, loss: 0.1, duplication: 0.1, reorder: 0.1 }, seed);
+      for (let i = 0; i < 200; i++) w.net.send(NODES[i % 5] as string, NODES[(i * 3 + 1) % 5] as string, 'x', i, null);
+      await w.scheduler.run();
+      return w.history.hash();
+    };
+    expect(await run(11)).toBe(await run(11));
+    expect(await run(12)).not.toBe(await run(11));
+  });
+});
