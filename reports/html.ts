@@ -1,0 +1,280 @@
+/**
+ * The self-contained HTML report: one file, inline CSS and inline SVG, no external URL
+ * of any kind. Order: verdict banner, strategy table, efficiency, convergence, verdicts
+ * (per scenario and per checker, each failure with its replay command), timelines.
+ * Pure: ReportSummary in, HTML string out; every piece of text from results is escaped.
+ */
+import { escapeHtml, formatBytes, formatMs, formatNumber } from './format.ts';
+import type { EfficiencyRow, FailureRow, ReportSummary, ScenarioRow, StrategyRow, TimelineRun, VerdictCounts } from './summary.ts';
+import { barChart, cdfChart, TIMELINE_OPS_DRAWN_MAX, timelineChart } from './svg.ts';
+
+export interface HtmlOptions {
+  readonly title?: string;
+  /** Shown in the header; the caller supplies it (reports never read the clock). */
+  readonly generatedAt?: string;
+}
+
+export const STRATEGY_COLORS: Readonly<Record<string, string>> = {
+  renumber: '#1565c0', owner: '#2e7d32', 'reset-validity': '#6a1b9a',
+  'naive-git': '#c62828', 'lww-wallclock': '#ef6c00', 'keep-uids': '#ad1457',
+};
+const EXTRA_COLORS = ['#00838f', '#5d4037', '#455a64', '#9e9d24', '#283593'];
+const SERIES_COLORS = { measured: '#1565c0', minimum: '#43a047', dsync: '#9e9e9e' };
+
+export function strategyColor(name: string, index: number): string {
+  return STRATEGY_COLORS[name] ?? EXTRA_COLORS[index % EXTRA_COLORS.length] ?? '#555';
+}
+
+const CSS = `
+:root{--ok:#2e7d32;--bad:#c62828;--warn:#ef8f00;--muted:#666;--line:#e3e3e3;--bg:#fff;--ink:#1d1d1f}
+*{box-sizing:border-box}
+body{margin:0;font:15px/1.5 system-ui,-apple-system,"Segoe UI",Roboto,"Helvetica Neue",Arial,sans-serif;color:var(--ink);background:#f5f6f8}
+main{max-width:1120px;margin:0 auto;padding:24px 28px 64px;background:var(--bg);min-height:100vh}
+h1{font-size:26px;margin:0 0 2px}h2{font-size:20px;margin:36px 0 10px;padding-top:8px;border-top:1px solid var(--line)}
+h3{font-size:16px;margin:22px 0 6px}
+.meta,.note{color:var(--muted);font-size:13px}
+nav{margin:10px 0 0;font-size:14px}nav a{margin-right:14px}
+a{color:#0b57d0;text-decoration:none}a:hover{text-decoration:underline}
+.banner{margin:18px 0 6px;padding:16px 20px;border-radius:10px;font-size:18px;font-weight:600;display:flex;gap:28px;flex-wrap:wrap;align-items:baseline}
+.banner.pass{background:#e8f5e9;border:1px solid #a5d6a7;color:#1b5e20}
+.banner.fail{background:#ffebee;border:1px solid #ef9a9a;color:#8e0000}
+.banner .big{font-size:26px}.banner small{font-weight:400;font-size:14px;color:#333}
+table{border-collapse:collapse;width:100%;font-size:13.5px;margin:8px 0}
+th,td{padding:5px 8px;border-bottom:1px solid var(--line);text-align:right;vertical-align:top;white-space:nowrap}
+th{background:#f0f2f5;font-weight:600;position:sticky;top:0}
+th:first-child,td:first-child,td.l,th.l{text-align:left}
+td.wrap{white-space:normal}
+tr.control td:first-child::after{content:" control";font-size:11px;color:var(--muted);font-weight:400}
+.bad{color:var(--bad);font-weight:600}.good{color:var(--ok)}.warn{color:var(--warn);font-weight:600}.muted{color:var(--muted)}
+td.cell-ok{background:#f1f8f1;color:var(--ok)}td.cell-bad{background:#fdecea;color:var(--bad);font-weight:600}
+td.cell-exp{background:#fff4e0;color:#8a5300}td.cell-unk{background:#fff8d6;color:#7a5d00}td.cell-none{color:#bbb}
+.swatch{display:inline-block;width:10px;height:10px;border-radius:2px;margin-right:6px;vertical-align:0}
+code{font:12.5px/1.4 ui-monospace,SFMono-Regular,Menlo,Consolas,monospace;background:#f3f3f3;padding:2px 5px;border-radius:4px}
+code.cmd{display:inline-block;user-select:all;white-space:pre-wrap;word-break:break-all;max-width:100%}
+.failure{border:1px solid var(--line);border-left:4px solid var(--bad);border-radius:6px;padding:10px 14px;margin:10px 0}
+.failure h3{margin:0 0 4px}
+.failure ul{margin:4px 0 6px 18px;padding:0}
+button.copy{font-size:12px;margin-left:6px;padding:1px 8px;border:1px solid #bbb;border-radius:4px;background:#fff;cursor:pointer}
+.chart{max-width:100%;height:auto;display:block;margin:8px 0}
+.charts{display:grid;grid-template-columns:1fr;gap:8px}
+.timeline{margin:18px 0 28px}
+.stats{display:flex;gap:24px;flex-wrap:wrap;margin:6px 0 4px;font-size:14px}
+.stats b{font-size:18px;display:block}
+`;
+
+const SCRIPT = `document.addEventListener('click',function(e){var b=e.target;if(!(b instanceof HTMLButtonElement)||!b.classList.contains('copy'))return;var c=document.getElementById(b.getAttribute('data-for')||'');if(!c)return;var t=c.textContent||'';var done=function(){b.textContent='copied';};if(navigator.clipboard&&navigator.clipboard.writeText){navigator.clipboard.writeText(t).then(done,function(){});}else{var s=window.getSelection();var r=document.createRange();r.selectNodeContents(c);if(s){s.removeAllRanges();s.addRange(r);}}});`;
+
+/** Renders the whole report as one HTML document. */
+export function renderHtml(summary: ReportSummary, options: HtmlOptions = {}): string {
+  const title = options.title ?? 'mailsim report';
+  const body = [
+    header(summary, title, options.generatedAt),
+    banner(summary),
+    section('strategies', 'Strategies', strategySection(summary)),
+    section('efficiency', 'Efficiency', efficiencySection(summary)),
+    section('convergence', 'Convergence', convergenceSection(summary)),
+    section('verdicts', 'Verdicts', verdictSection(summary)),
+    section('timelines', 'Timelines', timelineSection(summary)),
+  ].join('\n');
+  return `<!doctype html>\n<html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">`
+    + `<title>${escapeHtml(title)}</title><style>${CSS}</style></head>\n<body><main>\n${body}\n`
+    + `<p class="meta">Self-contained report: nothing here was fetched from the network.</p></main><script>${SCRIPT}</script></body></html>\n`;
+}
+
+function section(id: string, title: string, content: string): string {
+  return `<section id="${id}"><h2>${escapeHtml(title)}</h2>\n${content}</section>`;
+}
+
+function header(summary: ReportSummary, title: string, generatedAt: string | undefined): string {
+  const meta = [
+    summary.mailsimVersions.length === 0 ? '' : `mailsim ${summary.mailsimVersions.map(escapeHtml).join(', ')}`,
+    generatedAt === undefined ? '' : `generated ${escapeHtml(generatedAt)}`,
+  ].filter((part) => part !== '').join(' · ');
+  const links = [['strategies', 'Strategies'], ['efficiency', 'Efficiency'], ['convergence', 'Convergence'], ['verdicts', 'Verdicts'], ['timelines', 'Timelines']]
+    .map(([id, label]) => `<a href="#${id}">${label}</a>`).join('');
+  return `<header><h1>${escapeHtml(title)}</h1><div class="meta">${meta}</div><nav>${links}</nav></header>`;
+}
+
+function banner(summary: ReportSummary): string {
+  const pass = summary.unexpectedCount === 0 && summary.conflicts.length === 0;
+  const v = summary.verdicts;
+  const extra: string[] = [];
+  if (summary.duplicateCount > 0) extra.push(`${formatNumber(summary.duplicateCount)} duplicate results merged`);
+  if (summary.conflicts.length > 0) extra.push(`<span class="bad">${formatNumber(summary.conflicts.length)} runs disagree across inputs (non-deterministic?)</span>`);
+  return `<div class="banner ${pass ? 'pass' : 'fail'}" id="banner" data-runs="${summary.runCount}" data-unexpected="${summary.unexpectedCount}">`
+    + `<span><span class="big">${formatNumber(summary.runCount)}</span> runs</span>`
+    + `<span><span class="big">${formatNumber(summary.expectedCount)}</span> as expected</span>`
+    + `<span><span class="big">${formatNumber(summary.unexpectedCount)}</span> unexpected</span>`
+    + `<small>verdicts: ${formatNumber(v.valid)} valid · ${formatNumber(v.invalid)} invalid · ${formatNumber(v.unknown)} unknown`
+    + `${extra.length === 0 ? '' : ` · ${extra.join(' · ')}`}</small></div>`
+    + (summary.unexpectedCount > 0 ? `<p><a href="#failures">Jump to the ${formatNumber(summary.unexpectedCount)} unexpected runs and their replay commands</a></p>` : '');
+}
+
+function strategySection(summary: ReportSummary): string {
+  if (summary.strategies.length === 0) return '<p class="muted">No runs.</p>';
+  const head = ['strategy', 'runs', 'unexpected', 'UID-stability violations', 'renumbered / 1,000 deliveries (partitioned)', 'UIDVALIDITY resets',
+    'lost flags', 'visibility delay mean (max)', 'bytes / op', 'convergence median (p95)', 'never converged'];
+  const rows = summary.strategies.map((row, index) => strategyRowHtml(row, index));
+  return `<p class="note">One row per UID strategy. Controls (naive-git, lww-wallclock, keep-uids) are known-bad on purpose: their violations are expected and show the checkers work.</p>`
+    + table(head, rows);
+}
+
+function strategyRowHtml(row: StrategyRow, index: number): string {
+  const badIfAny = (count: number) => (count > 0 ? (row.control ? 'warn' : 'bad') : 'good');
+  const cells = [
+    `<span class="swatch" style="background:${strategyColor(row.strategy, index)}"></span>${escapeHtml(row.strategy)}`,
+    formatNumber(row.runCount),
+    `<span class="${row.unexpectedCount > 0 ? 'bad' : 'good'}">${formatNumber(row.unexpectedCount)}</span>`,
+    `<span class="${badIfAny(row.uidStableViolationCount)}">${formatNumber(row.uidStableViolationCount)}</span>`,
+    formatNumber(row.renumberedPer1000Deliveries, 1),
+    formatNumber(row.uidValidityResetCount),
+    `<span class="${badIfAny(row.lostFlagCount)}">${formatNumber(row.lostFlagCount)}</span>`,
+    `${formatMs(row.visibilityDelayMsMean)} <span class="muted">(${formatMs(row.visibilityDelayMsMax)})</span>`,
+    formatBytes(row.bytesPerOp),
+    `${formatMs(row.convergenceTimeMsMedian)} <span class="muted">(${formatMs(row.convergenceTimeMsP95)})</span>`,
+    `<span class="${row.neverConvergedCount > 0 ? 'bad' : ''}">${formatNumber(row.neverConvergedCount)}</span>`,
+  ];
+  return `<tr class="${row.control ? 'control' : ''}">${cells.map((cell) => `<td>${cell}</td>`).join('')}</tr>`;
+}
+
+function table(head: readonly string[], rows: readonly string[]): string {
+  return `<table><thead><tr>${head.map((cell) => `<th>${escapeHtml(cell)}</th>`).join('')}</tr></thead><tbody>${rows.join('')}</tbody></table>`;
+}
+
+function efficiencySection(summary: ReportSummary): string {
+  if (summary.efficiency.length === 0) return '<p class="muted">No runs.</p>';
+  const categories = summary.efficiency.map((row) => row.layout);
+  const chart = (kind: 'flag' | 'delivery') => barChart({
+    title: kind === 'flag' ? 'Bytes on the wire per flag change' : 'Bytes on the wire per delivery',
+    yLabel: kind === 'flag' ? 'bytes per flag change' : 'bytes per delivery',
+    categories,
+    log: true,
+    format: (value) => formatBytes(value),
+    series: [
+      { name: 'measured', color: SERIES_COLORS.measured, values: summary.efficiency.map((row) => (kind === 'flag' ? row.bytesPerFlagChange : row.bytesPerDelivery)) },
+      { name: kind === 'flag' ? 'minimum (GUID + flag delta)' : 'minimum (compressed message)', color: SERIES_COLORS.minimum,
+        values: summary.efficiency.map((row) => (kind === 'flag' ? row.minBytesPerFlagChange : row.minBytesPerDelivery)) },
+      { name: kind === 'flag' ? 'Dovecot dsync (measured, ~49 B)' : 'Dovecot dsync (measured, 2 KB mail)', color: SERIES_COLORS.dsync,
+        values: summary.efficiency.map(() => (kind === 'flag' ? summary.dsync.bytesPerFlagChange : summary.dsync.bytesPerDelivery)) },
+    ],
+  });
+  const head = ['layout', 'mailbox size', 'runs', 'flag changes', 'B / flag change', 'minimum', '× minimum', 'deliveries', 'B / delivery', 'minimum', '× minimum', 'B / op'];
+  const rows = [...summary.efficiency, ...summary.efficiencyBySize].map(efficiencyRowHtml);
+  return `<p class="note">Replication bytes attributed to each operation, weighted by operation counts, beside the floor `
+    + `(GUID plus flag delta for a flag change; compressed message bytes for a delivery) and beside Dovecot dsync's measured figures `
+    + `(about ${summary.dsync.bytesPerFlagChange} B per flag change, about ${formatNumber(summary.dsync.bytesPerDelivery)} B per 2 KB delivery).</p>`
+    + `<div class="charts">${chart('flag')}${chart('delivery')}</div>`
+    + `<h3>By layout and mailbox size</h3>${table(head, rows)}`;
+}
+
+function efficiencyRowHtml(row: EfficiencyRow): string {
+  const times = (value: number | null, floor: number | null) => (value === null || floor === null || floor === 0 ? '–' : `${formatNumber(value / floor, 1)}×`);
+  const cells = [escapeHtml(row.layout), escapeHtml(row.sizeBucket), formatNumber(row.runCount), formatNumber(row.flagChangeCount),
+    formatBytes(row.bytesPerFlagChange), formatBytes(row.minBytesPerFlagChange), times(row.bytesPerFlagChange, row.minBytesPerFlagChange),
+    formatNumber(row.deliveryCount), formatBytes(row.bytesPerDelivery), formatBytes(row.minBytesPerDelivery), times(row.bytesPerDelivery, row.minBytesPerDelivery),
+    formatBytes(row.bytesPerOp)];
+  return `<tr class="${row.sizeBucket === 'all' ? '' : 'muted'}">${cells.map((cell, index) => `<td class="${index < 2 ? 'l' : ''}">${cell}</td>`).join('')}</tr>`;
+}
+
+function convergenceSection(summary: ReportSummary): string {
+  const c = summary.convergence;
+  if (c.runCount === 0) return '<p class="muted">No runs.</p>';
+  const series = [
+    ...c.byStrategy.map((s, index) => ({ name: `${s.strategy} (${s.runCount})`, color: strategyColor(s.strategy, index), points: s.cdf })),
+    ...(c.byStrategy.length > 1 ? [{ name: `all (${c.runCount})`, color: '#212121', points: c.cdf }] : []),
+  ];
+  const stats = [['runs', formatNumber(c.runCount)], ['never converged', formatNumber(c.neverConvergedCount)], ['median', formatMs(c.timeMsP50)],
+    ['p90', formatMs(c.timeMsP90)], ['p99', formatMs(c.timeMsP99)], ['max', formatMs(c.timeMsMax)],
+    ['sync rounds, mean', formatNumber(c.roundsMean, 1)], ['sync rounds, max', formatNumber(c.roundsMax)]]
+    .map(([label, value]) => `<div><b>${value ?? ''}</b><span class="muted">${label ?? ''}</span></div>`).join('');
+  const rounds = barChart({
+    title: 'Sync rounds until convergence', yLabel: 'runs', categories: c.rounds.map((row) => String(row.rounds)),
+    series: [{ name: 'runs by number of sync rounds', color: '#00838f', values: c.rounds.map((row) => row.runCount) }],
+    format: (value) => formatNumber(value), height: 260,
+  });
+  return `<div class="stats">${stats}</div>`
+    + cdfChart({ title: 'Convergence time after the last heal (CDF)', xLabel: 'time from the last heal until every replica holds the same tree', series })
+    + `<p class="note">A curve that stops below 100% means some runs never converged within the run.</p>`
+    + rounds;
+}
+
+function verdictSection(summary: ReportSummary): string {
+  return `<h3>Per scenario</h3>${scenarioTable(summary)}<h3>Per checker</h3>${checkerTable(summary)}`
+    + `<h3 id="failures">Unexpected runs</h3>${failureList(summary)}`;
+}
+
+function checkCell(row: ScenarioRow, counts: VerdictCounts | undefined): string {
+  if (counts === undefined || counts.valid + counts.invalid + counts.unknown === 0) return '<td class="cell-none">–</td>';
+  if (counts.invalid > 0) {
+    const expected = row.expect === 'invalid';
+    return `<td class="${expected ? 'cell-exp' : 'cell-bad'}" title="${counts.invalid} of ${counts.valid + counts.invalid + counts.unknown} runs invalid">${counts.invalid}✗</td>`;
+  }
+  if (counts.unknown > 0) return `<td class="cell-unk" title="${counts.unknown} unknown">${counts.unknown}?</td>`;
+  return '<td class="cell-ok">✓</td>';
+}
+
+function scenarioTable(summary: ReportSummary): string {
+  if (summary.scenarios.length === 0) return '<p class="muted">No runs.</p>';
+  const head = ['scenario', 'strategy', 'expect', 'runs', 'valid', 'invalid', 'unknown', 'unexpected', ...summary.checkNames, 'failures'];
+  const rows = summary.scenarios.map((row) => {
+    const name = `${escapeHtml(row.scenarioName)}${row.overrides.length === 0 ? '' : `<br><span class="muted">${escapeHtml(row.overrides.join(' '))}</span>`}`;
+    const links = row.failureIds.map((id) => `<a href="#${escapeHtml(id)}">${escapeHtml(id)}</a>`).join(' ');
+    return `<tr><td class="l">${name}</td><td class="l">${escapeHtml(row.strategy)}</td><td class="l">${escapeHtml(row.expect)}</td>`
+      + `<td>${formatNumber(row.runCount)}</td><td>${formatNumber(row.verdicts.valid)}</td><td>${formatNumber(row.verdicts.invalid)}</td>`
+      + `<td>${formatNumber(row.verdicts.unknown)}</td><td class="${row.unexpectedCount > 0 ? 'bad' : 'good'}">${formatNumber(row.unexpectedCount)}</td>`
+      + summary.checkNames.map((name) => checkCell(row, row.checks[name])).join('')
+      + `<td class="l">${links}</td></tr>`;
+  });
+  return `<div style="overflow-x:auto">${table(head, rows)}</div><p class="note">✓ all valid · n✗ runs invalid (red: unexpected, amber: expected by a control scenario) · n? unknown.</p>`;
+}
+
+function checkerTable(summary: ReportSummary): string {
+  const head = ['checker', 'runs', 'valid', 'invalid', 'unknown', 'violations', 'invalid where valid expected'];
+  const rows = summary.checkers.map((row) => `<tr><td>${escapeHtml(row.name)}</td><td>${formatNumber(row.runCount)}</td>`
+    + `<td>${formatNumber(row.verdicts.valid)}</td><td>${formatNumber(row.verdicts.invalid)}</td><td>${formatNumber(row.verdicts.unknown)}</td>`
+    + `<td>${formatNumber(row.violationCount)}</td><td class="${row.unexpectedInvalidCount > 0 ? 'bad' : 'good'}">${formatNumber(row.unexpectedInvalidCount)}</td></tr>`);
+  return table(head, rows);
+}
+
+function failureList(summary: ReportSummary): string {
+  if (summary.failures.length === 0) return '<p class="good">None: every run ended with the verdict its scenario expects.</p>';
+  const timelineIds = new Set(summary.timelines.map((run) => run.id));
+  const items = summary.failures.map((failure) => failureHtml(failure, timelineIds.has(failure.id)));
+  const omitted = summary.failuresOmittedCount > 0 ? `<p class="note">${formatNumber(summary.failuresOmittedCount)} more unexpected runs are not listed; see the JSON summary or the sweep's failure files.</p>` : '';
+  return items.join('') + omitted;
+}
+
+function replayBlock(id: string, command: string): string {
+  return `<div>replay: <code class="cmd" id="cmd-${escapeHtml(id)}">${escapeHtml(command)}</code><button class="copy" type="button" data-for="cmd-${escapeHtml(id)}">copy</button></div>`;
+}
+
+function failureHtml(failure: FailureRow, hasDrawnTimeline: boolean): string {
+  const checks = failure.failedChecks.map((check) =>
+    `<li><b>${escapeHtml(check.name)}</b> <span class="muted">(${formatNumber(check.count)})</span>: ${escapeHtml(check.explanation)}</li>`).join('');
+  const file = failure.failureFile === null ? '' : `<div>failure file: <code>${escapeHtml(failure.failureFile)}</code></div>`;
+  const timelineLink = hasDrawnTimeline ? ` · <a href="#timeline-${escapeHtml(failure.id)}">timeline</a>` : '';
+  return `<div class="failure" id="${escapeHtml(failure.id)}"><h3>${escapeHtml(failure.scenarioName)} · ${escapeHtml(failure.strategy)} · seed ${failure.seed}</h3>`
+    + `<div>verdict <span class="bad">${escapeHtml(failure.verdict)}</span>, expected ${escapeHtml(failure.expect)}`
+    + `${failure.overrides.length === 0 ? '' : ` · overrides <code>${escapeHtml(failure.overrides.join(' '))}</code>`}${timelineLink}</div>`
+    + (checks === '' ? '' : `<ul>${checks}</ul>`) + replayBlock(failure.id, failure.replayCommand) + file + '</div>';
+}
+
+function timelineSection(summary: ReportSummary): string {
+  if (summary.timelines.length === 0) return '<p class="muted">No run in these results carries a timeline.</p>';
+  const intro = '<p class="note">One lane per server; a lane splits into rows, one per client process. Shading marks faults on the servers they touch; '
+    + 'bars are client operations coloured by outcome (info = the client does not know whether it took effect). Hover for details. '
+    + 'Failing runs come first, then a few others for comparison.</p>';
+  return intro + summary.timelines.map(timelineHtml).join('');
+}
+
+function timelineHtml(run: TimelineRun): string {
+  const status = run.unexpected
+    ? `<span class="bad">${escapeHtml(run.verdict)} (expected ${escapeHtml(run.expect)})</span>`
+    : `<span class="good">${escapeHtml(run.verdict)}, as expected</span>`;
+  const opsNote = run.timeline.ops.length > TIMELINE_OPS_DRAWN_MAX ? ` · first ${formatNumber(TIMELINE_OPS_DRAWN_MAX)} of ${formatNumber(run.timeline.ops.length)} operations drawn` : '';
+  return `<div class="timeline" id="timeline-${escapeHtml(run.id)}"><h3>${escapeHtml(run.scenarioName)} · ${escapeHtml(run.strategy)} · seed ${run.seed}: ${status}</h3>`
+    + `<div class="note">${formatNumber(run.timeline.nodes.length)} servers · ${formatNumber(run.timeline.faults.length)} faults · `
+    + `${formatNumber(run.timeline.ops.length)} operations · ${formatMs(run.timeline.endMs)}${opsNote}</div>`
+    + timelineChart(run.timeline, { title: `Timeline of ${run.key}` })
+    + replayBlock(`timeline-${run.id}`, run.replayCommand) + '</div>';
+}
