@@ -1,0 +1,112 @@
+/**
+ * Read-only views of the history and the final states that several checkers share:
+ * client operations paired (invoke + completion), replica events, and where each GUID
+ * sits in a final state.
+ */
+import { allMessages } from '../../core/messageMap.ts';
+import type { Mailbox, Message, StoreState } from '../../core/state.ts';
+import type { HistoryRecord } from '../historyTypes.ts';
+
+/** Processes whose records are not client operations. */
+export const NON_CLIENT_PROCESSES: ReadonlySet<string> = new Set(['nemesis', 'net', 'replica']);
+
+export type Outcome = 'ok' | 'fail' | 'info';
+
+/** One client operation: its invoke and its completion, values merged (completion wins). */
+export interface ClientOp<V = Record<string, unknown>> {
+  readonly process: string;
+  readonly node: string;
+  readonly f: string;
+  readonly invokeIndex: number | null;
+  /** Index of the completion record (of the invoke when the op never completed). */
+  readonly index: number;
+  readonly timeMs: number;
+  /** An op that never completed counts as 'info': it may or may not have happened. */
+  readonly outcome: Outcome;
+  readonly value: V;
+}
+
+function asObject(value: unknown): Record<string, unknown> {
+  return typeof value === 'object' && value !== null ? (value as Record<string, unknown>) : {};
+}
+
+/** Client operations in completion order. A process has at most one op in flight. */
+export function clientOps(history: readonly HistoryRecord[]): ClientOp[] {
+  const open = new Map<string, HistoryRecord>();
+  const ops: ClientOp[] = [];
+  for (const record of history) {
+    if (NON_CLIENT_PROCESSES.has(record.process)) continue;
+    if (record.type === 'invoke') {
+      const stale = open.get(record.process);
+      if (stale) ops.push(openOp(stale));
+      open.set(record.process, record);
+      continue;
+    }
+    const invoke = open.get(record.process);
+    open.delete(record.process);
+    ops.push({
+      process: record.process,
+      node: record.node,
+      f: record.f,
+      invokeIndex: invoke?.index ?? null,
+      index: record.index,
+      timeMs: record.timeMs,
+      outcome: record.type,
+      value: { ...asObject(invoke?.value), ...asObject(record.value) },
+    });
+  }
+  for (const invoke of open.values()) ops.push(openOp(invoke));
+  return ops.sort((a, b) => a.index - b.index);
+}
+
+function openOp(invoke: HistoryRecord): ClientOp {
+  return {
+    process: invoke.process,
+    node: invoke.node,
+    f: invoke.f,
+    invokeIndex: invoke.index,
+    index: invoke.index,
+    timeMs: invoke.timeMs,
+    outcome: 'info',
+    value: asObject(invoke.value),
+  };
+}
+
+/** The ops of one kind, with their value read as `V` (the shapes of sim/historyTypes.ts). */
+export function opsOf<V>(ops: readonly ClientOp[], f: string): ClientOp<V>[] {
+  return ops.filter((op) => op.f === f) as unknown as ClientOp<V>[];
+}
+
+/** Records of process 'replica' with the given f, values read as `V`. */
+export function replicaEvents<V>(history: readonly HistoryRecord[], f: string): { record: HistoryRecord; value: V }[] {
+  return history
+    .filter((record) => record.process === 'replica' && record.f === f)
+    .map((record) => ({ record, value: asObject(record.value) as V }));
+}
+
+export interface Location {
+  readonly mailbox: Mailbox;
+  readonly message: Message;
+}
+
+/** GUID -> every mailbox holding it in one state (more than one is a move-atomic violation). */
+export function locateAll(state: StoreState): Map<string, Location[]> {
+  const out = new Map<string, Location[]>();
+  for (const mailbox of sortedMailboxes(state)) {
+    for (const message of allMessages(mailbox.messages)) {
+      const list = out.get(message.guid);
+      if (list) list.push({ mailbox, message });
+      else out.set(message.guid, [{ mailbox, message }]);
+    }
+  }
+  return out;
+}
+
+/** Mailboxes by name (code-unit order), so results never depend on map insertion order. */
+export function sortedMailboxes(state: StoreState): Mailbox[] {
+  return [...state.mailboxes.values()].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+}
+
+export function isNumber(value: unknown): value is number {
+  return typeof value === 'number' && Number.isFinite(value);
+}

@@ -1,0 +1,57 @@
+/**
+ * no-lost-mail: every delivery acknowledged with 250 (and every APPEND or COPY answered
+ * OK) is present, by GUID, on every replica at the end, unless an expunge by a client
+ * (acknowledged, or of unknown outcome) may have removed it. A move keeps the GUID, so a
+ * moved message must be in a move target. Pending messages (uid 0) count as present.
+ */
+import type { DeliverValue, MoveValue } from '../historyTypes.ts';
+import type { CheckResult } from '../resultTypes.ts';
+import { clientOps, locateAll, opsOf } from './historyView.ts';
+import { allowedHomes, guidTrails } from './moveTrail.ts';
+import type { CheckInput } from './types.ts';
+import { unknownResult, Violations } from './violations.ts';
+
+export interface Creation {
+  readonly guid: string;
+  readonly mailbox: string;
+  /** The acknowledgement record. */
+  readonly index: number;
+}
+
+export function acknowledgedCreations(ops: ReturnType<typeof clientOps>): Creation[] {
+  const out: Creation[] = [];
+  for (const f of ['deliver', 'append']) {
+    for (const op of opsOf<DeliverValue>(ops, f)) {
+      if (op.outcome === 'ok' && typeof op.value.guid === 'string') out.push({ guid: op.value.guid, mailbox: op.value.mailbox, index: op.index });
+    }
+  }
+  for (const op of opsOf<MoveValue>(ops, 'copy')) {
+    if (op.outcome === 'ok' && typeof op.value.toGuid === 'string') out.push({ guid: op.value.toGuid, mailbox: op.value.to, index: op.index });
+  }
+  return out.sort((a, b) => a.index - b.index);
+}
+
+export function checkNoLostMail(input: CheckInput): CheckResult {
+  if (input.finals.length === 0) return unknownResult('no final replica states to check');
+  const ops = clientOps(input.history);
+  const trails = guidTrails(ops);
+  const creations = acknowledgedCreations(ops);
+  const located = input.finals.map((final) => ({ node: final.node, where: locateAll(final.state) }));
+  const violations = new Violations();
+  let excused = 0;
+  for (const creation of creations) {
+    const homes = allowedHomes(creation.mailbox, trails.get(creation.guid));
+    if (homes === null) {
+      excused++;
+      continue;
+    }
+    const missing = located.filter(({ where }) => !(where.get(creation.guid) ?? []).some((l) => homes.has(l.mailbox.name)));
+    if (missing.length === 0) continue;
+    const expected = [...homes].sort().join(' or ');
+    violations.add([creation.index], `${creation.guid} acknowledged at record ${creation.index} is missing from ${expected} on ${missing.map((m) => m.node).join(', ')}`);
+  }
+  return violations.result(
+    'acknowledged messages lost',
+    `${creations.length - excused} acknowledged messages present on all ${input.finals.length} replicas (${excused} excused by an expunge)`,
+  );
+}
