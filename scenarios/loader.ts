@@ -139,9 +139,17 @@ function applyOverride(root: Record<string, unknown>, override: string, file: st
   } catch (error) {
     bad(`VALUE is not YAML: ${(error as Error).message.split('\n')[0]}`);
   }
+  // In a list, a segment is an index up to its length (the length appends).
+  const keyIn = (parent: Record<string, unknown> | unknown[], i: number): string | number => {
+    const segment = path[i] as string;
+    if (!Array.isArray(parent)) return segment;
+    const index = /^\d+$/.test(segment) ? Number(segment) : -1;
+    if (index < 0 || index > parent.length) bad(`${segment} is not an index of the list at ${path.slice(0, i).join('.')}`);
+    return index;
+  };
   let parent: Record<string, unknown> | unknown[] = root;
-  for (const [i, segment] of path.slice(0, -1).entries()) {
-    const key = Array.isArray(parent) ? Number(segment) : segment;
+  for (let i = 0; i < path.length - 1; i++) {
+    const key = keyIn(parent, i);
     let next = (parent as Record<string | number, unknown>)[key];
     if (next === undefined || next === null) {
       next = /^\d+$/.test(path[i + 1] ?? '') ? [] : {};
@@ -150,14 +158,10 @@ function applyOverride(root: Record<string, unknown>, override: string, file: st
     if (typeof next !== 'object') bad(`${path.slice(0, i + 1).join('.')} is not a mapping or a list`);
     parent = next as Record<string, unknown> | unknown[];
   }
-  const last = path[path.length - 1] as string;
-  const lastKey = Array.isArray(parent) ? Number(last) : last;
-  if (Array.isArray(parent) && !(Number.isInteger(lastKey) && (lastKey as number) >= 0 && (lastKey as number) <= parent.length)) {
-    bad(`${last} is not an index of the list at ${path.slice(0, -1).join('.')}`);
-  }
+  const lastKey = keyIn(parent, path.length - 1);
   if (value === null || value === undefined) {
     if (Array.isArray(parent)) parent.splice(lastKey as number, 1);
-    else delete parent[last];
+    else delete parent[lastKey];
   } else {
     (parent as Record<string | number, unknown>)[lastKey] = value;
   }
