@@ -132,7 +132,10 @@ describe('Rng helpers', () => {
     const rng = Rng.root(21).stream('shuffle');
     const firsts = [0, 0, 0, 0];
     const trials = 8000;
-    for (let i = 0; i < trials; i++) firsts[rng.shuffle([0, 1, 2, 3])[0] as number]++;
+    for (let i = 0; i < trials; i++) {
+      const first = rng.shuffle([0, 1, 2, 3])[0] as number;
+      firsts[first] = (firsts[first] as number) + 1;
+    }
     // Expected 2000 each, sigma ~ 39; allow 5 sigma.
     for (const count of firsts) expect(Math.abs(count - 2000)).toBeLessThan(200);
   });

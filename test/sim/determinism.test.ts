@@ -1,0 +1,161 @@
+// Proves determinism: core/ and sim/ use no wall clock, Math.random, timers, random ids or node:fs (reported as file:line), and a simulated world gives the same history hash in two separate processes, a different one for another seed.
+import { execFile } from 'node:child_process';
+import { readdirSync, readFileSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+import { describe, expect, it } from 'vitest';
+import { runKernelWorld } from './fixtures/kernelWorld.ts';
+
+const REPO_DIR = fileURLToPath(new URL('../..', import.meta.url));
+const SCANNED_DIRS = ['core', 'sim'] as const;
+const SOURCE_EXTENSIONS = ['.ts', '.mts', '.cts', '.js', '.mjs', '.cjs'] as const;
+
+/** Each banned source of nondeterminism, with the pattern that finds it in a line of code. */
+const BANNED: readonly { readonly name: string; readonly pattern: RegExp }[] = [
+  { name: 'Math.random', pattern: /\bMath\s*\.\s*random\b/ },
+  { name: 'Date.now', pattern: /\bDate\s*\.\s*now\b/ },
+  { name: 'new Date()', pattern: /\bnew\s+Date\s*\(\s*\)/ },
+  { name: 'new Date without arguments', pattern: /\bnew\s+Date\s*(?:;|$|\))/ },
+  { name: 'performance.now', pattern: /\bperformance\s*\.\s*now\b/ },
+  { name: 'setTimeout', pattern: /\bsetTimeout\b/ },
+  { name: 'setInterval', pattern: /\bsetInterval\b/ },
+  { name: 'setImmediate', pattern: /\bsetImmediate\b/ },
+  { name: 'process.hrtime', pattern: /\bprocess\s*\.\s*hrtime\b/ },
+  { name: 'crypto.randomUUID', pattern: /\brandomUUID\b/ },
+  { name: 'crypto.randomBytes', pattern: /\brandomBytes\b/ },
+  { name: 'node:fs import', pattern: /(?:\bfrom\s*|\bimport\s*\(?\s*|\brequire\s*\(\s*)['"](?:node:)?fs(?:\/promises)?['"]/ },
+];
+
+interface Violation {
+  readonly file: string;
+  readonly line: number;
+  readonly name: string;
+  readonly text: string;
+}
+
+function isCommentLine(trimmed: string): boolean {
+  return trimmed.startsWith('//') || trimmed.startsWith('/*') || trimmed.startsWith('*');
+}
+
+/** Every banned use in one file's text, by line (1-based); comment lines are ignored. */
+function scanSource(file: string, text: string): Violation[] {
+  const violations: Violation[] = [];
+  text.split('\n').forEach((raw, i) => {
+    const trimmed = raw.trim();
+    if (isCommentLine(trimmed)) return;
+    for (const { name, pattern } of BANNED) if (pattern.test(raw)) violations.push({ file, line: i + 1, name, text: trimmed });
+  });
+  return violations;
+}
+
+function sourceFiles(dir: string): string[] {
+  return readdirSync(dir, { withFileTypes: true })
+    .flatMap((entry) => {
+      const path = join(dir, entry.name);
+      if (entry.isDirectory()) return sourceFiles(path);
+      return SOURCE_EXTENSIONS.some((ext) => entry.name.endsWith(ext)) && !entry.name.endsWith('.d.ts') ? [path] : [];
+    })
+    .sort();
+}
+
+function scanTree(): { files: string[]; violations: Violation[] } {
+  const files = SCANNED_DIRS.flatMap((d) => sourceFiles(join(REPO_DIR, d)));
+  const violations = files.flatMap((path) => scanSource(relative(REPO_DIR, path), readFileSync(path, 'utf8')));
+  return { files, violations };
+}
+
+const runChild = promisify(execFile);
+
+/** Runs the kernel world for `seed` in a fresh `npx tsx` process and returns the printed hash. */
+async function hashInChildProcess(entry: string, seed: number): Promise<string> {
+  const { stdout } = await runChild('npx', ['tsx', entry, String(seed)], { cwd: REPO_DIR, timeout: 120_000 });
+  return stdout.trim();
+}
+
+describe('determinism: source scan of core/ and sim/', () => {
+  it('finds no wall clock, Math.random, timers, random ids or node:fs', () => {
+    const { files, violations } = scanTree();
+    expect(files.length).toBeGreaterThan(5);
+    const report = violations.map((v) => `${v.file}:${v.line}: ${v.name}: ${v.text}`);
+    expect(report, `banned nondeterminism in core/ or sim/:\n${report.join('\n')}`).toEqual([]);
+  });
+
+  it('the scanner catches every banned use and reports file:line (negative control)', () => {
+    const source = [
+      "import { readFileSync } from 'node:fs';",
+      "import * as fsp from 'fs/promises';",
+      'const a = Math.random();',
+      'const b = Date.now();',
+      'const c = new Date();',
+      'const d = performance.now();',
+      'setTimeout(() => 0, 1);',
+      'setInterval(() => 0, 1);',
+      'setImmediate(() => 0);',
+      'const e = process.hrtime.bigint();',
+      'const f = crypto.randomUUID();',
+      "import { randomBytes } from 'node:crypto';",
+      "const g = await import('node:fs');",
+      "const h = require('fs');",
+      'const i = new Date;',
+    ].join('\n');
+    const found = scanSource('sim/bad.ts', source);
+    expect(found.map((v) => v.line)).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15]);
+    expect(found[2]).toMatchObject({ file: 'sim/bad.ts', line: 3, name: 'Math.random' });
+    expect(new Set(found.map((v) => v.name))).toEqual(new Set(BANNED.map((b) => b.name)));
+  });
+
+  it('the scanner ignores comment lines and allowed look-alikes', () => {
+    const source = [
+      '// never call Math.random() here',
+      '/* Date.now() is banned */',
+      ' * setTimeout is banned too',
+      'const t = new Date(timeMs).toISOString();',
+      "import { createHash } from 'node:crypto';",
+      "import { Volume } from 'memfs';",
+      "import type { ReplicaFs } from './fsTypes.ts';",
+      'const myDate = nowMs();',
+    ].join('\n');
+    expect(scanSource('core/ok.ts', source)).toEqual([]);
+  });
+});
+
+describe('determinism: the kernel world', () => {
+  it('gives the same history twice in one process, and a different one for another seed', async () => {
+    const first = await runKernelWorld({ seed: 7 });
+    const second = await runKernelWorld({ seed: 7 });
+    expect(second.hash).toBe(first.hash);
+    expect(second.history).toEqual(first.history);
+    expect((await runKernelWorld({ seed: 8 })).hash).not.toBe(first.hash);
+  });
+
+  it('exercises the kernel: traffic, drops, duplicates, every fault kind and clock reads', async () => {
+    const { history } = await runKernelWorld({ seed: 7 });
+    const fs = new Set(history.map((r) => `${r.process}/${r.f}`));
+    for (const f of ['net/send', 'net/deliver', 'net/drop', 'gossip/originate', 'gossip/learn', 'nemesis/partition', 'nemesis/one-way', 'nemesis/bridge', 'nemesis/heal', 'nemesis/jump']) {
+      expect(fs.has(f), f).toBe(true);
+    }
+    const reasons = new Set(history.filter((r) => r.f === 'drop').map((r) => (r.value as { reason: string }).reason));
+    expect(reasons.has('partition')).toBe(true);
+  });
+
+  it('does not change when a component drawing from its own stream is added', async () => {
+    const base = await runKernelWorld({ seed: 7 });
+    expect((await runKernelWorld({ seed: 7, extra: 'own-stream' })).hash).toBe(base.hash);
+  });
+
+  it('does change when the added component shares the network stream (negative control)', async () => {
+    const base = await runKernelWorld({ seed: 7 });
+    expect((await runKernelWorld({ seed: 7, extra: 'shared-net-stream' })).hash).not.toBe(base.hash);
+  });
+
+  it('gives identical hashes in two separate processes, equal to the in-process hash, and another for a different seed', async () => {
+    const entry = 'test/sim/fixtures/kernelWorldMain.ts';
+    const [one, two, other] = await Promise.all([hashInChildProcess(entry, 7), hashInChildProcess(entry, 7), hashInChildProcess(entry, 8)]);
+    expect(one).toMatch(/^[0-9a-f]{64}$/);
+    expect(two).toBe(one);
+    expect(other).toMatch(/^[0-9a-f]{64}$/);
+    expect(other).not.toBe(one);
+    expect((await runKernelWorld({ seed: 7 })).hash).toBe(one);
+  });
+});
