@@ -19,9 +19,11 @@ export function describeError(error: unknown, debug: boolean): string {
   return `mailsim: unexpected error: ${firstLine(message)} (rerun with ${DEBUG_ENV}=1 for the stack)`;
 }
 
+/** The first line of a message; further lines (a scenario's other problems) are counted. */
 function firstLine(text: string): string {
-  const line = text.split('\n')[0] ?? '';
-  return line.length > 0 ? line : '(no message)';
+  const lines = text.split('\n').filter((line) => line.trim() !== '');
+  const first = lines[0] ?? '(no message)';
+  return lines.length > 1 ? `${first} (and ${lines.length - 1} more)` : first;
 }
 
 type SetExit = (code: number) => void;

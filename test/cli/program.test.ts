@@ -7,7 +7,7 @@ import { exitCodeFor } from '../../cli/commands/exitCodes.ts';
 describe('describeError', () => {
   it('prints a MailsimError as one line with its code', () => {
     const line = describeError(new MailsimError('E_SCENARIO', 'x.yaml: workload.opsMax: expected a number\nmore', {}), false);
-    expect(line).toBe('mailsim: x.yaml: workload.opsMax: expected a number [E_SCENARIO]');
+    expect(line).toBe("mailsim: x.yaml: workload.opsMax: expected a number (and 1 more) [E_SCENARIO]");
   });
 
   it('prints an unexpected error as one line with the debug hint, no stack', () => {
@@ -38,5 +38,12 @@ describe('exitCodeFor', () => {
 
   it('is 0 for an empty sweep', () => {
     expect(exitCodeFor([])).toBe(0);
+  });
+});
+
+describe('describeError on several problems', () => {
+  it('keeps one line and counts the rest', () => {
+    const line = describeError(new MailsimError('E_SCENARIO', 'a.yaml:3: servers: bad\na.yaml:9: seed: bad', {}), false);
+    expect(line).toBe('mailsim: a.yaml:3: servers: bad (and 1 more) [E_SCENARIO]');
   });
 });

@@ -1,0 +1,89 @@
+/**
+ * mailsim bench sweep: the same sweep with one worker thread and with two, timed on the
+ * wall clock, and the speed-up ratio between them (target: at least 1.7x on 2 cores).
+ * Both sweeps run the same scenario and seeds, and must give the same history hashes.
+ */
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { availableParallelism, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { readFileSync } from 'node:fs';
+import { runSweep } from '../sweep.ts';
+import type { RunResult } from '../../sim/resultTypes.ts';
+
+export const SWEEP_SPEEDUP_TARGET = 1.7;
+const SEEDS_QUICK = 6;
+const SEEDS_FULL = 16;
+
+/** A small, fully specified scenario: a partition and a heal over three servers. */
+const BENCH_SCENARIO = `name: bench-sweep
+servers: [n1, n2, n3]
+strategy: renumber
+layout: flat
+mailboxes:
+  - { name: INBOX, messages: 20 }
+  - { name: Archive, messages: 0 }
+workload:
+  smtpClients: 2
+  imapClients: 2
+  opsMax: 120
+nemesis: false
+faults:
+  - { at: 2000, partition: [[n1], [n2, n3]] }
+  - { at: 6000, heal: true }
+durationMs: 10000
+`;
+
+function hashes(resultsFile: string): string[] {
+  return readFileSync(resultsFile, 'utf8')
+    .split('\n')
+    .filter((line) => line !== '')
+    .map((line) => JSON.parse(line) as RunResult)
+    .sort((a, b) => a.seed - b.seed)
+    .map((result) => result.historyHash);
+}
+
+async function timeSweep(file: string, seedCount: number, jobs: number, outDir: string): Promise<{ wallMs: number; hashes: string[] }> {
+  const seeds = Array.from({ length: seedCount }, (_, index) => index + 1);
+  const startMs = performance.now();
+  const summary = await runSweep({ files: [file], seeds, overrides: [], outDir, jobs, progress: 'none' });
+  const wallMs = performance.now() - startMs;
+  if (summary.errors.length > 0) throw new Error(`bench sweep: a run failed: ${summary.errors[0]?.error}`);
+  return { wallMs, hashes: hashes(summary.resultsFile) };
+}
+
+export async function runSweepBench(options: { json: boolean; quick?: boolean }): Promise<Record<string, unknown>> {
+  const seedCount = options.quick === true ? SEEDS_QUICK : SEEDS_FULL;
+  const dir = await mkdtemp(join(tmpdir(), 'mailsim-bench-sweep-'));
+  try {
+    const file = join(dir, 'bench-sweep.yaml');
+    await writeFile(file, BENCH_SCENARIO);
+    const one = await timeSweep(file, seedCount, 1, join(dir, 'jobs1'));
+    const two = await timeSweep(file, seedCount, 2, join(dir, 'jobs2'));
+    const speedup = one.wallMs / two.wallMs;
+    const figures = {
+      runs: seedCount,
+      cores: availableParallelism(),
+      jobs1WallMs: Math.round(one.wallMs),
+      jobs2WallMs: Math.round(two.wallMs),
+      speedup: Math.round(speedup * 100) / 100,
+      speedupTarget: SWEEP_SPEEDUP_TARGET,
+      meetsTarget: speedup >= SWEEP_SPEEDUP_TARGET,
+      identicalHashes: JSON.stringify(one.hashes) === JSON.stringify(two.hashes),
+    };
+    if (!options.json) {
+      process.stdout.write(
+        [
+          `bench sweep: ${seedCount} runs of a 3-server partition scenario, ${figures.cores} cores`,
+          `  --jobs 1  ${figures.jobs1WallMs} ms`,
+          `  --jobs 2  ${figures.jobs2WallMs} ms`,
+          `  speed-up  ${figures.speedup}x (target >= ${SWEEP_SPEEDUP_TARGET}x: ${figures.meetsTarget ? 'met' : 'NOT met'})`,
+          `  same history hashes with 1 and 2 jobs: ${figures.identicalHashes ? 'yes' : 'NO'}`,
+        ].join('\n') + '\n',
+      );
+    }
+    return figures;
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+}

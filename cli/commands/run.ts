@@ -1,0 +1,41 @@
+/**
+ * mailsim run FILE [--seed N] [--set PATH=VALUE]... [--out DIR] [--json]
+ * Runs in the main thread. --json prints the RunResult as one object on stdout.
+ */
+import type { RunResult } from '../../sim/resultTypes.ts';
+import { replayHint } from '../sweep.ts';
+import { runTask } from '../sweepTask.ts';
+import { exitCodeFor, isAsExpected } from './exitCodes.ts';
+
+export interface RunCommandOptions {
+  readonly seed?: number;
+  readonly set: readonly string[];
+  readonly out: string;
+  readonly json?: boolean;
+}
+
+const CHECK_NAME_WIDTH = 16;
+
+/** The human report of one run: a line per check, the verdict against expect, the hash. */
+export function describeRun(result: RunResult): string {
+  const lines = [`${result.scenario} (${result.scenarioName}) seed ${result.seed}, strategy ${result.strategy}`];
+  for (const [name, check] of Object.entries(result.checks)) {
+    const count = check.verdict === 'valid' ? '' : ` x${check.count}`;
+    const evidence = check.evidence.length > 0 ? ` (history ${check.evidence.join(', ')})` : '';
+    lines.push(`  ${name.padEnd(CHECK_NAME_WIDTH)} ${check.verdict}${count}: ${check.explanation}${evidence}`);
+  }
+  const mark = isAsExpected(result) ? 'as expected' : 'NOT AS EXPECTED';
+  lines.push(`verdict: ${result.verdict} (expect ${result.expect}): ${mark}`);
+  lines.push(`history hash: ${result.historyHash}`);
+  if (!isAsExpected(result)) {
+    if (result.failureFile !== undefined) lines.push(`failure saved: ${result.failureFile}`);
+    lines.push(`replay: ${replayHint(result)}`);
+  }
+  return `${lines.join('\n')}\n`;
+}
+
+export async function runCommand(file: string, options: RunCommandOptions): Promise<number> {
+  const result = await runTask({ file, overrides: options.set, seed: options.seed ?? null, outDir: options.out });
+  process.stdout.write(options.json === true ? `${JSON.stringify(result)}\n` : describeRun(result));
+  return exitCodeFor([result]);
+}

@@ -1,0 +1,89 @@
+/**
+ * A resolved world written back as a scenario in which every field is pinned (nothing left
+ * to draw) and the fault schedule is fixed (nemesis: false). Shrink edits this pinned form
+ * and tests exactly the file it will write, so the output fails on its own.
+ */
+import type { ScheduledFault, ScriptedOp, SimConfig } from '../sim/config.ts';
+import type { Scenario, ScenarioFault, ScenarioScriptOp } from '../scenarios/schema.ts';
+
+/** The simulator's fault record -> the scenario file's fault record (inverse of resolve's faultValue). */
+export function scenarioFault({ atMs, fault }: ScheduledFault): ScenarioFault {
+  switch (fault.kind) {
+    case 'partition':
+      return { at: atMs, partition: fault.groups.map((group) => [...group]) };
+    case 'one-way':
+      return { at: atMs, oneWay: { from: fault.from, to: fault.to } };
+    case 'bridge':
+      return { at: atMs, bridge: { groups: fault.groups.map((group) => [...group]), via: fault.bridge } };
+    case 'heal':
+      return { at: atMs, heal: true };
+    case 'crash':
+      return { at: atMs, crash: fault.node, mode: fault.mode };
+    case 'restart':
+      return { at: atMs, restart: fault.node };
+    case 'skew':
+      return { at: atMs, skew: { node: fault.node, offsetMs: fault.offsetMs } };
+    case 'jump':
+      return { at: atMs, jump: { node: fault.node, deltaMs: fault.deltaMs } };
+  }
+}
+
+/** The simulator's scripted operation -> the scenario file's script record. */
+export function scenarioScriptOp({ atMs, node, op }: ScriptedOp): ScenarioScriptOp {
+  const base = { at: atMs, node };
+  switch (op.kind) {
+    case 'deliver':
+      return { ...base, deliver: { mailbox: op.mailbox, count: op.count } };
+    case 'append':
+      return { ...base, append: { mailbox: op.mailbox, flags: [...op.flags] } };
+    case 'store':
+      return { ...base, store: { mailbox: op.mailbox, uid: op.uid, mode: op.mode, flags: [...op.flags] } };
+    case 'expunge':
+      return { ...base, expunge: { mailbox: op.mailbox, uids: [...op.uids] } };
+    case 'move':
+      return { ...base, move: { from: op.from, to: op.to, uid: op.uid } };
+    case 'copy':
+      return { ...base, copy: { from: op.from, to: op.to, uid: op.uid } };
+  }
+}
+
+/** Every field of `config` as scenario fields; name, description and expect come from `original`. */
+export function pinnedScenario(config: SimConfig, original: Scenario): Scenario {
+  const { latency } = config.network;
+  const pinned: Scenario = {
+    name: original.name ?? 'shrunk',
+    description: `Shrunk by mailsim shrink from ${original.name ?? 'a failure'}: every field pinned, fixed faults.`,
+    seed: config.seed,
+    expect: original.expect ?? 'valid',
+    servers: [...config.servers],
+    strategy: config.strategy as Scenario['strategy'],
+    layout: config.layout.kind === 'flat' ? { kind: 'flat' } : { ...config.layout },
+    batch: config.batch === null ? false : { ...config.batch },
+    mailboxes: config.mailboxes.map((m) => (m.owner === undefined ? { name: m.name, messages: m.initialMessages } : { name: m.name, messages: m.initialMessages, owner: m.owner })),
+    workload: {
+      smtpClients: config.workload.smtpClients,
+      imapClients: config.workload.imapClients,
+      ratesPerSec: { ...config.workload.ratesPerSec },
+      messageSizeBytes: { ...config.workload.messageSizeBytes },
+      keywords: [...config.workload.keywords],
+      opsMax: config.workload.opsMax,
+    },
+    network: {
+      latencyMs: latency.kind === 'uniform' ? { min: latency.minMs, max: latency.maxMs } : { mean: latency.meanMs, max: latency.maxMs },
+      loss: config.network.loss,
+      duplication: config.network.duplication,
+      reorder: config.network.reorder,
+    },
+    faults: config.faults.map(scenarioFault),
+    nemesis: false,
+    clocks: Object.fromEntries(Object.entries(config.clocks).map(([node, clock]) => [node, { ...clock }])),
+    durationMs: config.durationMs,
+    convergenceBoundMs: config.convergenceBoundMs,
+    syncIntervalMs: config.syncIntervalMs,
+    checks: [...config.checks] as Scenario['checks'],
+    limits: { ...config.limits },
+  };
+  if ((config.script ?? []).length > 0) pinned.script = (config.script ?? []).map(scenarioScriptOp);
+  if (config.mutant !== null) pinned.mutant = config.mutant as Scenario['mutant'];
+  return pinned;
+}

@@ -1,0 +1,137 @@
+/**
+ * A sweep: scenario files x seeds, run in worker threads, each result appended to
+ * <out>/results.jsonl the moment it arrives (so Ctrl-C loses nothing that finished).
+ * Runs that could not run (a bad scenario file, a crash) go to <out>/errors.jsonl.
+ * Progress: a bar on a TTY, one plain line per run otherwise (both on stderr).
+ */
+import { appendFileSync, mkdirSync, writeFileSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
+import { join } from 'node:path';
+import cliProgress from 'cli-progress';
+import type { RunResult } from '../sim/resultTypes.ts';
+import { exitCodeFor, EXIT_BAD_INPUT_OR_UNKNOWN, EXIT_INTERRUPTED, isAsExpected } from './commands/exitCodes.ts';
+import { runInWorkers, type TaskOutcome } from './sweepPool.ts';
+import type { RunTask } from './sweepTask.ts';
+
+export interface SweepPlan {
+  readonly files: readonly string[];
+  readonly seeds: readonly number[];
+  readonly overrides: readonly string[];
+  readonly outDir: string;
+  readonly jobs?: number;
+  /** 'auto': a bar on a TTY, else lines; 'lines'; 'none' (bench). */
+  readonly progress?: 'auto' | 'lines' | 'none';
+  readonly signal?: AbortSignal;
+}
+
+export interface SweepError {
+  readonly scenario: string;
+  readonly seed: number;
+  readonly error: string;
+  readonly code: string | null;
+}
+
+export interface SweepSummary {
+  readonly runs: number;
+  readonly asExpected: number;
+  readonly notAsExpected: number;
+  readonly unknown: number;
+  readonly errors: readonly SweepError[];
+  readonly interrupted: boolean;
+  readonly resultsFile: string;
+  readonly failures: readonly { readonly scenario: string; readonly seed: number; readonly verdict: string; readonly expect: string; readonly failureFile: string | null }[];
+  readonly exitCode: number;
+}
+
+const TASK_MODULE = new URL('./sweepTask.ts', import.meta.url);
+
+export function defaultJobs(): number {
+  return availableParallelism();
+}
+
+/** The one command that reproduces a run that was not as expected. */
+export function replayHint(failure: { readonly scenario: string; readonly seed: number; readonly failureFile?: string | null }): string {
+  return failure.failureFile === undefined || failure.failureFile === null
+    ? `mailsim run ${failure.scenario} --seed ${failure.seed}`
+    : `mailsim replay ${failure.failureFile}`;
+}
+
+interface Progress {
+  done(line: string): void;
+  stop(): void;
+}
+
+function startProgress(mode: 'auto' | 'lines' | 'none', total: number): Progress {
+  if (mode === 'none') return { done: () => {}, stop: () => {} };
+  if (mode === 'auto' && process.stderr.isTTY === true) {
+    const bar = new cliProgress.SingleBar(
+      { stream: process.stderr, format: 'sweep [{bar}] {value}/{total} runs | {eta_formatted} left | {last}', hideCursor: true },
+      cliProgress.Presets.shades_classic,
+    );
+    bar.start(total, 0, { last: '' });
+    let count = 0;
+    return { done: (line) => bar.update(++count, { last: line }), stop: () => bar.stop() };
+  }
+  let count = 0;
+  return { done: (line) => process.stderr.write(`[${++count}/${total}] ${line}\n`), stop: () => {} };
+}
+
+export async function runSweep(plan: SweepPlan): Promise<SweepSummary> {
+  mkdirSync(plan.outDir, { recursive: true });
+  const resultsFile = join(plan.outDir, 'results.jsonl');
+  const errorsFile = join(plan.outDir, 'errors.jsonl');
+  writeFileSync(resultsFile, '');
+  writeFileSync(errorsFile, '');
+  const tasks: RunTask[] = plan.files.flatMap((file) => plan.seeds.map((seed) => ({ file, overrides: plan.overrides, seed, outDir: plan.outDir })));
+  const results: RunResult[] = [];
+  const errors: SweepError[] = [];
+  const progress = startProgress(plan.progress ?? 'auto', tasks.length);
+  const onOutcome = (task: RunTask, outcome: TaskOutcome<RunResult>): void => {
+    if (outcome.ok) {
+      const result = outcome.value;
+      results.push(result);
+      appendFileSync(resultsFile, `${JSON.stringify(result)}\n`);
+      const mark = isAsExpected(result) ? 'ok' : 'NOT AS EXPECTED';
+      progress.done(`${task.file} seed ${task.seed}: ${result.verdict} (expect ${result.expect}) ${mark}`);
+    } else {
+      const error = { scenario: task.file, seed: task.seed ?? 0, error: outcome.error, code: outcome.code };
+      errors.push(error);
+      appendFileSync(errorsFile, `${JSON.stringify(error)}\n`);
+      progress.done(`${task.file} seed ${task.seed}: error: ${outcome.error}`);
+    }
+  };
+  const run = await runInWorkers<RunTask, RunResult>({ taskModule: TASK_MODULE, tasks, jobs: plan.jobs ?? defaultJobs(), onOutcome, signal: plan.signal });
+  progress.stop();
+  const failures = results
+    .filter((result) => !isAsExpected(result))
+    .map((result) => ({ scenario: result.scenario, seed: result.seed, verdict: result.verdict, expect: result.expect, failureFile: result.failureFile ?? null }));
+  let exitCode = exitCodeFor(results);
+  if (errors.length > 0) exitCode = EXIT_BAD_INPUT_OR_UNKNOWN;
+  if (run.interrupted) exitCode = EXIT_INTERRUPTED;
+  return {
+    runs: results.length,
+    asExpected: results.filter(isAsExpected).length,
+    notAsExpected: results.filter((result) => !isAsExpected(result)).length,
+    unknown: results.filter((result) => result.verdict === 'unknown').length,
+    errors,
+    interrupted: run.interrupted,
+    resultsFile,
+    failures,
+    exitCode,
+  };
+}
+
+/** The human summary printed after a sweep (stderr keeps stdout free for --json). */
+export function describeSweep(summary: SweepSummary, planned: number): string {
+  const lines = [
+    `${summary.runs} of ${planned} runs finished: ${summary.asExpected} as expected, ${summary.notAsExpected} not as expected (${summary.unknown} unknown), ${summary.errors.length} could not run`,
+    `results: ${summary.resultsFile}`,
+  ];
+  if (summary.interrupted) lines.push('interrupted: every finished run is in the results file');
+  for (const failure of summary.failures) {
+    lines.push(`  ${failure.scenario} seed ${failure.seed}: ${failure.verdict} (expect ${failure.expect}); replay: ${replayHint(failure)}`);
+  }
+  for (const error of summary.errors.slice(0, 10)) lines.push(`  ${error.scenario} seed ${error.seed}: ${error.error}`);
+  if (summary.errors.length > 10) lines.push(`  ... and ${summary.errors.length - 10} more errors (see errors.jsonl)`);
+  return `${lines.join('\n')}\n`;
+}

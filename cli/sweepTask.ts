@@ -1,0 +1,52 @@
+/**
+ * One run as the CLI does it, in a worker thread or in the main thread: load the scenario
+ * (cached per file and overrides), run it with the seed, and when the verdict is not the
+ * expected one save a self-contained failure file. Returns the RunResult (with
+ * failureFile set when one was written).
+ */
+import { mkdir, writeFile } from 'node:fs/promises';
+import { basename, extname, join } from 'node:path';
+import { loadScenario, type LoadedScenario } from '../scenarios/loader.ts';
+import { defaultSeed } from '../scenarios/resolve.ts';
+import { runScenario } from '../scenarios/run.ts';
+import { failureFileFor } from '../scenarios/failure.ts';
+import type { RunResult } from '../sim/resultTypes.ts';
+
+export interface RunTask {
+  readonly file: string;
+  readonly overrides: readonly string[];
+  /** null: the scenario's default seed. */
+  readonly seed: number | null;
+  /** Where a failure file goes (failures/ under it). */
+  readonly outDir: string;
+}
+
+const loadedCache = new Map<string, Promise<LoadedScenario>>();
+
+function loadCached(file: string, overrides: readonly string[]): Promise<LoadedScenario> {
+  const key = JSON.stringify([file, overrides]);
+  let loaded = loadedCache.get(key);
+  if (loaded === undefined) {
+    loaded = loadScenario(file, overrides);
+    loadedCache.set(key, loaded);
+    loaded.catch(() => loadedCache.delete(key));
+  }
+  return loaded;
+}
+
+/** out/failures/<scenario file base>-seed-<seed>.json: a rerun of the same failure overwrites it. */
+export function failurePath(outDir: string, scenarioFile: string, seed: number): string {
+  const base = basename(scenarioFile, extname(scenarioFile)).replace(/[^A-Za-z0-9._-]/g, '_');
+  return join(outDir, 'failures', `${base}-seed-${seed}.json`);
+}
+
+export async function runTask(task: RunTask): Promise<RunResult> {
+  const loaded = await loadCached(task.file, task.overrides);
+  const seed = task.seed ?? defaultSeed(loaded);
+  const { result, outcome } = await runScenario(loaded, seed);
+  if (result.verdict === result.expect) return result;
+  const path = failurePath(task.outDir, task.file, seed);
+  await mkdir(join(task.outDir, 'failures'), { recursive: true });
+  await writeFile(path, `${JSON.stringify(failureFileFor(loaded, seed, result, outcome), null, 2)}\n`);
+  return { ...result, failureFile: path };
+}
