@@ -1,0 +1,261 @@
+/**
+ * Mail clients. SMTP senders deliver to any server that is up and retry with backoff
+ * (same Message-ID, next attempt) when the outcome is unknown or refused. IMAP clients
+ * are bound to a home server and fail over when it is down; they SELECT (remembering
+ * UIDVALIDITY, UIDNEXT and what they saw), STORE, EXPUNGE, MOVE, COPY and APPEND. Every
+ * request is an invoke record followed by ok, fail or info.
+ */
+import { deflateSync } from 'node:zlib';
+import { MailsimError } from '../core/errors.ts';
+import { allMessages } from '../core/messageMap.ts';
+import { SYSTEM_FLAGS } from '../core/state.ts';
+import type { Replica } from '../core/replica.ts';
+import type { SimConfig } from './config.ts';
+import { CrashError } from './faultyFs.ts';
+import type { History } from './history.ts';
+import type { SeenMessage } from './historyTypes.ts';
+import type { Metrics } from './metrics.ts';
+import type { Rng } from './rng.ts';
+import type { Scheduler } from './scheduler.ts';
+import type { Completion, Server } from './server.ts';
+
+/** SMTP retries per message before the sender gives up. */
+export const SMTP_ATTEMPTS_MAX = 6;
+export const SMTP_BACKOFF_MS = 2_000;
+
+export interface ClientDeps {
+  readonly config: SimConfig;
+  readonly scheduler: Scheduler;
+  readonly history: History;
+  readonly metrics: Metrics;
+  readonly servers: readonly Server[];
+  readonly rng: Rng;
+}
+
+/** What an IMAP client remembers of one mailbox. */
+interface MailboxView {
+  uidValidity: number;
+  uidNext: number;
+  highestModseq: number;
+  readonly messages: Map<number, string>;
+}
+
+/** A message body with a Message-ID header, padded to `sizeBytes`. */
+export function messageBody(messageId: string, sizeBytes: number, rng: Rng): Uint8Array {
+  const header = `Message-ID: <${messageId}>\r\nFrom: sender@example.test\r\nTo: user@example.test\r\nSubject: ${messageId}\r\n\r\n`;
+  const words = ['mail', 'git', 'replica', 'merge', 'flag', 'uid', 'partition', 'commit', 'tree', 'blob'];
+  let text = header;
+  while (text.length < sizeBytes) text += (text.length % 76 > 70 ? '\r\n' : '') + rng.pick(words) + ' ';
+  return new TextEncoder().encode(text.slice(0, Math.max(sizeBytes, header.length)));
+}
+
+function reasonOf(error: unknown): string {
+  if (error instanceof CrashError) return 'crash';
+  if (error instanceof MailsimError) return `NO ${error.message}`;
+  return String(error);
+}
+
+export class SmtpClient {
+  readonly process: string;
+  busy = false;
+  private readonly deps: ClientDeps;
+  private counter = 0;
+
+  constructor(index: number, deps: ClientDeps) {
+    this.process = `smtp-${index}`;
+    this.deps = deps;
+  }
+
+  /** Sends one new message; retries on unknown outcome or refusal. */
+  send(mailbox: string, sizeBytes: number): void {
+    this.counter++;
+    const messageId = `m${this.counter}.${this.process}@mailsim.test`;
+    const body = messageBody(messageId, sizeBytes, this.deps.rng);
+    this.deps.metrics.deliveryCompressedBytes.push(deflateSync(body).length);
+    this.busy = true;
+    void this.attempt(mailbox, messageId, body, 1);
+  }
+
+  private async attempt(mailbox: string, messageId: string, body: Uint8Array, attempt: number): Promise<void> {
+    const { history, scheduler, rng } = this.deps;
+    const up = this.deps.servers.filter((s) => s.up);
+    const server = up.length > 0 ? rng.pick(up) : (this.deps.servers[0] as Server);
+    const base = { mailbox, messageId, attempt, sizeBytes: body.length };
+    history.append(server.name, this.process, 'invoke', 'deliver', base);
+    this.deps.metrics.clientOpCount++;
+    const retry = (): void => {
+      if (attempt >= SMTP_ATTEMPTS_MAX) {
+        this.busy = false;
+        return;
+      }
+      scheduler.after(SMTP_BACKOFF_MS * attempt, `smtp retry ${messageId}`, () => this.attempt(mailbox, messageId, body, attempt + 1));
+    };
+    const complete: Completion<Awaited<ReturnType<Replica['deliver']>>> = (outcome) => {
+      if (outcome.ok) {
+        const { guid, uid, uidValidity } = outcome.value;
+        history.append(server.name, this.process, 'ok', 'deliver', { ...base, guid, uid, uidValidity });
+        this.deps.metrics.deliveryCount++;
+        if (uid === 0) this.deps.metrics.deferred(guid, scheduler.nowMs);
+        this.busy = false;
+        return;
+      }
+      const type = outcome.error instanceof CrashError ? 'info' : 'fail';
+      history.append(server.name, this.process, type, 'deliver', { ...base, reason: type === 'info' ? 'crash' : reasonOf(outcome.error) });
+      retry();
+    };
+    if (!server.up) return complete({ ok: false, error: new MailsimError('E_CONNECT', '421 connection refused', {}) });
+    await server.execute('deliver', (replica) => replica.deliver(mailbox, body), complete);
+  }
+}
+
+export interface ClientRequest<T> {
+  readonly server: Server;
+  readonly process: string;
+  readonly f: string;
+  readonly value: Record<string, unknown>;
+  readonly op: (replica: Replica) => Promise<T>;
+  /** Fields the ok record adds to `value`, from the server's answer. */
+  readonly okValue: (result: T) => Record<string, unknown>;
+  /** A write is a commit (stamped with the server's vector clock); a read is not. */
+  readonly write: boolean;
+  readonly done?: () => void;
+}
+
+/** One IMAP request: an invoke record, then ok, fail (refused) or info (crash: outcome unknown). */
+export async function clientRequest<T>(deps: ClientDeps, request: ClientRequest<T>): Promise<void> {
+  const { history } = deps;
+  const { server, process, f, value } = request;
+  history.append(server.name, process, 'invoke', f, value);
+  deps.metrics.clientOpCount++;
+  const complete: Completion<T> = (outcome) => {
+    request.done?.();
+    if (outcome.ok) {
+      const extra = request.write ? { vclock: outcome.vclock } : {};
+      history.append(server.name, process, 'ok', f, { ...value, ...request.okValue(outcome.value), ...extra });
+      return;
+    }
+    const type = outcome.error instanceof CrashError ? 'info' : 'fail';
+    history.append(server.name, process, type, f, { ...value, reason: reasonOf(outcome.error) });
+  };
+  if (!server.up) return complete({ ok: false, error: new MailsimError('E_DOWN', `${server.name} is down: connection refused`, {}) });
+  if (!request.write) {
+    try {
+      complete({ ok: true, value: await request.op(server.replica as Replica), vclock: {} });
+    } catch (error) {
+      complete({ ok: false, error });
+    }
+    return;
+  }
+  await server.execute(f, request.op, complete);
+}
+
+export class ImapClient {
+  readonly process: string;
+  busy = false;
+  private readonly deps: ClientDeps;
+  private readonly home: number;
+  private readonly views = new Map<string, MailboxView>();
+  private appendCounter = 0;
+
+  constructor(index: number, deps: ClientDeps) {
+    this.process = `imap-${index}`;
+    this.deps = deps;
+    this.home = index % deps.servers.length;
+  }
+
+  /** The home server, or the next one that is up (fail-over). */
+  private server(): Server | null {
+    const servers = this.deps.servers;
+    for (let i = 0; i < servers.length; i++) {
+      const server = servers[(this.home + i) % servers.length] as Server;
+      if (server.up) return server;
+    }
+    return null;
+  }
+
+  async run(kind: 'select' | 'store' | 'expunge' | 'move' | 'copy' | 'append'): Promise<void> {
+    const server = this.server();
+    if (!server) return;
+    const mailboxes = [...(server.replica as Replica).state.mailboxes.keys()].sort();
+    const mailbox = this.deps.rng.pick(mailboxes);
+    const view = this.views.get(mailbox);
+    if (kind === 'select' || !view || view.messages.size === 0) return this.select(server, mailbox);
+    const uids = [...view.messages.keys()];
+    const uid = this.deps.rng.pick(uids);
+    const guid = view.messages.get(uid) as string;
+    if (kind === 'store') return this.store(server, mailbox, view, uid, guid);
+    if (kind === 'expunge') return this.expunge(server, mailbox, view, uid, guid);
+    if (kind === 'append') return this.append(server, mailbox);
+    const others = mailboxes.filter((m) => m !== mailbox);
+    if (others.length === 0) return this.select(server, mailbox);
+    return this.moveOrCopy(server, kind, mailbox, this.deps.rng.pick(others), view, uid, guid);
+  }
+
+  private request<T>(server: Server, f: string, value: Record<string, unknown>, op: (r: Replica) => Promise<T>, okValue: (result: T) => Record<string, unknown>, write: boolean): Promise<void> {
+    this.busy = true;
+    return clientRequest(this.deps, { server, process: this.process, f, value, op, okValue, write, done: () => (this.busy = false) });
+  }
+
+  private async select(server: Server, mailbox: string): Promise<void> {
+    await this.request(server, 'select', { mailbox }, async (replica) => {
+      const box = replica.state.mailboxes.get(mailbox);
+      if (!box) throw new MailsimError('E_IMAP_NO', `NO no such mailbox ${mailbox}`, {});
+      return box;
+    }, (box) => {
+      const previous = this.views.get(mailbox);
+      const fresh = !previous || previous.uidValidity !== box.uidValidity;
+      const view: MailboxView = fresh ? { uidValidity: box.uidValidity, uidNext: box.uidNext, highestModseq: 0, messages: new Map() } : previous;
+      const seen: SeenMessage[] = [];
+      view.messages.clear();
+      for (const message of allMessages(box.messages)) {
+        if (message.uid === 0) continue;
+        view.messages.set(message.uid, message.guid);
+        // After the first SELECT, report only what changed since the last HIGHESTMODSEQ (CONDSTORE).
+        if (fresh || message.modseq > view.highestModseq) seen.push({ uid: message.uid, guid: message.guid, flags: message.flags, modseq: message.modseq });
+      }
+      seen.sort((a, b) => a.uid - b.uid);
+      view.uidNext = box.uidNext;
+      view.highestModseq = box.highestModseq;
+      this.views.set(mailbox, view);
+      return { uidValidity: box.uidValidity, uidNext: box.uidNext, exists: view.messages.size, highestModseq: box.highestModseq, messages: seen };
+    }, false);
+  }
+
+  private async store(server: Server, mailbox: string, view: MailboxView, uid: number, guid: string): Promise<void> {
+    const { rng, config } = this.deps;
+    const pool = [...SYSTEM_FLAGS.filter((f) => f !== '\\Deleted'), ...config.workload.keywords];
+    const mode = rng.pick(['+', '+', '-', '-', '='] as const);
+    const flags = mode === '=' ? rng.shuffle(pool).slice(0, rng.int(0, 2)).sort() : [rng.pick(pool)];
+    this.deps.metrics.flagChangeCount++;
+    this.deps.metrics.flagDeltaBytes.push(guid.length + flags.join(' ').length + 2);
+    await this.request(server, 'store', { mailbox, uidValidity: view.uidValidity, uid, guid, mode, flags }, (r) => r.store(mailbox, [uid], mode, flags), (result) => {
+      const changed = result.changed[0];
+      return { flagsAfter: changed?.flags ?? null, modseq: changed?.modseq ?? null };
+    }, true);
+  }
+
+  private async expunge(server: Server, mailbox: string, view: MailboxView, uid: number, guid: string): Promise<void> {
+    await this.request(server, 'expunge', { mailbox, uidValidity: view.uidValidity, uids: [uid], guids: [guid] }, (r) => r.expunge(mailbox, [uid]), (result) => {
+      view.messages.delete(uid);
+      return { expunged: result.expunged };
+    }, true);
+  }
+
+  private async moveOrCopy(server: Server, f: 'move' | 'copy', from: string, to: string, view: MailboxView, uid: number, guid: string): Promise<void> {
+    await this.request(server, f, { from, to, uidValidity: view.uidValidity, uid, guid }, (r) => (f === 'move' ? r.move(from, [uid], to) : r.copy(from, [uid], to)), (result) => {
+      if (f === 'move') view.messages.delete(uid);
+      const copyGuid = 'targetGuids' in result ? (result.targetGuids as string[])[0] : undefined;
+      return { toUidValidity: result.uidValidity, toUid: result.targetUids[0] ?? 0, toGuid: copyGuid ?? guid };
+    }, true);
+  }
+
+  private async append(server: Server, mailbox: string): Promise<void> {
+    const { rng, config } = this.deps;
+    this.appendCounter++;
+    const messageId = `a${this.appendCounter}.${this.process}@mailsim.test`;
+    const size = rng.int(config.workload.messageSizeBytes.min, config.workload.messageSizeBytes.max);
+    const body = messageBody(messageId, size, rng);
+    const flags = rng.chance(0.5) ? ['\\Seen'] : [];
+    await this.request(server, 'append', { mailbox, messageId, attempt: 1, sizeBytes: body.length }, (r) => r.append(mailbox, body, flags), (result) => ({ guid: result.guid, uid: result.uid, uidValidity: result.uidValidity }), true);
+  }
+}

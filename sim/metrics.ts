@@ -1,0 +1,64 @@
+/**
+ * Counters a run records for the report: commits, merges, renumbering, replication bytes
+ * by what caused them, visibility delay of deferred deliveries, and client op counts.
+ */
+export class Metrics {
+  commitCount = 0;
+  mergeCount = 0;
+  fastForwardCount = 0;
+  renumberedUidCount = 0;
+  uidValidityChangeCount = 0;
+  deliveryCount = 0;
+  flagChangeCount = 0;
+  clientOpCount = 0;
+  deferredDeliveryCount = 0;
+  syncRounds = 0;
+  readonly pushBytesByCause = new Map<string, number>();
+  readonly pushCountByCause = new Map<string, number>();
+  readonly commitsByKind = new Map<string, number>();
+  private readonly pendingSinceMs = new Map<string, number>();
+  readonly visibilityDelaysMs: number[] = [];
+  readonly deliveryCompressedBytes: number[] = [];
+  readonly flagDeltaBytes: number[] = [];
+
+  commit(kind: string): void {
+    this.commitCount++;
+    this.commitsByKind.set(kind, (this.commitsByKind.get(kind) ?? 0) + 1);
+  }
+
+  push(cause: string, sizeBytes: number): void {
+    this.pushBytesByCause.set(cause, (this.pushBytesByCause.get(cause) ?? 0) + sizeBytes);
+    this.pushCountByCause.set(cause, (this.pushCountByCause.get(cause) ?? 0) + 1);
+  }
+
+  received(kind: string, renumbered: number, validityChanges: number): void {
+    if (kind === 'merge') this.mergeCount++;
+    if (kind === 'fast-forward') this.fastForwardCount++;
+    this.renumberedUidCount += renumbered;
+    this.uidValidityChangeCount += validityChanges;
+  }
+
+  /** A delivery acknowledged with UID 0: stored, not yet visible. */
+  deferred(guid: string, nowMs: number): void {
+    this.deferredDeliveryCount++;
+    this.pendingSinceMs.set(guid, nowMs);
+  }
+
+  /** A GUID got a UID on some replica: ends its visibility delay if it was deferred. */
+  bound(guid: string, nowMs: number): void {
+    const since = this.pendingSinceMs.get(guid);
+    if (since === undefined) return;
+    this.pendingSinceMs.delete(guid);
+    this.visibilityDelaysMs.push(nowMs - since);
+  }
+
+  /** Mean bytes of one push caused by an operation kind; null when none was pushed. */
+  bytesPerPush(cause: string): number | null {
+    const count = this.pushCountByCause.get(cause) ?? 0;
+    return count === 0 ? null : Math.round((this.pushBytesByCause.get(cause) ?? 0) / count);
+  }
+}
+
+export function mean(values: readonly number[]): number | null {
+  return values.length === 0 ? null : Math.round(values.reduce((a, b) => a + b, 0) / values.length);
+}

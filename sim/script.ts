@@ -1,0 +1,56 @@
+/**
+ * Scripted client operations (scenario `script:`): exact operations at exact times on
+ * exact servers, for scenarios that make one precise point (the dsync UID clash). They
+ * are recorded like any client's requests, under process 'script'.
+ */
+import type { Replica } from '../core/replica.ts';
+import { clientRequest, messageBody, type ClientDeps } from './clients.ts';
+import type { ScriptedOp } from './config.ts';
+import type { Server } from './server.ts';
+
+const PROCESS = 'script';
+
+export function runScript(config: { readonly script?: readonly ScriptedOp[]; readonly workload: { readonly messageSizeBytes: { readonly min: number } } }, deps: ClientDeps): void {
+  let counter = 0;
+  for (const scripted of config.script ?? []) {
+    deps.scheduler.at(scripted.atMs, `script ${scripted.op.kind}`, async () => {
+      const server = deps.servers.find((s) => s.name === scripted.node) as Server;
+      const op = scripted.op;
+      const view = (mailbox: string): number => (server.replica as Replica | null)?.state.mailboxes.get(mailbox)?.uidValidity ?? 0;
+      const guidOf = (mailbox: string, uid: number): string => {
+        const box = (server.replica as Replica | null)?.state.mailboxes.get(mailbox);
+        if (!box) return '';
+        for (const bucket of box.messages.buckets) for (const m of bucket?.values() ?? []) if (m.uid === uid) return m.guid;
+        return '';
+      };
+      const common = { server, process: PROCESS, write: true };
+      switch (op.kind) {
+        case 'deliver':
+          for (let i = 0; i < op.count; i++) {
+            counter++;
+            const messageId = `s${counter}.${PROCESS}@mailsim.test`;
+            const body = messageBody(messageId, Math.max(200, config.workload.messageSizeBytes.min), deps.rng);
+            await clientRequest(deps, { ...common, f: 'deliver', value: { mailbox: op.mailbox, messageId, attempt: 1, sizeBytes: body.length }, op: (r) => r.deliver(op.mailbox, body), okValue: (res) => { deps.metrics.deliveryCount++; return { guid: res.guid, uid: res.uid, uidValidity: res.uidValidity }; } });
+          }
+          return;
+        case 'append': {
+          counter++;
+          const messageId = `s${counter}.${PROCESS}@mailsim.test`;
+          const body = messageBody(messageId, Math.max(200, config.workload.messageSizeBytes.min), deps.rng);
+          return clientRequest(deps, { ...common, f: 'append', value: { mailbox: op.mailbox, messageId, attempt: 1, sizeBytes: body.length }, op: (r) => r.append(op.mailbox, body, op.flags), okValue: (res) => ({ guid: res.guid, uid: res.uid, uidValidity: res.uidValidity }) });
+        }
+        case 'store':
+          deps.metrics.flagChangeCount++;
+          return clientRequest(deps, { ...common, f: 'store', value: { mailbox: op.mailbox, uidValidity: view(op.mailbox), uid: op.uid, guid: guidOf(op.mailbox, op.uid), mode: op.mode, flags: op.flags }, op: (r) => r.store(op.mailbox, [op.uid], op.mode, op.flags), okValue: (res) => ({ flagsAfter: res.changed[0]?.flags ?? null, modseq: res.changed[0]?.modseq ?? null }) });
+        case 'expunge':
+          return clientRequest(deps, { ...common, f: 'expunge', value: { mailbox: op.mailbox, uidValidity: view(op.mailbox), uids: op.uids, guids: op.uids.map((u) => guidOf(op.mailbox, u)) }, op: (r) => r.expunge(op.mailbox, op.uids), okValue: (res) => ({ expunged: res.expunged }) });
+        case 'move':
+        case 'copy': {
+          const f = op.kind;
+          const guid = guidOf(op.from, op.uid);
+          return clientRequest(deps, { ...common, f, value: { from: op.from, to: op.to, uidValidity: view(op.from), uid: op.uid, guid }, op: (r) => (f === 'move' ? r.move(op.from, [op.uid], op.to) : r.copy(op.from, [op.uid], op.to)), okValue: (res) => ({ toUidValidity: res.uidValidity, toUid: res.targetUids[0] ?? 0, toGuid: 'targetGuids' in res ? (res.targetGuids as string[])[0] : guid }) });
+        }
+      }
+    });
+  }
+}

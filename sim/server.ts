@@ -1,0 +1,329 @@
+/**
+ * A virtual server: a replica on its own crash-fault volume, with its own clock, network
+ * endpoint and simulator vector clock. It runs client operations as commits (acknowledged
+ * only once durable), pushes what each peer lacks after every commit, merges what peers
+ * push, and runs anti-entropy. It never reaches into the replica's internals.
+ */
+import { Volume, createFsFromVolume } from 'memfs';
+import { MailsimError } from '../core/errors.ts';
+import { Replica, type ReplicaOptions } from '../core/replica.ts';
+import type { StoreState } from '../core/state.ts';
+import type { UidStrategy } from '../core/strategy.ts';
+import { newBindings } from './bindings.ts';
+import { NodeClock } from './clock.ts';
+import type { SimConfig } from './config.ts';
+import { CrashError, FaultyFs, type MemPromises } from './faultyFs.ts';
+import type { History } from './history.ts';
+import type { VectorClock } from './historyTypes.ts';
+import type { Metrics } from './metrics.ts';
+import type { Envelope, Network } from './network.ts';
+import type { Rng } from './rng.ts';
+import type { Scheduler } from './scheduler.ts';
+import { mergeClocks, tick } from './vclock.ts';
+
+/** Fixed bytes of a replication message besides its objects (kind, head id, lengths). */
+export const PUSH_HEADER_BYTES = 64;
+/** Bytes per object besides its deflated data: its 20-byte id and a length. */
+export const OBJECT_OVERHEAD_BYTES = 24;
+export const ACK_BYTES = 72;
+/** A heartbeat carries the sender's head: 20-byte id plus framing. */
+export const HEARTBEAT_BYTES = 48;
+/** A peer silent for this long counts as unreachable (owner failover). */
+export const OWNER_TIMEOUT_MS = 5_000;
+
+interface PushPayload {
+  readonly head: string;
+  readonly objects: readonly { readonly id: string; readonly data: Uint8Array }[];
+  readonly vclock: VectorClock;
+}
+
+interface AckPayload {
+  readonly received: string | null;
+  readonly head: string;
+}
+
+export type Completion<T> = (outcome: { ok: true; value: T; vclock: VectorClock } | { ok: false; error: unknown }) => void;
+
+export interface ServerDeps {
+  readonly config: SimConfig;
+  readonly scheduler: Scheduler;
+  readonly network: Network;
+  readonly history: History;
+  readonly metrics: Metrics;
+  readonly strategy: UidStrategy;
+  /** The node's own fault stream (power-loss fates). */
+  readonly faultRng: Rng;
+  readonly peers: readonly string[];
+  readonly isUp: (node: string) => boolean;
+  /** Called after every state change, for convergence tracking. */
+  readonly onChange: () => void;
+}
+
+export class Server {
+  readonly name: string;
+  readonly clock: NodeClock;
+  readonly fs: FaultyFs;
+  replica: Replica | null = null;
+  vclock: VectorClock = {};
+  /** Test-only mutant: this server stops replicating. */
+  replicationStopped = false;
+  private readonly deps: ServerDeps;
+  private readonly knownHeads = new Map<string, string>();
+  private readonly lastHeardMs = new Map<string, number>();
+  private rootHead = '';
+  private lastState: StoreState | null = null;
+  private batchCompletions: (() => void)[] = [];
+  private batchOpen = false;
+  private lastOpKind = '';
+
+  constructor(name: string, deps: ServerDeps) {
+    this.name = name;
+    this.deps = deps;
+    const clockConfig = deps.config.clocks[name] ?? { offsetMs: 0, driftPpm: 0 };
+    this.clock = new NodeClock(() => deps.scheduler.nowMs, clockConfig);
+    const volume = new Volume();
+    this.fs = new FaultyFs(name, createFsFromVolume(volume).promises as unknown as MemPromises);
+    deps.network.onReceive(name, (envelope) => this.receive(envelope));
+  }
+
+  get up(): boolean {
+    return this.replica !== null && !this.fs.isDown;
+  }
+
+  options(): ReplicaOptions {
+    return {
+      node: this.name,
+      fs: this.fs,
+      dir: '/repo',
+      layout: this.deps.config.layout,
+      strategy: this.deps.strategy,
+      clock: () => this.clock.nowMs(),
+    };
+  }
+
+  /** Starts from a copy of the seed replica (the initial population, identical everywhere). */
+  async start(seed: Replica): Promise<void> {
+    this.replica = await Replica.cloneFrom(seed, this.options());
+    this.rootHead = this.replica.head;
+    for (const peer of this.deps.peers) {
+      this.knownHeads.set(peer, this.rootHead);
+      this.lastHeardMs.set(peer, 0);
+    }
+    this.observe();
+  }
+
+  /** Runs one client operation as a commit. `complete` runs once it is durable (or failed). */
+  async execute<T>(kind: string, op: (replica: Replica) => Promise<T>, complete: Completion<T>): Promise<void> {
+    const replica = this.replica;
+    if (!replica || this.fs.isDown) return complete({ ok: false, error: new MailsimError('E_DOWN', `${this.name} is down: connection refused`, {}) });
+    const batch = this.deps.config.batch;
+    try {
+      if (batch && !this.batchOpen) {
+        replica.beginBatch();
+        this.batchOpen = true;
+        this.deps.scheduler.after(batch.windowMs, `flush ${this.name}`, () => this.flush());
+      }
+      const value = await op(replica);
+      this.lastOpKind = kind;
+      if (batch) {
+        this.batchCompletions.push(() => complete({ ok: true, value, vclock: this.ackWrite() }));
+        if (this.batchCompletions.length >= batch.opsMax) await this.flush();
+        return;
+      }
+      const vclock = this.ackWrite();
+      this.deps.metrics.commit(kind);
+      this.afterCommit();
+      complete({ ok: true, value, vclock });
+      await this.pushAll(kind);
+      await this.settle();
+    } catch (error) {
+      await this.fail(error);
+      complete({ ok: false, error });
+    }
+  }
+
+  /** Commits the open batch as one commit, then acknowledges every operation in it. */
+  async flush(): Promise<void> {
+    if (!this.batchOpen || !this.replica) return;
+    const completions = this.batchCompletions;
+    this.batchOpen = false;
+    this.batchCompletions = [];
+    try {
+      await this.replica.flush();
+    } catch (error) {
+      await this.fail(error);
+      return;
+    }
+    if (completions.length > 0) this.deps.metrics.commit('batch');
+    this.afterCommit();
+    for (const done of completions) done();
+    await this.pushAll('batch');
+    await this.settle();
+  }
+
+  /** Crash: in-memory state is gone; under power loss unsynced writes may be lost or torn. */
+  async crash(mode: 'process' | 'power'): Promise<void> {
+    this.fs.crashNow();
+    await this.dropVolatile(mode);
+  }
+
+  /** Arms a crash at the `writes`-th next write point (mid-commit or mid-merge). */
+  armCrash(writes: number, mode: 'process' | 'power'): void {
+    this.pendingCrashMode = mode;
+    this.fs.armCrash(writes);
+  }
+
+  async restart(): Promise<void> {
+    if (this.up) return;
+    this.fs.restart();
+    this.replica = await Replica.open(this.options());
+    this.observe();
+    this.deps.onChange();
+  }
+
+  /** Anti-entropy: push to every peer that may lack our head. */
+  async antiEntropy(): Promise<void> {
+    const replica = this.replica;
+    if (!replica || !this.up || this.replicationStopped) return;
+    for (const peer of this.deps.peers) {
+      this.deps.network.send(this.name, peer, 'heartbeat', HEARTBEAT_BYTES, { head: replica.head });
+    }
+    await this.pushAll('anti-entropy');
+    await this.settle();
+  }
+
+  private pendingCrashMode: 'process' | 'power' = 'process';
+
+  private async dropVolatile(mode: 'process' | 'power'): Promise<void> {
+    const crashed = this.replica !== null;
+    this.replica = null;
+    this.batchOpen = false;
+    const lostAcks = this.batchCompletions.length;
+    this.batchCompletions = [];
+    if (mode === 'power') {
+      const report = await this.fs.losePower(this.deps.faultRng);
+      this.deps.history.append(this.name, 'replica', 'info', 'power-loss', { ...report, lostAcks });
+    }
+    if (crashed) this.deps.history.append(this.name, 'replica', 'info', 'down', { mode });
+  }
+
+  private async fail(error: unknown): Promise<void> {
+    if (error instanceof CrashError) {
+      await this.dropVolatile(this.pendingCrashMode);
+      return;
+    }
+    if (!(error instanceof MailsimError)) throw error;
+  }
+
+  private ackWrite(): VectorClock {
+    this.vclock = tick(this.vclock, this.name);
+    return this.vclock;
+  }
+
+  /** Records what the new head bound, and notifies the world. */
+  private afterCommit(): void {
+    this.observe();
+    this.deps.onChange();
+  }
+
+  private observe(): void {
+    const replica = this.replica;
+    if (!replica) return;
+    const state = replica.state;
+    for (const binding of newBindings(this.lastState, state)) {
+      this.deps.history.append(this.name, 'replica', 'info', 'bind', binding);
+      this.deps.metrics.bound(binding.guid, this.deps.scheduler.nowMs);
+    }
+    this.lastState = state;
+  }
+
+  private async pushAll(reason: string): Promise<void> {
+    for (const peer of this.deps.peers) await this.pushTo(peer, reason);
+  }
+
+  private async pushTo(peer: string, reason: string): Promise<void> {
+    const replica = this.replica;
+    if (!replica || this.replicationStopped) return;
+    const known = this.knownHeads.get(peer) ?? this.rootHead;
+    if (known === replica.head) return;
+    const { head, objects } = await replica.objectsFor(known);
+    const sizeBytes = PUSH_HEADER_BYTES + objects.reduce((sum: number, o: { data: Uint8Array }) => sum + o.data.length + OBJECT_OVERHEAD_BYTES, 0);
+    this.deps.metrics.push(reason === 'anti-entropy' || reason === 'merge' ? reason : this.lastOpKind || reason, sizeBytes);
+    const payload: PushPayload = { head, objects, vclock: this.vclock };
+    this.deps.network.send(this.name, peer, 'push', sizeBytes, payload);
+  }
+
+  private async receive(envelope: Envelope): Promise<void> {
+    if (!this.up || this.replicationStopped) return;
+    this.lastHeardMs.set(envelope.from, this.deps.scheduler.nowMs);
+    if (envelope.kind === 'heartbeat') return this.receiveHeartbeat(envelope as Envelope<{ head: string }>);
+    if (envelope.kind === 'ack') return this.receiveAck(envelope as Envelope<AckPayload>);
+    if (envelope.kind === 'push') return this.receivePush(envelope as Envelope<PushPayload>);
+  }
+
+  /** A peer's heartbeat tells us its head; if we know that commit, it is what the peer has. */
+  private receiveHeartbeat(envelope: Envelope<{ head: string }>): void {
+    if ((this.replica as Replica).hasCommit(envelope.payload.head)) this.knownHeads.set(envelope.from, envelope.payload.head);
+  }
+
+  private receiveAck(envelope: Envelope<AckPayload>): void {
+    const { received, head } = envelope.payload;
+    if (received === null) {
+      this.knownHeads.set(envelope.from, this.rootHead);
+      return;
+    }
+    const replica = this.replica as Replica;
+    this.knownHeads.set(envelope.from, replica.hasCommit(head) ? head : received);
+  }
+
+  private async receivePush(envelope: Envelope<PushPayload>): Promise<void> {
+    const replica = this.replica as Replica;
+    const { head, objects, vclock } = envelope.payload;
+    let result: Awaited<ReturnType<Replica['receive']>>;
+    try {
+      result = await replica.receive(head, objects);
+    } catch (error) {
+      if (error instanceof CrashError) return this.dropVolatile(this.pendingCrashMode);
+      if (!(error instanceof MailsimError)) throw error;
+      this.deps.history.append(this.name, 'replica', 'info', 'receive-failed', { from: envelope.from, code: error.code });
+      this.deps.network.send(this.name, envelope.from, 'ack', ACK_BYTES, { received: null, head: replica.head } satisfies AckPayload);
+      return;
+    }
+    this.vclock = mergeClocks(this.vclock, vclock);
+    this.knownHeads.set(envelope.from, head);
+    this.deps.metrics.received(result.kind, result.renumbered, result.uidValidityChanges.length);
+    if (result.kind === 'merge' || result.kind === 'fast-forward') {
+      this.deps.history.append(this.name, 'replica', 'info', result.kind, { head: result.head, renumbered: result.renumbered });
+      for (const change of result.uidValidityChanges) {
+        this.deps.history.append(this.name, 'replica', 'info', 'uidvalidity', change);
+      }
+      this.afterCommit();
+    }
+    this.deps.network.send(this.name, envelope.from, 'ack', ACK_BYTES, { received: head, head: result.head } satisfies AckPayload);
+    if (result.kind === 'merge') {
+      this.lastOpKind = 'merge';
+      await this.pushAll('merge');
+    }
+    if (result.kind === 'ahead') await this.pushTo(envelope.from, 'anti-entropy');
+    await this.settle();
+  }
+
+  private async settle(): Promise<void> {
+    const replica = this.replica;
+    if (!replica || !this.deps.strategy.settle || this.fs.isDown) return;
+    const nowMs = this.deps.scheduler.nowMs;
+    const reachable = this.deps.peers.filter((p) => this.deps.isUp(p) && this.deps.network.canReach(this.name, p) && this.deps.network.canReach(p, this.name));
+    const quorum = reachable.length + 1 > (this.deps.peers.length + 1) / 2;
+    const unreachable = this.deps.peers.filter((p) => nowMs - (this.lastHeardMs.get(p) ?? 0) > OWNER_TIMEOUT_MS);
+    try {
+      if (!(await replica.settle({ node: this.name, quorum, unreachable }))) return;
+    } catch (error) {
+      await this.fail(error);
+      return;
+    }
+    this.deps.metrics.commit('settle');
+    this.afterCommit();
+    this.lastOpKind = 'settle';
+    await this.pushAll('settle');
+  }
+}

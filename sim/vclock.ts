@@ -1,0 +1,16 @@
+/**
+ * The simulator's own vector clocks, one per server, kept apart from the replica's code:
+ * a server ticks its entry on every acknowledged client write and merges the sender's
+ * clock when it has applied a replication push. Checkers judge causality with these.
+ */
+import type { VectorClock } from './historyTypes.ts';
+
+export function tick(clock: VectorClock, node: string): VectorClock {
+  return { ...clock, [node]: (clock[node] ?? 0) + 1 };
+}
+
+export function mergeClocks(a: VectorClock, b: VectorClock): VectorClock {
+  const out: Record<string, number> = { ...a };
+  for (const [node, count] of Object.entries(b)) out[node] = Math.max(out[node] ?? 0, count);
+  return out;
+}

@@ -1,0 +1,250 @@
+/**
+ * One run: N servers on the simulated network, clients, faults, then a quiescence phase
+ * that heals every fault and restarts every server, running until all replicas agree or
+ * the convergence bound passes. The outcome is the history, the final replica states, the
+ * checkers' verdicts and the metrics. A pure function of (config, code): the same config
+ * gives the same history hash.
+ */
+import { Volume, createFsFromVolume } from 'memfs';
+import { replicaFsFrom, type PromisesFsLike } from '../core/fsTypes.ts';
+import { Replica, type InitialMailbox } from '../core/replica.ts';
+import { strategyByName } from '../core/strategy.ts';
+import { overallVerdict, runChecks } from './checkers/index.ts';
+import type { FinalReplica } from './checkers/types.ts';
+import { EPOCH_MS } from './clock.ts';
+import type { ScheduledFault, SimConfig } from './config.ts';
+import { ImapClient, SmtpClient, messageBody } from './clients.ts';
+import { History } from './history.ts';
+import type { HistoryRecord } from './historyTypes.ts';
+import { Metrics } from './metrics.ts';
+import { withMutant } from './mutants.ts';
+import { Network } from './network.ts';
+import { Nemesis } from './nemesis.ts';
+import type { CheckResult, RunMetrics, Timeline, Verdict } from './resultTypes.ts';
+import { Rng } from './rng.ts';
+import { Scheduler } from './scheduler.ts';
+import { Server } from './server.ts';
+import { buildMetrics, buildTimeline } from './summaries.ts';
+import { runScript } from './script.ts';
+
+export interface WorldOutcome {
+  readonly history: readonly HistoryRecord[];
+  readonly historyHash: string;
+  readonly finals: readonly FinalReplica[];
+  readonly checks: Readonly<Record<string, CheckResult>>;
+  readonly verdict: Verdict;
+  readonly metrics: RunMetrics;
+  readonly timeline: Timeline;
+  readonly faultsAsRun: readonly ScheduledFault[];
+  readonly replicas: ReadonlyMap<string, Replica>;
+}
+
+export interface WorldOptions {
+  /** CPU time source for the cpuMsPerOp metric, injected by the caller (never read here). */
+  readonly cpuMs?: () => number;
+}
+
+/** The UIDVALIDITY of the n-th initial mailbox: seconds at virtual time 0, plus n. */
+export function initialUidValidity(index: number): number {
+  return Math.floor(EPOCH_MS / 1000) + index;
+}
+
+/** Quiescence ends once replicas have agreed for this many sync intervals. */
+const STABLE_INTERVALS = 2;
+
+export async function runWorld(config: SimConfig, options: WorldOptions = {}): Promise<WorldOutcome> {
+  const cpuStartMs = options.cpuMs?.() ?? 0;
+  const root = Rng.root(config.seed);
+  const scheduler = new Scheduler(config.limits);
+  const history = new History(() => scheduler.nowMs);
+  const network = new Network(config.servers, config.network, scheduler, root.stream('network'), history);
+  const metrics = new Metrics();
+  const strategy = withMutant(strategyByName(config.strategy), config.mutant);
+  const servers = new Map<string, Server>();
+  const convergence = new ConvergenceTracker(servers, () => scheduler.nowMs);
+  for (const name of config.servers) {
+    const server = new Server(name, {
+      config, scheduler, network, history, metrics, strategy,
+      faultRng: root.stream(`power/${name}`),
+      peers: config.servers.filter((p) => p !== name),
+      isUp: (node) => servers.get(node)?.up ?? false,
+      onChange: () => convergence.update(),
+    });
+    servers.set(name, server);
+  }
+  network.setLiveness((node) => servers.get(node)?.up ?? false);
+  await startServers(config, servers, root.stream('population'));
+  if (config.mutant === 'early-ack') for (const server of servers.values()) server.fs.setSyncNoop(true);
+
+  const nemesis = new Nemesis({ scheduler, network, history, servers, crashRng: (node) => root.stream(`crash/${node}`) });
+  nemesis.schedule(config.faults);
+  if (config.nemesis) nemesis.drawn(config.nemesis, root.stream('nemesis'), config.durationMs);
+  if (config.mutant === 'stop-sync') stopSyncAfterFirstFault(scheduler, servers, config);
+  const clientDeps = { config, scheduler, history, metrics, servers: [...servers.values()], rng: root.stream('clients') };
+  startWorkload(config, clientDeps, root.stream('workload'));
+  runScript(config, clientDeps);
+  startAntiEntropy(config, scheduler, servers, metrics);
+
+  await scheduler.run(config.durationMs);
+  await quiesce(nemesis, servers, network);
+  convergence.start(scheduler.nowMs);
+  const deadlineMs = scheduler.nowMs + config.convergenceBoundMs;
+  await runUntilQuiet(config, scheduler, convergence, deadlineMs);
+
+  const finals = finalReplicas(servers);
+  const checks = runChecks({
+    history: history.records,
+    finals,
+    strategy: { name: strategy.name, mayResetValidity: strategy.mayResetValidity },
+    convergence: { lastHealMs: convergence.startMs, convergedAtMs: convergence.convergedAtMs, boundMs: config.convergenceBoundMs, syncRounds: convergence.rounds },
+  }, config.checks);
+  const cpuMs = options.cpuMs ? options.cpuMs() - cpuStartMs : null;
+  return {
+    history: history.records,
+    historyHash: history.hash(),
+    finals,
+    checks,
+    verdict: overallVerdict(checks),
+    metrics: buildMetrics(config, metrics, network, scheduler, convergence, cpuMs),
+    timeline: buildTimeline(config, history.records, scheduler.nowMs),
+    faultsAsRun: nemesis.asRun,
+    replicas: new Map([...servers].map(([name, server]) => [name, server.replica as Replica])),
+  };
+}
+
+/** Tracks when all replicas last came to hold the same tree, after quiescence began. */
+export class ConvergenceTracker {
+  startMs = 0;
+  convergedAtMs: number | null = null;
+  rounds = 0;
+  private active = false;
+  private readonly servers: ReadonlyMap<string, Server>;
+  private readonly now: () => number;
+
+  constructor(servers: ReadonlyMap<string, Server>, now: () => number) {
+    this.servers = servers;
+    this.now = now;
+  }
+
+  start(nowMs: number): void {
+    this.active = true;
+    this.startMs = nowMs;
+    this.update();
+  }
+
+  agree(): boolean {
+    let tree: string | null = null;
+    for (const server of this.servers.values()) {
+      if (!server.replica || !server.up) return false;
+      const id = server.replica.headTreeId();
+      if (tree !== null && id !== tree) return false;
+      tree = id;
+    }
+    return true;
+  }
+
+  update(): void {
+    if (!this.active) return;
+    const agree = this.agree();
+    if (agree && this.convergedAtMs === null) this.convergedAtMs = this.now();
+    if (!agree) this.convergedAtMs = null;
+  }
+}
+
+async function startServers(config: SimConfig, servers: ReadonlyMap<string, Server>, rng: Rng): Promise<void> {
+  const initial: InitialMailbox[] = config.mailboxes.map((mailbox, index) => ({
+    name: mailbox.name,
+    uidValidity: initialUidValidity(index),
+    owner: config.strategy === 'owner' ? { node: mailbox.owner ?? (config.servers[0] as string), epoch: 1 } : undefined,
+    messages: Array.from({ length: mailbox.initialMessages }, (_, i) => ({
+      body: messageBody(`p${i}.${mailbox.name}@mailsim.test`, rng.int(config.workload.messageSizeBytes.min, config.workload.messageSizeBytes.max), rng),
+      flags: i % 3 === 0 ? ['\\Seen'] : [],
+    })),
+  }));
+  const seedFs = replicaFsFrom(createFsFromVolume(new Volume()).promises as unknown as PromisesFsLike);
+  const first = [...servers.values()][0] as Server;
+  const seed = await Replica.create({ ...first.options(), node: 'mailsim', fs: seedFs }, initial);
+  for (const server of servers.values()) await server.start(seed);
+}
+
+function startWorkload(config: SimConfig, deps: ConstructorParameters<typeof SmtpClient>[1], rng: Rng): void {
+  const smtp = Array.from({ length: config.workload.smtpClients }, (_, i) => new SmtpClient(i, deps));
+  const imap = Array.from({ length: config.workload.imapClients }, (_, i) => new ImapClient(i, deps));
+  const mailboxNames = config.mailboxes.map((m) => m.name);
+  let issued = 0;
+  const budgetLeft = (): boolean => config.workload.opsMax === 0 || issued < config.workload.opsMax;
+  for (const [kind, ratePerSec] of Object.entries(config.workload.ratesPerSec).sort(([a], [b]) => (a < b ? -1 : 1))) {
+    if (ratePerSec <= 0) continue;
+    const stream = rng.stream(kind);
+    const meanGapMs = 1000 / ratePerSec;
+    const arrive = (): void => {
+      if (!budgetLeft()) return;
+      const pool = kind === 'deliver' ? smtp : imap;
+      const idle = pool.filter((client) => !client.busy);
+      if (idle.length > 0) {
+        issued++;
+        const client = stream.pick(idle);
+        if (client instanceof SmtpClient) {
+          const mailbox = stream.chance(0.8) ? (mailboxNames[0] as string) : stream.pick(mailboxNames);
+          client.send(mailbox, stream.int(config.workload.messageSizeBytes.min, config.workload.messageSizeBytes.max));
+        } else void client.run(kind as Parameters<ImapClient['run']>[0]);
+      }
+      const gapMs = Math.max(1, stream.exponentialMs(meanGapMs, meanGapMs * 20));
+      if (deps.scheduler.nowMs + gapMs < config.durationMs) deps.scheduler.after(gapMs, `arrive ${kind}`, arrive);
+    };
+    deps.scheduler.after(Math.max(1, stream.exponentialMs(meanGapMs, meanGapMs * 20)), `arrive ${kind}`, arrive);
+  }
+}
+
+function startAntiEntropy(config: SimConfig, scheduler: Scheduler, servers: ReadonlyMap<string, Server>, metrics: Metrics): void {
+  const list = [...servers.values()];
+  const stagger = Math.max(1, Math.floor(config.syncIntervalMs / Math.max(1, list.length)));
+  list.forEach((server, index) => {
+    const tickFn = async (): Promise<void> => {
+      if (index === 0) metrics.syncRounds++;
+      await server.antiEntropy();
+      scheduler.after(config.syncIntervalMs, `sync ${server.name}`, tickFn);
+    };
+    scheduler.at(config.syncIntervalMs + index * stagger, `sync ${server.name}`, tickFn);
+  });
+}
+
+function stopSyncAfterFirstFault(scheduler: Scheduler, servers: ReadonlyMap<string, Server>, config: SimConfig): void {
+  const last = [...servers.values()].at(-1) as Server;
+  const firstFaultMs = Math.min(config.durationMs / 4, ...config.faults.map((f) => f.atMs));
+  scheduler.at(Math.max(0, Math.floor(firstFaultMs)), 'mutant stop-sync', () => {
+    last.replicationStopped = true;
+  });
+}
+
+/** Heals the network and restarts every server: the quiescence phase begins. */
+async function quiesce(nemesis: Nemesis, servers: ReadonlyMap<string, Server>, network: Network): Promise<void> {
+  if (network.partitioned) await nemesis.apply({ kind: 'heal' }, false);
+  for (const server of servers.values()) {
+    server.fs.disarm();
+    if (!server.up) await nemesis.apply({ kind: 'restart', node: server.name }, false);
+  }
+}
+
+async function runUntilQuiet(config: SimConfig, scheduler: Scheduler, convergence: ConvergenceTracker, deadlineMs: number): Promise<void> {
+  const checkEveryMs = config.syncIntervalMs;
+  const watch = (): void => {
+    convergence.rounds++;
+    convergence.update();
+    const at = convergence.convergedAtMs;
+    if (at !== null && scheduler.nowMs - at >= STABLE_INTERVALS * config.syncIntervalMs) return scheduler.stop();
+    if (scheduler.nowMs >= deadlineMs) return scheduler.stop();
+    scheduler.after(checkEveryMs, 'quiescence watch', watch);
+  };
+  scheduler.after(checkEveryMs, 'quiescence watch', watch);
+  await scheduler.run();
+  if (convergence.convergedAtMs !== null && convergence.convergedAtMs > deadlineMs) convergence.convergedAtMs = null;
+}
+
+function finalReplicas(servers: ReadonlyMap<string, Server>): FinalReplica[] {
+  return [...servers.values()].map((server) => {
+    const replica = server.replica as Replica;
+    return { node: server.name, head: replica.head, treeId: replica.headTreeId(), state: replica.state };
+  });
+}
+
