@@ -39,9 +39,10 @@ a{color:#0b57d0;text-decoration:none}a:hover{text-decoration:underline}
 .banner.pass{background:#e8f5e9;border:1px solid #a5d6a7;color:#1b5e20}
 .banner.fail{background:#ffebee;border:1px solid #ef9a9a;color:#8e0000}
 .banner .big{font-size:26px}.banner small{font-weight:400;font-size:14px;color:#333}
-table{border-collapse:collapse;width:100%;font-size:13.5px;margin:8px 0}
-th,td{padding:5px 8px;border-bottom:1px solid var(--line);text-align:right;vertical-align:top;white-space:nowrap}
-th{background:#f0f2f5;font-weight:600;position:sticky;top:0}
+table{border-collapse:collapse;width:100%;font-size:13px;margin:8px 0}
+th,td{padding:5px 7px;border-bottom:1px solid var(--line);text-align:right;vertical-align:top;white-space:nowrap}
+th{background:#f0f2f5;font-weight:600;white-space:normal;vertical-align:bottom;line-height:1.25}
+.scroll{overflow-x:auto}
 th:first-child,td:first-child,td.l,th.l{text-align:left}
 td.wrap{white-space:normal}
 tr.control td:first-child::after{content:" control";font-size:11px;color:var(--muted);font-weight:400}
@@ -55,8 +56,9 @@ code.cmd{display:inline-block;user-select:all;white-space:pre-wrap;word-break:br
 .failure h3{margin:0 0 4px}
 .failure ul{margin:4px 0 6px 18px;padding:0}
 button.copy{font-size:12px;margin-left:6px;padding:1px 8px;border:1px solid #bbb;border-radius:4px;background:#fff;cursor:pointer}
-.chart{max-width:100%;height:auto;display:block;margin:8px 0}
-.charts{display:grid;grid-template-columns:1fr;gap:8px}
+.chart{max-width:100%;height:auto;display:block;margin:4px 0}
+figure{margin:12px 0}figcaption{font-weight:600;font-size:14px}
+.charts{display:grid;grid-template-columns:1fr 1fr;gap:16px}
 .timeline{margin:18px 0 28px}
 .stats{display:flex;gap:24px;flex-wrap:wrap;margin:6px 0 4px;font-size:14px}
 .stats b{font-size:18px;display:block}
@@ -112,7 +114,7 @@ function banner(summary: ReportSummary): string {
 
 function strategySection(summary: ReportSummary): string {
   if (summary.strategies.length === 0) return '<p class="muted">No runs.</p>';
-  const head = ['strategy', 'runs', 'unexpected', 'UID-stability violations', 'renumbered / 1,000 deliveries (partitioned)', 'UIDVALIDITY resets',
+  const head = ['strategy', 'runs', 'unexpected', 'UID-stability violations', 'renumbered per 1k deliveries, partitioned', 'UIDVALIDITY resets',
     'lost flags', 'visibility delay mean (max)', 'bytes / op', 'convergence median (p95)', 'never converged'];
   const rows = summary.strategies.map((row, index) => strategyRowHtml(row, index));
   return `<p class="note">One row per UID strategy. Controls (naive-git, lww-wallclock, keep-uids) are known-bad on purpose: their violations are expected and show the checkers work.</p>`
@@ -132,13 +134,15 @@ function strategyRowHtml(row: StrategyRow, index: number): string {
     `${formatMs(row.visibilityDelayMsMean)} <span class="muted">(${formatMs(row.visibilityDelayMsMax)})</span>`,
     formatBytes(row.bytesPerOp),
     `${formatMs(row.convergenceTimeMsMedian)} <span class="muted">(${formatMs(row.convergenceTimeMsP95)})</span>`,
-    `<span class="${row.neverConvergedCount > 0 ? 'bad' : ''}">${formatNumber(row.neverConvergedCount)}</span>`,
+    `<span class="${badIfAny(row.neverConvergedCount)}">${formatNumber(row.neverConvergedCount)}</span>`,
   ];
   return `<tr class="${row.control ? 'control' : ''}">${cells.map((cell) => `<td>${cell}</td>`).join('')}</tr>`;
 }
 
-function table(head: readonly string[], rows: readonly string[]): string {
-  return `<table><thead><tr>${head.map((cell) => `<th>${escapeHtml(cell)}</th>`).join('')}</tr></thead><tbody>${rows.join('')}</tbody></table>`;
+/** A table whose first `leftColumns` columns are text (left-aligned); the rest are figures. */
+function table(head: readonly string[], rows: readonly string[], leftColumns = 1): string {
+  const cells = head.map((cell, index) => `<th class="${index < leftColumns ? 'l' : ''}">${escapeHtml(cell)}</th>`).join('');
+  return `<div class="scroll"><table><thead><tr>${cells}</tr></thead><tbody>${rows.join('')}</tbody></table></div>`;
 }
 
 function efficiencySection(summary: ReportSummary): string {
@@ -146,15 +150,17 @@ function efficiencySection(summary: ReportSummary): string {
   const categories = summary.efficiency.map((row) => row.layout);
   const chart = (kind: 'flag' | 'delivery') => barChart({
     title: kind === 'flag' ? 'Bytes on the wire per flag change' : 'Bytes on the wire per delivery',
-    yLabel: kind === 'flag' ? 'bytes per flag change' : 'bytes per delivery',
+    yLabel: 'bytes',
     categories,
     log: true,
+    width: 520,
+    height: 300,
     format: (value) => formatBytes(value),
     series: [
       { name: 'measured', color: SERIES_COLORS.measured, values: summary.efficiency.map((row) => (kind === 'flag' ? row.bytesPerFlagChange : row.bytesPerDelivery)) },
       { name: kind === 'flag' ? 'minimum (GUID + flag delta)' : 'minimum (compressed message)', color: SERIES_COLORS.minimum,
         values: summary.efficiency.map((row) => (kind === 'flag' ? row.minBytesPerFlagChange : row.minBytesPerDelivery)) },
-      { name: kind === 'flag' ? 'Dovecot dsync (measured, ~49 B)' : 'Dovecot dsync (measured, 2 KB mail)', color: SERIES_COLORS.dsync,
+      { name: kind === 'flag' ? 'Dovecot dsync (~49 B)' : 'Dovecot dsync (2 KB mail)', color: SERIES_COLORS.dsync,
         values: summary.efficiency.map(() => (kind === 'flag' ? summary.dsync.bytesPerFlagChange : summary.dsync.bytesPerDelivery)) },
     ],
   });
@@ -163,8 +169,8 @@ function efficiencySection(summary: ReportSummary): string {
   return `<p class="note">Replication bytes attributed to each operation, weighted by operation counts, beside the floor `
     + `(GUID plus flag delta for a flag change; compressed message bytes for a delivery) and beside Dovecot dsync's measured figures `
     + `(about ${summary.dsync.bytesPerFlagChange} B per flag change, about ${formatNumber(summary.dsync.bytesPerDelivery)} B per 2 KB delivery).</p>`
-    + `<div class="charts">${chart('flag')}${chart('delivery')}</div>`
-    + `<h3>By layout and mailbox size</h3>${table(head, rows)}`;
+    + `<div class="charts">${figure('Bytes on the wire per flag change, by layout', chart('flag'))}${figure('Bytes on the wire per delivery, by layout', chart('delivery'))}</div>`
+    + `<h3>By layout and mailbox size</h3>${table(head, rows, 2)}`;
 }
 
 function efficiencyRowHtml(row: EfficiencyRow): string {
@@ -193,9 +199,14 @@ function convergenceSection(summary: ReportSummary): string {
     format: (value) => formatNumber(value), height: 260,
   });
   return `<div class="stats">${stats}</div>`
-    + cdfChart({ title: 'Convergence time after the last heal (CDF)', xLabel: 'time from the last heal until every replica holds the same tree', series })
+    + figure('Convergence time after the last heal (CDF, by strategy)',
+      cdfChart({ title: 'Convergence time after the last heal (CDF)', xLabel: 'time from the last heal until every replica holds the same tree', series }))
     + `<p class="note">A curve that stops below 100% means some runs never converged within the run.</p>`
-    + rounds;
+    + figure('Sync rounds until convergence', rounds);
+}
+
+function figure(caption: string, svg: string): string {
+  return `<figure><figcaption>${escapeHtml(caption)}</figcaption>${svg}</figure>`;
 }
 
 function verdictSection(summary: ReportSummary): string {
@@ -225,7 +236,7 @@ function scenarioTable(summary: ReportSummary): string {
       + summary.checkNames.map((name) => checkCell(row, row.checks[name])).join('')
       + `<td class="l">${links}</td></tr>`;
   });
-  return `<div style="overflow-x:auto">${table(head, rows)}</div><p class="note">✓ all valid · n✗ runs invalid (red: unexpected, amber: expected by a control scenario) · n? unknown.</p>`;
+  return `${table(head, rows, 3)}<p class="note">✓ all valid · n✗ runs invalid (red: unexpected, amber: expected by a control scenario) · n? unknown.</p>`;
 }
 
 function checkerTable(summary: ReportSummary): string {

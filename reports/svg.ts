@@ -43,17 +43,27 @@ function svgOpen(width: number, height: number, label: string): string {
     + `<title>${escapeHtml(label)}</title>`;
 }
 
-function legend(items: readonly { name: string; color: string; shape?: 'line' | 'box' }[], x: number, y: number): string {
+/** Approximate text width at CHART_FONT_SIZE (no font metrics in a pure function). */
+function textWidth(text: string): number {
+  return text.length * 7.2;
+}
+
+/** Legend items in rows that wrap at `maxWidth`; returns the markup and the height it takes. */
+function legend(items: readonly { name: string; color: string; shape?: 'line' | 'box' }[], x: number, y: number, maxWidth: number): { svg: string; height: number } {
   let offset = 0;
+  let row = 0;
   const parts = items.map((item) => {
+    const itemWidth = 32 + textWidth(item.name);
+    if (offset > 0 && offset + itemWidth > maxWidth) { offset = 0; row += 1; }
+    const top = y + row * 18;
     const swatch = item.shape === 'line'
-      ? `<line x1="${r(x + offset)}" y1="${r(y - 4)}" x2="${r(x + offset + 16)}" y2="${r(y - 4)}" stroke="${item.color}" stroke-width="3"/>`
-      : `<rect x="${r(x + offset)}" y="${r(y - 10)}" width="12" height="12" rx="2" fill="${item.color}"/>`;
-    const text = `<text x="${r(x + offset + 20)}" y="${r(y)}" fill="#333">${escapeHtml(item.name)}</text>`;
-    offset += 28 + item.name.length * 6.6;
+      ? `<line x1="${r(x + offset)}" y1="${r(top - 4)}" x2="${r(x + offset + 16)}" y2="${r(top - 4)}" stroke="${item.color}" stroke-width="3"/>`
+      : `<rect x="${r(x + offset)}" y="${r(top - 10)}" width="12" height="12" rx="2" fill="${item.color}"/>`;
+    const text = `<text x="${r(x + offset + 20)}" y="${r(top)}" fill="#333">${escapeHtml(item.name)}</text>`;
+    offset += itemWidth;
     return swatch + text;
   });
-  return `<g class="legend">${parts.join('')}</g>`;
+  return { svg: `<g class="legend">${parts.join('')}</g>`, height: (row + 1) * 18 };
 }
 
 function yAxis(ticks: readonly { value: number; y: number; label: string }[], m: Margin, width: number, label: string, height: number): string {
@@ -72,9 +82,10 @@ export interface CdfSeries {
 
 /** Step CDF lines; x is a duration in ms, y the fraction of runs (0..1). */
 export function cdfChart(opts: { title: string; xLabel: string; series: readonly CdfSeries[]; width?: number; height?: number }): string {
-  const width = opts.width ?? 720;
-  const height = opts.height ?? 340;
-  const m: Margin = { top: 40, right: 24, bottom: 48, left: 64 };
+  const width = opts.width ?? 1040;
+  const key = legend(opts.series.map((series) => ({ name: series.name, color: series.color, shape: 'line' as const })), 64, 20, width - 88);
+  const height = (opts.height ?? 340) + key.height;
+  const m: Margin = { top: 22 + key.height, right: 32, bottom: 48, left: 64 };
   const xMaxData = Math.max(0, ...opts.series.flatMap((series) => series.points.map((point) => point.x)));
   const xTicks = niceTicks(xMaxData);
   const xMax = xTicks[xTicks.length - 1] ?? 1;
@@ -96,7 +107,7 @@ export function cdfChart(opts: { title: string; xLabel: string; series: readonly
     + xAxis
     + `<text x="${r(m.left + (width - m.left - m.right) / 2)}" y="${height - 10}" text-anchor="middle" fill="#333">${escapeHtml(opts.xLabel)}</text>`
     + paths.join('')
-    + legend(opts.series.map((series) => ({ name: series.name, color: series.color, shape: 'line' as const })), m.left, 20)
+    + key.svg
     + '</svg>';
 }
 
@@ -109,9 +120,10 @@ export interface BarSeries {
 /** Grouped bars: one group per category, one bar per series; log scale for values spanning decades. */
 export function barChart(opts: { title: string; yLabel: string; categories: readonly string[]; series: readonly BarSeries[];
   log?: boolean; format: (value: number) => string; width?: number; height?: number }): string {
-  const width = opts.width ?? 720;
-  const height = opts.height ?? 340;
-  const m: Margin = { top: 40, right: 24, bottom: 56, left: 72 };
+  const width = opts.width ?? 1040;
+  const key = legend(opts.series.map((series) => ({ name: series.name, color: series.color })), 72, 20, width - 96);
+  const height = (opts.height ?? 320) + key.height;
+  const m: Margin = { top: 26 + key.height, right: 24, bottom: 40, left: 72 };
   const values = opts.series.flatMap((series) => series.values.filter((value): value is number => value !== null && value > 0));
   const scale = opts.log === true ? logScale(values) : linearScale(values);
   const plotHeight = height - m.top - m.bottom;
@@ -137,7 +149,7 @@ export function barChart(opts: { title: string; yLabel: string; categories: read
     + yAxis(ticks, m, width, opts.yLabel + (opts.log === true ? ' (log scale)' : ''), height)
     + `<line x1="${m.left}" x2="${r(width - m.right)}" y1="${r(height - m.bottom)}" y2="${r(height - m.bottom)}" stroke="#999"/>`
     + bars.join('')
-    + legend(opts.series.map((series) => ({ name: series.name, color: series.color })), m.left, 20)
+    + key.svg
     + '</svg>';
 }
 
@@ -167,8 +179,11 @@ export function faultStyle(kind: string): { name: string; color: string } {
  * client operations as bars coloured by outcome.
  */
 export function timelineChart(timeline: Timeline, opts: { title: string; width?: number }): string {
-  const width = opts.width ?? 960;
-  const m: Margin = { top: 44, right: 16, bottom: 36, left: 72 };
+  const width = opts.width ?? 1040;
+  const faultLegend = FAULT_STYLES.map((style) => ({ name: style.name, color: style.color }));
+  const opLegend = (['ok', 'fail', 'info'] as const).map((outcome) => ({ name: `op ${outcome}`, color: OUTCOME_COLORS[outcome] }));
+  const key = legend([...opLegend, ...faultLegend], 72, 20, width - 96);
+  const m: Margin = { top: 22 + key.height, right: 32, bottom: 36, left: 72 };
   const rowHeight = 9;
   const processesByNode = new Map<string, string[]>(timeline.nodes.map((node) => [node, []]));
   const drawn = timeline.ops.slice(0, TIMELINE_OPS_DRAWN_MAX);
@@ -209,11 +224,9 @@ export function timelineChart(timeline: Timeline, opts: { title: string; width?:
   const ticks = niceTicks(endMs, 8).filter((tick) => tick <= endMs).map((tick) =>
     `<line x1="${r(sx(tick))}" x2="${r(sx(tick))}" y1="${m.top - 4}" y2="${r(top - 6)}" stroke="#000" stroke-opacity="0.08"/>`
     + `<text x="${r(sx(tick))}" y="${r(top + 10)}" text-anchor="middle" fill="#555">${escapeHtml(formatMs(tick))}</text>`);
-  const faultLegend = FAULT_STYLES.map((style) => ({ name: style.name, color: style.color }));
-  const opLegend = (['ok', 'fail', 'info'] as const).map((outcome) => ({ name: `op ${outcome}`, color: OUTCOME_COLORS[outcome] }));
   return svgOpen(width, height, opts.title)
     + lanes.join('') + faults.join('') + ticks.join('') + ops.join('')
     + `<text x="${r(m.left + (width - m.left - m.right) / 2)}" y="${r(height - 6)}" text-anchor="middle" fill="#333">virtual time</text>`
-    + legend([...opLegend, ...faultLegend], m.left, 20)
+    + key.svg
     + '</svg>';
 }

@@ -1,0 +1,161 @@
+// Synthetic but realistic RunResults (figures shaped like the simulator's) for the report and gate tests.
+import type { CheckResult, RunResult, Timeline, Verdict } from '../../sim/resultTypes.ts';
+
+export const CHECKS = ['uid-stable', 'uid-order', 'uidvalidity', 'no-lost-mail', 'no-lost-flags', 'no-resurrection',
+  'no-duplicates', 'modseq', 'move-atomic', 'convergence'] as const;
+
+export interface RunSpec {
+  scenarioName: string;
+  strategy: string;
+  seed: number;
+  expect?: 'valid' | 'invalid';
+  overrides?: string[];
+  /** Check name -> violation count (those checks say invalid). */
+  violations?: Record<string, number>;
+  layout?: 'flat' | 'fanout';
+  batched?: boolean;
+  messagesPerMailbox?: number;
+  /** Multiplies the wire bytes (efficiency regressions). */
+  bytesFactor?: number;
+  /** Multiplies the convergence time; null = never converged. */
+  convergenceFactor?: number | null;
+  withTimeline?: boolean;
+  historyHash?: string;
+}
+
+/** Deterministic pseudo-random in [0,1) from integers (no global rng in tests either). */
+export function unit(...values: number[]): number {
+  let h = 2166136261;
+  for (const value of values) {
+    h ^= value & 0xffff;
+    h = Math.imul(h, 16777619);
+    h ^= value >>> 16;
+    h = Math.imul(h, 16777619);
+  }
+  return ((h >>> 0) % 100_000) / 100_000;
+}
+
+function strategyCode(name: string): number {
+  let code = 0;
+  for (const char of name) code = (code * 31 + char.charCodeAt(0)) % 100_003;
+  return code;
+}
+
+export function syntheticTimeline(seed: number, nodeCount = 3, opCount = 60): Timeline {
+  const nodes = Array.from({ length: nodeCount }, (_, index) => `n${index + 1}`);
+  const endMs = 20_000;
+  const partitionStartMs = 3_000 + Math.floor(unit(seed, 1) * 2_000);
+  const faults: Timeline['faults'][number][] = [
+    { kind: 'partition', nodes: ['n1'], startMs: partitionStartMs, endMs: partitionStartMs + 6_000, label: 'partition [n1] | [n2 n3]' },
+    { kind: 'crash-process', nodes: ['n2'], startMs: 11_000, endMs: 12_500, label: 'crash n2 (process)' },
+    { kind: 'skew', nodes: ['n3'], startMs: 0, endMs: null, label: 'skew n3 +1,500 ms' },
+    { kind: 'jump', nodes: ['n1'], startMs: 14_000, endMs: 14_200, label: 'clock jump n1 -60 s' },
+  ];
+  const fs = ['deliver', 'select', 'store', 'expunge', 'move', 'fetch'];
+  const ops = Array.from({ length: opCount }, (_, index) => {
+    const node = nodes[index % nodeCount] as string;
+    const startMs = Math.floor(unit(seed, index, 2) * (endMs - 800));
+    const roll = unit(seed, index, 3);
+    const outcome: 'ok' | 'fail' | 'info' = roll < 0.8 ? 'ok' : roll < 0.93 ? 'fail' : 'info';
+    return { node, process: `c${(index % (nodeCount * 2)) + 1}`, f: fs[index % fs.length] as string, startMs, endMs: startMs + 40 + Math.floor(unit(seed, index, 4) * 600), outcome };
+  });
+  return { nodes, faults, ops, endMs };
+}
+
+export function syntheticRun(spec: RunSpec): RunResult {
+  const { scenarioName, strategy, seed } = spec;
+  const layout = spec.layout ?? 'fanout';
+  const batched = spec.batched ?? false;
+  const messagesPerMailbox = spec.messagesPerMailbox ?? 500;
+  const noise = unit(seed, strategyCode(strategy));
+  const checks: Record<string, CheckResult> = {};
+  for (const name of CHECKS) {
+    const count = spec.violations?.[name] ?? 0;
+    checks[name] = count > 0
+      ? { verdict: 'invalid', count, evidence: [12, 40], explanation: `${name}: ${count} violation(s), e.g. (UIDVALIDITY 1, UID 7) named two messages` }
+      : { verdict: 'valid', count: 0, evidence: [], explanation: `${name}: checked` };
+  }
+  const verdict: Verdict = Object.values(checks).some((check) => check.verdict === 'invalid') ? 'invalid' : 'valid';
+  const deliveryCount = 80 + Math.floor(noise * 40);
+  const flagChangeCount = 150 + Math.floor(noise * 60);
+  const clientOpCount = deliveryCount + flagChangeCount + 60;
+  const flagTreeBytes = layout === 'flat' ? 40 * messagesPerMailbox + 400 : 900 + 120 * Math.log2(messagesPerMailbox);
+  const factor = spec.bytesFactor ?? 1;
+  const perFlag = (flagTreeBytes / (batched ? 8 : 1)) * (1 + noise * 0.1) * factor;
+  const perDelivery = (1_150 + flagTreeBytes * 0.9) * factor;
+  const totalBytes = perFlag * flagChangeCount + perDelivery * deliveryCount;
+  const baseConvergence = strategy === 'owner' ? 900 : 600;
+  const convergenceTimeMs = spec.convergenceFactor === null ? null : Math.round((baseConvergence + noise * 1_400) * (spec.convergenceFactor ?? 1));
+  const renumbered = strategy === 'renumber' ? Math.floor(noise * 9) : strategy === 'reset-validity' ? Math.floor(noise * 4) : 0;
+  const overrides = spec.overrides ?? [];
+  return {
+    mailsimVersion: '0.1.0',
+    scenario: `scenarios/${scenarioName}.yaml`,
+    scenarioName,
+    strategy,
+    seed,
+    verdict,
+    expect: spec.expect ?? 'valid',
+    overrides,
+    checks,
+    metrics: {
+      wireBytesByKind: { push: Math.round(totalBytes * 0.9), head: Math.round(totalBytes * 0.06), 'sync-request': Math.round(totalBytes * 0.04) },
+      wireBytesTotal: Math.round(totalBytes),
+      clientOpCount,
+      deliveryCount,
+      flagChangeCount,
+      wireBytesPerFlagChange: perFlag,
+      wireBytesPerDelivery: perDelivery,
+      wireBytesPerOp: totalBytes / clientOpCount,
+      minBytesPerFlagChange: 42,
+      minBytesPerDelivery: 1_080,
+      commitCount: clientOpCount,
+      mergeCount: 3 + Math.floor(noise * 5),
+      renumberedUidCount: renumbered,
+      uidValidityChangeCount: strategy === 'reset-validity' ? 1 + Math.floor(noise * 2) : 0,
+      deferredDeliveryCount: strategy === 'owner' ? Math.floor(noise * 12) : 0,
+      visibilityDelayMsMean: strategy === 'owner' ? 300 + noise * 500 : 40 + noise * 30,
+      visibilityDelayMsMax: strategy === 'owner' ? 6_000 + noise * 2_000 : 250,
+      convergenceTimeMs,
+      syncRounds: 1 + Math.floor(noise * 4),
+      cpuMsPerOp: 1.5,
+      simTimeMs: 20_000,
+      eventCount: 5_000,
+      layout,
+      batched,
+      messagesPerMailbox,
+    },
+    historyHash: spec.historyHash ?? `h${seed.toString(16).padStart(8, '0')}${strategyCode(strategy).toString(16)}`,
+    replayCommand: `npx mailsim run scenarios/${scenarioName}.yaml --seed ${seed}${overrides.map((o) => ` --set ${o}`).join('')}`,
+    ...(verdict !== (spec.expect ?? 'valid') ? { failureFile: `out/failures/${scenarioName}-${strategy}-${seed}.json` } : {}),
+    ...(spec.withTimeline === false ? {} : { timeline: syntheticTimeline(seed) }),
+  };
+}
+
+/** A sweep of the default kind: real strategies expected valid, controls expected invalid and caught. */
+export function syntheticSweep(options: { seeds?: number; unexpectedFailure?: boolean } = {}): RunResult[] {
+  const seeds = options.seeds ?? 12;
+  const results: RunResult[] = [];
+  const layouts = [{ layout: 'flat' as const, batched: false }, { layout: 'fanout' as const, batched: false }, { layout: 'fanout' as const, batched: true }];
+  const sizes = [50, 500, 5_000];
+  for (const strategy of ['renumber', 'owner', 'reset-validity']) {
+    for (let seed = 1; seed <= seeds; seed += 1) {
+      const shape = layouts[seed % layouts.length] ?? layouts[0];
+      const failing = options.unexpectedFailure === true && strategy === 'renumber' && seed === 7;
+      results.push(syntheticRun({ scenarioName: 'partition-heal', strategy, seed, ...shape, messagesPerMailbox: sizes[seed % sizes.length] ?? 500,
+        withTimeline: seed <= 2 || failing, ...(failing ? { violations: { 'no-lost-flags': 2 } } : {}) }));
+    }
+  }
+  const controls: Record<string, Record<string, number>> = {
+    'keep-uids': { 'uid-stable': 6, 'no-duplicates': 2 },
+    'naive-git': { 'no-duplicates': 4, 'no-lost-flags': 3, convergence: 1 },
+    'lww-wallclock': { 'no-lost-flags': 5 },
+  };
+  for (const [strategy, violations] of Object.entries(controls)) {
+    for (let seed = 1; seed <= Math.ceil(seeds / 2); seed += 1) {
+      results.push(syntheticRun({ scenarioName: `control-${strategy}`, strategy, seed, expect: 'invalid', violations, withTimeline: seed === 1,
+        ...(strategy === 'naive-git' ? { convergenceFactor: seed % 2 === 0 ? null : 1.5 } : {}) }));
+    }
+  }
+  return results;
+}
