@@ -7,6 +7,9 @@
 import seedrandom from 'seedrandom';
 import { assert } from '../core/errors.ts';
 
+/** The widest span int() can draw evenly: the generator has 32 bits of resolution. */
+const INT_SPAN_MAX = 2 ** 32;
+
 export class Rng {
   readonly seedText: string;
   private readonly prng: seedrandom.PRNG;
@@ -38,6 +41,8 @@ export class Rng {
   /** An integer in [min, max], both inclusive. */
   int(min: number, max: number): number {
     assert(Number.isInteger(min) && Number.isInteger(max) && min <= max, `bad int range [${min}, ${max}]`);
+    // alea yields multiples of 2^-32: a wider span would silently skip most of its values.
+    assert(max - min < INT_SPAN_MAX, `int range [${min}, ${max}] wider than 2^32 values`);
     return min + Math.floor(this.prng() * (max - min + 1));
   }
 

@@ -73,6 +73,9 @@ describe('Rng helpers', () => {
     const rng = Rng.root(1);
     expect(() => rng.int(3, 2)).toThrow(/range/);
     expect(() => rng.int(0, 1.5)).toThrow(/range/);
+    // Wider than the generator's 32-bit resolution: most values could never be drawn.
+    expect(() => rng.int(0, 2 ** 32)).toThrow(/2\^32/);
+    expect(rng.int(0, 2 ** 32 - 1)).toBeLessThan(2 ** 32);
   });
 
   it('int stays in range for arbitrary seeds and bounds (property)', () => {
