@@ -156,6 +156,17 @@ describe('Network partitions', () => {
     expect([...(await reachable(w))].sort()).toEqual(allPairs().sort());
   });
 
+  it('a second partition adds its cuts to the first (no implicit heal); heal clears every cut at once', async () => {
+    const w = world();
+    w.net.partition([['a', 'b'], ['c', 'd', 'e']]);
+    w.net.partition([['a', 'c'], ['b', 'd', 'e']]);
+    const got = await reachable(w);
+    // Only pairs on the same side of both splits still talk.
+    expect([...got].sort()).toEqual(['d>e', 'e>d']);
+    w.net.heal();
+    expect([...(await reachable(w))].sort()).toEqual(allPairs().sort());
+  });
+
   it('a one-way partition is one-way: the cut direction loses everything, the other direction loses nothing', async () => {
     const w = world();
     w.net.oneWay('a', 'b');
