@@ -5,7 +5,7 @@
  */
 import { allMessages } from '../../core/messageMap.ts';
 import type { Mailbox, Message, StoreState } from '../../core/state.ts';
-import type { HistoryRecord } from '../historyTypes.ts';
+import type { ExpungeValue, HistoryRecord, MoveValue } from '../historyTypes.ts';
 
 /** Processes whose records are not client operations. */
 export const NON_CLIENT_PROCESSES: ReadonlySet<string> = new Set(['nemesis', 'net', 'replica']);
@@ -109,4 +109,33 @@ export function sortedMailboxes(state: StoreState): Mailbox[] {
 
 export function isNumber(value: unknown): value is number {
   return typeof value === 'number' && Number.isFinite(value);
+}
+
+/**
+ * The GUIDs an expunge removed, or may have removed. UIDs absent on the server are
+ * ignored by UID EXPUNGE and answered OK, so an ok record counts only the GUIDs whose
+ * UIDs it lists in `expunged`; an info record may have removed all; a fail removed none.
+ */
+export function expungedGuids(op: ClientOp<ExpungeValue>): string[] {
+  if (op.outcome === 'fail') return [];
+  const guids = op.value.guids ?? [];
+  const done = (op.value as { expunged?: unknown }).expunged;
+  if (op.outcome === 'info' || !Array.isArray(done)) return [...guids];
+  const uids = op.value.uids ?? [];
+  return guids.filter((_, i) => done.includes(uids[i]));
+}
+
+/**
+ * A move or copy that certainly moved or copied the message: ok with a target UID.
+ * An ok answer without one is ambiguous (an absent UID is ignored and answered OK, and a
+ * target that defers UIDs answers 0), so it counts like an info: it may have happened.
+ */
+export function transferCertain(op: ClientOp<MoveValue>): boolean {
+  return op.outcome === 'ok' && isNumber(op.value.toUid) && op.value.toUid > 0;
+}
+
+/** A copy that may have made a new message: info, or ok naming a new GUID (an absent UID copies nothing). */
+export function copyMayHaveCreated(op: ClientOp<MoveValue>): boolean {
+  if (op.outcome === 'info') return true;
+  return op.outcome === 'ok' && typeof op.value.toGuid === 'string' && op.value.toGuid !== op.value.guid;
 }

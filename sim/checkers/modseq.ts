@@ -41,7 +41,7 @@ export function checkModseq(input: CheckInput): CheckResult {
     if (op.f === 'select') checkSelect(op as unknown as ClientOp<SelectValue>, highest, violations, observe);
     if (op.f === 'store') {
       const { mailbox, uidValidity, guid, flagsAfter, modseq } = op.value as unknown as StoreValue;
-      if (!isNumber(modseq) || flagsAfter === undefined) continue;
+      if (!isNumber(modseq) || !Array.isArray(flagsAfter)) continue;
       observe(op.node, mailbox, uidValidity, guid, { modseq, flags: flagKey(flagsAfter), index: op.index }, `in the store answer (record ${op.index})`);
     }
   }

@@ -6,7 +6,7 @@
  */
 import type { MoveValue } from '../historyTypes.ts';
 import type { CheckResult } from '../resultTypes.ts';
-import { clientOps, locateAll, opsOf } from './historyView.ts';
+import { clientOps, locateAll, opsOf, transferCertain } from './historyView.ts';
 import { acknowledgedCreations } from './noLostMail.ts';
 import { guidTrails } from './moveTrail.ts';
 import type { CheckInput } from './types.ts';
@@ -33,7 +33,7 @@ export function checkMoveAtomic(input: CheckInput): CheckResult {
       violations.add(moveIndexes(guid), `${guid} is in ${list.map((l) => l.mailbox.name).join(' and ')} on ${node}`);
     }
   }
-  const moves = opsOf<MoveValue>(ops, 'move').filter((op) => op.outcome === 'ok');
+  const moves = opsOf<MoveValue>(ops, 'move').filter(transferCertain);
   for (const move of moves) {
     const trail = trails.get(move.value.guid);
     if (reported.has(move.value.guid) || (trail && trail.expungedOk.length + trail.expungedInfo.length > 0)) continue;

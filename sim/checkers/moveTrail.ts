@@ -1,16 +1,19 @@
 /**
  * What clients did to each GUID after it was created: expunges and moves, acknowledged
- * ('ok') or of unknown outcome ('info'). Failed operations did nothing and are left out.
+ * ('ok') or of unknown outcome ('info', and ok answers that may have done nothing).
+ * Failed operations did nothing and are left out.
  */
 import type { ExpungeValue, MoveValue } from '../historyTypes.ts';
-import { opsOf, type ClientOp } from './historyView.ts';
+import { expungedGuids, opsOf, transferCertain, type ClientOp } from './historyView.ts';
 
 export interface GuidTrail {
-  /** ok expunges naming the GUID. */
+  /** ok expunges that removed the GUID. */
   readonly expungedOk: ClientOp<ExpungeValue>[];
   /** info expunges naming the GUID: may have happened. */
   readonly expungedInfo: ClientOp<ExpungeValue>[];
+  /** Moves that certainly happened (ok with a target UID). */
   readonly movesOk: ClientOp<MoveValue>[];
+  /** Moves that may have happened (info, or ok without a target UID). */
   readonly movesInfo: ClientOp<MoveValue>[];
 }
 
@@ -25,12 +28,11 @@ export function guidTrails(ops: readonly ClientOp[]): Map<string, GuidTrail> {
     return found;
   };
   for (const op of opsOf<ExpungeValue>(ops, 'expunge')) {
-    if (op.outcome === 'fail') continue;
-    for (const guid of op.value.guids ?? []) (op.outcome === 'ok' ? trail(guid).expungedOk : trail(guid).expungedInfo).push(op);
+    for (const guid of expungedGuids(op)) (op.outcome === 'ok' ? trail(guid).expungedOk : trail(guid).expungedInfo).push(op);
   }
   for (const op of opsOf<MoveValue>(ops, 'move')) {
     if (op.outcome === 'fail' || typeof op.value.guid !== 'string') continue;
-    (op.outcome === 'ok' ? trail(op.value.guid).movesOk : trail(op.value.guid).movesInfo).push(op);
+    (transferCertain(op) ? trail(op.value.guid).movesOk : trail(op.value.guid).movesInfo).push(op);
   }
   return trails;
 }

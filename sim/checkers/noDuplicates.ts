@@ -10,7 +10,7 @@
 import { allMessages } from '../../core/messageMap.ts';
 import type { DeliverValue, MoveValue } from '../historyTypes.ts';
 import type { CheckResult } from '../resultTypes.ts';
-import { clientOps, opsOf, sortedMailboxes } from './historyView.ts';
+import { clientOps, copyMayHaveCreated, opsOf, sortedMailboxes } from './historyView.ts';
 import type { CheckInput } from './types.ts';
 import { unknownResult, Violations } from './violations.ts';
 
@@ -51,7 +51,7 @@ export function checkNoDuplicates(input: CheckInput): CheckResult {
   }
   for (const op of opsOf<MoveValue>(ops, 'copy')) {
     const messageId = messageIdOfGuid.get(op.value.guid) ?? (op.value.toGuid === undefined ? undefined : messageIdOfGuid.get(op.value.toGuid));
-    if (op.outcome === 'fail' || messageId === undefined) continue;
+    if (!copyMayHaveCreated(op) || messageId === undefined) continue;
     const found = sourcesOf(messageId);
     found.copies++;
     found.indexes.push(op.index);

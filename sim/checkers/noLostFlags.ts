@@ -3,15 +3,16 @@
  * value written by a causally last write to it. Causality is judged with the simulator's
  * vector clocks stamped on ok store records, never with the replica's own records. Where
  * the causally last writes disagree (concurrent writes), either value is fine; where they
- * agree, the final value must be theirs. A store of unknown outcome ('info') may have
- * written its value at any time, so that value is accepted too. '=' writes every system
+ * agree, the final value must be theirs. A store of unknown outcome ('info', or ok
+ * answered with no change: the UID may have been absent) may have written its value at
+ * any time, so that value is accepted too. '=' writes every system
  * flag and every keyword named in it or ever present on the message. An acknowledged
  * expunge excuses the message; flags nobody wrote are not judged (deliveries carry no clock).
  */
 import { SYSTEM_FLAGS } from '../../core/state.ts';
 import type { ExpungeValue, SelectValue, StoreValue, VectorClock } from '../historyTypes.ts';
 import type { CheckResult } from '../resultTypes.ts';
-import { clientOps, locateAll, opsOf, type ClientOp } from './historyView.ts';
+import { clientOps, expungedGuids, locateAll, opsOf, type ClientOp } from './historyView.ts';
 import type { CheckInput } from './types.ts';
 import { causallyLast } from './vclock.ts';
 import { unknownResult, Violations } from './violations.ts';
@@ -59,18 +60,20 @@ export function checkNoLostFlags(input: CheckInput): CheckResult {
   const excused = new Set<string>();
   for (const op of stores) {
     if (op.outcome === 'fail') continue;
-    const { guid, mode, flags, vclock } = op.value;
+    const { guid, mode, flags, vclock, flagsAfter } = op.value;
+    // An ok store that changed nothing may have hit an absent UID: like an info, it may have written.
+    const certain = op.outcome === 'ok' && Array.isArray(flagsAfter);
     for (const [flag, value] of writtenFlags(mode, flags ?? [], present.get(guid) ?? new Set())) {
-      if (op.outcome === 'info') slot(maybe, guid, flag, () => new Set()).add(value);
+      if (!certain) slot(maybe, guid, flag, () => new Set()).add(value);
       else if (vclock === undefined) slot(unclocked, guid, flag, () => true);
       else slot(writes, guid, flag, () => []).push({ value, vclock, index: op.index });
     }
   }
   for (const op of opsOf<ExpungeValue>(ops, 'expunge')) {
     // An expunge sets \Deleted first; if its outcome is unknown, the flag may be set.
-    for (const guid of op.value.guids ?? []) {
+    for (const guid of expungedGuids(op)) {
       if (op.outcome === 'ok') excused.add(guid);
-      else if (op.outcome === 'info') slot(maybe, guid, '\\Deleted', () => new Set()).add(true);
+      else slot(maybe, guid, '\\Deleted', () => new Set()).add(true);
     }
   }
   const violations = new Violations();

@@ -6,7 +6,7 @@
  */
 import type { DeliverValue, MoveValue } from '../historyTypes.ts';
 import type { CheckResult } from '../resultTypes.ts';
-import { clientOps, locateAll, opsOf } from './historyView.ts';
+import { clientOps, copyMayHaveCreated, locateAll, opsOf } from './historyView.ts';
 import { allowedHomes, guidTrails } from './moveTrail.ts';
 import type { CheckInput } from './types.ts';
 import { unknownResult, Violations } from './violations.ts';
@@ -26,7 +26,7 @@ export function acknowledgedCreations(ops: ReturnType<typeof clientOps>): Creati
     }
   }
   for (const op of opsOf<MoveValue>(ops, 'copy')) {
-    if (op.outcome === 'ok' && typeof op.value.toGuid === 'string') out.push({ guid: op.value.toGuid, mailbox: op.value.to, index: op.index });
+    if (op.outcome === 'ok' && copyMayHaveCreated(op) && typeof op.value.toGuid === 'string') out.push({ guid: op.value.toGuid, mailbox: op.value.to, index: op.index });
   }
   return out.sort((a, b) => a.index - b.index);
 }

@@ -7,7 +7,7 @@
  */
 import type { ExpungeValue, MoveValue, SelectValue } from '../historyTypes.ts';
 import type { CheckResult } from '../resultTypes.ts';
-import { clientOps, locateAll, opsOf, replicaEvents } from './historyView.ts';
+import { clientOps, expungedGuids, locateAll, opsOf, replicaEvents } from './historyView.ts';
 import type { CheckInput } from './types.ts';
 import type { Binding } from './uidStable.ts';
 import { Violations } from './violations.ts';
@@ -31,7 +31,7 @@ export function checkNoResurrection(input: CheckInput): CheckResult {
   const expunged = new Map<string, Expunged>();
   for (const op of opsOf<ExpungeValue>(ops, 'expunge')) {
     if (op.outcome !== 'ok') continue;
-    for (const guid of op.value.guids ?? []) {
+    for (const guid of expungedGuids(op)) {
       const key = JSON.stringify([guid, op.value.mailbox]);
       // A move into the mailbox that had not completed when the expunge was sent may bring the GUID back.
       const excused = (movedInIndex.get(key) ?? -1) > (op.invokeIndex ?? op.index);
