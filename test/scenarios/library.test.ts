@@ -1,0 +1,76 @@
+// Proves that every scenario in scenarios/ and scenarios/controls/ loads, resolves for several seeds, says what it shows, and that the controls expect invalid.
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { loadScenario } from '../../scenarios/loader.ts';
+import { defaultSeed, resolveScenario } from '../../scenarios/resolve.ts';
+
+const root = new URL('../../scenarios/', import.meta.url).pathname;
+const list = (dir: string): string[] =>
+  readdirSync(join(root, dir))
+    .filter((f) => /\.(ya?ml|json)$/.test(f) && f !== 'schema.json')
+    .map((f) => join(root, dir, f))
+    .sort();
+const library = list('.');
+const controls = list('controls');
+
+describe('scenario library', () => {
+  it('has at least 12 scenarios and the three controls', () => {
+    expect(library.length).toBeGreaterThanOrEqual(12);
+    expect(controls.map((f) => f.split('/').pop())).toEqual([
+      'keep-uids-both-deliver.yaml',
+      'lww-wallclock-skew.yaml',
+      'naive-git-concurrent-flags.yaml',
+    ]);
+  });
+
+  for (const file of [...library, ...controls]) {
+    const short = file.slice(root.length);
+    it(`${short} loads, says what it shows, and resolves`, async () => {
+      expect(readFileSync(file, 'utf8')).toMatch(/^# (Shows|Negative control)/);
+      const loaded = await loadScenario(file);
+      expect(loaded.scenario.name).toBeTruthy();
+      for (const seed of [defaultSeed(loaded), 2, 3]) {
+        const config = resolveScenario(loaded, seed);
+        expect(config.servers.length).toBeGreaterThan(0);
+        for (const f of config.faults) expect(f.atMs).toBeLessThan(config.durationMs);
+        for (const op of config.script ?? []) expect(op.atMs).toBeLessThan(config.durationMs);
+      }
+    });
+  }
+
+  it('every control expects invalid and every library scenario expects valid', async () => {
+    for (const file of controls) expect((await loadScenario(file)).scenario.expect).toBe('invalid');
+    for (const file of library) expect((await loadScenario(file)).scenario.expect ?? 'valid').toBe('valid');
+  });
+
+  it('covers every strategy the issue names for the controls', async () => {
+    const strategies = await Promise.all(controls.map(async (f) => (await loadScenario(f)).scenario.strategy));
+    expect(strategies.sort()).toEqual(['keep-uids', 'lww-wallclock', 'naive-git']);
+  });
+
+  it('dsync-uid-clash resolves to the textbook clash: 5 messages, A delivers 3 and B 2 while partitioned', async () => {
+    const config = resolveScenario(await loadScenario(join(root, 'dsync-uid-clash.yaml')), 1);
+    expect(config.strategy).toBe('renumber');
+    expect(config.servers).toEqual(['A', 'B']);
+    expect(config.mailboxes).toEqual([{ name: 'INBOX', initialMessages: 5 }]);
+    expect(config.nemesis).toBeNull();
+    expect(config.faults.map((f) => f.fault.kind)).toEqual(['partition', 'heal']);
+    expect(config.script).toEqual([
+      { atMs: 2000, node: 'A', op: { kind: 'deliver', mailbox: 'INBOX', count: 3 } },
+      { atMs: 2000, node: 'B', op: { kind: 'deliver', mailbox: 'INBOX', count: 2 } },
+    ]);
+    expect(config.workload.ratesPerSec.deliver).toBe(0);
+  });
+
+  it('stays cheap: small mailboxes except the flag storm, bounded ops and durations', async () => {
+    for (const file of [...library, ...controls]) {
+      const config = resolveScenario(await loadScenario(file), 1);
+      const messages = Math.max(...config.mailboxes.map((m) => m.initialMessages));
+      if (!file.endsWith('flag-storm-10k.yaml')) expect(messages, file).toBeLessThanOrEqual(500);
+      expect(config.workload.opsMax, file).toBeGreaterThan(0);
+      expect(config.workload.opsMax, file).toBeLessThanOrEqual(500);
+      expect(config.durationMs, file).toBeLessThanOrEqual(120_000);
+    }
+  });
+});
