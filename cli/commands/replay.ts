@@ -1,0 +1,52 @@
+/**
+ * mailsim replay FAILURE.json [--json]: reruns the scenario as it ran (overrides already
+ * applied), with the same seed and the fault schedule exactly as it ran (nemesis off),
+ * and compares the history hash. Exit 0 when the hash is identical, 1 when it differs.
+ */
+import { parseScenarioText } from '../../scenarios/loader.ts';
+import { runScenario } from '../../scenarios/run.ts';
+import { EXIT_AS_EXPECTED, EXIT_NOT_AS_EXPECTED } from './exitCodes.ts';
+import { readFailureFile } from './failureInput.ts';
+
+export interface ReplayCommandOptions {
+  readonly json?: boolean;
+}
+
+export async function replayCommand(file: string, options: ReplayCommandOptions): Promise<number> {
+  const failure = await readFailureFile(file);
+  const loaded = parseScenarioText(failure.scenarioText, failure.scenarioFile);
+  const { result } = await runScenario(loaded, failure.seed, { faults: failure.faults });
+  const identical = result.historyHash === failure.historyHash;
+  const failedChecks = Object.entries(result.checks)
+    .filter(([, check]) => check.verdict !== 'valid')
+    .map(([name]) => name);
+  const replay = {
+    failureFile: file,
+    scenario: failure.scenarioFile,
+    seed: failure.seed,
+    faultCount: failure.faults.length,
+    historyHash: result.historyHash,
+    recordedHistoryHash: failure.historyHash,
+    identical,
+    verdict: result.verdict,
+    expect: result.expect,
+    failedChecks,
+    recordedFailedChecks: failure.failedChecks,
+    recordedMailsimVersion: failure.mailsimVersion,
+    mailsimVersion: result.mailsimVersion,
+  };
+  if (options.json === true) {
+    process.stdout.write(`${JSON.stringify(replay)}\n`);
+  } else {
+    const lines = [
+      `replayed ${file}: ${failure.scenarioFile} seed ${failure.seed} with ${failure.faults.length} fault(s) as they ran`,
+      `history hash: ${result.historyHash}`,
+      `recorded:     ${failure.historyHash}`,
+      identical ? 'identical: the failure reproduces exactly' : 'DIFFERENT: the run no longer reproduces the recorded history',
+      `verdict: ${result.verdict} (expect ${result.expect}); failing checks: ${failedChecks.length > 0 ? failedChecks.join(', ') : 'none'}`,
+    ];
+    if (failure.mailsimVersion !== result.mailsimVersion) lines.push(`note: recorded by mailsim ${failure.mailsimVersion}, replayed by ${result.mailsimVersion}`);
+    process.stdout.write(`${lines.join('\n')}\n`);
+  }
+  return identical ? EXIT_AS_EXPECTED : EXIT_NOT_AS_EXPECTED;
+}
