@@ -1,0 +1,406 @@
+/**
+ * State <-> git tree, in two layouts.
+ *
+ * Both layouts put INBOX at the root and every other mailbox N in the folder '.N'
+ * (Maildir++). A mailbox folder holds `mailsim-mailbox` (a small file: UIDVALIDITY,
+ * UIDNEXT, HIGHESTMODSEQ, keyword table, owner) and `cur/`. A message is one tree entry
+ * `<guid>,S=<size>,U=<uid>,M=<modseq>,T=<internaldate ms>:2,<flag letters>` pointing at the
+ * body blob, so its metadata lives next to it (mbsync keeps `,U=` in names the same way) and
+ * a flag change renames one entry; the body blob never changes and is shared by copies.
+ *
+ * - `flat`: `cur/` holds every message (a literal Maildir; a flag change rewrites `cur/`).
+ * - `fanout` (width w, depth d): `cur/` is sharded by the hex key of the GUID hash, d levels
+ *   of w hex digits. The key starts with the MessageMap bucket index, so trees below the
+ *   first level boundary at or past 2 digits belong to one bucket and are cached per bucket
+ *   Map (WeakMap): an untouched bucket is never re-encoded. Reading reuses a bucket Map by
+ *   its subtree ids, so unchanged buckets stay reference-equal for the merge.
+ */
+import { BUCKET_COUNT, bucketOf, guidHash, updateMessages, EMPTY_MESSAGE_MAP, type MessageMap } from './messageMap.ts';
+import type { Mailbox, Message, StoreState } from './state.ts';
+import {
+  MODE_FILE, MODE_TREE, BadObjectError, blobFrom, compareEntries, decodeTree, encodeTree, textOf,
+  type EncodedObject, type TreeEntry,
+} from './objects.ts';
+import { flagLetters, flagsFromLetters, folderDirName, mailboxFromDirName, splitInfo, validateBaseName } from './names.ts';
+import { messageIdOf } from './body.ts';
+
+export type LayoutSpec = { readonly kind: 'flat' } | { readonly kind: 'fanout'; readonly width: number; readonly depth: number };
+
+/** Hex digits of the GUID key; a fanout's width x depth may not exceed it. */
+export const FANOUT_KEY_DIGITS_MAX = 8;
+export const MAILBOX_META_FILE = 'mailsim-mailbox';
+/** Entries kept in the read caches (content-addressed, shared by every replica) before the oldest is dropped. */
+export const READ_CACHE_ENTRIES_MAX = 200_000;
+export const BUCKET_CACHE_ENTRIES_MAX = 8192;
+export const CUR_CACHE_ENTRIES_MAX = 1024;
+
+/** Where objects go when a state is written: `put` stores an object unless present. */
+export interface ObjectSink {
+  has(id: string): boolean;
+  put(object: EncodedObject): void;
+}
+
+/** Where verified objects come from when a tree is read. */
+export interface ObjectSource {
+  read(id: string): Promise<EncodedObject>;
+}
+
+export function validateLayout(layout: LayoutSpec): void {
+  if (layout.kind === 'flat') return;
+  const { width, depth } = layout;
+  if (!Number.isInteger(width) || !Number.isInteger(depth) || width < 1 || depth < 1 || width * depth > FANOUT_KEY_DIGITS_MAX) {
+    throw new Error(`assertion failed: fanout width ${width} depth ${depth} must be integers >= 1 with width*depth <= ${FANOUT_KEY_DIGITS_MAX}`);
+  }
+}
+
+interface Shape {
+  readonly width: number;
+  readonly depth: number;
+  /** Levels below which a tree holds one bucket only; > depth when leaves span buckets. */
+  readonly bucketLevel: number;
+}
+
+function shapeOf(layout: LayoutSpec): Shape {
+  const width = layout.kind === 'flat' ? 1 : layout.width;
+  const depth = layout.kind === 'flat' ? 0 : layout.depth;
+  return { width, depth, bucketLevel: Math.ceil(2 / width) };
+}
+
+/** The directory segments under cur/ for a GUID. */
+export function fanoutSegments(guid: string, shape: Shape): string[] {
+  const key = bucketOf(guid).toString(16).padStart(2, '0') + (guidHash(guid) >>> 8).toString(16).padStart(6, '0');
+  const segments: string[] = [];
+  for (let level = 0; level < shape.depth; level++) segments.push(key.slice(level * shape.width, (level + 1) * shape.width));
+  return segments;
+}
+
+export function messageFileName(message: Message, keywords: readonly string[]): string {
+  const { guid, sizeBytes, uid, modseq, internalDateMs } = message;
+  return `${guid},S=${sizeBytes},U=${uid},M=${modseq},T=${internalDateMs}:2,${flagLetters(message.flags, keywords)}`;
+}
+
+const NAME_FIELDS = /^(.+),S=(\d+),U=(\d+),M=(\d+),T=(-?\d+)$/;
+
+export function parseMessageFileName(fileName: string, keywords: readonly string[]): Omit<Message, 'blobId' | 'messageId'> {
+  const { base, letters } = splitInfo(fileName);
+  const match = NAME_FIELDS.exec(base);
+  if (!match) throw new BadObjectError(fileName, 'message file name lacks S/U/M/T fields');
+  const guid = match[1] as string;
+  validateBaseName(guid);
+  return {
+    guid,
+    sizeBytes: Number(match[2]),
+    uid: Number(match[3]),
+    modseq: Number(match[4]),
+    internalDateMs: Number(match[5]),
+    flags: flagsFromLetters(letters, keywords),
+  };
+}
+
+// ---------- mailbox meta file ----------
+
+type MailboxMeta = Omit<Mailbox, 'messages' | 'name'>;
+
+export function encodeMailboxMeta(mailbox: Mailbox): string {
+  const lines = [`uidvalidity ${mailbox.uidValidity}`, `uidnext ${mailbox.uidNext}`, `highestmodseq ${mailbox.highestModseq}`];
+  for (const keyword of mailbox.keywords) lines.push(`keyword ${keyword}`);
+  if (mailbox.owner) lines.push(`owner ${mailbox.owner.node} ${mailbox.owner.epoch}`);
+  return `${lines.join('\n')}\n`;
+}
+
+export function decodeMailboxMeta(id: string, text: string): MailboxMeta {
+  const numbers = new Map<string, number>();
+  const keywords: string[] = [];
+  let owner: Mailbox['owner'];
+  for (const line of text.split('\n')) {
+    if (line === '') continue;
+    const [field, a, b] = line.split(' ');
+    if (field === 'keyword' && a !== undefined) keywords.push(a);
+    else if (field === 'owner' && a !== undefined && b !== undefined) owner = { node: a, epoch: Number(b) };
+    else if (a !== undefined && /^\d+$/.test(a)) numbers.set(field ?? '', Number(a));
+    else throw new BadObjectError(id, `bad mailbox meta line ${JSON.stringify(line)}`);
+  }
+  const uidValidity = numbers.get('uidvalidity');
+  const uidNext = numbers.get('uidnext');
+  const highestModseq = numbers.get('highestmodseq');
+  if (uidValidity === undefined || uidNext === undefined || highestModseq === undefined) throw new BadObjectError(id, 'mailbox meta lacks a field');
+  return owner ? { uidValidity, uidNext, highestModseq, keywords, owner } : { uidValidity, uidNext, highestModseq, keywords };
+}
+
+// ---------- caches ----------
+
+/** A Map that forgets its oldest entries beyond a limit (insertion order). */
+class BoundedCache<V> {
+  private readonly map = new Map<string, V>();
+  constructor(private readonly entriesMax: number) {}
+  get(key: string): V | undefined {
+    return this.map.get(key);
+  }
+  set(key: string, value: V): void {
+    this.map.set(key, value);
+    if (this.map.size > this.entriesMax) {
+      const oldest = this.map.keys().next().value;
+      if (oldest !== undefined) this.map.delete(oldest);
+    }
+  }
+}
+
+/** Content-addressed, so shared by every replica in the process. */
+const messageIdByBlob = new BoundedCache<string>(READ_CACHE_ENTRIES_MAX);
+const bucketsByIds = new BoundedCache<ReadonlyMap<string, Message>>(BUCKET_CACHE_ENTRIES_MAX);
+const curByKey = new BoundedCache<MessageMap>(CUR_CACHE_ENTRIES_MAX);
+
+// ---------- writing ----------
+
+interface Item {
+  readonly segments: readonly string[];
+  readonly entry: TreeEntry;
+}
+
+/** Builds the tree for items below `level` (all items share segments[0..level)); returns its id. */
+function buildTree(items: readonly Item[], level: number, out: EncodedObject[]): string {
+  const entries: TreeEntry[] = [];
+  const groups = new Map<string, Item[]>();
+  for (const item of items) {
+    const segment = item.segments[level];
+    if (segment === undefined) entries.push(item.entry);
+    else {
+      const group = groups.get(segment);
+      if (group) group.push(item);
+      else groups.set(segment, [item]);
+    }
+  }
+  for (const [segment, group] of groups) entries.push({ mode: MODE_TREE, name: segment, id: buildTree(group, level + 1, out) });
+  entries.sort(compareEntries);
+  const tree = encodeTree(entries);
+  out.push(tree);
+  return tree.id;
+}
+
+interface BucketEncoding {
+  readonly keywordsKey: string;
+  /** What the bucket contributes to the trees above it. */
+  readonly items: readonly Item[];
+  /** Trees built inside the bucket (children first), to re-put into a store that lacks them. */
+  readonly objects: readonly EncodedObject[];
+}
+
+const bucketEncodings = new WeakMap<ReadonlyMap<string, Message>, Map<string, BucketEncoding>>();
+
+function shapeKey(shape: Shape): string {
+  return `${shape.width}x${shape.depth}`;
+}
+
+function encodeBucket(bucket: ReadonlyMap<string, Message>, keywords: readonly string[], shape: Shape): BucketEncoding {
+  const keywordsKey = keywords.join(' ');
+  let perShape = bucketEncodings.get(bucket);
+  const cached = perShape?.get(shapeKey(shape));
+  if (cached && cached.keywordsKey === keywordsKey) return cached;
+  const messages: Item[] = [];
+  for (const message of bucket.values()) {
+    messages.push({ segments: fanoutSegments(message.guid, shape), entry: { mode: MODE_FILE, name: messageFileName(message, keywords), id: message.blobId } });
+  }
+  let encoding: BucketEncoding;
+  if (shape.bucketLevel > shape.depth) {
+    encoding = { keywordsKey, items: messages, objects: [] };
+  } else {
+    const level = shape.bucketLevel;
+    const nodes = new Map<string, Item[]>();
+    for (const item of messages) {
+      const key = item.segments.slice(0, level).join('/');
+      const group = nodes.get(key);
+      if (group) group.push(item);
+      else nodes.set(key, [item]);
+    }
+    const objects: EncodedObject[] = [];
+    const items: Item[] = [];
+    for (const group of nodes.values()) {
+      const segments = (group[0] as Item).segments.slice(0, level);
+      const id = buildTree(group, level, objects);
+      items.push({ segments: segments.slice(0, level - 1), entry: { mode: MODE_TREE, name: segments[level - 1] as string, id } });
+    }
+    items.sort((a, b) => compareEntries(a.entry, b.entry));
+    encoding = { keywordsKey, items, objects };
+    const ids = items.map((item) => item.entry.id).join(',');
+    bucketsByIds.set(`${shapeKey(shape)}\0${keywordsKey}\0${ids}`, bucket);
+  }
+  if (!perShape) {
+    perShape = new Map();
+    bucketEncodings.set(bucket, perShape);
+  }
+  perShape.set(shapeKey(shape), encoding);
+  return encoding;
+}
+
+function writeCur(messages: MessageMap, keywords: readonly string[], shape: Shape, sink: ObjectSink): string {
+  const items: Item[] = [];
+  for (const bucket of messages.buckets) {
+    if (!bucket) continue;
+    const encoding = encodeBucket(bucket, keywords, shape);
+    for (const item of encoding.items) {
+      if (item.entry.mode === MODE_TREE && !sink.has(item.entry.id)) {
+        for (const object of encoding.objects) sink.put(object);
+        break;
+      }
+    }
+    for (const item of encoding.items) items.push(item);
+  }
+  const out: EncodedObject[] = [];
+  const id = buildTree(items, 0, out);
+  for (const object of out) sink.put(object);
+  return id;
+}
+
+function mailboxEntries(mailbox: Mailbox, shape: Shape, sink: ObjectSink): TreeEntry[] {
+  const meta = blobFrom(encodeMailboxMeta(mailbox));
+  sink.put(meta);
+  const entries: TreeEntry[] = [{ mode: MODE_FILE, name: MAILBOX_META_FILE, id: meta.id }];
+  if (mailbox.messages.size > 0) entries.push({ mode: MODE_TREE, name: 'cur', id: writeCur(mailbox.messages, mailbox.keywords, shape, sink) });
+  return entries;
+}
+
+/** Writes every object of `state` that the sink lacks; returns the root tree id. Bodies must already be in the sink. */
+export function writeState(state: StoreState, layout: LayoutSpec, sink: ObjectSink): string {
+  const shape = shapeOf(layout);
+  const root: TreeEntry[] = [];
+  for (const mailbox of state.mailboxes.values()) {
+    const entries = mailboxEntries(mailbox, shape, sink);
+    entries.sort(compareEntries);
+    const dir = folderDirName(mailbox.name);
+    if (dir === '') root.push(...entries);
+    else {
+      const tree = encodeTree(entries);
+      sink.put(tree);
+      root.push({ mode: MODE_TREE, name: dir, id: tree.id });
+    }
+  }
+  root.sort(compareEntries);
+  const tree = encodeTree(root);
+  sink.put(tree);
+  return tree.id;
+}
+
+// ---------- reading ----------
+
+/** Remembers a body's Message-ID so reading a tree need not open the body again. */
+export function rememberBody(blobId: string, messageId: string): void {
+  messageIdByBlob.set(blobId, messageId);
+}
+
+async function messageFromEntry(entry: TreeEntry, keywords: readonly string[], source: ObjectSource): Promise<Message> {
+  if (entry.mode !== MODE_FILE) throw new BadObjectError(entry.id, `unexpected tree ${entry.name} among messages`);
+  const fields = parseMessageFileName(entry.name, keywords);
+  let messageId = messageIdByBlob.get(entry.id);
+  if (messageId === undefined) {
+    const body = await source.read(entry.id);
+    if (body.type !== 'blob') throw new BadObjectError(entry.id, 'message body is not a blob');
+    if (body.content.length !== fields.sizeBytes) throw new BadObjectError(entry.id, 'size field does not match the body');
+    messageId = messageIdOf(body.content);
+    rememberBody(entry.id, messageId);
+  }
+  return { ...fields, blobId: entry.id, messageId };
+}
+
+async function readTreeEntries(id: string, source: ObjectSource): Promise<TreeEntry[]> {
+  const object = await source.read(id);
+  if (object.type !== 'tree') throw new BadObjectError(id, 'expected a tree');
+  return decodeTree(id, object.content);
+}
+
+/** Every message below a tree, with the directory segments that led to it (from `prefix`). */
+async function readMessages(id: string, prefix: readonly string[], keywords: readonly string[], shape: Shape, source: ObjectSource, out: Message[]): Promise<void> {
+  for (const entry of await readTreeEntries(id, source)) {
+    if (prefix.length < shape.depth) {
+      if (entry.mode !== MODE_TREE || entry.name.length !== shape.width) throw new BadObjectError(id, `unexpected entry ${entry.name} in a fanout level`);
+      await readMessages(entry.id, [...prefix, entry.name], keywords, shape, source, out);
+      continue;
+    }
+    const message = await messageFromEntry(entry, keywords, source);
+    if (fanoutSegments(message.guid, shape).join('/') !== prefix.join('/')) throw new BadObjectError(id, `message ${message.guid} is in the wrong fanout directory`);
+    out.push(message);
+  }
+}
+
+/** Nodes at the bucket level: (segments, tree id), found by walking the levels above it. */
+async function bucketNodes(id: string, prefix: readonly string[], shape: Shape, source: ObjectSource, out: { segments: string[]; id: string }[]): Promise<void> {
+  for (const entry of await readTreeEntries(id, source)) {
+    if (entry.mode !== MODE_TREE || entry.name.length !== shape.width) throw new BadObjectError(id, `unexpected entry ${entry.name} in a fanout level`);
+    const segments = [...prefix, entry.name];
+    if (segments.length === shape.bucketLevel) out.push({ segments, id: entry.id });
+    else await bucketNodes(entry.id, segments, shape, source, out);
+  }
+}
+
+async function readCur(id: string, keywords: readonly string[], shape: Shape, source: ObjectSource): Promise<MessageMap> {
+  const key = `${shapeKey(shape)}\0${keywords.join(' ')}\0${id}`;
+  const cached = curByKey.get(key);
+  if (cached) return cached;
+  let map: MessageMap;
+  if (shape.bucketLevel > shape.depth) {
+    const messages: Message[] = [];
+    await readMessages(id, [], keywords, shape, source, messages);
+    map = updateMessages(EMPTY_MESSAGE_MAP, messages, []);
+  } else {
+    const nodes: { segments: string[]; id: string }[] = [];
+    await bucketNodes(id, [], shape, source, nodes);
+    const byBucket = new Map<number, { segments: string[]; id: string }[]>();
+    for (const node of nodes) {
+      const bucket = parseInt(node.segments.join('').slice(0, 2), 16);
+      if (!(bucket < BUCKET_COUNT)) throw new BadObjectError(id, 'bad fanout directory name');
+      byBucket.set(bucket, [...(byBucket.get(bucket) ?? []), node]);
+    }
+    const buckets = new Array<ReadonlyMap<string, Message> | undefined>(BUCKET_COUNT).fill(undefined);
+    let size = 0;
+    for (const [index, group] of byBucket) {
+      const groupKey = `${shapeKey(shape)}\0${keywords.join(' ')}\0${group.map((node) => node.id).join(',')}`;
+      let bucket = bucketsByIds.get(groupKey);
+      if (!bucket) {
+        const messages: Message[] = [];
+        for (const node of group) await readMessages(node.id, node.segments, keywords, shape, source, messages);
+        bucket = new Map(messages.map((message) => [message.guid, message]));
+        bucketsByIds.set(groupKey, bucket);
+      }
+      buckets[index] = bucket;
+      size += bucket.size;
+    }
+    map = { buckets, size };
+  }
+  curByKey.set(key, map);
+  return map;
+}
+
+async function readMailbox(name: string, entries: readonly TreeEntry[], shape: Shape, source: ObjectSource): Promise<Mailbox> {
+  let metaId: string | undefined;
+  let curId: string | undefined;
+  for (const entry of entries) {
+    if (entry.name === MAILBOX_META_FILE && entry.mode === MODE_FILE) metaId = entry.id;
+    else if (entry.name === 'cur' && entry.mode === MODE_TREE) curId = entry.id;
+    else if (!(name === 'INBOX' && entry.mode === MODE_TREE && entry.name.startsWith('.'))) throw new BadObjectError(entry.id, `unexpected entry ${entry.name} in mailbox ${name}`);
+  }
+  if (metaId === undefined) throw new BadObjectError(curId ?? name, `mailbox ${name} lacks ${MAILBOX_META_FILE}`);
+  const metaObject = await source.read(metaId);
+  const meta = decodeMailboxMeta(metaId, textOf(metaObject.content));
+  const messages = curId === undefined ? EMPTY_MESSAGE_MAP : await readCur(curId, meta.keywords, shape, source);
+  return { name, ...meta, messages };
+}
+
+/** Reads the state a root tree holds; verifies names, placement and sizes. */
+export async function readState(rootId: string, layout: LayoutSpec, source: ObjectSource): Promise<StoreState> {
+  const shape = shapeOf(layout);
+  const root = await readTreeEntries(rootId, source);
+  const mailboxes = new Map<string, Mailbox>();
+  const inboxEntries = root.filter((entry) => !entry.name.startsWith('.'));
+  if (inboxEntries.length > 0) mailboxes.set('INBOX', await readMailbox('INBOX', root, shape, source));
+  for (const entry of root) {
+    if (!entry.name.startsWith('.')) continue;
+    const name = mailboxFromDirName(entry.name);
+    if (entry.mode !== MODE_TREE) throw new BadObjectError(entry.id, `folder ${entry.name} is not a tree`);
+    mailboxes.set(name, await readMailbox(name, await readTreeEntries(entry.id, source), shape, source));
+  }
+  return { mailboxes: sortedMailboxes(mailboxes) };
+}
+
+/** Mailboxes in name order, so equal states iterate alike. */
+export function sortedMailboxes(mailboxes: ReadonlyMap<string, Mailbox>): ReadonlyMap<string, Mailbox> {
+  return new Map([...mailboxes].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+}

@@ -1,0 +1,187 @@
+/**
+ * git's loose-object store and one branch ref on the injected fs.
+ *
+ * Objects are staged in memory by `put` and written by `writeStaged` (children before
+ * parents, in put order). The ref moves only through `updateRef`: lock file, rename, then
+ * sync. With objects synced before the ref, a ref never names a missing object; `recover`
+ * deletes stale lock files and any object file a crash tore (it fails its id check).
+ */
+import type { ReplicaFs } from './fsTypes.ts';
+import { MailsimError } from './errors.ts';
+import { deflateObject, inflateObject, type EncodedObject } from './objects.ts';
+import type { ObjectSink, ObjectSource } from './layout.ts';
+
+export const BRANCH_REF = 'refs/heads/main';
+
+/** An object the store should hold but does not (an incomplete transfer, a missing repository). */
+export class MissingObjectError extends MailsimError<'E_MISSING_OBJECT', { id: string }> {
+  constructor(id: string) {
+    super('E_MISSING_OBJECT', `missing object ${id}`, { id });
+    this.name = 'MissingObjectError';
+  }
+}
+
+interface Staged {
+  readonly object: EncodedObject;
+  /** Present when the bytes came from a peer already deflated. */
+  readonly deflated?: Uint8Array;
+}
+
+function isMissing(error: unknown): boolean {
+  return typeof error === 'object' && error !== null && (error as { code?: unknown }).code === 'ENOENT';
+}
+
+export class ObjectStore implements ObjectSink, ObjectSource {
+  private readonly known = new Set<string>();
+  private readonly staged = new Map<string, Staged>();
+  private readonly dirsMade = new Set<string>();
+
+  constructor(
+    readonly fs: ReplicaFs,
+    readonly dir: string,
+  ) {}
+
+  objectPath(id: string): string {
+    return `${this.dir}/objects/${id.slice(0, 2)}/${id.slice(2)}`;
+  }
+
+  has(id: string): boolean {
+    return this.known.has(id) || this.staged.has(id);
+  }
+
+  /** Ids of every object written to the fs (staged ones excluded). */
+  knownIds(): IterableIterator<string> {
+    return this.known.values();
+  }
+
+  put(object: EncodedObject): void {
+    if (!this.has(object.id)) this.staged.set(object.id, { object });
+  }
+
+  /** Stages peer bytes after checking they inflate to an object with that id. */
+  putDeflated(id: string, deflated: Uint8Array): EncodedObject {
+    const object = inflateObject(id, deflated);
+    if (!this.has(id)) this.staged.set(id, { object, deflated });
+    return object;
+  }
+
+  stagedIds(): string[] {
+    return [...this.staged.keys()];
+  }
+
+  discardStaged(): void {
+    this.staged.clear();
+  }
+
+  async read(id: string): Promise<EncodedObject> {
+    const staged = this.staged.get(id);
+    if (staged) return staged.object;
+    return inflateObject(id, await this.readDeflated(id));
+  }
+
+  async readDeflated(id: string): Promise<Uint8Array> {
+    const staged = this.staged.get(id);
+    if (staged) return staged.deflated ?? deflateObject(staged.object);
+    try {
+      return await this.fs.readFile(this.objectPath(id));
+    } catch (error) {
+      if (isMissing(error)) throw new MissingObjectError(id);
+      throw error;
+    }
+  }
+
+  /**
+   * Writes staged objects in put order; returns their ids. Not durable until the next sync.
+   * On failure nothing of this call counts as present, so a later commit writes it again.
+   */
+  async writeStaged(): Promise<string[]> {
+    const written: string[] = [];
+    try {
+      for (const [id, staged] of this.staged) {
+        await this.writeFileOf(id, staged.deflated ?? deflateObject(staged.object));
+        written.push(id);
+      }
+    } catch (error) {
+      this.forget(written);
+      throw error;
+    }
+    this.staged.clear();
+    return written;
+  }
+
+  /** Writes one object's deflated bytes as given (a clone copies verified files) and counts it present. */
+  async writeFileOf(id: string, deflated: Uint8Array): Promise<void> {
+    const folder = `${this.dir}/objects/${id.slice(0, 2)}`;
+    if (!this.dirsMade.has(folder)) {
+      await this.fs.mkdir(folder);
+      this.dirsMade.add(folder);
+    }
+    await this.fs.writeFile(this.objectPath(id), deflated);
+    this.known.add(id);
+  }
+
+  /** Stops counting objects as present (their commit failed); their files may be rewritten. */
+  forget(ids: Iterable<string>): void {
+    for (const id of ids) this.known.delete(id);
+  }
+
+  /**
+   * Points the branch at `head` and makes it durable: the lock file is synced together with
+   * every object written before it, so the rename can only expose a whole ref naming whole objects.
+   */
+  async updateRef(head: string): Promise<void> {
+    const path = `${this.dir}/${BRANCH_REF}`;
+    await this.fs.writeFile(`${path}.lock`, `${head}\n`);
+    await this.fs.sync();
+    await this.fs.rename(`${path}.lock`, path);
+    await this.fs.sync();
+  }
+
+  async readRef(): Promise<string> {
+    const text = new TextDecoder().decode(await this.fs.readFile(`${this.dir}/${BRANCH_REF}`)).trim();
+    if (!/^[0-9a-f]{40}$/.test(text)) throw new MissingObjectError(`${BRANCH_REF} holds ${JSON.stringify(text)}`);
+    return text;
+  }
+
+  /** Writes HEAD and config so the directory is a bare repository git itself can read. */
+  async initRepository(): Promise<void> {
+    await this.fs.mkdir(`${this.dir}/refs/heads`);
+    await this.fs.mkdir(`${this.dir}/objects`);
+    await this.fs.writeFile(`${this.dir}/HEAD`, `ref: ${BRANCH_REF}\n`);
+    await this.fs.writeFile(`${this.dir}/config`, '[core]\n\trepositoryformatversion = 0\n\tbare = true\n');
+  }
+
+  /**
+   * After a crash: deletes stale ref lock files, then reads every object file, deleting the
+   * ones a crash tore (they fail to inflate or hash to another id). Returns the good objects' ids.
+   */
+  async recover(onObject: (object: EncodedObject) => void): Promise<void> {
+    const heads = `${this.dir}/refs/heads`;
+    for (const name of await this.fs.readdir(heads)) if (name.endsWith('.lock')) await this.fs.unlink(`${heads}/${name}`);
+    let folders: string[] = [];
+    try {
+      folders = await this.fs.readdir(`${this.dir}/objects`);
+    } catch (error) {
+      if (!isMissing(error)) throw error;
+    }
+    for (const folder of folders.sort()) {
+      if (!/^[0-9a-f]{2}$/.test(folder)) continue;
+      this.dirsMade.add(`${this.dir}/objects/${folder}`);
+      for (const file of (await this.fs.readdir(`${this.dir}/objects/${folder}`)).sort()) {
+        const id = folder + file;
+        const path = this.objectPath(id);
+        let object: EncodedObject;
+        try {
+          object = inflateObject(id, await this.fs.readFile(path));
+        } catch (error) {
+          if (!(error instanceof MailsimError)) throw error;
+          await this.fs.unlink(path);
+          continue;
+        }
+        this.known.add(id);
+        onObject(object);
+      }
+    }
+    await this.fs.sync();
+  }
+}

@@ -1,0 +1,618 @@
+/**
+ * The reference replica: IMAP mailbox state over a git repository on an injected fs.
+ *
+ * Every operation runs the pure function in ops.ts, then makes exactly one commit (author =
+ * the node, date = the node's clock) that is durable before the promise resolves: objects
+ * written, lock file synced with them, ref renamed, synced. An operation that changes
+ * nothing makes no commit. A refused or failed operation leaves no trace.
+ *
+ * Replication sends a peer the objects written by the commits it lacks (recorded per commit,
+ * or found by diffing a received commit's tree against its parents, skipping equal
+ * subtrees). The receiver verifies every id, then fast-forwards or merges with the UID
+ * strategy and a deterministic merge commit (sorted parents, fixed author, date = the
+ * parents' latest), so replicas merging the same heads make the same commit.
+ */
+import type { ReplicaFs } from './fsTypes.ts';
+import type { Mailbox, Message, StoreState } from './state.ts';
+import type { SettleContext, UidStrategy } from './strategy.ts';
+import { mergeBase } from './mergeBase.ts';
+import { assert } from './errors.ts';
+import { updateMessages, EMPTY_MESSAGE_MAP } from './messageMap.ts';
+import { MODE_TREE, blobFrom, decodeCommit, decodeTree, encodeCommit, type CommitData, type EncodedObject, type TreeEntry } from './objects.ts';
+import { MissingObjectError, ObjectStore } from './objectStore.ts';
+import { readState, rememberBody, sortedMailboxes, validateLayout, writeState, type LayoutSpec } from './layout.ts';
+import { extendKeywordTable, makeBaseName, normalizeFlags, validateFlag, validateMailboxName, validateNodeName } from './names.ts';
+import { messageIdOf } from './body.ts';
+import * as ops from './ops.ts';
+
+export type { LayoutSpec } from './layout.ts';
+
+export interface ReplicaOptions {
+  /** git author name, Maildir host part. */
+  node: string;
+  fs: ReplicaFs;
+  /** Repository root on fs, e.g. '/repo' (a bare repository). */
+  dir: string;
+  layout: LayoutSpec;
+  strategy: UidStrategy;
+  /** Node-local wall clock in ms (skewed by the simulator). */
+  clock: () => number;
+}
+
+export interface InitialMailbox {
+  name: string;
+  uidValidity: number;
+  messages: { body: Uint8Array; flags: string[] }[];
+  owner?: { node: string; epoch: number };
+}
+
+export type ReceiveKind = 'up-to-date' | 'fast-forward' | 'merge' | 'ahead';
+
+export interface ReceiveResult {
+  kind: ReceiveKind;
+  head: string;
+  renumbered: number;
+  uidValidityChanges: readonly { mailbox: string; before: number; after: number }[];
+}
+
+/** Author of the first commit (identical on every node). */
+export const INITIAL_AUTHOR = 'mailsim';
+/** Author and committer of every merge commit, so the same merge is the same commit everywhere. */
+export const MERGE_AUTHOR = 'mailsim merge';
+/** Commit states kept in memory (base, ours, theirs of recent merges). */
+export const STATE_CACHE_COMMITS_MAX = 16;
+
+const SEQ_TRAILER = /\nMailsim-Seq: (\d+)$/;
+
+interface CommitInfo {
+  readonly tree: string;
+  readonly parents: readonly string[];
+  readonly timeMs: number;
+  readonly author: string;
+  readonly generation: number;
+  /** The replica's GUID counter after this commit (commits by a node only). */
+  readonly seq: number;
+  /** Objects this commit added over its parents; computed by tree diff when not recorded. */
+  written?: readonly string[];
+}
+
+function compareIds(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+export class Replica {
+  readonly node: string;
+  /** Commits this replica made after it was created or opened (operations, merges, settles). */
+  commitCount = 0;
+  mergeCount = 0;
+  private currentHead: string;
+  private currentState: StoreState;
+  private seq: number;
+  private batch: { startState: StoreState; startSeq: number; summaries: string[] } | null = null;
+  private queue: Promise<unknown> = Promise.resolve();
+  private readonly stateCache = new Map<string, StoreState>();
+
+  private constructor(
+    private readonly opts: ReplicaOptions,
+    private readonly objects: ObjectStore,
+    private readonly graph: Map<string, CommitInfo>,
+    head: string,
+    state: StoreState,
+  ) {
+    this.node = opts.node;
+    this.currentHead = head;
+    this.currentState = state;
+    this.seq = 0;
+    for (const info of graph.values()) if (info.author === opts.node) this.seq = Math.max(this.seq, info.seq);
+    this.cacheState(head, state);
+  }
+
+  // ---------- construction ----------
+
+  static async create(opts: ReplicaOptions, initial: readonly InitialMailbox[]): Promise<Replica> {
+    validateOptions(opts);
+    const store = new ObjectStore(opts.fs, opts.dir);
+    const state = initialState(initial, store);
+    await store.initRepository();
+    const tree = writeState(state, opts.layout, store);
+    const commit = encodeCommit({ tree, parents: [], author: INITIAL_AUTHOR, timeMs: 0, message: 'initial population' });
+    store.put(commit);
+    const written = await store.writeStaged();
+    await store.updateRef(commit.id);
+    const graph = new Map<string, CommitInfo>([[commit.id, { tree, parents: [], timeMs: 0, author: INITIAL_AUTHOR, generation: 1, seq: 0, written: written.filter((id) => id !== commit.id) }]]);
+    return new Replica(opts, store, graph, commit.id, state);
+  }
+
+  static async open(opts: ReplicaOptions): Promise<Replica> {
+    validateOptions(opts);
+    const store = new ObjectStore(opts.fs, opts.dir);
+    const commits = new Map<string, CommitData>();
+    await store.recover((object) => {
+      if (object.type === 'commit') commits.set(object.id, decodeCommit(object.id, object.content));
+    });
+    const head = await store.readRef();
+    const graph = graphFrom(head, commits);
+    const state = await readState((graph.get(head) as CommitInfo).tree, opts.layout, store);
+    return new Replica(opts, store, graph, head, state);
+  }
+
+  static async cloneFrom(source: Replica, opts: ReplicaOptions): Promise<Replica> {
+    validateOptions(opts);
+    assert(source.batch === null, 'cloneFrom a replica in batch mode');
+    const store = new ObjectStore(opts.fs, opts.dir);
+    await store.initRepository();
+    for (const id of [...source.objects.knownIds()]) await store.writeFileOf(id, await source.objects.readDeflated(id));
+    await store.updateRef(source.currentHead);
+    return new Replica(opts, store, new Map(source.graph), source.currentHead, source.currentState);
+  }
+
+  // ---------- reading ----------
+
+  get head(): string {
+    return this.currentHead;
+  }
+
+  /** The current state, including operations of an unflushed batch. */
+  get state(): StoreState {
+    return this.currentState;
+  }
+
+  headTimeMs(): number {
+    return this.info(this.currentHead).timeMs;
+  }
+
+  headTreeId(): string {
+    return this.info(this.currentHead).tree;
+  }
+
+  hasCommit(id: string): boolean {
+    return this.graph.has(id);
+  }
+
+  /** Parents of a known commit (for merge bases and history walks). */
+  parentsOf(id: string): readonly string[] {
+    return this.info(id).parents;
+  }
+
+  /** Every commit id this replica knows (its head's ancestry). */
+  commitIds(): string[] {
+    return [...this.graph.keys()];
+  }
+
+  /** Reads one stored object (verified); for export and tests. */
+  readObject(id: string): Promise<EncodedObject> {
+    return this.objects.read(id);
+  }
+
+  /** Deflated bytes of one stored object, as a loose object file holds them. */
+  readObjectDeflated(id: string): Promise<Uint8Array> {
+    return this.objects.readDeflated(id);
+  }
+
+  /** Ids of every object file this replica holds. */
+  objectIds(): string[] {
+    return [...this.objects.knownIds()];
+  }
+
+  get layout(): LayoutSpec {
+    return this.opts.layout;
+  }
+
+  // ---------- operations ----------
+
+  deliver(mailbox: string, body: Uint8Array): Promise<{ guid: string; uid: number; uidValidity: number; modseq: number }> {
+    return this.append(mailbox, body, [], 'deliver');
+  }
+
+  append(mailbox: string, body: Uint8Array, flags: readonly string[], verb = 'append'): Promise<{ guid: string; uid: number; uidValidity: number; modseq: number }> {
+    const blob = blobFrom(body);
+    const messageId = messageIdOf(body);
+    return this.runOp(`${verb} ${mailbox}`, (state, ctx) => ops.appendMessage(state, mailbox, { blobId: blob.id, sizeBytes: body.length, messageId }, flags, ctx), () => {
+      this.objects.put(blob);
+      rememberBody(blob.id, messageId);
+    });
+  }
+
+  store(mailbox: string, uids: readonly number[], mode: '+' | '-' | '=', flags: readonly string[]): Promise<ops.StoreResult> {
+    return this.runOp(`store ${mailbox} ${mode}FLAGS (${flags.join(' ')})`, (state) => ops.storeFlags(state, mailbox, uids, mode, flags));
+  }
+
+  expunge(mailbox: string, uids: readonly number[]): Promise<{ expunged: number[]; highestModseq: number }> {
+    return this.runOp(`expunge ${mailbox}`, (state) => ops.expungeMessages(state, mailbox, uids));
+  }
+
+  async move(from: string, uids: readonly number[], to: string): Promise<{ uidValidity: number; sourceUids: number[]; targetUids: number[] }> {
+    const { uidValidity, sourceUids, targetUids } = await this.runOp(`move ${from} -> ${to}`, (state, ctx) => ops.moveMessages(state, from, uids, to, ctx));
+    return { uidValidity, sourceUids, targetUids };
+  }
+
+  copy(from: string, uids: readonly number[], to: string): Promise<{ uidValidity: number; sourceUids: number[]; targetUids: number[]; targetGuids: string[] }> {
+    return this.runOp(`copy ${from} -> ${to}`, (state, ctx) => ops.copyMessages(state, from, uids, to, ctx));
+  }
+
+  async createMailbox(name: string): Promise<void> {
+    await this.runOp(`create ${name}`, (state, ctx) => ops.createMailbox(state, name, ctx));
+  }
+
+  async renameMailbox(from: string, to: string): Promise<void> {
+    await this.runOp(`rename ${from} -> ${to}`, (state) => ops.renameMailbox(state, from, to));
+  }
+
+  async deleteMailbox(name: string): Promise<void> {
+    await this.runOp(`delete ${name}`, (state) => ops.deleteMailbox(state, name));
+  }
+
+  beginBatch(): void {
+    assert(this.batch === null, 'beginBatch while a batch is open');
+    this.batch = { startState: this.currentState, startSeq: this.seq, summaries: [] };
+  }
+
+  /** Commits the open batch as one commit (none when it changed nothing); durable when it resolves. */
+  flush(): Promise<void> {
+    return this.serial(() => this.flushBatch());
+  }
+
+  private async flushBatch(): Promise<void> {
+    const batch = this.batch;
+    if (!batch) return;
+    this.batch = null;
+    if (batch.summaries.length === 0) return;
+    try {
+      await this.commitState(this.currentState, [this.currentHead], this.opts.node, this.opts.clock(), `batch of ${batch.summaries.length}\n\n${batch.summaries.join('\n')}`);
+    } catch (error) {
+      this.currentState = batch.startState;
+      this.seq = batch.startSeq;
+      throw error;
+    }
+  }
+
+  private runOp<R>(summary: string, fn: (state: StoreState, ctx: ops.OpContext) => ops.OpResult<R>, stage?: () => void): Promise<R> {
+    return this.serial(async () => {
+      const timeMs = this.opts.clock();
+      let seq = this.seq;
+      const ctx: ops.OpContext = {
+        timeMs,
+        newGuid: () => makeBaseName(timeMs, ++seq, this.opts.node),
+        assignsUids: (mailbox) => this.opts.strategy.assignsUids(mailbox, this.opts.node),
+      };
+      const { state, result } = fn(this.currentState, ctx);
+      if (state === this.currentState) return result;
+      stage?.();
+      if (this.batch) {
+        this.batch.summaries.push(summary);
+        this.currentState = state;
+        this.seq = seq;
+        return result;
+      }
+      const before = this.seq;
+      this.seq = seq;
+      try {
+        await this.commitState(state, [this.currentHead], this.opts.node, timeMs, summary);
+      } catch (error) {
+        this.seq = before;
+        throw error;
+      }
+      return result;
+    });
+  }
+
+  /** Writes `state` as one commit and moves the ref; on failure nothing changes. */
+  private async commitState(state: StoreState, parents: readonly string[], author: string, timeMs: number, summary: string): Promise<string> {
+    try {
+      const tree = writeState(state, this.opts.layout, this.objects);
+      const own = author === this.opts.node;
+      const message = own ? `${summary}\n\nMailsim-Seq: ${this.seq}` : summary;
+      const commit = encodeCommit({ tree, parents, author, timeMs, message });
+      this.objects.put(commit);
+      const written = await this.objects.writeStaged();
+      try {
+        await this.objects.updateRef(commit.id);
+      } catch (error) {
+        this.objects.forget(written);
+        throw error;
+      }
+      const generation = 1 + Math.max(...parents.map((id) => this.info(id).generation));
+      this.graph.set(commit.id, { tree, parents, timeMs, author, generation, seq: own ? this.seq : 0, written: written.filter((id) => id !== commit.id) });
+      this.currentHead = commit.id;
+      this.currentState = state;
+      this.cacheState(commit.id, state);
+      this.commitCount++;
+      return commit.id;
+    } catch (error) {
+      this.objects.discardStaged();
+      throw error;
+    }
+  }
+
+  // ---------- replication ----------
+
+  objectsFor(peerHead: string | null): Promise<{ head: string; objects: { id: string; data: Uint8Array }[] }> {
+    return this.serial(async () => {
+      const head = this.currentHead;
+      const known = peerHead !== null && this.graph.has(peerHead) ? peerHead : null;
+      const ids: string[] = [];
+      const seen = new Set<string>();
+      for (const commit of this.commitsMissing(head, known)) {
+        for (const id of [...(await this.writtenBy(commit)), commit]) {
+          if (seen.has(id)) continue;
+          seen.add(id);
+          ids.push(id);
+        }
+      }
+      const objects: { id: string; data: Uint8Array }[] = [];
+      for (const id of ids) objects.push({ id, data: await this.objects.readDeflated(id) });
+      return { head, objects };
+    });
+  }
+
+  receive(head: string, objects: readonly { id: string; data: Uint8Array }[]): Promise<ReceiveResult> {
+    return this.serial(async () => {
+      await this.flushBatch();
+      const none = { renumbered: 0, uidValidityChanges: [] };
+      if (head === this.currentHead) return { kind: 'up-to-date', head, ...none };
+      if (this.graph.has(head)) return { kind: 'ahead', head: this.currentHead, ...none };
+      const added: string[] = [];
+      let written: string[] = [];
+      try {
+        for (const object of objects) this.objects.putDeflated(object.id, object.data);
+        added.push(...(await this.addCommits(head)));
+        for (const id of added) await this.writtenBy(id);
+        written = await this.objects.writeStaged();
+        if (this.isAncestor(this.currentHead, head)) {
+          const state = await this.stateOf(head);
+          await this.objects.updateRef(head);
+          this.currentHead = head;
+          this.currentState = state;
+          return { kind: 'fast-forward', head, ...none };
+        }
+        return await this.merge(head);
+      } catch (error) {
+        this.objects.discardStaged();
+        this.objects.forget(written);
+        for (const id of added) this.graph.delete(id);
+        throw error;
+      }
+    });
+  }
+
+  private async merge(theirs: string): Promise<ReceiveResult> {
+    const ours = this.currentHead;
+    const base = mergeBase(ours, theirs, (id) => this.info(id).parents);
+    const baseState = base === null ? { mailboxes: new Map<string, Mailbox>() } : await this.stateOf(base);
+    const theirsState = await this.stateOf(theirs);
+    const ctx = { node: this.opts.node, oursTimeMs: this.info(ours).timeMs, theirsTimeMs: this.info(theirs).timeMs };
+    const outcome = this.opts.strategy.merge(baseState, this.currentState, theirsState, ctx);
+    const parents = [ours, theirs].sort(compareIds);
+    const timeMs = Math.max(ctx.oursTimeMs, ctx.theirsTimeMs);
+    const state = { mailboxes: sortedMailboxes(outcome.state.mailboxes) };
+    const id = await this.commitState(state, parents, MERGE_AUTHOR, timeMs, `merge ${parents[0]} ${parents[1]}`);
+    this.mergeCount++;
+    return { kind: 'merge', head: id, renumbered: outcome.renumbered, uidValidityChanges: outcome.uidValidityChanges };
+  }
+
+  /** Applies strategy.settle as one commit; true when it committed. */
+  settle(ctx: SettleContext): Promise<boolean> {
+    return this.serial(async () => {
+      await this.flushBatch();
+      const next = this.opts.strategy.settle?.(this.currentState, ctx) ?? null;
+      if (next === null || next === this.currentState) return false;
+      const state = { mailboxes: sortedMailboxes(next.mailboxes) };
+      if (writeState(state, this.opts.layout, this.objects) === this.headTreeId()) {
+        this.objects.discardStaged();
+        return false;
+      }
+      await this.commitState(state, [this.currentHead], this.opts.node, this.opts.clock(), 'settle');
+      return true;
+    });
+  }
+
+  // ---------- commit graph ----------
+
+  private info(id: string): CommitInfo {
+    const info = this.graph.get(id);
+    assert(info !== undefined, `unknown commit ${id}`);
+    return info;
+  }
+
+  private cacheState(id: string, state: StoreState): void {
+    this.stateCache.delete(id);
+    this.stateCache.set(id, state);
+    if (this.stateCache.size > STATE_CACHE_COMMITS_MAX) this.stateCache.delete(this.stateCache.keys().next().value as string);
+  }
+
+  private async stateOf(id: string): Promise<StoreState> {
+    const cached = this.stateCache.get(id);
+    if (cached) return cached;
+    const state = await readState(this.info(id).tree, this.opts.layout, this.objects);
+    this.cacheState(id, state);
+    return state;
+  }
+
+  /** Reads the commits from `head` back to known ones into the graph; returns them, oldest first. */
+  private async addCommits(head: string): Promise<string[]> {
+    const commits = new Map<string, CommitData>();
+    const stack = [head];
+    while (stack.length > 0) {
+      const id = stack.pop() as string;
+      if (this.graph.has(id) || commits.has(id)) continue;
+      const object = await this.objects.read(id);
+      if (object.type !== 'commit') throw new MissingObjectError(`${id} (not a commit)`);
+      const commit = decodeCommit(id, object.content);
+      commits.set(id, commit);
+      stack.push(...commit.parents);
+    }
+    const order = topological(commits);
+    for (const id of order) {
+      const commit = commits.get(id) as CommitData;
+      const generation = 1 + Math.max(0, ...commit.parents.map((parent) => this.info(parent).generation));
+      this.graph.set(id, { tree: commit.tree, parents: commit.parents, timeMs: commit.timeMs, author: commit.author, generation, seq: seqOf(commit) });
+    }
+    return order;
+  }
+
+  /** Is `a` an ancestor of `b` (or equal)? Walks back from b, never below a's generation. */
+  private isAncestor(a: string, b: string): boolean {
+    const floor = this.info(a).generation;
+    const seen = new Set<string>();
+    const stack = [b];
+    while (stack.length > 0) {
+      const id = stack.pop() as string;
+      if (id === a) return true;
+      if (seen.has(id)) continue;
+      seen.add(id);
+      for (const parent of this.info(id).parents) if (this.info(parent).generation >= floor) stack.push(parent);
+    }
+    return false;
+  }
+
+  /** Commits reachable from `head` but not from `peer`, oldest first (paint by generation). */
+  private commitsMissing(head: string, peer: string | null): string[] {
+    const FROM_HEAD = 1;
+    const FROM_PEER = 2;
+    const flags = new Map<string, number>([[head, FROM_HEAD]]);
+    const queue = [head];
+    if (peer !== null) {
+      flags.set(peer, FROM_PEER);
+      queue.push(peer);
+    }
+    const missing: string[] = [];
+    while (queue.some((id) => flags.get(id) === FROM_HEAD)) {
+      let best = 0;
+      for (let i = 1; i < queue.length; i++) if (this.info(queue[i] as string).generation > this.info(queue[best] as string).generation) best = i;
+      const id = queue.splice(best, 1)[0] as string;
+      const flag = flags.get(id) as number;
+      if (flag === FROM_HEAD) missing.push(id);
+      for (const parent of this.info(id).parents) {
+        const old = flags.get(parent);
+        if (old === undefined) {
+          flags.set(parent, flag);
+          queue.push(parent);
+        } else if (flag === FROM_PEER) flags.set(parent, FROM_PEER);
+      }
+    }
+    return missing.sort((x, y) => this.info(x).generation - this.info(y).generation || compareIds(x, y));
+  }
+
+  /** Objects commit `id` added over its parents; every one must be present (else MissingObjectError). */
+  private async writtenBy(id: string): Promise<readonly string[]> {
+    const info = this.info(id);
+    if (info.written) return info.written;
+    const out: string[] = [];
+    await this.diffTree(info.tree, info.parents.map((parent) => this.info(parent).tree), out);
+    info.written = out;
+    return out;
+  }
+
+  private async diffTree(id: string, parentTrees: readonly string[], out: string[]): Promise<void> {
+    if (parentTrees.includes(id)) return;
+    const object = await this.objects.read(id);
+    if (object.type !== 'tree') throw new MissingObjectError(`${id} (not a tree)`);
+    const parents: Map<string, TreeEntry>[] = [];
+    for (const parent of parentTrees) {
+      const parentObject = await this.objects.read(parent);
+      parents.push(new Map(decodeTree(parent, parentObject.content).map((entry) => [entry.name, entry])));
+    }
+    for (const entry of decodeTree(id, object.content)) {
+      const before = parents.map((map) => map.get(entry.name)).filter((e): e is TreeEntry => e !== undefined && e.mode === entry.mode);
+      if (before.some((e) => e.id === entry.id)) continue;
+      if (entry.mode === MODE_TREE) await this.diffTree(entry.id, before.map((e) => e.id), out);
+      else {
+        if (!this.objects.has(entry.id)) throw new MissingObjectError(entry.id);
+        out.push(entry.id);
+      }
+    }
+    out.push(id);
+  }
+
+  private serial<T>(fn: () => Promise<T>): Promise<T> {
+    const run = this.queue.then(fn, fn);
+    this.queue = run.catch(() => undefined);
+    return run;
+  }
+}
+
+function validateOptions(opts: ReplicaOptions): void {
+  validateNodeName(opts.node);
+  validateLayout(opts.layout);
+}
+
+function seqOf(commit: CommitData): number {
+  const match = SEQ_TRAILER.exec(commit.message);
+  return match ? Number(match[1]) : 0;
+}
+
+/** Parents before children. */
+function topological(commits: ReadonlyMap<string, CommitData>): string[] {
+  const order: string[] = [];
+  const done = new Set<string>();
+  const visit = (start: string): void => {
+    const stack: { id: string; expanded: boolean }[] = [{ id: start, expanded: false }];
+    while (stack.length > 0) {
+      const top = stack.pop() as { id: string; expanded: boolean };
+      if (done.has(top.id)) continue;
+      if (top.expanded) {
+        done.add(top.id);
+        order.push(top.id);
+        continue;
+      }
+      stack.push({ id: top.id, expanded: true });
+      for (const parent of (commits.get(top.id) as CommitData).parents) if (commits.has(parent) && !done.has(parent)) stack.push({ id: parent, expanded: false });
+    }
+  };
+  for (const id of [...commits.keys()].sort(compareIds)) visit(id);
+  return order;
+}
+
+function graphFrom(head: string, commits: ReadonlyMap<string, CommitData>): Map<string, CommitInfo> {
+  const reachable = new Map<string, CommitData>();
+  const stack = [head];
+  while (stack.length > 0) {
+    const id = stack.pop() as string;
+    if (reachable.has(id)) continue;
+    const commit = commits.get(id);
+    if (!commit) throw new MissingObjectError(id);
+    reachable.set(id, commit);
+    stack.push(...commit.parents);
+  }
+  const graph = new Map<string, CommitInfo>();
+  for (const id of topological(reachable)) {
+    const commit = reachable.get(id) as CommitData;
+    const generation = 1 + Math.max(0, ...commit.parents.map((parent) => (graph.get(parent) as CommitInfo).generation));
+    graph.set(id, { tree: commit.tree, parents: commit.parents, timeMs: commit.timeMs, author: commit.author, generation, seq: seqOf(commit) });
+  }
+  return graph;
+}
+
+/** The first commit's state: equal input gives an equal state (and commit) on every node. */
+function initialState(initial: readonly InitialMailbox[], store: ObjectStore): StoreState {
+  const mailboxes = new Map<string, Mailbox>();
+  let counter = 0;
+  for (const spec of initial) {
+    validateMailboxName(spec.name);
+    assert(!mailboxes.has(spec.name), `initial mailbox ${spec.name} listed twice`);
+    let keywords: readonly string[] = [];
+    const messages: Message[] = [];
+    spec.messages.forEach((input, index) => {
+      for (const flag of input.flags) validateFlag(flag);
+      const flags = normalizeFlags(input.flags);
+      keywords = extendKeywordTable(keywords, flags);
+      const blob = blobFrom(input.body);
+      store.put(blob);
+      const messageId = messageIdOf(input.body);
+      rememberBody(blob.id, messageId);
+      const guid = makeBaseName(0, ++counter, 'init');
+      messages.push({ guid, uid: index + 1, flags, modseq: 1, internalDateMs: 0, sizeBytes: input.body.length, blobId: blob.id, messageId });
+    });
+    const mailbox: Mailbox = {
+      name: spec.name,
+      uidValidity: spec.uidValidity,
+      uidNext: messages.length + 1,
+      highestModseq: 1,
+      keywords,
+      messages: updateMessages(EMPTY_MESSAGE_MAP, messages, []),
+      ...(spec.owner ? { owner: { node: spec.owner.node, epoch: spec.owner.epoch } } : {}),
+    };
+    mailboxes.set(spec.name, mailbox);
+  }
+  return { mailboxes: sortedMailboxes(mailboxes) };
+}
