@@ -1,0 +1,123 @@
+// Proves the report summary's math: verdict counts, merging across shards, strategy rows, weighted efficiency, CDF and quantiles.
+import { describe, expect, it } from 'vitest';
+import { mergeResults, parseRunResult, runKey } from '../../reports/merge.ts';
+import { cdfPoints, CDF_POINTS_MAX, quantile, sizeBucket, summarize, weightedMean } from '../../reports/summary.ts';
+import { syntheticRun, syntheticSweep } from './fixtures.ts';
+
+describe('summarize', () => {
+  it('counts runs, expected and unexpected verdicts', () => {
+    const summary = summarize(syntheticSweep({ seeds: 8, unexpectedFailure: true }));
+    expect(summary.runCount).toBe(3 * 8 + 3 * 4);
+    expect(summary.unexpectedCount).toBe(1);
+    expect(summary.expectedCount).toBe(summary.runCount - 1);
+    expect(summary.verdicts).toEqual({ valid: 23, invalid: 13, unknown: 0 });
+    expect(summary.failures).toHaveLength(1);
+    expect(summary.failures[0]?.failedChecks.map((check) => check.name)).toEqual(['no-lost-flags']);
+    expect(summary.failures[0]?.replayCommand).toContain('--seed');
+  });
+
+  it('gives the same summary whatever the order of inputs, and merges shard duplicates', () => {
+    const results = syntheticSweep({ seeds: 4 });
+    const shardA = results.filter((_, index) => index % 2 === 0);
+    const shardB = results.filter((_, index) => index % 2 === 1);
+    const forward = summarize([...shardA, ...shardB]);
+    const backward = summarize([...shardB, ...shardA].reverse());
+    const withOverlap = summarize([...shardA, ...shardB, ...shardA.slice(0, 3)]);
+    expect(JSON.stringify(backward)).toBe(JSON.stringify(forward));
+    expect(withOverlap.runCount).toBe(forward.runCount);
+    expect(withOverlap.duplicateCount).toBe(3);
+    expect(withOverlap.conflicts).toEqual([]);
+  });
+
+  it('flags a key whose runs disagree (different history hashes)', () => {
+    const one = syntheticRun({ scenarioName: 's', strategy: 'renumber', seed: 1, historyHash: 'aaa' });
+    const other = syntheticRun({ scenarioName: 's', strategy: 'renumber', seed: 1, historyHash: 'bbb' });
+    const merged = mergeResults([one, other]);
+    expect(merged.results).toHaveLength(1);
+    expect(merged.conflicts).toEqual([{ key: runKey(one), historyHashes: ['aaa', 'bbb'] }]);
+  });
+
+  it('orders strategies real ones first, then controls, and sums their violations and costs', () => {
+    const summary = summarize(syntheticSweep({ seeds: 4 }));
+    expect(summary.strategies.map((row) => row.strategy)).toEqual(['renumber', 'owner', 'reset-validity', 'naive-git', 'lww-wallclock', 'keep-uids']);
+    const keepUids = summary.strategies.find((row) => row.strategy === 'keep-uids');
+    expect(keepUids?.control).toBe(true);
+    expect(keepUids?.uidStableViolationCount).toBe(2 * 6);
+    const renumber = summary.strategies.find((row) => row.strategy === 'renumber');
+    expect(renumber?.uidStableViolationCount).toBe(0);
+    expect(renumber?.control).toBe(false);
+    const naive = summary.strategies.find((row) => row.strategy === 'naive-git');
+    expect(naive?.neverConvergedCount).toBe(1);
+    expect(naive?.lostFlagCount).toBe(2 * 3);
+  });
+
+  it('computes renumbered UIDs per 1,000 deliveries over partitioned runs only', () => {
+    const partitioned = syntheticRun({ scenarioName: 's', strategy: 'renumber', seed: 1 });
+    const calm = { ...syntheticRun({ scenarioName: 's', strategy: 'renumber', seed: 2 }), timeline: { nodes: ['n1'], faults: [], ops: [], endMs: 10 } };
+    const row = summarize([partitioned, calm]).strategies[0];
+    expect(row?.renumberedPer1000Deliveries).toBeCloseTo((partitioned.metrics.renumberedUidCount * 1000) / partitioned.metrics.deliveryCount, 6);
+  });
+
+  it('weights bytes per flag change by flag changes, per layout', () => {
+    const a = syntheticRun({ scenarioName: 's', strategy: 'renumber', seed: 1, layout: 'flat' });
+    const b = syntheticRun({ scenarioName: 's', strategy: 'renumber', seed: 2, layout: 'flat' });
+    const c = syntheticRun({ scenarioName: 's', strategy: 'renumber', seed: 3, layout: 'fanout', batched: true });
+    const summary = summarize([a, b, c]);
+    const flat = summary.efficiency.find((row) => row.layout === 'flat');
+    const expected = ((a.metrics.wireBytesPerFlagChange ?? 0) * a.metrics.flagChangeCount + (b.metrics.wireBytesPerFlagChange ?? 0) * b.metrics.flagChangeCount)
+      / (a.metrics.flagChangeCount + b.metrics.flagChangeCount);
+    expect(flat?.bytesPerFlagChange).toBeCloseTo(expected, 6);
+    expect(flat?.runCount).toBe(2);
+    expect(summary.efficiency.map((row) => row.layout)).toEqual(['fanout batched', 'flat']);
+    expect(summary.dsync).toEqual({ bytesPerFlagChange: 49, bytesPerDelivery: 2050 });
+  });
+
+  it('builds a convergence CDF that tops out at the converged fraction', () => {
+    const runs = [1, 2, 3, 4].map((seed) => syntheticRun({ scenarioName: 's', strategy: 'renumber', seed, convergenceFactor: seed === 4 ? null : 1 }));
+    const c = summarize(runs).convergence;
+    expect(c.neverConvergedCount).toBe(1);
+    expect(c.cdf[c.cdf.length - 1]?.fraction).toBeCloseTo(0.75, 9);
+    const xs = c.cdf.map((point) => point.x);
+    expect([...xs].sort((x, y) => x - y)).toEqual(xs);
+    expect(c.rounds.reduce((total, row) => total + row.runCount, 0)).toBe(4);
+  });
+
+  it('shows timelines for failing runs first and only a few others', () => {
+    const summary = summarize(syntheticSweep({ seeds: 12, unexpectedFailure: true }));
+    expect(summary.timelines[0]?.unexpected).toBe(true);
+    expect(summary.timelines.length).toBeLessThanOrEqual(1 + 3);
+  });
+});
+
+describe('summary helpers', () => {
+  it('quantile uses the nearest rank', () => {
+    expect(quantile([], 0.5)).toBeNull();
+    expect(quantile([10, 20, 30, 40], 0.5)).toBe(20);
+    expect(quantile([10, 20, 30, 40], 0.95)).toBe(40);
+    expect(quantile([10], 0.01)).toBe(10);
+  });
+
+  it('cdfPoints keeps one point per distinct time and thins long inputs', () => {
+    expect(cdfPoints([5, 5, 9], 4)).toEqual([{ x: 5, fraction: 0.5 }, { x: 9, fraction: 0.75 }]);
+    const many = Array.from({ length: 5_000 }, (_, index) => index);
+    const thinned = cdfPoints(many, 5_000);
+    expect(thinned).toHaveLength(CDF_POINTS_MAX);
+    expect(thinned[thinned.length - 1]).toEqual({ x: 4_999, fraction: 1 });
+  });
+
+  it('weightedMean ignores nulls and zero weights', () => {
+    expect(weightedMean([{ value: 10, weight: 1 }, { value: 40, weight: 3 }, { value: null, weight: 5 }])).toBe(32.5);
+    expect(weightedMean([{ value: 10, weight: 0 }])).toBeNull();
+  });
+
+  it('buckets mailbox sizes by powers of ten', () => {
+    expect([50, 100, 999, 1_000, 10_000].map(sizeBucket)).toEqual(['< 100 msgs', '100–999 msgs', '100–999 msgs', '1k–9.9k msgs', '≥ 10k msgs']);
+  });
+
+  it('parseRunResult rejects values that are not run results', () => {
+    const good = syntheticRun({ scenarioName: 's', strategy: 'renumber', seed: 1 });
+    expect(parseRunResult(JSON.parse(JSON.stringify(good)), 'x')).toEqual(good);
+    expect(() => parseRunResult({ ...good, verdict: 'maybe' }, 'file.jsonl:3')).toThrow(/file.jsonl:3.*verdict/);
+    expect(() => parseRunResult({ error: 'boom' }, 'errors.jsonl:1')).toThrow(/not a mailsim run result/);
+  });
+});
