@@ -80,13 +80,11 @@ export function checkNoLostFlags(input: CheckInput): CheckResult {
   const reported = new Set<string>();
   let judged = 0;
   let skipped = 0;
+  for (const [guid, byFlag] of unclocked) if (!excused.has(guid)) skipped += byFlag.size;
   for (const [guid, byFlag] of writes) {
     if (excused.has(guid)) continue;
     for (const [flag, list] of byFlag) {
-      if (unclocked.get(guid)?.has(flag)) {
-        skipped++;
-        continue;
-      }
+      if (unclocked.get(guid)?.has(flag)) continue;
       judged++;
       const last = causallyLast(list, (w) => w.vclock);
       const value = last[0]?.value;
