@@ -1,0 +1,92 @@
+/**
+ * Export a replica to a target fs as something real tools read:
+ * - DIR/repo.git: a bare git repository with the whole history (every loose object, the
+ *   branch ref and HEAD), which `git fsck --strict` and `git log` accept.
+ * - DIR/Maildir: a Maildir++ tree (INBOX at the root, '.Name' folders) with
+ *   `<guid>,S=<size>:2,<flags>` files in cur/, and per folder a `dovecot-uidlist`
+ *   (`3 V<uidvalidity> N<uidnext> G<mailbox guid>`, then `<uid> :<filename>`) and a
+ *   `dovecot-keywords`, so Dovecot serves the same UIDVALIDITY, UIDNEXT, UIDs and flags.
+ *
+ * Pending messages (UID 0, owner strategy) are left out of the Maildir entirely: putting
+ * them in new/ would let Dovecot give them UIDs the replica never gave. They remain in
+ * repo.git. INTERNALDATE is not carried over (Dovecot reads it from the file mtime, which
+ * the injected fs cannot set); it stays in the git tree.
+ */
+import { createHash } from 'node:crypto';
+import type { ReplicaFs } from './fsTypes.ts';
+import type { Mailbox } from './state.ts';
+import { messagesByUid } from './messageMap.ts';
+import { BRANCH_REF } from './objectStore.ts';
+import { flagLetters, folderDirName } from './names.ts';
+import type { Replica } from './replica.ts';
+
+export interface ExportSummary {
+  readonly mailboxCount: number;
+  readonly messageCount: number;
+  readonly pendingCount: number;
+  readonly objectCount: number;
+}
+
+/** Dovecot's 128-bit mailbox GUID, derived from name and UIDVALIDITY so re-exports agree. */
+export function mailboxGuid(mailbox: Mailbox): string {
+  return createHash('sha1').update(`${mailbox.name}\0${mailbox.uidValidity}`).digest('hex').slice(0, 32);
+}
+
+export function maildirFileName(guid: string, sizeBytes: number, letters: string): string {
+  return `${guid},S=${sizeBytes}:2,${letters}`;
+}
+
+export async function exportReplica(replica: Replica, fs: ReplicaFs, dir: string): Promise<ExportSummary> {
+  const objectCount = await exportRepository(replica, fs, `${dir}/repo.git`);
+  let messageCount = 0;
+  let pendingCount = 0;
+  for (const mailbox of replica.state.mailboxes.values()) {
+    const counts = await exportMailbox(replica, mailbox, fs, `${dir}/Maildir`);
+    messageCount += counts.visible;
+    pendingCount += counts.pending;
+  }
+  await fs.sync();
+  return { mailboxCount: replica.state.mailboxes.size, messageCount, pendingCount, objectCount };
+}
+
+async function exportRepository(replica: Replica, fs: ReplicaFs, repo: string): Promise<number> {
+  await fs.mkdir(`${repo}/refs/heads`);
+  await fs.mkdir(`${repo}/refs/tags`);
+  await fs.mkdir(`${repo}/objects`);
+  await fs.writeFile(`${repo}/HEAD`, `ref: ${BRANCH_REF}\n`);
+  await fs.writeFile(`${repo}/config`, '[core]\n\trepositoryformatversion = 0\n\tfilemode = true\n\tbare = true\n');
+  const folders = new Set<string>();
+  const ids = replica.objectIds().sort();
+  for (const id of ids) {
+    const folder = `${repo}/objects/${id.slice(0, 2)}`;
+    if (!folders.has(folder)) {
+      await fs.mkdir(folder);
+      folders.add(folder);
+    }
+    await fs.writeFile(`${folder}/${id.slice(2)}`, await replica.readObjectDeflated(id));
+  }
+  await fs.writeFile(`${repo}/${BRANCH_REF}`, `${replica.head}\n`);
+  return ids.length;
+}
+
+async function exportMailbox(replica: Replica, mailbox: Mailbox, fs: ReplicaFs, root: string): Promise<{ visible: number; pending: number }> {
+  const folderDir = folderDirName(mailbox.name);
+  const folder = folderDir === '' ? root : `${root}/${folderDir}`;
+  for (const sub of ['cur', 'new', 'tmp']) await fs.mkdir(`${folder}/${sub}`);
+  if (folderDir !== '') await fs.writeFile(`${folder}/maildirfolder`, '');
+  const lines = [`3 V${mailbox.uidValidity} N${mailbox.uidNext} G${mailboxGuid(mailbox)}`];
+  let pending = 0;
+  for (const message of messagesByUid(mailbox.messages)) {
+    if (message.uid === 0) {
+      pending++;
+      continue;
+    }
+    const name = maildirFileName(message.guid, message.sizeBytes, flagLetters(message.flags, mailbox.keywords));
+    const body = await replica.readObject(message.blobId);
+    await fs.writeFile(`${folder}/cur/${name}`, body.content);
+    lines.push(`${message.uid} :${name}`);
+  }
+  await fs.writeFile(`${folder}/dovecot-uidlist`, `${lines.join('\n')}\n`);
+  await fs.writeFile(`${folder}/dovecot-keywords`, mailbox.keywords.map((keyword, i) => `${i} ${keyword}\n`).join(''));
+  return { visible: lines.length - 1, pending };
+}
