@@ -1,11 +1,11 @@
-// Proves determinism: core/ and sim/ use no wall clock, Math.random, timers, random ids or node:fs (reported as file:line), and a simulated world gives the same history hash in two separate processes, a different one for another seed.
+// Proves determinism: core/ and sim/ use no wall clock, Math.random, timers, random ids or node:fs (reported as file:line), and both the kernel world and a small full cluster give the same history hash in two separate processes, a different one for another seed.
 import { execFile } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
-import { runKernelWorld } from './fixtures/kernelWorld.ts';
+import { runKernelWorld, runSmallWorld } from './fixtures/kernelWorld.ts';
 
 const REPO_DIR = fileURLToPath(new URL('../..', import.meta.url));
 const SCANNED_DIRS = ['core', 'sim'] as const;
@@ -67,9 +67,12 @@ function scanTree(): { files: string[]; violations: Violation[] } {
 
 const runChild = promisify(execFile);
 
-/** Runs the kernel world for `seed` in a fresh `npx tsx` process and returns the printed hash. */
-async function hashInChildProcess(entry: string, seed: number): Promise<string> {
-  const { stdout } = await runChild('npx', ['tsx', entry, String(seed)], { cwd: REPO_DIR, timeout: 120_000 });
+const CHILD_ENTRY = 'test/sim/fixtures/kernelWorldMain.ts';
+
+/** Runs a world for `seed` in a fresh `npx tsx` process and returns the printed hash. */
+async function hashInChildProcess(seed: number, world: 'kernel' | 'cluster' = 'kernel'): Promise<string> {
+  const args = ['tsx', CHILD_ENTRY, ...(world === 'cluster' ? ['--world'] : []), String(seed)];
+  const { stdout } = await runChild('npx', args, { cwd: REPO_DIR, timeout: 120_000 });
   return stdout.trim();
 }
 
@@ -150,12 +153,37 @@ describe('determinism: the kernel world', () => {
   });
 
   it('gives identical hashes in two separate processes, equal to the in-process hash, and another for a different seed', async () => {
-    const entry = 'test/sim/fixtures/kernelWorldMain.ts';
-    const [one, two, other] = await Promise.all([hashInChildProcess(entry, 7), hashInChildProcess(entry, 7), hashInChildProcess(entry, 8)]);
+    const [one, two, other] = await Promise.all([hashInChildProcess(7), hashInChildProcess(7), hashInChildProcess(8)]);
     expect(one).toMatch(/^[0-9a-f]{64}$/);
     expect(two).toBe(one);
     expect(other).toMatch(/^[0-9a-f]{64}$/);
     expect(other).not.toBe(one);
     expect((await runKernelWorld({ seed: 7 })).hash).toBe(one);
+  });
+});
+
+describe('determinism: a small full cluster (sim/world.ts runWorld)', () => {
+  it('runs client operations, replication, a partition and its heal', async () => {
+    const { history } = await runSmallWorld(7);
+    const seen = new Set(history.map((r) => `${r.process.replace(/-\d+$/, '')}/${r.f}/${r.type}`));
+    for (const key of ['smtp/deliver/ok', 'imap/store/ok', 'imap/select/ok', 'nemesis/partition/info', 'nemesis/heal/info', 'replica/merge/info', 'net/drop/info']) {
+      expect(seen.has(key), key).toBe(true);
+    }
+  });
+
+  it('gives the same history twice in one process, and a different one for another seed', async () => {
+    const first = await runSmallWorld(7);
+    const second = await runSmallWorld(7);
+    expect(second.historyHash).toBe(first.historyHash);
+    expect((await runSmallWorld(8)).historyHash).not.toBe(first.historyHash);
+  });
+
+  it('gives identical hashes in two separate processes, equal to the in-process hash, and another for a different seed', async () => {
+    const [one, two, other] = await Promise.all([hashInChildProcess(7, 'cluster'), hashInChildProcess(7, 'cluster'), hashInChildProcess(8, 'cluster')]);
+    expect(one).toMatch(/^[0-9a-f]{64}$/);
+    expect(two).toBe(one);
+    expect(other).toMatch(/^[0-9a-f]{64}$/);
+    expect(other).not.toBe(one);
+    expect((await runSmallWorld(7)).historyHash).toBe(one);
   });
 });
