@@ -86,7 +86,7 @@ describe.skipIf(!available && !inCi)('HTML report in headless Chromium', () => {
     const screenshotPath = process.env[SCREENSHOT_ENV];
     if (screenshotPath !== undefined && screenshotPath !== '') {
       await page.evaluate(() => window.scrollTo(0, 0));
-      await page.screenshot({ path: screenshotPath, fullPage: false, clip: { x: 0, y: 0, width: 1200, height: 1500 } });
+      await page.screenshot({ path: screenshotPath, fullPage: true, clip: { x: 0, y: 0, width: 1200, height: 1480 } });
     }
     await page.close();
   });
