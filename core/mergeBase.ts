@@ -10,6 +10,13 @@
  * every node merging the same two heads merges from the same base and reaches the same
  * state. Preferring the deepest base keeps the most shared history in the base, which
  * keeps the set of changes the merge must reconcile small.
+ *
+ * A single base is not enough for a Maildir merge in criss-cross histories: a message
+ * delivered in one best ancestor and expunged later on one side looks "new on the other
+ * side" from a base that lacks it, and would come back. Replicas should therefore merge from
+ * `recursiveMergeBaseState` (git's recursive strategy: the best ancestors merged into one
+ * virtual base), which equals the state of `mergeBase` whenever there is a single best
+ * ancestor.
  */
 import { assert } from './errors.ts';
 
@@ -18,18 +25,65 @@ export const MERGE_BASE_COMMITS_MAX = 10_000_000;
 
 /** Nearest common ancestor(s) of commits a and b; deterministic single choice for criss-cross (documented). null when unrelated. */
 export function mergeBase(a: string, b: string, parentsOf: (id: string) => readonly string[]): string | null {
-  if (a === b) return a;
+  return mergeBases(a, b, parentsOf)[0] ?? null;
+}
+
+/**
+ * Every best common ancestor of a and b (none is an ancestor of another), deepest first
+ * (greatest generation), ties by commit id. One element except in criss-cross histories;
+ * empty when unrelated. The order is a function of the graph only.
+ */
+export function mergeBases(a: string, b: string, parentsOf: (id: string) => readonly string[]): string[] {
+  if (a === b) return [a];
   const ancestorsA = ancestorsOf(a, parentsOf);
-  if (ancestorsA.has(b)) return b;
+  if (ancestorsA.has(b)) return [b];
   const ancestorsB = ancestorsOf(b, parentsOf);
-  if (ancestorsB.has(a)) return a;
+  if (ancestorsB.has(a)) return [a];
   const common: string[] = [];
   for (const id of ancestorsB) if (ancestorsA.has(id)) common.push(id);
-  if (common.length === 0) return null;
+  if (common.length === 0) return [];
   const best = bestCommonAncestors(common, parentsOf);
   const generation = generationsOf(best, parentsOf);
-  best.sort((x, y) => (generation.get(y) ?? 0) - (generation.get(x) ?? 0) || (x < y ? -1 : x > y ? 1 : 0));
-  return best[0] ?? null;
+  return best.sort((x, y) => (generation.get(y) ?? 0) - (generation.get(x) ?? 0) || (x < y ? -1 : x > y ? 1 : 0));
+}
+
+/**
+ * The base state for merging commits a and b, git-recursive style: with one best common
+ * ancestor, its state; with several (criss-cross), a virtual base made by merging them in
+ * `mergeBases` order, each pair from its own recursive base (an empty state when unrelated).
+ * Every best common ancestor is an ancestor of both heads, so whatever any of them holds both
+ * sides have seen: an expunge made after one of them is not undone by merging from another.
+ * The result depends only on the graph and the states, so every node computes the same base.
+ * null when a and b are unrelated.
+ */
+export async function recursiveMergeBaseState<S>(
+  a: string,
+  b: string,
+  parentsOf: (id: string) => readonly string[],
+  loadState: (id: string) => S | Promise<S>,
+  merge: (base: S, ours: S, theirs: S) => S,
+  empty: S,
+): Promise<S | null> {
+  const bases = mergeBases(a, b, parentsOf);
+  const first = bases[0];
+  if (first === undefined) return null;
+  if (bases.length === 1) return loadState(first);
+  const virtualParents = new Map<string, readonly string[]>();
+  const virtualStates = new Map<string, S>();
+  const parents = (id: string): readonly string[] => virtualParents.get(id) ?? parentsOf(id);
+  const load = (id: string): S | Promise<S> => virtualStates.get(id) ?? loadState(id);
+  let virtualId = first;
+  let virtualState: S = await loadState(first);
+  for (const next of bases.slice(1)) {
+    const inner = await recursiveMergeBaseState(virtualId, next, parents, load, merge, empty);
+    const merged = merge(inner ?? empty, virtualState, await load(next));
+    const id = `virtual(${virtualId},${next})`;
+    virtualParents.set(id, [virtualId, next]);
+    virtualStates.set(id, merged);
+    virtualId = id;
+    virtualState = merged;
+  }
+  return virtualState;
 }
 
 /** Every commit reachable from `start`, `start` included. */

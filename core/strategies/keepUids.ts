@@ -1,9 +1,32 @@
-/** UID strategy 'keep-uids' (stub: merge keeps ours until the real merge lands). */
+/**
+ * Known-bad control `keep-uids`: the union of both sides without renumbering. A message keeps
+ * the UID it has (the smaller one if the sides disagree); only a message with no UID on either
+ * side gets a fresh one. Two messages delivered concurrently on two replicas end up sharing a
+ * UID, which the uid-stable checker must catch.
+ */
+import { assignFresh, mergeStores, type MailboxUidInput, type MailboxUidResult } from '../merge.ts';
 import type { UidStrategy } from '../strategy.ts';
+
+export function keepUidsMailbox(input: MailboxUidInput): MailboxUidResult {
+  const uids = new Map<string, number>();
+  const fresh: string[] = [];
+  let top = input.uidNextMin;
+  for (const entry of input.entries) {
+    const had = [entry.oursUid, entry.theirsUid].filter((uid) => uid > 0);
+    if (had.length === 0) fresh.push(entry.guid);
+    else {
+      const uid = Math.min(...had);
+      uids.set(entry.guid, uid);
+      top = Math.max(top, uid + 1);
+    }
+  }
+  const uidNext = assignFresh(fresh, top, uids);
+  return { uids, uidValidity: input.uidValidity, uidNext, reassignedAll: false };
+}
 
 export const keepUidsStrategy: UidStrategy = {
   name: 'keep-uids',
   mayResetValidity: false,
   assignsUids: () => true,
-  merge: (_base, ours) => ({ state: ours, renumbered: 0, uidValidityChanges: [] }),
+  merge: (base, ours, theirs, ctx) => mergeStores(base, ours, theirs, ctx, { settleMailbox: keepUidsMailbox }),
 };

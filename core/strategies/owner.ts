@@ -1,9 +1,73 @@
-/** UID strategy 'owner' (stub: merge keeps ours until the real merge lands). */
-import type { UidStrategy } from '../strategy.ts';
+/**
+ * UID strategy `owner`: one replica per mailbox (Mailbox.owner) hands out UIDs.
+ *
+ * - Every delivery, append, copy or move target is stored durably at once with uid 0
+ *   (pending: invisible to IMAP). `assignsUids` is false on every node, the owner included,
+ *   because the owner may assign only while it has quorum, and that is known only in settle.
+ * - settle(state, ctx) on the owner, while ctx.quorum: gives every pending message of its
+ *   mailboxes a UID from UIDNEXT, in GUID order, with one new MODSEQ.
+ * - Fail-over: a node with quorum whose state names an owner in ctx.unreachable takes the
+ *   mailbox over at epoch + 1, then assigns as the owner. A mailbox with no owner yet is
+ *   claimed (epoch 1) by the first node that settles it with quorum.
+ * - Merge: the owner with the higher epoch wins (equal epochs: the smaller node name). A UID
+ *   is kept only when it is safe on both sides (each side binds it to this message or never
+ *   handed it out); a message whose UID is not safe goes back to pending (uid 0) and the
+ *   winning owner gives it a new UID: a UID never names two messages on one replica.
+ *
+ * Remaining window (honest): quorum is the simulator's reachability oracle, not a lease that a
+ * majority acknowledged. With non-transitive reachability (one-way or bridged partitions) an
+ * old owner can still reach a majority while a new owner, which cannot reach it, takes over;
+ * both then assign the same UIDs for a while. Clients of the two replicas see the same
+ * (UIDVALIDITY, UID) name different messages until the merge, which sends the loser's
+ * messages back to pending and lets the winner renumber them.
+ */
+import { mergeStores, type MailboxUidInput, type MailboxUidResult } from '../merge.ts';
+import { updateMessages, allMessages } from '../messageMap.ts';
+import type { Mailbox, Message, StoreState } from '../state.ts';
+import type { SettleContext, UidStrategy } from '../strategy.ts';
+
+export function ownerMailbox(input: MailboxUidInput): MailboxUidResult {
+  const uids = new Map<string, number>();
+  for (const entry of input.entries) uids.set(entry.guid, entry.safeUids[0] ?? 0);
+  return { uids, uidValidity: input.uidValidity, uidNext: input.uidNextMin, reassignedAll: false };
+}
+
+/** The owner's follow-up: take over dead owners' mailboxes, then give pending messages UIDs. */
+export function ownerSettle(state: StoreState, ctx: SettleContext): StoreState | null {
+  if (!ctx.quorum) return null;
+  let changed = false;
+  const mailboxes = new Map<string, Mailbox>();
+  for (const [name, mailbox] of state.mailboxes) {
+    const next = settleMailbox(mailbox, ctx);
+    if (next !== mailbox) changed = true;
+    mailboxes.set(name, next);
+  }
+  return changed ? { mailboxes } : null;
+}
+
+function settleMailbox(mailbox: Mailbox, ctx: SettleContext): Mailbox {
+  let owner = mailbox.owner;
+  if (owner === undefined) owner = { node: ctx.node, epoch: 1 };
+  else if (owner.node !== ctx.node && ctx.unreachable.includes(owner.node)) owner = { node: ctx.node, epoch: owner.epoch + 1 };
+  if (owner.node !== ctx.node) return mailbox;
+  const pending = [...allMessages(mailbox.messages)].filter((m) => m.uid === 0).sort((a, b) => (a.guid < b.guid ? -1 : a.guid > b.guid ? 1 : 0));
+  if (pending.length === 0 && owner === mailbox.owner) return mailbox;
+  const modseq = mailbox.highestModseq + 1;
+  let uidNext = mailbox.uidNext;
+  const puts: Message[] = pending.map((m) => ({ ...m, uid: uidNext++, modseq }));
+  return {
+    ...mailbox,
+    owner,
+    uidNext,
+    highestModseq: pending.length > 0 ? modseq : mailbox.highestModseq,
+    messages: updateMessages(mailbox.messages, puts, []),
+  };
+}
 
 export const ownerStrategy: UidStrategy = {
   name: 'owner',
   mayResetValidity: false,
-  assignsUids: () => true,
-  merge: (_base, ours) => ({ state: ours, renumbered: 0, uidValidityChanges: [] }),
+  assignsUids: () => false,
+  merge: (base, ours, theirs, ctx) => mergeStores(base, ours, theirs, ctx, { settleMailbox: ownerMailbox }),
+  settle: ownerSettle,
 };

@@ -1,9 +1,16 @@
-/** UID strategy 'renumber' (stub: merge keeps ours until the real merge lands). */
+/**
+ * UID strategy `renumber` (the dsync rule, as measured on Dovecot 2.3): a message new on one
+ * side keeps its UID only if that UID is at or above the other side's UIDNEXT (more exactly:
+ * only if neither side ever bound that UID to another message); every other new message gets
+ * a fresh UID above both UIDNEXTs, in GUID order, so both sides of a clash are renumbered.
+ * UIDVALIDITY never changes.
+ */
+import { mergeStores, renumberMailbox } from '../merge.ts';
 import type { UidStrategy } from '../strategy.ts';
 
 export const renumberStrategy: UidStrategy = {
   name: 'renumber',
   mayResetValidity: false,
   assignsUids: () => true,
-  merge: (_base, ours) => ({ state: ours, renumbered: 0, uidValidityChanges: [] }),
+  merge: (base, ours, theirs, ctx) => mergeStores(base, ours, theirs, ctx, { settleMailbox: renumberMailbox }),
 };

@@ -1,0 +1,630 @@
+/**
+ * The Maildir-aware three-way merge of two replica states, keyed by GUID. Pure: plain
+ * state in, plain state out, no I/O. UID strategies plug in through `MergePolicy`
+ * (core/strategies/*.ts); everything else below is shared by all of them.
+ *
+ * Rules (also in docs/merge-rules.md):
+ * - Messages are matched by GUID across all mailboxes (a MOVE keeps the GUID, a COPY makes a
+ *   new one). Only GUIDs whose entries differ between ours and theirs are looked at: buckets
+ *   that are reference-equal on both sides are skipped, so the cost follows the divergence.
+ * - Flags: each flag and keyword is merged three-way: a change on one side wins; where both
+ *   sides changed it they agree. Only without a base version of the message (it reached both
+ *   sides by different paths) can they disagree: then the side with the higher per-message
+ *   MODSEQ wins, and on a MODSEQ tie the flag is set (add wins): symmetric and deterministic.
+ * - Expunge wins over any flag change, and over a concurrent MOVE: a move keeps the GUID, so
+ *   the expunge reaches the message wherever it went. A COPY made concurrently with an
+ *   expunge of its source survives: the copy is a new message with its own GUID.
+ * - Move: the location (mailbox) is merged three-way like a flag, so a message moved on one
+ *   side and flagged on the other ends up in the target with the flag. Moved to two
+ *   different mailboxes concurrently, it ends up in exactly one: the smaller name (UTF-16
+ *   code unit order).
+ * - Mailboxes: existence is merged three-way by name. Created on one or both sides: it
+ *   exists (both: one mailbox, UIDVALIDITY the larger, the other side's UIDs settled by the
+ *   strategy). Deleted on one side: it is gone, with the messages it held at the base (a
+ *   mailbox delete is an expunge of its contents, and wins over their flag changes and
+ *   moves). Messages the other side put into it after the base (deliveries, appends,
+ *   copies, moves in) are not dropped: they are recovered into INBOX, keep their flags and
+ *   get UIDs there as new arrivals. INBOX is never deleted.
+ * - Renames: the state has no mailbox id, so a rename X -> Y on one side is recognised when
+ *   X is gone from that side, Y is new there, Y has X's UIDVALIDITY and at least X's
+ *   UIDNEXT, the other side has no unrelated Y, and (if X held messages at the base) Y
+ *   holds at least one of them. The other side's X is then read as Y, so its concurrent
+ *   deliveries into X land in Y. Renamed to two different names concurrently: the smaller
+ *   name wins. Rename against delete: the delete wins for the base contents, the renamed
+ *   mailbox keeps what was added after the base. A rename that is not recognised is read
+ *   as delete + create + moves, which the rules above already settle.
+ * - MODSEQ: every message whose merged value differs from either side's gets one MODSEQ
+ *   above both sides' HIGHESTMODSEQ, and so does the mailbox.
+ * - Canonical: the result depends only on the three states (never on which side is ours,
+ *   nor on MergeContext.node); touched buckets are rebuilt in GUID order, keyword tables are
+ *   the sorted union of both sides'.
+ * - Criss-cross histories: see core/mergeBase.ts (deterministic single base, or the
+ *   recursive virtual base of `recursiveMergeBaseState`).
+ */
+import { assert } from './errors.ts';
+import { BUCKET_COUNT, EMPTY_MESSAGE_MAP, bucketOf, getMessage, type MessageMap } from './messageMap.ts';
+import type { Mailbox, MailboxOwner, Message, StoreState } from './state.ts';
+import type { MergeContext, MergeOutcome } from './strategy.ts';
+
+export const INBOX = 'INBOX';
+
+/** One message of a merged mailbox whose UID the strategy must settle. */
+export interface UidEntry {
+  readonly guid: string;
+  /** Its UID in ours' version of this mailbox, in the merged UIDVALIDITY frame; 0 = none or pending. */
+  readonly oursUid: number;
+  readonly theirsUid: number;
+  /**
+   * The non-zero candidates (oursUid, theirsUid) that are safe: each side either binds this very
+   * GUID to it or never handed it out (it is at or above that side's UIDNEXT). Ascending.
+   */
+  readonly safeUids: readonly number[];
+  readonly internalDateMs: number;
+}
+
+/** What a strategy sees of one merged mailbox. */
+export interface MailboxUidInput {
+  readonly name: string;
+  readonly ours: Mailbox | undefined;
+  readonly theirs: Mailbox | undefined;
+  /** The merged UIDVALIDITY unless the strategy resets it: the larger of both sides'. */
+  readonly uidValidity: number;
+  /** Lowest UID no side has handed out in this frame (max of the sides' UIDNEXTs, at least 1). */
+  readonly uidNextMin: number;
+  /** The messages to settle, in GUID order. */
+  readonly entries: readonly UidEntry[];
+  /** Every message that will be in the mailbox (entries and untouched ones), for strategies that reassign all. */
+  readonly allMessages: () => readonly { readonly guid: string; readonly internalDateMs: number }[];
+}
+
+export interface MailboxUidResult {
+  /** UID for each entry; for a full reassignment, for every message. Missing = keep the untouched message's UID. */
+  readonly uids: ReadonlyMap<string, number>;
+  readonly uidValidity: number;
+  readonly uidNext: number;
+  /** true when every message got a new UID (UIDVALIDITY reset). */
+  readonly reassignedAll: boolean;
+}
+
+/** The variable part of a merge: how UIDs are settled and (for a control) how flags are merged. */
+export interface MergePolicy {
+  settleMailbox(input: MailboxUidInput): MailboxUidResult;
+  /** Defaults to the per-flag three-way merge. */
+  mergeFlags?(base: Message | undefined, ours: Message, theirs: Message, ctx: MergeContext): readonly string[];
+}
+
+/** Fresh UIDs from `start` upward for `guids` in GUID order (the caller passes them sorted). */
+export function assignFresh(guids: readonly string[], start: number, into: Map<string, number>): number {
+  let next = start;
+  for (const guid of guids) into.set(guid, next++);
+  return next;
+}
+
+/** The dsync rule: keep a safe UID, else a fresh one above both UIDNEXTs in GUID order. */
+export function renumberMailbox(input: MailboxUidInput): MailboxUidResult {
+  const uids = new Map<string, number>();
+  const fresh: string[] = [];
+  for (const entry of input.entries) {
+    const kept = entry.safeUids[0];
+    if (kept !== undefined) uids.set(entry.guid, kept);
+    else fresh.push(entry.guid);
+  }
+  const uidNext = assignFresh(fresh, input.uidNextMin, uids);
+  return { uids, uidValidity: input.uidValidity, uidNext: Math.max(uidNext, input.uidNextMin), reassignedAll: false };
+}
+
+/** Per-flag three-way merge (see the rules above). */
+export function mergeFlagsThreeWay(base: Message | undefined, ours: Message, theirs: Message): readonly string[] {
+  if (sameList(ours.flags, theirs.flags)) return ours.flags;
+  const all = new Set([...ours.flags, ...theirs.flags, ...(base?.flags ?? [])]);
+  const out: string[] = [];
+  for (const flag of all) {
+    const inOurs = ours.flags.includes(flag);
+    const inTheirs = theirs.flags.includes(flag);
+    let value: boolean;
+    if (inOurs === inTheirs) value = inOurs;
+    else if (base !== undefined) value = base.flags.includes(flag) === inOurs ? inTheirs : inOurs;
+    else value = ours.modseq === theirs.modseq ? true : ours.modseq > theirs.modseq ? inOurs : inTheirs;
+    if (value) out.push(flag);
+  }
+  return out.sort(compareStrings);
+}
+
+/** Merge with the renumber policy and a neutral context: the plain merged state. */
+export function merge3(base: StoreState, ours: StoreState, theirs: StoreState): StoreState {
+  return mergeStores(base, ours, theirs, NEUTRAL_CONTEXT, { settleMailbox: renumberMailbox }).state;
+}
+
+const NEUTRAL_CONTEXT: MergeContext = { node: '', oursTimeMs: 0, theirsTimeMs: 0 };
+
+// ---------------------------------------------------------------------------------------
+// Mailbox names: renames and existence
+
+/** Side mailbox name -> merged name, and back. */
+interface NameMap {
+  readonly toMerged: ReadonlyMap<string, string>;
+  readonly fromMerged: ReadonlyMap<string, string>;
+}
+
+function mergedNameOf(map: NameMap, name: string): string {
+  return map.toMerged.get(name) ?? name;
+}
+
+function sideMailbox(state: StoreState, map: NameMap, merged: string): Mailbox | undefined {
+  const own = map.fromMerged.get(merged);
+  return own === undefined ? undefined : state.mailboxes.get(own);
+}
+
+function buildNameMap(state: StoreState, renames: ReadonlyMap<string, string>): NameMap {
+  const toMerged = new Map<string, string>();
+  const fromMerged = new Map<string, string>();
+  for (const name of state.mailboxes.keys()) {
+    const merged = renames.get(name) ?? name;
+    toMerged.set(name, merged);
+    fromMerged.set(merged, name);
+  }
+  return { toMerged, fromMerged };
+}
+
+/** Renames X -> Y that `side` made since `base` (see the rules above). */
+function detectRenames(base: StoreState, side: StoreState, other: StoreState): Map<string, string> {
+  const renames = new Map<string, string>();
+  const used = new Set<string>();
+  const added = [...side.mailboxes.keys()].filter((name) => !base.mailboxes.has(name)).sort(compareStrings);
+  if (added.length === 0) return renames;
+  for (const from of [...base.mailboxes.keys()].sort(compareStrings)) {
+    if (side.mailboxes.has(from) || from === INBOX) continue;
+    const old = base.mailboxes.get(from) as Mailbox;
+    const sample = firstGuid(old.messages);
+    let chosen: string | undefined;
+    for (const to of added) {
+      const renamed = side.mailboxes.get(to) as Mailbox;
+      if (used.has(to) || renamed.uidValidity !== old.uidValidity || renamed.uidNext < old.uidNext) continue;
+      if (sample !== undefined && !containsAnyOf(renamed.messages, old.messages)) continue;
+      const otherTo = other.mailboxes.get(to);
+      if (otherTo !== undefined && (other.mailboxes.has(from) || otherTo.uidValidity !== old.uidValidity)) continue;
+      chosen = to;
+      break;
+    }
+    if (chosen !== undefined) {
+      renames.set(from, chosen);
+      used.add(chosen);
+    }
+  }
+  return renames;
+}
+
+/** Name maps for base, ours and theirs that read every recognised rename as its target name. */
+function nameMaps(base: StoreState, ours: StoreState, theirs: StoreState): [NameMap, NameMap, NameMap] {
+  const byOurs = detectRenames(base, ours, theirs);
+  const byTheirs = detectRenames(base, theirs, ours);
+  const baseRenames = new Map<string, string>();
+  for (const from of new Set([...byOurs.keys(), ...byTheirs.keys()])) {
+    const a = byOurs.get(from);
+    const b = byTheirs.get(from);
+    baseRenames.set(from, a === undefined ? (b as string) : b === undefined ? a : minString(a, b));
+  }
+  const sideRenames = (own: Map<string, string>, state: StoreState): Map<string, string> => {
+    const out = new Map<string, string>();
+    for (const [from, target] of baseRenames) {
+      const mine = own.get(from);
+      if (mine !== undefined) out.set(mine, target);
+      else if (state.mailboxes.has(from)) out.set(from, target);
+    }
+    return out;
+  };
+  const maps: [NameMap, NameMap, NameMap] = [
+    buildNameMap(base, baseRenames),
+    buildNameMap(ours, sideRenames(byOurs, ours)),
+    buildNameMap(theirs, sideRenames(byTheirs, theirs)),
+  ];
+  // A name map must be one-to-one; if two mailboxes of one side would share a name, ignore renames.
+  const states = [base, ours, theirs];
+  if (maps.some((map, i) => map.fromMerged.size !== (states[i] as StoreState).mailboxes.size)) {
+    return [buildNameMap(base, new Map()), buildNameMap(ours, new Map()), buildNameMap(theirs, new Map())];
+  }
+  return maps;
+}
+
+/** Merged mailbox names: three-way existence; INBOX is never deleted. */
+function mergedMailboxNames(maps: readonly [NameMap, NameMap, NameMap]): Set<string> {
+  const [b, o, t] = maps;
+  const names = new Set<string>();
+  for (const name of new Set([...b.fromMerged.keys(), ...o.fromMerged.keys(), ...t.fromMerged.keys()])) {
+    const inBase = b.fromMerged.has(name);
+    const inOurs = o.fromMerged.has(name);
+    const inTheirs = t.fromMerged.has(name);
+    const exists = inOurs === inTheirs ? inOurs : inBase === inOurs ? inTheirs : inOurs;
+    if (exists || (name === INBOX && (inOurs || inTheirs))) names.add(name);
+  }
+  return names;
+}
+
+// ---------------------------------------------------------------------------------------
+// Changed GUIDs
+
+/** Where a GUID is on one side: merged mailbox name and the message. */
+export interface Located {
+  readonly mailbox: string;
+  readonly message: Message;
+}
+
+interface Changed {
+  readonly ours: Map<string, Located>;
+  readonly theirs: Map<string, Located>;
+  /** merged mailbox name -> bucket indexes where ours and theirs differ */
+  readonly touched: Map<string, Set<number>>;
+}
+
+/** Every GUID whose entry differs between ours and theirs, with its place on each side. */
+function changedGuids(ours: StoreState, theirs: StoreState, maps: readonly [NameMap, NameMap, NameMap]): Changed {
+  const [, o, t] = maps;
+  const changed: Changed = { ours: new Map(), theirs: new Map(), touched: new Map() };
+  for (const name of new Set([...o.fromMerged.keys(), ...t.fromMerged.keys()])) {
+    const mo = sideMailbox(ours, o, name)?.messages ?? EMPTY_MESSAGE_MAP;
+    const mt = sideMailbox(theirs, t, name)?.messages ?? EMPTY_MESSAGE_MAP;
+    if (mo.buckets === mt.buckets) continue;
+    for (let index = 0; index < BUCKET_COUNT; index++) {
+      const bo = mo.buckets[index];
+      const bt = mt.buckets[index];
+      if (bo === bt) continue;
+      let found = false;
+      if (bo) for (const [guid, message] of bo) if (!sameMessage(message, bt?.get(guid))) {
+        changed.ours.set(guid, { mailbox: name, message });
+        found = true;
+      }
+      if (bt) for (const [guid, message] of bt) if (!sameMessage(message, bo?.get(guid))) {
+        changed.theirs.set(guid, { mailbox: name, message });
+        found = true;
+      }
+      if (!found) continue; // equal content in different objects: nothing to merge
+      let touched = changed.touched.get(name);
+      if (!touched) changed.touched.set(name, (touched = new Set()));
+      touched.add(index);
+    }
+  }
+  // A GUID is in one mailbox per state and differs wherever either side has it, so every place
+  // of a changed GUID on both sides has been visited: no lookup across mailboxes is needed.
+  return changed;
+}
+
+function locateInBase(base: StoreState, map: NameMap, guid: string): Located | undefined {
+  for (const [name, mailbox] of base.mailboxes) {
+    const message = getMessage(mailbox.messages, guid);
+    if (message) return { mailbox: mergedNameOf(map, name), message };
+  }
+  return undefined;
+}
+
+/** A GUID whose entries differ between ours and theirs, where it is in base, ours and theirs. */
+export interface GuidPlaces {
+  readonly guid: string;
+  readonly base: Located | undefined;
+  readonly ours: Located | undefined;
+  readonly theirs: Located | undefined;
+}
+
+/**
+ * The GUIDs that differ between ours and theirs, by plain mailbox name (no rename reading), in
+ * GUID order, with the bucket indexes they sit in per mailbox. For merges that know no Maildir
+ * rules (the naive-git control).
+ */
+export function divergedGuids(base: StoreState, ours: StoreState, theirs: StoreState): { places: GuidPlaces[]; touched: ReadonlyMap<string, ReadonlySet<number>> } {
+  const identity: [NameMap, NameMap, NameMap] = [buildNameMap(base, new Map()), buildNameMap(ours, new Map()), buildNameMap(theirs, new Map())];
+  const changed = changedGuids(ours, theirs, identity);
+  const guids = [...new Set([...changed.ours.keys(), ...changed.theirs.keys()])].sort(compareStrings);
+  const places = guids.map((guid) => ({
+    guid,
+    base: locateInBase(base, identity[0], guid),
+    ours: changed.ours.get(guid),
+    theirs: changed.theirs.get(guid),
+  }));
+  return { places, touched: changed.touched };
+}
+
+/** Three-way merge of a GUID's mailbox (undefined = not there). */
+export function mergeLocation(base: string | undefined, ours: string | undefined, theirs: string | undefined): string | undefined {
+  if (ours === theirs) return ours;
+  if (base !== undefined && (ours === undefined || theirs === undefined)) return undefined; // expunge wins
+  if (ours === undefined) return theirs; // new on theirs only
+  if (theirs === undefined) return ours;
+  if (ours === base) return theirs;
+  if (theirs === base) return ours;
+  return minString(ours, theirs); // moved to two mailboxes: exactly one, deterministically
+}
+
+// ---------------------------------------------------------------------------------------
+// The merge
+
+/** A merged message before its UID is settled. */
+interface Pending {
+  readonly guid: string;
+  readonly flags: readonly string[];
+  readonly ours: Located | undefined;
+  readonly theirs: Located | undefined;
+  readonly any: Message;
+}
+
+export function mergeStores(base: StoreState, ours: StoreState, theirs: StoreState, ctx: MergeContext, policy: MergePolicy): MergeOutcome {
+  const maps = nameMaps(base, ours, theirs);
+  const [b, o, t] = maps;
+  const names = mergedMailboxNames(maps);
+  const changed = changedGuids(ours, theirs, maps);
+  const arrivals = new Map<string, Pending[]>(); // merged mailbox -> messages landing there
+  const guids = [...new Set([...changed.ours.keys(), ...changed.theirs.keys()])].sort(compareStrings);
+  for (const guid of guids) {
+    const inOurs = changed.ours.get(guid);
+    const inTheirs = changed.theirs.get(guid);
+    const inBase = locateInBase(base, b, guid);
+    let target = mergeLocation(inBase?.mailbox, inOurs?.mailbox, inTheirs?.mailbox);
+    if (target === undefined) continue;
+    if (!names.has(target)) {
+      // Put into a mailbox the other side deleted: recovered into INBOX, never dropped.
+      if (!names.has(INBOX)) names.add(target);
+      else target = INBOX;
+    }
+    const any = (inOurs ?? inTheirs)?.message;
+    assert(any !== undefined, 'a changed GUID is on at least one side');
+    const flags =
+      inOurs && inTheirs ? (policy.mergeFlags ?? mergeFlagsThreeWay)(inBase?.message, inOurs.message, inTheirs.message, ctx) : any.flags;
+    let list = arrivals.get(target);
+    if (!list) arrivals.set(target, (list = []));
+    list.push({ guid, flags, ours: inOurs, theirs: inTheirs, any });
+  }
+  const mailboxes = new Map<string, Mailbox>();
+  let renumbered = 0;
+  const uidValidityChanges: { mailbox: string; before: number; after: number }[] = [];
+  for (const name of [...names].sort(compareStrings)) {
+    const merged = mergeMailbox(name, {
+      base: sideMailbox(base, b, name),
+      ours: sideMailbox(ours, o, name),
+      theirs: sideMailbox(theirs, t, name),
+      arrivals: arrivals.get(name) ?? [],
+      touched: changed.touched.get(name) ?? new Set(),
+      changed,
+      policy,
+    });
+    mailboxes.set(name, merged.mailbox);
+    renumbered += merged.renumbered;
+    for (const side of [sideMailbox(ours, o, name), sideMailbox(theirs, t, name)]) {
+      if (side && side.uidValidity !== merged.mailbox.uidValidity && !uidValidityChanges.some((c) => c.mailbox === name && c.before === side.uidValidity)) {
+        uidValidityChanges.push({ mailbox: name, before: side.uidValidity, after: merged.mailbox.uidValidity });
+      }
+    }
+  }
+  return { state: { mailboxes }, renumbered, uidValidityChanges };
+}
+
+interface MailboxMergeInput {
+  readonly base: Mailbox | undefined;
+  readonly ours: Mailbox | undefined;
+  readonly theirs: Mailbox | undefined;
+  readonly arrivals: readonly Pending[];
+  readonly touched: ReadonlySet<number>;
+  readonly changed: Changed;
+  readonly policy: MergePolicy;
+}
+
+function mergeMailbox(name: string, input: MailboxMergeInput): { mailbox: Mailbox; renumbered: number } {
+  const { ours, theirs, base, arrivals } = input;
+  const start = ours?.messages ?? theirs?.messages ?? EMPTY_MESSAGE_MAP;
+  const dirty = arrivals.length > 0 || input.touched.size > 0;
+  if (ours && theirs && ours === theirs && !dirty) return { mailbox: ours, renumbered: 0 };
+  const uidValidity = Math.max(ours?.uidValidity ?? 0, theirs?.uidValidity ?? 0) || (base?.uidValidity ?? 1);
+  const floor = (side: Mailbox | undefined): number =>
+    side ? (side.uidValidity === uidValidity ? side.uidNext : 0) : base && base.uidValidity === uidValidity ? base.uidNext : 0;
+  const floorOurs = floor(ours);
+  const floorTheirs = floor(theirs);
+  const inFrame = (side: Mailbox | undefined, located: Located | undefined): number =>
+    side && side.uidValidity === uidValidity && located?.mailbox === name ? located.message.uid : 0;
+  const entries: UidEntry[] = arrivals.map((p) => {
+    const oursUid = inFrame(ours, p.ours);
+    const theirsUid = inFrame(theirs, p.theirs);
+    const safe = (uid: number): boolean =>
+      uid > 0 && (oursUid === uid || uid >= floorOurs) && (theirsUid === uid || uid >= floorTheirs);
+    const safeUids = [...new Set([oursUid, theirsUid])].filter(safe).sort((x, y) => x - y);
+    return { guid: p.guid, oursUid, theirsUid, safeUids, internalDateMs: p.any.internalDateMs };
+  });
+  // Untouched messages: those of the start map outside the rebuilt buckets, plus unchanged ones inside.
+  const leaving = (guid: string): boolean => input.changed.ours.has(guid) || input.changed.theirs.has(guid);
+  const allMessages = (): { guid: string; internalDateMs: number }[] => {
+    const out: { guid: string; internalDateMs: number }[] = [];
+    for (const bucket of start.buckets) if (bucket) for (const m of bucket.values()) if (!leaving(m.guid)) out.push(m);
+    for (const p of arrivals) out.push({ guid: p.guid, internalDateMs: p.any.internalDateMs });
+    return out;
+  };
+  const settled = input.policy.settleMailbox({
+    name,
+    ours,
+    theirs,
+    uidValidity,
+    uidNextMin: Math.max(1, floorOurs, floorTheirs),
+    entries,
+    allMessages,
+  });
+  const highestModseq = Math.max(ours?.highestModseq ?? 0, theirs?.highestModseq ?? 0, base?.highestModseq ?? 0);
+  const newModseq = highestModseq + 1;
+  let renumbered = 0;
+  const finish = (message: Message, uid: number, flags: readonly string[], o: Located | undefined, t: Located | undefined): Message => {
+    const sameAs = (l: Located | undefined): boolean => l !== undefined && l.mailbox === name && l.message.uid === uid && sameList(l.message.flags, flags);
+    const had = (l: Located | undefined): boolean => l !== undefined && l.message.uid > 0;
+    const keptOn = (l: Located | undefined): boolean => l !== undefined && l.mailbox === name && l.message.uid === uid;
+    if ((had(o) || had(t)) && !keptOn(o) && !keptOn(t)) renumbered++;
+    const modseq = sameAs(o) && sameAs(t) ? Math.max(o?.message.modseq ?? 0, t?.message.modseq ?? 0) : newModseq;
+    if (message.uid === uid && message.modseq === modseq && message.flags === flags) return message;
+    return { ...message, uid, flags, modseq };
+  };
+  let messages: MessageMap;
+  if (settled.reassignedAll) {
+    messages = rebuildAll(name, start, arrivals, settled.uids, input.changed, finish);
+  } else {
+    messages = rebuildTouched(start, input.touched, arrivals, settled.uids, input.changed, finish);
+  }
+  const keywords = mergedKeywords(ours, theirs, arrivals);
+  const owner = mergeOwner(ours?.owner, theirs?.owner);
+  const template = ours ?? theirs ?? base;
+  assert(template !== undefined, `merged mailbox ${name} exists on some side`);
+  const mailbox: Mailbox = {
+    name,
+    uidValidity: settled.uidValidity,
+    uidNext: Math.max(settled.uidNext, settled.uidValidity === uidValidity ? Math.max(floorOurs, floorTheirs) : 1),
+    highestModseq: dirty || settled.reassignedAll ? newModseq : highestModseq,
+    keywords,
+    messages,
+    ...(owner ? { owner } : {}),
+  };
+  return { mailbox, renumbered };
+}
+
+type Finish = (message: Message, uid: number, flags: readonly string[], o: Located | undefined, t: Located | undefined) => Message;
+
+/** Rebuilds the buckets where ours and theirs differ (and those receiving arrivals), each in GUID order. */
+function rebuildTouched(
+  start: MessageMap,
+  touched: ReadonlySet<number>,
+  arrivals: readonly Pending[],
+  uids: ReadonlyMap<string, number>,
+  changed: Changed,
+  finish: Finish,
+): MessageMap {
+  const puts = arrivals.map((p) => {
+    const uid = uids.get(p.guid);
+    assert(uid !== undefined, `strategy settled ${p.guid}`);
+    return finish(p.any, uid, p.flags, p.ours, p.theirs);
+  });
+  const leaving = (guid: string): boolean => changed.ours.has(guid) || changed.theirs.has(guid);
+  return rebuildBuckets(start, touched, leaving, puts);
+}
+
+/**
+ * `start` with, in each bucket of `touched` or receiving a put, the messages `leaving` says go
+ * removed and `puts` added; every rebuilt bucket in GUID order, the others shared.
+ */
+export function rebuildBuckets(start: MessageMap, touched: ReadonlySet<number>, leaving: (guid: string) => boolean, puts: readonly Message[]): MessageMap {
+  const byBucket = new Map<number, Message[]>();
+  for (const index of touched) byBucket.set(index, []);
+  for (const m of puts) {
+    const index = bucketOf(m.guid);
+    const list = byBucket.get(index);
+    if (list) list.push(m);
+    else byBucket.set(index, [m]);
+  }
+  if (byBucket.size === 0) return start;
+  const buckets = start.buckets.slice();
+  let size = start.size;
+  for (const [index, added] of byBucket) {
+    const old = start.buckets[index];
+    const entries: Message[] = [];
+    if (old) for (const m of old.values()) if (!leaving(m.guid)) entries.push(m);
+    entries.push(...added);
+    const bucket = sortedBucket(entries); // a later put replaces an entry with the same GUID
+    size += bucket.size - (old?.size ?? 0);
+    buckets[index] = bucket.size === 0 ? undefined : bucket;
+  }
+  return { buckets, size };
+}
+
+/** A full reassignment (UIDVALIDITY reset): every message gets the UID the strategy gave it. */
+function rebuildAll(
+  name: string,
+  start: MessageMap,
+  arrivals: readonly Pending[],
+  uids: ReadonlyMap<string, number>,
+  changed: Changed,
+  finish: Finish,
+): MessageMap {
+  const all: Message[] = [];
+  for (const bucket of start.buckets) {
+    if (!bucket) continue;
+    for (const m of bucket.values()) {
+      if (changed.ours.has(m.guid) || changed.theirs.has(m.guid)) continue;
+      const uid = uids.get(m.guid);
+      assert(uid !== undefined, `full reassignment of ${name} covers ${m.guid}`);
+      const here: Located = { mailbox: name, message: m };
+      all.push(finish(m, uid, m.flags, here, here));
+    }
+  }
+  for (const p of arrivals) {
+    const uid = uids.get(p.guid);
+    assert(uid !== undefined, `full reassignment of ${name} covers ${p.guid}`);
+    all.push(finish(p.any, uid, p.flags, p.ours, p.theirs));
+  }
+  return messageMapSorted(all);
+}
+
+/** A MessageMap whose buckets hold their entries in GUID order (canonical structure). */
+export function messageMapSorted(messages: readonly Message[]): MessageMap {
+  const groups = new Map<number, Message[]>();
+  for (const m of messages) {
+    const index = bucketOf(m.guid);
+    const list = groups.get(index);
+    if (list) list.push(m);
+    else groups.set(index, [m]);
+  }
+  const buckets = new Array<ReadonlyMap<string, Message> | undefined>(BUCKET_COUNT).fill(undefined);
+  for (const [index, list] of groups) buckets[index] = sortedBucket(list);
+  return { buckets, size: messages.length };
+}
+
+function sortedBucket(entries: Message[]): ReadonlyMap<string, Message> {
+  entries.sort((x, y) => compareStrings(x.guid, y.guid));
+  return new Map(entries.map((m) => [m.guid, m]));
+}
+
+function mergedKeywords(ours: Mailbox | undefined, theirs: Mailbox | undefined, arrivals: readonly Pending[]): readonly string[] {
+  const all = new Set([...(ours?.keywords ?? []), ...(theirs?.keywords ?? [])]);
+  for (const p of arrivals) for (const flag of p.flags) if (!flag.startsWith('\\')) all.add(flag);
+  return [...all].sort(compareStrings);
+}
+
+/** The higher epoch's owner; equal epochs (two concurrent take-overs): the smaller node name. */
+export function mergeOwner(ours: MailboxOwner | undefined, theirs: MailboxOwner | undefined): MailboxOwner | undefined {
+  if (!ours) return theirs;
+  if (!theirs) return ours;
+  if (ours.epoch !== theirs.epoch) return ours.epoch > theirs.epoch ? ours : theirs;
+  return ours.node <= theirs.node ? ours : theirs;
+}
+
+// ---------------------------------------------------------------------------------------
+// Small helpers
+
+export function compareStrings(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+function minString(a: string, b: string): string {
+  return a <= b ? a : b;
+}
+
+function sameList(a: readonly string[], b: readonly string[]): boolean {
+  if (a === b) return true;
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
+
+/** Equal content (GUID aside): reference-equal messages short-cut. */
+export function sameMessage(a: Message, b: Message | undefined): boolean {
+  if (b === undefined) return false;
+  if (a === b) return true;
+  return (
+    a.guid === b.guid &&
+    a.uid === b.uid &&
+    a.modseq === b.modseq &&
+    a.internalDateMs === b.internalDateMs &&
+    a.sizeBytes === b.sizeBytes &&
+    a.blobId === b.blobId &&
+    a.messageId === b.messageId &&
+    sameList(a.flags, b.flags)
+  );
+}
+
+function firstGuid(map: MessageMap): string | undefined {
+  for (const bucket of map.buckets) if (bucket) for (const guid of bucket.keys()) return guid;
+  return undefined;
+}
+
+function containsAnyOf(haystack: MessageMap, needles: MessageMap): boolean {
+  for (const bucket of needles.buckets) if (bucket) for (const guid of bucket.keys()) if (getMessage(haystack, guid)) return true;
+  return false;
+}
