@@ -57,7 +57,8 @@ export function pinnedScenario(config: SimConfig, original: Scenario): Scenario 
     expect: original.expect ?? 'valid',
     servers: [...config.servers],
     strategy: config.strategy as Scenario['strategy'],
-    layout: config.layout.kind === 'flat' ? { kind: 'flat' } : { ...config.layout },
+    // SimConfig counts hex digits per fanout level; the file counts directories (16^digits).
+    layout: (config.layout.kind === 'flat' ? { kind: 'flat' } : { kind: 'fanout', width: 16 ** config.layout.width, depth: config.layout.depth }) as Scenario['layout'],
     batch: config.batch === null ? false : { ...config.batch },
     mailboxes: config.mailboxes.map((m) => (m.owner === undefined ? { name: m.name, messages: m.initialMessages } : { name: m.name, messages: m.initialMessages, owner: m.owner })),
     workload: {

@@ -3,7 +3,6 @@
  * applied), with the same seed and the fault schedule exactly as it ran (nemesis off),
  * and compares the history hash. Exit 0 when the hash is identical, 1 when it differs.
  */
-import { parseScenarioText } from '../../scenarios/loader.ts';
 import { runScenario } from '../../scenarios/run.ts';
 import { EXIT_AS_EXPECTED, EXIT_NOT_AS_EXPECTED } from './exitCodes.ts';
 import { readFailureFile } from './failureInput.ts';
@@ -13,8 +12,7 @@ export interface ReplayCommandOptions {
 }
 
 export async function replayCommand(file: string, options: ReplayCommandOptions): Promise<number> {
-  const failure = await readFailureFile(file);
-  const loaded = parseScenarioText(failure.scenarioText, failure.scenarioFile);
+  const { failure, loaded } = await readFailureFile(file);
   const { result } = await runScenario(loaded, failure.seed, { faults: failure.faults });
   const identical = result.historyHash === failure.historyHash;
   const failedChecks = Object.entries(result.checks)

@@ -7,17 +7,17 @@
  */
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
-import { stringify } from 'yaml';
 import { MailsimError } from '../../core/errors.ts';
 import { loadScenario, parseScenarioText, type LoadedScenario } from '../../scenarios/loader.ts';
 import { defaultSeed, resolveScenario } from '../../scenarios/resolve.ts';
+import { scenarioText } from '../../scenarios/failure.ts';
 import { runScenario } from '../../scenarios/run.ts';
 import type { Scenario } from '../../scenarios/schema.ts';
 import type { ScheduledFault } from '../../sim/config.ts';
 import type { RunResult } from '../../sim/resultTypes.ts';
 import { shrinkScenario, ShrinkError, type Probe, type ShrinkOutcome } from '../shrink.ts';
 import { pinnedScenario } from '../shrinkScenario.ts';
-import { isFailureFile, parseJsonOrNull, readFailureFile } from './failureInput.ts';
+import { looksLikeFailureFile, readFailureFile } from './failureInput.ts';
 
 export interface ShrinkCommandOptions {
   readonly seed?: number;
@@ -42,9 +42,8 @@ function failedChecks(result: RunResult): string[] {
 
 async function startFrom(file: string, options: ShrinkCommandOptions): Promise<ShrinkStart> {
   const text = await readFile(file, 'utf8').catch(() => null);
-  if (text !== null && isFailureFile(parseJsonOrNull(text))) {
-    const failure = await readFailureFile(file);
-    const loaded = parseScenarioText(failure.scenarioText, failure.scenarioFile);
+  if (text !== null && looksLikeFailureFile(text)) {
+    const { failure, loaded } = await readFailureFile(file);
     return { loaded, seed: failure.seed, faults: failure.faults, targets: failure.failedChecks };
   }
   const loaded = await loadScenario(file, options.set);
@@ -53,15 +52,18 @@ async function startFrom(file: string, options: ShrinkCommandOptions): Promise<S
   return { loaded, seed, faults: outcome.faultsAsRun, targets: failedChecks(result) };
 }
 
-/** Runs exactly the text that would be written; any error counts as "does not fail". */
+/**
+ * Runs exactly the text that would be written. A run that stops with a typed error (a
+ * limit) counts as "does not fail"; a candidate that is not a valid scenario is a bug here.
+ */
 function probeFor(start: ShrinkStart, outFile: string): Probe {
   return async (scenario: Scenario) => {
     try {
-      const loaded = parseScenarioText(stringify(scenario), outFile);
+      const loaded = parseScenarioText(scenarioText(scenario), outFile);
       const { result } = await runScenario(loaded, start.seed);
       return { failing: failedChecks(result).some((name) => start.targets.includes(name)), clientOpCount: result.metrics.clientOpCount };
     } catch (error) {
-      if (error instanceof MailsimError) return { failing: false, clientOpCount: 0 };
+      if (error instanceof MailsimError && error.code !== 'E_SCENARIO') return { failing: false, clientOpCount: 0 };
       throw error;
     }
   };
@@ -87,7 +89,7 @@ export async function shrinkCommand(file: string, options: ShrinkCommandOptions)
   const outcome = await shrinkScenario(pinned, probeFor(start, options.out));
   const header = `# Shrunk by mailsim shrink from ${file} (seed ${start.seed}); fails ${start.targets.join(' or ')} on its own.\n# Reproduce: mailsim run ${options.out}\n`;
   await mkdir(dirname(options.out), { recursive: true });
-  await writeFile(options.out, header + stringify(outcome.scenario));
+  await writeFile(options.out, header + scenarioText(outcome.scenario));
   if (options.json === true) {
     process.stdout.write(`${JSON.stringify({ source: file, out: options.out, seed: start.seed, targets: start.targets, ...outcome })}\n`);
   } else {
