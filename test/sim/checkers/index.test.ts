@@ -1,0 +1,29 @@
+// Proves the checker registry runs the named checks and combines verdicts (invalid > unknown > valid).
+import { describe, expect, it } from 'vitest';
+import { CHECK_NAMES, overallVerdict, runChecks } from '../../../sim/checkers/index.ts';
+import { checkInput, converged, HistoryBuilder, mailbox, message, seen } from './historyBuilder.ts';
+
+describe('checker registry', () => {
+  it('lists the ten checks in the agreed order', () => {
+    expect(CHECK_NAMES).toEqual(['uid-stable', 'uid-order', 'uidvalidity', 'no-lost-mail', 'no-lost-flags', 'no-resurrection', 'no-duplicates', 'modseq', 'move-atomic', 'convergence']);
+  });
+
+  it('runs every check on a clean small run: all valid', () => {
+    const h = new HistoryBuilder();
+    h.deliver('n1', { messageId: 'g1@test', guid: 'g1', uid: 1 });
+    h.bind('n1', { uid: 1, guid: 'g1' });
+    h.select('n1', 'imap-0', { uidValidity: 1, uidNext: 2, messages: [seen(1, 'g1')] });
+    h.store('n1', 'imap-0', { uid: 1, guid: 'g1', mode: '+', flags: ['\\Seen'] }, 'ok', { flagsAfter: ['\\Seen'], modseq: 2, vclock: { n1: 1 } });
+    const finals = converged(['n1', 'n2'], [mailbox('INBOX', [message('g1', 1, { flags: ['\\Seen'], modseq: 2 })])]);
+    const results = runChecks(checkInput(h, finals), CHECK_NAMES);
+    for (const name of CHECK_NAMES) expect(results[name]?.verdict, name).toBe('valid');
+    expect(overallVerdict(results)).toBe('valid');
+  });
+
+  it('reports an unknown name as unknown and combines verdicts', () => {
+    const results = runChecks(checkInput(new HistoryBuilder(), converged(['n1'], [])), ['convergence', 'no-such-check']);
+    expect(results['no-such-check']?.verdict).toBe('unknown');
+    expect(overallVerdict(results)).toBe('unknown');
+    expect(overallVerdict({ a: { verdict: 'unknown', count: 0, evidence: [], explanation: '' }, b: { verdict: 'invalid', count: 1, evidence: [0], explanation: '' } })).toBe('invalid');
+  });
+});
