@@ -1,5 +1,6 @@
 // Proves the vector clock comparison orders before/after/equal/concurrent and picks the causally last writes.
 import { describe, expect, it } from 'vitest';
+import type { VectorClock } from '../../../sim/historyTypes.ts';
 import { causallyLast, compare, mergeClocks } from '../../../sim/checkers/vclock.ts';
 
 describe('vclock', () => {
@@ -12,7 +13,7 @@ describe('vclock', () => {
   });
 
   it('keeps only writes no other write happened after', () => {
-    const writes = [
+    const writes: { id: string; clock: VectorClock }[] = [
       { id: 'x', clock: { a: 1 } },
       { id: 'y', clock: { a: 1, b: 1 } },
       { id: 'z', clock: { c: 1 } },
