@@ -1,0 +1,105 @@
+// Proves state -> tree -> state is the identity in flat and fanout layouts, that a flag change rewrites only small trees in fanout, and that reading reuses unchanged bucket Maps.
+import { describe, it, expect } from 'vitest';
+import fc from 'fast-check';
+import { readState, writeState, parseMessageFileName, messageFileName, type LayoutSpec, type ObjectSink, type ObjectSource } from '../../core/layout.ts';
+import type { EncodedObject } from '../../core/objects.ts';
+import { blobFrom } from '../../core/objects.ts';
+import { MissingObjectError } from '../../core/objectStore.ts';
+import { HostileNameError } from '../../core/errors.ts';
+import * as ops from '../../core/ops.ts';
+import { bucketOf } from '../../core/messageMap.ts';
+import { apply, bodyOf, context, initialState, opArb, snapshot } from './opsModel.ts';
+
+class MemoryStore implements ObjectSink, ObjectSource {
+  readonly objects = new Map<string, EncodedObject>();
+  added: string[] = [];
+  has(id: string): boolean {
+    return this.objects.has(id);
+  }
+  put(object: EncodedObject): void {
+    if (this.objects.has(object.id)) return;
+    this.objects.set(object.id, object);
+    this.added.push(object.id);
+  }
+  async read(id: string): Promise<EncodedObject> {
+    const object = this.objects.get(id);
+    if (!object) throw new MissingObjectError(id);
+    return object;
+  }
+}
+
+const LAYOUTS: LayoutSpec[] = [
+  { kind: 'flat' },
+  { kind: 'fanout', width: 1, depth: 1 },
+  { kind: 'fanout', width: 1, depth: 3 },
+  { kind: 'fanout', width: 2, depth: 1 },
+  { kind: 'fanout', width: 3, depth: 2 },
+];
+
+function withBodies(store: MemoryStore): void {
+  for (let i = 0; i <= 5; i++) store.put(blobFrom(bodyOf(i)));
+}
+
+describe('layout', () => {
+  it.each(LAYOUTS)('state -> tree -> state is the identity after random ops (%j)', async (layout) => {
+    await fc.assert(
+      fc.asyncProperty(fc.array(opArb, { maxLength: 30 }), async (sequence) => {
+        let state = initialState();
+        const counter = { n: 0 };
+        sequence.forEach((op, i) => {
+          state = apply(state, op, context(1000 * (i + 1), counter, i % 3 !== 0)).state;
+        });
+        const store = new MemoryStore();
+        withBodies(store);
+        const root = writeState(state, layout, store);
+        const back = await readState(root, layout, store);
+        expect(snapshot(back)).toEqual(snapshot(state));
+        expect(writeState(back, layout, store)).toBe(root);
+      }),
+      { numRuns: 60 },
+    );
+  });
+
+  it('a fanout flag change writes a few small trees and reading keeps untouched buckets reference-equal', async () => {
+    const layout: LayoutSpec = { kind: 'fanout', width: 1, depth: 3 };
+    let state = initialState();
+    const counter = { n: 0 };
+    const body = bodyOf(1);
+    const b = { blobId: blobFrom(body).id, sizeBytes: body.length, messageId: '<b1@test>' };
+    for (let i = 0; i < 2000; i++) state = ops.appendMessage(state, 'INBOX', b, [], context(1000 + i, counter)).state;
+    const store = new MemoryStore();
+    store.put(blobFrom(body));
+    const before = await readState(writeState(state, layout, store), layout, store);
+    store.added = [];
+    const changed = ops.storeFlags(before, 'INBOX', [777], '+', ['\\Seen']).state;
+    const after = await readState(writeState(changed, layout, store), layout, store);
+    // root tree, mailbox meta, cur + 3 fanout levels
+    expect(store.added.length).toBe(6);
+    const guid = [...after.mailboxes.get('INBOX')!.messages.buckets.flatMap((bucket) => [...(bucket?.values() ?? [])])].find((m) => m.uid === 777)!.guid;
+    const oldBuckets = before.mailboxes.get('INBOX')!.messages.buckets;
+    const newBuckets = after.mailboxes.get('INBOX')!.messages.buckets;
+    newBuckets.forEach((bucket, index) => {
+      if (index === bucketOf(guid)) expect(bucket).not.toBe(oldBuckets[index]);
+      else expect(bucket).toBe(oldBuckets[index]);
+    });
+  });
+
+  it('flat writes a literal Maildir name with metadata next to the message', () => {
+    const name = messageFileName({ guid: '1.M0Q1.n1', uid: 3, flags: ['$Junk', '\\Seen'], modseq: 9, internalDateMs: 1500, sizeBytes: 42, blobId: '', messageId: '' }, ['$Junk']);
+    expect(name).toBe('1.M0Q1.n1,S=42,U=3,M=9,T=1500:2,Sa');
+    expect(parseMessageFileName(name, ['$Junk'])).toEqual({ guid: '1.M0Q1.n1', uid: 3, flags: ['$Junk', '\\Seen'], modseq: 9, internalDateMs: 1500, sizeBytes: 42 });
+  });
+
+  it('refuses a tree holding a hostile folder or message name', async () => {
+    const store = new MemoryStore();
+    withBodies(store);
+    const root = writeState(initialState(), { kind: 'flat' }, store);
+    const rootObject = await store.read(root);
+    const { decodeTree, encodeTree, MODE_TREE } = await import('../../core/objects.ts');
+    const entries = decodeTree(root, rootObject.content);
+    const evil = encodeTree([...entries, { mode: MODE_TREE, name: '..', id: root }].sort((x, y) => (x.name < y.name ? -1 : 1)));
+    store.put(evil);
+    await expect(readState(evil.id, { kind: 'flat' }, store)).rejects.toThrow(HostileNameError);
+    expect(() => parseMessageFileName('.evil,S=1,U=1,M=1,T=1:2,', [])).toThrow(HostileNameError);
+  });
+});

@@ -1,0 +1,39 @@
+// Proves our hand-encoded git objects have git's ids (checked against known ids and the git CLI) and that corrupt bytes are refused.
+import { describe, it, expect } from 'vitest';
+import { execFileSync } from 'node:child_process';
+import { deflateSync } from 'node:zlib';
+import { ObjectIdMismatchError } from '../../core/errors.ts';
+import { MODE_FILE, MODE_TREE, blobFrom, decodeCommit, decodeTree, deflateObject, encodeCommit, encodeTree, inflateObject, frame } from '../../core/objects.ts';
+
+describe('git objects', () => {
+  it('blob and empty tree ids match git', () => {
+    expect(blobFrom('hello\n').id).toBe('ce013625030ba8dba906f756967f9e9ca394464a');
+    expect(encodeTree([]).id).toBe('4b825dc642cb6eb9a060e54bf8d69288fbee4904');
+    const git = execFileSync('git', ['hash-object', '--stdin'], { input: 'mail body\r\n', encoding: 'utf8' }).trim();
+    expect(blobFrom('mail body\r\n').id).toBe(git);
+  });
+
+  it('trees round-trip and refuse entries out of git order', () => {
+    const blob = blobFrom('x').id;
+    const tree = encodeTree([{ mode: MODE_FILE, name: 'a', id: blob }, { mode: MODE_TREE, name: 'b', id: blob }]);
+    expect(decodeTree(tree.id, tree.content)).toEqual([{ mode: MODE_FILE, name: 'a', id: blob }, { mode: MODE_TREE, name: 'b', id: blob }]);
+    expect(() => encodeTree([{ mode: MODE_FILE, name: 'b', id: blob }, { mode: MODE_FILE, name: 'a', id: blob }])).toThrow(/order/);
+    // 'cur' (tree) sorts as 'cur/', after 'cur.x'
+    expect(() => encodeTree([{ mode: MODE_FILE, name: 'cur.x', id: blob }, { mode: MODE_TREE, name: 'cur', id: blob }])).not.toThrow();
+  });
+
+  it('commits round-trip with ms time, parents and author', () => {
+    const commit = encodeCommit({ tree: encodeTree([]).id, parents: ['a'.repeat(40), 'b'.repeat(40)], author: 'mailsim merge', timeMs: 1_764_326_400_123, message: 'merge' });
+    const back = decodeCommit(commit.id, commit.content);
+    expect(back).toEqual({ tree: encodeTree([]).id, parents: ['a'.repeat(40), 'b'.repeat(40)], author: 'mailsim merge', timeMs: 1_764_326_400_123, message: 'merge' });
+    expect(new TextDecoder().decode(commit.content)).toContain('author mailsim merge <mailsim-merge@mailsim> 1764326400 +0000');
+  });
+
+  it('inflates verified bytes and refuses bytes that hash to another id', () => {
+    const blob = blobFrom('body');
+    expect(Buffer.from(inflateObject(blob.id, deflateObject(blob)).content).equals(Buffer.from(blob.content))).toBe(true);
+    const other = deflateSync(frame('blob', new TextEncoder().encode('bodz')));
+    expect(() => inflateObject(blob.id, other)).toThrow(ObjectIdMismatchError);
+    expect(() => inflateObject(blob.id, new Uint8Array([1, 2, 3]))).toThrow(/not zlib/);
+  });
+});
