@@ -38,17 +38,43 @@ describe('uid-stable', () => {
     expect(result.explanation).toContain('UID 1 names g1');
   });
 
-  it('negative control: two replicas ending with the same UID on different messages', () => {
+  it('allows two partitioned servers to hand out one UID when the merge retires it (renumber)', () => {
     const h = new HistoryBuilder();
-    const ack3 = h.deliver('n1', { messageId: 'c', guid: 'g3', uid: 3 }).done;
-    h.deliver('n2', { messageId: 'd', guid: 'g4', uid: 4 });
-    const finals = [
-      finalReplica('n1', [mailbox('INBOX', [message('g3', 3)])], 't1'),
-      finalReplica('n2', [mailbox('INBOX', [message('g4', 3)])], 't2'),
-    ];
+    h.deliver('a', { messageId: 'x', guid: 'gA', uid: 101 });
+    h.bind('a', { uid: 101, guid: 'gA' });
+    h.deliver('b', { messageId: 'y', guid: 'gB', uid: 101 });
+    h.bind('b', { uid: 101, guid: 'gB' });
+    h.select('a', 'imap-0', { uidValidity: 1, uidNext: 102, messages: [seen(101, 'gA')] });
+    h.select('b', 'imap-1', { uidValidity: 1, uidNext: 102, messages: [seen(101, 'gB')] });
+    // After the heal both are renumbered above both UIDNEXTs; 101 names nothing any more.
+    for (const node of ['a', 'b']) {
+      h.bind(node, { uid: 102, guid: 'gA' }, 900);
+      h.bind(node, { uid: 103, guid: 'gB' }, 900);
+    }
+    const finals = converged(['a', 'b'], [mailbox('INBOX', [message('gA', 102), message('gB', 103)])]);
+    expect(checkUidStable(checkInput(h, finals)).verdict).toBe('valid');
+  });
+
+  it('negative control: a client that sees one UID name two messages (after failover) is invalid', () => {
+    const h = new HistoryBuilder();
+    const onA = h.select('a', 'imap-0', { uidValidity: 1, uidNext: 102, messages: [seen(101, 'gA')] }).done;
+    const onB = h.select('b', 'imap-0', { uidValidity: 1, uidNext: 102, messages: [seen(101, 'gB')] }).done;
+    const result = checkUidStable(checkInput(h, converged(['a'], [mailbox('INBOX', [])])));
+    expect(result.verdict).toBe('invalid');
+    expect(result.count).toBe(1);
+    expect(result.evidence).toEqual([onA, onB]);
+    expect(result.explanation).toContain('client imap-0');
+  });
+
+  it('negative control: a server whose final state puts a UID it bound on another message (keep-uids) is invalid', () => {
+    const h = new HistoryBuilder();
+    const bound = h.bind('n1', { uid: 3, guid: 'g3' });
+    const ack4 = h.deliver('n2', { messageId: 'd', guid: 'g4', uid: 3 }).done;
+    const finals = [finalReplica('n1', [mailbox('INBOX', [message('g4', 3)])], 't1')];
     const result = checkUidStable(checkInput(h, finals));
     expect(result.verdict).toBe('invalid');
-    expect(result.evidence[0]).toBe(ack3);
+    expect(result.evidence).toEqual([bound, ack4]);
+    expect(result.explanation).toContain('final state of n1');
   });
 
   it('ignores pending messages (uid 0)', () => {
