@@ -97,7 +97,7 @@ describe('layout', () => {
     const rootObject = await store.read(root);
     const { decodeTree, encodeTree, MODE_TREE } = await import('../../core/objects.ts');
     const entries = decodeTree(root, rootObject.content);
-    const evil = encodeTree([...entries, { mode: MODE_TREE, name: '..', id: root }].sort((x, y) => (x.name < y.name ? -1 : 1)));
+    const evil = encodeTree([...entries, { mode: MODE_TREE as typeof MODE_TREE, name: '..', id: root }].sort((x, y) => (x.name < y.name ? -1 : 1)));
     store.put(evil);
     await expect(readState(evil.id, { kind: 'flat' }, store)).rejects.toThrow(HostileNameError);
     expect(() => parseMessageFileName('.evil,S=1,U=1,M=1,T=1:2,', [])).toThrow(HostileNameError);

@@ -1,0 +1,272 @@
+// Proves the Replica: one durable commit per operation, no trace from refused or crashed operations (recovery at any fs call, process or power crash), exact object transfer, and deterministic fast-forward/merge on receive.
+import { describe, it, expect } from 'vitest';
+import fc from 'fast-check';
+import { Replica, type LayoutSpec, type ReplicaOptions, MERGE_AUTHOR } from '../../core/replica.ts';
+import type { UidStrategy } from '../../core/strategy.ts';
+import type { Mailbox, Message, StoreState } from '../../core/state.ts';
+import { ImapNoError, HostileNameError, ObjectIdMismatchError } from '../../core/errors.ts';
+import { MissingObjectError } from '../../core/objectStore.ts';
+import { allMessages, messageMapFrom, messagesByUid } from '../../core/messageMap.ts';
+import { decodeCommit, inflateObject } from '../../core/objects.ts';
+import { CrashFs, CrashError } from './crashFs.ts';
+import { snapshot } from './opsModel.ts';
+
+const START_MS = 1_764_326_400_000;
+
+/** Test double: a symmetric union merge (expunges on either side win, per GUID the higher modseq wins). */
+const unionStrategy: UidStrategy = {
+  name: 'test-union',
+  mayResetValidity: false,
+  assignsUids: () => true,
+  merge(base, ours, theirs) {
+    const names = [...new Set([...ours.mailboxes.keys(), ...theirs.mailboxes.keys()])].sort();
+    const mailboxes = new Map<string, Mailbox>();
+    for (const name of names) {
+      const o = ours.mailboxes.get(name);
+      const t = theirs.mailboxes.get(name);
+      const b = base.mailboxes.get(name);
+      const side = (o ?? t) as Mailbox;
+      const baseGuids = new Set(b ? [...allMessages(b.messages)].map((m) => m.guid) : []);
+      const pick = new Map<string, Message>();
+      const all = [...(o ? allMessages(o.messages) : []), ...(t ? allMessages(t.messages) : [])];
+      const present = (box: Mailbox | undefined, guid: string) => (box ? [...allMessages(box.messages)].some((m) => m.guid === guid) : false);
+      for (const m of all) {
+        if (baseGuids.has(m.guid) && (!present(o, m.guid) || !present(t, m.guid))) continue;
+        const old = pick.get(m.guid);
+        if (!old || m.modseq > old.modseq || (m.modseq === old.modseq && JSON.stringify(m) > JSON.stringify(old))) pick.set(m.guid, m);
+      }
+      const keywords = [...new Set([...(o?.keywords ?? []), ...(t?.keywords ?? [])])];
+      mailboxes.set(name, {
+        ...side,
+        keywords: o && t && o.keywords.length >= t.keywords.length ? o.keywords.concat(t.keywords.filter((k) => !o.keywords.includes(k))) : keywords,
+        uidNext: Math.max(o?.uidNext ?? 1, t?.uidNext ?? 1),
+        highestModseq: Math.max(o?.highestModseq ?? 1, t?.highestModseq ?? 1),
+        messages: messageMapFrom(pick.values()),
+      });
+    }
+    return { state: { mailboxes }, renumbered: 0, uidValidityChanges: [] };
+  },
+};
+
+function body(i: number): Uint8Array {
+  return new TextEncoder().encode(`Message-ID: <r${i}@test>\r\nSubject: ${i}\r\n\r\nbody ${i}\r\n`);
+}
+
+function options(node: string, fs = new CrashFs(), layout: LayoutSpec = { kind: 'fanout', width: 1, depth: 2 }): ReplicaOptions & { fs: CrashFs } {
+  let now = START_MS;
+  return { node, fs, dir: '/repo', layout, strategy: unionStrategy, clock: () => (now += 1000) };
+}
+
+async function seeded(node = 'a', layout?: LayoutSpec): Promise<Replica> {
+  return Replica.create(options(node, new CrashFs(), layout), [
+    { name: 'INBOX', uidValidity: 7, messages: [0, 1, 2, 3].map((i) => ({ body: body(i), flags: i % 2 ? ['\\Seen'] : [] })) },
+    { name: 'Archive', uidValidity: 8, messages: [] },
+  ]);
+}
+
+async function commitOf(replica: Replica, id: string) {
+  const object = await replica.readObject(id);
+  return decodeCommit(id, object.content);
+}
+
+describe('operations', () => {
+  it('each state-changing operation is exactly one commit by the node at its clock; no-ops make none', async () => {
+    const replica = await seeded();
+    const heads = [replica.head];
+    await replica.deliver('INBOX', body(10));
+    heads.push(replica.head);
+    await replica.store('INBOX', [1], '+', ['\\Flagged']);
+    heads.push(replica.head);
+    await replica.store('INBOX', [1], '+', ['\\Flagged']);
+    expect(replica.head).toBe(heads.at(-1));
+    await replica.move('INBOX', [2], 'Archive');
+    heads.push(replica.head);
+    for (let i = 1; i < heads.length; i++) {
+      const commit = await commitOf(replica, heads[i] as string);
+      expect(commit.parents).toEqual([heads[i - 1]]);
+      expect(commit.author).toBe('a');
+      // the clock ticks once per operation, the no-op store included
+      expect(commit.timeMs).toBe(START_MS + 1000 * [0, 1, 2, 4][i]!);
+    }
+    expect(replica.commitCount).toBe(3);
+  });
+
+  it('a refused operation leaves no trace: same head, same state, no file written', async () => {
+    const replica = await seeded();
+    const fs = (replica as unknown as { opts: { fs: CrashFs } }).opts.fs;
+    const files = fs.files.size;
+    const { head, state } = replica;
+    await expect(replica.deliver('Nope', body(1))).rejects.toThrow(ImapNoError);
+    await expect(replica.createMailbox('a/../b')).rejects.toThrow(HostileNameError);
+    await expect(replica.store('INBOX', [1], '+', ['\\Bogus'])).rejects.toThrow(ImapNoError);
+    expect(replica.head).toBe(head);
+    expect(replica.state).toBe(state);
+    expect(fs.files.size).toBe(files);
+  });
+
+  it('batch mode commits many operations as one commit', async () => {
+    const replica = await seeded();
+    const head = replica.head;
+    replica.beginBatch();
+    await replica.deliver('INBOX', body(20));
+    await replica.store('INBOX', [1, 2], '+', ['$Junk']);
+    await replica.expunge('INBOX', [3]);
+    expect(replica.head).toBe(head);
+    await replica.flush();
+    const commit = await commitOf(replica, replica.head);
+    expect(commit.parents).toEqual([head]);
+    expect(replica.commitCount).toBe(1);
+    expect(messagesByUid(replica.state.mailboxes.get('INBOX')!.messages).map((m) => m.uid)).toEqual([1, 2, 4, 5]);
+  });
+});
+
+describe('crash recovery', () => {
+  it('reopens after a crash at any fs call of an operation: stale locks gone, head old or new, acknowledged commits kept', async () => {
+    await fc.assert(
+      fc.asyncProperty(fc.integer({ min: 0, max: 40 }), fc.boolean(), fc.integer({ min: 0, max: 1_000_000 }), fc.integer({ min: 0, max: 2 }), async (crashAt, power, seed, opIndex) => {
+        // A twin without faults makes the same commit (same node, clock and input), so it names the new head.
+        const run = async (crash: number) => {
+          const opts = options('a');
+          const replica = await Replica.create(opts, [{ name: 'INBOX', uidValidity: 7, messages: [0, 1].map((i) => ({ body: body(i), flags: [] })) }]);
+          await replica.deliver('INBOX', body(5));
+          const before = { head: replica.head, state: snapshot(replica.state) };
+          opts.fs.callsLeft = crash;
+          let acked = false;
+          try {
+            if (opIndex === 0) await replica.deliver('INBOX', body(6));
+            else if (opIndex === 1) await replica.store('INBOX', [1, 3], '+', ['\\Seen', '$Junk']);
+            else await replica.createMailbox('Archive');
+            acked = true;
+          } catch (error) {
+            if (!(error instanceof CrashError)) throw error;
+          }
+          return { opts, before, after: { head: replica.head, state: snapshot(replica.state) }, acked };
+        };
+        const twin = await run(Infinity);
+        const { opts, before, acked } = await run(crashAt);
+        let draws = seed;
+        if (power) opts.fs.powerLoss((n) => ((draws = (draws * 1103515245 + 12345) % 2147483648), draws % n));
+        opts.fs.callsLeft = Infinity;
+        const reopened = await Replica.open({ ...opts, clock: () => START_MS + 99_000 });
+        if (acked) expect(reopened.head).toBe(twin.after.head);
+        else expect([before.head, twin.after.head]).toContain(reopened.head);
+        expect(snapshot(reopened.state)).toEqual(reopened.head === before.head ? before.state : twin.after.state);
+        expect([...opts.fs.files.keys()].filter((path) => path.endsWith('.lock'))).toEqual([]);
+        const sent = await reopened.objectsFor(null);
+        for (const object of sent.objects) inflateObject(object.id, object.data);
+        const next = await reopened.deliver('INBOX', body(7));
+        expect(next.uid).toBeGreaterThan(Math.max(0, ...messagesByUid(reopened.state.mailboxes.get('INBOX')!.messages).filter((m) => m.guid !== next.guid).map((m) => m.uid)));
+      }),
+      { numRuns: 120 },
+    );
+  });
+
+  it('the crash fs does lose unsynced writes (negative control)', async () => {
+    const fs = new CrashFs();
+    await fs.mkdir('/d');
+    await fs.sync();
+    await fs.writeFile('/d/x', 'data');
+    fs.powerLoss(() => 0);
+    await expect(fs.readFile('/d/x')).rejects.toThrow(/ENOENT/);
+  });
+});
+
+describe('replication', () => {
+  it('fast-forward sends exactly the objects the peer lacks, and the peer ends with the same tree', async () => {
+    const a = await seeded('a');
+    const b = await Replica.cloneFrom(a, options('b'));
+    const known = b.head;
+    await a.deliver('INBOX', body(30));
+    await a.store('INBOX', [1], '+', ['\\Answered']);
+    const sent = await a.objectsFor(known);
+    const bIds = new Set(b.objectIds());
+    for (const object of sent.objects) expect(bIds.has(object.id)).toBe(false);
+    expect(sent.objects.length).toBe(new Set(a.objectIds()).size - bIds.size);
+    const result = await b.receive(sent.head, sent.objects);
+    expect(result.kind).toBe('fast-forward');
+    expect(b.head).toBe(a.head);
+    expect(snapshot(b.state)).toEqual(snapshot(a.state));
+    expect((await b.receive(a.head, [])).kind).toBe('up-to-date');
+    expect((await b.receive(known, [])).kind).toBe('ahead');
+  });
+
+  it('two replicas merging the same heads make the identical merge commit', async () => {
+    const a = await seeded('a');
+    const b = await Replica.cloneFrom(a, options('b'));
+    const base = a.head;
+    await a.store('INBOX', [1], '+', ['\\Flagged']);
+    await a.deliver('INBOX', body(40));
+    await b.store('INBOX', [2], '-', ['\\Seen']);
+    await b.move('INBOX', [3], 'Archive');
+    const toB = await a.objectsFor(base);
+    const toA = await b.objectsFor(base);
+    const rb = await b.receive(toB.head, toB.objects);
+    const ra = await a.receive(toA.head, toA.objects);
+    expect(ra.kind).toBe('merge');
+    expect(rb.kind).toBe('merge');
+    expect(a.head).toBe(b.head);
+    const merge = await commitOf(a, a.head);
+    expect(merge.author).toBe(MERGE_AUTHOR);
+    expect(merge.parents).toEqual([...merge.parents].sort());
+    expect(merge.timeMs).toBe(Math.max((await commitOf(a, merge.parents[0]!)).timeMs, (await commitOf(a, merge.parents[1]!)).timeMs));
+    expect(a.mergeCount).toBe(1);
+    const again = await a.objectsFor(b.head);
+    expect(again.objects).toEqual([]);
+  });
+
+  it('refuses corrupt or incomplete transfers and leaves no trace', async () => {
+    const a = await seeded('a');
+    const b = await Replica.cloneFrom(a, options('b'));
+    const known = b.head;
+    await a.deliver('INBOX', body(50));
+    const sent = await a.objectsFor(known);
+    const { head, state } = b;
+    const corrupt = sent.objects.map((o, i) => (i === 0 ? { id: o.id, data: sent.objects[1]!.data } : o));
+    await expect(b.receive(sent.head, corrupt)).rejects.toThrow(ObjectIdMismatchError);
+    const incomplete = sent.objects.filter((o) => o.id !== sent.head);
+    await expect(b.receive(sent.head, incomplete)).rejects.toThrow(MissingObjectError);
+    const noBody = sent.objects.slice(1);
+    await expect(b.receive(sent.head, noBody)).rejects.toThrow(MissingObjectError);
+    expect(b.head).toBe(head);
+    expect(b.state).toBe(state);
+    expect(b.hasCommit(sent.head)).toBe(false);
+    expect((await b.receive(sent.head, sent.objects)).kind).toBe('fast-forward');
+  });
+
+  it('reopens a merged repository from disk with the same head and state', async () => {
+    const a = await seeded('a', { kind: 'flat' });
+    const optsB = options('b', new CrashFs(), { kind: 'flat' });
+    const b = await Replica.cloneFrom(a, optsB);
+    const base = a.head;
+    await a.deliver('INBOX', body(60));
+    await b.deliver('INBOX', body(61));
+    const toB = await a.objectsFor(base);
+    await b.receive(toB.head, toB.objects);
+    const reopened = await Replica.open(optsB);
+    expect(reopened.head).toBe(b.head);
+    expect(snapshot(reopened.state)).toEqual(snapshot(b.state));
+    const fresh = await reopened.deliver('INBOX', body(62));
+    expect(fresh.guid).not.toBe(messagesByUid(b.state.mailboxes.get('INBOX')!.messages).at(-1)!.guid);
+  });
+
+  it('settle commits the strategy follow-up once and nothing when there is none', async () => {
+    const settling: UidStrategy = {
+      ...unionStrategy,
+      assignsUids: () => false,
+      settle(state: StoreState) {
+        const inbox = state.mailboxes.get('INBOX')!;
+        const pending = messagesByUid(inbox.messages).filter((m) => m.uid === 0);
+        if (pending.length === 0) return null;
+        let uidNext = inbox.uidNext;
+        const messages = messageMapFrom([...allMessages(inbox.messages)].map((m) => (m.uid === 0 ? { ...m, uid: uidNext++ } : m)));
+        return { mailboxes: new Map(state.mailboxes).set('INBOX', { ...inbox, uidNext, messages }) };
+      },
+    };
+    const replica = await Replica.create({ ...options('a'), strategy: settling }, [{ name: 'INBOX', uidValidity: 1, messages: [] }]);
+    const delivered = await replica.deliver('INBOX', body(70));
+    expect(delivered.uid).toBe(0);
+    expect(await replica.settle({ node: 'a', quorum: true, unreachable: [] })).toBe(true);
+    expect(messagesByUid(replica.state.mailboxes.get('INBOX')!.messages).map((m) => m.uid)).toEqual([1]);
+    expect(await replica.settle({ node: 'a', quorum: true, unreachable: [] })).toBe(false);
+  });
+});
