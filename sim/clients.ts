@@ -67,13 +67,13 @@ export class SmtpClient {
   }
 
   /** Sends one new message; retries on unknown outcome or refusal. */
-  send(mailbox: string, sizeBytes: number): void {
+  send(mailbox: string, sizeBytes: number): Promise<void> {
     this.counter++;
     const messageId = `m${this.counter}.${this.process}@mailsim.test`;
     const body = messageBody(messageId, sizeBytes, this.deps.rng);
     this.deps.metrics.deliveryCompressedBytes.push(deflateSync(body).length);
     this.busy = true;
-    void this.attempt(mailbox, messageId, body, 1);
+    return this.attempt(mailbox, messageId, body, 1);
   }
 
   private async attempt(mailbox: string, messageId: string, body: Uint8Array, attempt: number): Promise<void> {

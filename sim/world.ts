@@ -177,8 +177,11 @@ function startWorkload(config: SimConfig, deps: ConstructorParameters<typeof Smt
     if (ratePerSec <= 0) continue;
     const stream = rng.stream(kind);
     const meanGapMs = 1000 / ratePerSec;
-    const arrive = (): void => {
+    const arrive = async (): Promise<void> => {
       if (!budgetLeft()) return;
+      // Draw the next arrival first, so what this operation draws never shifts the schedule.
+      const gapMs = Math.max(1, stream.exponentialMs(meanGapMs, meanGapMs * 20));
+      if (deps.scheduler.nowMs + gapMs < config.durationMs) deps.scheduler.after(gapMs, `arrive ${kind}`, arrive);
       const pool = kind === 'deliver' ? smtp : imap;
       const idle = pool.filter((client) => !client.busy);
       if (idle.length > 0) {
@@ -186,11 +189,9 @@ function startWorkload(config: SimConfig, deps: ConstructorParameters<typeof Smt
         const client = stream.pick(idle);
         if (client instanceof SmtpClient) {
           const mailbox = stream.chance(0.8) ? (mailboxNames[0] as string) : stream.pick(mailboxNames);
-          client.send(mailbox, stream.int(config.workload.messageSizeBytes.min, config.workload.messageSizeBytes.max));
-        } else void client.run(kind as Parameters<ImapClient['run']>[0]);
+          await client.send(mailbox, stream.int(config.workload.messageSizeBytes.min, config.workload.messageSizeBytes.max));
+        } else await client.run(kind as Parameters<ImapClient['run']>[0]);
       }
-      const gapMs = Math.max(1, stream.exponentialMs(meanGapMs, meanGapMs * 20));
-      if (deps.scheduler.nowMs + gapMs < config.durationMs) deps.scheduler.after(gapMs, `arrive ${kind}`, arrive);
     };
     deps.scheduler.after(Math.max(1, stream.exponentialMs(meanGapMs, meanGapMs * 20)), `arrive ${kind}`, arrive);
   }

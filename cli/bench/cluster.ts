@@ -26,7 +26,7 @@ function benchConfig(messages: number, ops: number): SimConfig {
     seed: 1,
     servers,
     strategy: 'renumber',
-    layout: { kind: 'fanout', width: 256, depth: 1 },
+    layout: { kind: 'fanout', width: 2, depth: 1 },
     batch: null,
     mailboxes: [{ name: 'INBOX', initialMessages: messages }, { name: 'Archive', initialMessages: 100 }],
     workload: {
