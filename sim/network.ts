@@ -92,11 +92,13 @@ export class Network {
 
   /** One-way: messages from `from` to `to` are lost; `from` still hears `to`. */
   oneWay(from: string, to: string): void {
+    assert(this.nodes.includes(from) && this.nodes.includes(to), `one-way cut between unknown nodes ${from} -> ${to}`);
     this.cut.add(`${from}>${to}`);
   }
 
   /** Bridge: like a partition, but `bridge` talks to every node on every side. */
   bridge(groups: readonly (readonly string[])[], bridge: string): void {
+    assert(this.nodes.includes(bridge), `bridge through unknown node ${bridge}`);
     this.partition(groups);
     for (const other of this.nodes) {
       this.cut.delete(`${bridge}>${other}`);
@@ -114,7 +116,14 @@ export class Network {
 
   private groupIndex(groups: readonly (readonly string[])[]): (node: string) => number {
     const index = new Map<string, number>();
-    groups.forEach((group, i) => group.forEach((node) => index.set(node, i)));
+    groups.forEach((group, i) =>
+      group.forEach((node) => {
+        // An unknown or repeated name would silently leave a node on the wrong side of the cut.
+        assert(this.nodes.includes(node), `partition names unknown node ${node}`);
+        assert(!index.has(node), `partition lists node ${node} in two groups`);
+        index.set(node, i);
+      }),
+    );
     return (node) => index.get(node) ?? groups.length;
   }
 

@@ -167,6 +167,14 @@ describe('Network partitions', () => {
     expect([...(await reachable(w))].sort()).toEqual(allPairs().sort());
   });
 
+  it('refuses a partition, one-way cut or bridge that names an unknown node or lists a node twice', () => {
+    const w = world();
+    expect(() => w.net.partition([['a', 'zz'], ['b']])).toThrow(/unknown node zz/);
+    expect(() => w.net.partition([['a', 'b'], ['b', 'c']])).toThrow(/two groups/);
+    expect(() => w.net.oneWay('a', 'zz')).toThrow(/unknown/);
+    expect(() => w.net.bridge([['a'], ['b']], 'zz')).toThrow(/unknown node zz/);
+  });
+
   it('a one-way partition is one-way: the cut direction loses everything, the other direction loses nothing', async () => {
     const w = world();
     w.net.oneWay('a', 'b');
