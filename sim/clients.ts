@@ -42,7 +42,7 @@ interface MailboxView {
 
 /** A message body with a Message-ID header, padded to `sizeBytes`. */
 export function messageBody(messageId: string, sizeBytes: number, rng: Rng): Uint8Array {
-  const header = `Message-ID: <${messageId}>\r\nFrom: sender@example.test\r\nTo: user@example.test\r\nSubject: ${messageId}\r\n\r\n`;
+  const header = `Message-ID: ${messageId}\r\nFrom: sender@example.test\r\nTo: user@example.test\r\nSubject: ${messageId}\r\n\r\n`;
   const words = ['mail', 'git', 'replica', 'merge', 'flag', 'uid', 'partition', 'commit', 'tree', 'blob'];
   let text = header;
   while (text.length < sizeBytes) text += (text.length % 76 > 70 ? '\r\n' : '') + rng.pick(words) + ' ';
@@ -69,7 +69,7 @@ export class SmtpClient {
   /** Sends one new message; retries on unknown outcome or refusal. */
   send(mailbox: string, sizeBytes: number): Promise<void> {
     this.counter++;
-    const messageId = `m${this.counter}.${this.process}@mailsim.test`;
+    const messageId = `<m${this.counter}.${this.process}@mailsim.test>`;
     const body = messageBody(messageId, sizeBytes, this.deps.rng);
     this.deps.metrics.deliveryCompressedBytes.push(deflateSync(body).length);
     this.busy = true;
@@ -252,7 +252,7 @@ export class ImapClient {
   private async append(server: Server, mailbox: string): Promise<void> {
     const { rng, config } = this.deps;
     this.appendCounter++;
-    const messageId = `a${this.appendCounter}.${this.process}@mailsim.test`;
+    const messageId = `<a${this.appendCounter}.${this.process}@mailsim.test>`;
     const size = rng.int(config.workload.messageSizeBytes.min, config.workload.messageSizeBytes.max);
     const body = messageBody(messageId, size, rng);
     const flags = rng.chance(0.5) ? ['\\Seen'] : [];

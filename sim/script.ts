@@ -28,14 +28,14 @@ export function runScript(config: { readonly script?: readonly ScriptedOp[]; rea
         case 'deliver':
           for (let i = 0; i < op.count; i++) {
             counter++;
-            const messageId = `s${counter}.${PROCESS}@mailsim.test`;
+            const messageId = `<s${counter}.${PROCESS}@mailsim.test>`;
             const body = messageBody(messageId, Math.max(200, config.workload.messageSizeBytes.min), deps.rng);
             await clientRequest(deps, { ...common, f: 'deliver', value: { mailbox: op.mailbox, messageId, attempt: 1, sizeBytes: body.length }, op: (r) => r.deliver(op.mailbox, body), okValue: (res) => { deps.metrics.deliveryCount++; return { guid: res.guid, uid: res.uid, uidValidity: res.uidValidity }; } });
           }
           return;
         case 'append': {
           counter++;
-          const messageId = `s${counter}.${PROCESS}@mailsim.test`;
+          const messageId = `<s${counter}.${PROCESS}@mailsim.test>`;
           const body = messageBody(messageId, Math.max(200, config.workload.messageSizeBytes.min), deps.rng);
           return clientRequest(deps, { ...common, f: 'append', value: { mailbox: op.mailbox, messageId, attempt: 1, sizeBytes: body.length }, op: (r) => r.append(op.mailbox, body, op.flags), okValue: (res) => ({ guid: res.guid, uid: res.uid, uidValidity: res.uidValidity }) });
         }

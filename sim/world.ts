@@ -157,7 +157,7 @@ async function startServers(config: SimConfig, servers: ReadonlyMap<string, Serv
     uidValidity: initialUidValidity(index),
     owner: config.strategy === 'owner' ? { node: mailbox.owner ?? (config.servers[0] as string), epoch: 1 } : undefined,
     messages: Array.from({ length: mailbox.initialMessages }, (_, i) => ({
-      body: messageBody(`p${i}.${mailbox.name}@mailsim.test`, rng.int(config.workload.messageSizeBytes.min, config.workload.messageSizeBytes.max), rng),
+      body: messageBody(`<p${i}.${mailbox.name}@mailsim.test>`, rng.int(config.workload.messageSizeBytes.min, config.workload.messageSizeBytes.max), rng),
       flags: i % 3 === 0 ? ['\\Seen'] : [],
     })),
   }));
