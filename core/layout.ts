@@ -33,6 +33,9 @@ export const MAILBOX_META_FILE = 'mailsim-mailbox';
 export const READ_CACHE_ENTRIES_MAX = 200_000;
 export const BUCKET_CACHE_ENTRIES_MAX = 8192;
 export const CUR_CACHE_ENTRIES_MAX = 1024;
+export const TREE_CACHE_ENTRIES_MAX = 8192;
+/** Only trees this small are remembered by content (a flat cur/ is rebuilt anyway). */
+export const TREE_CACHE_ENTRY_COUNT_MAX = 256;
 
 /** Where objects go when a state is written: `put` stores an object unless present. */
 export interface ObjectSink {
@@ -129,19 +132,16 @@ export function decodeMailboxMeta(id: string, text: string): MailboxMeta {
 
 // ---------- caches ----------
 
-/** A Map that forgets its oldest entries beyond a limit (insertion order). */
+/** A Map that forgets its older half once it exceeds a limit (amortised O(1), no iteration over deleted slots). */
 class BoundedCache<V> {
-  private readonly map = new Map<string, V>();
+  private map = new Map<string, V>();
   constructor(private readonly entriesMax: number) {}
   get(key: string): V | undefined {
     return this.map.get(key);
   }
   set(key: string, value: V): void {
     this.map.set(key, value);
-    if (this.map.size > this.entriesMax) {
-      const oldest = this.map.keys().next().value;
-      if (oldest !== undefined) this.map.delete(oldest);
-    }
+    if (this.map.size > this.entriesMax) this.map = new Map([...this.map].slice(this.map.size >> 1));
   }
 }
 
@@ -149,6 +149,8 @@ class BoundedCache<V> {
 const messageIdByBlob = new BoundedCache<string>(READ_CACHE_ENTRIES_MAX);
 const bucketsByIds = new BoundedCache<ReadonlyMap<string, Message>>(BUCKET_CACHE_ENTRIES_MAX);
 const curByKey = new BoundedCache<MessageMap>(CUR_CACHE_ENTRIES_MAX);
+/** Trees under cur/ by their entries (names and ids), so an unchanged fanout node is not encoded again. */
+const treesByContent = new BoundedCache<EncodedObject>(TREE_CACHE_ENTRIES_MAX);
 
 // ---------- writing ----------
 
@@ -172,7 +174,16 @@ function buildTree(items: readonly Item[], level: number, out: EncodedObject[]):
   }
   for (const [segment, group] of groups) entries.push({ mode: MODE_TREE, name: segment, id: buildTree(group, level + 1, out) });
   entries.sort(compareEntries);
-  const tree = encodeTree(entries);
+  let tree: EncodedObject | undefined;
+  if (entries.length <= TREE_CACHE_ENTRY_COUNT_MAX) {
+    let key = '';
+    for (const entry of entries) key += `${entry.mode}${entry.name}\0${entry.id}`;
+    tree = treesByContent.get(key);
+    if (!tree) {
+      tree = encodeTree(entries);
+      treesByContent.set(key, tree);
+    }
+  } else tree = encodeTree(entries);
   out.push(tree);
   return tree.id;
 }
@@ -185,20 +196,29 @@ interface BucketEncoding {
   readonly objects: readonly EncodedObject[];
 }
 
+/** A message's tree entry and fanout directory, reused while the Message object (and keyword table) stays. */
+const messageItems = new WeakMap<Message, { key: string; item: Item }>();
 const bucketEncodings = new WeakMap<ReadonlyMap<string, Message>, Map<string, BucketEncoding>>();
 
 function shapeKey(shape: Shape): string {
   return `${shape.width}x${shape.depth}`;
 }
 
-function encodeBucket(bucket: ReadonlyMap<string, Message>, keywords: readonly string[], shape: Shape): BucketEncoding {
-  const keywordsKey = keywords.join(' ');
+function encodeBucket(bucket: ReadonlyMap<string, Message>, keywords: readonly string[], keywordsKey: string, shape: Shape): BucketEncoding {
   let perShape = bucketEncodings.get(bucket);
   const cached = perShape?.get(shapeKey(shape));
   if (cached && cached.keywordsKey === keywordsKey) return cached;
   const messages: Item[] = [];
+  const itemKey = `${shapeKey(shape)}\0${keywordsKey}`;
   for (const message of bucket.values()) {
-    messages.push({ segments: fanoutSegments(message.guid, shape), entry: { mode: MODE_FILE, name: messageFileName(message, keywords), id: message.blobId } });
+    const known = messageItems.get(message);
+    if (known && known.key === itemKey) {
+      messages.push(known.item);
+      continue;
+    }
+    const item = { segments: fanoutSegments(message.guid, shape), entry: { mode: MODE_FILE, name: messageFileName(message, keywords), id: message.blobId } } as const;
+    messageItems.set(message, { key: itemKey, item });
+    messages.push(item);
   }
   let encoding: BucketEncoding;
   if (shape.bucketLevel > shape.depth) {
@@ -232,39 +252,92 @@ function encodeBucket(bucket: ReadonlyMap<string, Message>, keywords: readonly s
   return encoding;
 }
 
-function writeCur(messages: MessageMap, keywords: readonly string[], shape: Shape, sink: ObjectSink): string {
-  const items: Item[] = [];
-  for (const bucket of messages.buckets) {
-    if (!bucket) continue;
-    const encoding = encodeBucket(bucket, keywords, shape);
-    for (const item of encoding.items) {
-      if (item.entry.mode === MODE_TREE && !sink.has(item.entry.id)) {
-        for (const object of encoding.objects) sink.put(object);
-        break;
-      }
-    }
-    for (const item of encoding.items) items.push(item);
-  }
-  const out: EncodedObject[] = [];
-  const id = buildTree(items, 0, out);
-  for (const object of out) sink.put(object);
-  return id;
+/** What writing one MessageMap produced, so the next write (of its successor) can reuse whole groups of buckets. */
+interface CurBuild {
+  readonly key: string;
+  readonly buckets: readonly (ReadonlyMap<string, Message> | undefined)[];
+  /** Tree id per group of GROUP_BUCKETS buckets (fanout width 1 only), '' for an empty group. */
+  readonly groups: readonly string[];
+  readonly id: string;
 }
 
-function mailboxEntries(mailbox: Mailbox, shape: Shape, sink: ObjectSink): TreeEntry[] {
+/** Buckets per first-level fanout directory when width is 1 (one hex digit = 16 buckets). */
+const GROUP_BUCKETS = 16;
+const curBuilds = new WeakMap<MessageMap, CurBuild>();
+
+function bucketItems(bucket: ReadonlyMap<string, Message>, keywords: readonly string[], keywordsKey: string, shape: Shape, sink: ObjectSink, items: Item[]): void {
+  const encoding = encodeBucket(bucket, keywords, keywordsKey, shape);
+  for (const item of encoding.items) {
+    if (item.entry.mode === MODE_TREE && !sink.has(item.entry.id)) {
+      for (const object of encoding.objects) sink.put(object);
+      break;
+    }
+  }
+  for (const item of encoding.items) items.push(item);
+}
+
+/**
+ * Writes cur/. With `previous` (the same mailbox's messages before this change) a fanout of
+ * width 1 rebuilds only the first-level directories whose buckets changed.
+ */
+function writeCur(messages: MessageMap, keywords: readonly string[], shape: Shape, sink: ObjectSink, previous: MessageMap | undefined): string {
+  const keywordsKey = keywords.join(' ');
+  const key = `${shapeKey(shape)}\0${keywordsKey}`;
+  const done = curBuilds.get(messages);
+  if (done && done.key === key && sink.has(done.id)) return done.id;
+  const out: EncodedObject[] = [];
+  let build: CurBuild;
+  if (shape.width === 1 && shape.bucketLevel === 2 && shape.depth >= 2) {
+    const before = previous ? curBuilds.get(previous) : undefined;
+    const prior = before && before.key === key ? before : undefined;
+    const groups: string[] = [];
+    const entries: TreeEntry[] = [];
+    for (let group = 0; group < BUCKET_COUNT / GROUP_BUCKETS; group++) {
+      const first = group * GROUP_BUCKETS;
+      let same = prior !== undefined;
+      for (let i = first; same && i < first + GROUP_BUCKETS; i++) same = messages.buckets[i] === prior?.buckets[i];
+      let id = same ? (prior?.groups[group] as string) : '';
+      if (!same || (id !== '' && !sink.has(id))) {
+        const items: Item[] = [];
+        for (let i = first; i < first + GROUP_BUCKETS; i++) {
+          const bucket = messages.buckets[i];
+          if (bucket) bucketItems(bucket, keywords, keywordsKey, shape, sink, items);
+        }
+        id = items.length === 0 ? '' : buildTree(items, 1, out);
+      }
+      groups.push(id);
+      if (id !== '') entries.push({ mode: MODE_TREE, name: group.toString(16), id });
+    }
+    const tree = encodeTree(entries);
+    out.push(tree);
+    build = { key, buckets: messages.buckets, groups, id: tree.id };
+  } else {
+    const items: Item[] = [];
+    for (const bucket of messages.buckets) if (bucket) bucketItems(bucket, keywords, keywordsKey, shape, sink, items);
+    build = { key, buckets: messages.buckets, groups: [], id: buildTree(items, 0, out) };
+  }
+  for (const object of out) sink.put(object);
+  curBuilds.set(messages, build);
+  return build.id;
+}
+
+function mailboxEntries(mailbox: Mailbox, shape: Shape, sink: ObjectSink, previous: Mailbox | undefined): TreeEntry[] {
   const meta = blobFrom(encodeMailboxMeta(mailbox));
   sink.put(meta);
   const entries: TreeEntry[] = [{ mode: MODE_FILE, name: MAILBOX_META_FILE, id: meta.id }];
-  if (mailbox.messages.size > 0) entries.push({ mode: MODE_TREE, name: 'cur', id: writeCur(mailbox.messages, mailbox.keywords, shape, sink) });
+  if (mailbox.messages.size > 0) entries.push({ mode: MODE_TREE, name: 'cur', id: writeCur(mailbox.messages, mailbox.keywords, shape, sink, previous?.messages) });
   return entries;
 }
 
-/** Writes every object of `state` that the sink lacks; returns the root tree id. Bodies must already be in the sink. */
-export function writeState(state: StoreState, layout: LayoutSpec, sink: ObjectSink): string {
+/**
+ * Writes every object of `state` that the sink lacks; returns the root tree id. Bodies must
+ * already be in the sink. `previous` (the state this one was derived from) only speeds it up.
+ */
+export function writeState(state: StoreState, layout: LayoutSpec, sink: ObjectSink, previous?: StoreState): string {
   const shape = shapeOf(layout);
   const root: TreeEntry[] = [];
   for (const mailbox of state.mailboxes.values()) {
-    const entries = mailboxEntries(mailbox, shape, sink);
+    const entries = mailboxEntries(mailbox, shape, sink, previous?.mailboxes.get(mailbox.name));
     entries.sort(compareEntries);
     const dir = folderDirName(mailbox.name);
     if (dir === '') root.push(...entries);

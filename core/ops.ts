@@ -8,7 +8,7 @@
  * gets MODSEQ = HIGHESTMODSEQ + 1 (one value per operation and mailbox).
  */
 import { ImapNoError } from './errors.ts';
-import { EMPTY_MESSAGE_MAP, allMessages, updateMessages, type MessageMap } from './messageMap.ts';
+import { EMPTY_MESSAGE_MAP, allMessages, bucketOf, updateMessages, type MessageMap } from './messageMap.ts';
 import type { Mailbox, Message, StoreState } from './state.ts';
 import { extendKeywordTable, normalizeFlags, validateFlag, validateMailboxName } from './names.ts';
 import { sortedMailboxes } from './layout.ts';
@@ -92,24 +92,73 @@ function uidIndexOf(bucket: ReadonlyMap<string, Message>): Map<number, Message> 
   return index;
 }
 
+/** UIDs above this are looked up by scanning buckets instead of through a typed-array index. */
+export const UID_INDEX_MAX = 1 << 22;
+
+/** uid -> bucket index + 1 (0: none; SHARED_UID: several messages share the UID, scan every bucket). */
+const SHARED_UID = 0xffff;
+const uidBuckets = new WeakMap<MessageMap, Uint16Array>();
+
+function setUidBucket(index: Uint16Array, uid: number, bucket: number): void {
+  const slot = index[uid] ?? 0;
+  index[uid] = slot === 0 || slot === bucket + 1 ? bucket + 1 : SHARED_UID;
+}
+
+/** The uid -> bucket index of a map, built once (O(n)) and then carried along by `updateIndexed`; null past UID_INDEX_MAX. */
+function uidBucketsOf(messages: MessageMap): Uint16Array | null {
+  let index = uidBuckets.get(messages);
+  if (!index) {
+    let maxUid = 0;
+    for (const message of allMessages(messages)) maxUid = Math.max(maxUid, message.uid);
+    if (maxUid > UID_INDEX_MAX) return null;
+    index = new Uint16Array(maxUid + 1);
+    messages.buckets.forEach((bucket, b) => {
+      if (bucket) for (const message of bucket.values()) if (message.uid > 0) setUidBucket(index as Uint16Array, message.uid, b);
+    });
+    uidBuckets.set(messages, index);
+  }
+  return index;
+}
+
+/** updateMessages that also derives the new map's uid index from the old one (a typed-array copy). */
+function updateIndexed(messages: MessageMap, puts: readonly Message[], removals: readonly Message[]): MessageMap {
+  const next = updateMessages(messages, puts, removals.map((m) => m.guid));
+  const old = uidBuckets.get(messages);
+  if (!old) return next;
+  let maxUid = old.length - 1;
+  for (const message of puts) maxUid = Math.max(maxUid, message.uid);
+  if (maxUid > UID_INDEX_MAX) return next;
+  const index = new Uint16Array(maxUid + 1);
+  index.set(old);
+  for (const message of removals) if (message.uid > 0 && index[message.uid] !== SHARED_UID) index[message.uid] = 0;
+  for (const message of puts) if (message.uid > 0) setUidBucket(index, message.uid, bucketOf(message.guid));
+  uidBuckets.set(next, index);
+  return next;
+}
+
 /** The visible messages with the given UIDs, in ascending UID order; absent UIDs are ignored (as IMAP does). */
 export function messagesWithUids(messages: MessageMap, uids: readonly number[]): Message[] {
   const wanted = new Set(uids.filter((uid) => Number.isInteger(uid) && uid > 0));
   const found: Message[] = [];
   if (wanted.size === 0) return found;
-  for (const bucket of messages.buckets) {
-    if (!bucket) continue;
-    const index = uidIndexOf(bucket);
-    if (index.size < wanted.size) {
-      for (const [uid, message] of index) if (wanted.has(uid)) found.push(message);
-    } else {
-      for (const uid of wanted) {
-        const message = index.get(uid);
-        if (message) found.push(message);
-      }
+  const index = uidBucketsOf(messages);
+  const scanAll: number[] = [];
+  if (index === null) scanAll.push(...wanted);
+  else for (const uid of wanted) {
+    const slot = index[uid] ?? 0;
+    if (slot === SHARED_UID) scanAll.push(uid);
+    else if (slot !== 0) {
+      const message = uidIndexOf(messages.buckets[slot - 1] as ReadonlyMap<string, Message>).get(uid);
+      if (message) found.push(message);
     }
   }
-  return found.sort((a, b) => a.uid - b.uid);
+  for (const uid of scanAll) {
+    for (const bucket of messages.buckets) {
+      if (!bucket) continue;
+      for (const message of bucket.values()) if (message.uid === uid) found.push(message);
+    }
+  }
+  return found.sort((a, b) => a.uid - b.uid || (a.guid < b.guid ? -1 : 1));
 }
 
 function nextModseq(mailbox: Mailbox): number {
@@ -137,7 +186,7 @@ export function appendMessage(state: StoreState, name: string, body: Body, flags
     keywords,
     uidNext: uid > 0 ? uid + 1 : mailbox.uidNext,
     highestModseq: modseq,
-    messages: updateMessages(mailbox.messages, [message], []),
+    messages: updateIndexed(mailbox.messages, [message], []),
   };
   return { state: withMailboxes(state, [next]), result: { guid, uid, uidValidity: mailbox.uidValidity, modseq } };
 }
@@ -162,7 +211,7 @@ export function storeFlags(state: StoreState, name: string, uids: readonly numbe
     puts.push({ ...message, flags: after, modseq });
   }
   if (puts.length === 0) return { state, result: { changed: [], highestModseq: mailbox.highestModseq } };
-  const next: Mailbox = { ...mailbox, keywords, highestModseq: modseq, messages: updateMessages(mailbox.messages, puts, []) };
+  const next: Mailbox = { ...mailbox, keywords, highestModseq: modseq, messages: updateIndexed(mailbox.messages, puts, []) };
   const changed = puts.map((m) => ({ uid: m.uid, guid: m.guid, flags: m.flags, modseq }));
   return { state: withMailboxes(state, [next]), result: { changed, highestModseq: modseq } };
 }
@@ -173,7 +222,7 @@ export function expungeMessages(state: StoreState, name: string, uids: readonly 
   const gone = messagesWithUids(mailbox.messages, uids);
   if (gone.length === 0) return { state, result: { expunged: [], highestModseq: mailbox.highestModseq } };
   const modseq = nextModseq(mailbox);
-  const next: Mailbox = { ...mailbox, highestModseq: modseq, messages: updateMessages(mailbox.messages, [], gone.map((m) => m.guid)) };
+  const next: Mailbox = { ...mailbox, highestModseq: modseq, messages: updateIndexed(mailbox.messages, [], gone) };
   return { state: withMailboxes(state, [next]), result: { expunged: gone.map((m) => m.uid), highestModseq: modseq } };
 }
 
@@ -187,7 +236,7 @@ function addToTarget(target: Mailbox, sources: readonly Message[], guids: readon
     const uid = assign ? uidNext++ : 0;
     return { ...source, guid: guids[i] as string, uid, modseq };
   });
-  const mailbox: Mailbox = { ...target, keywords, uidNext, highestModseq: modseq, messages: updateMessages(target.messages, added, []) };
+  const mailbox: Mailbox = { ...target, keywords, uidNext, highestModseq: modseq, messages: updateIndexed(target.messages, added, []) };
   return { mailbox, added };
 }
 
@@ -205,7 +254,7 @@ export function moveMessages(state: StoreState, from: string, uids: readonly num
   if (moving.length === 0) return { state, result: { uidValidity: target.uidValidity, sourceUids: [], targetUids: [], targetGuids: [] } };
   const guids = moving.map((m) => m.guid);
   const { mailbox, added } = addToTarget(target, moving, guids, ctx.assignsUids(target), 'MOVE');
-  const left: Mailbox = { ...source, highestModseq: nextModseq(source), messages: updateMessages(source.messages, [], guids) };
+  const left: Mailbox = { ...source, highestModseq: nextModseq(source), messages: updateIndexed(source.messages, [], moving) };
   const result = { uidValidity: target.uidValidity, sourceUids: moving.map((m) => m.uid), targetUids: added.map((m) => m.uid), targetGuids: guids };
   return { state: withMailboxes(state, [left, mailbox]), result };
 }

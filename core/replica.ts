@@ -299,7 +299,7 @@ export class Replica {
   /** Writes `state` as one commit and moves the ref; on failure nothing changes. */
   private async commitState(state: StoreState, parents: readonly string[], author: string, timeMs: number, summary: string): Promise<string> {
     try {
-      const tree = writeState(state, this.opts.layout, this.objects);
+      const tree = writeState(state, this.opts.layout, this.objects, this.currentState);
       const own = author === this.opts.node;
       const message = own ? `${summary}\n\nMailsim-Seq: ${this.seq}` : summary;
       const commit = encodeCommit({ tree, parents, author, timeMs, message });

@@ -1,0 +1,190 @@
+/**
+ * `mailsim bench store`: commit speed and bytes of new objects of the reference replica,
+ * flat and fanout, at 1,000 and 10,000 messages: flag-change commits and 2 KB deliveries.
+ * Reference measured in the same run: the real git CLI making the same flag-change commits
+ * (rename of one Maildir entry) with plumbing (update-index, write-tree, commit-tree,
+ * update-ref) and with one `git fast-import` stream.
+ *
+ * Targets at 10k fanout: >= 1,000 flag commits/s and >= 20x the git CLI plumbing;
+ * <= 2 KB of new objects per flag change; <= 2.5 KB per 2 KB delivery.
+ */
+import { execFileSync, spawnSync } from 'node:child_process';
+import { mkdtemp, rm } from 'node:fs/promises';
+import * as nodeFs from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { Volume } from 'memfs';
+import { replicaFsFrom, type PromisesFsLike } from '../../core/fsTypes.ts';
+import { Replica, type LayoutSpec } from '../../core/replica.ts';
+import { exportReplica } from '../../core/export.ts';
+import { strategyByName } from '../../core/strategy.ts';
+
+export interface StoreBenchOptions {
+  readonly json: boolean;
+  readonly quick?: boolean;
+}
+
+/** The fanout measured: 16 entries per level, 3 levels (4,096 leaves; ~2.4 messages per leaf at 10k). */
+export const BENCH_FANOUT: LayoutSpec = { kind: 'fanout', width: 1, depth: 3 };
+export const BODY_SIZE_BYTES = 2048;
+
+interface CaseResult {
+  messages: number;
+  layout: string;
+  flagCommitsPerSec: number;
+  bytesPerFlagChange: number;
+  deliveriesPerSec: number;
+  bytesPerDelivery: number;
+}
+
+const WORDS = 'the mail server keeps every folder in git and each flag change becomes one small commit while replicas merge after partitions heal report meeting agenda invoice attached please review thanks regards tomorrow schedule project update'.split(' ');
+
+/** A deterministic ~2 KB message: headers, text from a small vocabulary, and a base64-like attachment line. */
+export function benchBody(index: number, sizeBytes = BODY_SIZE_BYTES): Uint8Array {
+  let state = (index * 2654435761) >>> 0 || 1;
+  const next = () => (state = (Math.imul(state, 1103515245) + 12345) >>> 0);
+  let text = `Message-ID: <bench${index}@mailsim.test>\r\nFrom: a${index % 97}@example.test\r\nTo: b@example.test\r\nSubject: ${WORDS[next() % WORDS.length]} ${index}\r\n\r\n`;
+  while (text.length < sizeBytes * 0.75) text += `${WORDS[next() % WORDS.length]}${next() % 9 === 0 ? '.\r\n' : ' '}`;
+  const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/';
+  while (text.length < sizeBytes - 2) text += alphabet[next() % 64];
+  return new TextEncoder().encode(`${text}\r\n`);
+}
+
+async function makeReplica(messages: number, layout: LayoutSpec): Promise<Replica> {
+  let now = 1_764_326_400_000;
+  const vol = new Volume();
+  return Replica.create(
+    { node: 'bench', fs: replicaFsFrom(vol.promises as unknown as PromisesFsLike), dir: '/repo', layout, strategy: strategyByName('renumber'), clock: () => (now += 7) },
+    [{ name: 'INBOX', uidValidity: 1, messages: Array.from({ length: messages }, (_, i) => ({ body: benchBody(i), flags: i % 3 === 0 ? ['\\Seen'] : [] })) }],
+  );
+}
+
+/** Bytes of the deflated objects written since `since` (each object counted once). */
+async function bytesSince(replica: Replica, since: string): Promise<number> {
+  const { objects } = await replica.objectsFor(since);
+  return objects.reduce((sum, object) => sum + object.data.length, 0);
+}
+
+async function measureCase(messages: number, layout: LayoutSpec, flagCommits: number, deliveries: number): Promise<CaseResult> {
+  const replica = await makeReplica(messages, layout);
+  const stride = Math.max(1, Math.floor(messages / flagCommits));
+  let since = replica.head;
+  let start = performance.now();
+  for (let i = 0; i < flagCommits; i++) await replica.store('INBOX', [1 + ((i * stride) % messages)], '+', ['\\Flagged']);
+  const flagMs = performance.now() - start;
+  const flagBytes = await bytesSince(replica, since);
+  since = replica.head;
+  const bodies = Array.from({ length: deliveries }, (_, i) => benchBody(1_000_000 + i));
+  start = performance.now();
+  for (const body of bodies) await replica.deliver('INBOX', body);
+  const deliverMs = performance.now() - start;
+  const deliverBytes = await bytesSince(replica, since);
+  return {
+    messages,
+    layout: layout.kind === 'flat' ? 'flat' : `fanout ${layout.width}x${layout.depth}`,
+    flagCommitsPerSec: round(flagCommits / (flagMs / 1000)),
+    bytesPerFlagChange: round(flagBytes / flagCommits),
+    deliveriesPerSec: round(deliveries / (deliverMs / 1000)),
+    bytesPerDelivery: round(deliverBytes / deliveries),
+  };
+}
+
+function round(value: number): number {
+  return Math.round(value * 10) / 10;
+}
+
+interface GitReference {
+  plumbingFlagCommitsPerSec: number;
+  fastImportFlagCommitsPerSec: number;
+}
+
+/** The git CLI making the same flag changes (rename `<name>:2,` to `<name>:2,F`) on the same tree, in a temp dir. */
+async function measureGit(messages: number, layout: LayoutSpec, plumbingCommits: number, fastImportCommits: number): Promise<GitReference> {
+  const tmp = await mkdtemp(join(tmpdir(), 'mailsim-bench-git-'));
+  try {
+    const replica = await makeReplica(messages, layout);
+    await exportReplica(replica, replicaFsFrom(nodeFs as unknown as PromisesFsLike), tmp);
+    const gitDir = join(tmp, 'repo.git');
+    const env = { ...process.env, GIT_DIR: gitDir, GIT_INDEX_FILE: join(tmp, 'index'), GIT_AUTHOR_NAME: 'bench', GIT_AUTHOR_EMAIL: 'b@x', GIT_COMMITTER_NAME: 'bench', GIT_COMMITTER_EMAIL: 'b@x' };
+    const git = (args: string[], input?: string) => execFileSync('git', args, { env, input, encoding: 'utf8', maxBuffer: 256 * 1024 * 1024 }).trim();
+    git(['read-tree', 'HEAD']);
+    const files = git(['ls-files', '-s']).split('\n').map((line) => {
+      const [meta, path] = line.split('\t') as [string, string];
+      return { blob: meta.split(' ')[1] as string, path };
+    }).filter((file) => file.path.includes(':2,') && !file.path.endsWith('F'));
+    const rename = (path: string) => path.replace(/:2,([A-Z]*)$/, (_, flags: string) => `:2,${[...flags, 'F'].sort().join('')}`);
+    let head = git(['rev-parse', 'HEAD']);
+    let start = performance.now();
+    for (let i = 0; i < plumbingCommits; i++) {
+      const file = files[i % files.length] as { blob: string; path: string };
+      git(['update-index', '--index-info'], `0 ${'0'.repeat(40)}\t${file.path}\n100644 ${file.blob}\t${rename(file.path)}\n`);
+      const tree = git(['write-tree']);
+      head = git(['commit-tree', tree, '-p', head, '-m', 'flag']);
+      git(['update-ref', 'refs/heads/main', head]);
+    }
+    const plumbingMs = performance.now() - start;
+    const stream: string[] = [];
+    for (let i = 0; i < fastImportCommits; i++) {
+      const file = files[(plumbingCommits + i) % files.length] as { blob: string; path: string };
+      stream.push('commit refs/heads/main', `committer bench <b@x> ${1_764_326_400 + i} +0000`, 'data 4', 'flag');
+      if (i === 0) stream.push(`from ${head}`);
+      stream.push(`D ${file.path}`, `M 100644 ${file.blob} ${rename(file.path)}`, '');
+    }
+    start = performance.now();
+    const result = spawnSync('git', ['fast-import', '--quiet', '--force'], { env, input: `${stream.join('\n')}\n`, encoding: 'utf8' });
+    const fastImportMs = performance.now() - start;
+    if (result.status !== 0) throw new Error(`git fast-import failed: ${result.stderr}`);
+    return { plumbingFlagCommitsPerSec: round(plumbingCommits / (plumbingMs / 1000)), fastImportFlagCommitsPerSec: round(fastImportCommits / (fastImportMs / 1000)) };
+  } finally {
+    await rm(tmp, { recursive: true, force: true });
+  }
+}
+
+export async function runStoreBench(options: StoreBenchOptions): Promise<Record<string, unknown>> {
+  const sizes = options.quick ? [1_000, 10_000] : [1_000, 10_000];
+  const flagCommits = options.quick ? 200 : 2_000;
+  const deliveries = options.quick ? 100 : 1_000;
+  const cases: CaseResult[] = [];
+  for (const messages of sizes) {
+    for (const layout of [{ kind: 'flat' } as LayoutSpec, BENCH_FANOUT]) {
+      const flat = layout.kind === 'flat';
+      cases.push(await measureCase(messages, layout, flat ? Math.min(flagCommits, 200) : flagCommits, flat ? Math.min(deliveries, 100) : deliveries));
+    }
+  }
+  const git = await measureGit(10_000, BENCH_FANOUT, options.quick ? 10 : 40, options.quick ? 100 : 1_000);
+  const fanout10k = cases.find((c) => c.messages === 10_000 && c.layout !== 'flat') as CaseResult;
+  const summary = {
+    fanout10k: {
+      flagCommitsPerSec: fanout10k.flagCommitsPerSec,
+      bytesPerFlagChange: fanout10k.bytesPerFlagChange,
+      bytesPerDelivery: fanout10k.bytesPerDelivery,
+      deliveriesPerSec: fanout10k.deliveriesPerSec,
+      gitCliFlagCommitsPerSec: git.plumbingFlagCommitsPerSec,
+      gitFastImportFlagCommitsPerSec: git.fastImportFlagCommitsPerSec,
+      speedupOverGitCli: round(fanout10k.flagCommitsPerSec / git.plumbingFlagCommitsPerSec),
+      speedupOverGitFastImport: round(fanout10k.flagCommitsPerSec / git.fastImportFlagCommitsPerSec),
+    },
+    targets: {
+      flagCommitsPerSec: { target: 1_000, met: fanout10k.flagCommitsPerSec >= 1_000 },
+      speedupOverGitCli: { target: 20, met: fanout10k.flagCommitsPerSec >= 20 * git.plumbingFlagCommitsPerSec },
+      bytesPerFlagChange: { target: 2_048, met: fanout10k.bytesPerFlagChange <= 2_048 },
+      bytesPerDelivery: { target: 2_560, met: fanout10k.bytesPerDelivery <= 2_560 },
+    },
+    bodySizeBytes: BODY_SIZE_BYTES,
+    fanout: BENCH_FANOUT,
+    cases,
+  };
+  if (!options.json) printTable(summary.cases, summary.fanout10k);
+  return summary;
+}
+
+function printTable(cases: readonly CaseResult[], fanout10k: Record<string, number>): void {
+  const header = ['messages', 'layout', 'flag commits/s', 'B/flag change', 'deliveries/s', 'B/2KB delivery'];
+  const rows = cases.map((c) => [String(c.messages), c.layout, String(c.flagCommitsPerSec), String(c.bytesPerFlagChange), String(c.deliveriesPerSec), String(c.bytesPerDelivery)]);
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] as string).length)));
+  const line = (cells: string[]) => cells.map((cell, i) => cell.padEnd(widths[i] as number)).join('  ');
+  console.log(line(header));
+  for (const row of rows) console.log(line(row));
+  console.log(`git CLI plumbing: ${fanout10k.gitCliFlagCommitsPerSec} flag commits/s (x${fanout10k.speedupOverGitCli}); git fast-import: ${fanout10k.gitFastImportFlagCommitsPerSec}/s (x${fanout10k.speedupOverGitFastImport})`);
+}
