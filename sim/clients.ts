@@ -55,6 +55,21 @@ function reasonOf(error: unknown): string {
   return String(error);
 }
 
+/**
+ * A UID is meaningful only under the UIDVALIDITY the client saw: a server whose mailbox
+ * changed UIDVALIDITY refuses the request (the client must SELECT again), as a server
+ * that resets UIDVALIDITY ends the session of anyone who had the mailbox selected.
+ */
+function underValidity<T>(mailbox: string, uidValidity: number, op: (r: Replica) => Promise<T>): (r: Replica) => Promise<T> {
+  return (replica) => {
+    const current = replica.state.mailboxes.get(mailbox)?.uidValidity;
+    if (current !== uidValidity) {
+      return Promise.reject(new MailsimError('E_IMAP_NO', `NO [UIDVALIDITY] ${mailbox} is now ${current ?? 'gone'}, client saw ${uidValidity}`, { mailbox }));
+    }
+    return op(replica);
+  };
+}
+
 export class SmtpClient {
   readonly process: string;
   busy = false;
@@ -228,21 +243,21 @@ export class ImapClient {
     const flags = mode === '=' ? rng.shuffle(pool).slice(0, rng.int(0, 2)).sort() : [rng.pick(pool)];
     this.deps.metrics.flagChangeCount++;
     this.deps.metrics.flagDeltaBytes.push(guid.length + flags.join(' ').length + 2);
-    await this.request(server, 'store', { mailbox, uidValidity: view.uidValidity, uid, guid, mode, flags }, (r) => r.store(mailbox, [uid], mode, flags), (result) => {
+    await this.request(server, 'store', { mailbox, uidValidity: view.uidValidity, uid, guid, mode, flags }, underValidity(mailbox, view.uidValidity, (r) => r.store(mailbox, [uid], mode, flags)), (result) => {
       const changed = result.changed[0];
       return { flagsAfter: changed?.flags ?? null, modseq: changed?.modseq ?? null };
     }, true);
   }
 
   private async expunge(server: Server, mailbox: string, view: MailboxView, uid: number, guid: string): Promise<void> {
-    await this.request(server, 'expunge', { mailbox, uidValidity: view.uidValidity, uids: [uid], guids: [guid] }, (r) => r.expunge(mailbox, [uid]), (result) => {
+    await this.request(server, 'expunge', { mailbox, uidValidity: view.uidValidity, uids: [uid], guids: [guid] }, underValidity(mailbox, view.uidValidity, (r) => r.expunge(mailbox, [uid])), (result) => {
       view.messages.delete(uid);
       return { expunged: result.expunged };
     }, true);
   }
 
   private async moveOrCopy(server: Server, f: 'move' | 'copy', from: string, to: string, view: MailboxView, uid: number, guid: string): Promise<void> {
-    await this.request(server, f, { from, to, uidValidity: view.uidValidity, uid, guid }, (r) => (f === 'move' ? r.move(from, [uid], to) : r.copy(from, [uid], to)), (result) => {
+    await this.request(server, f, { from, to, uidValidity: view.uidValidity, uid, guid }, underValidity(from, view.uidValidity, (r) => (f === 'move' ? r.move(from, [uid], to) : r.copy(from, [uid], to))), (result) => {
       if (f === 'move') view.messages.delete(uid);
       const copyGuid = 'targetGuids' in result ? (result.targetGuids as string[])[0] : undefined;
       return { toUidValidity: result.uidValidity, toUid: result.targetUids[0] ?? 0, toGuid: copyGuid ?? guid };
