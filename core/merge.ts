@@ -42,7 +42,7 @@
  *   recursive virtual base of `recursiveMergeBaseState`).
  */
 import { assert } from './errors.ts';
-import { BUCKET_COUNT, EMPTY_MESSAGE_MAP, bucketOf, getMessage, type MessageMap } from './messageMap.ts';
+import { BUCKET_COUNT, EMPTY_MESSAGE_MAP, allMessages, bucketOf, getMessage, type MessageMap } from './messageMap.ts';
 import type { Mailbox, MailboxOwner, Message, StoreState } from './state.ts';
 import type { MergeContext, MergeOutcome } from './strategy.ts';
 
@@ -69,6 +69,8 @@ export interface MailboxUidInput {
   readonly theirs: Mailbox | undefined;
   /** The merged UIDVALIDITY unless the strategy resets it: the larger of both sides'. */
   readonly uidValidity: number;
+  /** For a strategy that resets: a UIDVALIDITY above every one in the three states, unique to this mailbox in this merge. */
+  readonly freshUidValidity: number;
   /** Lowest UID no side has handed out in this frame (max of the sides' UIDNEXTs, at least 1). */
   readonly uidNextMin: number;
   /** The messages to settle, in GUID order. */
@@ -173,8 +175,9 @@ function detectRenames(base: StoreState, side: StoreState, other: StoreState): M
   const added = [...side.mailboxes.keys()].filter((name) => !base.mailboxes.has(name)).sort(compareStrings);
   if (added.length === 0) return renames;
   for (const from of [...base.mailboxes.keys()].sort(compareStrings)) {
-    if (side.mailboxes.has(from) || from === INBOX) continue;
     const old = base.mailboxes.get(from) as Mailbox;
+    // Gone from the side: deleted, renamed, or renamed and the name re-created (another UIDVALIDITY).
+    if (side.mailboxes.get(from)?.uidValidity === old.uidValidity || from === INBOX) continue;
     const sample = firstGuid(old.messages);
     let chosen: string | undefined;
     for (const to of added) {
@@ -182,7 +185,7 @@ function detectRenames(base: StoreState, side: StoreState, other: StoreState): M
       if (used.has(to) || renamed.uidValidity !== old.uidValidity || renamed.uidNext < old.uidNext) continue;
       if (sample !== undefined && !containsAnyOf(renamed.messages, old.messages)) continue;
       const otherTo = other.mailboxes.get(to);
-      if (otherTo !== undefined && (other.mailboxes.has(from) || otherTo.uidValidity !== old.uidValidity)) continue;
+      if (otherTo !== undefined && (other.mailboxes.get(from)?.uidValidity === old.uidValidity || otherTo.uidValidity !== old.uidValidity)) continue;
       chosen = to;
       break;
     }
@@ -209,7 +212,8 @@ function nameMaps(base: StoreState, ours: StoreState, theirs: StoreState): [Name
     for (const [from, target] of baseRenames) {
       const mine = own.get(from);
       if (mine !== undefined) out.set(mine, target);
-      else if (state.mailboxes.has(from)) out.set(from, target);
+      // The side still has the base mailbox (same UIDVALIDITY): read it under the new name.
+      else if (state.mailboxes.get(from)?.uidValidity === base.mailboxes.get(from)?.uidValidity) out.set(from, target);
     }
     return out;
   };
@@ -246,6 +250,8 @@ function mergedMailboxNames(maps: readonly [NameMap, NameMap, NameMap]): Set<str
 /** Where a GUID is on one side: merged mailbox name and the message. */
 export interface Located {
   readonly mailbox: string;
+  /** UIDVALIDITY of the side's mailbox holding it (the UID space its UID belongs to). */
+  readonly uidValidity: number;
   readonly message: Message;
 }
 
@@ -261,8 +267,10 @@ function changedGuids(ours: StoreState, theirs: StoreState, maps: readonly [Name
   const [, o, t] = maps;
   const changed: Changed = { ours: new Map(), theirs: new Map(), touched: new Map() };
   for (const name of new Set([...o.fromMerged.keys(), ...t.fromMerged.keys()])) {
-    const mo = sideMailbox(ours, o, name)?.messages ?? EMPTY_MESSAGE_MAP;
-    const mt = sideMailbox(theirs, t, name)?.messages ?? EMPTY_MESSAGE_MAP;
+    const boxOurs = sideMailbox(ours, o, name);
+    const boxTheirs = sideMailbox(theirs, t, name);
+    const mo = boxOurs?.messages ?? EMPTY_MESSAGE_MAP;
+    const mt = boxTheirs?.messages ?? EMPTY_MESSAGE_MAP;
     if (mo.buckets === mt.buckets) continue;
     for (let index = 0; index < BUCKET_COUNT; index++) {
       const bo = mo.buckets[index];
@@ -270,11 +278,11 @@ function changedGuids(ours: StoreState, theirs: StoreState, maps: readonly [Name
       if (bo === bt) continue;
       let found = false;
       if (bo) for (const [guid, message] of bo) if (!sameMessage(message, bt?.get(guid))) {
-        changed.ours.set(guid, { mailbox: name, message });
+        changed.ours.set(guid, { mailbox: name, uidValidity: boxOurs?.uidValidity ?? 0, message });
         found = true;
       }
       if (bt) for (const [guid, message] of bt) if (!sameMessage(message, bo?.get(guid))) {
-        changed.theirs.set(guid, { mailbox: name, message });
+        changed.theirs.set(guid, { mailbox: name, uidValidity: boxTheirs?.uidValidity ?? 0, message });
         found = true;
       }
       if (!found) continue; // equal content in different objects: nothing to merge
@@ -291,7 +299,7 @@ function changedGuids(ours: StoreState, theirs: StoreState, maps: readonly [Name
 function locateInBase(base: StoreState, map: NameMap, guid: string): Located | undefined {
   for (const [name, mailbox] of base.mailboxes) {
     const message = getMessage(mailbox.messages, guid);
-    if (message) return { mailbox: mergedNameOf(map, name), message };
+    if (message) return { mailbox: mergedNameOf(map, name), uidValidity: mailbox.uidValidity, message };
   }
   return undefined;
 }
@@ -374,8 +382,12 @@ export function mergeStores(base: StoreState, ours: StoreState, theirs: StoreSta
   const mailboxes = new Map<string, Mailbox>();
   let renumbered = 0;
   const uidValidityChanges: { mailbox: string; before: number; after: number }[] = [];
+  const frames = { base: framesOf(base), ours: framesOf(ours), theirs: framesOf(theirs) };
+  let freshUidValidity = Math.max(0, ...[frames.base, frames.ours, frames.theirs].flatMap((f) => [...f.keys()]));
   for (const name of [...names].sort(compareStrings)) {
     const merged = mergeMailbox(name, {
+      frames,
+      freshUidValidity: ++freshUidValidity,
       base: sideMailbox(base, b, name),
       ours: sideMailbox(ours, o, name),
       theirs: sideMailbox(theirs, t, name),
@@ -392,7 +404,91 @@ export function mergeStores(base: StoreState, ours: StoreState, theirs: StoreSta
       }
     }
   }
+  renumbered += separateSharedValidities(mailboxes, [base, ours, theirs], uidValidityChanges);
   return { state: { mailboxes }, renumbered, uidValidityChanges };
+}
+
+/**
+ * The merged mailbox's UIDVALIDITY. Equal on both sides (or one side only): that one. Created
+ * on both sides concurrently: the larger. Replaced on one side since the base (re-created,
+ * another mailbox renamed onto the name, or a reset) by a larger one: the larger. Otherwise
+ * (replaced by a smaller one, or replaced on both sides) neither side's UID space is safe to
+ * continue: a side that dropped a UID space after the base may have bound UIDs in it that no
+ * state shows any more. Then a fresh UIDVALIDITY above all, and every UID reassigned.
+ */
+function mergedUidValidity(
+  base: Mailbox | undefined,
+  ours: Mailbox | undefined,
+  theirs: Mailbox | undefined,
+  fresh: number,
+): { uidValidity: number; replaced: boolean } {
+  const vo = ours?.uidValidity;
+  const vt = theirs?.uidValidity;
+  const vb = base?.uidValidity;
+  if (vo === undefined || vt === undefined || vo === vt) return { uidValidity: vo ?? vt ?? vb ?? 1, replaced: false };
+  if (vb === undefined || (vo === vb && vt > vo) || (vt === vb && vo > vt)) return { uidValidity: Math.max(vo, vt), replaced: false };
+  return { uidValidity: fresh, replaced: true };
+}
+
+/** Every message UIDs 1..n in (INTERNALDATE, GUID) order, under the given (fresh) UIDVALIDITY. */
+export function reassignAll(input: MailboxUidInput): MailboxUidResult {
+  const all = [...input.allMessages()].sort((a, b) => a.internalDateMs - b.internalDateMs || compareStrings(a.guid, b.guid));
+  const uids = new Map<string, number>();
+  all.forEach((m, index) => uids.set(m.guid, index + 1));
+  return { uids, uidValidity: input.uidValidity, uidNext: all.length + 1, reassignedAll: true };
+}
+
+/** UIDVALIDITY -> mailbox of a state (the smallest name if several share one). */
+function framesOf(state: StoreState): Map<number, Mailbox> {
+  const frames = new Map<number, Mailbox>();
+  for (const name of [...state.mailboxes.keys()].sort(compareStrings)) {
+    const mailbox = state.mailboxes.get(name) as Mailbox;
+    if (!frames.has(mailbox.uidValidity)) frames.set(mailbox.uidValidity, mailbox);
+  }
+  return frames;
+}
+
+/**
+ * No two merged mailboxes may share a UIDVALIDITY: concurrent renames of one mailbox that the
+ * merge could not recognise (to two names) would otherwise leave one UID space under two names,
+ * handing out the same UIDs twice, and a later rename back would rebind them. The smallest name
+ * keeps the UIDVALIDITY; every other one gets a new one above any in the three states, and its
+ * visible messages UIDs 1..n in (INTERNALDATE, GUID) order. Returns how many UIDs changed.
+ */
+function separateSharedValidities(
+  mailboxes: Map<string, Mailbox>,
+  states: readonly StoreState[],
+  changes: { mailbox: string; before: number; after: number }[],
+): number {
+  const seen = new Set<number>();
+  let top = 0;
+  for (const state of states) for (const m of state.mailboxes.values()) top = Math.max(top, m.uidValidity);
+  for (const m of mailboxes.values()) top = Math.max(top, m.uidValidity);
+  let renumbered = 0;
+  for (const name of [...mailboxes.keys()].sort(compareStrings)) {
+    const mailbox = mailboxes.get(name) as Mailbox;
+    if (!seen.has(mailbox.uidValidity)) {
+      seen.add(mailbox.uidValidity);
+      continue;
+    }
+    const modseq = mailbox.highestModseq + 1;
+    const visible = [...allMessages(mailbox.messages)]
+      .filter((m) => m.uid > 0)
+      .sort((a, b) => a.internalDateMs - b.internalDateMs || compareStrings(a.guid, b.guid));
+    const pending = [...allMessages(mailbox.messages)].filter((m) => m.uid === 0);
+    const messages = visible.map((m, index) => ({ ...m, uid: index + 1, modseq }));
+    renumbered += visible.length;
+    const uidValidity = ++top;
+    changes.push({ mailbox: name, before: mailbox.uidValidity, after: uidValidity });
+    mailboxes.set(name, {
+      ...mailbox,
+      uidValidity,
+      uidNext: visible.length + 1,
+      highestModseq: modseq,
+      messages: messageMapSorted([...messages, ...pending.map((m) => ({ ...m, modseq }))]),
+    });
+  }
+  return renumbered;
 }
 
 interface MailboxMergeInput {
@@ -403,6 +499,8 @@ interface MailboxMergeInput {
   readonly touched: ReadonlySet<number>;
   readonly changed: Changed;
   readonly policy: MergePolicy;
+  readonly freshUidValidity: number;
+  readonly frames: { readonly base: ReadonlyMap<number, Mailbox>; readonly ours: ReadonlyMap<number, Mailbox>; readonly theirs: ReadonlyMap<number, Mailbox> };
 }
 
 function mergeMailbox(name: string, input: MailboxMergeInput): { mailbox: Mailbox; renumbered: number } {
@@ -410,16 +508,18 @@ function mergeMailbox(name: string, input: MailboxMergeInput): { mailbox: Mailbo
   const start = ours?.messages ?? theirs?.messages ?? EMPTY_MESSAGE_MAP;
   const dirty = arrivals.length > 0 || input.touched.size > 0;
   if (ours && theirs && ours === theirs && !dirty) return { mailbox: ours, renumbered: 0 };
-  const uidValidity = Math.max(ours?.uidValidity ?? 0, theirs?.uidValidity ?? 0) || (base?.uidValidity ?? 1);
-  const floor = (side: Mailbox | undefined): number =>
-    side ? (side.uidValidity === uidValidity ? side.uidNext : 0) : base && base.uidValidity === uidValidity ? base.uidNext : 0;
-  const floorOurs = floor(ours);
-  const floorTheirs = floor(theirs);
-  const inFrame = (side: Mailbox | undefined, located: Located | undefined): number =>
-    side && side.uidValidity === uidValidity && located?.mailbox === name ? located.message.uid : 0;
+  const { uidValidity, replaced } = mergedUidValidity(base, ours, theirs, input.freshUidValidity);
+  // A UIDVALIDITY names one UID space, whatever mailbox name holds it on a side (a rename the
+  // merge did not recognise leaves the same space under two names): the floor of a side is the
+  // UIDNEXT of its mailbox with this UIDVALIDITY, or the base's if the side dropped it.
+  const floor = (frames: ReadonlyMap<number, Mailbox>): number =>
+    frames.get(uidValidity)?.uidNext ?? input.frames.base.get(uidValidity)?.uidNext ?? 0;
+  const floorOurs = floor(input.frames.ours);
+  const floorTheirs = floor(input.frames.theirs);
+  const inFrame = (located: Located | undefined): number => (located?.uidValidity === uidValidity ? located.message.uid : 0);
   const entries: UidEntry[] = arrivals.map((p) => {
-    const oursUid = inFrame(ours, p.ours);
-    const theirsUid = inFrame(theirs, p.theirs);
+    const oursUid = inFrame(p.ours);
+    const theirsUid = inFrame(p.theirs);
     const safe = (uid: number): boolean =>
       uid > 0 && (oursUid === uid || uid >= floorOurs) && (theirsUid === uid || uid >= floorTheirs);
     const safeUids = [...new Set([oursUid, theirsUid])].filter(safe).sort((x, y) => x - y);
@@ -427,20 +527,22 @@ function mergeMailbox(name: string, input: MailboxMergeInput): { mailbox: Mailbo
   });
   // Untouched messages: those of the start map outside the rebuilt buckets, plus unchanged ones inside.
   const leaving = (guid: string): boolean => input.changed.ours.has(guid) || input.changed.theirs.has(guid);
-  const allMessages = (): { guid: string; internalDateMs: number }[] => {
+  const everyMessage = (): { guid: string; internalDateMs: number }[] => {
     const out: { guid: string; internalDateMs: number }[] = [];
     for (const bucket of start.buckets) if (bucket) for (const m of bucket.values()) if (!leaving(m.guid)) out.push(m);
     for (const p of arrivals) out.push({ guid: p.guid, internalDateMs: p.any.internalDateMs });
     return out;
   };
-  const settled = input.policy.settleMailbox({
+  const settle = replaced ? reassignAll : input.policy.settleMailbox;
+  const settled = settle({
     name,
     ours,
     theirs,
     uidValidity,
+    freshUidValidity: input.freshUidValidity,
     uidNextMin: Math.max(1, floorOurs, floorTheirs),
     entries,
-    allMessages,
+    allMessages: everyMessage,
   });
   const highestModseq = Math.max(ours?.highestModseq ?? 0, theirs?.highestModseq ?? 0, base?.highestModseq ?? 0);
   const newModseq = highestModseq + 1;
@@ -540,7 +642,7 @@ function rebuildAll(
       if (changed.ours.has(m.guid) || changed.theirs.has(m.guid)) continue;
       const uid = uids.get(m.guid);
       assert(uid !== undefined, `full reassignment of ${name} covers ${m.guid}`);
-      const here: Located = { mailbox: name, message: m };
+      const here: Located = { mailbox: name, uidValidity: 0, message: m };
       all.push(finish(m, uid, m.flags, here, here));
     }
   }

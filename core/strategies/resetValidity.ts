@@ -1,20 +1,17 @@
 /**
  * UID strategy `reset-validity` (the drastic baseline): when a merge finds a UID clash in a
  * mailbox (a message whose UID on one side the other side had already handed out), it raises
- * UIDVALIDITY to one above both sides' and reassigns every UID of that mailbox from 1, in
+ * UIDVALIDITY above every UIDVALIDITY in the three states and reassigns every UID of that mailbox from 1, in
  * (INTERNALDATE, GUID) order. Without a clash it behaves like `renumber` (new messages keep
  * their UIDs or get fresh ones above both UIDNEXTs).
  */
-import { compareStrings, mergeStores, renumberMailbox, type MailboxUidInput, type MailboxUidResult } from '../merge.ts';
+import { mergeStores, reassignAll, renumberMailbox, type MailboxUidInput, type MailboxUidResult } from '../merge.ts';
 import type { UidStrategy } from '../strategy.ts';
 
 export function resetValidityMailbox(input: MailboxUidInput): MailboxUidResult {
   const clash = input.entries.some((e) => (e.oursUid > 0 || e.theirsUid > 0) && e.safeUids.length === 0);
   if (!clash) return renumberMailbox(input);
-  const all = [...input.allMessages()].sort((a, b) => a.internalDateMs - b.internalDateMs || compareStrings(a.guid, b.guid));
-  const uids = new Map<string, number>();
-  all.forEach((m, index) => uids.set(m.guid, index + 1));
-  return { uids, uidValidity: input.uidValidity + 1, uidNext: all.length + 1, reassignedAll: true };
+  return reassignAll({ ...input, uidValidity: input.freshUidValidity });
 }
 
 export const resetValidityStrategy: UidStrategy = {
