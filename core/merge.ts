@@ -30,9 +30,21 @@
  *   UIDNEXT, the other side has no unrelated Y, and (if X held messages at the base) Y
  *   holds at least one of them. The other side's X is then read as Y, so its concurrent
  *   deliveries into X land in Y. Renamed to two different names concurrently: the smaller
- *   name wins. Rename against delete: the delete wins for the base contents, the renamed
- *   mailbox keeps what was added after the base. A rename that is not recognised is read
- *   as delete + create + moves, which the rules above already settle.
+ *   name wins. Rename against delete: the delete wins (a rename is a change to the mailbox,
+ *   and a delete wins over changes, as an expunge does); what was put into the mailbox after
+ *   the base is recovered into INBOX like any delivery into a deleted mailbox. A rename that
+ *   is not recognised is read as delete + create + moves, which the rules above settle.
+ * - UIDVALIDITY: a UIDVALIDITY names one UID space, whatever mailbox name holds it on a side.
+ *   Equal on both sides: kept. Created on both sides concurrently: the larger. Replaced on
+ *   one side since the base (re-created, another mailbox renamed onto the name, a reset) by a
+ *   larger one: the larger. Otherwise (replaced by a smaller one, or on both sides) a fresh
+ *   UIDVALIDITY above every one in the three states and every UID reassigned, because a side
+ *   that dropped a UID space may have bound UIDs in it that no state shows any more. Two merged
+ *   mailboxes never share a UIDVALIDITY (an unrecognised concurrent rename could leave one
+ *   space under two names): all but the smallest name get a fresh one.
+ * - UIDs (the strategy decides; the merge offers): a UID is *safe* for a message when each
+ *   side either binds that UID to this very message or never handed it out (it is at or above
+ *   that side's UIDNEXT in that UID space). So no replica ever sees one UID name two messages.
  * - MODSEQ: every message whose merged value differs from either side's gets one MODSEQ
  *   above both sides' HIGHESTMODSEQ, and so does the mailbox.
  * - Canonical: the result depends only on the three states (never on which side is ours,
