@@ -1,6 +1,7 @@
 /**
  * mailsim export FILE --seed N --node NAME --to DIR: runs the scenario, then writes the
- * named server's final replica as a real git repository (node:fs) that git can read.
+ * named server's final replica with node:fs: DIR/repo.git (a bare git repository with the
+ * whole history) and DIR/Maildir (a Maildir++ tree with dovecot-uidlist files).
  */
 import { mkdir, readdir } from 'node:fs/promises';
 import * as fsp from 'node:fs/promises';
@@ -35,8 +36,13 @@ export async function exportCommand(file: string, options: ExportCommandOptions)
     throw new CliInputError(`no server named ${JSON.stringify(options.node)} in this run; servers are ${[...outcome.replicas.keys()].join(', ')}`);
   }
   const fs = replicaFsFrom(fsp as unknown as PromisesFsLike);
-  await exportReplica(replica, fs, options.to);
-  process.stdout.write(`exported ${options.node} (head ${replica.head}) of ${file} seed ${options.seed} to ${options.to}; run verdict ${result.verdict}\n`);
-  process.stdout.write(`inspect: git -C ${options.to} log --stat\n`);
+  const summary = await exportReplica(replica, fs, options.to);
+  process.stdout.write(
+    `exported ${options.node} (head ${replica.head}) of ${file} seed ${options.seed}, run verdict ${result.verdict}:\n`
+      + `  ${options.to}/repo.git: ${summary.objectCount} git objects\n`
+      + `  ${options.to}/Maildir: ${summary.mailboxCount} mailbox(es), ${summary.messageCount} message(s)`
+      + `${summary.pendingCount > 0 ? `, ${summary.pendingCount} pending without a UID (left out)` : ''}\n`
+      + `inspect: git --git-dir ${options.to}/repo.git log --stat\n`,
+  );
   return 0;
 }
