@@ -31,6 +31,9 @@ export interface MemPromises {
 
 type Original = { readonly existed: false } | { readonly existed: true; readonly data: Uint8Array };
 
+/** What the last unsynced change to a path was: a rename target is replaced whole or not at all. */
+type ChangeKind = 'write' | 'rename';
+
 export interface PowerLossReport {
   readonly kept: number;
   readonly lost: number;
@@ -42,6 +45,7 @@ export class FaultyFs implements ReplicaFs {
   private readonly inner: MemPromises;
   /** Original content of each path changed since the last sync. */
   private readonly journal = new Map<string, Original>();
+  private readonly lastChange = new Map<string, ChangeKind>();
   private writesUntilCrash: number | null = null;
   private down = false;
   /** Test-only mutant hook: sync() does nothing, so acknowledgements come before durability. */
@@ -89,7 +93,8 @@ export class FaultyFs implements ReplicaFs {
     for (const path of paths) {
       const original = this.journal.get(path) as Original;
       const fate = rng.int(0, 2);
-      if (fate === 0) {
+      // rename(2) is atomic: its target is either the old or the new file, never a torn one.
+      if (fate === 0 || (fate === 2 && this.lastChange.get(path) === 'rename')) {
         kept++;
       } else if (fate === 1 || !(await this.exists(path))) {
         await this.restore(path, original);
@@ -101,6 +106,7 @@ export class FaultyFs implements ReplicaFs {
       }
     }
     this.journal.clear();
+    this.lastChange.clear();
     return { kept, lost, torn };
   }
 
@@ -117,20 +123,20 @@ export class FaultyFs implements ReplicaFs {
 
   async writeFile(path: string, data: Uint8Array | string): Promise<void> {
     await this.writePoint();
-    await this.remember(path);
+    await this.remember(path, 'write');
     await this.inner.writeFile(path, data);
   }
 
   async rename(from: string, to: string): Promise<void> {
     await this.writePoint();
-    await this.remember(from);
-    await this.remember(to);
+    await this.remember(from, 'write');
+    await this.remember(to, 'rename');
     await this.inner.rename(from, to);
   }
 
   async unlink(path: string): Promise<void> {
     await this.writePoint();
-    await this.remember(path);
+    await this.remember(path, 'write');
     await this.inner.unlink(path);
   }
 
@@ -151,7 +157,10 @@ export class FaultyFs implements ReplicaFs {
 
   async sync(): Promise<void> {
     await this.writePoint();
-    if (!this.syncIsNoop) this.journal.clear();
+    if (!this.syncIsNoop) {
+      this.journal.clear();
+      this.lastChange.clear();
+    }
   }
 
   private checkUp(): void {
@@ -169,7 +178,8 @@ export class FaultyFs implements ReplicaFs {
     this.writesUntilCrash--;
   }
 
-  private async remember(path: string): Promise<void> {
+  private async remember(path: string, kind: ChangeKind): Promise<void> {
+    this.lastChange.set(path, kind);
     if (this.journal.has(path)) return;
     this.journal.set(path, (await this.exists(path)) ? { existed: true, data: await this.readRaw(path) } : { existed: false });
   }
