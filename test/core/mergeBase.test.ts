@@ -34,12 +34,11 @@ describe('mergeBase', () => {
     // Common ancestors of n1 and n2 are a1, b1 and r; r is an ancestor of both others.
     expect(mergeBases('n1', 'n2', cc)).toEqual(['a1', 'b1']);
     expect(mergeBases('n2', 'n1', cc)).toEqual(['a1', 'b1']);
-    const cross = graph({ r: [], a: ['r'], b: ['r'], m1: ['a', 'b'], m2: ['b', 'a'], x: ['m1'], y: ['m2'], deep: ['b'], m3: ['a', 'deep'] });
+    const cross = graph({ r: [], a: ['r'], b: ['r'], m1: ['a', 'b'], m2: ['b', 'a'], x: ['m1'], y: ['m2'] });
     expect(mergeBases('x', 'y', cross)).toEqual(['a', 'b']);
     expect(mergeBases('y', 'x', cross)).toEqual(['a', 'b']);
     expect(mergeBase('x', 'y', cross)).toBe('a');
     // A deeper best ancestor is preferred over a smaller id.
-    expect(mergeBases('m1', 'm3', cross)).toEqual(['a']);
     const deeper = graph({ r: [], a: ['r'], b: ['r'], b2: ['b'], m1: ['a', 'b2'], m2: ['b2', 'a'] });
     expect(mergeBases('m1', 'm2', deeper)).toEqual(['b2', 'a']);
   });
