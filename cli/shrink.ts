@@ -1,7 +1,7 @@
 /**
  * Shrinking a failure: starting from a pinned scenario (every field fixed, nemesis off,
  * the faults exactly as they ran), remove faults and scripted operations by delta
- * debugging, then cut the workload (opsMax halved then bisected, each rate and each
+ * debugging (and scripted deliveries to fewer messages), then cut the workload (opsMax halved then bisected, each rate and each
  * mailbox population cut to 0 or halved, fewer clients) as long as the probe says the same
  * checker still fails. The probe runs exactly the scenario that would be written.
  */
@@ -139,6 +139,23 @@ class Shrinker {
     }
   }
 
+  /** A scripted delivery of `count` messages becomes one of fewer. */
+  async shrinkScriptCounts(): Promise<void> {
+    const script = this.current.script ?? [];
+    for (let index = 0; index < script.length; index++) {
+      let count = this.current.script?.[index]?.deliver?.count ?? 1;
+      while (count > 1 && !this.exhausted) {
+        const half = Math.floor(count / 2);
+        const candidate: Scenario = {
+          ...this.current,
+          script: (this.current.script ?? []).map((op, i) => (i === index && op.deliver ? { ...op, deliver: { ...op.deliver, count: half } } : op)),
+        };
+        if (!(await this.tryKeep(candidate))) break;
+        count = half;
+      }
+    }
+  }
+
   async shrinkPopulation(): Promise<void> {
     const mailboxes = this.current.mailboxes ?? [];
     for (let index = 0; index < mailboxes.length; index++) {
@@ -168,6 +185,7 @@ export async function shrinkScenario(start: Scenario, probe: Probe, probesMax: n
   const shrinker = new Shrinker(start, first.clientOpCount, probe, probesMax - 1);
   await shrinker.ddminList('faults');
   await shrinker.ddminList('script');
+  await shrinker.shrinkScriptCounts();
   await shrinker.shrinkOpsMax();
   await shrinker.shrinkRates();
   await shrinker.shrinkClients();

@@ -22,7 +22,7 @@ const start: Scenario = {
     { at: 6000, jump: { node: 'n1', deltaMs: -300 } },
   ],
   script: [
-    { at: 10, node: 'n1', deliver: { mailbox: 'INBOX' } },
+    { at: 10, node: 'n1', deliver: { mailbox: 'INBOX', count: 8 } },
     { at: 20, node: 'n2', store: { mailbox: 'INBOX', uid: 1, flags: ['\\Seen'] } },
   ],
   nemesis: false,
@@ -63,6 +63,15 @@ describe('shrinkScenario', () => {
     };
     const outcome = await shrinkScenario(start, probe);
     expect(failing.has(JSON.stringify(outcome.scenario))).toBe(true);
+  });
+
+  it('cuts a scripted delivery of many messages to the fewest that still fail', async () => {
+    const probe: Probe = async (s) => {
+      const count = s.script?.find((op) => op.deliver !== undefined)?.deliver?.count ?? 0;
+      return { failing: count >= 3, clientOpCount: 1 };
+    };
+    const outcome = await shrinkScenario(start, probe);
+    expect(outcome.scenario.script).toEqual([{ at: 10, node: 'n1', deliver: { mailbox: 'INBOX', count: 4 } }]);
   });
 
   it('refuses a start that does not fail', async () => {
