@@ -44,7 +44,7 @@ th,td{padding:5px 7px;border-bottom:1px solid var(--line);text-align:right;verti
 th{background:#f0f2f5;font-weight:600;white-space:normal;vertical-align:bottom;line-height:1.25}
 .scroll{overflow-x:auto}
 th:first-child,td:first-child,td.l,th.l{text-align:left}
-td.wrap{white-space:normal}
+th.c,td.c{text-align:center;padding:5px 4px}
 tr.control td:first-child::after{content:" control";font-size:11px;color:var(--muted);font-weight:400}
 .bad{color:var(--bad);font-weight:600}.good{color:var(--ok)}.warn{color:var(--warn);font-weight:600}.muted{color:var(--muted)}
 td.cell-ok{background:#f1f8f1;color:var(--ok)}td.cell-bad{background:#fdecea;color:var(--bad);font-weight:600}
@@ -215,28 +215,43 @@ function verdictSection(summary: ReportSummary): string {
 }
 
 function checkCell(row: ScenarioRow, counts: VerdictCounts | undefined): string {
-  if (counts === undefined || counts.valid + counts.invalid + counts.unknown === 0) return '<td class="cell-none">–</td>';
+  if (counts === undefined || counts.valid + counts.invalid + counts.unknown === 0) return '<td class="c cell-none">–</td>';
   if (counts.invalid > 0) {
     const expected = row.expect === 'invalid';
-    return `<td class="${expected ? 'cell-exp' : 'cell-bad'}" title="${counts.invalid} of ${counts.valid + counts.invalid + counts.unknown} runs invalid">${counts.invalid}✗</td>`;
+    return `<td class="c ${expected ? 'cell-exp' : 'cell-bad'}" title="${counts.invalid} of ${counts.valid + counts.invalid + counts.unknown} runs invalid">${counts.invalid}✗</td>`;
   }
-  if (counts.unknown > 0) return `<td class="cell-unk" title="${counts.unknown} unknown">${counts.unknown}?</td>`;
-  return '<td class="cell-ok">✓</td>';
+  if (counts.unknown > 0) return `<td class="c cell-unk" title="${counts.unknown} unknown">${counts.unknown}?</td>`;
+  return '<td class="c cell-ok">✓</td>';
+}
+
+function scenarioLabel(row: ScenarioRow, withStrategy: boolean): string {
+  const extra = [withStrategy ? row.strategy : '', row.overrides.join(' ')].filter((part) => part !== '').join(' · ');
+  return `${escapeHtml(row.scenarioName)}${extra === '' ? '' : `<br><span class="muted">${escapeHtml(extra)}</span>`}`;
 }
 
 function scenarioTable(summary: ReportSummary): string {
   if (summary.scenarios.length === 0) return '<p class="muted">No runs.</p>';
-  const head = ['scenario', 'strategy', 'expect', 'runs', 'valid', 'invalid', 'unknown', 'unexpected', ...summary.checkNames, 'failures'];
+  const head = ['scenario', 'strategy', 'expect', 'runs', 'valid', 'invalid', 'unknown', 'unexpected', 'unexpected runs: replay commands'];
   const rows = summary.scenarios.map((row) => {
-    const name = `${escapeHtml(row.scenarioName)}${row.overrides.length === 0 ? '' : `<br><span class="muted">${escapeHtml(row.overrides.join(' '))}</span>`}`;
     const links = row.failureIds.map((id) => `<a href="#${escapeHtml(id)}">${escapeHtml(id)}</a>`).join(' ');
-    return `<tr><td class="l">${name}</td><td class="l">${escapeHtml(row.strategy)}</td><td class="l">${escapeHtml(row.expect)}</td>`
+    const more = row.unexpectedCount > row.failureIds.length ? ` <span class="muted">+${formatNumber(row.unexpectedCount - row.failureIds.length)}</span>` : '';
+    return `<tr><td class="l">${scenarioLabel(row, false)}</td><td class="l">${escapeHtml(row.strategy)}</td><td class="l">${escapeHtml(row.expect)}</td>`
       + `<td>${formatNumber(row.runCount)}</td><td>${formatNumber(row.verdicts.valid)}</td><td>${formatNumber(row.verdicts.invalid)}</td>`
       + `<td>${formatNumber(row.verdicts.unknown)}</td><td class="${row.unexpectedCount > 0 ? 'bad' : 'good'}">${formatNumber(row.unexpectedCount)}</td>`
-      + summary.checkNames.map((name) => checkCell(row, row.checks[name])).join('')
-      + `<td class="l">${links}</td></tr>`;
+      + `<td class="l">${links}${more}</td></tr>`;
   });
-  return `${table(head, rows, 3)}<p class="note">✓ all valid · n✗ runs invalid (red: unexpected, amber: expected by a control scenario) · n? unknown.</p>`;
+  return table(head, rows, 3) + checkMatrix(summary);
+}
+
+/** Scenario x checker: how many runs each checker found invalid. */
+function checkMatrix(summary: ReportSummary): string {
+  // Check names break at their hyphens so ten checker columns fit the page.
+  const checkHeads = summary.checkNames.map((name) => `<th class="c" title="${escapeHtml(name)}">${name.split('-').map(escapeHtml).join('-<br>')}</th>`);
+  const rows = summary.scenarios.map((row) => `<tr><td class="l">${scenarioLabel(row, true)}</td>`
+    + summary.checkNames.map((name) => checkCell(row, row.checks[name])).join('') + '</tr>');
+  return `<h3>Per scenario and checker</h3><div class="scroll"><table><thead><tr><th class="l">scenario</th>${checkHeads.join('')}</tr></thead>`
+    + `<tbody>${rows.join('')}</tbody></table></div>`
+    + '<p class="note">✓ all valid · n✗ runs invalid (red: unexpected, amber: expected by a control scenario) · n? unknown · – not checked.</p>';
 }
 
 function checkerTable(summary: ReportSummary): string {
