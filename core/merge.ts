@@ -39,7 +39,9 @@
  *   one side since the base (re-created, another mailbox renamed onto the name, a reset) by a
  *   larger one: the larger. Otherwise (replaced by a smaller one, or on both sides) a fresh
  *   UIDVALIDITY above every one in the three states and every UID reassigned, because a side
- *   that dropped a UID space may have bound UIDs in it that no state shows any more. Two merged
+ *   that dropped a UID space may have bound UIDs in it that no state shows any more. The same
+ *   holds when one side no longer has the base's UID space at all (deleted, or renamed in a
+ *   way the merge does not recognise) while the other still uses it. Two merged
  *   mailboxes never share a UIDVALIDITY (an unrecognised concurrent rename could leave one
  *   space under two names): all but the smallest name get a fresh one.
  * - UIDs (the strategy decides; the merge offers): a UID is *safe* for a message when each
@@ -520,7 +522,12 @@ function mergeMailbox(name: string, input: MailboxMergeInput): { mailbox: Mailbo
   const start = ours?.messages ?? theirs?.messages ?? EMPTY_MESSAGE_MAP;
   const dirty = arrivals.length > 0 || input.touched.size > 0;
   if (ours && theirs && ours === theirs && !dirty) return { mailbox: ours, renumbered: 0 };
-  const { uidValidity, replaced } = mergedUidValidity(base, ours, theirs, input.freshUidValidity);
+  const merged = mergedUidValidity(base, ours, theirs, input.freshUidValidity);
+  // A side without this UID space that the base had dropped it since (deleted, or renamed in a way
+  // the merge did not recognise): it may have bound UIDs in it that no state shows. Start afresh.
+  const dropped = (frames: ReadonlyMap<number, Mailbox>): boolean => !frames.has(merged.uidValidity) && input.frames.base.has(merged.uidValidity);
+  const replaced = merged.replaced || dropped(input.frames.ours) || dropped(input.frames.theirs);
+  const uidValidity = replaced ? input.freshUidValidity : merged.uidValidity;
   // A UIDVALIDITY names one UID space, whatever mailbox name holds it on a side (a rename the
   // merge did not recognise leaves the same space under two names): the floor of a side is the
   // UIDNEXT of its mailbox with this UIDVALIDITY, or the base's if the side dropped it.
