@@ -1,10 +1,12 @@
 /**
  * uid-order (RFC 9051 §2.3.1.1): on each server, UIDs in a mailbox are handed out strictly
  * ascending in arrival order (judged from the 'bind' records; bindings a replica learns
- * in one step, same node and time, form one batch); a client never sees a new UID below
- * a UIDNEXT it saw earlier under the same UIDVALIDITY; UIDNEXT never goes down for a
+ * in one step, same node and time, form one batch); a server never shows a UIDNEXT at or
+ * below a UID it handed out; a client never sees a new UID below a UIDNEXT it saw earlier
+ * under the same UIDVALIDITY; UIDNEXT never goes down for a
  * client. Expectations are kept per UIDVALIDITY, so a reset starts them afresh.
  */
+import { allMessages } from '../../core/messageMap.ts';
 import type { DeliverValue, HistoryRecord, MoveValue, SelectValue } from '../historyTypes.ts';
 import type { CheckResult } from '../resultTypes.ts';
 import { clientOps, isNumber, replicaEvents, type ClientOp } from './historyView.ts';
@@ -15,6 +17,7 @@ import { Violations } from './violations.ts';
 export function checkUidOrder(input: CheckInput): CheckResult {
   const violations = new Violations();
   const bindCount = checkServerOrder(input.history, violations);
+  checkServerUidNext(input, violations);
   const selectCount = checkClientViews(input.history, violations);
   return violations.result(
     'UID order violations',
@@ -46,6 +49,53 @@ function checkServerOrder(history: readonly HistoryRecord[], violations: Violati
     if (!open || uid > open.uid) current.set(key, { uid, index: record.index, timeMs: record.timeMs });
   }
   return count;
+}
+
+/**
+ * A server never shows a UIDNEXT at or below a UID it has handed out in that mailbox and
+ * UIDVALIDITY (UIDNEXT only grows past every UID): judged at each select it answered and
+ * on its final state.
+ */
+function checkServerUidNext(input: CheckInput, violations: Violations): void {
+  const top = new Map<string, { uid: number; index: number }>();
+  const keyOf = (node: string, mailbox: string, uidValidity: number): string => JSON.stringify([node, mailbox, uidValidity]);
+  const events: { index: number; run: () => void }[] = [];
+  for (const { record, value } of replicaEvents<Partial<Binding>>(input.history, 'bind')) {
+    const { mailbox, uidValidity, uid } = value;
+    if (typeof mailbox !== 'string' || !isNumber(uidValidity) || !isNumber(uid)) continue;
+    events.push({
+      index: record.index,
+      run: () => {
+        const key = keyOf(record.node, mailbox, uidValidity);
+        if (uid > (top.get(key)?.uid ?? 0)) top.set(key, { uid, index: record.index });
+      },
+    });
+  }
+  for (const op of clientOps(input.history)) {
+    if (op.outcome !== 'ok' || op.f !== 'select') continue;
+    const { mailbox, uidValidity, uidNext } = op.value as unknown as SelectValue;
+    if (!isNumber(uidValidity) || !isNumber(uidNext)) continue;
+    events.push({
+      index: op.index,
+      run: () => {
+        const handed = top.get(keyOf(op.node, mailbox, uidValidity));
+        if (handed && uidNext <= handed.uid) {
+          violations.add([handed.index, op.index], `${op.node} announced ${mailbox} UIDNEXT ${uidNext} after handing out UID ${handed.uid} (UIDVALIDITY ${uidValidity})`);
+        }
+      },
+    });
+  }
+  for (const event of events.sort((a, b) => a.index - b.index)) event.run();
+  for (const final of input.finals) {
+    for (const box of final.state.mailboxes.values()) {
+      const handed = top.get(keyOf(final.node, box.name, box.uidValidity));
+      const present = Math.max(0, ...[...allMessages(box.messages)].map((m) => m.uid));
+      const highest = Math.max(present, handed?.uid ?? 0);
+      if (box.uidNext <= highest) {
+        violations.add([handed?.index ?? -1], `${final.node} ends with ${box.name} UIDNEXT ${box.uidNext} at or below UID ${highest} it handed out`);
+      }
+    }
+  }
 }
 
 /** One client's view of one (mailbox, UIDVALIDITY). */

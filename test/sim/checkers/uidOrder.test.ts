@@ -10,14 +10,14 @@ describe('uid-order', () => {
     const h = new HistoryBuilder();
     h.bind('n1', { uid: 1, guid: 'g1' });
     h.bind('n1', { uid: 2, guid: 'g2' });
+    h.select('n1', 'imap-0', { uidValidity: 1, uidNext: 3, messages: [seen(1, 'g1'), seen(2, 'g2')] });
     // One merge: two bindings learnt at the same time, in GUID order.
     h.bind('n1', { uid: 9, guid: 'g9' }, 50);
     h.bind('n1', { uid: 8, guid: 'g8' }, 50);
     h.at(60);
-    h.select('n1', 'imap-0', { uidValidity: 1, uidNext: 3, messages: [seen(1, 'g1'), seen(2, 'g2')] });
     h.select('n1', 'imap-0', { uidValidity: 1, uidNext: 10, messages: [seen(8, 'g8'), seen(9, 'g9')] });
     h.transfer('copy', 'n1', 'imap-0', { to: 'INBOX', uid: 1, guid: 'g1' }, 'ok', { toUid: 10, toGuid: 'g10' });
-    const result = checkUidOrder(checkInput(h, finals));
+    const result = checkUidOrder(checkInput(h, converged(['n1'], [mailbox('INBOX', [message('g1', 1)], { uidNext: 11 })])));
     expect(result.verdict).toBe('valid');
   });
 
@@ -27,7 +27,8 @@ describe('uid-order', () => {
     h.select('n1', 'imap-0', { uidValidity: 2, uidNext: 3, messages: [seen(1, 'g9'), seen(2, 'g7')] });
     h.bind('n1', { uid: 9, guid: 'g9', uidValidity: 1 });
     h.bind('n1', { uid: 1, guid: 'g9', uidValidity: 2 });
-    expect(checkUidOrder(checkInput(h, finals, { mayResetValidity: true })).verdict).toBe('valid');
+    const reset = converged(['n1'], [mailbox('INBOX', [message('g9', 1)], { uidValidity: 2, uidNext: 3 })]);
+    expect(checkUidOrder(checkInput(h, reset, { mayResetValidity: true })).verdict).toBe('valid');
   });
 
   it('negative control uidnext-backwards: a client select showing UIDNEXT going down is invalid', () => {
@@ -59,5 +60,17 @@ describe('uid-order', () => {
     const result = checkUidOrder(checkInput(h, finals));
     expect(result.verdict).toBe('invalid');
     expect(result.evidence).toEqual([high, low]);
+  });
+
+  it('negative control uidnext-backwards: a server announcing UIDNEXT at or below a UID it handed out is invalid', () => {
+    const h = new HistoryBuilder();
+    const bound = h.bind('n1', { uid: 7, guid: 'g7' });
+    const low = h.select('n1', 'imap-0', { uidValidity: 1, uidNext: 7, messages: [] }).done;
+    const finalsLow = converged(['n1'], [mailbox('INBOX', [message('g1', 1)], { uidNext: 5 })]);
+    const result = checkUidOrder(checkInput(h, finalsLow));
+    expect(result.verdict).toBe('invalid');
+    expect(result.count).toBe(2);
+    expect(result.evidence).toEqual([bound, low]);
+    expect(result.explanation).toContain('n1 announced INBOX UIDNEXT 7 after handing out UID 7');
   });
 });
