@@ -403,9 +403,13 @@ export function cdfPoints(sortedTimes: readonly number[], totalCount: number): C
     points.push({ x, fraction: (index + 1) / totalCount });
   }
   if (points.length <= CDF_POINTS_MAX) return points;
-  const stride = points.length / CDF_POINTS_MAX;
   const thinned: CdfPoint[] = [];
-  for (let step = 1; step <= CDF_POINTS_MAX; step += 1) thinned.push(points[Math.ceil(step * stride) - 1] as CdfPoint);
+  for (let step = 1; step <= CDF_POINTS_MAX; step += 1) {
+    // Integer product first: step * length / max is exact, so the last step lands on the last point.
+    const point = points[Math.ceil((step * points.length) / CDF_POINTS_MAX) - 1];
+    if (point === undefined) throw new Error('assertion failed: thinned CDF index within the points');
+    thinned.push(point);
+  }
   return thinned;
 }
 

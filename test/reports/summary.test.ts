@@ -103,6 +103,12 @@ describe('summary helpers', () => {
     const thinned = cdfPoints(many, 5_000);
     expect(thinned).toHaveLength(CDF_POINTS_MAX);
     expect(thinned[thinned.length - 1]).toEqual({ x: 4_999, fraction: 1 });
+    for (const count of [201, 1_234, 4_999, 19_200]) {
+      const points = cdfPoints(Array.from({ length: count }, (_, index) => index * 3), count);
+      expect(points).toHaveLength(CDF_POINTS_MAX);
+      expect(points.every((point) => point !== undefined)).toBe(true);
+      expect(points[points.length - 1]).toEqual({ x: (count - 1) * 3, fraction: 1 });
+    }
   });
 
   it('weightedMean ignores nulls and zero weights', () => {
