@@ -9,8 +9,9 @@
  * a flag change renames one entry; the body blob never changes and is shared by copies.
  *
  * - `flat`: `cur/` holds every message (a literal Maildir; a flag change rewrites `cur/`).
- * - `fanout` (width w, depth d): `cur/` is sharded by the hex key of the GUID hash, d levels
- *   of w hex digits. The key starts with the MessageMap bucket index, so trees below the
+ * - `fanout` (width w, depth d, digitBits b = 4): `cur/` is sharded by a 32-bit key of the
+ *   GUID hash, d levels of w digits of b bits (b = 4: hex digits, 16^w entries per level;
+ *   b = 2: 4^w entries per level, smaller trees per change at the price of more levels). The key starts with the MessageMap bucket index, so trees below the
  *   first level boundary at or past 2 digits belong to one bucket and are cached per bucket
  *   Map (WeakMap): an untouched bucket is never re-encoded. Reading reuses a bucket Map by
  *   its subtree ids, so unchanged buckets stay reference-equal for the merge.
@@ -24,10 +25,12 @@ import {
 import { flagLetters, flagsFromLetters, folderDirName, mailboxFromDirName, splitInfo, validateBaseName } from './names.ts';
 import { messageIdOf } from './body.ts';
 
-export type LayoutSpec = { readonly kind: 'flat' } | { readonly kind: 'fanout'; readonly width: number; readonly depth: number };
+export type LayoutSpec =
+  | { readonly kind: 'flat' }
+  | { readonly kind: 'fanout'; readonly width: number; readonly depth: number; /** Bits per digit: 4 (hex, default), 2 or 1. */ readonly digitBits?: 1 | 2 | 4 };
 
-/** Hex digits of the GUID key; a fanout's width x depth may not exceed it. */
-export const FANOUT_KEY_DIGITS_MAX = 8;
+/** Bits of the GUID key; a fanout's width x depth x digitBits may not exceed it. */
+export const FANOUT_KEY_BITS = 32;
 export const MAILBOX_META_FILE = 'mailsim-mailbox';
 /** Entries kept in the read caches (content-addressed, shared by every replica) before the oldest is dropped. */
 export const READ_CACHE_ENTRIES_MAX = 200_000;
@@ -51,13 +54,15 @@ export interface ObjectSource {
 export function validateLayout(layout: LayoutSpec): void {
   if (layout.kind === 'flat') return;
   const { width, depth } = layout;
-  if (!Number.isInteger(width) || !Number.isInteger(depth) || width < 1 || depth < 1 || width * depth > FANOUT_KEY_DIGITS_MAX) {
-    throw new Error(`assertion failed: fanout width ${width} depth ${depth} must be integers >= 1 with width*depth <= ${FANOUT_KEY_DIGITS_MAX}`);
+  const bits = layout.digitBits ?? 4;
+  if (!Number.isInteger(width) || !Number.isInteger(depth) || width < 1 || depth < 1 || ![1, 2, 4].includes(bits) || width * depth * bits > FANOUT_KEY_BITS) {
+    throw new Error(`assertion failed: fanout width ${width} depth ${depth} digitBits ${bits} must be integers >= 1 with width*depth*digitBits <= ${FANOUT_KEY_BITS}`);
   }
 }
 
 interface Shape {
   readonly width: number;
+  readonly digitBits: number;
   readonly depth: number;
   /** Levels below which a tree holds one bucket only; > depth when leaves span buckets. */
   readonly bucketLevel: number;
@@ -66,15 +71,26 @@ interface Shape {
 function shapeOf(layout: LayoutSpec): Shape {
   const width = layout.kind === 'flat' ? 1 : layout.width;
   const depth = layout.kind === 'flat' ? 0 : layout.depth;
-  return { width, depth, bucketLevel: Math.ceil(2 / width) };
+  const digitBits = layout.kind === 'flat' ? 4 : (layout.digitBits ?? 4);
+  return { width, depth, digitBits, bucketLevel: Math.ceil(BUCKET_BITS / (width * digitBits)) };
 }
+
+/** The MessageMap bucket index is the key's first 8 bits. */
+const BUCKET_BITS = 8;
 
 /** The directory segments under cur/ for a GUID. */
 export function fanoutSegments(guid: string, shape: Shape): string[] {
-  const key = bucketOf(guid).toString(16).padStart(2, '0') + (guidHash(guid) >>> 8).toString(16).padStart(6, '0');
+  const key = ((bucketOf(guid) << 24) | (guidHash(guid) >>> 8)) >>> 0;
+  const digits = key.toString(1 << shape.digitBits).padStart(FANOUT_KEY_BITS / shape.digitBits, '0');
   const segments: string[] = [];
-  for (let level = 0; level < shape.depth; level++) segments.push(key.slice(level * shape.width, (level + 1) * shape.width));
+  for (let level = 0; level < shape.depth; level++) segments.push(digits.slice(level * shape.width, (level + 1) * shape.width));
   return segments;
+}
+
+/** The bucket index named by the first directory names (at least BUCKET_BITS worth of digits). */
+function bucketOfSegments(segments: readonly string[], shape: Shape): number {
+  const digits = segments.join('').slice(0, BUCKET_BITS / shape.digitBits);
+  return /^[0-9a-f]+$/.test(digits) ? parseInt(digits, 1 << shape.digitBits) : Number.NaN;
 }
 
 export function messageFileName(message: Message, keywords: readonly string[]): string {
@@ -201,7 +217,7 @@ const messageItems = new WeakMap<Message, { key: string; item: Item }>();
 const bucketEncodings = new WeakMap<ReadonlyMap<string, Message>, Map<string, BucketEncoding>>();
 
 function shapeKey(shape: Shape): string {
-  return `${shape.width}x${shape.depth}`;
+  return `${shape.width}x${shape.depth}b${shape.digitBits}`;
 }
 
 function encodeBucket(bucket: ReadonlyMap<string, Message>, keywords: readonly string[], keywordsKey: string, shape: Shape): BucketEncoding {
@@ -256,13 +272,11 @@ function encodeBucket(bucket: ReadonlyMap<string, Message>, keywords: readonly s
 interface CurBuild {
   readonly key: string;
   readonly buckets: readonly (ReadonlyMap<string, Message> | undefined)[];
-  /** Tree id per group of GROUP_BUCKETS buckets (fanout width 1 only), '' for an empty group. */
+  /** Tree id per first-level directory (a group of buckets), '' for an empty one. */
   readonly groups: readonly string[];
   readonly id: string;
 }
 
-/** Buckets per first-level fanout directory when width is 1 (one hex digit = 16 buckets). */
-const GROUP_BUCKETS = 16;
 const curBuilds = new WeakMap<MessageMap, CurBuild>();
 
 function bucketItems(bucket: ReadonlyMap<string, Message>, keywords: readonly string[], keywordsKey: string, shape: Shape, sink: ObjectSink, items: Item[]): void {
@@ -277,8 +291,9 @@ function bucketItems(bucket: ReadonlyMap<string, Message>, keywords: readonly st
 }
 
 /**
- * Writes cur/. With `previous` (the same mailbox's messages before this change) a fanout of
- * width 1 rebuilds only the first-level directories whose buckets changed.
+ * Writes cur/. With `previous` (the same mailbox's messages before this change) a fanout
+ * whose first level spans several buckets rebuilds only the first-level directories whose
+ * buckets changed.
  */
 function writeCur(messages: MessageMap, keywords: readonly string[], shape: Shape, sink: ObjectSink, previous: MessageMap | undefined): string {
   const keywordsKey = keywords.join(' ');
@@ -287,26 +302,28 @@ function writeCur(messages: MessageMap, keywords: readonly string[], shape: Shap
   if (done && done.key === key && sink.has(done.id)) return done.id;
   const out: EncodedObject[] = [];
   let build: CurBuild;
-  if (shape.width === 1 && shape.bucketLevel === 2 && shape.depth >= 2) {
+  if (shape.bucketLevel >= 2 && shape.depth >= shape.bucketLevel) {
+    const groupCount = 1 << (shape.width * shape.digitBits);
+    const groupBuckets = BUCKET_COUNT / groupCount;
     const before = previous ? curBuilds.get(previous) : undefined;
     const prior = before && before.key === key ? before : undefined;
     const groups: string[] = [];
     const entries: TreeEntry[] = [];
-    for (let group = 0; group < BUCKET_COUNT / GROUP_BUCKETS; group++) {
-      const first = group * GROUP_BUCKETS;
+    for (let group = 0; group < groupCount; group++) {
+      const first = group * groupBuckets;
       let same = prior !== undefined;
-      for (let i = first; same && i < first + GROUP_BUCKETS; i++) same = messages.buckets[i] === prior?.buckets[i];
+      for (let i = first; same && i < first + groupBuckets; i++) same = messages.buckets[i] === prior?.buckets[i];
       let id = same ? (prior?.groups[group] as string) : '';
       if (!same || (id !== '' && !sink.has(id))) {
         const items: Item[] = [];
-        for (let i = first; i < first + GROUP_BUCKETS; i++) {
+        for (let i = first; i < first + groupBuckets; i++) {
           const bucket = messages.buckets[i];
           if (bucket) bucketItems(bucket, keywords, keywordsKey, shape, sink, items);
         }
         id = items.length === 0 ? '' : buildTree(items, 1, out);
       }
       groups.push(id);
-      if (id !== '') entries.push({ mode: MODE_TREE, name: group.toString(16), id });
+      if (id !== '') entries.push({ mode: MODE_TREE, name: group.toString(1 << shape.digitBits).padStart(shape.width, '0'), id });
     }
     const tree = encodeTree(entries);
     out.push(tree);
@@ -418,7 +435,7 @@ async function readCur(id: string, keywords: readonly string[], shape: Shape, so
     await bucketNodes(id, [], shape, source, nodes);
     const byBucket = new Map<number, { segments: string[]; id: string }[]>();
     for (const node of nodes) {
-      const bucket = parseInt(node.segments.join('').slice(0, 2), 16);
+      const bucket = bucketOfSegments(node.segments, shape);
       if (!(bucket < BUCKET_COUNT)) throw new BadObjectError(id, 'bad fanout directory name');
       byBucket.set(bucket, [...(byBucket.get(bucket) ?? []), node]);
     }

@@ -62,14 +62,73 @@ export function encodeObject(type: ObjectType, content: Uint8Array): EncodedObje
   return { id: idOf(type, content), type, content };
 }
 
+/** Objects smaller than this (framed) are stored, not compressed: deflate cannot win on them. */
+export const STORE_BELOW_BYTES = 128;
+/** Trees whose bytes are mostly sha1 ids (fanout levels) are stored too: ids do not compress. */
+export const STORE_TREE_ID_SHARE_MIN = 0.6;
+
 /**
- * zlib with a window no larger than the object: the same stream format git inflates, but
- * setting up the compressor for a 300-byte tree costs about half as much.
+ * The loose-object bytes: a zlib stream of the framed object. Most objects are deflated
+ * with a window no larger than themselves (the same format git inflates, set up at half the
+ * cost); tiny objects and id-dense trees go in stored blocks, which cost no compressor at
+ * all and at most a few bytes more.
  */
 export function deflateObject(object: EncodedObject): Uint8Array {
   const framed = frame(object.type, object.content);
+  const idShare = object.type === 'tree' ? (20 * countTreeEntries(object.content)) / object.content.length : 0;
+  if (framed.length < STORE_BELOW_BYTES || idShare >= STORE_TREE_ID_SHARE_MIN) return storedZlib(framed);
   const windowBits = framed.length <= 512 ? 9 : framed.length <= 2048 ? 11 : framed.length <= 8192 ? 13 : 15;
   return deflateSync(framed, { windowBits, memLevel: windowBits < 15 ? 5 : 8 });
+}
+
+function countTreeEntries(content: Uint8Array): number {
+  let count = 0;
+  for (let at = 0; at < content.length; ) {
+    const nul = content.indexOf(0, at);
+    if (nul < 0) break;
+    count++;
+    at = nul + 21;
+  }
+  return count;
+}
+
+/** Largest stored deflate block (RFC 1951 §3.2.4). */
+const STORED_BLOCK_BYTES_MAX = 65_535;
+
+/** A zlib stream (RFC 1950) of stored deflate blocks: header 78 01, blocks, Adler-32. */
+export function storedZlib(data: Uint8Array): Buffer {
+  const blocks = Math.max(1, Math.ceil(data.length / STORED_BLOCK_BYTES_MAX));
+  const out = Buffer.allocUnsafe(2 + blocks * 5 + data.length + 4);
+  out[0] = 0x78;
+  out[1] = 0x01;
+  let at = 2;
+  for (let block = 0; block < blocks; block++) {
+    const start = block * STORED_BLOCK_BYTES_MAX;
+    const length = Math.min(STORED_BLOCK_BYTES_MAX, data.length - start);
+    out[at] = block === blocks - 1 ? 1 : 0;
+    out.writeUInt16LE(length, at + 1);
+    out.writeUInt16LE(length ^ 0xffff, at + 3);
+    out.set(data.subarray(start, start + length), at + 5);
+    at += 5 + length;
+  }
+  out.writeUInt32BE(adler32(data), at);
+  return out;
+}
+
+export function adler32(data: Uint8Array): number {
+  let a = 1;
+  let b = 0;
+  // 5552 is the longest run before b can overflow 2^32 (zlib's NMAX).
+  for (let start = 0; start < data.length; start += 5552) {
+    const end = Math.min(data.length, start + 5552);
+    for (let i = start; i < end; i++) {
+      a += data[i] as number;
+      b += a;
+    }
+    a %= 65521;
+    b %= 65521;
+  }
+  return ((b << 16) | a) >>> 0;
 }
 
 /** Inflates loose-object bytes, checks they hash to `id`, and splits header from content. */

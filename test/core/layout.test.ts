@@ -34,6 +34,8 @@ const LAYOUTS: LayoutSpec[] = [
   { kind: 'fanout', width: 1, depth: 3 },
   { kind: 'fanout', width: 2, depth: 1 },
   { kind: 'fanout', width: 3, depth: 2 },
+  { kind: 'fanout', width: 1, depth: 6, digitBits: 2 },
+  { kind: 'fanout', width: 3, depth: 4, digitBits: 1 },
 ];
 
 function withBodies(store: MemoryStore): void {
@@ -60,8 +62,10 @@ describe('layout', () => {
     );
   });
 
-  it('a fanout flag change writes a few small trees and reading keeps untouched buckets reference-equal', async () => {
-    const layout: LayoutSpec = { kind: 'fanout', width: 1, depth: 3 };
+  it.each([
+    { layout: { kind: 'fanout', width: 1, depth: 3 } as LayoutSpec, objects: 6 },
+    { layout: { kind: 'fanout', width: 1, depth: 6, digitBits: 2 } as LayoutSpec, objects: 9 },
+  ])('a fanout flag change writes a few small trees and reading keeps untouched buckets reference-equal ($layout)', async ({ layout, objects }) => {
     let state = initialState();
     const counter = { n: 0 };
     const body = bodyOf(1);
@@ -73,8 +77,8 @@ describe('layout', () => {
     store.added = [];
     const changed = ops.storeFlags(before, 'INBOX', [777], '+', ['\\Seen']).state;
     const after = await readState(writeState(changed, layout, store), layout, store);
-    // root tree, mailbox meta, cur + 3 fanout levels
-    expect(store.added.length).toBe(6);
+    // root tree, mailbox meta, cur + one tree per fanout level
+    expect(store.added.length).toBe(objects);
     const guid = [...after.mailboxes.get('INBOX')!.messages.buckets.flatMap((bucket) => [...(bucket?.values() ?? [])])].find((m) => m.uid === 777)!.guid;
     const oldBuckets = before.mailboxes.get('INBOX')!.messages.buckets;
     const newBuckets = after.mailboxes.get('INBOX')!.messages.buckets;

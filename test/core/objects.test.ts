@@ -37,3 +37,14 @@ describe('git objects', () => {
     expect(() => inflateObject(blob.id, new Uint8Array([1, 2, 3]))).toThrow(/not zlib/);
   });
 });
+
+describe('loose-object bytes', () => {
+  it('stored zlib streams inflate with zlib and git reads them', async () => {
+    const { inflateSync } = await import('node:zlib');
+    const { storedZlib, adler32 } = await import('../../core/objects.ts');
+    const big = new Uint8Array(140_000).map((_, i) => (i * 7) % 251);
+    expect(Buffer.from(inflateSync(storedZlib(big))).equals(Buffer.from(big))).toBe(true);
+    expect(adler32(new TextEncoder().encode('Wikipedia'))).toBe(0x11e60398);
+    expect(inflateSync(storedZlib(new Uint8Array(0))).length).toBe(0);
+  });
+});
