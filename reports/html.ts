@@ -5,7 +5,7 @@
  * Pure: ReportSummary in, HTML string out; every piece of text from results is escaped.
  */
 import { escapeHtml, formatBytes, formatMs, formatNumber } from './format.ts';
-import type { EfficiencyRow, FailureRow, ReportSummary, ScenarioRow, StrategyRow, TimelineRun, VerdictCounts } from './summary.ts';
+import { sizeRank, type EfficiencyRow, type FailureRow, type ReportSummary, type ScenarioRow, type StrategyRow, type TimelineRun, type VerdictCounts } from './summary.ts';
 import { barChart, cdfChart, TIMELINE_OPS_DRAWN_MAX, timelineChart } from './svg.ts';
 
 export interface HtmlOptions {
@@ -170,7 +170,21 @@ function efficiencySection(summary: ReportSummary): string {
     + `(GUID plus flag delta for a flag change; compressed message bytes for a delivery) and beside Dovecot dsync's measured figures `
     + `(about ${summary.dsync.bytesPerFlagChange} B per flag change, about ${formatNumber(summary.dsync.bytesPerDelivery)} B per 2 KB delivery).</p>`
     + `<div class="charts">${figure('Bytes on the wire per flag change, by layout', chart('flag'))}${figure('Bytes on the wire per delivery, by layout', chart('delivery'))}</div>`
-    + `<h3>By layout and mailbox size</h3>${table(head, rows, 2)}`;
+    + `<h3>By layout and mailbox size</h3>${sizeChart(summary)}${table(head, rows, 2)}`;
+}
+
+/** Bytes per flag change against mailbox size, one bar series per layout: how a snapshot's tree cost grows. */
+function sizeChart(summary: ReportSummary): string {
+  const buckets = [...new Set(summary.efficiencyBySize.map((row) => row.sizeBucket))].sort((a, b) => sizeRank(a) - sizeRank(b));
+  const layouts = [...new Set(summary.efficiencyBySize.map((row) => row.layout))];
+  if (buckets.length < 2) return '';
+  const value = (layout: string, bucket: string) =>
+    summary.efficiencyBySize.find((row) => row.layout === layout && row.sizeBucket === bucket)?.bytesPerFlagChange ?? null;
+  return figure('Bytes per flag change by mailbox size and layout', barChart({
+    title: 'Bytes per flag change by mailbox size and layout', yLabel: 'bytes', categories: buckets, log: true, height: 280,
+    format: (bytes) => formatBytes(bytes),
+    series: layouts.map((layout, index) => ({ name: layout, color: EXTRA_COLORS[index % EXTRA_COLORS.length] ?? '#555', values: buckets.map((bucket) => value(layout, bucket)) })),
+  }));
 }
 
 function efficiencyRowHtml(row: EfficiencyRow): string {

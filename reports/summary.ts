@@ -333,8 +333,11 @@ export function sizeBucket(messagesPerMailbox: number): string {
   return '≥ 10k msgs';
 }
 
-function sizeRank(bucket: string): number {
-  return ['all', '< 100 msgs', '100–999 msgs', '1k–9.9k msgs', '≥ 10k msgs'].indexOf(bucket);
+/** Display order of the size buckets ('all' first). */
+export const SIZE_BUCKETS: readonly string[] = ['all', '< 100 msgs', '100–999 msgs', '1k–9.9k msgs', '≥ 10k msgs'];
+
+export function sizeRank(bucket: string): number {
+  return SIZE_BUCKETS.indexOf(bucket);
 }
 
 function efficiencyRows(results: readonly RunResult[], bucketOf: (result: RunResult) => string): EfficiencyRow[] {
