@@ -3,6 +3,7 @@
  * merged and sorted first, so file order and shard order never change the summary).
  * The HTML, Markdown and JSON outputs all render this one structure.
  */
+import { assert } from '../core/errors.ts';
 import type { RunResult, Timeline, Verdict } from '../sim/resultTypes.ts';
 import { compareStrings, mergeResults, runKey } from './merge.ts';
 
@@ -185,7 +186,7 @@ export function isUnexpected(result: RunResult): boolean {
 
 function idOf(ids: ReadonlyMap<RunResult, string>, result: RunResult): string {
   const id = ids.get(result);
-  if (id === undefined) throw new Error('assertion failed: every merged result has an id');
+  assert(id !== undefined, 'every merged result has an id');
   return id;
 }
 
@@ -410,7 +411,7 @@ export function cdfPoints(sortedTimes: readonly number[], totalCount: number): C
   for (let step = 1; step <= CDF_POINTS_MAX; step += 1) {
     // Integer product first: step * length / max is exact, so the last step lands on the last point.
     const point = points[Math.ceil((step * points.length) / CDF_POINTS_MAX) - 1];
-    if (point === undefined) throw new Error('assertion failed: thinned CDF index within the points');
+    assert(point !== undefined, 'thinned CDF index within the points');
     thinned.push(point);
   }
   return thinned;
