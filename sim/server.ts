@@ -68,7 +68,10 @@ export class Server {
   /** Test-only mutant: this server stops replicating. */
   replicationStopped = false;
   private readonly deps: ServerDeps;
+  /** The newest of our heads we assume each peer has (optimistic: set when we push). */
   private readonly knownHeads = new Map<string, string>();
+  /** A head each peer is known to have: it acknowledged it, announced it, or pushed it to us. */
+  private readonly confirmedHeads = new Map<string, string>();
   private readonly lastHeardMs = new Map<string, number>();
   private rootHead = '';
   private lastState: StoreState | null = null;
@@ -107,6 +110,7 @@ export class Server {
     this.rootHead = this.replica.head;
     for (const peer of this.deps.peers) {
       this.knownHeads.set(peer, this.rootHead);
+      this.confirmedHeads.set(peer, this.rootHead);
       this.lastHeardMs.set(peer, 0);
     }
     this.observe();
@@ -251,6 +255,9 @@ export class Server {
     this.deps.metrics.push(reason === 'anti-entropy' || reason === 'merge' ? reason : this.lastOpKind || reason, sizeBytes);
     const payload: PushPayload = { head, objects, vclock: this.vclock };
     this.deps.network.send(this.name, peer, 'push', sizeBytes, payload);
+    // Optimistic: the next push sends only what this one did not. A lost push is repaired
+    // by the peer's refusal (it lacks a parent) or its next heartbeat, which name its head.
+    this.knownHeads.set(peer, head);
   }
 
   private async receive(envelope: Envelope): Promise<void> {
@@ -263,17 +270,27 @@ export class Server {
 
   /** A peer's heartbeat tells us its head; if we know that commit, it is what the peer has. */
   private receiveHeartbeat(envelope: Envelope<{ head: string }>): void {
-    if ((this.replica as Replica).hasCommit(envelope.payload.head)) this.knownHeads.set(envelope.from, envelope.payload.head);
+    const { head } = envelope.payload;
+    if ((this.replica as Replica).hasCommit(head)) this.confirm(envelope.from, head);
+    // The peer has commits we lack, so it may lack ours too: fall back to what it surely has.
+    else this.knownHeads.set(envelope.from, this.confirmedHeads.get(envelope.from) ?? this.rootHead);
   }
 
-  private receiveAck(envelope: Envelope<AckPayload>): void {
+  private confirm(peer: string, head: string): void {
+    this.confirmedHeads.set(peer, head);
+    this.knownHeads.set(peer, head);
+  }
+
+  private async receiveAck(envelope: Envelope<AckPayload>): Promise<void> {
     const { received, head } = envelope.payload;
-    if (received === null) {
-      this.knownHeads.set(envelope.from, this.rootHead);
-      return;
-    }
     const replica = this.replica as Replica;
-    this.knownHeads.set(envelope.from, replica.hasCommit(head) ? head : received);
+    if (received === null) {
+      if (replica.hasCommit(head)) this.confirm(envelope.from, head);
+      else this.knownHeads.set(envelope.from, this.confirmedHeads.get(envelope.from) ?? this.rootHead);
+      return this.pushTo(envelope.from, 'anti-entropy');
+    }
+    if (replica.hasCommit(head)) this.confirm(envelope.from, head);
+    else if (replica.hasCommit(received)) this.confirmedHeads.set(envelope.from, received);
   }
 
   private async receivePush(envelope: Envelope<PushPayload>): Promise<void> {
@@ -290,7 +307,7 @@ export class Server {
       return;
     }
     this.vclock = mergeClocks(this.vclock, vclock);
-    this.knownHeads.set(envelope.from, head);
+    this.confirm(envelope.from, head);
     this.deps.metrics.received(result.kind, result.renumbered, result.uidValidityChanges.length);
     if (result.kind === 'merge' || result.kind === 'fast-forward') {
       this.deps.history.append(this.name, 'replica', 'info', result.kind, { head: result.head, renumbered: result.renumbered });
