@@ -6,6 +6,8 @@
  */
 import { mkdir, writeFile } from 'node:fs/promises';
 import { basename, extname, join } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { isMainThread } from 'node:worker_threads';
 import { loadScenario, type LoadedScenario } from '../scenarios/loader.ts';
 import { defaultSeed } from '../scenarios/resolve.ts';
 import { runScenario } from '../scenarios/run.ts';
@@ -34,6 +36,17 @@ function loadCached(file: string, overrides: readonly string[]): Promise<LoadedS
   return loaded;
 }
 
+/**
+ * CPU time for the cpuMsPerOp metric. Node 20 has no per-thread CPU clock, and the process
+ * clock counts every worker, so a worker uses its wall time: a run is CPU bound and has
+ * its thread to itself.
+ */
+export function cpuMs(): number {
+  if (!isMainThread) return performance.now();
+  const usage = process.cpuUsage();
+  return (usage.user + usage.system) / 1000;
+}
+
 /** out/failures/<scenario file base>-seed-<seed>.json: a rerun of the same failure overwrites it. */
 export function failurePath(outDir: string, scenarioFile: string, seed: number): string {
   const base = basename(scenarioFile, extname(scenarioFile)).replace(/[^A-Za-z0-9._-]/g, '_');
@@ -43,7 +56,7 @@ export function failurePath(outDir: string, scenarioFile: string, seed: number):
 export async function runTask(task: RunTask): Promise<RunResult> {
   const loaded = await loadCached(task.file, task.overrides);
   const seed = task.seed ?? defaultSeed(loaded);
-  const { result, outcome } = await runScenario(loaded, seed);
+  const { result, outcome } = await runScenario(loaded, seed, { cpuMs });
   if (result.verdict === result.expect) return result;
   const path = failurePath(task.outDir, task.file, seed);
   await mkdir(join(task.outDir, 'failures'), { recursive: true });
