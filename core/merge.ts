@@ -50,8 +50,9 @@
  * - MODSEQ: every message whose merged value differs from either side's gets one MODSEQ
  *   above both sides' HIGHESTMODSEQ, and so does the mailbox.
  * - Canonical: the result depends only on the three states (never on which side is ours,
- *   nor on MergeContext.node); touched buckets are rebuilt in GUID order, keyword tables are
- *   the sorted union of both sides'.
+ *   nor on MergeContext.node): keyword tables are the sorted union of both sides', UIDNEXT
+ *   and HIGHESTMODSEQ derive from both sides symmetrically. (The order of entries inside a
+ *   bucket Map is not part of the state: layouts write trees sorted by name.)
  * - Criss-cross histories: see core/mergeBase.ts (deterministic single base, or the
  *   recursive virtual base of `recursiveMergeBaseState`).
  */
@@ -272,8 +273,8 @@ export interface Located {
 interface Changed {
   readonly ours: Map<string, Located>;
   readonly theirs: Map<string, Located>;
-  /** merged mailbox name -> bucket indexes where ours and theirs differ */
-  readonly touched: Map<string, Set<number>>;
+  /** merged mailbox name -> the changed GUIDs either side has there */
+  readonly touched: Map<string, string[]>;
 }
 
 /** Every GUID whose entry differs between ours and theirs, with its place on each side. */
@@ -290,19 +291,16 @@ function changedGuids(ours: StoreState, theirs: StoreState, maps: readonly [Name
       const bo = mo.buckets[index];
       const bt = mt.buckets[index];
       if (bo === bt) continue;
-      let found = false;
+      let touched = changed.touched.get(name);
+      if (!touched) changed.touched.set(name, (touched = []));
       if (bo) for (const [guid, message] of bo) if (!sameMessage(message, bt?.get(guid))) {
         changed.ours.set(guid, { mailbox: name, uidValidity: boxOurs?.uidValidity ?? 0, message });
-        found = true;
+        touched.push(guid);
       }
       if (bt) for (const [guid, message] of bt) if (!sameMessage(message, bo?.get(guid))) {
         changed.theirs.set(guid, { mailbox: name, uidValidity: boxTheirs?.uidValidity ?? 0, message });
-        found = true;
+        if (!bo?.has(guid)) touched.push(guid);
       }
-      if (!found) continue; // equal content in different objects: nothing to merge
-      let touched = changed.touched.get(name);
-      if (!touched) changed.touched.set(name, (touched = new Set()));
-      touched.add(index);
     }
   }
   // A GUID is in one mailbox per state and differs wherever either side has it, so every place
@@ -331,7 +329,7 @@ export interface GuidPlaces {
  * GUID order, with the bucket indexes they sit in per mailbox. For merges that know no Maildir
  * rules (the naive-git control).
  */
-export function divergedGuids(base: StoreState, ours: StoreState, theirs: StoreState): { places: GuidPlaces[]; touched: ReadonlyMap<string, ReadonlySet<number>> } {
+export function divergedGuids(base: StoreState, ours: StoreState, theirs: StoreState): { places: GuidPlaces[]; touched: ReadonlyMap<string, readonly string[]> } {
   const identity: [NameMap, NameMap, NameMap] = [buildNameMap(base, new Map()), buildNameMap(ours, new Map()), buildNameMap(theirs, new Map())];
   const changed = changedGuids(ours, theirs, identity);
   const guids = [...new Set([...changed.ours.keys(), ...changed.theirs.keys()])].sort(compareStrings);
@@ -406,7 +404,7 @@ export function mergeStores(base: StoreState, ours: StoreState, theirs: StoreSta
       ours: sideMailbox(ours, o, name),
       theirs: sideMailbox(theirs, t, name),
       arrivals: arrivals.get(name) ?? [],
-      touched: changed.touched.get(name) ?? new Set(),
+      touched: changed.touched.get(name) ?? [],
       changed,
       policy,
     });
@@ -510,7 +508,8 @@ interface MailboxMergeInput {
   readonly ours: Mailbox | undefined;
   readonly theirs: Mailbox | undefined;
   readonly arrivals: readonly Pending[];
-  readonly touched: ReadonlySet<number>;
+  /** Changed GUIDs either side has in this mailbox. */
+  readonly touched: readonly string[];
   readonly changed: Changed;
   readonly policy: MergePolicy;
   readonly freshUidValidity: number;
@@ -520,7 +519,7 @@ interface MailboxMergeInput {
 function mergeMailbox(name: string, input: MailboxMergeInput): { mailbox: Mailbox; renumbered: number } {
   const { ours, theirs, base, arrivals } = input;
   const start = ours?.messages ?? theirs?.messages ?? EMPTY_MESSAGE_MAP;
-  const dirty = arrivals.length > 0 || input.touched.size > 0;
+  const dirty = arrivals.length > 0 || input.touched.length > 0;
   if (ours && theirs && ours === theirs && !dirty) return { mailbox: ours, renumbered: 0 };
   const merged = mergedUidValidity(base, ours, theirs, input.freshUidValidity);
   // A side without this UID space that the base had dropped it since (deleted, or renamed in a way
@@ -579,7 +578,7 @@ function mergeMailbox(name: string, input: MailboxMergeInput): { mailbox: Mailbo
   if (settled.reassignedAll) {
     messages = rebuildAll(name, start, arrivals, settled.uids, input.changed, finish);
   } else {
-    messages = rebuildTouched(start, input.touched, arrivals, settled.uids, input.changed, finish);
+    messages = rebuildTouched(start, input.touched, arrivals, settled.uids, finish);
   }
   const keywords = mergedKeywords(ours, theirs, arrivals);
   const owner = mergeOwner(ours?.owner, theirs?.owner);
@@ -599,13 +598,12 @@ function mergeMailbox(name: string, input: MailboxMergeInput): { mailbox: Mailbo
 
 type Finish = (message: Message, uid: number, flags: readonly string[], o: Located | undefined, t: Located | undefined) => Message;
 
-/** Rebuilds the buckets where ours and theirs differ (and those receiving arrivals), each in GUID order. */
+/** `start` without the changed GUIDs it holds, with the settled arrivals. */
 function rebuildTouched(
   start: MessageMap,
-  touched: ReadonlySet<number>,
+  touched: readonly string[],
   arrivals: readonly Pending[],
   uids: ReadonlyMap<string, number>,
-  changed: Changed,
   finish: Finish,
 ): MessageMap {
   const puts = arrivals.map((p) => {
@@ -613,33 +611,31 @@ function rebuildTouched(
     assert(uid !== undefined, `strategy settled ${p.guid}`);
     return finish(p.any, uid, p.flags, p.ours, p.theirs);
   });
-  const leaving = (guid: string): boolean => changed.ours.has(guid) || changed.theirs.has(guid);
-  return rebuildBuckets(start, touched, leaving, puts);
+  return rebuildBuckets(start, touched, puts);
 }
 
 /**
- * `start` with, in each bucket of `touched` or receiving a put, the messages `leaving` says go
- * removed and `puts` added; every rebuilt bucket in GUID order, the others shared.
+ * `start` without `removals` (GUIDs not there are ignored) and with `puts` (added or replaced).
+ * Only the buckets concerned are copied; the others stay shared. The content is a function of
+ * the inputs; the order inside a bucket is not part of the state (trees are written sorted).
  */
-export function rebuildBuckets(start: MessageMap, touched: ReadonlySet<number>, leaving: (guid: string) => boolean, puts: readonly Message[]): MessageMap {
-  const byBucket = new Map<number, Message[]>();
-  for (const index of touched) byBucket.set(index, []);
-  for (const m of puts) {
-    const index = bucketOf(m.guid);
-    const list = byBucket.get(index);
-    if (list) list.push(m);
-    else byBucket.set(index, [m]);
-  }
-  if (byBucket.size === 0) return start;
+export function rebuildBuckets(start: MessageMap, removals: Iterable<string>, puts: readonly Message[]): MessageMap {
   const buckets = start.buckets.slice();
+  const copied = new Map<number, Map<string, Message>>();
+  const writable = (index: number): Map<string, Message> => {
+    let bucket = copied.get(index);
+    if (!bucket) copied.set(index, (bucket = new Map(start.buckets[index] ?? [])));
+    return bucket;
+  };
+  for (const guid of removals) {
+    const index = bucketOf(guid);
+    if (start.buckets[index]?.has(guid)) writable(index).delete(guid);
+  }
+  for (const m of puts) writable(bucketOf(m.guid)).set(m.guid, m);
+  if (copied.size === 0) return start;
   let size = start.size;
-  for (const [index, added] of byBucket) {
-    const old = start.buckets[index];
-    const entries: Message[] = [];
-    if (old) for (const m of old.values()) if (!leaving(m.guid)) entries.push(m);
-    entries.push(...added);
-    const bucket = sortedBucket(entries); // a later put replaces an entry with the same GUID
-    size += bucket.size - (old?.size ?? 0);
+  for (const [index, bucket] of copied) {
+    size += bucket.size - (start.buckets[index]?.size ?? 0);
     buckets[index] = bucket.size === 0 ? undefined : bucket;
   }
   return { buckets, size };

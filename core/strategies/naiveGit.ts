@@ -56,9 +56,7 @@ export function naiveGitMerge(base: StoreState, ours: StoreState, theirs: StoreS
     return located && mailbox ? flatPath(mailbox, located.message) : undefined;
   };
   const arrivals = new Map<string, Message[]>();
-  const leaving = new Set<string>();
   for (const place of places) {
-    leaving.add(place.guid);
     const pb = pathOf(base, place.base);
     const po = pathOf(ours, place.ours);
     const pt = pathOf(theirs, place.theirs);
@@ -95,7 +93,7 @@ export function naiveGitMerge(base: StoreState, ours: StoreState, theirs: StoreS
       uidNext: Math.max(...sides.map((m) => m.uidNext), template.uidNext, ...puts.map((m) => m.uid + 1)),
       highestModseq: Math.max(...sides.map((m) => m.highestModseq), template.highestModseq, ...puts.map((m) => m.modseq)),
       keywords: [...keywords].sort(compareStrings),
-      messages: rebuildBuckets(start, touched.get(name) ?? new Set(), (guid) => leaving.has(guid), puts),
+      messages: rebuildBuckets(start, touched.get(name) ?? [], puts),
       ...(owner ? { owner } : {}),
     });
   }

@@ -1,0 +1,213 @@
+/**
+ * `mailsim bench merge`: the cost of a merge of two sides that each made 100 divergent
+ * operations (flag changes, deliveries, expunges, moves) from a common base, at 1,000, 10,000
+ * and 100,000 messages, flat and fanout.
+ *
+ * Two figures per case:
+ * - stateMergeMs: the pure merge (strategy `renumber`, core/merge.ts) on the three states, the
+ *   median of several runs. The layout does not exist at this level (it only changes how trees
+ *   are read and written), so it is measured once per size.
+ * - mergeMs: a real Replica.receive of the other side's objects that ends in a merge commit:
+ *   storing the objects, reading their trees into states, the merge, writing the merged tree
+ *   and commit. This is where flat and fanout differ. One run per case (wall time).
+ *
+ * Target: mergeMs <= 30 at 10k fanout, and a cost that follows the divergence, not the mailbox
+ * size (compare 1k, 10k and 100k).
+ */
+import { cpus, loadavg } from 'node:os';
+import { performance } from 'node:perf_hooks';
+import { Volume } from 'memfs';
+import { replicaFsFrom, type PromisesFsLike } from '../../core/fsTypes.ts';
+import { messageMapFrom } from '../../core/messageMap.ts';
+import * as ops from '../../core/ops.ts';
+import { Replica, type LayoutSpec } from '../../core/replica.ts';
+import type { Message, StoreState } from '../../core/state.ts';
+import { strategyByName } from '../../core/strategy.ts';
+import { BENCH_FANOUT } from './store.ts';
+
+export interface MergeBenchOptions {
+  readonly json: boolean;
+  readonly quick?: boolean;
+}
+
+/** Operations each side makes after the common base. */
+export const DIVERGENT_OPS = 100;
+/** Bodies are small: the merge never reads them, and a 100k population stays quick to build. */
+const BODY_SIZE_BYTES = 200;
+
+interface CaseResult {
+  messages: number;
+  layout: string;
+  /** Replica.receive ending in a merge commit (ms, one run). */
+  mergeMs: number;
+  /** The pure state merge (ms, median). */
+  stateMergeMs: number;
+  renumbered: number;
+}
+
+/** A deterministic stream of integers (no Math.random: the bench is reproducible). */
+function lcg(seed: number): (below: number) => number {
+  let state = seed >>> 0 || 1;
+  return (below) => {
+    state = (Math.imul(state, 1103515245) + 12345) >>> 0;
+    return (state >>> 8) % below;
+  };
+}
+
+type Action = { kind: 'flag'; uid: number; flag: string } | { kind: 'deliver'; index: number } | { kind: 'expunge'; uid: number } | { kind: 'move'; uid: number };
+
+/** The 100 operations of one side: 70 flag changes, 15 deliveries, 10 expunges, 5 moves to Archive. */
+function divergentActions(messages: number, seed: number): Action[] {
+  const pick = lcg(seed);
+  const flags = ['\\Seen', '\\Flagged', '\\Answered', '$Label1'];
+  const actions: Action[] = [];
+  for (let i = 0; i < DIVERGENT_OPS; i++) {
+    const roll = i % 20;
+    const uid = 1 + pick(messages);
+    if (roll < 14) actions.push({ kind: 'flag', uid, flag: flags[pick(flags.length)] as string });
+    else if (roll < 17) actions.push({ kind: 'deliver', index: seed * 1000 + i });
+    else if (roll < 19) actions.push({ kind: 'expunge', uid });
+    else actions.push({ kind: 'move', uid });
+  }
+  return actions;
+}
+
+function bodyOf(index: number): Uint8Array {
+  const text = `Message-ID: <merge-bench-${index}@mailsim.test>\r\nSubject: bench ${index}\r\n\r\n`;
+  return new TextEncoder().encode(text.padEnd(BODY_SIZE_BYTES - 2, 'x') + '\r\n');
+}
+
+// ---------- state level ----------
+
+function baseState(messages: number): StoreState {
+  const all: Message[] = Array.from({ length: messages }, (_, i) => ({
+    guid: `${1_764_000_000 + i}.M0Q${i}.bench`,
+    uid: i + 1,
+    flags: i % 3 === 0 ? ['\\Seen'] : [],
+    modseq: 1,
+    internalDateMs: 1_764_000_000_000 + i,
+    sizeBytes: BODY_SIZE_BYTES,
+    blobId: (i.toString(16) + '0'.repeat(40)).slice(0, 40),
+    messageId: `<merge-bench-${i}@mailsim.test>`,
+  }));
+  const inbox = { ...ops.emptyMailbox('INBOX', 1), uidNext: messages + 1, messages: messageMapFrom(all) };
+  return { mailboxes: new Map([['INBOX', inbox], ['Archive', ops.emptyMailbox('Archive', 2)]]) };
+}
+
+function applyState(state: StoreState, actions: readonly Action[], node: string): StoreState {
+  let seq = 0;
+  const ctx: ops.OpContext = { timeMs: 1_764_500_000_000, newGuid: () => `1764500000.M0Q${++seq}.${node}`, assignsUids: () => true };
+  for (const a of actions) {
+    if (a.kind === 'flag') state = ops.storeFlags(state, 'INBOX', [a.uid], '+', [a.flag]).state;
+    else if (a.kind === 'expunge') state = ops.expungeMessages(state, 'INBOX', [a.uid]).state;
+    else if (a.kind === 'move') state = ops.moveMessages(state, 'INBOX', [a.uid], 'Archive', ctx).state;
+    else state = ops.appendMessage(state, 'INBOX', { blobId: `b${a.index}`.padEnd(40, '0'), sizeBytes: BODY_SIZE_BYTES, messageId: `<d${a.index}@x>` }, [], ctx).state;
+  }
+  return state;
+}
+
+function measureStateMerge(messages: number, repeats: number): { ms: number; renumbered: number } {
+  const base = baseState(messages);
+  const ours = applyState(base, divergentActions(messages, 1), 'a');
+  const theirs = applyState(base, divergentActions(messages, 2), 'b');
+  const strategy = strategyByName('renumber');
+  const ctx = { node: 'bench', oursTimeMs: 1, theirsTimeMs: 2 };
+  const times: number[] = [];
+  let renumbered = 0;
+  for (let i = 0; i < repeats; i++) {
+    const start = performance.now();
+    renumbered = strategy.merge(base, ours, theirs, ctx).renumbered;
+    times.push(performance.now() - start);
+  }
+  times.sort((x, y) => x - y);
+  return { ms: round(times[Math.floor(times.length / 2)] as number), renumbered };
+}
+
+// ---------- replica level ----------
+
+async function makeReplica(node: string, layout: LayoutSpec, messages: number, source?: Replica): Promise<Replica> {
+  let now = 1_764_326_400_000;
+  const vol = new Volume();
+  const opts = { node, fs: replicaFsFrom(vol.promises as unknown as PromisesFsLike), dir: '/repo', layout, strategy: strategyByName('renumber'), clock: () => (now += 7) };
+  if (source) return Replica.cloneFrom(source, opts);
+  return Replica.create(opts, [
+    { name: 'INBOX', uidValidity: 1, messages: Array.from({ length: messages }, (_, i) => ({ body: bodyOf(i), flags: i % 3 === 0 ? ['\\Seen'] : [] })) },
+    { name: 'Archive', uidValidity: 2, messages: [] },
+  ]);
+}
+
+async function applyReplica(replica: Replica, actions: readonly Action[]): Promise<void> {
+  replica.beginBatch();
+  for (const a of actions) {
+    if (a.kind === 'flag') await replica.store('INBOX', [a.uid], '+', [a.flag]);
+    else if (a.kind === 'expunge') await replica.expunge('INBOX', [a.uid]);
+    else if (a.kind === 'move') await replica.move('INBOX', [a.uid], 'Archive');
+    else await replica.deliver('INBOX', bodyOf(a.index));
+  }
+  await replica.flush();
+}
+
+async function measureReplicaMerge(messages: number, layout: LayoutSpec): Promise<number> {
+  const a = await makeReplica('a', layout, messages);
+  const b = await makeReplica('b', layout, messages, a);
+  const baseHead = a.head;
+  await applyReplica(a, divergentActions(messages, 1));
+  await applyReplica(b, divergentActions(messages, 2));
+  const { head, objects } = await b.objectsFor(baseHead);
+  const start = performance.now();
+  const result = await a.receive(head, objects);
+  const ms = performance.now() - start;
+  if (result.kind !== 'merge') throw new Error(`expected a merge, got ${result.kind}`);
+  return round(ms);
+}
+
+function round(value: number): number {
+  return Math.round(value * 100) / 100;
+}
+
+function layoutName(layout: LayoutSpec): string {
+  return layout.kind === 'flat' ? 'flat' : 'fanout';
+}
+
+export async function runMergeBench(options: MergeBenchOptions): Promise<Record<string, unknown>> {
+  const sizes = [1_000, 10_000, 100_000];
+  const layouts: LayoutSpec[] = [{ kind: 'flat' }, BENCH_FANOUT];
+  const cases: CaseResult[] = [];
+  for (const messages of sizes) {
+    const state = measureStateMerge(messages, options.quick ? 5 : 21);
+    for (const layout of layouts) {
+      // Flat at 100k rewrites a 100k-entry tree per commit: measured only in the full run.
+      const skip = options.quick === true && messages === 100_000 && layout.kind === 'flat';
+      const mergeMs = skip ? Number.NaN : await measureReplicaMerge(messages, layout);
+      cases.push({ messages, layout: layoutName(layout), mergeMs, stateMergeMs: state.ms, renumbered: state.renumbered });
+    }
+  }
+  const find = (messages: number, layout: string): CaseResult => cases.find((c) => c.messages === messages && c.layout === layout) as CaseResult;
+  const summary = {
+    divergentOpsPerSide: DIVERGENT_OPS,
+    fanout10k: { mergeMs: find(10_000, 'fanout').mergeMs, stateMergeMs: find(10_000, 'fanout').stateMergeMs },
+    fanout100k: { mergeMs: find(100_000, 'fanout').mergeMs, stateMergeMs: find(100_000, 'fanout').stateMergeMs },
+    flat10k: { mergeMs: find(10_000, 'flat').mergeMs },
+    growth1kTo100k: {
+      fanoutMerge: round(find(100_000, 'fanout').mergeMs / find(1_000, 'fanout').mergeMs),
+      stateMerge: round(find(100_000, 'fanout').stateMergeMs / find(1_000, 'fanout').stateMergeMs),
+    },
+    targets: { fanout10kMergeMs: { target: 30, met: find(10_000, 'fanout').mergeMs <= 30 } },
+    loadAverage: loadavg(),
+    fanout: BENCH_FANOUT,
+    cases,
+  };
+  if (!options.json) printTable(cases);
+  return summary;
+}
+
+function printTable(cases: readonly CaseResult[]): void {
+  const header = ['messages', 'layout', 'Replica.receive merge ms', 'state merge ms (median)', 'renumbered'];
+  const rows = cases.map((c) => [String(c.messages), c.layout, Number.isNaN(c.mergeMs) ? 'skipped (quick)' : String(c.mergeMs), String(c.stateMergeMs), String(c.renumbered)]);
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] as string).length)));
+  const line = (cells: string[]) => cells.map((cell, i) => cell.padEnd(widths[i] as number)).join('  ');
+  console.log(`merge of two sides with ${DIVERGENT_OPS} divergent operations each (renumber strategy)`);
+  console.log(line(header));
+  for (const row of rows) console.log(line(row));
+  console.log(`load average ${loadavg().map((x) => x.toFixed(1)).join(' ')} on ${cpus().length} cores (wall time; a shared machine inflates it)`);
+}
