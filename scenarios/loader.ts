@@ -200,20 +200,30 @@ function lineOf(doc: Document, lineCounter: LineCounter, path: readonly Property
   return offset === undefined ? undefined : lineCounter.linePos(offset).line;
 }
 
-/** For a union that matched no branch: the branch that got furthest, or "expected X or Y". */
+/** True when a union branch failed only because the value is of another type. */
+function wrongTypeOnly(branch: readonly ZodIssue[]): boolean {
+  return branch.every((i) => i.path.length === 0 && (i.code === 'invalid_type' || i.code === 'invalid_value'));
+}
+
+/**
+ * For a union that matched no branch: the first issue of the branch the value came closest
+ * to (fewest issues, then deepest), or "expected X or Y" when every branch wanted another type.
+ */
 function unionIssue(issue: ZodIssue & { code: 'invalid_union' }): ZodIssue {
   const branches = issue.errors.filter((b) => b.length > 0);
-  const deepest = branches
-    .map((b) => b[0] as ZodIssue)
-    .filter((i) => i.path.length > 0 || (i.code !== 'invalid_type' && i.code !== 'invalid_value'));
-  if (deepest.length > 0) {
-    const best = deepest.reduce((a, b) => (b.path.length > a.path.length ? b : a));
-    const same = deepest.filter((i) => pathText(i.path) === pathText(best.path));
-    if (same.length > 1 && same.every((i) => i.code === 'invalid_value')) {
-      const values = same.flatMap((i) => (i.code === 'invalid_value' ? i.values.map((v) => JSON.stringify(v)) : []));
-      return { ...best, path: [...issue.path, ...best.path], message: `expected one of ${[...new Set(values)].join(', ')}` } as ZodIssue;
+  const near = branches.filter((b) => !wrongTypeOnly(b));
+  if (near.length > 0) {
+    const depth = (b: readonly ZodIssue[]): number => Math.max(...b.map((i) => i.path.length));
+    const best = near.reduce((a, b) => (b.length < a.length || (b.length === a.length && depth(b) > depth(a)) ? b : a));
+    const first = best[0] as ZodIssue;
+    // Several branches that differ only in one literal ({kind: flat} | {kind: fanout}): list them all.
+    const sameSpot = near.map((b) => b[0] as ZodIssue).filter((i) => i.code === 'invalid_value' && pathText(i.path) === pathText(first.path));
+    if (first.code === 'invalid_value' && sameSpot.length > 1) {
+      const values = [...new Set(sameSpot.flatMap((i) => (i.code === 'invalid_value' ? i.values.map((v) => JSON.stringify(v)) : [])))];
+      return { ...first, path: [...issue.path, ...first.path], message: `expected ${values.join(' or ')}` } as ZodIssue;
     }
-    return { ...best, path: [...issue.path, ...best.path] } as ZodIssue;
+    const inner = first.code === 'invalid_union' ? unionIssue(first) : first;
+    return { ...inner, path: [...issue.path, ...inner.path] } as ZodIssue;
   }
   const expected = branches.flatMap((b) =>
     b.flatMap((i) => (i.code === 'invalid_type' ? [String(i.expected)] : i.code === 'invalid_value' ? i.values.map((v) => JSON.stringify(v)) : [])),

@@ -9,6 +9,7 @@
  * scenarios/schema.json is generated from this file (npx tsx scenarios/genSchema.ts > scenarios/schema.json).
  */
 import { z } from 'zod';
+import { FANOUT_KEY_DIGITS_MAX } from '../core/layout.ts';
 import { STRATEGY_NAMES } from '../core/strategy.ts';
 import { MUTANT_NAMES } from '../sim/checkers/mutants.ts';
 import type { CheckName } from '../sim/checkers/types.ts';
@@ -20,6 +21,10 @@ export const RATE_PER_SEC_MAX = 10_000;
 export const DURATION_MS_MAX = 24 * 3600 * 1000;
 export const MESSAGE_SIZE_BYTES_MAX = 64 * 1024 * 1024;
 export const LIST_ITEMS_MAX = 10_000;
+/** Hex digits per level for a fanout of `width` directories per level (16 -> 1, 256 -> 2...). */
+export function fanoutDigits(width: number): number {
+  return Math.round(Math.log(width) / Math.log(16));
+}
 
 /** The checker names (sim/checkers CHECK_NAMES); the type check below keeps both in step. */
 export const CHECK_NAME_LIST = [
@@ -71,11 +76,14 @@ const layoutSchema = z
     z.strictObject({ kind: z.literal('flat') }),
     z.strictObject({
       kind: z.literal('fanout'),
-      width: z.int().min(2).max(65_536).optional().describe('directories per level (default 256)'),
-      depth: z.int().min(1).max(4).optional().describe('levels (default 1)'),
+      width: z
+        .union([z.literal(16), z.literal(256), z.literal(4096), z.literal(65_536)])
+        .optional()
+        .describe('directories per level: 16, 256, 4096 or 65536 (1-4 hex digits of the GUID hash; default 256)'),
+      depth: z.int().min(1).max(FANOUT_KEY_DIGITS_MAX).optional().describe('levels (default 1)'),
     }),
   ])
-  .describe("Maildir layout in the git tree: 'flat', 'fanout' (256 x 1) or {kind: fanout, width, depth}");
+  .describe("Maildir layout in the git tree: 'flat', 'fanout' (256 directories x 1 level) or {kind: fanout, width, depth}");
 
 const mailboxSchema = z.strictObject({
   name: mailboxName,
@@ -337,6 +345,10 @@ export function checkScenario(s: Scenario, report: Report): void {
     }
   });
   for (const name of Object.keys(s.clocks ?? {})) checkServer(name, known, ['clocks', name], report);
+  const layout = s.layout;
+  if (typeof layout === 'object' && layout.kind === 'fanout' && fanoutDigits(layout.width ?? 256) * (layout.depth ?? 1) > FANOUT_KEY_DIGITS_MAX) {
+    report({ path: ['layout', 'depth'], message: `width ${layout.width ?? 256} x depth ${layout.depth ?? 1} needs more than ${FANOUT_KEY_DIGITS_MAX} hex digits of the GUID hash` });
+  }
   checkMinMax(s.workload?.messageSizeBytes, ['workload', 'messageSizeBytes'], report);
   const latency = s.network?.latencyMs;
   if (latency && 'min' in latency) checkMinMax(latency, ['network', 'latencyMs'], report);

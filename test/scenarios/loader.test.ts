@@ -168,6 +168,13 @@ script:
     expect(refusal('servers: 2\ndurationMs: 100\nfaults:\n  - at: 100\n    heal: true\n').data).toMatchObject({ path: 'faults.0.at', line: 4 });
   });
 
+  it('refuses a fanout width that is not a power of 16 and a fanout deeper than the GUID hash key', () => {
+    expect(refusal('layout:\n  kind: fanout\n  width: 100\n').data).toMatchObject({ path: 'layout.width', line: 3 });
+    expect(refusal('layout:\n  kind: fanout\n  width: 65536\n  depth: 3\n').data).toMatchObject({ path: 'layout.depth', line: 4 });
+    expect(refusal('layout: spiral\n').data).toMatchObject({ path: 'layout', line: 1 });
+    expect(refusal('layout: {kind: spiral}\n').data).toMatchObject({ path: 'layout.kind', line: 1, reason: 'expected "flat" or "fanout"' });
+  });
+
   it('refuses min above max, duplicate servers, duplicate mailboxes, and mailboxes without INBOX', () => {
     expect(refusal('workload:\n  messageSizeBytes: {min: 10, max: 5}\n').data.path).toBe('workload.messageSizeBytes.max');
     expect(refusal('servers: [a, a]\n').data).toMatchObject({ path: 'servers.1', line: 1 });

@@ -1,0 +1,77 @@
+/**
+ * Runs one scenario with one seed: resolve, run the world, and wrap the outcome as the
+ * RunResult that reports, sweeps and the gate read. With `faults` given (replay, shrink)
+ * the nemesis is off and exactly those faults run, which reproduces a recorded run.
+ */
+import packageJson from '../package.json' with { type: 'json' };
+import type { ScheduledFault } from '../sim/config.ts';
+import type { RunResult, Verdict } from '../sim/resultTypes.ts';
+import { runWorld, type WorldOutcome } from '../sim/world.ts';
+import type { LoadedScenario } from './loader.ts';
+import { resolveScenario } from './resolve.ts';
+
+export const MAILSIM_VERSION: string = packageJson.version;
+
+/** A failed run, self-contained: `mailsim replay` needs nothing else (scenarios/failure.ts). */
+export interface FailureFile {
+  mailsimVersion: string;
+  scenarioFile: string;
+  /** The scenario as run, after overrides, as YAML. */
+  scenarioText: string;
+  seed: number;
+  overrides: string[];
+  /** Every fault as it ran (scheduled plus nemesis-drawn). */
+  faults: ScheduledFault[];
+  verdict: Verdict;
+  expect: 'valid' | 'invalid';
+  historyHash: string;
+  failedChecks: string[];
+}
+
+export interface RunScenarioOptions {
+  /** Run exactly these faults with the nemesis off (replay, shrink). */
+  readonly faults?: readonly ScheduledFault[];
+  /** CPU time source for the cpuMsPerOp metric; only the CLI may pass one (it reads wall time). */
+  readonly cpuMs?: () => number;
+}
+
+/** Quotes a shell word only when it needs it. */
+export function shellWord(word: string): string {
+  return /^[A-Za-z0-9_./:=@%+,-]+$/.test(word) ? word : `'${word.replace(/'/g, `'\\''`)}'`;
+}
+
+/** The one command that reruns this scenario with this seed and these overrides. */
+export function replayCommandFor(loaded: LoadedScenario, seed: number): string {
+  const sets = loaded.overrides.map((o) => ` --set ${shellWord(o)}`).join('');
+  return `mailsim run ${shellWord(loaded.file)} --seed ${seed}${sets}`;
+}
+
+export function scenarioName(loaded: LoadedScenario): string {
+  return loaded.scenario.name ?? (loaded.file.split('/').pop() ?? loaded.file).replace(/\.(ya?ml|json)$/, '');
+}
+
+export async function runScenario(
+  loaded: LoadedScenario,
+  seed: number,
+  options: RunScenarioOptions = {},
+): Promise<{ result: RunResult; outcome: WorldOutcome }> {
+  const resolved = resolveScenario(loaded, seed);
+  const config = options.faults === undefined ? resolved : { ...resolved, nemesis: null, faults: [...options.faults] };
+  const outcome = await runWorld(config, options.cpuMs === undefined ? {} : { cpuMs: options.cpuMs });
+  const result: RunResult = {
+    mailsimVersion: MAILSIM_VERSION,
+    scenario: loaded.file,
+    scenarioName: scenarioName(loaded),
+    strategy: config.strategy,
+    seed,
+    verdict: outcome.verdict,
+    expect: loaded.scenario.expect ?? 'valid',
+    overrides: [...loaded.overrides],
+    checks: outcome.checks,
+    metrics: outcome.metrics,
+    historyHash: outcome.historyHash,
+    replayCommand: replayCommandFor(loaded, seed),
+    timeline: outcome.timeline,
+  };
+  return { result, outcome };
+}
