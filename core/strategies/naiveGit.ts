@@ -12,7 +12,8 @@
  * - an expunge against a flag change resurrects the message (the renamed file was added);
  * - a move against a flag change duplicates it across two folders.
  * No path ever conflicts here (a path names its content: same path, same blob), which is why
- * git reports these merges as clean. The state needs one GUID per message, so the second and
+ * git reports these merges as clean. test/core/strategies.naiveGit.test.ts runs
+ * isomorphic-git's own git.merge on the same flat trees (memfs) and gets the same files. The state needs one GUID per message, so the second and
  * later copies of a GUID (in path order) get the derived GUID `<guid>.dup-<hash of the path>` (still a
  * legal base name) and keep the original Message-ID, so checkers see a duplicate.
  * Metadata (the dovecot-uidlist and keywords files) is merged as a union, as a line merge of
