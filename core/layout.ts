@@ -205,7 +205,8 @@ function buildTree(items: readonly Item[], level: number, out: EncodedObject[]):
 }
 
 interface BucketEncoding {
-  readonly keywordsKey: string;
+  /** Shape and keyword table the encoding was made for. */
+  readonly key: string;
   /** What the bucket contributes to the trees above it. */
   readonly items: readonly Item[];
   /** Trees built inside the bucket (children first), to re-put into a store that lacks them. */
@@ -214,39 +215,38 @@ interface BucketEncoding {
 
 /** A message's tree entry and fanout directory, reused while the Message object (and keyword table) stays. */
 const messageItems = new WeakMap<Message, { key: string; item: Item }>();
-const bucketEncodings = new WeakMap<ReadonlyMap<string, Message>, Map<string, BucketEncoding>>();
+const bucketEncodings = new WeakMap<ReadonlyMap<string, Message>, BucketEncoding>();
 
 function shapeKey(shape: Shape): string {
   return `${shape.width}x${shape.depth}b${shape.digitBits}`;
 }
 
-function encodeBucket(bucket: ReadonlyMap<string, Message>, keywords: readonly string[], keywordsKey: string, shape: Shape): BucketEncoding {
-  let perShape = bucketEncodings.get(bucket);
-  const cached = perShape?.get(shapeKey(shape));
-  if (cached && cached.keywordsKey === keywordsKey) return cached;
+/** `key` = shapeKey + NUL + keyword table: what the encoding depends on besides the bucket. */
+function encodeBucket(bucket: ReadonlyMap<string, Message>, keywords: readonly string[], key: string, shape: Shape): BucketEncoding {
+  const cached = bucketEncodings.get(bucket);
+  if (cached && cached.key === key) return cached;
   const messages: Item[] = [];
-  const itemKey = `${shapeKey(shape)}\0${keywordsKey}`;
   for (const message of bucket.values()) {
     const known = messageItems.get(message);
-    if (known && known.key === itemKey) {
+    if (known && known.key === key) {
       messages.push(known.item);
       continue;
     }
     const item = { segments: fanoutSegments(message.guid, shape), entry: { mode: MODE_FILE, name: messageFileName(message, keywords), id: message.blobId } } as const;
-    messageItems.set(message, { key: itemKey, item });
+    messageItems.set(message, { key, item });
     messages.push(item);
   }
   let encoding: BucketEncoding;
   if (shape.bucketLevel > shape.depth) {
-    encoding = { keywordsKey, items: messages, objects: [] };
+    encoding = { key, items: messages, objects: [] };
   } else {
     const level = shape.bucketLevel;
     const nodes = new Map<string, Item[]>();
     for (const item of messages) {
-      const key = item.segments.slice(0, level).join('/');
-      const group = nodes.get(key);
+      const path = item.segments.slice(0, level).join('/');
+      const group = nodes.get(path);
       if (group) group.push(item);
-      else nodes.set(key, [item]);
+      else nodes.set(path, [item]);
     }
     const objects: EncodedObject[] = [];
     const items: Item[] = [];
@@ -256,82 +256,94 @@ function encodeBucket(bucket: ReadonlyMap<string, Message>, keywords: readonly s
       items.push({ segments: segments.slice(0, level - 1), entry: { mode: MODE_TREE, name: segments[level - 1] as string, id } });
     }
     items.sort((a, b) => compareEntries(a.entry, b.entry));
-    encoding = { keywordsKey, items, objects };
-    const ids = items.map((item) => item.entry.id).join(',');
-    bucketsByIds.set(`${shapeKey(shape)}\0${keywordsKey}\0${ids}`, bucket);
+    encoding = { key, items, objects };
+    bucketsByIds.set(`${key}\0${items.map((item) => item.entry.id).join(',')}`, bucket);
   }
-  if (!perShape) {
-    perShape = new Map();
-    bucketEncodings.set(bucket, perShape);
-  }
-  perShape.set(shapeKey(shape), encoding);
+  bucketEncodings.set(bucket, encoding);
   return encoding;
 }
 
-/** What writing one MessageMap produced, so the next write (of its successor) can reuse whole groups of buckets. */
+/** What writing one MessageMap produced, so the next write (of its successor) can reuse untouched directories. */
 interface CurBuild {
   readonly key: string;
   readonly buckets: readonly (ReadonlyMap<string, Message> | undefined)[];
-  /** Tree id per first-level directory (a group of buckets), '' for an empty one. */
-  readonly groups: readonly string[];
+  /** Per level above the buckets, the tree id of each directory ('' when empty). */
+  readonly nodes: readonly (readonly string[])[];
   readonly id: string;
 }
 
 const curBuilds = new WeakMap<MessageMap, CurBuild>();
 
-function bucketItems(bucket: ReadonlyMap<string, Message>, keywords: readonly string[], keywordsKey: string, shape: Shape, sink: ObjectSink, items: Item[]): void {
-  const encoding = encodeBucket(bucket, keywords, keywordsKey, shape);
+/** The bucket's items, after making sure the store holds the trees inside it. */
+function bucketItems(bucket: ReadonlyMap<string, Message>, keywords: readonly string[], key: string, shape: Shape, sink: ObjectSink): readonly Item[] {
+  const encoding = encodeBucket(bucket, keywords, key, shape);
   for (const item of encoding.items) {
     if (item.entry.mode === MODE_TREE && !sink.has(item.entry.id)) {
       for (const object of encoding.objects) sink.put(object);
       break;
     }
   }
-  for (const item of encoding.items) items.push(item);
+  return encoding.items;
 }
 
 /**
- * Writes cur/. With `previous` (the same mailbox's messages before this change) a fanout
- * whose first level spans several buckets rebuilds only the first-level directories whose
- * buckets changed.
+ * Writes the directories above the buckets when every bucket is exactly one directory
+ * (width x digitBits divides 8): a directory whose buckets are all unchanged since `prior`
+ * keeps its id, so a change rebuilds one directory per level.
+ */
+function writeUpper(messages: MessageMap, keywords: readonly string[], key: string, shape: Shape, sink: ObjectSink, prior: CurBuild | undefined, out: EncodedObject[]): CurBuild {
+  const radix = 1 << (shape.width * shape.digitBits);
+  const top = shape.bucketLevel;
+  const dirty = new Uint8Array(BUCKET_COUNT);
+  for (let i = 0; i < BUCKET_COUNT; i++) dirty[i] = prior && messages.buckets[i] === prior.buckets[i] ? 0 : 1;
+  const nodes: string[][] = Array.from({ length: top }, (_, level) => new Array<string>(radix ** level).fill(''));
+  const nameOf = (digit: number) => digit.toString(1 << shape.digitBits).padStart(shape.width, '0');
+  const node = (level: number, index: number): string => {
+    const span = radix ** (top - level);
+    const first = index * span;
+    if (prior && !dirty.subarray(first, first + span).includes(1)) {
+      const kept = prior.nodes[level]?.[index] ?? '';
+      if (kept === '' || sink.has(kept)) return ((nodes[level] as string[])[index] = kept);
+    }
+    const entries: TreeEntry[] = [];
+    for (let digit = 0; digit < radix; digit++) {
+      let id = '';
+      if (level + 1 < top) id = node(level + 1, index * radix + digit);
+      else {
+        const bucket = messages.buckets[first + digit];
+        if (bucket) id = (bucketItems(bucket, keywords, key, shape, sink)[0] as Item).entry.id;
+      }
+      if (id !== '') entries.push({ mode: MODE_TREE, name: nameOf(digit), id });
+    }
+    let id = '';
+    if (entries.length > 0) {
+      const tree = encodeTree(entries);
+      out.push(tree);
+      id = tree.id;
+    }
+    return ((nodes[level] as string[])[index] = id);
+  };
+  const id = node(0, 0);
+  return { key, buckets: messages.buckets, nodes, id };
+}
+
+/**
+ * Writes cur/ (never empty: the caller skips empty mailboxes). With `previous` (the same
+ * mailbox's messages before this change) untouched directories are reused.
  */
 function writeCur(messages: MessageMap, keywords: readonly string[], shape: Shape, sink: ObjectSink, previous: MessageMap | undefined): string {
-  const keywordsKey = keywords.join(' ');
-  const key = `${shapeKey(shape)}\0${keywordsKey}`;
+  const key = `${shapeKey(shape)}\0${keywords.join(' ')}`;
   const done = curBuilds.get(messages);
   if (done && done.key === key && sink.has(done.id)) return done.id;
   const out: EncodedObject[] = [];
   let build: CurBuild;
-  if (shape.bucketLevel >= 2 && shape.depth >= shape.bucketLevel) {
-    const groupCount = 1 << (shape.width * shape.digitBits);
-    const groupBuckets = BUCKET_COUNT / groupCount;
+  if (shape.bucketLevel >= 2 && shape.depth >= shape.bucketLevel && BUCKET_BITS % (shape.width * shape.digitBits) === 0) {
     const before = previous ? curBuilds.get(previous) : undefined;
-    const prior = before && before.key === key ? before : undefined;
-    const groups: string[] = [];
-    const entries: TreeEntry[] = [];
-    for (let group = 0; group < groupCount; group++) {
-      const first = group * groupBuckets;
-      let same = prior !== undefined;
-      for (let i = first; same && i < first + groupBuckets; i++) same = messages.buckets[i] === prior?.buckets[i];
-      let id = same ? (prior?.groups[group] as string) : '';
-      if (!same || (id !== '' && !sink.has(id))) {
-        const items: Item[] = [];
-        for (let i = first; i < first + groupBuckets; i++) {
-          const bucket = messages.buckets[i];
-          if (bucket) bucketItems(bucket, keywords, keywordsKey, shape, sink, items);
-        }
-        id = items.length === 0 ? '' : buildTree(items, 1, out);
-      }
-      groups.push(id);
-      if (id !== '') entries.push({ mode: MODE_TREE, name: group.toString(1 << shape.digitBits).padStart(shape.width, '0'), id });
-    }
-    const tree = encodeTree(entries);
-    out.push(tree);
-    build = { key, buckets: messages.buckets, groups, id: tree.id };
+    build = writeUpper(messages, keywords, key, shape, sink, before && before.key === key ? before : undefined, out);
   } else {
     const items: Item[] = [];
-    for (const bucket of messages.buckets) if (bucket) bucketItems(bucket, keywords, keywordsKey, shape, sink, items);
-    build = { key, buckets: messages.buckets, groups: [], id: buildTree(items, 0, out) };
+    for (const bucket of messages.buckets) if (bucket) items.push(...bucketItems(bucket, keywords, key, shape, sink));
+    build = { key, buckets: messages.buckets, nodes: [], id: buildTree(items, 0, out) };
   }
   for (const object of out) sink.put(object);
   curBuilds.set(messages, build);
