@@ -7,8 +7,10 @@
  * - settle(state, ctx) on the owner, while ctx.quorum: gives every pending message of its
  *   mailboxes a UID from UIDNEXT, in GUID order, with one new MODSEQ.
  * - Fail-over: a node with quorum whose state names an owner in ctx.unreachable takes the
- *   mailbox over at epoch + 1, then assigns as the owner. A mailbox with no owner yet is
- *   claimed (epoch 1) by the first node that settles it with quorum.
+ *   mailbox over at epoch + 1, then assigns as the owner. A mailbox with no owner yet (one
+ *   created by CREATE) belongs to INBOX's owner, who records itself as its owner when it
+ *   first settles it; with no INBOX owner either, the first node to settle with quorum
+ *   claims it at epoch 1 (concurrent claims: the merge keeps the smaller node name).
  * - Merge: the owner with the higher epoch wins (equal epochs: the smaller node name). A UID
  *   is kept only when it is safe on both sides (each side binds it to this message or never
  *   handed it out); a message whose UID is not safe goes back to pending (uid 0) and the
@@ -23,7 +25,7 @@
  */
 import { mergeStores, type MailboxUidInput, type MailboxUidResult } from '../merge.ts';
 import { updateMessages, allMessages } from '../messageMap.ts';
-import type { Mailbox, Message, StoreState } from '../state.ts';
+import type { Mailbox, MailboxOwner, Message, StoreState } from '../state.ts';
 import type { SettleContext, UidStrategy } from '../strategy.ts';
 
 export function ownerMailbox(input: MailboxUidInput): MailboxUidResult {
@@ -37,19 +39,21 @@ export function ownerSettle(state: StoreState, ctx: SettleContext): StoreState |
   if (!ctx.quorum) return null;
   let changed = false;
   const mailboxes = new Map<string, Mailbox>();
+  const fallback = state.mailboxes.get('INBOX')?.owner;
   for (const [name, mailbox] of state.mailboxes) {
-    const next = settleMailbox(mailbox, ctx);
+    const next = settleMailbox(mailbox, ctx, fallback);
     if (next !== mailbox) changed = true;
     mailboxes.set(name, next);
   }
   return changed ? { mailboxes } : null;
 }
 
-function settleMailbox(mailbox: Mailbox, ctx: SettleContext): Mailbox {
-  let owner = mailbox.owner;
+function settleMailbox(mailbox: Mailbox, ctx: SettleContext, fallback: MailboxOwner | undefined): Mailbox {
+  let owner = mailbox.owner ?? fallback;
   if (owner === undefined) owner = { node: ctx.node, epoch: 1 };
   else if (owner.node !== ctx.node && ctx.unreachable.includes(owner.node)) owner = { node: ctx.node, epoch: owner.epoch + 1 };
   if (owner.node !== ctx.node) return mailbox;
+  if (mailbox.owner === undefined) owner = { ...owner };
   const pending = [...allMessages(mailbox.messages)].filter((m) => m.uid === 0).sort((a, b) => (a.guid < b.guid ? -1 : a.guid > b.guid ? 1 : 0));
   if (pending.length === 0 && owner === mailbox.owner) return mailbox;
   const modseq = mailbox.highestModseq + 1;

@@ -185,7 +185,8 @@ export class ReplicaModel {
         const name = MAILBOX_POOL[op.box % MAILBOX_POOL.length] as string;
         if (state.mailboxes.has(name)) return;
         // A fresh UIDVALIDITY per creation (as IMAP requires for a re-created name).
-        this.commitLocal(r, createMailbox(state, name, 1000 + this.counter, this.owned() ? { node, epoch: 1 } : undefined));
+        // No owner, as core/ops.ts creates it: under `owner` it belongs to INBOX's owner.
+        this.commitLocal(r, createMailbox(state, name, 1000 + this.counter));
         return;
       }
       case 'delete': {

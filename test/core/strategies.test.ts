@@ -97,6 +97,15 @@ describe('owner', () => {
     expect(settled?.mailboxes.get('INBOX')?.uidNext).toBe(6);
   });
 
+  it('a mailbox created without an owner belongs to INBOX\'s owner', () => {
+    const withWork = store(...owned.mailboxes.values(), mailbox('Work', { uidValidity: 50 }));
+    const pending = deliver(withWork, 'Work', msg('w1', 0), false);
+    expect(owner.settle?.(pending, { node: 'n2', quorum: true, unreachable: [] })).toBeNull();
+    const settled = owner.settle?.(pending, { node: 'n1', quorum: true, unreachable: [] }) as StoreState;
+    expect(settled.mailboxes.get('Work')?.owner).toEqual({ node: 'n1', epoch: 1 });
+    expect(where(settled)['w1']?.[1]).toBe(1);
+  });
+
   it('fails over at epoch+1 only with quorum and the owner unreachable', () => {
     expect(owner.settle?.(owned, { node: 'n2', quorum: false, unreachable: ['n1'] })).toBeNull();
     expect(owner.settle?.(owned, { node: 'n2', quorum: true, unreachable: ['n3'] })).toBeNull();
