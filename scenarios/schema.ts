@@ -9,7 +9,6 @@
  * scenarios/schema.json is generated from this file (npx tsx scenarios/genSchema.ts > scenarios/schema.json).
  */
 import { z } from 'zod';
-import { FANOUT_KEY_DIGITS_MAX } from '../core/layout.ts';
 import { STRATEGY_NAMES } from '../core/strategy.ts';
 import { MUTANT_NAMES } from '../sim/checkers/mutants.ts';
 import type { CheckName } from '../sim/checkers/types.ts';
@@ -21,6 +20,8 @@ export const RATE_PER_SEC_MAX = 10_000;
 export const DURATION_MS_MAX = 24 * 3600 * 1000;
 export const MESSAGE_SIZE_BYTES_MAX = 64 * 1024 * 1024;
 export const LIST_ITEMS_MAX = 10_000;
+/** Hex digits of the 32-bit GUID key (core/layout.ts) a fanout may use over all its levels. */
+export const FANOUT_KEY_DIGITS_MAX = 8;
 /** Hex digits per level for a fanout of `width` directories per level (16 -> 1, 256 -> 2...). */
 export function fanoutDigits(width: number): number {
   return Math.round(Math.log(width) / Math.log(16));
