@@ -1,0 +1,49 @@
+// Proves that runScenario runs a scenario end to end: dsync-uid-clash merges to the textbook UIDs, the result carries seed, expect, overrides and a replay command, and a replay with the faults as run gives the same history hash.
+import { describe, expect, it } from 'vitest';
+import { allMessages } from '../../core/messageMap.ts';
+import { loadScenario, parseScenarioText } from '../../scenarios/loader.ts';
+import { replayCommandFor, runScenario, shellWord } from '../../scenarios/run.ts';
+
+const clash = new URL('../../scenarios/dsync-uid-clash.yaml', import.meta.url).pathname;
+
+describe('runScenario', () => {
+  it('dsync-uid-clash: A keeps UID 8, the four clashing messages get 9-12, UIDNEXT 13, UIDVALIDITY unchanged', async () => {
+    const loaded = await loadScenario(clash);
+    const { result, outcome } = await runScenario(loaded, 1);
+    expect(result.scenarioName).toBe('dsync-uid-clash');
+    expect(result.strategy).toBe('renumber');
+    expect(result.expect).toBe('valid');
+    expect(result.seed).toBe(1);
+    expect(result.replayCommand).toBe(`mailsim run ${clash} --seed 1`);
+    expect(outcome.finals).toHaveLength(2);
+    const [a, b] = outcome.finals;
+    expect(a!.treeId).toBe(b!.treeId);
+    const inbox = a!.state.mailboxes.get('INBOX')!;
+    const messages = [...allMessages(inbox.messages)];
+    const uids = messages.map((m) => m.uid).sort((x, y) => x - y);
+    expect(uids).toEqual([1, 2, 3, 4, 5, 8, 9, 10, 11, 12]);
+    expect(inbox.uidNext).toBe(13);
+    expect(outcome.metrics.uidValidityChangeCount).toBe(0);
+    // The message A delivered third (UID 8 on A) kept its UID.
+    const aDeliveries = outcome.history.filter((r) => r.process === 'script' && r.f === 'deliver' && r.type === 'ok' && r.node === 'A');
+    const third = aDeliveries[2]!.value as { uid: number; guid: string };
+    expect(third.uid).toBe(8);
+    expect(messages.find((m) => m.guid === third.guid)?.uid).toBe(8);
+  });
+
+  it('records overrides and replays to the same history hash with the faults as run', async () => {
+    const loaded = await loadScenario(clash, ['syncIntervalMs=700']);
+    const first = await runScenario(loaded, 5);
+    expect(first.result.overrides).toEqual(['syncIntervalMs=700']);
+    expect(first.result.replayCommand).toBe(`mailsim run ${clash} --seed 5 --set syncIntervalMs=700`);
+    const again = await runScenario(loaded, 5, { faults: first.outcome.faultsAsRun });
+    expect(again.result.historyHash).toBe(first.result.historyHash);
+  });
+
+  it('quotes shell words only when needed', () => {
+    expect(shellWord('network.loss=0.05')).toBe('network.loss=0.05');
+    expect(shellWord("name=it's")).toBe(`'name=it'\\''s'`);
+    const loaded = parseScenarioText('name: x\n', 'my file.yaml', ['servers=[a, b]']);
+    expect(replayCommandFor(loaded, 3)).toBe(`mailsim run 'my file.yaml' --seed 3 --set 'servers=[a, b]'`);
+  });
+});
