@@ -209,8 +209,59 @@ interface BucketEncoding {
   readonly key: string;
   /** What the bucket contributes to the trees above it. */
   readonly items: readonly Item[];
-  /** Trees built inside the bucket (children first), to re-put into a store that lacks them. */
-  readonly objects: readonly EncodedObject[];
+  /** Every tree inside the bucket by directory path, children before parents: to reuse, and to re-put into a store that lacks them. */
+  readonly trees: ReadonlyMap<string, EncodedObject>;
+}
+
+interface BucketBuild {
+  readonly trees: Map<string, EncodedObject>;
+  readonly prior?: ReadonlyMap<string, EncodedObject>;
+  /** Directories holding a message that was added, removed or changed since `prior`. */
+  readonly dirty?: ReadonlySet<string>;
+}
+
+/** Builds the directory `path` (at `level`) inside one bucket, reusing clean directories of the prior encoding. */
+function buildBucketTree(items: readonly Item[], level: number, path: string, build: BucketBuild): string {
+  if (build.prior && build.dirty && !build.dirty.has(path)) {
+    const kept = build.prior.get(path);
+    if (kept) {
+      for (const [sub, tree] of build.prior) if (sub === path || sub.startsWith(`${path}/`)) build.trees.set(sub, tree);
+      return kept.id;
+    }
+  }
+  const entries: TreeEntry[] = [];
+  const groups = new Map<string, Item[]>();
+  for (const item of items) {
+    const segment = item.segments[level];
+    if (segment === undefined) entries.push(item.entry);
+    else {
+      const group = groups.get(segment);
+      if (group) group.push(item);
+      else groups.set(segment, [item]);
+    }
+  }
+  for (const [segment, group] of groups) entries.push({ mode: MODE_TREE, name: segment, id: buildBucketTree(group, level + 1, `${path}/${segment}`, build) });
+  entries.sort(compareEntries);
+  const tree = encodeTree(entries);
+  build.trees.set(path, tree);
+  return tree.id;
+}
+
+/** Directory paths (from the bucket level down) of every message that differs between two versions of a bucket. */
+function dirtyDirectories(bucket: ReadonlyMap<string, Message>, prior: ReadonlyMap<string, Message>, shape: Shape): Set<string> {
+  const dirty = new Set<string>();
+  const mark = (guid: string) => {
+    const segments = fanoutSegments(guid, shape);
+    for (let level = shape.bucketLevel; level <= shape.depth; level++) dirty.add(segments.slice(0, level).join('/'));
+  };
+  for (const [guid, message] of bucket) if (prior.get(guid) !== message) mark(guid);
+  for (const guid of prior.keys()) if (!bucket.has(guid)) mark(guid);
+  return dirty;
+}
+
+/** The bucket's trees, children before parents (the order buildBucketTree records them in). */
+function bucketObjects(encoding: BucketEncoding): Iterable<EncodedObject> {
+  return encoding.trees.values();
 }
 
 /** A message's tree entry and fanout directory, reused while the Message object (and keyword table) stays. */
@@ -221,8 +272,11 @@ function shapeKey(shape: Shape): string {
   return `${shape.width}x${shape.depth}b${shape.digitBits}`;
 }
 
-/** `key` = shapeKey + NUL + keyword table: what the encoding depends on besides the bucket. */
-function encodeBucket(bucket: ReadonlyMap<string, Message>, keywords: readonly string[], key: string, shape: Shape): BucketEncoding {
+/**
+ * `key` = shapeKey + NUL + keyword table: what the encoding depends on besides the bucket.
+ * `priorBucket` (the bucket this one replaced) lets clean directories be reused.
+ */
+function encodeBucket(bucket: ReadonlyMap<string, Message>, keywords: readonly string[], key: string, shape: Shape, priorBucket?: ReadonlyMap<string, Message>): BucketEncoding {
   const cached = bucketEncodings.get(bucket);
   if (cached && cached.key === key) return cached;
   const messages: Item[] = [];
@@ -238,7 +292,7 @@ function encodeBucket(bucket: ReadonlyMap<string, Message>, keywords: readonly s
   }
   let encoding: BucketEncoding;
   if (shape.bucketLevel > shape.depth) {
-    encoding = { key, items: messages, objects: [] };
+    encoding = { key, items: messages, trees: new Map() };
   } else {
     const level = shape.bucketLevel;
     const nodes = new Map<string, Item[]>();
@@ -248,15 +302,18 @@ function encodeBucket(bucket: ReadonlyMap<string, Message>, keywords: readonly s
       if (group) group.push(item);
       else nodes.set(path, [item]);
     }
-    const objects: EncodedObject[] = [];
+    const prior = priorBucket ? bucketEncodings.get(priorBucket) : undefined;
+    const build: BucketBuild = prior && prior.key === key && priorBucket
+      ? { trees: new Map(), prior: prior.trees, dirty: dirtyDirectories(bucket, priorBucket, shape) }
+      : { trees: new Map() };
     const items: Item[] = [];
-    for (const group of nodes.values()) {
+    for (const [path, group] of nodes) {
       const segments = (group[0] as Item).segments.slice(0, level);
-      const id = buildTree(group, level, objects);
+      const id = buildBucketTree(group, level, path, build);
       items.push({ segments: segments.slice(0, level - 1), entry: { mode: MODE_TREE, name: segments[level - 1] as string, id } });
     }
     items.sort((a, b) => compareEntries(a.entry, b.entry));
-    encoding = { key, items, objects };
+    encoding = { key, items, trees: build.trees };
     bucketsByIds.set(`${key}\0${items.map((item) => item.entry.id).join(',')}`, bucket);
   }
   bucketEncodings.set(bucket, encoding);
@@ -275,11 +332,11 @@ interface CurBuild {
 const curBuilds = new WeakMap<MessageMap, CurBuild>();
 
 /** The bucket's items, after making sure the store holds the trees inside it. */
-function bucketItems(bucket: ReadonlyMap<string, Message>, keywords: readonly string[], key: string, shape: Shape, sink: ObjectSink): readonly Item[] {
-  const encoding = encodeBucket(bucket, keywords, key, shape);
+function bucketItems(bucket: ReadonlyMap<string, Message>, keywords: readonly string[], key: string, shape: Shape, sink: ObjectSink, priorBucket?: ReadonlyMap<string, Message>): readonly Item[] {
+  const encoding = encodeBucket(bucket, keywords, key, shape, priorBucket);
   for (const item of encoding.items) {
     if (item.entry.mode === MODE_TREE && !sink.has(item.entry.id)) {
-      for (const object of encoding.objects) sink.put(object);
+      for (const object of bucketObjects(encoding)) sink.put(object);
       break;
     }
   }
@@ -311,7 +368,7 @@ function writeUpper(messages: MessageMap, keywords: readonly string[], key: stri
       if (level + 1 < top) id = node(level + 1, index * radix + digit);
       else {
         const bucket = messages.buckets[first + digit];
-        if (bucket) id = (bucketItems(bucket, keywords, key, shape, sink)[0] as Item).entry.id;
+        if (bucket) id = (bucketItems(bucket, keywords, key, shape, sink, prior?.buckets[first + digit])[0] as Item).entry.id;
       }
       if (id !== '') entries.push({ mode: MODE_TREE, name: nameOf(digit), id });
     }

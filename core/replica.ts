@@ -354,7 +354,7 @@ export class Replica {
       const added: string[] = [];
       let written: string[] = [];
       try {
-        for (const object of objects) this.objects.putDeflated(object.id, object.data);
+        for (const object of objects) if (!this.objects.has(object.id)) this.objects.putDeflated(object.id, object.data);
         added.push(...(await this.addCommits(head)));
         for (const id of added) await this.writtenBy(id);
         written = await this.objects.writeStaged();
