@@ -11,6 +11,20 @@
  * subtrees). The receiver verifies every id, then fast-forwards or merges with the UID
  * strategy and a deterministic merge commit (sorted parents, fixed author, date = the
  * parents' latest), so replicas merging the same heads make the same commit.
+ *
+ * Semantics worth knowing:
+ * - UIDs that name no message are ignored (as UID STORE/EXPUNGE/MOVE/COPY do); an operation
+ *   that then changes nothing returns an empty result and makes no commit.
+ * - expunge(uids) removes those messages whether or not they carry \Deleted.
+ * - A new message on a node where the strategy defers UIDs gets uid 0 (pending).
+ * - objectsFor(peerHead) needs a head this replica knows; an unknown one counts as null
+ *   (everything since the root is sent). Pass the newest head known to be on the peer.
+ * - open() reads and verifies every object file (deleting torn ones), so it costs O(store).
+ * - Counters: commitCount = commits made since create/open/clone (operations, batches,
+ *   merges, settles); mergeCount = merge commits among them.
+ * - Fanout recommendation: { width: 1, depth: 6, digitBits: 2 } at 10k messages (4 entries
+ *   per level, ~1.3 KB of new objects per flag change); hex { width: 1, depth: 3 } writes
+ *   fewer objects but ~1.9 KB; a level of 256 entries (width 2, hex) costs ~8 KB per change.
  */
 import type { ReplicaFs } from './fsTypes.ts';
 import type { Mailbox, Message, StoreState } from './state.ts';
