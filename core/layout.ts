@@ -36,9 +36,9 @@ export const MAILBOX_META_FILE = 'mailsim-mailbox';
 export const READ_CACHE_ENTRIES_MAX = 200_000;
 export const BUCKET_CACHE_ENTRIES_MAX = 8192;
 export const CUR_CACHE_ENTRIES_MAX = 1024;
-export const TREE_CACHE_ENTRIES_MAX = 8192;
-/** Only trees this small are remembered by content (a flat cur/ is rebuilt anyway). */
-export const TREE_CACHE_ENTRY_COUNT_MAX = 256;
+export const TREE_CACHE_ENTRIES_MAX = 4096;
+/** Only trees this small are remembered by content (bigger ones change with every write anyway). */
+export const TREE_CACHE_ENTRY_COUNT_MAX = 32;
 
 /** Where objects go when a state is written: `put` stores an object unless present. */
 export interface ObjectSink {
@@ -394,7 +394,7 @@ function writeCur(messages: MessageMap, keywords: readonly string[], shape: Shap
   if (done && done.key === key && sink.has(done.id)) return done.id;
   const out: EncodedObject[] = [];
   let build: CurBuild;
-  if (shape.bucketLevel >= 2 && shape.depth >= shape.bucketLevel && BUCKET_BITS % (shape.width * shape.digitBits) === 0) {
+  if (shape.depth >= shape.bucketLevel && BUCKET_BITS % (shape.width * shape.digitBits) === 0) {
     const before = previous ? curBuilds.get(previous) : undefined;
     build = writeUpper(messages, keywords, key, shape, sink, before && before.key === key ? before : undefined, out);
   } else {
