@@ -22,16 +22,12 @@ export async function suiteCommand(options: SuiteCommandOptions): Promise<number
   const seeds = Array.from({ length: options.seeds }, (_, index) => index + 1);
   const planned = scenarios.length * seeds.length;
   process.stderr.write(`suite: ${scenarios.length} scenario file(s) x ${seeds.length} seed(s) = ${planned} runs\n`);
-  const interrupt = interruptOnSigint();
-  try {
-    const summary = await runSweep({ files: scenarios, seeds, overrides: [], outDir: options.out, jobs: options.jobs, signal: interrupt.signal });
-    process.stderr.write(describeSweep(summary, planned));
-    const files = { html: join(options.reports, 'index.html'), md: join(options.reports, 'summary.md') };
-    const { results } = await readResultFile(summary.resultsFile, true);
-    await writeReportFiles(results, files, new Date().toISOString());
-    process.stderr.write(`reports: ${files.html}, ${files.md}\n`);
-    return summary.exitCode;
-  } finally {
-    interrupt.dispose();
-  }
+  const signal = interruptOnSigint();
+  const summary = await runSweep({ files: scenarios, seeds, overrides: [], outDir: options.out, jobs: options.jobs, signal });
+  process.stderr.write(describeSweep(summary, planned));
+  const files = { html: join(options.reports, 'index.html'), md: join(options.reports, 'summary.md') };
+  const { results } = await readResultFile(summary.resultsFile, true);
+  await writeReportFiles(results, files, new Date().toISOString());
+  process.stderr.write(`reports: ${files.html}, ${files.md}\n`);
+  return summary.exitCode;
 }

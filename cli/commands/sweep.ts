@@ -15,41 +15,31 @@ export interface SweepCommandOptions {
   readonly json?: boolean;
 }
 
-/** Stops the sweep on the first Ctrl-C; a second one exits at once. */
-export function interruptOnSigint(): { signal: AbortSignal; dispose(): void } {
+/**
+ * Stops the sweep on the first Ctrl-C; a later one exits at once. The listener stays for
+ * the life of the process: once the sweep is over, a Ctrl-C still exits 130, never by the
+ * signal's default action.
+ */
+export function interruptOnSigint(): AbortSignal {
   const controller = new AbortController();
-  const onSigint = (): void => {
+  process.on('SIGINT', () => {
     if (controller.signal.aborted) process.exit(130);
     process.stderr.write('\nmailsim: stopping; finished runs are kept (Ctrl-C again to quit now)\n');
     controller.abort();
-  };
-  process.on('SIGINT', onSigint);
-  return { signal: controller.signal, dispose: () => process.off('SIGINT', onSigint) };
+  });
+  return controller.signal;
 }
 
 export async function sweepCommand(path: string, options: SweepCommandOptions): Promise<number> {
   const shard = shardFrom(options.shard, process.env);
   const files = await scenarioFiles(path);
   const seeds = shardSeeds(options.from, options.seeds, shard);
-  const interrupt = interruptOnSigint();
+  const signal = interruptOnSigint();
   const planned = files.length * seeds.length;
   const shardText = shard === null ? '' : ` (shard ${shard.index}/${shard.count})`;
   process.stderr.write(`sweep: ${files.length} scenario file(s) x ${seeds.length} seed(s)${shardText} = ${planned} runs\n`);
-  try {
-    const summary = await runSweep({
-      files,
-      seeds,
-      overrides: options.set,
-      outDir: options.out,
-      jobs: options.jobs,
-      signal: interrupt.signal,
-    });
-    process.stderr.write(describeSweep(summary, planned));
-    if (options.json === true) {
-      process.stdout.write(`${JSON.stringify({ ...summary, planned, files, seeds, shard })}\n`);
-    }
-    return summary.exitCode;
-  } finally {
-    interrupt.dispose();
-  }
+  const summary = await runSweep({ files, seeds, overrides: options.set, outDir: options.out, jobs: options.jobs, signal });
+  process.stderr.write(describeSweep(summary, planned));
+  if (options.json === true) process.stdout.write(`${JSON.stringify({ ...summary, planned, files, seeds, shard })}\n`);
+  return summary.exitCode;
 }
