@@ -173,7 +173,7 @@ describe('mailsim sweep', () => {
         child.on('close', () => clearInterval(poll));
       },
     });
-    expect(run.code).toBe(130);
+    expect({ code: run.code, signal: run.signal, stderr: run.stderr }).toMatchObject({ code: 130 });
     expect(run.stderr).toContain('interrupted: every finished run is in the results file');
     const lines = jsonLines(resultsFile);
     expect(lines.length).toBeGreaterThanOrEqual(2);
