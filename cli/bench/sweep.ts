@@ -12,7 +12,7 @@ import { runSweep } from '../sweep.ts';
 import type { RunResult } from '../../sim/resultTypes.ts';
 
 export const SWEEP_SPEEDUP_TARGET = 1.7;
-const SEEDS_QUICK = 6;
+const SEEDS_QUICK = 8;
 const SEEDS_FULL = 16;
 
 /** A small, fully specified scenario: a partition and a heal over three servers. */
@@ -21,17 +21,17 @@ servers: [n1, n2, n3]
 strategy: renumber
 layout: flat
 mailboxes:
-  - { name: INBOX, messages: 20 }
+  - { name: INBOX, messages: 100 }
   - { name: Archive, messages: 0 }
 workload:
   smtpClients: 2
   imapClients: 2
-  opsMax: 120
+  opsMax: 400
 nemesis: false
 faults:
-  - { at: 2000, partition: [[n1], [n2, n3]] }
-  - { at: 6000, heal: true }
-durationMs: 10000
+  - { at: 5000, partition: [[n1], [n2, n3]] }
+  - { at: 15000, heal: true }
+durationMs: 30000
 `;
 
 function hashes(resultsFile: string): string[] {
