@@ -40,15 +40,28 @@ export async function runInWorkers<T, R>(options: PoolOptions<T, R>): Promise<{ 
   let nextTask = 0;
   let completed = 0;
   if (tasks.length === 0) return { completed, interrupted: false };
-  return new Promise((resolve) => {
+  return new Promise((resolve, reject) => {
     const slots: Slot[] = [];
     let finished = false;
-    const finish = (interrupted: boolean): void => {
-      if (finished) return;
+    const stop = (): void => {
       finished = true;
       signal?.removeEventListener('abort', onAbort);
       for (const slot of slots) void slot.worker.terminate();
+    };
+    const finish = (interrupted: boolean): void => {
+      if (finished) return;
+      stop();
       resolve({ completed, interrupted });
+    };
+    /** Hands one outcome to the caller; if the caller throws (a full disk...), the pool stops and rejects with it. */
+    const deliver = (taskIndex: number, outcome: TaskOutcome<R>): void => {
+      completed++;
+      try {
+        options.onOutcome(tasks[taskIndex] as T, outcome, taskIndex);
+      } catch (error) {
+        if (!finished) stop();
+        reject(error);
+      }
     };
     const onAbort = (): void => finish(true);
     const dispatch = (slot: Slot): void => {
@@ -64,15 +77,12 @@ export async function runInWorkers<T, R>(options: PoolOptions<T, R>): Promise<{ 
     const report = (slot: Slot, outcome: TaskOutcome<R>): void => {
       const taskIndex = slot.taskIndex;
       if (taskIndex === null || finished) return;
-      completed++;
-      options.onOutcome(tasks[taskIndex] as T, outcome, taskIndex);
+      deliver(taskIndex, outcome);
       dispatch(slot);
     };
     const failRemaining = (error: string): void => {
       while (nextTask < tasks.length && !finished) {
-        const taskIndex = nextTask++;
-        completed++;
-        options.onOutcome(tasks[taskIndex] as T, { ok: false, error, code: null }, taskIndex);
+        deliver(nextTask++, { ok: false, error, code: null });
       }
       if (slots.every((s) => s.taskIndex === null)) finish(false);
     };
@@ -93,10 +103,8 @@ export async function runInWorkers<T, R>(options: PoolOptions<T, R>): Promise<{ 
         if (finished) return;
         const taskIndex = current.taskIndex;
         current.taskIndex = null;
-        if (taskIndex !== null) {
-          completed++;
-          options.onOutcome(tasks[taskIndex] as T, { ok: false, error: `mailsim: worker died: ${death}`, code: null }, taskIndex);
-        }
+        if (taskIndex !== null) deliver(taskIndex, { ok: false, error: `mailsim: worker died: ${death}`, code: null });
+        if (finished) return;
         if (taskIndex === null) {
           // It died before taking a task: the task module does not load. Every remaining task would fail alike.
           failRemaining(`mailsim: worker could not start: ${death}`);

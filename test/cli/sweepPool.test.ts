@@ -79,3 +79,17 @@ describe('runInWorkers', () => {
     expect(seen).toEqual([1]);
   });
 });
+
+describe('runInWorkers when the caller fails', () => {
+  it('stops and rejects with the error onOutcome threw', async () => {
+    const run = runInWorkers<EchoTask, unknown>({
+      taskModule,
+      tasks: [{ n: 1 }, { n: 2 }, { n: 3 }],
+      jobs: 1,
+      onOutcome: () => {
+        throw new Error('disk full');
+      },
+    });
+    await expect(run).rejects.toThrow('disk full');
+  });
+});
