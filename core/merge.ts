@@ -18,7 +18,10 @@
  *   side and flagged on the other ends up in the target with the flag. Moved to two
  *   different mailboxes concurrently, it ends up in exactly one: the smaller name (UTF-16
  *   code unit order).
- * - Mailboxes: existence is merged three-way by name. Created on one or both sides: it
+ * - Mailboxes: existence is merged three-way by name, where a name whose UIDVALIDITY differs
+ *   from the base's on a side is a new incarnation there (that side deleted the old mailbox and
+ *   created this one), which the other side's delete of the old one does not remove. Created
+ *   on one or both sides: it
  *   exists (both: one mailbox, UIDVALIDITY the larger, the other side's UIDs settled by the
  *   strategy). Deleted on one side: it is gone, with the messages it held at the base (a
  *   mailbox delete is an expunge of its contents, and wins over their flag changes and
@@ -57,7 +60,7 @@
  *   recursive virtual base of `recursiveMergeBaseState`).
  */
 import { assert } from './errors.ts';
-import { BUCKET_COUNT, EMPTY_MESSAGE_MAP, allMessages, bucketOf, getMessage, type MessageMap } from './messageMap.ts';
+import { BUCKET_COUNT, EMPTY_MESSAGE_MAP, allMessages, bucketOf, getMessage, guidHash, type MessageMap } from './messageMap.ts';
 import type { Mailbox, MailboxOwner, Message, StoreState } from './state.ts';
 import type { MergeContext, MergeOutcome } from './strategy.ts';
 
@@ -246,15 +249,25 @@ function nameMaps(base: StoreState, ours: StoreState, theirs: StoreState): [Name
 }
 
 /** Merged mailbox names: three-way existence; INBOX is never deleted. */
-function mergedMailboxNames(maps: readonly [NameMap, NameMap, NameMap]): Set<string> {
+/**
+ * Merged mailbox names. A side's mailbox whose UIDVALIDITY differs from the base's under the
+ * same name is another incarnation (re-created, or another mailbox renamed onto the name): the
+ * side deleted the base's mailbox and created a new one, so a delete of the old one on the
+ * other side does not remove it. The base's incarnation survives only where both sides kept
+ * it (three-way existence); INBOX is never deleted.
+ */
+function mergedMailboxNames(states: readonly [StoreState, StoreState, StoreState], maps: readonly [NameMap, NameMap, NameMap]): Set<string> {
   const [b, o, t] = maps;
   const names = new Set<string>();
   for (const name of new Set([...b.fromMerged.keys(), ...o.fromMerged.keys(), ...t.fromMerged.keys()])) {
-    const inBase = b.fromMerged.has(name);
-    const inOurs = o.fromMerged.has(name);
-    const inTheirs = t.fromMerged.has(name);
-    const exists = inOurs === inTheirs ? inOurs : inBase === inOurs ? inTheirs : inOurs;
-    if (exists || (name === INBOX && (inOurs || inTheirs))) names.add(name);
+    const base = sideMailbox(states[0], b, name);
+    const ours = sideMailbox(states[1], o, name);
+    const theirs = sideMailbox(states[2], t, name);
+    const replaced = (side: Mailbox | undefined): boolean => side !== undefined && base !== undefined && side.uidValidity !== base.uidValidity;
+    const created = (side: Mailbox | undefined): boolean => side !== undefined && (base === undefined || replaced(side));
+    const keptOld = (side: Mailbox | undefined): boolean => side !== undefined && base !== undefined && !replaced(side);
+    const oldSurvives = base !== undefined && keptOld(ours) && keptOld(theirs);
+    if (oldSurvives || created(ours) || created(theirs) || (name === INBOX && (ours || theirs))) names.add(name);
   }
   return names;
 }
@@ -368,7 +381,7 @@ interface Pending {
 export function mergeStores(base: StoreState, ours: StoreState, theirs: StoreState, ctx: MergeContext, policy: MergePolicy): MergeOutcome {
   const maps = nameMaps(base, ours, theirs);
   const [b, o, t] = maps;
-  const names = mergedMailboxNames(maps);
+  const names = mergedMailboxNames([base, ours, theirs], maps);
   const changed = changedGuids(ours, theirs, maps);
   const arrivals = new Map<string, Pending[]>(); // merged mailbox -> messages landing there
   const guids = [...new Set([...changed.ours.keys(), ...changed.theirs.keys()])].sort(compareStrings);
@@ -395,11 +408,11 @@ export function mergeStores(base: StoreState, ours: StoreState, theirs: StoreSta
   let renumbered = 0;
   const uidValidityChanges: { mailbox: string; before: number; after: number }[] = [];
   const frames = { base: framesOf(base), ours: framesOf(ours), theirs: framesOf(theirs) };
-  let freshUidValidity = Math.max(0, ...[frames.base, frames.ours, frames.theirs].flatMap((f) => [...f.keys()]));
+  const mint = validityMint(base, ours, theirs);
   for (const name of [...names].sort(compareStrings)) {
     const merged = mergeMailbox(name, {
       frames,
-      freshUidValidity: ++freshUidValidity,
+      freshUidValidity: mint(name),
       base: sideMailbox(base, b, name),
       ours: sideMailbox(ours, o, name),
       theirs: sideMailbox(theirs, t, name),
@@ -416,7 +429,7 @@ export function mergeStores(base: StoreState, ours: StoreState, theirs: StoreSta
       }
     }
   }
-  renumbered += separateSharedValidities(mailboxes, [base, ours, theirs], uidValidityChanges);
+  renumbered += separateSharedValidities(mailboxes, mint, uidValidityChanges);
   return { state: { mailboxes }, renumbered, uidValidityChanges };
 }
 
@@ -450,6 +463,35 @@ export function reassignAll(input: MailboxUidInput): MailboxUidResult {
   return { uids, uidValidity: input.uidValidity, uidNext: all.length + 1, reassignedAll: true };
 }
 
+/** How far above the highest UIDVALIDITY of the three states a fresh one may land. */
+export const FRESH_UIDVALIDITY_SPREAD = 1 << 20;
+
+/**
+ * Fresh UIDVALIDITYs for one merge: each above every UIDVALIDITY in the three states, distinct
+ * within the merge, and spread by a hash of both sides' mailbox summaries and the name. Two
+ * different merges on two replicas (which cannot coordinate) then almost never mint the same
+ * number for different contents (about 1 in FRESH_UIDVALIDITY_SPREAD), while the same merge
+ * computed on two nodes, or with the sides swapped, mints the same numbers.
+ */
+function validityMint(base: StoreState, ours: StoreState, theirs: StoreState): (name: string) => number {
+  let top = 0;
+  for (const state of [base, ours, theirs]) for (const m of state.mailboxes.values()) top = Math.max(top, m.uidValidity);
+  const summary = (state: StoreState): string =>
+    [...state.mailboxes.values()].map((m) => `${m.name}:${m.uidValidity}:${m.uidNext}:${m.highestModseq}:${m.messages.size}`).sort(compareStrings).join(',');
+  const seed = [summary(ours), summary(theirs)].sort(compareStrings).join('|') + `|${summary(base)}`;
+  const used = new Set<number>();
+  return (name) => {
+    let value = top + 1 + (guidHash(`${seed}|${name}`) % FRESH_UIDVALIDITY_SPREAD);
+    while (used.has(value)) value++;
+    assert(value <= UIDVALIDITY_MAX, 'UIDVALIDITY space exhausted');
+    used.add(value);
+    return value;
+  };
+}
+
+/** UIDVALIDITY is a 32-bit unsigned value (RFC 9051). */
+const UIDVALIDITY_MAX = 0xffff_ffff;
+
 /** UIDVALIDITY -> mailbox of a state (the smallest name if several share one). */
 function framesOf(state: StoreState): Map<number, Mailbox> {
   const frames = new Map<number, Mailbox>();
@@ -469,13 +511,10 @@ function framesOf(state: StoreState): Map<number, Mailbox> {
  */
 function separateSharedValidities(
   mailboxes: Map<string, Mailbox>,
-  states: readonly StoreState[],
+  mint: (name: string) => number,
   changes: { mailbox: string; before: number; after: number }[],
 ): number {
   const seen = new Set<number>();
-  let top = 0;
-  for (const state of states) for (const m of state.mailboxes.values()) top = Math.max(top, m.uidValidity);
-  for (const m of mailboxes.values()) top = Math.max(top, m.uidValidity);
   let renumbered = 0;
   for (const name of [...mailboxes.keys()].sort(compareStrings)) {
     const mailbox = mailboxes.get(name) as Mailbox;
@@ -490,7 +529,7 @@ function separateSharedValidities(
     const pending = [...allMessages(mailbox.messages)].filter((m) => m.uid === 0);
     const messages = visible.map((m, index) => ({ ...m, uid: index + 1, modseq }));
     renumbered += visible.length;
-    const uidValidity = ++top;
+    const uidValidity = mint(`${name}\u0000separate`);
     changes.push({ mailbox: name, before: mailbox.uidValidity, after: uidValidity });
     mailboxes.set(name, {
       ...mailbox,

@@ -1,8 +1,9 @@
 /**
  * UID strategy `reset-validity` (the drastic baseline): when a merge finds a UID clash in a
  * mailbox (a message whose UID on one side the other side had already handed out), it raises
- * UIDVALIDITY above every UIDVALIDITY in the three states and reassigns every UID of that mailbox from 1, in
- * (INTERNALDATE, GUID) order. Without a clash it behaves like `renumber` (new messages keep
+ * UIDVALIDITY to a fresh value above every UIDVALIDITY in the three states (spread by a hash
+ * so that two replicas resetting concurrently almost never pick the same) and reassigns every
+ * UID of that mailbox from 1, in (INTERNALDATE, GUID) order. Without a clash it behaves like `renumber` (new messages keep
  * their UIDs or get fresh ones above both UIDNEXTs).
  */
 import { mergeStores, reassignAll, renumberMailbox, type MailboxUidInput, type MailboxUidResult } from '../merge.ts';
