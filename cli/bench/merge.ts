@@ -10,6 +10,7 @@
  * - mergeMs: a real Replica.receive of the other side's objects that ends in a merge commit:
  *   storing the objects, reading their trees into states, the merge, writing the merged tree
  *   and commit. This is where flat and fanout differ. One run per case (wall time).
+ *   mergeInReceiveMs is the part of it spent in strategy.merge (the rest is storage).
  *
  * Target: mergeMs <= 30 at 10k fanout, and a cost that follows the divergence, not the mailbox
  * size (compare 1k, 10k and 100k).
@@ -22,7 +23,7 @@ import { messageMapFrom } from '../../core/messageMap.ts';
 import * as ops from '../../core/ops.ts';
 import { Replica, type LayoutSpec } from '../../core/replica.ts';
 import type { Message, StoreState } from '../../core/state.ts';
-import { strategyByName } from '../../core/strategy.ts';
+import { strategyByName, type UidStrategy } from '../../core/strategy.ts';
 import { BENCH_FANOUT } from './store.ts';
 
 export interface MergeBenchOptions {
@@ -40,6 +41,8 @@ interface CaseResult {
   layout: string;
   /** Replica.receive ending in a merge commit (ms, one run). */
   mergeMs: number;
+  /** The part of mergeMs spent in strategy.merge itself (the rest is storage: objects, trees, commit). */
+  mergeInReceiveMs: number;
   /** The pure state merge (ms, median). */
   stateMergeMs: number;
   renumbered: number;
@@ -125,10 +128,24 @@ function measureStateMerge(messages: number, repeats: number): { ms: number; ren
 
 // ---------- replica level ----------
 
-async function makeReplica(node: string, layout: LayoutSpec, messages: number, source?: Replica): Promise<Replica> {
+/** `renumber`, timing its merge calls (to split Replica.receive into merge and storage). */
+function timedRenumber(spent: { ms: number }): UidStrategy {
+  const inner = strategyByName('renumber');
+  return {
+    ...inner,
+    merge: (base, ours, theirs, ctx) => {
+      const start = performance.now();
+      const outcome = inner.merge(base, ours, theirs, ctx);
+      spent.ms += performance.now() - start;
+      return outcome;
+    },
+  };
+}
+
+async function makeReplica(node: string, layout: LayoutSpec, messages: number, spent: { ms: number }, source?: Replica): Promise<Replica> {
   let now = 1_764_326_400_000;
   const vol = new Volume();
-  const opts = { node, fs: replicaFsFrom(vol.promises as unknown as PromisesFsLike), dir: '/repo', layout, strategy: strategyByName('renumber'), clock: () => (now += 7) };
+  const opts = { node, fs: replicaFsFrom(vol.promises as unknown as PromisesFsLike), dir: '/repo', layout, strategy: timedRenumber(spent), clock: () => (now += 7) };
   if (source) return Replica.cloneFrom(source, opts);
   return Replica.create(opts, [
     { name: 'INBOX', uidValidity: 1, messages: Array.from({ length: messages }, (_, i) => ({ body: bodyOf(i), flags: i % 3 === 0 ? ['\\Seen'] : [] })) },
@@ -147,18 +164,20 @@ async function applyReplica(replica: Replica, actions: readonly Action[]): Promi
   await replica.flush();
 }
 
-async function measureReplicaMerge(messages: number, layout: LayoutSpec): Promise<number> {
-  const a = await makeReplica('a', layout, messages);
-  const b = await makeReplica('b', layout, messages, a);
+async function measureReplicaMerge(messages: number, layout: LayoutSpec): Promise<{ ms: number; mergeMs: number }> {
+  const spent = { ms: 0 };
+  const a = await makeReplica('a', layout, messages, spent);
+  const b = await makeReplica('b', layout, messages, { ms: 0 }, a);
   const baseHead = a.head;
   await applyReplica(a, divergentActions(messages, 1));
   await applyReplica(b, divergentActions(messages, 2));
   const { head, objects } = await b.objectsFor(baseHead);
+  spent.ms = 0;
   const start = performance.now();
   const result = await a.receive(head, objects);
   const ms = performance.now() - start;
   if (result.kind !== 'merge') throw new Error(`expected a merge, got ${result.kind}`);
-  return round(ms);
+  return { ms: round(ms), mergeMs: round(spent.ms) };
 }
 
 function round(value: number): number {
@@ -178,15 +197,16 @@ export async function runMergeBench(options: MergeBenchOptions): Promise<Record<
     for (const layout of layouts) {
       // Flat at 100k rewrites a 100k-entry tree per commit: measured only in the full run.
       const skip = options.quick === true && messages === 100_000 && layout.kind === 'flat';
-      const mergeMs = skip ? Number.NaN : await measureReplicaMerge(messages, layout);
-      cases.push({ messages, layout: layoutName(layout), mergeMs, stateMergeMs: state.ms, renumbered: state.renumbered });
+      const real = skip ? { ms: Number.NaN, mergeMs: Number.NaN } : await measureReplicaMerge(messages, layout);
+      cases.push({ messages, layout: layoutName(layout), mergeMs: real.ms, mergeInReceiveMs: real.mergeMs, stateMergeMs: state.ms, renumbered: state.renumbered });
     }
   }
   const find = (messages: number, layout: string): CaseResult => cases.find((c) => c.messages === messages && c.layout === layout) as CaseResult;
+  const pick = (c: CaseResult) => ({ mergeMs: c.mergeMs, mergeInReceiveMs: c.mergeInReceiveMs, stateMergeMs: c.stateMergeMs });
   const summary = {
     divergentOpsPerSide: DIVERGENT_OPS,
-    fanout10k: { mergeMs: find(10_000, 'fanout').mergeMs, stateMergeMs: find(10_000, 'fanout').stateMergeMs },
-    fanout100k: { mergeMs: find(100_000, 'fanout').mergeMs, stateMergeMs: find(100_000, 'fanout').stateMergeMs },
+    fanout10k: pick(find(10_000, 'fanout')),
+    fanout100k: pick(find(100_000, 'fanout')),
     flat10k: { mergeMs: find(10_000, 'flat').mergeMs },
     growth1kTo100k: {
       fanoutMerge: round(find(100_000, 'fanout').mergeMs / find(1_000, 'fanout').mergeMs),
@@ -202,8 +222,9 @@ export async function runMergeBench(options: MergeBenchOptions): Promise<Record<
 }
 
 function printTable(cases: readonly CaseResult[]): void {
-  const header = ['messages', 'layout', 'Replica.receive merge ms', 'state merge ms (median)', 'renumbered'];
-  const rows = cases.map((c) => [String(c.messages), c.layout, Number.isNaN(c.mergeMs) ? 'skipped (quick)' : String(c.mergeMs), String(c.stateMergeMs), String(c.renumbered)]);
+  const header = ['messages', 'layout', 'Replica.receive merge ms', 'of which strategy.merge ms', 'state merge ms (median)', 'renumbered'];
+  const shown = (ms: number): string => (Number.isNaN(ms) ? 'skipped (quick)' : String(ms));
+  const rows = cases.map((c) => [String(c.messages), c.layout, shown(c.mergeMs), shown(c.mergeInReceiveMs), String(c.stateMergeMs), String(c.renumbered)]);
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] as string).length)));
   const line = (cells: string[]) => cells.map((cell, i) => cell.padEnd(widths[i] as number)).join('  ');
   console.log(`merge of two sides with ${DIVERGENT_OPS} divergent operations each (renumber strategy)`);
