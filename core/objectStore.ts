@@ -143,6 +143,16 @@ export class ObjectStore implements ObjectSink, ObjectSource {
     return text;
   }
 
+  /** Deletes every object file not in `keep` (unreferenced objects a crash left behind). */
+  async prune(keep: ReadonlySet<string>): Promise<void> {
+    const doomed = [...this.known].filter((id) => !keep.has(id));
+    for (const id of doomed) {
+      await this.fs.unlink(this.objectPath(id));
+      this.known.delete(id);
+    }
+    if (doomed.length > 0) await this.fs.sync();
+  }
+
   /** Writes HEAD and config so the directory is a bare repository git itself can read. */
   async initRepository(): Promise<void> {
     await this.fs.mkdir(`${this.dir}/refs/heads`);

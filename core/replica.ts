@@ -141,11 +141,16 @@ export class Replica {
     validateOptions(opts);
     const store = new ObjectStore(opts.fs, opts.dir);
     const commits = new Map<string, CommitData>();
+    const children = new Map<string, string[]>();
     await store.recover((object) => {
       if (object.type === 'commit') commits.set(object.id, decodeCommit(object.id, object.content));
+      else if (object.type === 'tree') children.set(object.id, decodeTree(object.id, object.content).map((entry) => entry.id));
     });
     const head = await store.readRef();
     const graph = graphFrom(head, commits);
+    // Objects of a commit the crash lost are whole but belong to no commit; a later commit that
+    // needs them must write (and so record) them again, or transfers would miss them.
+    await store.prune(reachableObjects(graph, children));
     const state = await readState((graph.get(head) as CommitInfo).tree, opts.layout, store);
     return new Replica(opts, store, graph, head, state);
   }
@@ -575,6 +580,19 @@ function topological(commits: ReadonlyMap<string, CommitData>): string[] {
   };
   for (const id of [...commits.keys()].sort(compareIds)) visit(id);
   return order;
+}
+
+/** Every object reachable from the commits of `graph` (commits, trees, blobs). */
+function reachableObjects(graph: ReadonlyMap<string, CommitInfo>, children: ReadonlyMap<string, readonly string[]>): Set<string> {
+  const seen = new Set<string>(graph.keys());
+  const stack = [...graph.values()].map((info) => info.tree);
+  while (stack.length > 0) {
+    const id = stack.pop() as string;
+    if (seen.has(id)) continue;
+    seen.add(id);
+    for (const child of children.get(id) ?? []) if (!seen.has(child)) stack.push(child);
+  }
+  return seen;
 }
 
 function graphFrom(head: string, commits: ReadonlyMap<string, CommitData>): Map<string, CommitInfo> {

@@ -125,22 +125,25 @@ describe('crash recovery', () => {
     await fc.assert(
       fc.asyncProperty(fc.integer({ min: 0, max: 40 }), fc.boolean(), fc.integer({ min: 0, max: 1_000_000 }), fc.integer({ min: 0, max: 2 }), async (crashAt, power, seed, opIndex) => {
         // A twin without faults makes the same commit (same node, clock and input), so it names the new head.
+        const operation = async (replica: Replica) => {
+          if (opIndex === 0) await replica.deliver('INBOX', body(6));
+          else if (opIndex === 1) await replica.store('INBOX', [1, 3], '+', ['\\Seen', '$Junk']);
+          else await replica.createMailbox('Archive');
+        };
         const run = async (crash: number) => {
           const opts = options('a');
           const replica = await Replica.create(opts, [{ name: 'INBOX', uidValidity: 7, messages: [0, 1].map((i) => ({ body: body(i), flags: [] })) }]);
           await replica.deliver('INBOX', body(5));
           const before = { head: replica.head, state: snapshot(replica.state) };
-          opts.fs.callsLeft = crash;
+          opts.fs.callsLeft = crash >= 0 ? crash : Infinity;
           let acked = false;
           try {
-            if (opIndex === 0) await replica.deliver('INBOX', body(6));
-            else if (opIndex === 1) await replica.store('INBOX', [1, 3], '+', ['\\Seen', '$Junk']);
-            else await replica.createMailbox('Archive');
+            if (crash >= 0) await operation(replica);
             acked = true;
           } catch (error) {
             if (!(error instanceof CrashError)) throw error;
           }
-          return { opts, before, after: { head: replica.head, state: snapshot(replica.state) }, acked };
+          return { opts, replica, before, after: { head: replica.head, state: snapshot(replica.state) }, acked };
         };
         const twin = await run(Infinity);
         const { opts, before, acked } = await run(crashAt);
@@ -154,6 +157,12 @@ describe('crash recovery', () => {
         expect([...opts.fs.files.keys()].filter((path) => path.endsWith('.lock'))).toEqual([]);
         const sent = await reopened.objectsFor(null);
         for (const object of sent.objects) inflateObject(object.id, object.data);
+        // The client retries; a peer that has only the old head must get every object it lacks.
+        if (reopened.head === before.head) await operation(reopened);
+        const peer = (await run(-1)).replica;
+        const update = await reopened.objectsFor(before.head);
+        expect((await peer.receive(update.head, update.objects)).kind).toBe(update.head === before.head ? 'up-to-date' : 'fast-forward');
+        expect(peer.headTreeId()).toBe(reopened.headTreeId());
         const next = await reopened.deliver('INBOX', body(7));
         expect(next.uid).toBeGreaterThan(Math.max(0, ...messagesByUid(reopened.state.mailboxes.get('INBOX')!.messages).filter((m) => m.guid !== next.guid).map((m) => m.uid)));
       }),
