@@ -48,8 +48,13 @@ export class FaultyFs implements ReplicaFs {
   private readonly lastChange = new Map<string, ChangeKind>();
   private writesUntilCrash: number | null = null;
   private down = false;
-  /** Test-only mutant hook: sync() does nothing, so acknowledgements come before durability. */
-  private syncIsNoop = false;
+  /**
+   * Test-only mutant hook: a sync makes durable only what was written before the previous
+   * sync, so an operation is acknowledged one sync before its last write (the ref update)
+   * is durable. The repository stays consistent; the acknowledged change can be lost.
+   */
+  private durabilityLags = false;
+  private writtenBeforeLastSync = new Set<string>();
   writeCount = 0;
 
   constructor(node: string, inner: MemPromises) {
@@ -80,8 +85,8 @@ export class FaultyFs implements ReplicaFs {
     this.writesUntilCrash = null;
   }
 
-  setSyncNoop(noop: boolean): void {
-    this.syncIsNoop = noop;
+  setDurabilityLag(lags: boolean): void {
+    this.durabilityLags = lags;
   }
 
   /** Power loss: every unsynced change is kept, lost or torn; then the journal is empty. */
@@ -107,6 +112,7 @@ export class FaultyFs implements ReplicaFs {
     }
     this.journal.clear();
     this.lastChange.clear();
+    this.writtenBeforeLastSync.clear();
     return { kept, lost, torn };
   }
 
@@ -157,10 +163,16 @@ export class FaultyFs implements ReplicaFs {
 
   async sync(): Promise<void> {
     await this.writePoint();
-    if (!this.syncIsNoop) {
+    if (!this.durabilityLags) {
       this.journal.clear();
       this.lastChange.clear();
+      return;
     }
+    for (const path of this.writtenBeforeLastSync) {
+      this.journal.delete(path);
+      this.lastChange.delete(path);
+    }
+    this.writtenBeforeLastSync = new Set(this.journal.keys());
   }
 
   private checkUp(): void {

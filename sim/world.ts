@@ -74,7 +74,7 @@ export async function runWorld(config: SimConfig, options: WorldOptions = {}): P
   }
   network.setLiveness((node) => servers.get(node)?.up ?? false);
   await startServers(config, servers, root.stream('population'));
-  if (config.mutant === 'early-ack') for (const server of servers.values()) server.fs.setSyncNoop(true);
+  if (config.mutant === 'early-ack') for (const server of servers.values()) server.fs.setDurabilityLag(true);
 
   const nemesis = new Nemesis({ scheduler, network, history, servers, crashRng: (node) => root.stream(`crash/${node}`) });
   nemesis.schedule(config.faults);
