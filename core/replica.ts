@@ -512,29 +512,37 @@ export class Replica {
     return missing.sort((x, y) => this.info(x).generation - this.info(y).generation || compareIds(x, y));
   }
 
-  /** Objects commit `id` added over its parents; every one must be present (else MissingObjectError). */
+  /**
+   * Objects commit `id` added over its parents; every one must be present (else
+   * MissingObjectError). Walks only directories whose ids differ. A body that left a
+   * changed directory of a parent (a flag rename, a move) is not new, so it is not counted.
+   */
   private async writtenBy(id: string): Promise<readonly string[]> {
     const info = this.info(id);
     if (info.written) return info.written;
     const out: string[] = [];
-    await this.diffTree(info.tree, info.parents.map((parent) => this.info(parent).tree), out);
-    info.written = out;
-    return out;
+    const left = new Set<string>();
+    await this.diffTree(info.tree, info.parents.map((parent) => this.info(parent).tree), out, left);
+    info.written = out.filter((object) => !left.has(object));
+    return info.written;
   }
 
-  private async diffTree(id: string, parentTrees: readonly string[], out: string[]): Promise<void> {
+  private async diffTree(id: string, parentTrees: readonly string[], out: string[], left: Set<string>): Promise<void> {
     if (parentTrees.includes(id)) return;
     const object = await this.objects.read(id);
     if (object.type !== 'tree') throw new MissingObjectError(`${id} (not a tree)`);
+    const entries = decodeTree(id, object.content);
+    const names = new Map(entries.map((entry) => [entry.name, entry.id]));
     const parents: Map<string, TreeEntry>[] = [];
     for (const parent of parentTrees) {
-      const parentObject = await this.objects.read(parent);
-      parents.push(new Map(decodeTree(parent, parentObject.content).map((entry) => [entry.name, entry])));
+      const parentEntries = decodeTree(parent, (await this.objects.read(parent)).content);
+      for (const entry of parentEntries) if (entry.mode !== MODE_TREE && names.get(entry.name) !== entry.id) left.add(entry.id);
+      parents.push(new Map(parentEntries.map((entry) => [entry.name, entry])));
     }
-    for (const entry of decodeTree(id, object.content)) {
+    for (const entry of entries) {
       const before = parents.map((map) => map.get(entry.name)).filter((e): e is TreeEntry => e !== undefined && e.mode === entry.mode);
       if (before.some((e) => e.id === entry.id)) continue;
-      if (entry.mode === MODE_TREE) await this.diffTree(entry.id, before.map((e) => e.id), out);
+      if (entry.mode === MODE_TREE) await this.diffTree(entry.id, before.map((e) => e.id), out, left);
       else {
         if (!this.objects.has(entry.id)) throw new MissingObjectError(entry.id);
         out.push(entry.id);

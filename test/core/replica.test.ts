@@ -221,6 +221,16 @@ describe('replication', () => {
     expect(a.mergeCount).toBe(1);
     const again = await a.objectsFor(b.head);
     expect(again.objects).toEqual([]);
+    // A third replica still at the base gets everything from b, whose history holds commits it received from a.
+    const c = await Replica.cloneFrom(await seeded('a'), options('c'));
+    expect(c.head).toBe(base);
+    const toC = await b.objectsFor(base);
+    const cIds = new Set(c.objectIds());
+    const dup = toC.objects.filter((o) => cIds.has(o.id));
+    expect(dup).toEqual([]);
+    expect((await c.receive(toC.head, toC.objects)).kind).toBe('fast-forward');
+    expect(c.headTreeId()).toBe(a.headTreeId());
+    expect(snapshot(c.state)).toEqual(snapshot(a.state));
   });
 
   it('refuses corrupt or incomplete transfers and leaves no trace', async () => {
