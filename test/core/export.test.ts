@@ -54,7 +54,7 @@ function expected(state: StoreState): Map<string, { uidValidity: number; uidNext
   return out;
 }
 
-describe.each([{ kind: 'flat' } as LayoutSpec, { kind: 'fanout', width: 1, depth: 2 } as LayoutSpec])('export ($kind)', (layout) => {
+describe.each([{ kind: 'flat' } as LayoutSpec, { kind: 'fanout', width: 1, depth: 2 } as LayoutSpec, { kind: 'fanout', width: 1, depth: 6, digitBits: 2 } as LayoutSpec])('export ($kind)', (layout) => {
   let tmp = '';
   let replica: Replica;
   let opCount = 0;
