@@ -111,6 +111,12 @@ export interface MergePolicy {
   settleMailbox(input: MailboxUidInput): MailboxUidResult;
   /** Defaults to the per-flag three-way merge. */
   mergeFlags?(base: Message | undefined, ours: Message, theirs: Message, ctx: MergeContext): readonly string[];
+  /**
+   * true when merging best common ancestors into a virtual base (core/mergeBase.ts): never mint
+   * a UIDVALIDITY (the larger existing one is kept), so the base only holds UID spaces that real
+   * commits hold.
+   */
+  readonly virtualBase?: boolean;
 }
 
 /** Fresh UIDs from `start` upward for `guids` in GUID order (the caller passes them sorted). */
@@ -148,6 +154,11 @@ export function mergeFlagsThreeWay(base: Message | undefined, ours: Message, the
     if (value) out.push(flag);
   }
   return out.sort(compareStrings);
+}
+
+/** The merge used to combine several best common ancestors into one virtual base. */
+export function mergeVirtualBase(base: StoreState, ours: StoreState, theirs: StoreState): StoreState {
+  return mergeStores(base, ours, theirs, NEUTRAL_CONTEXT, { settleMailbox: renumberMailbox, virtualBase: true }).state;
 }
 
 /** Merge with the renumber policy and a neutral context: the plain merged state. */
@@ -429,7 +440,7 @@ export function mergeStores(base: StoreState, ours: StoreState, theirs: StoreSta
       }
     }
   }
-  renumbered += separateSharedValidities(mailboxes, mint, uidValidityChanges);
+  if (!policy.virtualBase) renumbered += separateSharedValidities(mailboxes, mint, uidValidityChanges);
   return { state: { mailboxes }, renumbered, uidValidityChanges };
 }
 
@@ -564,8 +575,13 @@ function mergeMailbox(name: string, input: MailboxMergeInput): { mailbox: Mailbo
   // A side without this UID space that the base had dropped it since (deleted, or renamed in a way
   // the merge did not recognise): it may have bound UIDs in it that no state shows. Start afresh.
   const dropped = (frames: ReadonlyMap<number, Mailbox>): boolean => !frames.has(merged.uidValidity) && input.frames.base.has(merged.uidValidity);
-  const replaced = merged.replaced || dropped(input.frames.ours) || dropped(input.frames.theirs);
-  const uidValidity = replaced ? input.freshUidValidity : merged.uidValidity;
+  const virtual = input.policy.virtualBase === true;
+  const replaced = !virtual && (merged.replaced || dropped(input.frames.ours) || dropped(input.frames.theirs));
+  const uidValidity = replaced
+    ? input.freshUidValidity
+    : merged.replaced
+      ? Math.max(ours?.uidValidity ?? 0, theirs?.uidValidity ?? 0)
+      : merged.uidValidity;
   // A UIDVALIDITY names one UID space, whatever mailbox name holds it on a side (a rename the
   // merge did not recognise leaves the same space under two names): the floor of a side is the
   // UIDNEXT of its mailbox with this UIDVALIDITY, or the base's if the side dropped it.

@@ -19,6 +19,8 @@
  * ancestor.
  */
 import { assert } from './errors.ts';
+import { mergeVirtualBase } from './merge.ts';
+import type { StoreState } from './state.ts';
 
 /** A history deeper than this is a programmer error in the simulator (named limit). */
 export const MERGE_BASE_COMMITS_MAX = 10_000_000;
@@ -48,7 +50,21 @@ export function mergeBases(a: string, b: string, parentsOf: (id: string) => read
 }
 
 /**
- * The base state for merging commits a and b, git-recursive style: with one best common
+ * The base state for merging commits a and b (see recursiveMergeBaseWith), with the merge made
+ * for virtual bases (core/merge.ts mergeVirtualBase: it never mints a UIDVALIDITY, whatever the
+ * strategy, so the base holds only UID spaces real commits hold). null when unrelated.
+ */
+export function recursiveMergeBaseState(
+  a: string,
+  b: string,
+  parentsOf: (id: string) => readonly string[],
+  loadState: (id: string) => StoreState | Promise<StoreState>,
+): Promise<StoreState | null> {
+  return recursiveMergeBaseWith(a, b, parentsOf, loadState, mergeVirtualBase, { mailboxes: new Map() });
+}
+
+/**
+ * The base for merging commits a and b, git-recursive style: with one best common
  * ancestor, its state; with several (criss-cross), a virtual base made by merging them in
  * `mergeBases` order, each pair from its own recursive base (an empty state when unrelated).
  * Every best common ancestor is an ancestor of both heads, so whatever any of them holds both
@@ -56,7 +72,7 @@ export function mergeBases(a: string, b: string, parentsOf: (id: string) => read
  * The result depends only on the graph and the states, so every node computes the same base.
  * null when a and b are unrelated.
  */
-export async function recursiveMergeBaseState<S>(
+export async function recursiveMergeBaseWith<S>(
   a: string,
   b: string,
   parentsOf: (id: string) => readonly string[],
@@ -75,7 +91,7 @@ export async function recursiveMergeBaseState<S>(
   let virtualId = first;
   let virtualState: S = await loadState(first);
   for (const next of bases.slice(1)) {
-    const inner = await recursiveMergeBaseState(virtualId, next, parents, load, merge, empty);
+    const inner = await recursiveMergeBaseWith(virtualId, next, parents, load, merge, empty);
     const merged = merge(inner ?? empty, virtualState, await load(next));
     const id = `virtual(${virtualId},${next})`;
     virtualParents.set(id, [virtualId, next]);

@@ -1,6 +1,6 @@
 // Proves mergeBase finds the nearest common ancestor, picks one deterministic base in criss-cross histories whichever side asks, and that the recursive virtual base prevents the resurrection a single criss-cross base causes.
 import { describe, expect, it } from 'vitest';
-import { mergeBase, mergeBases, recursiveMergeBaseState } from '../../core/mergeBase.ts';
+import { mergeBase, mergeBases, recursiveMergeBaseWith } from '../../core/mergeBase.ts';
 import { strategyByName } from '../../core/strategy.ts';
 import { ModelViolation, ReplicaModel, type Op } from './mergeModel.ts';
 
@@ -44,7 +44,7 @@ describe('mergeBase', () => {
   });
 });
 
-describe('recursiveMergeBaseState', () => {
+describe('recursive merge base', () => {
   it('merges several best ancestors into one virtual base, deterministically', async () => {
     const cross = graph({ r: [], a: ['r'], b: ['r'], m1: ['a', 'b'], m2: ['a', 'b'] });
     const states: Record<string, string[]> = { r: [], a: ['A'], b: ['B'] };
@@ -54,10 +54,10 @@ describe('recursiveMergeBaseState', () => {
       calls.push(id);
       return states[id] ?? [];
     };
-    expect(await recursiveMergeBaseState('m1', 'm2', cross, load, union, [])).toEqual(['A', 'B']);
-    expect(await recursiveMergeBaseState('m2', 'm1', cross, load, union, [])).toEqual(['A', 'B']);
-    expect(await recursiveMergeBaseState('a', 'b', cross, load, union, [])).toEqual([]);
-    expect(await recursiveMergeBaseState('p', 'q', graph({}), load, union, [])).toBeNull();
+    expect(await recursiveMergeBaseWith('m1', 'm2', cross, load, union, [])).toEqual(['A', 'B']);
+    expect(await recursiveMergeBaseWith('m2', 'm1', cross, load, union, [])).toEqual(['A', 'B']);
+    expect(await recursiveMergeBaseWith('a', 'b', cross, load, union, [])).toEqual([]);
+    expect(await recursiveMergeBaseWith('p', 'q', graph({}), load, union, [])).toBeNull();
   });
 
   // Found by the merge property test: r4 delivers d, r1 takes it, r0 and r4 then work concurrently and r4 expunges d.

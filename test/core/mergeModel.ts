@@ -240,13 +240,11 @@ export class ReplicaModel {
     const ours = this.commits.get(oursId) as Commit;
     const theirs = this.commits.get(theirsId) as Commit;
     const parentsOf = (id: string): readonly string[] => this.commits.get(id)?.parents ?? [];
-    const mergeState = (b: StoreState, o: StoreState, t: StoreState): StoreState =>
-      this.strategy.merge(b, o, t, { node: `r${to}`, oursTimeMs: 0, theirsTimeMs: 0 }).state;
     const single = mergeBase(oursId, theirsId, parentsOf);
     const base =
       this.baseRule === 'single'
         ? single === null ? null : (this.commits.get(single) as Commit).state
-        : await recursiveMergeBaseState(oursId, theirsId, parentsOf, (id) => (this.commits.get(id) as Commit).state, mergeState, store());
+        : await recursiveMergeBaseState(oursId, theirsId, parentsOf, (id) => (this.commits.get(id) as Commit).state);
     if (!base) throw new ModelViolation('unrelated histories');
     const outcome = this.strategy.merge(base, ours.state, theirs.state, { node: `r${to}`, oursTimeMs: ours.timeMs, theirsTimeMs: theirs.timeMs });
     this.merges++;
