@@ -182,6 +182,23 @@ describe('mailsim sweep', () => {
   });
 });
 
+describe('mailsim suite', () => {
+  it('runs every scenario of a folder, writes results.jsonl and the HTML and Markdown reports, exit 0', async () => {
+    const dir = await tempDir();
+    await mkdir(join(dir, 'controls'));
+    await cp(TINY, join(dir, 'tiny.yaml'));
+    await cp(CONTROL, join(dir, 'controls', 'control.yaml'));
+    const out = await tempDir();
+    const reports = join(out, 'reports');
+    const run = await mailsim(['suite', '--dir', dir, '--seeds', '1', '--out', join(out, 'suite'), '--reports', reports]);
+    expect(run.stderr).not.toMatch(STACK_LINE);
+    expect(run.code).toBe(0);
+    expect(jsonLines(join(out, 'suite', 'results.jsonl'))).toHaveLength(2);
+    expect(readFileSync(join(reports, 'index.html'), 'utf8')).toMatch(/^<!doctype html>/i);
+    expect(readFileSync(join(reports, 'summary.md'), 'utf8')).toContain('2 runs, 2 as expected');
+  });
+});
+
 describe('mailsim export', () => {
   it('writes a bare git repository and a Maildir for the named node', async () => {
     const to = join(await tempDir(), 'replica-a');
