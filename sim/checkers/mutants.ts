@@ -36,7 +36,7 @@ export const MUTANTS: Readonly<Record<string, MutantSpec>> = Object.freeze({
   'uidnext-backwards': {
     target: 'uid-order',
     description:
-      'After a merge, the merged mailbox\'s UIDNEXT is set to 1 + the highest UID present (not max of both sides), so it goes down after the top message is expunged and a client sees UIDNEXT decrease.',
+      "After every commit and every merge (not only merges: the top message is rarely expunged just before a merge, so a merge-only hook seldom fires), the mailbox's UIDNEXT is set to 1 + the highest UID present, so it goes down as soon as the top message is expunged or moved out; clients then see UIDNEXT decrease and the next new message reuses the UID.",
   },
   'modseq-stuck': {
     target: 'modseq',
