@@ -69,6 +69,11 @@ export class ObjectStore implements ObjectSink, ObjectSource {
     return [...this.staged.keys()];
   }
 
+  /** Drops every staged object not in `keep`. */
+  keepStaged(keep: ReadonlySet<string>): void {
+    for (const id of [...this.staged.keys()]) if (!keep.has(id)) this.staged.delete(id);
+  }
+
   discardStaged(): void {
     this.staged.clear();
   }

@@ -375,7 +375,11 @@ export class Replica {
       try {
         for (const object of objects) if (!this.objects.has(object.id)) this.objects.putDeflated(object.id, object.data);
         added.push(...(await this.addCommits(head)));
-        for (const id of added) await this.writtenBy(id);
+        // Keep only what the new commits need: a surplus object kept would belong to no commit, and
+        // a later commit reusing it would not record it, so transfers from here would miss it.
+        const needed = new Set<string>(added);
+        for (const id of added) for (const object of await this.writtenBy(id)) needed.add(object);
+        this.objects.keepStaged(needed);
         written = await this.objects.writeStaged();
         if (this.isAncestor(this.currentHead, head)) {
           const state = await this.stateOf(head);
@@ -484,29 +488,36 @@ export class Replica {
     return false;
   }
 
-  /** Commits reachable from `head` but not from `peer`, oldest first (paint by generation). */
+  /** Commits reachable from `head` but not from `peer`, oldest first (paint by generation, newest first). */
   private commitsMissing(head: string, peer: string | null): string[] {
     const FROM_HEAD = 1;
     const FROM_PEER = 2;
-    const flags = new Map<string, number>([[head, FROM_HEAD]]);
-    const queue = [head];
-    if (peer !== null) {
-      flags.set(peer, FROM_PEER);
-      queue.push(peer);
-    }
+    const flags = new Map<string, number>();
+    const queue = new GenerationHeap((id) => this.info(id).generation);
+    let headOnly = 0;
+    const enqueue = (id: string, flag: number) => {
+      flags.set(id, flag);
+      if (flag === FROM_HEAD) headOnly++;
+      queue.push(id);
+    };
+    if (peer === head) return [];
+    enqueue(head, FROM_HEAD);
+    if (peer !== null) enqueue(peer, FROM_PEER);
     const missing: string[] = [];
-    while (queue.some((id) => flags.get(id) === FROM_HEAD)) {
-      let best = 0;
-      for (let i = 1; i < queue.length; i++) if (this.info(queue[i] as string).generation > this.info(queue[best] as string).generation) best = i;
-      const id = queue.splice(best, 1)[0] as string;
+    while (headOnly > 0) {
+      const id = queue.pop();
       const flag = flags.get(id) as number;
-      if (flag === FROM_HEAD) missing.push(id);
+      if (flag === FROM_HEAD) {
+        headOnly--;
+        missing.push(id);
+      }
       for (const parent of this.info(id).parents) {
         const old = flags.get(parent);
-        if (old === undefined) {
-          flags.set(parent, flag);
-          queue.push(parent);
-        } else if (flag === FROM_PEER) flags.set(parent, FROM_PEER);
+        if (old === undefined) enqueue(parent, flag);
+        else if (old === FROM_HEAD && flag === FROM_PEER) {
+          flags.set(parent, FROM_PEER);
+          headOnly--;
+        }
       }
     }
     return missing.sort((x, y) => this.info(x).generation - this.info(y).generation || compareIds(x, y));
@@ -555,6 +566,52 @@ export class Replica {
     const run = this.queue.then(fn, fn);
     this.queue = run.catch(() => undefined);
     return run;
+  }
+}
+
+/** A binary max-heap of commit ids by generation (ties: larger id first, any fixed order works). */
+class GenerationHeap {
+  private readonly items: string[] = [];
+  constructor(private readonly generationOf: (id: string) => number) {}
+
+  private above(a: string, b: string): boolean {
+    const ga = this.generationOf(a);
+    const gb = this.generationOf(b);
+    return ga > gb || (ga === gb && a > b);
+  }
+
+  push(id: string): void {
+    const items = this.items;
+    items.push(id);
+    let at = items.length - 1;
+    while (at > 0) {
+      const up = (at - 1) >> 1;
+      if (!this.above(items[at] as string, items[up] as string)) break;
+      [items[at], items[up]] = [items[up] as string, items[at] as string];
+      at = up;
+    }
+  }
+
+  pop(): string {
+    const items = this.items;
+    assert(items.length > 0, 'pop from an empty heap');
+    const top = items[0] as string;
+    const last = items.pop() as string;
+    if (items.length > 0) {
+      items[0] = last;
+      let at = 0;
+      for (;;) {
+        const left = 2 * at + 1;
+        const right = left + 1;
+        let best = at;
+        if (left < items.length && this.above(items[left] as string, items[best] as string)) best = left;
+        if (right < items.length && this.above(items[right] as string, items[best] as string)) best = right;
+        if (best === at) break;
+        [items[at], items[best]] = [items[best] as string, items[at] as string];
+        at = best;
+      }
+    }
+    return top;
   }
 }
 

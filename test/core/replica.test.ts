@@ -64,6 +64,15 @@ async function seeded(node = 'a', layout?: LayoutSpec): Promise<Replica> {
   ]);
 }
 
+/** A fresh replica holding exactly the history up to `known` of `source`: sent everything, it keeps only what `known` needs. */
+async function peerAt(source: Replica, known: string): Promise<Replica> {
+  const peer = await Replica.cloneFrom(await seeded('a'), options('p'));
+  const all = await source.objectsFor(peer.head);
+  await peer.receive(known, all.objects);
+  expect(peer.head).toBe(known);
+  return peer;
+}
+
 async function commitOf(replica: Replica, id: string) {
   const object = await replica.readObject(id);
   return decodeCommit(id, object.content);
@@ -231,6 +240,32 @@ describe('replication', () => {
     expect((await c.receive(toC.head, toC.objects)).kind).toBe('fast-forward');
     expect(c.headTreeId()).toBe(a.headTreeId());
     expect(snapshot(c.state)).toEqual(snapshot(a.state));
+  });
+
+  it('over a long history with merges, a peer at any known commit gets exactly what it lacks', async () => {
+    const a = await seeded('a');
+    const b = await Replica.cloneFrom(a, options('b'));
+    const root = a.head;
+    const heads: string[] = [root];
+    for (let round = 0; round < 12; round++) {
+      await a.store('INBOX', [1 + (round % 4)], round % 2 ? '-' : '+', [`$K${round % 3}`]);
+      await b.deliver('INBOX', body(100 + round));
+      if (round % 3 === 2) {
+        const toA = await b.objectsFor(root);
+        await a.receive(toA.head, toA.objects);
+        const toB = await a.objectsFor(b.head);
+        await b.receive(toB.head, toB.objects);
+      }
+      heads.push(a.head);
+    }
+    for (const known of [root, heads[4] as string, heads[9] as string]) {
+      const peer = known === root ? await Replica.cloneFrom(await seeded('a'), options('c')) : await peerAt(a, known);
+      const sent = await a.objectsFor(known);
+      const peerIds = new Set(peer.objectIds());
+      expect(sent.objects.filter((o) => peerIds.has(o.id))).toEqual([]);
+      await peer.receive(sent.head, sent.objects);
+      expect(peer.headTreeId()).toBe(a.headTreeId());
+    }
   });
 
   it('refuses corrupt or incomplete transfers and leaves no trace', async () => {
