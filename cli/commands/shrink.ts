@@ -44,7 +44,11 @@ async function startFrom(file: string, options: ShrinkCommandOptions): Promise<S
   const text = await readFile(file, 'utf8').catch(() => null);
   if (text !== null && looksLikeFailureFile(text)) {
     const { failure, loaded } = await readFailureFile(file);
-    return { loaded, seed: failure.seed, faults: failure.faults, targets: failure.failedChecks };
+    // Replay first: when the code has changed since, the failure may be gone.
+    const { result } = await runScenario(loaded, failure.seed, { faults: failure.faults });
+    const targets = failedChecks(result).filter((name) => failure.failedChecks.includes(name));
+    if (targets.length === 0) throw new ShrinkError(`${file}: the failure no longer reproduces (verdict now ${result.verdict}, no recorded checker fails)`);
+    return { loaded, seed: failure.seed, faults: failure.faults, targets };
   }
   const loaded = await loadScenario(file, options.set);
   const seed = options.seed ?? defaultSeed(loaded);
