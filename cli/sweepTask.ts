@@ -5,7 +5,8 @@
  * failureFile set when one was written).
  */
 import { mkdir, writeFile } from 'node:fs/promises';
-import { basename, extname, join } from 'node:path';
+import { createHash } from 'node:crypto';
+import { basename, extname, join, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { isMainThread } from 'node:worker_threads';
 import { loadScenario, type LoadedScenario } from '../scenarios/loader.ts';
@@ -22,6 +23,8 @@ export interface RunTask {
   /** Where a failure file goes (failures/ under it). */
   readonly outDir: string;
 }
+
+const FAILURE_DIGEST_CHARS = 8;
 
 const loadedCache = new Map<string, Promise<LoadedScenario>>();
 
@@ -47,10 +50,15 @@ export function cpuMs(): number {
   return (usage.user + usage.system) / 1000;
 }
 
-/** out/failures/<scenario file base>-seed-<seed>.json: a rerun of the same failure overwrites it. */
-export function failurePath(outDir: string, scenarioFile: string, seed: number): string {
+/**
+ * out/failures/<file base>-seed-<seed>-<digest>.json. The digest (of the scenario's full
+ * path and the overrides) keeps two scenarios with one base name apart (x.yaml and
+ * controls/x.yaml in one sweep); a rerun of the same failure overwrites its file.
+ */
+export function failurePath(outDir: string, scenarioFile: string, overrides: readonly string[], seed: number): string {
   const base = basename(scenarioFile, extname(scenarioFile)).replace(/[^A-Za-z0-9._-]/g, '_');
-  return join(outDir, 'failures', `${base}-seed-${seed}.json`);
+  const digest = createHash('sha256').update(JSON.stringify([resolve(scenarioFile), overrides])).digest('hex').slice(0, FAILURE_DIGEST_CHARS);
+  return join(outDir, 'failures', `${base}-seed-${seed}-${digest}.json`);
 }
 
 export async function runTask(task: RunTask): Promise<RunResult> {
@@ -58,7 +66,7 @@ export async function runTask(task: RunTask): Promise<RunResult> {
   const seed = task.seed ?? defaultSeed(loaded);
   const { result, outcome } = await runScenario(loaded, seed, { cpuMs });
   if (result.verdict === result.expect) return result;
-  const path = failurePath(task.outDir, task.file, seed);
+  const path = failurePath(task.outDir, task.file, task.overrides, seed);
   await mkdir(join(task.outDir, 'failures'), { recursive: true });
   await writeFile(path, `${JSON.stringify(failureFileFor(loaded, seed, result, outcome), null, 2)}\n`);
   return { ...result, failureFile: path };
