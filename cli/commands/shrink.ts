@@ -44,6 +44,7 @@ async function startFrom(file: string, options: ShrinkCommandOptions): Promise<S
   const text = await readFile(file, 'utf8').catch(() => null);
   if (text !== null && looksLikeFailureFile(text)) {
     const { failure, loaded } = await readFailureFile(file);
+    if (failure.failedChecks.length === 0) throw new ShrinkError(`${file}: no checker failed (verdict ${failure.verdict}, expected ${failure.expect}), so there is nothing to keep failing`);
     // Replay first: when the code has changed since, the failure may be gone.
     const { result } = await runScenario(loaded, failure.seed, { faults: failure.faults });
     const targets = failedChecks(result).filter((name) => failure.failedChecks.includes(name));

@@ -74,6 +74,22 @@ describe('failure file, replay and shrink', () => {
     expect(readFileSync(shrunkFile, 'utf8')).toContain('nemesis: false');
   });
 
+  it('a run with a nemesis saves the drawn faults and replays to the identical hash without it', async () => {
+    const out = await tempDir();
+    const nemesis = 'nemesis={intervalMs: 1000, kinds: [partition, crash-process, skew], faultDurationMsMax: 1500}';
+    const run = await mailsim(['run', TINY, '--set', nemesis, '--set', 'expect=invalid', '--json', '--out', out]);
+    expect(run.code).toBe(1);
+    const { failureFile, historyHash } = JSON.parse(run.stdout) as { failureFile: string; historyHash: string };
+    const failure = JSON.parse(readFileSync(failureFile, 'utf8')) as { faults: { fault: { kind: string } }[] };
+    expect(failure.faults.filter((f) => f.fault.kind !== 'heal').length).toBeGreaterThan(2);
+    const replay = await mailsim(['replay', failureFile, '--json']);
+    expect(replay.code).toBe(0);
+    expect(JSON.parse(replay.stdout)).toMatchObject({ identical: true, historyHash });
+    const shrink = await mailsim(['shrink', failureFile]);
+    expect(shrink.code).toBe(2);
+    expect(shrink.stderr).toMatch(/no checker failed \(verdict valid, expected invalid\), so there is nothing to keep failing/);
+  });
+
   it('a changed failure file no longer replays to the recorded hash: exit 1', async () => {
     const out = await tempDir();
     const run = await mailsim(['run', CONTROL, '--set', 'expect=valid', '--json', '--out', out]);
