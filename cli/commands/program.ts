@@ -28,12 +28,8 @@ function firstLine(text: string): string {
 
 type SetExit = (code: number) => void;
 
-function sweepLikeOptions(command: Command): Command {
-  return command
-    .option('--set <path=value>', 'override a scenario field (repeatable)', collect, [])
-    .option('--jobs <n>', 'worker threads (default: CPU cores)', parseJobs)
-    .option('--out <dir>', 'where results.jsonl and failure files go', 'out');
-}
+const SET_FLAGS = '--set <path=value>';
+const SET_HELP = 'override a scenario field, VALUE read as YAML (repeatable)';
 
 function addRun(program: Command, setExit: SetExit): void {
   program
@@ -41,7 +37,7 @@ function addRun(program: Command, setExit: SetExit): void {
     .description('run one scenario with one seed and check it')
     .argument('<file>', 'scenario file (.yaml, .yml or .json)')
     .option('--seed <n>', 'seed (default: the scenario\'s seed, else 1)', parseSeed)
-    .option('--set <path=value>', 'override a scenario field (repeatable)', collect, [])
+    .option(SET_FLAGS, SET_HELP, collect, [])
     .option('--out <dir>', 'where a failure file goes', 'out')
     .option('--json', 'print the whole run result as one JSON object')
     .action(async (file: string, options) => {
@@ -51,17 +47,18 @@ function addRun(program: Command, setExit: SetExit): void {
 }
 
 function addSweep(program: Command, setExit: SetExit): void {
-  sweepLikeOptions(
-    program
-      .command('sweep')
-      .description('run a scenario (or every scenario in a folder) over many seeds in worker threads')
-      .argument('<path>', 'scenario file, or a folder searched recursively for *.yaml, *.yml, *.json')
-      .requiredOption('--seeds <n>', 'how many seeds per scenario', parseSeedCount)
-      .option('--from <s>', 'first seed', parseSeed, 1)
-      .option('--shard <i/N>', 'run only shard i of N (0 <= i < N); auto/N reads JOB_COMPLETION_INDEX'),
-  )
+  program
+    .command('sweep')
+    .description('run a scenario (or every scenario in a folder) over many seeds in worker threads')
+    .argument('<path>', 'scenario file, or a folder searched recursively for *.yaml, *.yml, *.json')
+    .requiredOption('--seeds <n>', 'how many seeds per scenario', parseSeedCount)
+    .option('--from <s>', 'first seed', parseSeed, 1)
+    .option(SET_FLAGS, SET_HELP, collect, [])
+    .option('--jobs <n>', 'worker threads (default: CPU cores)', parseJobs)
+    .option('--shard <i/N>', 'run only shard i of N (0 <= i < N); auto/N reads JOB_COMPLETION_INDEX')
+    .option('--out <dir>', 'where results.jsonl, errors.jsonl and failure files go', 'out')
     .option('--json', 'print a JSON summary on stdout')
-    .addHelpText('after', '\nShards: seed number k (0-based, counted from --from) belongs to shard k mod N.\nWithout --shard, MAILSIM_SHARD (same syntax) is used when set.')
+    .addHelpText('after', '\nShards: seed number k (0-based, counted from --from) belongs to shard k mod N.\nWithout --shard, MAILSIM_SHARD (same syntax) is used when set. Ctrl-C keeps every finished run.')
     .action(async (path: string, options) => {
       const { sweepCommand } = await import('./sweep.ts');
       setExit(await sweepCommand(path, options));
@@ -83,7 +80,7 @@ function addReplayShrinkExport(program: Command, setExit: SetExit): void {
     .description('minimise a failure: fewer faults, smaller workload, same checker failing')
     .argument('<failure>', 'failure file, or a scenario file (then --seed picks the run)')
     .option('--seed <n>', 'seed, when shrinking a scenario file', parseSeed)
-    .option('--set <path=value>', 'override a scenario field, when shrinking a scenario file (repeatable)', collect, [])
+    .option(SET_FLAGS, `${SET_HELP}, when shrinking a scenario file`, collect, [])
     .option('--out <file>', 'where the minimal scenario (YAML) goes', 'out/shrunk.yaml')
     .option('--json', 'print what shrink reached as one JSON object')
     .action(async (file: string, options) => {
@@ -97,7 +94,7 @@ function addReplayShrinkExport(program: Command, setExit: SetExit): void {
     .requiredOption('--seed <n>', 'seed', parseSeed)
     .requiredOption('--node <name>', 'server whose replica to export')
     .requiredOption('--to <dir>', 'target directory (created; must be empty)')
-    .option('--set <path=value>', 'override a scenario field (repeatable)', collect, [])
+    .option(SET_FLAGS, SET_HELP, collect, [])
     .action(async (file: string, options) => {
       const { exportCommand } = await import('./export.ts');
       setExit(await exportCommand(file, options));
