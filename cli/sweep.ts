@@ -45,6 +45,10 @@ export interface SweepSummary {
 
 const TASK_MODULE = new URL('./sweepTask.ts', import.meta.url);
 
+function seconds(wallMs: number): string {
+  return `${(wallMs / 1000).toFixed(1)} s`;
+}
+
 export function defaultJobs(): number {
   return availableParallelism();
 }
@@ -92,7 +96,7 @@ export async function runSweep(plan: SweepPlan): Promise<SweepSummary> {
       results.push(result);
       appendFileSync(resultsFile, `${JSON.stringify(result)}\n`);
       const mark = isAsExpected(result) ? 'ok' : 'NOT AS EXPECTED';
-      progress.done(`${task.file} seed ${task.seed}: ${result.verdict} (expect ${result.expect}) ${mark}`);
+      progress.done(`${task.file} seed ${task.seed}: ${result.verdict} (expect ${result.expect}) ${mark} in ${seconds(outcome.wallMs)}`);
     } else {
       const error = { scenario: task.file, seed: task.seed ?? 0, error: outcome.error, code: outcome.code };
       errors.push(error);

@@ -11,11 +11,14 @@ export interface WorkerRequest {
   readonly task: unknown;
 }
 
+/** wallMs: how long the task ran in its worker (wall clock; shown in progress, never in results). */
 export type WorkerReply =
-  | { readonly id: number; readonly ok: true; readonly value: unknown }
-  | { readonly id: number; readonly ok: false; readonly error: string; readonly code: string | null };
+  | { readonly id: number; readonly ok: true; readonly value: unknown; readonly wallMs: number }
+  | { readonly id: number; readonly ok: false; readonly error: string; readonly code: string | null; readonly wallMs: number };
 
-export type TaskOutcome<R> = { readonly ok: true; readonly value: R } | { readonly ok: false; readonly error: string; readonly code: string | null };
+export type TaskOutcome<R> =
+  | { readonly ok: true; readonly value: R; readonly wallMs: number }
+  | { readonly ok: false; readonly error: string; readonly code: string | null; readonly wallMs: number | null };
 
 export interface PoolOptions<T, R> {
   /** file: URL of a module exporting runTask(task: T): Promise<R>. */
@@ -82,7 +85,7 @@ export async function runInWorkers<T, R>(options: PoolOptions<T, R>): Promise<{ 
     };
     const failRemaining = (error: string): void => {
       while (nextTask < tasks.length && !finished) {
-        deliver(nextTask++, { ok: false, error, code: null });
+        deliver(nextTask++, { ok: false, error, code: null, wallMs: null });
       }
       if (slots.every((s) => s.taskIndex === null)) finish(false);
     };
@@ -93,7 +96,8 @@ export async function runInWorkers<T, R>(options: PoolOptions<T, R>): Promise<{ 
       let death = 'exited';
       worker.on('message', (message: WorkerReply | { ready: true }) => {
         if ('ready' in message) dispatch(current);
-        else report(current, message.ok ? { ok: true, value: message.value as R } : { ok: false, error: message.error, code: message.code });
+        else if (message.ok) report(current, { ok: true, value: message.value as R, wallMs: message.wallMs });
+        else report(current, { ok: false, error: message.error, code: message.code, wallMs: message.wallMs });
       });
       worker.on('error', (error: Error) => {
         death = error.message.split('\n')[0] ?? 'error';
@@ -103,7 +107,7 @@ export async function runInWorkers<T, R>(options: PoolOptions<T, R>): Promise<{ 
         if (finished) return;
         const taskIndex = current.taskIndex;
         current.taskIndex = null;
-        if (taskIndex !== null) deliver(taskIndex, { ok: false, error: `mailsim: worker died: ${death}`, code: null });
+        if (taskIndex !== null) deliver(taskIndex, { ok: false, error: `mailsim: worker died: ${death}`, code: null, wallMs: null });
         if (finished) return;
         if (taskIndex === null) {
           // It died before taking a task: the task module does not load. Every remaining task would fail alike.

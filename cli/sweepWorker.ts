@@ -3,6 +3,7 @@
  * answers each {id, task} message with {id, ok, value} or {id, ok: false, error, code}.
  * Errors are reduced to one line here, so no stack crosses the thread boundary.
  */
+import { performance } from 'node:perf_hooks';
 import { parentPort, workerData } from 'node:worker_threads';
 import { MailsimError } from '../core/errors.ts';
 import { describeError } from './commands/program.ts';
@@ -18,12 +19,13 @@ const { taskModule } = workerData as { taskModule: string };
 const module = (await import(taskModule)) as TaskModule;
 
 port.on('message', (request: WorkerRequest) => {
+  const startMs = performance.now();
   void module.runTask(request.task).then(
-    (value) => port.postMessage({ id: request.id, ok: true, value } satisfies WorkerReply),
+    (value) => port.postMessage({ id: request.id, ok: true, value, wallMs: performance.now() - startMs } satisfies WorkerReply),
     (error: unknown) => {
       const code = error instanceof MailsimError ? error.code : null;
       const message = describeError(error, process.env.MAILSIM_DEBUG === '1');
-      port.postMessage({ id: request.id, ok: false, error: message, code } satisfies WorkerReply);
+      port.postMessage({ id: request.id, ok: false, error: message, code, wallMs: performance.now() - startMs } satisfies WorkerReply);
     },
   );
 });
