@@ -322,7 +322,11 @@ export class ReplicaModel {
         const writes = this.writes.get(`${guid} ${flag}`) ?? [];
         const maximal = writes.filter((w) => !writes.some((v) => v !== w && dominates(v.vclock, w.vclock)));
         const values = new Set(maximal.map((w) => w.value));
-        if (values.size === 1) {
+        // A state-based three-way merge sees net changes only: once an add and a remove of one flag
+        // were concurrent anywhere in its history, either value may survive (docs/merge-rules.md).
+        // Without such a conflict the causally last write must win: no lost flag write.
+        const conflict = writes.some((w) => writes.some((v) => v.value !== w.value && !dominates(v.vclock, w.vclock) && !dominates(w.vclock, v.vclock)));
+        if (values.size === 1 && !conflict) {
           const want = [...values][0] as boolean;
           if ((message?.flags.includes(flag) ?? false) !== want) throw new ModelViolation(`flag ${flag} of ${guid} is ${!want}, the last write set it ${want}`);
         }
