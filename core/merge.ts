@@ -21,9 +21,8 @@
  * - Mailboxes: existence is merged three-way by name, where a name whose UIDVALIDITY differs
  *   from the base's on a side is a new incarnation there (that side deleted the old mailbox and
  *   created this one), which the other side's delete of the old one does not remove. Created
- *   on one or both sides: it
- *   exists (both: one mailbox, UIDVALIDITY the larger, the other side's UIDs settled by the
- *   strategy). Deleted on one side: it is gone, with the messages it held at the base (a
+ *   on one or both sides: it exists (both: one mailbox, UIDVALIDITY the larger, the other
+ *   side's UIDs settled by the strategy). Deleted on one side: it is gone, with the messages it held at the base (a
  *   mailbox delete is an expunge of its contents, and wins over their flag changes and
  *   moves). Messages the other side put into it after the base (deliveries, appends,
  *   copies, moves in) are not dropped: they are recovered into INBOX, keep their flags and
@@ -44,20 +43,25 @@
  *   UIDVALIDITY above every one in the three states and every UID reassigned, because a side
  *   that dropped a UID space may have bound UIDs in it that no state shows any more. The same
  *   holds when one side no longer has the base's UID space at all (deleted, or renamed in a
- *   way the merge does not recognise) while the other still uses it. Two merged
- *   mailboxes never share a UIDVALIDITY (an unrecognised concurrent rename could leave one
- *   space under two names): all but the smallest name get a fresh one.
+ *   way the merge does not recognise) while the other still uses it. Two merged mailboxes
+ *   never share a UIDVALIDITY (an unrecognised concurrent rename could leave one space under
+ *   two names): all but the smallest name get a fresh one. Fresh values are spread by a hash
+ *   of both sides so that concurrent merges on different replicas do not mint the same one.
  * - UIDs (the strategy decides; the merge offers): a UID is *safe* for a message when each
  *   side either binds that UID to this very message or never handed it out (it is at or above
  *   that side's UIDNEXT in that UID space). So no replica ever sees one UID name two messages.
  * - MODSEQ: every message whose merged value differs from either side's gets one MODSEQ
  *   above both sides' HIGHESTMODSEQ, and so does the mailbox.
+ * - Limitation (inherent to a state-based merge): an add and a remove of one flag that were
+ *   concurrent somewhere in the history may leave either value, even when each add was later
+ *   removed on its own path; without such a conflict the causally last write always wins.
  * - Canonical: the result depends only on the three states (never on which side is ours,
  *   nor on MergeContext.node): keyword tables are the sorted union of both sides', UIDNEXT
  *   and HIGHESTMODSEQ derive from both sides symmetrically. (The order of entries inside a
  *   bucket Map is not part of the state: layouts write trees sorted by name.)
- * - Criss-cross histories: see core/mergeBase.ts (deterministic single base, or the
- *   recursive virtual base of `recursiveMergeBaseState`).
+ * - Criss-cross histories: merge from `recursiveMergeBaseState` (core/mergeBase.ts): the best
+ *   common ancestors merged into one virtual base with `mergeVirtualBase`, which never mints a
+ *   UIDVALIDITY. A single criss-cross base (`mergeBase`) can resurrect expunged messages.
  */
 import { assert } from './errors.ts';
 import { BUCKET_COUNT, EMPTY_MESSAGE_MAP, allMessages, bucketOf, getMessage, guidHash, type MessageMap } from './messageMap.ts';
