@@ -43,13 +43,27 @@ function hashes(resultsFile: string): string[] {
     .map((result) => result.historyHash);
 }
 
-async function timeSweep(file: string, seedCount: number, jobs: number, outDir: string): Promise<{ wallMs: number; hashes: string[] }> {
+interface Timing {
+  readonly wallMs: number;
+  /** CPU time of the whole process (every worker thread) during the sweep. */
+  readonly cpuMs: number;
+  readonly hashes: string[];
+}
+
+async function timeSweep(file: string, seedCount: number, jobs: number, outDir: string): Promise<Timing> {
   const seeds = Array.from({ length: seedCount }, (_, index) => index + 1);
   const startMs = performance.now();
+  const startCpu = process.cpuUsage();
   const summary = await runSweep({ files: [file], seeds, overrides: [], outDir, jobs, progress: 'none' });
+  const cpu = process.cpuUsage(startCpu);
   const wallMs = performance.now() - startMs;
   if (summary.errors.length > 0) throw new Error(`bench sweep: a run failed: ${summary.errors[0]?.error}`);
-  return { wallMs, hashes: hashes(summary.resultsFile) };
+  return { wallMs, cpuMs: (cpu.user + cpu.system) / 1000, hashes: hashes(summary.resultsFile) };
+}
+
+/** CPU time over wall time: how many cores the sweep actually got (2 at best with two jobs). */
+function coresUsed(timing: Timing): number {
+  return Math.round((timing.cpuMs / timing.wallMs) * 100) / 100;
 }
 
 export async function runSweepBench(options: { json: boolean; quick?: boolean }): Promise<Record<string, unknown>> {
@@ -66,6 +80,8 @@ export async function runSweepBench(options: { json: boolean; quick?: boolean })
       cores: availableParallelism(),
       jobs1WallMs: Math.round(one.wallMs),
       jobs2WallMs: Math.round(two.wallMs),
+      jobs1CoresUsed: coresUsed(one),
+      jobs2CoresUsed: coresUsed(two),
       speedup: Math.round(speedup * 100) / 100,
       speedupTarget: SWEEP_SPEEDUP_TARGET,
       meetsTarget: speedup >= SWEEP_SPEEDUP_TARGET,
@@ -77,8 +93,8 @@ export async function runSweepBench(options: { json: boolean; quick?: boolean })
       process.stdout.write(
         [
           `bench sweep: ${seedCount} runs of a 3-server partition scenario, ${figures.cores} cores`,
-          `  --jobs 1  ${figures.jobs1WallMs} ms`,
-          `  --jobs 2  ${figures.jobs2WallMs} ms`,
+          `  --jobs 1  ${figures.jobs1WallMs} ms (cores used ${figures.jobs1CoresUsed})`,
+          `  --jobs 2  ${figures.jobs2WallMs} ms (cores used ${figures.jobs2CoresUsed})`,
           `  speed-up  ${figures.speedup}x (target >= ${SWEEP_SPEEDUP_TARGET}x: ${figures.meetsTarget ? 'met' : 'NOT met'})`,
           `  same history hashes with 1 and 2 jobs: ${figures.identicalHashes ? 'yes' : 'NO'}`,
           `  load average ${figures.loadAverage.join(' ')} (a ratio measured on a busy machine understates the speed-up)`,
