@@ -321,13 +321,23 @@ function changedGuids(ours: StoreState, theirs: StoreState, maps: readonly [Name
       if (bo === bt) continue;
       let touched = changed.touched.get(name);
       if (!touched) changed.touched.set(name, (touched = []));
-      if (bo) for (const [guid, message] of bo) if (!sameMessage(message, bt?.get(guid))) {
-        changed.ours.set(guid, { mailbox: name, uidValidity: boxOurs?.uidValidity ?? 0, message });
-        touched.push(guid);
+      const vo = boxOurs?.uidValidity ?? 0;
+      const vt = boxTheirs?.uidValidity ?? 0;
+      if (bo) {
+        for (const [guid, message] of bo) {
+          const other = bt?.get(guid);
+          if (other === message || (other !== undefined && sameMessage(message, other))) continue;
+          changed.ours.set(guid, { mailbox: name, uidValidity: vo, message });
+          if (other !== undefined) changed.theirs.set(guid, { mailbox: name, uidValidity: vt, message: other });
+          touched.push(guid);
+        }
       }
-      if (bt) for (const [guid, message] of bt) if (!sameMessage(message, bo?.get(guid))) {
-        changed.theirs.set(guid, { mailbox: name, uidValidity: boxTheirs?.uidValidity ?? 0, message });
-        if (!bo?.has(guid)) touched.push(guid);
+      if (bt) {
+        for (const [guid, message] of bt) {
+          if (bo?.has(guid)) continue; // compared above
+          changed.theirs.set(guid, { mailbox: name, uidValidity: vt, message });
+          touched.push(guid);
+        }
       }
     }
   }
