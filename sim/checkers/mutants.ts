@@ -31,7 +31,7 @@ export const MUTANTS: Readonly<Record<string, MutantSpec>> = Object.freeze({
   'early-ack': {
     target: 'no-lost-mail',
     description:
-      'SMTP 250 is sent before the delivery commit is durable (before fs.sync); under a power crash the acknowledged delivery is lost. Run with crash-power faults.',
+      'SMTP 250 is sent before the delivery commit is durable (before fs.sync); under a power crash the acknowledged delivery is lost. Run with crash-power faults. The restarted replica must still open (drop the torn commit), so the run ends and the checker can see the loss.',
   },
   'uidnext-backwards': {
     target: 'uid-order',
@@ -44,7 +44,8 @@ export const MUTANTS: Readonly<Record<string, MutantSpec>> = Object.freeze({
   },
   'move-both': {
     target: 'move-atomic',
-    description: 'MOVE adds the message to the target but does not remove it from the source (a copy answered as a move).',
+    description:
+      "MOVE adds the message to the target but does not remove it from the source (a copy answered as a move). Only the MOVE's own commit: re-adding after merges ping-pongs with the merge's move rule and the run grows without bound.",
   },
   'stop-sync': {
     target: 'convergence',
