@@ -43,6 +43,8 @@ interface CaseResult {
   mergeMs: number;
   /** The part of mergeMs spent in strategy.merge itself (the rest is storage: objects, trees, commit). */
   mergeInReceiveMs: number;
+  /** CPU time of this process during the receive (user + system): less inflated than wall time on a shared machine. */
+  mergeCpuMs: number;
   /** The pure state merge (ms, median). */
   stateMergeMs: number;
   renumbered: number;
@@ -164,7 +166,7 @@ async function applyReplica(replica: Replica, actions: readonly Action[]): Promi
   await replica.flush();
 }
 
-async function measureReplicaMerge(messages: number, layout: LayoutSpec): Promise<{ ms: number; mergeMs: number }> {
+async function measureReplicaMerge(messages: number, layout: LayoutSpec): Promise<{ ms: number; mergeMs: number; cpuMs: number }> {
   const spent = { ms: 0 };
   const a = await makeReplica('a', layout, messages, spent);
   const b = await makeReplica('b', layout, messages, { ms: 0 }, a);
@@ -173,11 +175,13 @@ async function measureReplicaMerge(messages: number, layout: LayoutSpec): Promis
   await applyReplica(b, divergentActions(messages, 2));
   const { head, objects } = await b.objectsFor(baseHead);
   spent.ms = 0;
+  const cpu = process.cpuUsage();
   const start = performance.now();
   const result = await a.receive(head, objects);
   const ms = performance.now() - start;
+  const used = process.cpuUsage(cpu);
   if (result.kind !== 'merge') throw new Error(`expected a merge, got ${result.kind}`);
-  return { ms: round(ms), mergeMs: round(spent.ms) };
+  return { ms: round(ms), mergeMs: round(spent.ms), cpuMs: round((used.user + used.system) / 1000) };
 }
 
 function round(value: number): number {
@@ -197,12 +201,12 @@ export async function runMergeBench(options: MergeBenchOptions): Promise<Record<
     for (const layout of layouts) {
       // Flat at 100k rewrites a 100k-entry tree per commit: measured only in the full run.
       const skip = options.quick === true && messages === 100_000 && layout.kind === 'flat';
-      const real = skip ? { ms: Number.NaN, mergeMs: Number.NaN } : await measureReplicaMerge(messages, layout);
-      cases.push({ messages, layout: layoutName(layout), mergeMs: real.ms, mergeInReceiveMs: real.mergeMs, stateMergeMs: state.ms, renumbered: state.renumbered });
+      const real = skip ? { ms: Number.NaN, mergeMs: Number.NaN, cpuMs: Number.NaN } : await measureReplicaMerge(messages, layout);
+      cases.push({ messages, layout: layoutName(layout), mergeMs: real.ms, mergeInReceiveMs: real.mergeMs, mergeCpuMs: real.cpuMs, stateMergeMs: state.ms, renumbered: state.renumbered });
     }
   }
   const find = (messages: number, layout: string): CaseResult => cases.find((c) => c.messages === messages && c.layout === layout) as CaseResult;
-  const pick = (c: CaseResult) => ({ mergeMs: c.mergeMs, mergeInReceiveMs: c.mergeInReceiveMs, stateMergeMs: c.stateMergeMs });
+  const pick = (c: CaseResult) => ({ mergeMs: c.mergeMs, mergeCpuMs: c.mergeCpuMs, mergeInReceiveMs: c.mergeInReceiveMs, stateMergeMs: c.stateMergeMs });
   const summary = {
     divergentOpsPerSide: DIVERGENT_OPS,
     fanout10k: pick(find(10_000, 'fanout')),
@@ -222,9 +226,9 @@ export async function runMergeBench(options: MergeBenchOptions): Promise<Record<
 }
 
 function printTable(cases: readonly CaseResult[]): void {
-  const header = ['messages', 'layout', 'Replica.receive merge ms', 'of which strategy.merge ms', 'state merge ms (median)', 'renumbered'];
+  const header = ['messages', 'layout', 'Replica.receive merge ms', 'its CPU ms', 'of which strategy.merge ms', 'state merge ms (median)', 'renumbered'];
   const shown = (ms: number): string => (Number.isNaN(ms) ? 'skipped (quick)' : String(ms));
-  const rows = cases.map((c) => [String(c.messages), c.layout, shown(c.mergeMs), shown(c.mergeInReceiveMs), String(c.stateMergeMs), String(c.renumbered)]);
+  const rows = cases.map((c) => [String(c.messages), c.layout, shown(c.mergeMs), shown(c.mergeCpuMs), shown(c.mergeInReceiveMs), String(c.stateMergeMs), String(c.renumbered)]);
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] as string).length)));
   const line = (cells: string[]) => cells.map((cell, i) => cell.padEnd(widths[i] as number)).join('  ');
   console.log(`merge of two sides with ${DIVERGENT_OPS} divergent operations each (renumber strategy)`);

@@ -203,6 +203,25 @@ describe('mailsim sweep', () => {
   });
 });
 
+describe('mailsim report and gate after sharded sweeps', () => {
+  it('merges two shards into reports and passes a gate against its own baseline', async () => {
+    const out = await tempDir();
+    for (const shard of [0, 1]) {
+      const run = await mailsim(['sweep', TINY, '--seeds', '3', '--shard', `${shard}/2`, '--out', join(out, `shard-${shard}`)]);
+      expect(run.code).toBe(0);
+    }
+    const html = join(out, 'report', 'index.html');
+    const report = await mailsim(['report', join(out, 'shard-0'), join(out, 'shard-1'), '--html', html, '--md', join(out, 'report', 'summary.md')]);
+    expect(report.code).toBe(0);
+    expect(report.stderr).toContain('3 runs');
+    expect(existsSync(html)).toBe(true);
+    const baseline = join(out, 'baseline.json');
+    expect((await mailsim(['gate', out, '--baseline', baseline, '--update'])).code).toBe(0);
+    const gate = await mailsim(['gate', join(out, 'shard-0'), join(out, 'shard-1'), '--baseline', baseline]);
+    expect(gate.code).toBe(0);
+  });
+});
+
 describe('mailsim suite', () => {
   it('runs every scenario of a folder, writes results.jsonl and the HTML and Markdown reports, exit 0', async () => {
     const dir = await tempDir();
