@@ -56,6 +56,13 @@ export function shardFrom(option: string | undefined, env: Readonly<Record<strin
   return parseShard(spec, env);
 }
 
+/** A warning when the environment looks like an Indexed Job but no shard was asked for (every pod would run every seed). */
+export function shardWarning(shard: Shard | null, env: Readonly<Record<string, string | undefined>>): string | null {
+  const index = env[SHARD_INDEX_ENV];
+  if (shard !== null || index === undefined || index === '') return null;
+  return `${SHARD_INDEX_ENV}=${index} is set but no --shard or ${SHARD_ENV} was given: this runs every seed (use --shard auto/N)`;
+}
+
 /** The seeds of [from, from + seedCount) that belong to `shard`, ascending. */
 export function shardSeeds(from: number, seedCount: number, shard: Shard | null): number[] {
   const seeds: number[] = [];

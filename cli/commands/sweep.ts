@@ -3,7 +3,7 @@
  */
 import { describeSweep, runSweep } from '../sweep.ts';
 import { scenarioFiles } from '../sweepFiles.ts';
-import { shardFrom, shardSeeds } from '../sweepShard.ts';
+import { shardFrom, shardSeeds, shardWarning } from '../sweepShard.ts';
 
 export interface SweepCommandOptions {
   readonly seeds: number;
@@ -32,6 +32,8 @@ export function interruptOnSigint(): AbortSignal {
 
 export async function sweepCommand(path: string, options: SweepCommandOptions): Promise<number> {
   const shard = shardFrom(options.shard, process.env);
+  const warning = shardWarning(shard, process.env);
+  if (warning !== null) process.stderr.write(`mailsim: warning: ${warning}\n`);
   const files = await scenarioFiles(path);
   const seeds = shardSeeds(options.from, options.seeds, shard);
   const signal = interruptOnSigint();

@@ -1,7 +1,7 @@
 // Proves that --shard i/N and auto/N split a sweep's seeds so N shards cover every seed exactly once, and that bad specs are refused.
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { parseShard, shardFrom, shardSeeds, ShardError } from '../../cli/sweepShard.ts';
+import { parseShard, shardFrom, shardSeeds, shardWarning, ShardError } from '../../cli/sweepShard.ts';
 
 describe('shardSeeds', () => {
   it('covers every seed exactly once across all shards', () => {
@@ -48,5 +48,16 @@ describe('parseShard', () => {
 
   it('refuses an auto index out of range', () => {
     expect(() => parseShard('auto/2', { JOB_COMPLETION_INDEX: '2' })).toThrow(/below N=2/);
+  });
+});
+
+describe('shardWarning', () => {
+  it('warns when an Indexed Job index is set but no shard was asked for', () => {
+    expect(shardWarning(null, { JOB_COMPLETION_INDEX: '1' })).toMatch(/runs every seed.*--shard auto\/N/);
+  });
+
+  it('is silent with a shard, or without the index', () => {
+    expect(shardWarning({ index: 1, count: 2 }, { JOB_COMPLETION_INDEX: '1' })).toBeNull();
+    expect(shardWarning(null, {})).toBeNull();
   });
 });
