@@ -403,7 +403,12 @@ interface Pending {
   readonly any: Message;
 }
 
-export function mergeStores(base: StoreState, ours: StoreState, theirs: StoreState, ctx: MergeContext, policy: MergePolicy): MergeOutcome {
+export function mergeStores(baseIn: StoreState, oursIn: StoreState, theirsIn: StoreState, ctx: MergeContext, policy: MergePolicy): MergeOutcome {
+  // UID spaces every input knows of, frame records of virtual bases included; then the real mailboxes.
+  const frames = { base: framesOf(baseIn), ours: framesOf(oursIn), theirs: framesOf(theirsIn) };
+  const base = withoutFrameRecords(baseIn);
+  const ours = withoutFrameRecords(oursIn);
+  const theirs = withoutFrameRecords(theirsIn);
   const maps = nameMaps(base, ours, theirs);
   const [b, o, t] = maps;
   const names = mergedMailboxNames([base, ours, theirs], maps);
@@ -432,8 +437,7 @@ export function mergeStores(base: StoreState, ours: StoreState, theirs: StoreSta
   const mailboxes = new Map<string, Mailbox>();
   let renumbered = 0;
   const uidValidityChanges: { mailbox: string; before: number; after: number }[] = [];
-  const frames = { base: framesOf(base), ours: framesOf(ours), theirs: framesOf(theirs) };
-  const mint = validityMint(base, ours, theirs);
+  const mint = validityMint(baseIn, oursIn, theirsIn);
   for (const name of [...names].sort(compareStrings)) {
     const merged = mergeMailbox(name, {
       frames,
@@ -454,8 +458,42 @@ export function mergeStores(base: StoreState, ours: StoreState, theirs: StoreSta
       }
     }
   }
-  if (!policy.virtualBase) renumbered += separateSharedValidities(mailboxes, mint, uidValidityChanges);
+  if (policy.virtualBase) keepFrameRecords(mailboxes, [frames.base, frames.ours, frames.theirs]);
+  else renumbered += separateSharedValidities(mailboxes, mint, uidValidityChanges);
   return { state: { mailboxes }, renumbered, uidValidityChanges };
+}
+
+/**
+ * Virtual merge bases only: a UID space that some input knew but the merged mailboxes no longer
+ * hold (two incarnations of one name met, and only one name survives) is kept as a frame record,
+ * a message-less entry under a name no IMAP mailbox can have. The real merge reads its UIDNEXT
+ * as the base's floor for that space and then drops it, so a side that dropped the space is
+ * still noticed (and the space started afresh).
+ */
+function keepFrameRecords(mailboxes: Map<string, Mailbox>, inputs: readonly ReadonlyMap<number, Mailbox>[]): void {
+  const held = new Set([...mailboxes.values()].map((m) => m.uidValidity));
+  const missing = new Map<number, Mailbox>();
+  for (const frames of inputs) {
+    for (const [validity, mailbox] of frames) {
+      if (held.has(validity)) continue;
+      const seen = missing.get(validity);
+      if (!seen || seen.uidNext < mailbox.uidNext) missing.set(validity, mailbox);
+    }
+  }
+  for (const [validity, mailbox] of [...missing].sort((x, y) => x[0] - y[0])) {
+    const name = `${FRAME_RECORD_PREFIX}${validity}`;
+    mailboxes.set(name, { name, uidValidity: validity, uidNext: mailbox.uidNext, highestModseq: mailbox.highestModseq, keywords: [], messages: EMPTY_MESSAGE_MAP });
+  }
+}
+
+/** Names of frame records in virtual bases: a NUL byte, which no mailbox name may contain. */
+const FRAME_RECORD_PREFIX = '\u0000uidvalidity:';
+
+function withoutFrameRecords(state: StoreState): StoreState {
+  let found = false;
+  for (const name of state.mailboxes.keys()) if (name.startsWith(FRAME_RECORD_PREFIX)) found = true;
+  if (!found) return state;
+  return { mailboxes: new Map([...state.mailboxes].filter(([name]) => !name.startsWith(FRAME_RECORD_PREFIX))) };
 }
 
 /**
