@@ -1,6 +1,9 @@
 // Proves mergeBase finds the nearest common ancestor, picks one deterministic base in criss-cross histories whichever side asks, and that the recursive virtual base prevents the resurrection a single criss-cross base causes.
 import { describe, expect, it } from 'vitest';
+import { mergeVirtualBase } from '../../core/merge.ts';
 import { mergeBase, mergeBases, recursiveMergeBaseWith } from '../../core/mergeBase.ts';
+import { strategyByName as byName } from '../../core/strategy.ts';
+import { mailbox, msg, store } from './stateOps.ts';
 import { strategyByName } from '../../core/strategy.ts';
 import { ModelViolation, ReplicaModel, type Op } from './mergeModel.ts';
 
@@ -83,5 +86,21 @@ describe('recursive merge base', () => {
     await model.converge();
     expect(model.crissCrossMerges).toBeGreaterThan(0);
     model.checkFinal();
+  });
+});
+
+describe('mergeVirtualBase', () => {
+  it('never mints a UIDVALIDITY and keeps a record of a UID space that lost its name', () => {
+    const root = store(mailbox('INBOX', { uidValidity: 7 }), mailbox('Box', { uidValidity: 8, messages: [msg('g', 1)] }));
+    const recreated = store(mailbox('INBOX', { uidValidity: 7 }), mailbox('Box', { uidValidity: 30 }));
+    const grown = store(mailbox('INBOX', { uidValidity: 7 }), mailbox('Box', { uidValidity: 8, uidNext: 9, messages: [msg('g', 1)] }));
+    const virtual = mergeVirtualBase(root, recreated, grown);
+    expect(virtual.mailboxes.get('Box')?.uidValidity).toBe(30);
+    const record = [...virtual.mailboxes.values()].find((m) => m.uidValidity === 8);
+    expect(record?.name.startsWith('\u0000')).toBe(true);
+    expect(record?.uidNext).toBe(9);
+    // A real merge never outputs the record.
+    const merged = byName('renumber').merge(virtual, grown, grown, { node: 'n', oursTimeMs: 0, theirsTimeMs: 0 }).state;
+    expect([...merged.mailboxes.keys()].some((n) => n.startsWith('\u0000'))).toBe(false);
   });
 });
