@@ -437,7 +437,7 @@ export function mergeStores(baseIn: StoreState, oursIn: StoreState, theirsIn: St
   const mailboxes = new Map<string, Mailbox>();
   let renumbered = 0;
   const uidValidityChanges: { mailbox: string; before: number; after: number }[] = [];
-  const mint = validityMint(baseIn, oursIn, theirsIn);
+  const mint = validityMint(baseIn, oursIn, theirsIn, guids);
   for (const name of [...names].sort(compareStrings)) {
     const merged = mergeMailbox(name, {
       frames,
@@ -531,17 +531,19 @@ export const FRESH_UIDVALIDITY_SPREAD = 1 << 20;
 
 /**
  * Fresh UIDVALIDITYs for one merge: each above every UIDVALIDITY in the three states, distinct
- * within the merge, and spread by a hash of both sides' mailbox summaries and the name. Two
+ * within the merge, and spread by a hash of both sides' mailbox summaries, the GUIDs that
+ * differ between them, and the name. Two
  * different merges on two replicas (which cannot coordinate) then almost never mint the same
  * number for different contents (about 1 in FRESH_UIDVALIDITY_SPREAD), while the same merge
  * computed on two nodes, or with the sides swapped, mints the same numbers.
  */
-function validityMint(base: StoreState, ours: StoreState, theirs: StoreState): (name: string) => number {
+function validityMint(base: StoreState, ours: StoreState, theirs: StoreState, changedGuids: readonly string[]): (name: string) => number {
   let top = 0;
   for (const state of [base, ours, theirs]) for (const m of state.mailboxes.values()) top = Math.max(top, m.uidValidity);
   const summary = (state: StoreState): string =>
     [...state.mailboxes.values()].map((m) => `${m.name}:${m.uidValidity}:${m.uidNext}:${m.highestModseq}:${m.messages.size}`).sort(compareStrings).join(',');
-  const seed = [summary(ours), summary(theirs)].sort(compareStrings).join('|') + `|${summary(base)}`;
+  // The GUIDs that differ between the sides tell two merges apart when the summaries agree.
+  const seed = [summary(ours), summary(theirs)].sort(compareStrings).join('|') + `|${summary(base)}|${guidHash(changedGuids.join(' '))}`;
   const used = new Set<number>();
   return (name) => {
     let value = top + 1 + (guidHash(`${seed}|${name}`) % FRESH_UIDVALIDITY_SPREAD);
