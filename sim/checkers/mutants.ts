@@ -21,7 +21,7 @@ export const MUTANTS: Readonly<Record<string, MutantSpec>> = Object.freeze({
   'reuse-uid': {
     target: 'uid-stable',
     description:
-      'After an expunge, the next new message in that mailbox gets the highest expunged UID again (uidNext is not advanced past it), so one (mailbox, UIDVALIDITY, UID) names two GUIDs.',
+      'After an expunge, the next new message in that mailbox gets the highest expunged UID again (uidNext is not advanced past it), so one (mailbox, UIDVALIDITY, UID) names two GUIDs. Only on the expunge\'s own commit, never after a merge (a follow-up after merges ping-pongs between replicas).',
   },
   'undo-expunge': {
     target: 'no-resurrection',
@@ -40,7 +40,8 @@ export const MUTANTS: Readonly<Record<string, MutantSpec>> = Object.freeze({
   },
   'modseq-stuck': {
     target: 'modseq',
-    description: 'STORE changes flags but leaves the message MODSEQ (and HIGHESTMODSEQ) unchanged.',
+    description:
+      'STORE changes flags but leaves the message MODSEQ (and HIGHESTMODSEQ) unchanged. Only on the STORE\'s own commit, never after a merge (a follow-up after merges ping-pongs between replicas).',
   },
   'move-both': {
     target: 'move-atomic',

@@ -89,8 +89,8 @@ function checkServerUidNext(input: CheckInput, violations: Violations): void {
   for (const final of input.finals) {
     for (const box of final.state.mailboxes.values()) {
       const handed = top.get(keyOf(final.node, box.name, box.uidValidity));
-      const present = Math.max(0, ...[...allMessages(box.messages)].map((m) => m.uid));
-      const highest = Math.max(present, handed?.uid ?? 0);
+      let highest = handed?.uid ?? 0;
+      for (const m of allMessages(box.messages)) if (m.uid > highest) highest = m.uid;
       if (box.uidNext <= highest) {
         violations.add([handed?.index ?? -1], `${final.node} ends with ${box.name} UIDNEXT ${box.uidNext} at or below UID ${highest} it handed out`);
       }
