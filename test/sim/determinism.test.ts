@@ -5,6 +5,7 @@ import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
+import type { SimConfig } from '../../sim/config.ts';
 import { runClusterWorld, runKernelWorld, runSmallWorld, smallNemesisWorldConfig } from './fixtures/kernelWorld.ts';
 
 const REPO_DIR = fileURLToPath(new URL('../..', import.meta.url));
@@ -193,21 +194,26 @@ describe('determinism: a small cluster under a nemesis, run repeatedly in one pr
   /** Seeds whose nemesis draws include crashes, partitions, one-way cuts, bridges, skews and jumps. */
   const NEMESIS_SEEDS = [1, 2, 3, 4, 5, 6] as const;
   const hint = 'an async step escaped its scheduler event (fire-and-forget promise), so interleaving depends on how many awaits a warm or cold process takes';
+  /** Runs one config, naming the seed in any error (an exceeded eventsMax means a replication storm). */
+  const run = (config: SimConfig): ReturnType<typeof runClusterWorld> =>
+    runClusterWorld(config).catch((error: unknown) => {
+      throw new Error(`seed ${config.seed}${config.nemesis ? '' : ' (replay)'}: ${(error as Error).message}`);
+    });
 
   it('gives the same history for a seed no matter which runs came before it in the process (a sweep worker runs many)', async () => {
     const firsts = new Map<number, string>();
-    for (const seed of NEMESIS_SEEDS) firsts.set(seed, (await runClusterWorld(smallNemesisWorldConfig(seed))).historyHash);
+    for (const seed of NEMESIS_SEEDS) firsts.set(seed, (await run(smallNemesisWorldConfig(seed))).historyHash);
     for (const seed of [...NEMESIS_SEEDS].reverse()) {
-      expect((await runClusterWorld(smallNemesisWorldConfig(seed))).historyHash, `seed ${seed}: ${hint}`).toBe(firsts.get(seed));
+      expect((await run(smallNemesisWorldConfig(seed))).historyHash, `seed ${seed}: ${hint}`).toBe(firsts.get(seed));
     }
   });
 
   it('replays: the nemesis off and its faults as run scheduled give the same history', async () => {
     for (const seed of NEMESIS_SEEDS) {
       const config = smallNemesisWorldConfig(seed);
-      const first = await runClusterWorld(config);
+      const first = await run(config);
       expect(first.faultsAsRun.length, `seed ${seed} drew no faults`).toBeGreaterThan(0);
-      const replay = await runClusterWorld({ ...config, nemesis: null, faults: first.faultsAsRun });
+      const replay = await run({ ...config, nemesis: null, faults: first.faultsAsRun });
       expect(replay.historyHash, `seed ${seed}: ${hint}`).toBe(first.historyHash);
     }
   });
