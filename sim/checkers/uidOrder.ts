@@ -29,12 +29,17 @@ function checkServerOrder(history: readonly HistoryRecord[], violations: Violati
   // (node, mailbox, uidValidity) -> highest UID of earlier batches, and of the batch in progress.
   const done = new Map<string, { uid: number; index: number }>();
   const current = new Map<string, { uid: number; index: number; timeMs: number }>();
+  // (node, mailbox, uidValidity, uid) -> GUID: learning a binding again (after a crash lost it) assigns nothing new.
+  const bound = new Map<string, string>();
   let count = 0;
   for (const { record, value } of replicaEvents<Partial<Binding>>(history, 'bind')) {
-    const { mailbox, uidValidity, uid } = value;
+    const { mailbox, uidValidity, uid, guid } = value;
     if (typeof mailbox !== 'string' || !isNumber(uidValidity) || !isNumber(uid) || uid <= 0) continue;
     count++;
     const key = JSON.stringify([record.node, mailbox, uidValidity]);
+    const uidKey = JSON.stringify([record.node, mailbox, uidValidity, uid]);
+    if (bound.get(uidKey) === guid) continue;
+    if (typeof guid === 'string') bound.set(uidKey, guid);
     const batch = current.get(key);
     if (batch && batch.timeMs !== record.timeMs) {
       const before = done.get(key);

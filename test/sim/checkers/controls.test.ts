@@ -8,6 +8,13 @@ const RUN_TIMEOUT_MS = 600_000;
 const SEED = 1;
 
 /**
+ * early-ack loses an acknowledged delivery only when the power cut drops its commit before
+ * any push left: with seed 1 to 5 that happened with seed 2 (seed 4 stopped with
+ * E_MISSING_OBJECT when the replica reopened; the others lost nothing acknowledged).
+ */
+const SEED_FOR: Readonly<Record<string, number>> = { 'early-ack': 2 };
+
+/**
  * The world each mutant needs to show itself (default: three servers, a partition and its
  * heal). The operation-level hooks (reuse-uid, modseq-stuck, move-both) also fire after
  * merges, where they ping-pong between replicas and the run grows without bound, so they
@@ -26,7 +33,6 @@ const WORLD_OPTIONS: Readonly<Record<string, Parameters<typeof controlWorldConfi
  * Each is skipped with its reason, and runs again as soon as it is removed from this list.
  */
 const HOOK_NOT_READY: Readonly<Record<string, string>> = {
-  'early-ack': 'the run stops with E_MISSING_OBJECT when the power-crashed replica reopens',
   'uidnext-backwards': 'the merge-only hook changed nothing in 4 seeds (same event count as without it); it needs to act after every commit',
 };
 
@@ -43,7 +49,7 @@ describe('real negative controls (sim/world.ts runWorld)', () => {
     const reason = HOOK_NOT_READY[mutant];
     const title = `${mutant} is killed by ${spec.target}${reason ? ` (skipped: ${reason})` : ''}`;
     (reason ? it.skip : it)(title, { timeout: RUN_TIMEOUT_MS }, async () => {
-      const outcome = await runWorld(controlWorldConfig(SEED, mutant, WORLD_OPTIONS[mutant] ?? {}));
+      const outcome = await runWorld(controlWorldConfig(SEED_FOR[mutant] ?? SEED, mutant, WORLD_OPTIONS[mutant] ?? {}));
       const result = outcome.checks[spec.target];
       expect(result?.verdict, result?.explanation).toBe('invalid');
       expect(result?.count).toBeGreaterThan(0);

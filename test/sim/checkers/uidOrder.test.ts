@@ -10,6 +10,8 @@ describe('uid-order', () => {
     const h = new HistoryBuilder();
     h.bind('n1', { uid: 1, guid: 'g1' });
     h.bind('n1', { uid: 2, guid: 'g2' });
+    // A crash lost the binding and the replica learnt it again: nothing new was handed out.
+    h.bind('n1', { uid: 1, guid: 'g1' });
     h.select('n1', 'imap-0', { uidValidity: 1, uidNext: 3, messages: [seen(1, 'g1'), seen(2, 'g2')] });
     // One merge: two bindings learnt at the same time, in GUID order.
     h.bind('n1', { uid: 9, guid: 'g9' }, 50);
