@@ -139,3 +139,11 @@ export function copyMayHaveCreated(op: ClientOp<MoveValue>): boolean {
   if (op.outcome === 'info') return true;
   return op.outcome === 'ok' && typeof op.value.toGuid === 'string' && op.value.toGuid !== op.value.guid;
 }
+
+/** ' (on a)' or ' (on a, then b)': which servers a client saw two things on (a failover shows as two). */
+export function onServers(history: readonly HistoryRecord[], earlierIndex: number, laterIndex: number): string {
+  const earlier = history[earlierIndex]?.node;
+  const later = history[laterIndex]?.node;
+  if (earlier === undefined || later === undefined) return '';
+  return earlier === later ? ` (on ${later})` : ` (on ${earlier}, then ${later}: failover)`;
+}

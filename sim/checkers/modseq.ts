@@ -8,7 +8,7 @@
 import { allMessages } from '../../core/messageMap.ts';
 import type { SelectValue, StoreValue } from '../historyTypes.ts';
 import type { CheckResult } from '../resultTypes.ts';
-import { clientOps, isNumber, sortedMailboxes, type ClientOp } from './historyView.ts';
+import { clientOps, isNumber, onServers, sortedMailboxes, type ClientOp } from './historyView.ts';
 import type { CheckInput } from './types.ts';
 import { Violations } from './violations.ts';
 
@@ -38,7 +38,7 @@ export function checkModseq(input: CheckInput): CheckResult {
   const highest = new Map<string, { value: number; index: number }>();
   for (const op of clientOps(input.history)) {
     if (op.outcome !== 'ok') continue;
-    if (op.f === 'select') checkSelect(op as unknown as ClientOp<SelectValue>, highest, violations, observe);
+    if (op.f === 'select') checkSelect(input.history, op as unknown as ClientOp<SelectValue>, highest, violations, observe);
     if (op.f === 'store') {
       const { mailbox, uidValidity, guid, flagsAfter, modseq } = op.value as unknown as StoreValue;
       if (!isNumber(modseq) || !Array.isArray(flagsAfter)) continue;
@@ -58,6 +58,7 @@ export function checkModseq(input: CheckInput): CheckResult {
 }
 
 function checkSelect(
+  history: CheckInput['history'],
   op: ClientOp<SelectValue>,
   highest: Map<string, { value: number; index: number }>,
   violations: Violations,
@@ -74,7 +75,7 @@ function checkSelect(
   const key = JSON.stringify([op.process, mailbox, uidValidity]);
   const before = highest.get(key);
   if (before && highestModseq < before.value) {
-    violations.add([before.index, op.index], `${op.process} saw ${mailbox} HIGHESTMODSEQ go down from ${before.value} to ${highestModseq}`);
+    violations.add([before.index, op.index], `${op.process} saw ${mailbox} HIGHESTMODSEQ go down from ${before.value} to ${highestModseq}${onServers(history, before.index, op.index)}`);
   } else {
     highest.set(key, { value: highestModseq, index: op.index });
   }

@@ -9,7 +9,7 @@
 import { allMessages } from '../../core/messageMap.ts';
 import type { DeliverValue, HistoryRecord, MoveValue, SelectValue } from '../historyTypes.ts';
 import type { CheckResult } from '../resultTypes.ts';
-import { clientOps, isNumber, replicaEvents, type ClientOp } from './historyView.ts';
+import { clientOps, isNumber, onServers, replicaEvents, type ClientOp } from './historyView.ts';
 import type { Binding } from './uidStable.ts';
 import type { CheckInput } from './types.ts';
 import { Violations } from './violations.ts';
@@ -111,6 +111,7 @@ interface ClientView {
 }
 
 function checkClientViews(history: readonly HistoryRecord[], violations: Violations): number {
+  const on = (earlier: number, later: number): string => onServers(history, earlier, later);
   const views = new Map<string, ClientView>();
   const viewOf = (process: string, mailbox: string, uidValidity: number): ClientView => {
     const key = JSON.stringify([process, mailbox, uidValidity]);
@@ -126,7 +127,7 @@ function checkClientViews(history: readonly HistoryRecord[], violations: Violati
     if (uid > 0 && !view.seenUids.has(uid) && uid < view.uidNext) {
       violations.add(
         [view.uidNextIndex, op.index],
-        `${op.process} saw new ${mailbox} UID ${uid} below UIDNEXT ${view.uidNext} it saw earlier (UIDVALIDITY ${uidValidity})`,
+        `${op.process} saw new ${mailbox} UID ${uid} below UIDNEXT ${view.uidNext} it saw earlier (UIDVALIDITY ${uidValidity})${on(view.uidNextIndex, op.index)}`,
       );
     }
     if (uid > 0) view.seenUids.add(uid);
@@ -142,7 +143,7 @@ function checkClientViews(history: readonly HistoryRecord[], violations: Violati
       if (!isNumber(uidNext)) continue;
       const view = viewOf(op.process, mailbox, uidValidity);
       if (uidNext < view.uidNext) {
-        violations.add([view.uidNextIndex, op.index], `${op.process} saw ${mailbox} UIDNEXT go down from ${view.uidNext} to ${uidNext} (UIDVALIDITY ${uidValidity})`);
+        violations.add([view.uidNextIndex, op.index], `${op.process} saw ${mailbox} UIDNEXT go down from ${view.uidNext} to ${uidNext} (UIDVALIDITY ${uidValidity})${on(view.uidNextIndex, op.index)}`);
       } else {
         view.uidNext = uidNext;
         view.uidNextIndex = op.index;

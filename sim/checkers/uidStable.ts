@@ -11,7 +11,7 @@
 import { allMessages } from '../../core/messageMap.ts';
 import type { DeliverValue, HistoryRecord, MoveValue, SelectValue } from '../historyTypes.ts';
 import type { CheckResult } from '../resultTypes.ts';
-import { clientOps, isNumber, replicaEvents, sortedMailboxes } from './historyView.ts';
+import { clientOps, isNumber, onServers, replicaEvents, sortedMailboxes } from './historyView.ts';
 import type { CheckInput } from './types.ts';
 import { Violations } from './violations.ts';
 
@@ -77,7 +77,7 @@ export function checkUidStable(input: CheckInput): CheckResult {
       reported.add(pair);
       violations.add(
         [known.index, binding.index],
-        `${binding.mailbox} UIDVALIDITY ${binding.uidValidity} UID ${binding.uid} names ${known.guid} (record ${known.index}) and ${binding.guid} (${where}) for ${scope}`,
+        `${binding.mailbox} UIDVALIDITY ${binding.uidValidity} UID ${binding.uid} names ${known.guid} (record ${known.index}) and ${binding.guid} (${where}) for ${scope}${scope.startsWith('client') ? onServers(input.history, known.index, binding.index) : ''}`,
       );
     }
   };

@@ -6,7 +6,7 @@
  */
 import type { MoveValue, SelectValue } from '../historyTypes.ts';
 import type { CheckResult } from '../resultTypes.ts';
-import { clientOps, isNumber, replicaEvents, type ClientOp } from './historyView.ts';
+import { clientOps, isNumber, onServers, replicaEvents, type ClientOp } from './historyView.ts';
 import type { CheckInput } from './types.ts';
 import { Violations } from './violations.ts';
 
@@ -46,9 +46,9 @@ export function checkUidValidity(input: CheckInput): CheckResult {
     if (!last || last.value === uidValidity) return;
     count(mailbox, last.value, uidValidity);
     if (uidValidity < last.value) {
-      violations.add([last.index, op.index], `${op.process} saw ${mailbox} UIDVALIDITY go down from ${last.value} to ${uidValidity}`);
+      violations.add([last.index, op.index], `${op.process} saw ${mailbox} UIDVALIDITY go down from ${last.value} to ${uidValidity}${onServers(input.history, last.index, op.index)}`);
     } else if (!allowed) {
-      violations.add([last.index, op.index], `${op.process} saw ${mailbox} UIDVALIDITY change from ${last.value} to ${uidValidity} under ${input.strategy.name}`);
+      violations.add([last.index, op.index], `${op.process} saw ${mailbox} UIDVALIDITY change from ${last.value} to ${uidValidity} under ${input.strategy.name}${onServers(input.history, last.index, op.index)}`);
     }
   };
   for (const op of clientOps(input.history)) {

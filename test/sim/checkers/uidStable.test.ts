@@ -63,7 +63,7 @@ describe('uid-stable', () => {
     expect(result.verdict).toBe('invalid');
     expect(result.count).toBe(1);
     expect(result.evidence).toEqual([onA, onB]);
-    expect(result.explanation).toContain('client imap-0');
+    expect(result.explanation).toContain('client imap-0 (on a, then b: failover)');
   });
 
   it('negative control: a server whose final state puts a UID it bound on another message (keep-uids) is invalid', () => {
