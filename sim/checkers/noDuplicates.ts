@@ -10,7 +10,7 @@
 import { allMessages } from '../../core/messageMap.ts';
 import type { DeliverValue, MoveValue } from '../historyTypes.ts';
 import type { CheckResult } from '../resultTypes.ts';
-import { clientOps, copyMayHaveCreated, opsOf, sortedMailboxes } from './historyView.ts';
+import { clientOps, copyMayHaveCreated, opsOf, replicaEvents, sortedMailboxes } from './historyView.ts';
 import type { CheckInput } from './types.ts';
 import { unknownResult, Violations } from './violations.ts';
 
@@ -58,28 +58,39 @@ export function checkNoDuplicates(input: CheckInput): CheckResult {
   }
   const violations = new Violations();
   // messageId -> worst case over replicas.
-  const excessById = new Map<string, { excess: number; node: string }>();
+  const excessById = new Map<string, { excess: number; node: string; guids: string[] }>();
   const retryById = new Map<string, number>();
   for (const final of input.finals) {
     const countById = new Map<string, number>();
+    const guidsById = new Map<string, string[]>();
     for (const mailbox of sortedMailboxes(final.state)) {
-      for (const m of allMessages(mailbox.messages)) if (m.messageId !== '') countById.set(m.messageId, (countById.get(m.messageId) ?? 0) + 1);
+      for (const m of allMessages(mailbox.messages)) {
+        if (m.messageId === '') continue;
+        countById.set(m.messageId, (countById.get(m.messageId) ?? 0) + 1);
+        guidsById.set(m.messageId, [...(guidsById.get(m.messageId) ?? []), m.guid]);
+      }
     }
     for (const [messageId, count] of countById) {
       const found = sources.get(messageId);
       const allowed = allowedCopies(found);
       const sure = allowed - (found?.info ?? 0);
       const excess = count - allowed;
-      if (excess > (excessById.get(messageId)?.excess ?? 0)) excessById.set(messageId, { excess, node: final.node });
+      if (excess > (excessById.get(messageId)?.excess ?? 0)) excessById.set(messageId, { excess, node: final.node, guids: guidsById.get(messageId) ?? [] });
       const retries = Math.max(0, Math.min(count, allowed) - Math.max(1, sure));
       retryById.set(messageId, Math.max(retryById.get(messageId) ?? 0, retries));
     }
   }
-  for (const [messageId, { excess, node }] of [...excessById].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
+  // Evidence: the client records that created the message, and where each copy was first bound.
+  const firstBind = new Map<string, number>();
+  for (const { record, value } of replicaEvents<{ guid?: unknown }>(input.history, 'bind')) {
+    if (typeof value.guid === 'string' && !firstBind.has(value.guid)) firstBind.set(value.guid, record.index);
+  }
+  for (const [messageId, { excess, node, guids }] of [...excessById].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
     const found = sources.get(messageId);
     const allowed = allowedCopies(found);
+    const evidence = [...(found?.indexes ?? []), ...guids.map((guid) => firstBind.get(guid) ?? -1)];
     for (let i = 0; i < excess; i++) {
-      violations.add(found?.indexes ?? [], `${messageId} appears ${allowed + excess} times on ${node}, but clients created it at most ${allowed} times`);
+      violations.add(evidence, `${messageId} appears ${allowed + excess} times on ${node} (${guids.join(', ')}), but clients created it at most ${allowed} times`);
     }
   }
   const retryCopies = [...retryById.values()].reduce((sum, n) => sum + n, 0);

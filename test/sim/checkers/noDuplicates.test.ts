@@ -31,8 +31,13 @@ describe('no-duplicates', () => {
     expect(result.explanation).toContain('m1 appears 2 times');
   });
 
-  it('negative control: a population message duplicated by a merge is invalid', () => {
+  it('negative control: a population message duplicated by a merge is invalid, evidence at the binding of each copy', () => {
+    const h = new HistoryBuilder();
+    const original = h.bind('n1', { uid: 1, guid: 'p1' });
+    const copy = h.bind('n1', { uid: 2, guid: 'p1x' });
     const boxes = [mailbox('INBOX', [message('p1', 1, { messageId: 'pop' }), message('p1x', 2, { messageId: 'pop' })])];
-    expect(checkNoDuplicates(checkInput(new HistoryBuilder(), converged(['n1'], boxes))).verdict).toBe('invalid');
+    const result = checkNoDuplicates(checkInput(h, converged(['n1'], boxes)));
+    expect(result.verdict).toBe('invalid');
+    expect(result.evidence).toEqual([original, copy]);
   });
 });
