@@ -29,7 +29,7 @@
 import type { ReplicaFs } from './fsTypes.ts';
 import type { Mailbox, Message, StoreState } from './state.ts';
 import type { SettleContext, UidStrategy } from './strategy.ts';
-import { mergeBase } from './mergeBase.ts';
+import { recursiveMergeBaseState } from './mergeBase.ts';
 import { assert } from './errors.ts';
 import { updateMessages, EMPTY_MESSAGE_MAP } from './messageMap.ts';
 import { MODE_TREE, blobFrom, decodeCommit, decodeTree, encodeCommit, type CommitData, type EncodedObject, type TreeEntry } from './objects.ts';
@@ -398,16 +398,42 @@ export class Replica {
     });
   }
 
+  /**
+   * Merges `theirs` into ours. The base is git-recursive: with several best common ancestors
+   * (criss-cross), a virtual base merged from them, so an expunge made after one of them is
+   * not undone by merging from another.
+   *
+   * When the merged content equals one side's tree, no merge commit is made: the side whose
+   * tree it is already holds everything, so the replica keeps or adopts that head (on equal
+   * trees, the smaller commit id). Without this rule every pair of merges of merges mints a
+   * new commit and N replicas gossiping heads merge without end; with it, replicas whose
+   * content agrees settle on one head.
+   */
   private async merge(theirs: string): Promise<ReceiveResult> {
     const ours = this.currentHead;
-    const base = mergeBase(ours, theirs, (id) => this.info(id).parents);
-    const baseState = base === null ? { mailboxes: new Map<string, Mailbox>() } : await this.stateOf(base);
+    const none = { renumbered: 0, uidValidityChanges: [] };
+    const parentsOf = (id: string): readonly string[] => this.info(id).parents;
+    const baseState = (await recursiveMergeBaseState(ours, theirs, parentsOf, (id) => this.stateOf(id))) ?? { mailboxes: new Map<string, Mailbox>() };
     const theirsState = await this.stateOf(theirs);
     const ctx = { node: this.opts.node, oursTimeMs: this.info(ours).timeMs, theirsTimeMs: this.info(theirs).timeMs };
     const outcome = this.opts.strategy.merge(baseState, this.currentState, theirsState, ctx);
+    const state = { mailboxes: sortedMailboxes(outcome.state.mailboxes) };
+    const tree = writeState(state, this.opts.layout, this.objects, this.currentState);
+    const oursTree = this.info(ours).tree;
+    const theirsTree = this.info(theirs).tree;
+    if (tree === theirsTree && (tree !== oursTree || compareIds(theirs, ours) < 0)) {
+      this.objects.discardStaged();
+      await this.objects.updateRef(theirs);
+      this.currentHead = theirs;
+      this.currentState = theirsState;
+      return { kind: 'fast-forward', head: theirs, ...none };
+    }
+    if (tree === oursTree) {
+      this.objects.discardStaged();
+      return { kind: 'ahead', head: ours, ...none };
+    }
     const parents = [ours, theirs].sort(compareIds);
     const timeMs = Math.max(ctx.oursTimeMs, ctx.theirsTimeMs);
-    const state = { mailboxes: sortedMailboxes(outcome.state.mailboxes) };
     const id = await this.commitState(state, parents, MERGE_AUTHOR, timeMs, `merge ${parents[0]} ${parents[1]}`);
     this.mergeCount++;
     return { kind: 'merge', head: id, renumbered: outcome.renumbered, uidValidityChanges: outcome.uidValidityChanges };
