@@ -51,7 +51,7 @@ export class Nemesis {
       const groups = [shuffled.slice(0, cut), shuffled.slice(cut)];
       const faults: ScheduledFault[] = [];
       if (kind === 'partition') faults.push({ atMs, fault: { kind: 'partition', groups } }, { atMs: endAt, fault: { kind: 'heal' } });
-      if (kind === 'one-way') faults.push({ atMs, fault: { kind: 'one-way', from: shuffled[0] as string, to: shuffled[1] ?? (shuffled[0] as string) } }, { atMs: endAt, fault: { kind: 'heal' } });
+      if (kind === 'one-way' && nodes.length >= 2) faults.push({ atMs, fault: { kind: 'one-way', from: shuffled[0] as string, to: shuffled[1] as string } }, { atMs: endAt, fault: { kind: 'heal' } });
       if (kind === 'bridge' && nodes.length >= 3) {
         const bridge = shuffled[0] as string;
         const rest = shuffled.slice(1);

@@ -76,7 +76,8 @@ export async function runWorld(config: SimConfig, options: WorldOptions = {}): P
   await startServers(config, servers, root.stream('population'));
   if (config.mutant === 'early-ack') for (const server of servers.values()) server.fs.setDurabilityLag(true);
 
-  const nemesis = new Nemesis({ scheduler, network, history, servers, crashRng: (node) => root.stream(`crash/${node}`) });
+  const crashStreams = new Map(config.servers.map((name) => [name, root.stream(`crash/${name}`)]));
+  const nemesis = new Nemesis({ scheduler, network, history, servers, crashRng: (node) => crashStreams.get(node) as Rng });
   nemesis.schedule(config.faults);
   if (config.nemesis) nemesis.drawn(config.nemesis, root.stream('nemesis'), config.durationMs);
   if (config.mutant === 'stop-sync') stopSyncAfterFirstFault(scheduler, servers, config);
