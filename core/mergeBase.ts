@@ -59,9 +59,29 @@ export function recursiveMergeBaseState(
   b: string,
   parentsOf: (id: string) => readonly string[],
   loadState: (id: string) => StoreState | Promise<StoreState>,
+  memo?: MergeBaseMemo<StoreState>,
 ): Promise<StoreState | null> {
-  return recursiveMergeBaseWith(a, b, parentsOf, loadState, mergeVirtualBase, { mailboxes: new Map() });
+  return recursiveMergeBaseWith(a, b, parentsOf, loadState, mergeVirtualBase, { mailboxes: new Map() }, memo);
 }
+
+/**
+ * Virtual bases already computed, by (a, b) pair. Histories never change, so a replica can
+ * keep one for its life: without it, the recursion recomputes the same inner bases again
+ * and again, which grows exponentially with the criss-crosses that many replicas gossiping
+ * merges produce.
+ */
+export type MergeBaseMemo<S> = Map<string, Promise<S | null>>;
+
+/** Entries a memo keeps before it is emptied (named limit). */
+export const MERGE_BASE_MEMO_ENTRIES_MAX = 4_096;
+/**
+ * Recursion depth past which the virtual base of criss-cross bases is the deepest best
+ * ancestor alone (as `mergeBase`). Deeper recursion only refines bases of bases; the limit
+ * keeps a pathological history from stalling a replica.
+ */
+export const MERGE_BASE_DEPTH_MAX = 2;
+/** Best common ancestors merged into one virtual base, deepest first (named limit). */
+export const MERGE_BASE_BASES_MAX = 4;
 
 /**
  * The base for merging commits a and b, git-recursive style: with one best common
@@ -79,19 +99,40 @@ export async function recursiveMergeBaseWith<S>(
   loadState: (id: string) => S | Promise<S>,
   merge: (base: S, ours: S, theirs: S) => S,
   empty: S,
+  memo: MergeBaseMemo<S> = new Map(),
+  depth = 0,
+): Promise<S | null> {
+  const key = a < b ? `${a} ${b}` : `${b} ${a}`;
+  const known = memo.get(key);
+  if (known) return known;
+  if (memo.size >= MERGE_BASE_MEMO_ENTRIES_MAX) memo.clear();
+  const result = recursiveMergeBaseUncached(a, b, parentsOf, loadState, merge, empty, memo, depth);
+  memo.set(key, result);
+  return result;
+}
+
+async function recursiveMergeBaseUncached<S>(
+  a: string,
+  b: string,
+  parentsOf: (id: string) => readonly string[],
+  loadState: (id: string) => S | Promise<S>,
+  merge: (base: S, ours: S, theirs: S) => S,
+  empty: S,
+  memo: MergeBaseMemo<S>,
+  depth: number,
 ): Promise<S | null> {
   const bases = mergeBases(a, b, parentsOf);
   const first = bases[0];
   if (first === undefined) return null;
-  if (bases.length === 1) return loadState(first);
+  if (bases.length === 1 || depth >= MERGE_BASE_DEPTH_MAX) return loadState(first);
   const virtualParents = new Map<string, readonly string[]>();
   const virtualStates = new Map<string, S>();
   const parents = (id: string): readonly string[] => virtualParents.get(id) ?? parentsOf(id);
   const load = (id: string): S | Promise<S> => virtualStates.get(id) ?? loadState(id);
   let virtualId = first;
   let virtualState: S = await loadState(first);
-  for (const next of bases.slice(1)) {
-    const inner = await recursiveMergeBaseWith(virtualId, next, parents, load, merge, empty);
+  for (const next of bases.slice(1, MERGE_BASE_BASES_MAX)) {
+    const inner = await recursiveMergeBaseWith(virtualId, next, parents, load, merge, empty, memo, depth + 1);
     const merged = merge(inner ?? empty, virtualState, await load(next));
     const id = `virtual(${virtualId},${next})`;
     virtualParents.set(id, [virtualId, next]);

@@ -29,7 +29,7 @@
 import type { ReplicaFs } from './fsTypes.ts';
 import type { Mailbox, Message, StoreState } from './state.ts';
 import type { SettleContext, UidStrategy } from './strategy.ts';
-import { recursiveMergeBaseState } from './mergeBase.ts';
+import { recursiveMergeBaseState, type MergeBaseMemo } from './mergeBase.ts';
 import { assert } from './errors.ts';
 import { updateMessages, EMPTY_MESSAGE_MAP } from './messageMap.ts';
 import { MODE_TREE, blobFrom, decodeCommit, decodeTree, encodeCommit, type CommitData, type EncodedObject, type TreeEntry } from './objects.ts';
@@ -105,6 +105,8 @@ export class Replica {
   private batch: { startState: StoreState; startSeq: number; summaries: string[] } | null = null;
   private queue: Promise<unknown> = Promise.resolve();
   private readonly stateCache = new Map<string, StoreState>();
+  /** Virtual merge bases by commit pair: the history never changes, so they stay valid. */
+  private readonly mergeBaseMemo: MergeBaseMemo<StoreState> = new Map();
 
   private constructor(
     private readonly opts: ReplicaOptions,
@@ -331,7 +333,10 @@ export class Replica {
         throw error;
       }
       const generation = 1 + Math.max(...parents.map((id) => this.info(id).generation));
-      this.graph.set(commit.id, { tree, parents, timeMs, author, generation, seq: own ? this.seq : 0, written: written.filter((id) => id !== commit.id) });
+      // What a commit "wrote" is defined by content (its tree against its parents' trees),
+      // never by what this store happened to hold already: an object present only through a
+      // commit that is not an ancestor would otherwise be left out of transfers.
+      this.graph.set(commit.id, { tree, parents, timeMs, author, generation, seq: own ? this.seq : 0 });
       this.currentHead = commit.id;
       this.currentState = state;
       this.cacheState(commit.id, state);
@@ -413,7 +418,7 @@ export class Replica {
     const ours = this.currentHead;
     const none = { renumbered: 0, uidValidityChanges: [] };
     const parentsOf = (id: string): readonly string[] => this.info(id).parents;
-    const baseState = (await recursiveMergeBaseState(ours, theirs, parentsOf, (id) => this.stateOf(id))) ?? { mailboxes: new Map<string, Mailbox>() };
+    const baseState = (await recursiveMergeBaseState(ours, theirs, parentsOf, (id) => this.stateOf(id), this.mergeBaseMemo)) ?? { mailboxes: new Map<string, Mailbox>() };
     const theirsState = await this.stateOf(theirs);
     const ctx = { node: this.opts.node, oursTimeMs: this.info(ours).timeMs, theirsTimeMs: this.info(theirs).timeMs };
     const outcome = this.opts.strategy.merge(baseState, this.currentState, theirsState, ctx);

@@ -15,7 +15,7 @@ export interface NetworkConfig {
   /** Chances in [0, 1]. */
   readonly loss: number;
   readonly duplication: number;
-  /** Chance that a message is held back by three more times its latency draw, so later messages overtake it. */
+  /** Links deliver in order; this is the chance that a message is held back by three more times its latency draw, so later messages overtake it. */
   readonly reorder: number;
 }
 

@@ -37,6 +37,8 @@ export class Network {
   private isUp: (node: string) => boolean = () => true;
   private idNext = 1;
   private readonly bytesByKind = new Map<string, number>();
+  /** Per directed link, when its last in-order message arrives. */
+  private readonly lastArrivalMs = new Map<string, number>();
 
   constructor(nodes: readonly string[], config: NetworkConfig, scheduler: Scheduler, rng: Rng, history: History) {
     this.nodes = nodes;
@@ -134,10 +136,21 @@ export class Network {
       : this.rng.exponentialMs(latency.meanMs, latency.maxMs);
   }
 
+  /**
+   * A link delivers in order, as a TCP connection does: a message never arrives before one
+   * sent earlier on the same link. Only a reordered message (the `reorder` chance) is held
+   * back, by three more times its latency draw, so later messages overtake it.
+   */
   private schedule(envelope: Envelope): void {
-    let delayMs = Math.max(1, this.latencyMs(envelope.from, envelope.to));
-    if (this.rng.chance(this.config.reorder)) delayMs += REORDER_DELAY_FACTOR * delayMs;
-    this.scheduler.after(delayMs, `net ${envelope.kind} ${envelope.from}>${envelope.to}`, () => this.arrive(envelope));
+    const link = `${envelope.from}>${envelope.to}`;
+    const delayMs = Math.max(1, this.latencyMs(envelope.from, envelope.to));
+    let atMs = this.scheduler.nowMs + delayMs;
+    if (this.rng.chance(this.config.reorder)) atMs += REORDER_DELAY_FACTOR * delayMs;
+    else {
+      atMs = Math.max(atMs, this.lastArrivalMs.get(link) ?? 0);
+      this.lastArrivalMs.set(link, atMs);
+    }
+    this.scheduler.at(atMs, `net ${envelope.kind} ${link}`, () => this.arrive(envelope));
   }
 
   private async arrive(envelope: Envelope): Promise<void> {

@@ -192,9 +192,14 @@ export class Server {
     for (const peer of this.deps.peers) {
       this.deps.network.send(this.name, peer, 'heartbeat', HEARTBEAT_BYTES, { head: replica.head });
     }
-    await this.pushAll('anti-entropy');
+    // Gossip: each round pushes to one peer, in turn. Pushing to every peer at once makes
+    // every peer merge a different pair of heads, and those merges beget more merges.
+    const peer = this.deps.peers[this.antiEntropyRound++ % this.deps.peers.length];
+    if (peer !== undefined) await this.pushTo(peer, 'anti-entropy');
     await this.settle();
   }
+
+  private antiEntropyRound = 0;
 
   private pendingCrashMode: 'process' | 'power' = 'process';
 
@@ -317,10 +322,9 @@ export class Server {
       this.afterCommit();
     }
     this.deps.network.send(this.name, envelope.from, 'ack', ACK_BYTES, { received: head, head: result.head } satisfies AckPayload);
-    if (result.kind === 'merge') {
-      this.lastOpKind = 'merge';
-      await this.pushAll('merge');
-    }
+    // A merge goes back to the sender at once; other peers get it from anti-entropy, so
+    // merges do not fan out into more merges across the whole cluster.
+    if (result.kind === 'merge') await this.pushTo(envelope.from, 'merge');
     if (result.kind === 'ahead') await this.pushTo(envelope.from, 'anti-entropy');
     await this.settle();
   }

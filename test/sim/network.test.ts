@@ -73,35 +73,56 @@ describe('Network basics', () => {
     expect(lossy.net.wireBytesByKind()).toEqual({ push: 100 });
   });
 
+  // Each message is sent SPACING_MS after the previous one, longer than any latency here,
+  // so the link's in-order delivery never holds one back behind another.
+  const SPACING_MS = 1_000;
+
   it('keeps latency within a uniform range, and honours a per-link override', async () => {
     const w = world({ latency: { kind: 'uniform', minMs: 5, maxMs: 50 } });
     w.net.setLinkLatency('a', 'b', { kind: 'uniform', minMs: 200, maxMs: 200 });
     for (let i = 0; i < 300; i++) {
-      w.net.send('c', 'd', 'x', 1, null);
-      w.net.send('a', 'b', 'x', 1, null);
+      w.scheduler.at(i * SPACING_MS, 'send', () => {
+        w.net.send('c', 'd', 'x', 1, null);
+        w.net.send('a', 'b', 'x', 1, null);
+      });
     }
     await w.scheduler.run();
-    const cd = w.received.filter((r) => r.envelope.from === 'c').map((r) => r.atMs);
+    const delay = (r: Received): number => r.atMs % SPACING_MS;
+    const cd = w.received.filter((r) => r.envelope.from === 'c').map(delay);
     expect(Math.min(...cd)).toBe(5);
     expect(Math.max(...cd)).toBe(50);
-    expect(w.received.filter((r) => r.envelope.from === 'a').every((r) => r.atMs === 200)).toBe(true);
+    expect(w.received.filter((r) => r.envelope.from === 'a').every((r) => delay(r) === 200)).toBe(true);
     // The override is one-directional: b -> a keeps the default.
+    const sentMs = w.scheduler.nowMs;
     w.net.send('b', 'a', 'x', 1, null);
     await w.scheduler.run();
-    expect((w.received.at(-1) as Received).atMs - 200).toBeLessThanOrEqual(50);
+    expect((w.received.at(-1) as Received).atMs - sentMs).toBeLessThanOrEqual(50);
   });
 
   it('draws exponential latency with about the configured mean, capped, and at least 1 ms', async () => {
     const w = world({ latency: { kind: 'exponential', meanMs: 20, maxMs: 100 } });
     const n = 5000;
-    for (let i = 0; i < n; i++) w.net.send('a', 'b', 'x', 1, null);
+    for (let i = 0; i < n; i++) w.scheduler.at(i * SPACING_MS, 'send', () => w.net.send('a', 'b', 'x', 1, null));
     await w.scheduler.run();
-    const delays = w.received.map((r) => r.atMs);
+    const delays = w.received.map((r) => r.atMs % SPACING_MS);
     expect(Math.min(...delays)).toBeGreaterThanOrEqual(1);
     expect(Math.max(...delays)).toBe(100);
     const mean = delays.reduce((s, d) => s + d, 0) / n;
     expect(mean).toBeGreaterThan(18);
     expect(mean).toBeLessThan(22);
+  });
+
+  it('delivers in order on one link (a TCP connection), unless a message is reordered', async () => {
+    const inOrder = world({ latency: { kind: 'uniform', minMs: 1, maxMs: 100 } });
+    for (let i = 0; i < 200; i++) inOrder.net.send('a', 'b', 'x', 1, i);
+    await inOrder.scheduler.run();
+    const order = inOrder.received.map((r) => r.envelope.payload as number);
+    expect(order).toEqual([...order].sort((x, y) => x - y));
+    const shuffled = world({ latency: { kind: 'uniform', minMs: 1, maxMs: 100 }, reorder: 0.3 });
+    for (let i = 0; i < 200; i++) shuffled.net.send('a', 'b', 'x', 1, i);
+    await shuffled.scheduler.run();
+    const order2 = shuffled.received.map((r) => r.envelope.payload as number);
+    expect(order2).not.toEqual([...order2].sort((x, y) => x - y));
   });
 
   it('drops a message to a node that is down, or that has no receiver, and records why', async () => {
