@@ -56,14 +56,13 @@ const undoExpunge: StateRewrite = (base, ours, theirs, merged) => {
   return out;
 };
 
-/** UIDNEXT becomes 1 + the highest UID present, which goes down after the top message is expunged. */
-const uidNextBackwards: StateRewrite = (_base, _ours, _theirs, merged) => {
-  let out = merged;
-  for (const mailbox of merged.mailboxes.values()) {
+/** After every commit, UIDNEXT becomes 1 + the highest UID present: it goes down once the top message is expunged. */
+const uidNextBackwards: FollowUp = (_previous, current) => {
+  for (const mailbox of current.mailboxes.values()) {
     const top = Math.max(0, ...[...allMessages(mailbox.messages)].map((m) => m.uid));
-    out = replaceMailbox(out, { ...mailbox, uidNext: top + 1 });
+    if (mailbox.uidNext > top + 1) return replaceMailbox(current, { ...mailbox, uidNext: top + 1 });
   }
-  return out;
+  return null;
 };
 
 /** A message new on one side is kept twice: once more under a fresh GUID. */
@@ -132,7 +131,6 @@ const reuseUid: FollowUp = (previous, current) => {
 const MERGE_MUTANTS: Readonly<Record<string, StateRewrite>> = {
   'drop-flag-change': dropFlagChange,
   'undo-expunge': undoExpunge,
-  'uidnext-backwards': uidNextBackwards,
   'duplicate-on-merge': duplicateOnMerge,
   'validity-bump': validityBump,
 };
@@ -141,6 +139,7 @@ const FOLLOW_UP_MUTANTS: Readonly<Record<string, FollowUp>> = {
   'modseq-stuck': modseqStuck,
   'move-both': moveBoth,
   'reuse-uid': reuseUid,
+  'uidnext-backwards': uidNextBackwards,
 };
 
 /** Mutants handled by the world itself rather than by the strategy. */
