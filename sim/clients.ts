@@ -208,7 +208,31 @@ export class ImapClient {
 
   private request<T>(server: Server, f: string, value: Record<string, unknown>, op: (r: Replica) => Promise<T>, okValue: (result: T) => Record<string, unknown>, write: boolean): Promise<void> {
     this.busy = true;
-    return clientRequest(this.deps, { server, process: this.process, f, value, op, okValue, write, done: () => (this.busy = false) });
+    const mailboxes = [value['mailbox'], value['from'], value['to']].filter((m): m is string => typeof m === 'string');
+    const guarded = (replica: Replica): Promise<T> => {
+      const behind = this.behind(replica, mailboxes);
+      if (behind) return Promise.reject(new MailsimError('E_IMAP_NO', `NO [UNAVAILABLE] ${behind}`, {}));
+      return op(replica);
+    };
+    return clientRequest(this.deps, { server, process: this.process, f, value, op: guarded, okValue, write, done: () => (this.busy = false) });
+  }
+
+  /**
+   * Session guarantee of the cluster's front end (monotonic reads): a replica that is behind
+   * what this client already saw of a mailbox (lower UIDNEXT or HIGHESTMODSEQ under the same
+   * UIDVALIDITY) refuses the request, so a client that fails over to a lagging replica is
+   * told to come back later instead of seeing UIDs and MODSEQs go backwards.
+   */
+  private behind(replica: Replica, mailboxes: readonly string[]): string | null {
+    for (const name of mailboxes) {
+      const view = this.views.get(name);
+      const box = replica.state.mailboxes.get(name);
+      if (!view || !box || box.uidValidity !== view.uidValidity) continue;
+      if (box.uidNext < view.uidNext || box.highestModseq < view.highestModseq) {
+        return `${replica.node} is behind this session on ${name} (UIDNEXT ${box.uidNext} < ${view.uidNext} or HIGHESTMODSEQ ${box.highestModseq} < ${view.highestModseq})`;
+      }
+    }
+    return null;
   }
 
   private async select(server: Server, mailbox: string): Promise<void> {
@@ -245,6 +269,7 @@ export class ImapClient {
     this.deps.metrics.flagDeltaBytes.push(guid.length + flags.join(' ').length + 2);
     await this.request(server, 'store', { mailbox, uidValidity: view.uidValidity, uid, guid, mode, flags }, underValidity(mailbox, view.uidValidity, (r) => r.store(mailbox, [uid], mode, flags)), (result) => {
       const changed = result.changed[0];
+      view.highestModseq = Math.max(view.highestModseq, result.highestModseq);
       return { flagsAfter: changed?.flags ?? null, modseq: changed?.modseq ?? null };
     }, true);
   }

@@ -72,6 +72,8 @@ export class Server {
   private readonly knownHeads = new Map<string, string>();
   /** A head each peer is known to have: it acknowledged it, announced it, or pushed it to us. */
   private readonly confirmedHeads = new Map<string, string>();
+  /** Each peer's head as its last heartbeat announced it. */
+  private readonly peerHeads = new Map<string, string>();
   private readonly lastHeardMs = new Map<string, number>();
   private rootHead = '';
   private lastState: StoreState | null = null;
@@ -206,6 +208,7 @@ export class Server {
   private async dropVolatile(mode: 'process' | 'power'): Promise<void> {
     const crashed = this.replica !== null;
     this.replica = null;
+    this.peerHeads.clear();
     this.batchOpen = false;
     const lostAcks = this.batchCompletions.length;
     this.batchCompletions = [];
@@ -276,6 +279,7 @@ export class Server {
   /** A peer's heartbeat tells us its head; if we know that commit, it is what the peer has. */
   private receiveHeartbeat(envelope: Envelope<{ head: string }>): void {
     const { head } = envelope.payload;
+    this.peerHeads.set(envelope.from, head);
     if ((this.replica as Replica).hasCommit(head)) this.confirm(envelope.from, head);
     // The peer has commits we lack, so it may lack ours too: fall back to what it surely has.
     else this.knownHeads.set(envelope.from, this.confirmedHeads.get(envelope.from) ?? this.rootHead);
@@ -333,7 +337,15 @@ export class Server {
     const replica = this.replica;
     if (!replica || !this.deps.strategy.settle || this.fs.isDown) return;
     const nowMs = this.deps.scheduler.nowMs;
-    const reachable = this.deps.peers.filter((p) => this.deps.isUp(p) && this.deps.network.canReach(this.name, p) && this.deps.network.canReach(p, this.name));
+    // Quorum for the owner strategy: a majority this node can reach AND is caught up with
+    // (it holds the head each of them last announced). Reachability alone is not enough: an
+    // owner back from a crash would hand out UIDs from a stale UIDNEXT before it has merged
+    // the state of the owner that replaced it.
+    const current = (p: string): boolean => {
+      const head = this.peerHeads.get(p);
+      return head !== undefined && replica.hasCommit(head) && nowMs - (this.lastHeardMs.get(p) ?? 0) <= OWNER_TIMEOUT_MS;
+    };
+    const reachable = this.deps.peers.filter((p) => this.deps.isUp(p) && this.deps.network.canReach(this.name, p) && this.deps.network.canReach(p, this.name) && current(p));
     const quorum = reachable.length + 1 > (this.deps.peers.length + 1) / 2;
     const unreachable = this.deps.peers.filter((p) => nowMs - (this.lastHeardMs.get(p) ?? 0) > OWNER_TIMEOUT_MS);
     try {
