@@ -269,7 +269,6 @@ export class ImapClient {
     this.deps.metrics.flagDeltaBytes.push(guid.length + flags.join(' ').length + 2);
     await this.request(server, 'store', { mailbox, uidValidity: view.uidValidity, uid, guid, mode, flags }, underValidity(mailbox, view.uidValidity, (r) => r.store(mailbox, [uid], mode, flags)), (result) => {
       const changed = result.changed[0];
-      view.highestModseq = Math.max(view.highestModseq, result.highestModseq);
       return { flagsAfter: changed?.flags ?? null, modseq: changed?.modseq ?? null };
     }, true);
   }
