@@ -175,8 +175,8 @@ interface Item {
   readonly entry: TreeEntry;
 }
 
-/** Builds the tree for items below `level` (all items share segments[0..level)); returns its id. */
-function buildTree(items: readonly Item[], level: number, out: EncodedObject[]): string {
+/** Items whose path ends at `level` become entries; the rest are grouped by their segment there. */
+function splitAtLevel(items: readonly Item[], level: number): { entries: TreeEntry[]; groups: Map<string, Item[]> } {
   const entries: TreeEntry[] = [];
   const groups = new Map<string, Item[]>();
   for (const item of items) {
@@ -188,6 +188,12 @@ function buildTree(items: readonly Item[], level: number, out: EncodedObject[]):
       else groups.set(segment, [item]);
     }
   }
+  return { entries, groups };
+}
+
+/** Builds the tree for items below `level` (all items share segments[0..level)); returns its id. */
+function buildTree(items: readonly Item[], level: number, out: EncodedObject[]): string {
+  const { entries, groups } = splitAtLevel(items, level);
   for (const [segment, group] of groups) entries.push({ mode: MODE_TREE, name: segment, id: buildTree(group, level + 1, out) });
   entries.sort(compareEntries);
   let tree: EncodedObject | undefined;
@@ -229,17 +235,7 @@ function buildBucketTree(items: readonly Item[], level: number, path: string, bu
       return kept.id;
     }
   }
-  const entries: TreeEntry[] = [];
-  const groups = new Map<string, Item[]>();
-  for (const item of items) {
-    const segment = item.segments[level];
-    if (segment === undefined) entries.push(item.entry);
-    else {
-      const group = groups.get(segment);
-      if (group) group.push(item);
-      else groups.set(segment, [item]);
-    }
-  }
+  const { entries, groups } = splitAtLevel(items, level);
   for (const [segment, group] of groups) entries.push({ mode: MODE_TREE, name: segment, id: buildBucketTree(group, level + 1, `${path}/${segment}`, build) });
   entries.sort(compareEntries);
   const tree = encodeTree(entries);

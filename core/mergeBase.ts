@@ -102,45 +102,36 @@ export async function recursiveMergeBaseWith<S>(
   memo: MergeBaseMemo<S> = new Map(),
   depth = 0,
 ): Promise<S | null> {
-  const key = a < b ? `${a} ${b}` : `${b} ${a}`;
+  // Depth is part of the key: below MERGE_BASE_DEPTH_MAX the same pair gets a coarser base.
+  const key = `${depth} ${a < b ? `${a} ${b}` : `${b} ${a}`}`;
   const known = memo.get(key);
   if (known) return known;
   if (memo.size >= MERGE_BASE_MEMO_ENTRIES_MAX) memo.clear();
-  const result = recursiveMergeBaseUncached(a, b, parentsOf, loadState, merge, empty, memo, depth);
+  // Memoised as a promise, so concurrent and recursive asks for one pair share one computation.
+  const result = (async (): Promise<S | null> => {
+    const bases = mergeBases(a, b, parentsOf);
+    const first = bases[0];
+    if (first === undefined) return null;
+    if (bases.length === 1 || depth >= MERGE_BASE_DEPTH_MAX) return loadState(first);
+    const virtualParents = new Map<string, readonly string[]>();
+    const virtualStates = new Map<string, S>();
+    const parents = (id: string): readonly string[] => virtualParents.get(id) ?? parentsOf(id);
+    const load = (id: string): S | Promise<S> => virtualStates.get(id) ?? loadState(id);
+    let virtualId = first;
+    let virtualState: S = await loadState(first);
+    for (const next of bases.slice(1, MERGE_BASE_BASES_MAX)) {
+      const inner = await recursiveMergeBaseWith(virtualId, next, parents, load, merge, empty, memo, depth + 1);
+      const merged = merge(inner ?? empty, virtualState, await load(next));
+      const id = `virtual(${virtualId},${next})`;
+      virtualParents.set(id, [virtualId, next]);
+      virtualStates.set(id, merged);
+      virtualId = id;
+      virtualState = merged;
+    }
+    return virtualState;
+  })();
   memo.set(key, result);
   return result;
-}
-
-async function recursiveMergeBaseUncached<S>(
-  a: string,
-  b: string,
-  parentsOf: (id: string) => readonly string[],
-  loadState: (id: string) => S | Promise<S>,
-  merge: (base: S, ours: S, theirs: S) => S,
-  empty: S,
-  memo: MergeBaseMemo<S>,
-  depth: number,
-): Promise<S | null> {
-  const bases = mergeBases(a, b, parentsOf);
-  const first = bases[0];
-  if (first === undefined) return null;
-  if (bases.length === 1 || depth >= MERGE_BASE_DEPTH_MAX) return loadState(first);
-  const virtualParents = new Map<string, readonly string[]>();
-  const virtualStates = new Map<string, S>();
-  const parents = (id: string): readonly string[] => virtualParents.get(id) ?? parentsOf(id);
-  const load = (id: string): S | Promise<S> => virtualStates.get(id) ?? loadState(id);
-  let virtualId = first;
-  let virtualState: S = await loadState(first);
-  for (const next of bases.slice(1, MERGE_BASE_BASES_MAX)) {
-    const inner = await recursiveMergeBaseWith(virtualId, next, parents, load, merge, empty, memo, depth + 1);
-    const merged = merge(inner ?? empty, virtualState, await load(next));
-    const id = `virtual(${virtualId},${next})`;
-    virtualParents.set(id, [virtualId, next]);
-    virtualStates.set(id, merged);
-    virtualId = id;
-    virtualState = merged;
-  }
-  return virtualState;
 }
 
 /** Every commit reachable from `start`, `start` included. */

@@ -318,9 +318,10 @@ export class Replica {
   }
 
   /** Writes `state` as one commit and moves the ref; on failure nothing changes. */
-  private async commitState(state: StoreState, parents: readonly string[], author: string, timeMs: number, summary: string): Promise<string> {
+  /** `treeId`: the tree of `state` when the caller already wrote it into the staging area. */
+  private async commitState(state: StoreState, parents: readonly string[], author: string, timeMs: number, summary: string, treeId?: string): Promise<string> {
     try {
-      const tree = writeState(state, this.opts.layout, this.objects, this.currentState);
+      const tree = treeId ?? writeState(state, this.opts.layout, this.objects, this.currentState);
       const own = author === this.opts.node;
       const message = own ? `${summary}\n\nMailsim-Seq: ${this.seq}` : summary;
       const commit = encodeCommit({ tree, parents, author, timeMs, message });
@@ -439,7 +440,7 @@ export class Replica {
     }
     const parents = [ours, theirs].sort(compareIds);
     const timeMs = Math.max(ctx.oursTimeMs, ctx.theirsTimeMs);
-    const id = await this.commitState(state, parents, MERGE_AUTHOR, timeMs, `merge ${parents[0]} ${parents[1]}`);
+    const id = await this.commitState(state, parents, MERGE_AUTHOR, timeMs, `merge ${parents[0]} ${parents[1]}`, tree);
     this.mergeCount++;
     return { kind: 'merge', head: id, renumbered: outcome.renumbered, uidValidityChanges: outcome.uidValidityChanges };
   }
@@ -451,11 +452,12 @@ export class Replica {
       const next = this.opts.strategy.settle?.(this.currentState, ctx) ?? null;
       if (next === null || next === this.currentState) return false;
       const state = { mailboxes: sortedMailboxes(next.mailboxes) };
-      if (writeState(state, this.opts.layout, this.objects) === this.headTreeId()) {
+      const tree = writeState(state, this.opts.layout, this.objects, this.currentState);
+      if (tree === this.headTreeId()) {
         this.objects.discardStaged();
         return false;
       }
-      await this.commitState(state, [this.currentHead], this.opts.node, this.opts.clock(), 'settle');
+      await this.commitState(state, [this.currentHead], this.opts.node, this.opts.clock(), 'settle', tree);
       return true;
     });
   }

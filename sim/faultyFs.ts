@@ -8,7 +8,7 @@
  * Directory creation is treated as durable (metadata), which no replica relies on.
  */
 import { MailsimError } from '../core/errors.ts';
-import type { FsStat, ReplicaFs } from '../core/fsTypes.ts';
+import type { FsStat, PromisesFsLike, ReplicaFs } from '../core/fsTypes.ts';
 import type { Rng } from './rng.ts';
 
 export class CrashError extends MailsimError<'E_CRASH', { node: string }> {
@@ -16,17 +16,6 @@ export class CrashError extends MailsimError<'E_CRASH', { node: string }> {
     super('E_CRASH', `${node} crashed`, { node });
     this.name = 'CrashError';
   }
-}
-
-/** The memfs promises API subset we wrap. */
-export interface MemPromises {
-  readFile(path: string): Promise<Uint8Array | string>;
-  writeFile(path: string, data: Uint8Array | string): Promise<void>;
-  rename(from: string, to: string): Promise<void>;
-  unlink(path: string): Promise<void>;
-  mkdir(path: string, options: { recursive: boolean }): Promise<unknown>;
-  readdir(path: string): Promise<unknown[]>;
-  stat(path: string): Promise<FsStat>;
 }
 
 type Original = { readonly existed: false } | { readonly existed: true; readonly data: Uint8Array };
@@ -42,7 +31,7 @@ export interface PowerLossReport {
 
 export class FaultyFs implements ReplicaFs {
   private readonly node: string;
-  private readonly inner: MemPromises;
+  private readonly inner: PromisesFsLike;
   /** Original content of each path changed since the last sync. */
   private readonly journal = new Map<string, Original>();
   private readonly lastChange = new Map<string, ChangeKind>();
@@ -57,7 +46,7 @@ export class FaultyFs implements ReplicaFs {
   private writtenBeforeLastSync = new Set<string>();
   writeCount = 0;
 
-  constructor(node: string, inner: MemPromises) {
+  constructor(node: string, inner: PromisesFsLike) {
     this.node = node;
     this.inner = inner;
   }

@@ -12,7 +12,8 @@ import type { UidStrategy } from '../core/strategy.ts';
 import { newBindings } from './bindings.ts';
 import { NodeClock } from './clock.ts';
 import type { SimConfig } from './config.ts';
-import { CrashError, FaultyFs, type MemPromises } from './faultyFs.ts';
+import type { PromisesFsLike } from '../core/fsTypes.ts';
+import { CrashError, FaultyFs } from './faultyFs.ts';
 import type { History } from './history.ts';
 import type { VectorClock } from './historyTypes.ts';
 import type { Metrics } from './metrics.ts';
@@ -87,7 +88,7 @@ export class Server {
     const clockConfig = deps.config.clocks[name] ?? { offsetMs: 0, driftPpm: 0 };
     this.clock = new NodeClock(() => deps.scheduler.nowMs, clockConfig);
     const volume = new Volume();
-    this.fs = new FaultyFs(name, createFsFromVolume(volume).promises as unknown as MemPromises);
+    this.fs = new FaultyFs(name, createFsFromVolume(volume).promises as unknown as PromisesFsLike);
     deps.network.onReceive(name, (envelope) => this.receive(envelope));
   }
 

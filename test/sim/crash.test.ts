@@ -13,7 +13,7 @@ import { Replica, type ReplicaOptions } from '../../core/replica.ts';
 import type { StoreState } from '../../core/state.ts';
 import { strategyByName } from '../../core/strategy.ts';
 import { messageBody } from '../../sim/clients.ts';
-import { CrashError, FaultyFs, type MemPromises } from '../../sim/faultyFs.ts';
+import { CrashError, FaultyFs } from '../../sim/faultyFs.ts';
 import { Rng } from '../../sim/rng.ts';
 
 type OpName = 'deliver' | 'store' | 'move' | 'merge';
@@ -27,7 +27,7 @@ function options(node: string, fs: FaultyFs | ReturnType<typeof replicaFsFrom>):
 }
 
 function volume(node: string): FaultyFs {
-  return new FaultyFs(node, createFsFromVolume(new Volume()).promises as unknown as MemPromises);
+  return new FaultyFs(node, createFsFromVolume(new Volume()).promises as unknown as PromisesFsLike);
 }
 
 function body(id: string): Uint8Array {
