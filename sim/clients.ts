@@ -92,34 +92,30 @@ export class SmtpClient {
   }
 
   private async attempt(mailbox: string, messageId: string, body: Uint8Array, attempt: number): Promise<void> {
-    const { history, scheduler, rng } = this.deps;
+    const { scheduler, rng } = this.deps;
     const up = this.deps.servers.filter((s) => s.up);
     const server = up.length > 0 ? rng.pick(up) : (this.deps.servers[0] as Server);
-    const base = { mailbox, messageId, attempt, sizeBytes: body.length };
-    history.append(server.name, this.process, 'invoke', 'deliver', base);
-    this.deps.metrics.clientOpCount++;
-    const retry = (): void => {
-      if (attempt >= SMTP_ATTEMPTS_MAX) {
-        this.busy = false;
-        return;
-      }
-      scheduler.after(SMTP_BACKOFF_MS * attempt, `smtp retry ${messageId}`, () => this.attempt(mailbox, messageId, body, attempt + 1));
-    };
-    const complete: Completion<Awaited<ReturnType<Replica['deliver']>>> = (outcome) => {
-      if (outcome.ok) {
-        const { guid, uid, uidValidity } = outcome.value;
-        history.append(server.name, this.process, 'ok', 'deliver', { ...base, guid, uid, uidValidity });
-        this.deps.metrics.deliveryCount++;
-        if (uid === 0) this.deps.metrics.deferred(guid, scheduler.nowMs);
-        this.busy = false;
-        return;
-      }
-      const type = outcome.error instanceof CrashError ? 'info' : 'fail';
-      history.append(server.name, this.process, type, 'deliver', { ...base, reason: type === 'info' ? 'crash' : reasonOf(outcome.error) });
-      retry();
-    };
-    if (!server.up) return complete({ ok: false, error: new MailsimError('E_CONNECT', '421 connection refused', {}) });
-    await server.execute('deliver', (replica) => replica.deliver(mailbox, body), complete);
+    await clientRequest(this.deps, {
+      server,
+      process: this.process,
+      f: 'deliver',
+      value: { mailbox, messageId, attempt, sizeBytes: body.length },
+      op: (replica) => replica.deliver(mailbox, body),
+      okValue: ({ guid, uid, uidValidity }) => ({ guid, uid, uidValidity }),
+      write: true,
+      done: (result) => {
+        if (result) {
+          this.deps.metrics.deliveryCount++;
+          if (result.uid === 0) this.deps.metrics.deferred(result.guid, scheduler.nowMs);
+          this.busy = false;
+        } else if (attempt >= SMTP_ATTEMPTS_MAX) {
+          this.busy = false;
+        } else {
+          // Unknown outcome or refusal: try again later with the same Message-ID.
+          scheduler.after(SMTP_BACKOFF_MS * attempt, `smtp retry ${messageId}`, () => this.attempt(mailbox, messageId, body, attempt + 1));
+        }
+      },
+    });
   }
 }
 
@@ -133,7 +129,8 @@ export interface ClientRequest<T> {
   readonly okValue: (result: T) => Record<string, unknown>;
   /** A write is a commit (stamped with the server's vector clock); a read is not. */
   readonly write: boolean;
-  readonly done?: () => void;
+  /** Runs once the request completes: with the answer when ok, with null when not. */
+  readonly done?: (result: T | null) => void;
 }
 
 /** One IMAP request: an invoke record, then ok, fail (refused) or info (crash: outcome unknown). */
@@ -143,7 +140,7 @@ export async function clientRequest<T>(deps: ClientDeps, request: ClientRequest<
   history.append(server.name, process, 'invoke', f, value);
   deps.metrics.clientOpCount++;
   const complete: Completion<T> = (outcome) => {
-    request.done?.();
+    request.done?.(outcome.ok ? outcome.value : null);
     if (outcome.ok) {
       const extra = request.write ? { vclock: outcome.vclock } : {};
       history.append(server.name, process, 'ok', f, { ...value, ...request.okValue(outcome.value), ...extra });
