@@ -19,6 +19,7 @@
  * ancestor.
  */
 import { assert } from './errors.ts';
+import { GenerationHeap } from './generationHeap.ts';
 import { mergeVirtualBase } from './merge.ts';
 import type { StoreState } from './state.ts';
 
@@ -34,19 +35,77 @@ export function mergeBase(a: string, b: string, parentsOf: (id: string) => reado
  * Every best common ancestor of a and b (none is an ancestor of another), deepest first
  * (greatest generation), ties by commit id. One element except in criss-cross histories;
  * empty when unrelated. The order is a function of the graph only.
+ *
+ * `generationOf` (longest path from a root, roots 1) lets the search stop at the bases:
+ * it paints down from both heads newest generation first, so it visits the commits above
+ * the bases and not the history below them. Without it, generations are computed by
+ * walking the whole history once.
  */
-export function mergeBases(a: string, b: string, parentsOf: (id: string) => readonly string[]): string[] {
+export function mergeBases(a: string, b: string, parentsOf: (id: string) => readonly string[], generationOf?: (id: string) => number): string[] {
   if (a === b) return [a];
-  const ancestorsA = ancestorsOf(a, parentsOf);
-  if (ancestorsA.has(b)) return [b];
-  const ancestorsB = ancestorsOf(b, parentsOf);
-  if (ancestorsB.has(a)) return [a];
-  const common: string[] = [];
-  for (const id of ancestorsB) if (ancestorsA.has(id)) common.push(id);
-  if (common.length === 0) return [];
-  const best = bestCommonAncestors(common, parentsOf);
-  const generation = generationsOf(best, parentsOf);
-  return best.sort((x, y) => (generation.get(y) ?? 0) - (generation.get(x) ?? 0) || (x < y ? -1 : x > y ? 1 : 0));
+  const generation = generationOf ?? memoGenerations(parentsOf);
+  const best = paintDownToBases(a, b, parentsOf, generation);
+  return best.sort((x, y) => generation(y) - generation(x) || (x < y ? -1 : x > y ? 1 : 0));
+}
+
+const FROM_A = 1;
+const FROM_B = 2;
+const STALE = 4;
+
+/**
+ * Paints commits reachable from a and from b, newest generation first. A commit painted
+ * from both sides is a common ancestor; the first one met on a path is a best one, and it
+ * marks everything below it stale. Because parents have lower generations than children,
+ * a commit is popped only after every queued descendant, so by then a best ancestor above
+ * it has already marked it stale: no best ancestor found is an ancestor of another. The
+ * walk ends when only stale commits remain queued.
+ */
+function paintDownToBases(a: string, b: string, parentsOf: (id: string) => readonly string[], generationOf: (id: string) => number): string[] {
+  const flags = new Map<string, number>();
+  const queue = new GenerationHeap(generationOf);
+  let live = 0;
+  const paint = (id: string, add: number): void => {
+    const old = flags.get(id);
+    if (old === undefined) {
+      flags.set(id, add);
+      queue.push(id);
+      if ((add & STALE) === 0) live++;
+      assert(flags.size <= MERGE_BASE_COMMITS_MAX, 'commit graph exceeds MERGE_BASE_COMMITS_MAX');
+      return;
+    }
+    const next = old | add;
+    if (next === old) return;
+    flags.set(id, next);
+    // Still queued (a parent is never popped before its child): only its staleness can change.
+    if ((old & STALE) === 0 && (next & STALE) !== 0) live--;
+  };
+  paint(a, FROM_A);
+  paint(b, FROM_B);
+  const best: string[] = [];
+  while (live > 0) {
+    const id = queue.pop();
+    let flag = flags.get(id) as number;
+    if ((flag & STALE) === 0) {
+      live--;
+      if ((flag & (FROM_A | FROM_B)) === (FROM_A | FROM_B)) {
+        best.push(id);
+        flag |= STALE;
+        flags.set(id, flag);
+      }
+    }
+    for (const parent of parentsOf(id)) paint(parent, flag);
+  }
+  return best;
+}
+
+/** Generations by a memoised walk of the whole history, for callers that keep none. */
+function memoGenerations(parentsOf: (id: string) => readonly string[]): (id: string) => number {
+  const known = new Map<string, number>();
+  return (id) => {
+    const cached = known.get(id);
+    if (cached !== undefined) return cached;
+    return generationsOf([id], parentsOf, known).get(id) as number;
+  };
 }
 
 /**
@@ -59,9 +118,17 @@ export function recursiveMergeBaseState(
   b: string,
   parentsOf: (id: string) => readonly string[],
   loadState: (id: string) => StoreState | Promise<StoreState>,
-  memo?: MergeBaseMemo<StoreState>,
+  options: MergeBaseOptions<StoreState> = {},
 ): Promise<StoreState | null> {
-  return recursiveMergeBaseWith(a, b, parentsOf, loadState, mergeVirtualBase, { mailboxes: new Map() }, memo);
+  return recursiveMergeBaseWith(a, b, parentsOf, loadState, mergeVirtualBase, { mailboxes: new Map() }, options);
+}
+
+/** What a caller that keeps a commit graph can lend the search. */
+export interface MergeBaseOptions<S> {
+  /** Virtual bases already computed (see MergeBaseMemo). */
+  readonly memo?: MergeBaseMemo<S>;
+  /** Generation numbers the caller already keeps; without them they are computed by a full walk. */
+  readonly generationOf?: (id: string) => number;
 }
 
 /**
@@ -99,9 +166,11 @@ export async function recursiveMergeBaseWith<S>(
   loadState: (id: string) => S | Promise<S>,
   merge: (base: S, ours: S, theirs: S) => S,
   empty: S,
-  memo: MergeBaseMemo<S> = new Map(),
+  options: MergeBaseOptions<S> = {},
   depth = 0,
 ): Promise<S | null> {
+  const memo = options.memo ?? new Map<string, Promise<S | null>>();
+  const generationOf = options.generationOf ?? memoGenerations(parentsOf);
   // Depth is part of the key: below MERGE_BASE_DEPTH_MAX the same pair gets a coarser base.
   const key = `${depth} ${a < b ? `${a} ${b}` : `${b} ${a}`}`;
   const known = memo.get(key);
@@ -109,21 +178,24 @@ export async function recursiveMergeBaseWith<S>(
   if (memo.size >= MERGE_BASE_MEMO_ENTRIES_MAX) memo.clear();
   // Memoised as a promise, so concurrent and recursive asks for one pair share one computation.
   const result = (async (): Promise<S | null> => {
-    const bases = mergeBases(a, b, parentsOf);
+    const bases = mergeBases(a, b, parentsOf, generationOf);
     const first = bases[0];
     if (first === undefined) return null;
     if (bases.length === 1 || depth >= MERGE_BASE_DEPTH_MAX) return loadState(first);
     const virtualParents = new Map<string, readonly string[]>();
     const virtualStates = new Map<string, S>();
+    const virtualGenerations = new Map<string, number>();
     const parents = (id: string): readonly string[] => virtualParents.get(id) ?? parentsOf(id);
+    const generation = (id: string): number => virtualGenerations.get(id) ?? generationOf(id);
     const load = (id: string): S | Promise<S> => virtualStates.get(id) ?? loadState(id);
     let virtualId = first;
     let virtualState: S = await loadState(first);
     for (const next of bases.slice(1, MERGE_BASE_BASES_MAX)) {
-      const inner = await recursiveMergeBaseWith(virtualId, next, parents, load, merge, empty, memo, depth + 1);
+      const inner = await recursiveMergeBaseWith(virtualId, next, parents, load, merge, empty, { memo, generationOf: generation }, depth + 1);
       const merged = merge(inner ?? empty, virtualState, await load(next));
       const id = `virtual(${virtualId},${next})`;
       virtualParents.set(id, [virtualId, next]);
+      virtualGenerations.set(id, 1 + Math.max(generation(virtualId), generation(next)));
       virtualStates.set(id, merged);
       virtualId = id;
       virtualState = merged;
@@ -134,43 +206,8 @@ export async function recursiveMergeBaseWith<S>(
   return result;
 }
 
-/** Every commit reachable from `start`, `start` included. */
-function ancestorsOf(start: string, parentsOf: (id: string) => readonly string[]): Set<string> {
-  const seen = new Set<string>([start]);
-  const stack = [start];
-  while (stack.length > 0) {
-    const id = stack.pop() as string;
-    for (const parent of parentsOf(id)) {
-      if (seen.has(parent)) continue;
-      seen.add(parent);
-      assert(seen.size <= MERGE_BASE_COMMITS_MAX, 'commit graph exceeds MERGE_BASE_COMMITS_MAX');
-      stack.push(parent);
-    }
-  }
-  return seen;
-}
-
-/** Common ancestors that are not a proper ancestor of another common ancestor. */
-function bestCommonAncestors(common: readonly string[], parentsOf: (id: string) => readonly string[]): string[] {
-  const commonSet = new Set(common);
-  const dominated = new Set<string>();
-  // Walk down from every common ancestor's parents; everything reached is dominated.
-  const stack: string[] = [];
-  for (const id of common) stack.push(...parentsOf(id));
-  const seen = new Set<string>();
-  while (stack.length > 0) {
-    const id = stack.pop() as string;
-    if (seen.has(id)) continue;
-    seen.add(id);
-    if (commonSet.has(id)) dominated.add(id);
-    stack.push(...parentsOf(id));
-  }
-  return common.filter((id) => !dominated.has(id));
-}
-
 /** Longest path from a root, for each of `ids` (roots have generation 1). Iterative, memoised. */
-function generationsOf(ids: readonly string[], parentsOf: (id: string) => readonly string[]): Map<string, number> {
-  const generation = new Map<string, number>();
+function generationsOf(ids: readonly string[], parentsOf: (id: string) => readonly string[], generation = new Map<string, number>()): Map<string, number> {
   for (const start of ids) {
     const stack: string[] = [start];
     while (stack.length > 0) {

@@ -31,6 +31,7 @@ import type { Mailbox, Message, StoreState } from './state.ts';
 import type { SettleContext, UidStrategy } from './strategy.ts';
 import { recursiveMergeBaseState, type MergeBaseMemo } from './mergeBase.ts';
 import { assert } from './errors.ts';
+import { GenerationHeap } from './generationHeap.ts';
 import { updateMessages, EMPTY_MESSAGE_MAP } from './messageMap.ts';
 import { MODE_TREE, blobFrom, decodeCommit, decodeTree, encodeCommit, type CommitData, type EncodedObject, type TreeEntry } from './objects.ts';
 import { MissingObjectError, ObjectStore } from './objectStore.ts';
@@ -419,7 +420,7 @@ export class Replica {
     const ours = this.currentHead;
     const none = { renumbered: 0, uidValidityChanges: [] };
     const parentsOf = (id: string): readonly string[] => this.info(id).parents;
-    const baseState = (await recursiveMergeBaseState(ours, theirs, parentsOf, (id) => this.stateOf(id), this.mergeBaseMemo)) ?? { mailboxes: new Map<string, Mailbox>() };
+    const baseState = (await recursiveMergeBaseState(ours, theirs, parentsOf, (id) => this.stateOf(id), { memo: this.mergeBaseMemo, generationOf: (id) => this.info(id).generation })) ?? { mailboxes: new Map<string, Mailbox>() };
     const theirsState = await this.stateOf(theirs);
     const ctx = { node: this.opts.node, oursTimeMs: this.info(ours).timeMs, theirsTimeMs: this.info(theirs).timeMs };
     const outcome = this.opts.strategy.merge(baseState, this.currentState, theirsState, ctx);
@@ -602,51 +603,6 @@ export class Replica {
   }
 }
 
-/** A binary max-heap of commit ids by generation (ties: larger id first, any fixed order works). */
-class GenerationHeap {
-  private readonly items: string[] = [];
-  constructor(private readonly generationOf: (id: string) => number) {}
-
-  private above(a: string, b: string): boolean {
-    const ga = this.generationOf(a);
-    const gb = this.generationOf(b);
-    return ga > gb || (ga === gb && a > b);
-  }
-
-  push(id: string): void {
-    const items = this.items;
-    items.push(id);
-    let at = items.length - 1;
-    while (at > 0) {
-      const up = (at - 1) >> 1;
-      if (!this.above(items[at] as string, items[up] as string)) break;
-      [items[at], items[up]] = [items[up] as string, items[at] as string];
-      at = up;
-    }
-  }
-
-  pop(): string {
-    const items = this.items;
-    assert(items.length > 0, 'pop from an empty heap');
-    const top = items[0] as string;
-    const last = items.pop() as string;
-    if (items.length > 0) {
-      items[0] = last;
-      let at = 0;
-      for (;;) {
-        const left = 2 * at + 1;
-        const right = left + 1;
-        let best = at;
-        if (left < items.length && this.above(items[left] as string, items[best] as string)) best = left;
-        if (right < items.length && this.above(items[right] as string, items[best] as string)) best = right;
-        if (best === at) break;
-        [items[at], items[best]] = [items[best] as string, items[at] as string];
-        at = best;
-      }
-    }
-    return top;
-  }
-}
 
 function validateOptions(opts: ReplicaOptions): void {
   validateNodeName(opts.node);

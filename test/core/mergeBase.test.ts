@@ -1,4 +1,5 @@
 // Proves mergeBase finds the nearest common ancestor, picks one deterministic base in criss-cross histories whichever side asks, and that the recursive virtual base prevents the resurrection a single criss-cross base causes.
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { mergeVirtualBase } from '../../core/merge.ts';
 import { mergeBase, mergeBases, recursiveMergeBaseWith } from '../../core/mergeBase.ts';
@@ -44,6 +45,65 @@ describe('mergeBase', () => {
     // A deeper best ancestor is preferred over a smaller id.
     const deeper = graph({ r: [], a: ['r'], b: ['r'], b2: ['b'], m1: ['a', 'b2'], m2: ['b2', 'a'] });
     expect(mergeBases('m1', 'm2', deeper)).toEqual(['b2', 'a']);
+  });
+});
+
+/** Reference: every common ancestor by full ancestor sets, keeping those no other common ancestor descends from. */
+function bestByAncestorSets(a: string, b: string, parentsOf: (id: string) => readonly string[]): Set<string> {
+  const ancestors = (start: string): Set<string> => {
+    const seen = new Set([start]);
+    const stack = [start];
+    while (stack.length > 0) for (const p of parentsOf(stack.pop() as string)) if (!seen.has(p)) seen.add(p), stack.push(p);
+    return seen;
+  };
+  const ofA = ancestors(a);
+  const common = [...ancestors(b)].filter((id) => ofA.has(id));
+  return new Set(common.filter((c) => !common.some((other) => other !== c && ancestors(other).has(c))));
+}
+
+describe('mergeBases against the ancestor-set reference', () => {
+  // Random DAGs: node i takes up to three parents among the nodes before it (none: a new root).
+  const dag = fc.integer({ min: 2, max: 40 }).chain((n) =>
+    fc.tuple(fc.constant(n), fc.array(fc.uniqueArray(fc.nat(), { maxLength: 3 }), { minLength: n, maxLength: n }), fc.nat(), fc.nat()),
+  );
+
+  const dagParents = (n: number, picks: readonly (readonly number[])[]): ((id: string) => readonly string[]) => {
+    const parents = new Map<string, string[]>();
+    for (let i = 0; i < n; i++) parents.set(`c${i}`, i === 0 ? [] : [...new Set((picks[i] ?? []).map((p) => `c${p % i}`))]);
+    return (id) => parents.get(id) ?? [];
+  };
+
+  it('finds exactly the best common ancestors, with or without lent generations', () => {
+    fc.assert(
+      fc.property(dag, ([n, picks, x, y]) => {
+        const parentsOf = dagParents(n, picks);
+        const generation = new Map<string, number>();
+        for (let i = 0; i < n; i++) generation.set(`c${i}`, 1 + Math.max(0, ...parentsOf(`c${i}`).map((p) => generation.get(p) as number)));
+        const a = `c${x % n}`;
+        const b = `c${y % n}`;
+        const expected = bestByAncestorSets(a, b, parentsOf);
+        const lent = mergeBases(a, b, parentsOf, (id) => generation.get(id) as number);
+        expect(new Set(lent)).toEqual(expected);
+        expect(lent).toEqual(mergeBases(b, a, parentsOf));
+        for (let i = 1; i < lent.length; i++) expect(generation.get(lent[i - 1] as string)! >= generation.get(lent[i] as string)!).toBe(true);
+      }),
+      { numRuns: 500 },
+    );
+  });
+
+  it('catches a search walked out of generation order (negative control)', () => {
+    // Every generation 1: the heap order no longer puts children first, so a best ancestor can be
+    // met after an ancestor of its own and both are returned; the comparison must notice.
+    const broken = fc.check(
+      fc.property(dag, ([n, picks, x, y]) => {
+        const parentsOf = dagParents(n, picks);
+        const a = `c${x % n}`;
+        const b = `c${y % n}`;
+        expect(new Set(mergeBases(a, b, parentsOf, () => 1))).toEqual(bestByAncestorSets(a, b, parentsOf));
+      }),
+      { numRuns: 500, seed: 1 },
+    );
+    expect(broken.failed).toBe(true);
   });
 });
 
