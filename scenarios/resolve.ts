@@ -4,8 +4,8 @@
  * Rng.root(seed).stream('swarm'), one named sub-stream per field, so that writing one
  * field into a file never changes the draws of the others.
  *
- * The file's fanout `width` counts directories per level (256); SimConfig's counts hex
- * digits of the GUID hash per level (2), as core/layout.ts does.
+ * The file's fanout `width` counts directories per level (256, or 4); SimConfig's counts
+ * digits of the GUID hash per level (2 hex digits, or 1 base-4 digit), as core/layout.ts does.
  *
  * Not drawn, because researchers compare them side by side: strategy (renumber), layout
  * (fanout 256 x 1), batch (off), convergenceBoundMs (30 s), syncIntervalMs (1 s), checks
@@ -25,12 +25,18 @@ import type {
 import type { FaultValue } from '../sim/historyTypes.ts';
 import { Rng } from '../sim/rng.ts';
 import type { LoadedScenario } from './loader.ts';
-import { CHECK_NAME_LIST, NEMESIS_KINDS, fanoutDigits, type Scenario, type ScenarioFault, type ScenarioScriptOp } from './schema.ts';
+import { CHECK_NAME_LIST, NEMESIS_KINDS, fanoutShape, type Scenario, type ScenarioFault, type ScenarioScriptOp } from './schema.ts';
 
 export const DEFAULT_STRATEGY = 'renumber';
 /** Directories per fanout level in the scenario file; SimConfig (and core) count hex digits. */
 export const DEFAULT_FANOUT_WIDTH = 256;
-export const DEFAULT_LAYOUT: LayoutConfig = { kind: 'fanout', width: fanoutDigits(DEFAULT_FANOUT_WIDTH), depth: 1 };
+/** SimConfig's fanout for a file's width and depth; hex layouts name no digitBits (as they always resolved, so run hashes stay put). */
+function fanoutLayout(width: number, depth: number): LayoutConfig {
+  const shape = fanoutShape(width);
+  return shape.digitBits === 4 ? { kind: 'fanout', width: shape.width, depth } : { kind: 'fanout', ...shape, depth };
+}
+
+export const DEFAULT_LAYOUT: LayoutConfig = fanoutLayout(DEFAULT_FANOUT_WIDTH, 1);
 export const DEFAULT_SYNC_INTERVAL_MS = 1000;
 export const DEFAULT_CONVERGENCE_BOUND_MS = 30_000;
 /** Seed of a scenario that names none. */
@@ -57,7 +63,7 @@ function resolveServers(s: Scenario, rng: Rng): string[] {
 function resolveLayout(layout: Scenario['layout']): LayoutConfig {
   if (layout === undefined || layout === 'fanout') return DEFAULT_LAYOUT;
   if (layout === 'flat' || layout.kind === 'flat') return { kind: 'flat' };
-  return { kind: 'fanout', width: fanoutDigits(layout.width ?? DEFAULT_FANOUT_WIDTH), depth: layout.depth ?? 1 };
+  return fanoutLayout(layout.width ?? DEFAULT_FANOUT_WIDTH, layout.depth ?? 1);
 }
 
 function resolveMailboxes(s: Scenario, servers: readonly string[], rng: Rng): SimConfig['mailboxes'] {

@@ -20,11 +20,22 @@ export const RATE_PER_SEC_MAX = 10_000;
 export const DURATION_MS_MAX = 24 * 3600 * 1000;
 export const MESSAGE_SIZE_BYTES_MAX = 64 * 1024 * 1024;
 export const LIST_ITEMS_MAX = 10_000;
-/** Hex digits of the 32-bit GUID key (core/layout.ts) a fanout may use over all its levels. */
-export const FANOUT_KEY_DIGITS_MAX = 8;
-/** Hex digits per level for a fanout of `width` directories per level (16 -> 1, 256 -> 2...). */
-export function fanoutDigits(width: number): number {
-  return Math.round(Math.log(width) / Math.log(16));
+/** Bits of the 32-bit GUID key (core/layout.ts) a fanout may use over all its levels. */
+export const FANOUT_KEY_BITS_MAX = 32;
+/** Directories per fanout level a scenario may ask for. */
+export const FANOUT_WIDTHS = [2, 4, 16, 256, 4096, 65_536] as const;
+/** Bits of the GUID key one level of `width` directories uses (4 -> 2, 256 -> 8). */
+export function fanoutBits(width: number): number {
+  return Math.round(Math.log2(width));
+}
+/**
+ * Core's fanout spec for `width` directories per level: hex digits for 16 and up (256 -> two
+ * hex digits), one base-4 or binary digit for 4 and 2.
+ */
+export function fanoutShape(width: number): { width: number; digitBits: 1 | 2 | 4 } {
+  const bits = fanoutBits(width);
+  if (bits === 1 || bits === 2) return { width: 1, digitBits: bits };
+  return { width: bits / 4, digitBits: 4 };
 }
 
 /** The checker names (sim/checkers CHECK_NAMES); the type check below keeps both in step. */
@@ -78,10 +89,10 @@ const layoutSchema = z
     z.strictObject({
       kind: z.literal('fanout'),
       width: z
-        .union([z.literal(16), z.literal(256), z.literal(4096), z.literal(65_536)])
+        .union([z.literal(2), z.literal(4), z.literal(16), z.literal(256), z.literal(4096), z.literal(65_536)])
         .optional()
-        .describe('directories per level: 16, 256, 4096 or 65536 (1-4 hex digits of the GUID hash; default 256)'),
-      depth: z.int().min(1).max(FANOUT_KEY_DIGITS_MAX).optional().describe('levels (default 1)'),
+        .describe('directories per level: 2, 4, 16, 256, 4096 or 65536 (1 to 16 bits of the GUID hash; default 256)'),
+      depth: z.int().min(1).max(FANOUT_KEY_BITS_MAX).optional().describe('levels (default 1)'),
     }),
   ])
   .describe("Maildir layout in the git tree: 'flat', 'fanout' (256 directories x 1 level) or {kind: fanout, width, depth}");
@@ -347,8 +358,8 @@ export function checkScenario(s: Scenario, report: Report): void {
   });
   for (const name of Object.keys(s.clocks ?? {})) checkServer(name, known, ['clocks', name], report);
   const layout = s.layout;
-  if (typeof layout === 'object' && layout.kind === 'fanout' && fanoutDigits(layout.width ?? 256) * (layout.depth ?? 1) > FANOUT_KEY_DIGITS_MAX) {
-    report({ path: ['layout', 'depth'], message: `width ${layout.width ?? 256} x depth ${layout.depth ?? 1} needs more than ${FANOUT_KEY_DIGITS_MAX} hex digits of the GUID hash` });
+  if (typeof layout === 'object' && layout.kind === 'fanout' && fanoutBits(layout.width ?? 256) * (layout.depth ?? 1) > FANOUT_KEY_BITS_MAX) {
+    report({ path: ['layout', 'depth'], message: `width ${layout.width ?? 256} x depth ${layout.depth ?? 1} needs more than ${FANOUT_KEY_BITS_MAX} bits of the GUID hash` });
   }
   checkMinMax(s.workload?.messageSizeBytes, ['workload', 'messageSizeBytes'], report);
   const latency = s.network?.latencyMs;

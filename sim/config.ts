@@ -4,7 +4,8 @@
  */
 import type { FaultValue } from './historyTypes.ts';
 
-export type LayoutConfig = { readonly kind: 'flat' } | { readonly kind: 'fanout'; readonly width: number; readonly depth: number };
+/** As core's LayoutSpec: `width` digits per level, each of `digitBits` bits (4, hex, when absent). */
+export type LayoutConfig = { readonly kind: 'flat' } | { readonly kind: 'fanout'; readonly width: number; readonly depth: number; readonly digitBits?: 1 | 2 | 4 };
 
 export type LatencyConfig =
   | { readonly kind: 'uniform'; readonly minMs: number; readonly maxMs: number }

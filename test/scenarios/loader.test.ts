@@ -168,8 +168,10 @@ script:
     expect(refusal('servers: 2\ndurationMs: 100\nfaults:\n  - at: 100\n    heal: true\n').data).toMatchObject({ path: 'faults.0.at', line: 4 });
   });
 
-  it('refuses a fanout width that is not a power of 16 and a fanout deeper than the GUID hash key', () => {
+  it('refuses a fanout width it does not offer and a fanout deeper than the GUID hash key', () => {
     expect(refusal('layout:\n  kind: fanout\n  width: 100\n').data).toMatchObject({ path: 'layout.width', line: 3 });
+    expect(refusal('layout:\n  kind: fanout\n  width: 8\n').data).toMatchObject({ path: 'layout.width', line: 3 });
+    expect(refusal('layout:\n  kind: fanout\n  width: 4\n  depth: 17\n').data).toMatchObject({ path: 'layout.depth', line: 4 });
     expect(refusal('layout:\n  kind: fanout\n  width: 65536\n  depth: 3\n').data).toMatchObject({ path: 'layout.depth', line: 4 });
     expect(refusal('layout: spiral\n').data).toMatchObject({ path: 'layout', line: 1 });
     expect(refusal('layout: {kind: spiral}\n').data).toMatchObject({ path: 'layout.kind', line: 1, reason: 'expected "flat" or "fanout"' });

@@ -175,6 +175,8 @@ describe('resolveScenario', () => {
     expect(resolveScenario(load('layout: fanout\n'), 1).layout).toEqual({ kind: 'fanout', width: 2, depth: 1 });
     expect(resolveScenario(load('layout: {kind: fanout, width: 16, depth: 2}\n'), 1).layout).toEqual({ kind: 'fanout', width: 1, depth: 2 });
     expect(resolveScenario(load('layout: {kind: flat}\n'), 1).layout).toEqual({ kind: 'flat' });
+    expect(resolveScenario(load('layout: {kind: fanout, width: 4, depth: 6}\n'), 1).layout).toEqual({ kind: 'fanout', width: 1, depth: 6, digitBits: 2 });
+    expect(resolveScenario(load('layout: {kind: fanout, width: 2, depth: 8}\n'), 1).layout).toEqual({ kind: 'fanout', width: 1, depth: 8, digitBits: 1 });
   });
 
   it('applies overrides before drawing', () => {
