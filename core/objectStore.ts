@@ -8,7 +8,8 @@
  */
 import type { ReplicaFs } from './fsTypes.ts';
 import { MailsimError } from './errors.ts';
-import { deflateObject, inflateObject, type EncodedObject } from './objects.ts';
+import { BadObjectError, decodeTree, deflateObject, inflateObject, type EncodedObject, type TreeEntry } from './objects.ts';
+import { BoundedCache } from './boundedCache.ts';
 import type { ObjectSink, ObjectSource } from './layout.ts';
 
 export const BRANCH_REF = 'refs/heads/main';
@@ -31,8 +32,17 @@ function isMissing(error: unknown): boolean {
   return typeof error === 'object' && error !== null && (error as { code?: unknown }).code === 'ENOENT';
 }
 
+/** Decoded trees an object store keeps (named limit). */
+export const TREE_ENTRIES_CACHE_MAX = 4_096;
+/** Deflated bytes of recently written objects kept for the pushes that follow a commit (named limit). */
+export const RECENT_DEFLATED_CACHE_MAX = 4_096;
+
 export class ObjectStore implements ObjectSink, ObjectSource {
   private readonly known = new Set<string>();
+  /** Decoded trees by id. Consulted only while the object is present, so a lost file is still noticed. */
+  private readonly trees = new BoundedCache<readonly TreeEntry[]>(TREE_ENTRIES_CACHE_MAX);
+  /** What the last writes put on the fs, so pushing a commit to every peer reads none of it back. */
+  private readonly recent = new BoundedCache<Uint8Array>(RECENT_DEFLATED_CACHE_MAX);
   private readonly staged = new Map<string, Staged>();
   private readonly dirsMade = new Set<string>();
 
@@ -84,9 +94,21 @@ export class ObjectStore implements ObjectSink, ObjectSource {
     return inflateObject(id, await this.readDeflated(id));
   }
 
+  async readTree(id: string): Promise<readonly TreeEntry[]> {
+    const cached = this.trees.get(id);
+    if (cached !== undefined && this.has(id)) return cached;
+    const object = await this.read(id);
+    if (object.type !== 'tree') throw new BadObjectError(id, 'expected a tree');
+    const entries = decodeTree(id, object.content);
+    this.trees.set(id, entries);
+    return entries;
+  }
+
   async readDeflated(id: string): Promise<Uint8Array> {
     const staged = this.staged.get(id);
     if (staged) return staged.deflated ?? deflateObject(staged.object);
+    const recent = this.recent.get(id);
+    if (recent !== undefined && this.known.has(id)) return recent;
     try {
       return await this.fs.readFile(this.objectPath(id));
     } catch (error) {
@@ -123,6 +145,7 @@ export class ObjectStore implements ObjectSink, ObjectSource {
     }
     await this.fs.writeFile(this.objectPath(id), deflated);
     this.known.add(id);
+    this.recent.set(id, deflated);
   }
 
   /** Stops counting objects as present (their commit failed); their files may be rewritten. */

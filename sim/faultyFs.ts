@@ -44,8 +44,14 @@ export class FaultyFs implements ReplicaFs {
    */
   private durabilityLags = false;
   private writtenBeforeLastSync = new Set<string>();
+  /**
+   * Every file on the volume. All changes go through this wrapper, so it knows which paths
+   * exist without asking the volume (an ENOENT error per new file costs more than the write).
+   */
+  private readonly files = new Set<string>();
   writeCount = 0;
 
+  /** `inner` must be a fresh, empty volume that only this wrapper changes. */
   constructor(node: string, inner: PromisesFsLike) {
     this.node = node;
     this.inner = inner;
@@ -120,6 +126,7 @@ export class FaultyFs implements ReplicaFs {
     await this.writePoint();
     await this.remember(path, 'write');
     await this.inner.writeFile(path, data);
+    this.files.add(path);
   }
 
   async rename(from: string, to: string): Promise<void> {
@@ -127,12 +134,14 @@ export class FaultyFs implements ReplicaFs {
     await this.remember(from, 'write');
     await this.remember(to, 'rename');
     await this.inner.rename(from, to);
+    if (this.files.delete(from)) this.files.add(to);
   }
 
   async unlink(path: string): Promise<void> {
     await this.writePoint();
     await this.remember(path, 'write');
     await this.inner.unlink(path);
+    this.files.delete(path);
   }
 
   async mkdir(path: string): Promise<void> {
@@ -186,16 +195,14 @@ export class FaultyFs implements ReplicaFs {
   }
 
   private async restore(path: string, original: Original): Promise<void> {
-    if (original.existed) await this.inner.writeFile(path, original.data);
-    else if (await this.exists(path)) await this.inner.unlink(path);
+    if (original.existed) {
+      await this.inner.writeFile(path, original.data);
+      this.files.add(path);
+    } else if (this.files.delete(path)) await this.inner.unlink(path);
   }
 
   private async exists(path: string): Promise<boolean> {
-    try {
-      return (await this.inner.stat(path)).isFile();
-    } catch {
-      return false;
-    }
+    return this.files.has(path);
   }
 
   private async readRaw(path: string): Promise<Uint8Array> {
