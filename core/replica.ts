@@ -352,10 +352,15 @@ export class Replica {
 
   // ---------- replication ----------
 
-  objectsFor(peerHead: string | null): Promise<{ head: string; objects: { id: string; data: Uint8Array }[] }> {
+  /**
+   * What a peer lacks to reach our head: the objects of every commit not reachable from any
+   * head the peer is known to hold (`peerHeads`; heads we do not hold are ignored).
+   */
+  objectsFor(peerHeads: string | null | readonly string[]): Promise<{ head: string; objects: { id: string; data: Uint8Array }[] }> {
     return this.serial(async () => {
       const head = this.currentHead;
-      const known = peerHead !== null && this.graph.has(peerHead) ? peerHead : null;
+      const asked = peerHeads === null ? [] : typeof peerHeads === 'string' ? [peerHeads] : peerHeads;
+      const known = asked.filter((id) => this.graph.has(id));
       const ids: string[] = [];
       const seen = new Set<string>();
       for (const commit of this.commitsMissing(head, known)) {
@@ -522,8 +527,8 @@ export class Replica {
     return false;
   }
 
-  /** Commits reachable from `head` but not from `peer`, oldest first (paint by generation, newest first). */
-  private commitsMissing(head: string, peer: string | null): string[] {
+  /** Commits reachable from `head` but from none of `peers`, oldest first (paint by generation, newest first). */
+  private commitsMissing(head: string, peers: readonly string[]): string[] {
     const FROM_HEAD = 1;
     const FROM_PEER = 2;
     const flags = new Map<string, number>();
@@ -534,9 +539,9 @@ export class Replica {
       if (flag === FROM_HEAD) headOnly++;
       queue.push(id);
     };
-    if (peer === head) return [];
+    if (peers.includes(head)) return [];
     enqueue(head, FROM_HEAD);
-    if (peer !== null) enqueue(peer, FROM_PEER);
+    for (const peer of peers) if (!flags.has(peer)) enqueue(peer, FROM_PEER);
     const missing: string[] = [];
     while (headOnly > 0) {
       const id = queue.pop();
@@ -574,13 +579,11 @@ export class Replica {
 
   private async diffTree(id: string, parentTrees: readonly string[], out: string[], left: Set<string>): Promise<void> {
     if (parentTrees.includes(id)) return;
-    const object = await this.objects.read(id);
-    if (object.type !== 'tree') throw new MissingObjectError(`${id} (not a tree)`);
-    const entries = decodeTree(id, object.content);
+    const entries = await this.objects.readTree(id);
     const names = new Map(entries.map((entry) => [entry.name, entry.id]));
     const parents: Map<string, TreeEntry>[] = [];
     for (const parent of parentTrees) {
-      const parentEntries = decodeTree(parent, (await this.objects.read(parent)).content);
+      const parentEntries = await this.objects.readTree(parent);
       for (const entry of parentEntries) if (entry.mode !== MODE_TREE && names.get(entry.name) !== entry.id) left.add(entry.id);
       parents.push(new Map(parentEntries.map((entry) => [entry.name, entry])));
     }

@@ -29,6 +29,8 @@ export const OBJECT_OVERHEAD_BYTES = 24;
 export const ACK_BYTES = 72;
 /** A heartbeat carries the sender's head: 20-byte id plus framing. */
 export const HEARTBEAT_BYTES = 48;
+/** Heads remembered per peer as already held by it (named limit). */
+export const KNOWN_HEADS_MAX = 4;
 /** A peer silent for this long counts as unreachable (owner failover). */
 export const OWNER_TIMEOUT_MS = 5_000;
 
@@ -69,8 +71,12 @@ export class Server {
   /** Test-only mutant: this server stops replicating. */
   replicationStopped = false;
   private readonly deps: ServerDeps;
-  /** The newest of our heads we assume each peer has (optimistic: set when we push). */
-  private readonly knownHeads = new Map<string, string>();
+  /**
+   * Heads we assume each peer has, newest last (optimistic: added when we push, and when it
+   * pushes to us). Several, because a merge we push back holds both what we pushed the peer
+   * and what it pushed us: with one known head, one side would go back to its sender.
+   */
+  private readonly knownHeads = new Map<string, string[]>();
   /** A head each peer is known to have: it acknowledged it, announced it, or pushed it to us. */
   private readonly confirmedHeads = new Map<string, string>();
   /** Each peer's head as its last heartbeat announced it. */
@@ -112,7 +118,7 @@ export class Server {
     this.replica = await Replica.cloneFrom(seed, this.options());
     this.rootHead = this.replica.head;
     for (const peer of this.deps.peers) {
-      this.knownHeads.set(peer, this.rootHead);
+      this.knownHeads.set(peer, [this.rootHead]);
       this.confirmedHeads.set(peer, this.rootHead);
       this.lastHeardMs.set(peer, 0);
     }
@@ -257,8 +263,8 @@ export class Server {
   private async pushTo(peer: string, reason: string): Promise<void> {
     const replica = this.replica;
     if (!replica || this.replicationStopped) return;
-    const known = this.knownHeads.get(peer) ?? this.rootHead;
-    if (known === replica.head) return;
+    const known = this.knownHeads.get(peer) ?? [this.rootHead];
+    if (known.includes(replica.head)) return;
     const { head, objects } = await replica.objectsFor(known);
     const sizeBytes = PUSH_HEADER_BYTES + objects.reduce((sum: number, o: { data: Uint8Array }) => sum + o.data.length + OBJECT_OVERHEAD_BYTES, 0);
     this.deps.metrics.push(reason === 'anti-entropy' || reason === 'merge' ? reason : this.lastOpKind || reason, sizeBytes);
@@ -266,7 +272,7 @@ export class Server {
     this.deps.network.send(this.name, peer, 'push', sizeBytes, payload);
     // Optimistic: the next push sends only what this one did not. A lost push is repaired
     // by the peer's refusal (it lacks a parent) or its next heartbeat, which name its head.
-    this.knownHeads.set(peer, head);
+    this.assumeHas(peer, head);
   }
 
   private async receive(envelope: Envelope): Promise<void> {
@@ -281,14 +287,29 @@ export class Server {
   private receiveHeartbeat(envelope: Envelope<{ head: string }>): void {
     const { head } = envelope.payload;
     this.peerHeads.set(envelope.from, head);
-    if ((this.replica as Replica).hasCommit(head)) this.confirm(envelope.from, head);
+    // What it announces is what it has now: after a power loss that may be less than we assumed.
+    if ((this.replica as Replica).hasCommit(head)) {
+      this.confirmedHeads.set(envelope.from, head);
+      this.knownHeads.set(envelope.from, [head]);
+    }
     // The peer has commits we lack, so it may lack ours too: fall back to what it surely has.
-    else this.knownHeads.set(envelope.from, this.confirmedHeads.get(envelope.from) ?? this.rootHead);
+    else this.fallBack(envelope.from);
   }
 
   private confirm(peer: string, head: string): void {
     this.confirmedHeads.set(peer, head);
-    this.knownHeads.set(peer, head);
+    this.assumeHas(peer, head);
+  }
+
+  private assumeHas(peer: string, head: string): void {
+    const known = (this.knownHeads.get(peer) ?? [this.rootHead]).filter((id) => id !== head);
+    known.push(head);
+    this.knownHeads.set(peer, known.slice(-KNOWN_HEADS_MAX));
+  }
+
+  /** The peer may lack what we assumed: from now on assume only what it surely has. */
+  private fallBack(peer: string): void {
+    this.knownHeads.set(peer, [this.confirmedHeads.get(peer) ?? this.rootHead]);
   }
 
   private async receiveAck(envelope: Envelope<AckPayload>): Promise<void> {
@@ -296,7 +317,7 @@ export class Server {
     const replica = this.replica as Replica;
     if (received === null) {
       if (replica.hasCommit(head)) this.confirm(envelope.from, head);
-      else this.knownHeads.set(envelope.from, this.confirmedHeads.get(envelope.from) ?? this.rootHead);
+      else this.fallBack(envelope.from);
       return this.pushTo(envelope.from, 'anti-entropy');
     }
     if (replica.hasCommit(head)) this.confirm(envelope.from, head);
