@@ -13,7 +13,7 @@ export interface ClusterBenchOptions {
   readonly quick?: boolean;
 }
 
-function benchConfig(messages: number, ops: number): SimConfig {
+export function benchConfig(messages: number, ops: number): SimConfig {
   const servers = ['s1', 's2', 's3', 's4', 's5'];
   const faults: ScheduledFault[] = [];
   const durationMs = 120_000;
@@ -26,7 +26,7 @@ function benchConfig(messages: number, ops: number): SimConfig {
     seed: 1,
     servers,
     strategy: 'renumber',
-    layout: { kind: 'fanout', width: 2, depth: 1 },
+    layout: { kind: 'fanout', width: 1, depth: 6, digitBits: 2 },
     batch: null,
     mailboxes: [{ name: 'INBOX', initialMessages: messages }, { name: 'Archive', initialMessages: 100 }],
     workload: {
