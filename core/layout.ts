@@ -24,6 +24,7 @@ import {
 } from './objects.ts';
 import { flagLetters, flagsFromLetters, folderDirName, mailboxFromDirName, splitInfo, validateBaseName } from './names.ts';
 import { messageIdOf } from './body.ts';
+import { BoundedCache } from './boundedCache.ts';
 
 export type LayoutSpec =
   | { readonly kind: 'flat' }
@@ -49,6 +50,8 @@ export interface ObjectSink {
 /** Where verified objects come from when a tree is read. */
 export interface ObjectSource {
   read(id: string): Promise<EncodedObject>;
+  /** A tree's entries, verified; a source may keep them decoded (trees are read far more than written). */
+  readTree?(id: string): Promise<readonly TreeEntry[]>;
 }
 
 export function validateLayout(layout: LayoutSpec): void {
@@ -147,19 +150,6 @@ export function decodeMailboxMeta(id: string, text: string): MailboxMeta {
 }
 
 // ---------- caches ----------
-
-/** A Map that forgets its older half once it exceeds a limit (amortised O(1), no iteration over deleted slots). */
-class BoundedCache<V> {
-  private map = new Map<string, V>();
-  constructor(private readonly entriesMax: number) {}
-  get(key: string): V | undefined {
-    return this.map.get(key);
-  }
-  set(key: string, value: V): void {
-    this.map.set(key, value);
-    if (this.map.size > this.entriesMax) this.map = new Map([...this.map].slice(this.map.size >> 1));
-  }
-}
 
 /** Content-addressed, so shared by every replica in the process. */
 const messageIdByBlob = new BoundedCache<string>(READ_CACHE_ENTRIES_MAX);
@@ -349,7 +339,9 @@ function writeUpper(messages: MessageMap, keywords: readonly string[], key: stri
   const top = shape.bucketLevel;
   const dirty = new Uint8Array(BUCKET_COUNT);
   for (let i = 0; i < BUCKET_COUNT; i++) dirty[i] = prior && messages.buckets[i] === prior.buckets[i] ? 0 : 1;
-  const nodes: string[][] = Array.from({ length: top }, (_, level) => new Array<string>(radix ** level).fill(''));
+  // Start from the prior's ids: a directory kept whole keeps every directory below it, and the
+  // next write, which may change one of those, must find their ids here too.
+  const nodes: string[][] = Array.from({ length: top }, (_, level) => (prior ? [...(prior.nodes[level] as string[])] : new Array<string>(radix ** level).fill('')));
   const nameOf = (digit: number) => digit.toString(1 << shape.digitBits).padStart(shape.width, '0');
   const node = (level: number, index: number): string => {
     const span = radix ** (top - level);
@@ -456,7 +448,8 @@ async function messageFromEntry(entry: TreeEntry, keywords: readonly string[], s
   return { ...fields, blobId: entry.id, messageId };
 }
 
-async function readTreeEntries(id: string, source: ObjectSource): Promise<TreeEntry[]> {
+async function readTreeEntries(id: string, source: ObjectSource): Promise<readonly TreeEntry[]> {
+  if (source.readTree) return source.readTree(id);
   const object = await source.read(id);
   if (object.type !== 'tree') throw new BadObjectError(id, 'expected a tree');
   return decodeTree(id, object.content);
