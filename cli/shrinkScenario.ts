@@ -3,7 +3,7 @@
  * to draw) and the fault schedule is fixed (nemesis: false). Shrink edits this pinned form
  * and tests exactly the file it will write, so the output fails on its own.
  */
-import type { ScheduledFault, ScriptedOp, SimConfig } from '../sim/config.ts';
+import { fanoutDirectories, type ScheduledFault, type ScriptedOp, type SimConfig } from '../sim/config.ts';
 import type { Scenario, ScenarioFault, ScenarioScriptOp } from '../scenarios/schema.ts';
 
 /** The simulator's fault record -> the scenario file's fault record (inverse of resolve's faultValue). */
@@ -58,7 +58,7 @@ export function pinnedScenario(config: SimConfig, original: Scenario): Scenario 
     servers: [...config.servers],
     strategy: config.strategy as Scenario['strategy'],
     // SimConfig counts hex digits per fanout level; the file counts directories (16^digits).
-    layout: (config.layout.kind === 'flat' ? { kind: 'flat' } : { kind: 'fanout', width: 16 ** config.layout.width, depth: config.layout.depth }) as Scenario['layout'],
+    layout: (config.layout.kind === 'flat' ? { kind: 'flat' } : { kind: 'fanout', width: fanoutDirectories(config.layout), depth: config.layout.depth }) as Scenario['layout'],
     batch: config.batch === null ? false : { ...config.batch },
     mailboxes: config.mailboxes.map((m) => (m.owner === undefined ? { name: m.name, messages: m.initialMessages } : { name: m.name, messages: m.initialMessages, owner: m.owner })),
     workload: {

@@ -22,8 +22,6 @@ export const MESSAGE_SIZE_BYTES_MAX = 64 * 1024 * 1024;
 export const LIST_ITEMS_MAX = 10_000;
 /** Bits of the 32-bit GUID key (core/layout.ts) a fanout may use over all its levels. */
 export const FANOUT_KEY_BITS_MAX = 32;
-/** Directories per fanout level a scenario may ask for. */
-export const FANOUT_WIDTHS = [2, 4, 16, 256, 4096, 65_536] as const;
 /** Bits of the GUID key one level of `width` directories uses (4 -> 2, 256 -> 8). */
 export function fanoutBits(width: number): number {
   return Math.round(Math.log2(width));
@@ -91,11 +89,11 @@ const layoutSchema = z
       width: z
         .union([z.literal(2), z.literal(4), z.literal(16), z.literal(256), z.literal(4096), z.literal(65_536)])
         .optional()
-        .describe('directories per level: 2, 4, 16, 256, 4096 or 65536 (1 to 16 bits of the GUID hash; default 256)'),
-      depth: z.int().min(1).max(FANOUT_KEY_BITS_MAX).optional().describe('levels (default 1)'),
+        .describe('directories per level: 2, 4, 16, 256, 4096 or 65536 (1 to 16 bits of the GUID hash; default 4)'),
+      depth: z.int().min(1).max(FANOUT_KEY_BITS_MAX).optional().describe('levels (default 1 when width is given, else 6)'),
     }),
   ])
-  .describe("Maildir layout in the git tree: 'flat', 'fanout' (256 directories x 1 level) or {kind: fanout, width, depth}");
+  .describe("Maildir layout in the git tree: 'flat', 'fanout' (4 directories x 6 levels) or {kind: fanout, width, depth}");
 
 const mailboxSchema = z.strictObject({
   name: mailboxName,
@@ -358,8 +356,8 @@ export function checkScenario(s: Scenario, report: Report): void {
   });
   for (const name of Object.keys(s.clocks ?? {})) checkServer(name, known, ['clocks', name], report);
   const layout = s.layout;
-  if (typeof layout === 'object' && layout.kind === 'fanout' && fanoutBits(layout.width ?? 256) * (layout.depth ?? 1) > FANOUT_KEY_BITS_MAX) {
-    report({ path: ['layout', 'depth'], message: `width ${layout.width ?? 256} x depth ${layout.depth ?? 1} needs more than ${FANOUT_KEY_BITS_MAX} bits of the GUID hash` });
+  if (typeof layout === 'object' && layout.kind === 'fanout' && fanoutBits(layout.width ?? 4) * (layout.depth ?? (layout.width === undefined ? 6 : 1)) > FANOUT_KEY_BITS_MAX) {
+    report({ path: ['layout', 'depth'], message: `width ${layout.width ?? 4} x depth ${layout.depth ?? 1} needs more than ${FANOUT_KEY_BITS_MAX} bits of the GUID hash` });
   }
   checkMinMax(s.workload?.messageSizeBytes, ['workload', 'messageSizeBytes'], report);
   const latency = s.network?.latencyMs;

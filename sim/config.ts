@@ -7,6 +7,16 @@ import type { FaultValue } from './historyTypes.ts';
 /** As core's LayoutSpec: `width` digits per level, each of `digitBits` bits (4, hex, when absent). */
 export type LayoutConfig = { readonly kind: 'flat' } | { readonly kind: 'fanout'; readonly width: number; readonly depth: number; readonly digitBits?: 1 | 2 | 4 };
 
+/** Directories per level of a fanout (what scenario files call its width): 256 for two hex digits. */
+export function fanoutDirectories(layout: { readonly width: number; readonly digitBits?: 1 | 2 | 4 }): number {
+  return 2 ** ((layout.digitBits ?? 4) * layout.width);
+}
+
+/** How reports name a layout: `flat`, or `fanout-<directories per level>x<levels>` (fanout-4x6). */
+export function layoutLabel(layout: LayoutConfig): string {
+  return layout.kind === 'flat' ? 'flat' : `fanout-${fanoutDirectories(layout)}x${layout.depth}`;
+}
+
 export type LatencyConfig =
   | { readonly kind: 'uniform'; readonly minMs: number; readonly maxMs: number }
   | { readonly kind: 'exponential'; readonly meanMs: number; readonly maxMs: number };

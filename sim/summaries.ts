@@ -3,7 +3,7 @@
  * Replication cost per operation is the mean size of the push an operation's commit
  * caused, per peer: what one replica pays to tell another about one change.
  */
-import type { SimConfig } from './config.ts';
+import { layoutLabel, type SimConfig } from './config.ts';
 import type { HistoryRecord } from './historyTypes.ts';
 import { mean, type Metrics } from './metrics.ts';
 import type { Network } from './network.ts';
@@ -49,7 +49,7 @@ export function buildMetrics(
     cpuMsPerOp: cpuMs === null || metrics.clientOpCount === 0 ? null : Math.round((cpuMs / metrics.clientOpCount) * 1000) / 1000,
     simTimeMs: scheduler.nowMs,
     eventCount: scheduler.eventCount,
-    layout: config.layout.kind === 'flat' ? 'flat' : `fanout-${config.layout.width}x${config.layout.depth}`,
+    layout: layoutLabel(config.layout),
     batched: config.batch !== null,
     messagesPerMailbox: Math.max(0, ...config.mailboxes.map((m) => m.initialMessages)),
   };

@@ -8,6 +8,7 @@
  * Targets at 10k fanout: >= 1,000 flag commits/s and >= 20x the git CLI plumbing;
  * <= 2 KB of new objects per flag change; <= 2.5 KB per 2 KB delivery.
  */
+import { layoutLabel } from '../../sim/config.ts';
 import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import * as nodeFs from 'node:fs/promises';
@@ -109,7 +110,7 @@ async function measureCase(messages: number, layout: LayoutSpec, flagCommits: nu
   const deliverBytes = await bytesSince(replica, since);
   return {
     messages,
-    layout: layout.kind === 'flat' ? 'flat' : `fanout ${layout.width}x${layout.depth}${layout.digitBits ? ` b${layout.digitBits}` : ''}`,
+    layout: layoutLabel(layout),
     flagCommitsPerSec: round(flagCommits / (flagMs / 1000)),
     flagCommitsPerCpuSec: round(flagCommits / ((flagCpu.user + flagCpu.system) / 1e6)),
     bytesPerFlagChange: round(flagBytes / flagCommits),

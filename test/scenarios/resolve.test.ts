@@ -67,7 +67,7 @@ describe('resolveScenario', () => {
       expect(c.servers.length).toBeGreaterThanOrEqual(2);
       expect(c.servers.length).toBeLessThanOrEqual(5);
       expect(c.strategy).toBe('renumber');
-      expect(c.layout).toEqual({ kind: 'fanout', width: 2, depth: 1 });
+      expect(c.layout).toEqual({ kind: 'fanout', width: 1, depth: 6, digitBits: 2 });
       expect(c.batch).toBeNull();
       expect(c.mailboxes.map((m) => m.name)).toEqual(['INBOX', 'Archive']);
       expect(c.mailboxes[0]!.initialMessages).toBeGreaterThanOrEqual(50);
@@ -172,7 +172,8 @@ describe('resolveScenario', () => {
   });
 
   it('reads the fanout layout shorthands', () => {
-    expect(resolveScenario(load('layout: fanout\n'), 1).layout).toEqual({ kind: 'fanout', width: 2, depth: 1 });
+    expect(resolveScenario(load('layout: fanout\n'), 1).layout).toEqual({ kind: 'fanout', width: 1, depth: 6, digitBits: 2 });
+    expect(resolveScenario(load('layout: {kind: fanout, width: 256}\n'), 1).layout).toEqual({ kind: 'fanout', width: 2, depth: 1 });
     expect(resolveScenario(load('layout: {kind: fanout, width: 16, depth: 2}\n'), 1).layout).toEqual({ kind: 'fanout', width: 1, depth: 2 });
     expect(resolveScenario(load('layout: {kind: flat}\n'), 1).layout).toEqual({ kind: 'flat' });
     expect(resolveScenario(load('layout: {kind: fanout, width: 4, depth: 6}\n'), 1).layout).toEqual({ kind: 'fanout', width: 1, depth: 6, digitBits: 2 });
