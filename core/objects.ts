@@ -115,6 +115,40 @@ export function storedZlib(data: Uint8Array): Buffer {
   return out;
 }
 
+/** Output buffer for inflating `length` bytes: room for the usual 4x, not zlib's fixed 16 KiB (named limits). */
+export const INFLATE_CHUNK_BYTES_MIN = 1024;
+export const INFLATE_CHUNK_BYTES_MAX = 64 * 1024;
+function inflateChunkBytes(length: number): number {
+  return Math.min(INFLATE_CHUNK_BYTES_MAX, Math.max(INFLATE_CHUNK_BYTES_MIN, 2 ** Math.ceil(Math.log2(length * 4))));
+}
+
+/**
+ * The data of a zlib stream made only of stored blocks (what storedZlib writes for tiny
+ * objects and id-dense trees), read without a decompressor; null for any other stream,
+ * which the caller inflates. A stream that breaks off, or whose lengths or checksum
+ * disagree, throws: a torn file is never taken for a whole one.
+ */
+export function unstoredZlib(stream: Uint8Array): Buffer | null {
+  if (stream.length < 2 + 5 + 4 || stream[0] !== 0x78 || ((stream[0] << 8) | (stream[1] as number)) % 31 !== 0 || ((stream[1] as number) & 0x20) !== 0) return null;
+  const view = Buffer.from(stream.buffer, stream.byteOffset, stream.length);
+  const parts: Buffer[] = [];
+  let at = 2;
+  for (;;) {
+    if (at + 5 > view.length) throw new Error('stored zlib stream breaks off');
+    const header = view[at] as number;
+    // Any block other than stored (BTYPE 00, the 3 low bits past BFINAL) needs the decompressor.
+    if ((header & 0x06) !== 0 || (header & 0xf8) !== 0) return null;
+    const length = view.readUInt16LE(at + 1);
+    if ((length ^ 0xffff) !== view.readUInt16LE(at + 3) || at + 5 + length > view.length) throw new Error('bad stored block');
+    parts.push(view.subarray(at + 5, at + 5 + length));
+    at += 5 + length;
+    if ((header & 1) === 1) break;
+  }
+  const data = parts.length === 1 ? Buffer.from(parts[0] as Buffer) : Buffer.concat(parts);
+  if (at + 4 !== view.length || view.readUInt32BE(at) !== adler32(data)) throw new Error('bad stored zlib checksum');
+  return data;
+}
+
 export function adler32(data: Uint8Array): number {
   let a = 1;
   let b = 0;
@@ -135,7 +169,7 @@ export function adler32(data: Uint8Array): number {
 export function inflateObject(id: string, deflated: Uint8Array): EncodedObject {
   let framed: Buffer;
   try {
-    framed = inflateSync(deflated);
+    framed = unstoredZlib(deflated) ?? inflateSync(deflated, { chunkSize: inflateChunkBytes(deflated.length) });
   } catch {
     throw new BadObjectError(id, 'not zlib data');
   }

@@ -47,4 +47,28 @@ describe('loose-object bytes', () => {
     expect(adler32(new TextEncoder().encode('Wikipedia'))).toBe(0x11e60398);
     expect(inflateSync(storedZlib(new Uint8Array(0))).length).toBe(0);
   });
+
+  it('reads stored streams without zlib, agrees with zlib on every stream, and refuses torn ones', async () => {
+    const { storedZlib, unstoredZlib } = await import('../../core/objects.ts');
+    const { inflateSync } = await import('node:zlib');
+    const { default: fc } = await import('fast-check');
+    fc.assert(
+      fc.property(fc.uint8Array({ maxLength: 70_000 }), fc.integer({ min: 0, max: 9 }), (data, level) => {
+        const stored = storedZlib(data);
+        expect(unstoredZlib(stored)?.equals(Buffer.from(data))).toBe(true);
+        // Whatever zlib wrote at any level: either left to zlib (null) or read exactly.
+        const read = unstoredZlib(deflateSync(data, { level }));
+        if (read !== null) expect(read.equals(Buffer.from(data))).toBe(true);
+        // A stored stream cut short anywhere is an error, never a shorter object.
+        const cut = Math.floor(stored.length / 2);
+        expect(() => unstoredZlib(stored.subarray(0, cut)) ?? inflateSync(stored.subarray(0, cut))).toThrow();
+        expect(() => inflateObject('0'.repeat(40), stored.subarray(0, cut))).toThrow();
+      }),
+      { numRuns: 60 },
+    );
+    // A flipped data byte fails the checksum.
+    const flipped = Buffer.from(storedZlib(new TextEncoder().encode('tree 0\0')));
+    flipped[8] = (flipped[8] as number) ^ 1;
+    expect(() => unstoredZlib(flipped)).toThrow(/checksum/);
+  });
 });
