@@ -4,7 +4,6 @@
  * only once durable), pushes what each peer lacks after every commit, merges what peers
  * push, and runs anti-entropy. It never reaches into the replica's internals.
  */
-import { Volume, createFsFromVolume } from 'memfs';
 import { MailsimError } from '../core/errors.ts';
 import { Replica, type ReplicaOptions } from '../core/replica.ts';
 import type { StoreState } from '../core/state.ts';
@@ -12,8 +11,8 @@ import type { UidStrategy } from '../core/strategy.ts';
 import { newBindings } from './bindings.ts';
 import { NodeClock } from './clock.ts';
 import type { SimConfig } from './config.ts';
-import type { PromisesFsLike } from '../core/fsTypes.ts';
 import { CrashError, FaultyFs } from './faultyFs.ts';
+import { newVolumeFs } from './volume.ts';
 import type { History } from './history.ts';
 import type { VectorClock } from './historyTypes.ts';
 import type { Metrics } from './metrics.ts';
@@ -93,8 +92,7 @@ export class Server {
     this.deps = deps;
     const clockConfig = deps.config.clocks[name] ?? { offsetMs: 0, driftPpm: 0 };
     this.clock = new NodeClock(() => deps.scheduler.nowMs, clockConfig);
-    const volume = new Volume();
-    this.fs = new FaultyFs(name, createFsFromVolume(volume).promises as unknown as PromisesFsLike);
+    this.fs = new FaultyFs(name, newVolumeFs());
     deps.network.onReceive(name, (envelope) => this.receive(envelope));
   }
 

@@ -5,8 +5,8 @@
  * checkers' verdicts and the metrics. A pure function of (config, code): the same config
  * gives the same history hash.
  */
-import { Volume, createFsFromVolume } from 'memfs';
-import { replicaFsFrom, type PromisesFsLike } from '../core/fsTypes.ts';
+import { newVolumeFs } from './volume.ts';
+import { replicaFsFrom } from '../core/fsTypes.ts';
 import { Replica, type InitialMailbox } from '../core/replica.ts';
 import { strategyByName } from '../core/strategy.ts';
 import { overallVerdict, runChecks } from './checkers/index.ts';
@@ -162,7 +162,7 @@ async function startServers(config: SimConfig, servers: ReadonlyMap<string, Serv
       flags: i % 3 === 0 ? ['\\Seen'] : [],
     })),
   }));
-  const seedFs = replicaFsFrom(createFsFromVolume(new Volume()).promises as unknown as PromisesFsLike);
+  const seedFs = replicaFsFrom(newVolumeFs());
   const first = [...servers.values()][0] as Server;
   const seed = await Replica.create({ ...first.options(), node: 'mailsim', fs: seedFs }, initial);
   for (const server of servers.values()) await server.start(seed);
