@@ -182,7 +182,7 @@ export async function runStoreBench(options: StoreBenchOptions): Promise<Record<
     }
   }
   const git = await measureGit(10_000, BENCH_FANOUT, options.quick ? 10 : 40, options.quick ? 100 : 1_000);
-  const fanout10k = cases.find((c) => c.messages === 10_000 && c.layout.endsWith(' b2')) as CaseResult;
+  const fanout10k = cases.find((c) => c.messages === 10_000 && c.layout === layoutLabel(BENCH_FANOUT)) as CaseResult;
   const summary = {
     fanout10k: {
       flagCommitsPerSec: fanout10k.flagCommitsPerSec,

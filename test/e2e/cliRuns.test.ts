@@ -255,3 +255,15 @@ describe('mailsim export', () => {
     expect(run.stderr).toMatch(/no server named "zz".*servers are a, b/);
   });
 });
+
+describe('mailsim bench cluster', () => {
+  it('--quick --json reports client operations per second, peak RSS and the verdict of its world', async () => {
+    const run = await mailsim(['bench', 'cluster', '--quick', '--json']);
+    expect(run.stderr).toBe('');
+    expect(run.code).toBe(0);
+    const result = JSON.parse(run.stdout) as Record<string, unknown>;
+    expect(result).toMatchObject({ bench: 'cluster', servers: 5, clientOps: 300, verdict: 'valid', targets: { opsPerSec: 500, peakRssMB: 1024 } });
+    expect(result['opsPerSec']).toBeGreaterThan(0);
+    expect(result['peakRssMB']).toBeGreaterThan(0);
+  });
+});
