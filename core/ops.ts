@@ -80,18 +80,26 @@ function checkFlags(flags: readonly string[], op: string): string[] {
   return normalizeFlags(flags);
 }
 
-const uidIndexes = new WeakMap<ReadonlyMap<string, Message>, Map<number, Message>>();
+/** Per bucket: uid -> its messages (one, except while a merge has not yet renumbered a clash). */
+const uidIndexes = new WeakMap<ReadonlyMap<string, Message>, Map<number, Message[]>>();
 
-function uidIndexOf(bucket: ReadonlyMap<string, Message>): Map<number, Message> {
+function uidIndexOf(bucket: ReadonlyMap<string, Message>): Map<number, Message[]> {
   let index = uidIndexes.get(bucket);
   if (!index) {
     index = new Map();
-    for (const message of bucket.values()) if (message.uid > 0) index.set(message.uid, message);
+    for (const message of bucket.values()) {
+      if (message.uid <= 0) continue;
+      const same = index.get(message.uid);
+      if (same) same.push(message);
+      else index.set(message.uid, [message]);
+    }
     uidIndexes.set(bucket, index);
   }
   return index;
 }
 
+/** Lookups of at most this many UIDs in a map without a whole-map index go bucket by bucket (named limit). */
+export const UID_LOOKUP_BY_BUCKET_MAX = 8;
 /** UIDs above this are looked up by scanning buckets instead of through a typed-array index. */
 export const UID_INDEX_MAX = 1 << 22;
 
@@ -141,6 +149,17 @@ export function messagesWithUids(messages: MessageMap, uids: readonly number[]):
   const wanted = new Set(uids.filter((uid) => Number.isInteger(uid) && uid > 0));
   const found: Message[] = [];
   if (wanted.size === 0) return found;
+  // A few UIDs in a map with no whole-map index yet (one just read or merged): ask each
+  // bucket's own index, which is shared by every map holding that bucket, instead of
+  // building an index of the whole mailbox for one lookup.
+  if (!uidBuckets.has(messages) && wanted.size <= UID_LOOKUP_BY_BUCKET_MAX) {
+    for (const bucket of messages.buckets) {
+      if (!bucket) continue;
+      const index = uidIndexOf(bucket);
+      for (const uid of wanted) found.push(...(index.get(uid) ?? []));
+    }
+    return found.sort((a, b) => a.uid - b.uid || (a.guid < b.guid ? -1 : 1));
+  }
   const index = uidBucketsOf(messages);
   const scanAll: number[] = [];
   if (index === null) scanAll.push(...wanted);
@@ -148,8 +167,7 @@ export function messagesWithUids(messages: MessageMap, uids: readonly number[]):
     const slot = index[uid] ?? 0;
     if (slot === SHARED_UID) scanAll.push(uid);
     else if (slot !== 0) {
-      const message = uidIndexOf(messages.buckets[slot - 1] as ReadonlyMap<string, Message>).get(uid);
-      if (message) found.push(message);
+      found.push(...(uidIndexOf(messages.buckets[slot - 1] as ReadonlyMap<string, Message>).get(uid) ?? []));
     }
   }
   for (const uid of scanAll) {

@@ -150,3 +150,27 @@ describe('ops results', () => {
     expect(state.mailboxes.get('A')!.uidValidity).toBeGreaterThan(before);
   });
 });
+
+describe('messagesWithUids', () => {
+  // Maps with clashing UIDs (what a merge sees before it renumbers), asked for few or many UIDs,
+  // with and without a whole-map index: always exactly the messages holding those UIDs.
+  it('equals a plain filter, whichever index answers', async () => {
+    const { messageMapFrom, bucketOf } = await import('../../core/messageMap.ts');
+    // GUIDs of two buckets only, so clashing UIDs also meet inside one bucket.
+    const guids = Array.from({ length: 60_000 }, (_, i) => `g${i}`).filter((g) => bucketOf(g) < 2).slice(0, 120);
+    const message = (i: number, uid: number) => ({ guid: guids[i] as string, uid, flags: [], modseq: 1, internalDateMs: 0, sizeBytes: 1, blobId: '', messageId: '' });
+    fc.assert(
+      fc.property(fc.array(fc.integer({ min: 0, max: 40 }), { maxLength: 120 }), fc.array(fc.integer({ min: -1, max: 45 }), { maxLength: 20 }), (uids, asked) => {
+        const all = uids.map((uid, i) => message(i, uid));
+        const map = messageMapFrom(all);
+        const want = new Set(asked.filter((u) => u > 0));
+        const expected = all.filter((m) => want.has(m.uid)).map((m) => m.guid).sort();
+        expect(ops.messagesWithUids(map, asked).map((m) => m.guid).sort()).toEqual(expected);
+        // Many UIDs build the whole-map index; asking again goes through it.
+        ops.messagesWithUids(map, Array.from({ length: 20 }, (_, i) => i + 1));
+        expect(ops.messagesWithUids(map, asked).map((m) => m.guid).sort()).toEqual(expected);
+      }),
+      { numRuns: 200 },
+    );
+  });
+});
