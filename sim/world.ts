@@ -42,6 +42,8 @@ export interface WorldOutcome {
 export interface WorldOptions {
   /** CPU time source for the cpuMsPerOp metric, injected by the caller (never read here). */
   readonly cpuMs?: () => number;
+  /** Called once every server holds the initial population, before any event runs (benchmarks time the phases). */
+  readonly onPopulated?: () => void;
 }
 
 /** The UIDVALIDITY of the n-th initial mailbox: seconds at virtual time 0, plus n. */
@@ -74,6 +76,7 @@ export async function runWorld(config: SimConfig, options: WorldOptions = {}): P
   }
   network.setLiveness((node) => servers.get(node)?.up ?? false);
   await startServers(config, servers, root.stream('population'));
+  options.onPopulated?.();
   if (config.mutant === 'early-ack') for (const server of servers.values()) server.fs.setDurabilityLag(true);
 
   const crashStreams = new Map(config.servers.map((name) => [name, root.stream(`crash/${name}`)]));
