@@ -122,11 +122,10 @@ describe('determinism', () => {
 });
 
 describe('every layout through replication', () => {
-  // The stored tree of every replica's head must hold exactly the state the replica serves.
   // Fanouts with many levels above the buckets reuse directories from write to write, and
-  // once dropped directories that way (initial messages vanished from the tree after a few
-  // commits); no client-level checker sees a message nobody acknowledged, so this compares
-  // memory with storage directly.
+  // once dropped directories that way: a peer reading the tree lost the messages in them,
+  // delivered ones included. Every layout must lose no acknowledged mail through a
+  // partition and a heal, and each replica's head tree must read back as what it serves.
   const layouts: SimConfig['layout'][] = [
     { kind: 'flat' },
     { kind: 'fanout', width: 2, depth: 1 },
