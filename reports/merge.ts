@@ -22,7 +22,7 @@ export class BadResultError extends MailsimError<'E_BAD_RESULT', { source: strin
 
 const VERDICTS: readonly string[] = ['valid', 'invalid', 'unknown'];
 const METRIC_NUMBERS = ['wireBytesTotal', 'clientOpCount', 'deliveryCount', 'flagChangeCount', 'renumberedUidCount',
-  'uidValidityChangeCount', 'syncRounds', 'messagesPerMailbox'] as const;
+  'renumberedMessageCount', 'uidValidityChangeCount', 'syncRounds', 'messagesPerMailbox'] as const;
 
 function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);

@@ -69,7 +69,7 @@ export interface StrategyRow {
   readonly runCount: number;
   readonly unexpectedCount: number;
   readonly uidStableViolationCount: number;
-  /** UIDs changed by merges per 1,000 deliveries, over runs that had a partition (or no timeline to tell). */
+  /** Messages whose UID changed (each once, however many replicas renumbered it) per 1,000 deliveries, over runs that had a partition (or no timeline to tell). */
   readonly renumberedPer1000Deliveries: number | null;
   readonly uidValidityResetCount: number;
   readonly lostFlagCount: number;
@@ -309,7 +309,7 @@ function strategyRows(results: readonly RunResult[]): StrategyRow[] {
       uidStableViolationCount: sum(runs.map((run) => run.checks['uid-stable']?.count ?? 0)),
       renumberedPer1000Deliveries: partitionedDeliveries === 0
         ? null
-        : (sum(partitioned.map((run) => run.metrics.renumberedUidCount)) * 1_000) / partitionedDeliveries,
+        : (sum(partitioned.map((run) => run.metrics.renumberedMessageCount)) * 1_000) / partitionedDeliveries,
       uidValidityResetCount: sum(runs.map((run) => run.metrics.uidValidityChangeCount)),
       lostFlagCount: sum(runs.map((run) => run.checks['no-lost-flags']?.count ?? 0)),
       visibilityDelayMsMean: weightedMean(runs.map((run) => ({ value: run.metrics.visibilityDelayMsMean, weight: run.metrics.deliveryCount }))),

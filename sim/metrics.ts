@@ -6,6 +6,7 @@ export class Metrics {
   commitCount = 0;
   mergeCount = 0;
   fastForwardCount = 0;
+  /** UIDs merges reassigned, summed over every replica that made the merge. */
   renumberedUidCount = 0;
   uidValidityChangeCount = 0;
   deliveryCount = 0;
@@ -17,6 +18,9 @@ export class Metrics {
   readonly pushCountByCause = new Map<string, number>();
   readonly commitsByKind = new Map<string, number>();
   private readonly pendingSinceMs = new Map<string, number>();
+  /** The first UID each (mailbox, UIDVALIDITY, GUID) was bound to anywhere, and those later bound to another. */
+  private readonly firstUid = new Map<string, number>();
+  private readonly renumbered = new Set<string>();
   readonly visibilityDelaysMs: number[] = [];
   readonly deliveryCompressedBytes: number[] = [];
   readonly flagDeltaBytes: number[] = [];
@@ -44,12 +48,25 @@ export class Metrics {
     this.pendingSinceMs.set(guid, nowMs);
   }
 
-  /** A GUID got a UID on some replica: ends its visibility delay if it was deferred. */
-  bound(guid: string, nowMs: number): void {
+  /**
+   * A GUID got a UID on some replica: ends its visibility delay if it was deferred, and
+   * marks the message renumbered if any replica bound it to another UID in that UIDVALIDITY.
+   */
+  bound(binding: { readonly mailbox: string; readonly uidValidity: number; readonly uid: number; readonly guid: string }, nowMs: number): void {
+    const key = `${binding.mailbox}\0${binding.uidValidity}\0${binding.guid}`;
+    const first = this.firstUid.get(key);
+    if (first === undefined) this.firstUid.set(key, binding.uid);
+    else if (first !== binding.uid) this.renumbered.add(key);
+    const guid = binding.guid;
     const since = this.pendingSinceMs.get(guid);
     if (since === undefined) return;
     this.pendingSinceMs.delete(guid);
     this.visibilityDelaysMs.push(nowMs - since);
+  }
+
+  /** Messages whose UID changed within one UIDVALIDITY, counted once however many replicas saw it. */
+  get renumberedMessageCount(): number {
+    return this.renumbered.size;
   }
 
   /** Mean bytes of one push caused by an operation kind; null when none was pushed. */

@@ -32,7 +32,10 @@ export interface RunMetrics {
   readonly minBytesPerDelivery: number | null;
   readonly commitCount: number;
   readonly mergeCount: number;
+  /** UIDs merges reassigned, summed over the replicas that made each merge (a merge every replica makes counts once per replica). */
   readonly renumberedUidCount: number;
+  /** Messages whose UID changed (same mailbox and UIDVALIDITY, another UID) on some replica, each counted once. */
+  readonly renumberedMessageCount: number;
   readonly uidValidityChangeCount: number;
   readonly deferredDeliveryCount: number;
   readonly visibilityDelayMsMean: number | null;

@@ -249,7 +249,7 @@ export class Server {
     const state = replica.state;
     for (const binding of newBindings(this.lastState, state)) {
       this.deps.history.append(this.name, 'replica', 'info', 'bind', binding);
-      this.deps.metrics.bound(binding.guid, this.deps.scheduler.nowMs);
+      this.deps.metrics.bound(binding, this.deps.scheduler.nowMs);
     }
     this.lastState = state;
   }

@@ -40,6 +40,7 @@ export function buildMetrics(
     commitCount: metrics.commitCount,
     mergeCount: metrics.mergeCount,
     renumberedUidCount: metrics.renumberedUidCount,
+    renumberedMessageCount: metrics.renumberedMessageCount,
     uidValidityChangeCount: metrics.uidValidityChangeCount,
     deferredDeliveryCount: metrics.deferredDeliveryCount,
     visibilityDelayMsMean: mean(metrics.visibilityDelaysMs),

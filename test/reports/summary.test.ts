@@ -55,7 +55,7 @@ describe('summarize', () => {
     const partitioned = syntheticRun({ scenarioName: 's', strategy: 'renumber', seed: 1 });
     const calm = { ...syntheticRun({ scenarioName: 's', strategy: 'renumber', seed: 2 }), timeline: { nodes: ['n1'], faults: [], ops: [], endMs: 10 } };
     const row = summarize([partitioned, calm]).strategies[0];
-    expect(row?.renumberedPer1000Deliveries).toBeCloseTo((partitioned.metrics.renumberedUidCount * 1000) / partitioned.metrics.deliveryCount, 6);
+    expect(row?.renumberedPer1000Deliveries).toBeCloseTo((partitioned.metrics.renumberedMessageCount * 1000) / partitioned.metrics.deliveryCount, 6);
   });
 
   it('weights bytes per flag change by flag changes, per layout', () => {

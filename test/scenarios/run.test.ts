@@ -24,6 +24,8 @@ describe('runScenario', () => {
     expect(uids).toEqual([1, 2, 3, 4, 5, 8, 9, 10, 11, 12]);
     expect(inbox.uidNext).toBe(13);
     expect(outcome.metrics.uidValidityChangeCount).toBe(0);
+    // Four messages changed UID (A's 6 and 7, B's 6 and 7), each counted once.
+    expect(outcome.metrics.renumberedMessageCount).toBe(4);
     // The message A delivered third (UID 8 on A) kept its UID.
     const aDeliveries = outcome.history.filter((r) => r.process === 'script' && r.f === 'deliver' && r.type === 'ok' && r.node === 'A');
     const third = aDeliveries[2]!.value as { uid: number; guid: string };
