@@ -1,14 +1,15 @@
 /**
  * Scripted client operations (scenario `script:`): exact operations at exact times on
  * exact servers, for scenarios that make one precise point (the dsync UID clash). They
- * are recorded like any client's requests, under process 'script'.
+ * are recorded like any client's requests, the operations on each server as one client
+ * bound to it (process `script-<server>`): operations written for two servers are two
+ * users' sessions, not one client that hops between the sides of a partition.
  */
 import type { Replica } from '../core/replica.ts';
 import { clientRequest, messageBody, type ClientDeps } from './clients.ts';
 import type { ScriptedOp } from './config.ts';
 import type { Server } from './server.ts';
 
-const PROCESS = 'script';
 
 export function runScript(config: { readonly script?: readonly ScriptedOp[]; readonly workload: { readonly messageSizeBytes: { readonly min: number } } }, deps: ClientDeps): void {
   let counter = 0;
@@ -23,19 +24,19 @@ export function runScript(config: { readonly script?: readonly ScriptedOp[]; rea
         for (const bucket of box.messages.buckets) for (const m of bucket?.values() ?? []) if (m.uid === uid) return m.guid;
         return '';
       };
-      const common = { server, process: PROCESS, write: true };
+      const common = { server, process: `script-${server.name}`, write: true };
       switch (op.kind) {
         case 'deliver':
           for (let i = 0; i < op.count; i++) {
             counter++;
-            const messageId = `<s${counter}.${PROCESS}@mailsim.test>`;
+            const messageId = `<s${counter}.script@mailsim.test>`;
             const body = messageBody(messageId, Math.max(200, config.workload.messageSizeBytes.min), deps.rng);
             await clientRequest(deps, { ...common, f: 'deliver', value: { mailbox: op.mailbox, messageId, attempt: 1, sizeBytes: body.length }, op: (r) => r.deliver(op.mailbox, body), okValue: (res) => { deps.metrics.deliveryCount++; return { guid: res.guid, uid: res.uid, uidValidity: res.uidValidity }; } });
           }
           return;
         case 'append': {
           counter++;
-          const messageId = `<s${counter}.${PROCESS}@mailsim.test>`;
+          const messageId = `<s${counter}.script@mailsim.test>`;
           const body = messageBody(messageId, Math.max(200, config.workload.messageSizeBytes.min), deps.rng);
           return clientRequest(deps, { ...common, f: 'append', value: { mailbox: op.mailbox, messageId, attempt: 1, sizeBytes: body.length }, op: (r) => r.append(op.mailbox, body, op.flags), okValue: (res) => ({ guid: res.guid, uid: res.uid, uidValidity: res.uidValidity }) });
         }

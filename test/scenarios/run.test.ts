@@ -27,7 +27,7 @@ describe('runScenario', () => {
     // Four messages changed UID (A's 6 and 7, B's 6 and 7), each counted once.
     expect(outcome.metrics.renumberedMessageCount).toBe(4);
     // The message A delivered third (UID 8 on A) kept its UID.
-    const aDeliveries = outcome.history.filter((r) => r.process === 'script' && r.f === 'deliver' && r.type === 'ok' && r.node === 'A');
+    const aDeliveries = outcome.history.filter((r) => r.process === 'script-A' && r.f === 'deliver' && r.type === 'ok');
     const third = aDeliveries[2]!.value as { uid: number; guid: string };
     expect(third.uid).toBe(8);
     expect(messages.find((m) => m.guid === third.guid)?.uid).toBe(8);
@@ -47,5 +47,18 @@ describe('runScenario', () => {
     expect(shellWord("name=it's")).toBe(`'name=it'\\''s'`);
     const loaded = parseScenarioText('name: x\n', 'my file.yaml', ['servers=[a, b]']);
     expect(replayCommandFor(loaded, 3)).toBe(`mailsim run 'my file.yaml' --seed 3 --set 'servers=[a, b]'`);
+  });
+});
+
+describe('scripted operations', () => {
+  it('on two partitioned servers are two clients: move-vs-move at its own seed is valid, and each server has its own script client', async () => {
+    // Recorded as one client, the operations on both sides of the partition looked like a
+    // client that failed over between them and was told Trash UID 1 by each: a violation
+    // of no strategy, since nobody saw both sides.
+    const loaded = await loadScenario(new URL('../../scenarios/move-vs-move.yaml', import.meta.url).pathname);
+    const { result, outcome } = await runScenario(loaded, 4);
+    expect(result.verdict).toBe('valid');
+    const scripted = new Set(outcome.history.filter((r) => r.process.startsWith('script')).map((r) => r.process));
+    expect([...scripted].sort()).toEqual(['script-a', 'script-b']);
   });
 });
