@@ -13,11 +13,12 @@ import type { Replica } from '../core/replica.ts';
 import type { SimConfig } from './config.ts';
 import { CrashError } from './faultyFs.ts';
 import type { History } from './history.ts';
-import type { SeenMessage } from './historyTypes.ts';
+import type { SeenMessage, VectorClock } from './historyTypes.ts';
 import type { Metrics } from './metrics.ts';
 import type { Rng } from './rng.ts';
 import type { Scheduler } from './scheduler.ts';
 import type { Completion, Server } from './server.ts';
+import { dominates, mergeClocks } from './vclock.ts';
 
 /** SMTP retries per message before the sender gives up. */
 export const SMTP_ATTEMPTS_MAX = 6;
@@ -129,8 +130,11 @@ export interface ClientRequest<T> {
   readonly okValue: (result: T) => Record<string, unknown>;
   /** A write is a commit (stamped with the server's vector clock); a read is not. */
   readonly write: boolean;
-  /** Runs once the request completes: with the answer when ok, with null when not. */
-  readonly done?: (result: T | null) => void;
+  /**
+   * Runs once the request completes: with the answer and the server's vector clock as of
+   * the answer when ok (a write's own stamp; for a read, what the server had applied), with null when not.
+   */
+  readonly done?: (result: T | null, vclock: VectorClock) => void;
 }
 
 /** One IMAP request: an invoke record, then ok, fail (refused) or info (crash: outcome unknown). */
@@ -140,7 +144,7 @@ export async function clientRequest<T>(deps: ClientDeps, request: ClientRequest<
   history.append(server.name, process, 'invoke', f, value);
   deps.metrics.clientOpCount++;
   const complete: Completion<T> = (outcome) => {
-    request.done?.(outcome.ok ? outcome.value : null);
+    request.done?.(outcome.ok ? outcome.value : null, outcome.ok ? outcome.vclock : {});
     if (outcome.ok) {
       const extra = request.write ? { vclock: outcome.vclock } : {};
       history.append(server.name, process, 'ok', f, { ...value, ...request.okValue(outcome.value), ...extra });
@@ -152,7 +156,8 @@ export async function clientRequest<T>(deps: ClientDeps, request: ClientRequest<
   if (!server.up) return complete({ ok: false, error: new MailsimError('E_DOWN', `${server.name} is down: connection refused`, {}) });
   if (!request.write) {
     try {
-      complete({ ok: true, value: await request.op(server.replica as Replica), vclock: {} });
+      const result = await request.op(server.replica as Replica);
+      complete({ ok: true, value: result, vclock: server.vclock });
     } catch (error) {
       complete({ ok: false, error });
     }
@@ -167,6 +172,8 @@ export class ImapClient {
   private readonly deps: ClientDeps;
   private readonly home: number;
   private readonly views = new Map<string, MailboxView>();
+  /** Everything this session has been told came from writes up to this clock. */
+  private seen: VectorClock = {};
   private appendCounter = 0;
 
   constructor(index: number, deps: ClientDeps) {
@@ -207,20 +214,27 @@ export class ImapClient {
     this.busy = true;
     const mailboxes = [value['mailbox'], value['from'], value['to']].filter((m): m is string => typeof m === 'string');
     const guarded = (replica: Replica): Promise<T> => {
-      const behind = this.behind(replica, mailboxes);
+      const behind = this.behind(server, replica, mailboxes);
       if (behind) return Promise.reject(new MailsimError('E_IMAP_NO', `NO [UNAVAILABLE] ${behind}`, {}));
       return op(replica);
     };
-    return clientRequest(this.deps, { server, process: this.process, f, value, op: guarded, okValue, write, done: () => (this.busy = false) });
+    const done = (result: T | null, vclock: VectorClock): void => {
+      if (result !== null) this.seen = mergeClocks(this.seen, vclock);
+      this.busy = false;
+    };
+    return clientRequest(this.deps, { server, process: this.process, f, value, op: guarded, okValue, write, done });
   }
 
   /**
-   * Session guarantee of the cluster's front end (monotonic reads): a replica that is behind
-   * what this client already saw of a mailbox (lower UIDNEXT or HIGHESTMODSEQ under the same
-   * UIDVALIDITY) refuses the request, so a client that fails over to a lagging replica is
-   * told to come back later instead of seeing UIDs and MODSEQs go backwards.
+   * Session guarantee of the cluster's front end (monotonic reads): a replica that has not
+   * applied every write this session was told about refuses the request, so a client that
+   * fails over is told to come back later instead of seeing UIDs and MODSEQs go backwards,
+   * or a UID it knows name another message. "Applied" is judged by the simulator's vector
+   * clocks; also refused is a replica behind what this client saw of a mailbox (lower
+   * UIDNEXT or HIGHESTMODSEQ under the same UIDVALIDITY).
    */
-  private behind(replica: Replica, mailboxes: readonly string[]): string | null {
+  private behind(server: Server, replica: Replica, mailboxes: readonly string[]): string | null {
+    if (!dominates(server.vclock, this.seen)) return `${replica.node} has not applied every write this session has seen`;
     for (const name of mailboxes) {
       const view = this.views.get(name);
       const box = replica.state.mailboxes.get(name);
