@@ -245,11 +245,6 @@ function dirtyDirectories(bucket: ReadonlyMap<string, Message>, prior: ReadonlyM
   return dirty;
 }
 
-/** The bucket's trees, children before parents (the order buildBucketTree records them in). */
-function bucketObjects(encoding: BucketEncoding): Iterable<EncodedObject> {
-  return encoding.trees.values();
-}
-
 /** A message's tree entry and fanout directory, reused while the Message object (and keyword table) stays. */
 const messageItems = new WeakMap<Message, { key: string; item: Item }>();
 const bucketEncodings = new WeakMap<ReadonlyMap<string, Message>, BucketEncoding>();
@@ -322,7 +317,7 @@ function bucketItems(bucket: ReadonlyMap<string, Message>, keywords: readonly st
   const encoding = encodeBucket(bucket, keywords, key, shape, priorBucket);
   for (const item of encoding.items) {
     if (item.entry.mode === MODE_TREE && !sink.has(item.entry.id)) {
-      for (const object of bucketObjects(encoding)) sink.put(object);
+      for (const object of encoding.trees.values()) sink.put(object);
       break;
     }
   }

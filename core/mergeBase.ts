@@ -19,7 +19,7 @@
  * ancestor.
  */
 import { assert } from './errors.ts';
-import { GenerationHeap } from './generationHeap.ts';
+import { generationHeap } from './binaryHeap.ts';
 import { mergeVirtualBase } from './merge.ts';
 import type { StoreState } from './state.ts';
 
@@ -62,7 +62,7 @@ const STALE = 4;
  */
 function paintDownToBases(a: string, b: string, parentsOf: (id: string) => readonly string[], generationOf: (id: string) => number): string[] {
   const flags = new Map<string, number>();
-  const queue = new GenerationHeap(generationOf);
+  const queue = generationHeap(generationOf);
   let live = 0;
   const paint = (id: string, add: number): void => {
     const old = flags.get(id);

@@ -136,8 +136,8 @@ export function unstoredZlib(stream: Uint8Array): Buffer | null {
   for (;;) {
     if (at + 5 > view.length) throw new Error('stored zlib stream breaks off');
     const header = view[at] as number;
-    // Any block other than stored (BTYPE 00, the 3 low bits past BFINAL) needs the decompressor.
-    if ((header & 0x06) !== 0 || (header & 0xf8) !== 0) return null;
+    // Anything but BFINAL set (a compressed block type, or padding bits) needs the decompressor.
+    if ((header & 0xfe) !== 0) return null;
     const length = view.readUInt16LE(at + 1);
     if ((length ^ 0xffff) !== view.readUInt16LE(at + 3) || at + 5 + length > view.length) throw new Error('bad stored block');
     parts.push(view.subarray(at + 5, at + 5 + length));

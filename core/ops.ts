@@ -149,31 +149,23 @@ export function messagesWithUids(messages: MessageMap, uids: readonly number[]):
   const wanted = new Set(uids.filter((uid) => Number.isInteger(uid) && uid > 0));
   const found: Message[] = [];
   if (wanted.size === 0) return found;
-  // A few UIDs in a map with no whole-map index yet (one just read or merged): ask each
-  // bucket's own index, which is shared by every map holding that bucket, instead of
-  // building an index of the whole mailbox for one lookup.
-  if (!uidBuckets.has(messages) && wanted.size <= UID_LOOKUP_BY_BUCKET_MAX) {
-    for (const bucket of messages.buckets) {
-      if (!bucket) continue;
-      const index = uidIndexOf(bucket);
-      for (const uid of wanted) found.push(...(index.get(uid) ?? []));
-    }
-    return found.sort((a, b) => a.uid - b.uid || (a.guid < b.guid ? -1 : 1));
-  }
-  const index = uidBucketsOf(messages);
-  const scanAll: number[] = [];
-  if (index === null) scanAll.push(...wanted);
+  // UIDs looked up in every bucket's own index (shared by every map holding that bucket):
+  // a few UIDs in a map with no whole-map index yet (one just read or merged), so one lookup
+  // does not index the whole mailbox; UIDs the whole-map index marks as shared; any UID when
+  // the map has none (UIDs past UID_INDEX_MAX). The rest go straight to their one bucket.
+  const index = !uidBuckets.has(messages) && wanted.size <= UID_LOOKUP_BY_BUCKET_MAX ? null : uidBucketsOf(messages);
+  const everyBucket: number[] = [];
+  if (index === null) everyBucket.push(...wanted);
   else for (const uid of wanted) {
     const slot = index[uid] ?? 0;
-    if (slot === SHARED_UID) scanAll.push(uid);
-    else if (slot !== 0) {
-      found.push(...(uidIndexOf(messages.buckets[slot - 1] as ReadonlyMap<string, Message>).get(uid) ?? []));
-    }
+    if (slot === SHARED_UID) everyBucket.push(uid);
+    else if (slot !== 0) found.push(...(uidIndexOf(messages.buckets[slot - 1] as ReadonlyMap<string, Message>).get(uid) ?? []));
   }
-  for (const uid of scanAll) {
+  if (everyBucket.length > 0) {
     for (const bucket of messages.buckets) {
       if (!bucket) continue;
-      for (const message of bucket.values()) if (message.uid === uid) found.push(message);
+      const byUid = uidIndexOf(bucket);
+      for (const uid of everyBucket) found.push(...(byUid.get(uid) ?? []));
     }
   }
   return found.sort((a, b) => a.uid - b.uid || (a.guid < b.guid ? -1 : 1));

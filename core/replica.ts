@@ -31,7 +31,7 @@ import type { Mailbox, Message, StoreState } from './state.ts';
 import type { SettleContext, UidStrategy } from './strategy.ts';
 import { recursiveMergeBaseState, type MergeBaseMemo } from './mergeBase.ts';
 import { assert } from './errors.ts';
-import { GenerationHeap } from './generationHeap.ts';
+import { generationHeap } from './binaryHeap.ts';
 import { updateMessages, EMPTY_MESSAGE_MAP } from './messageMap.ts';
 import { MODE_TREE, blobFrom, decodeCommit, decodeTree, encodeCommit, type CommitData, type EncodedObject, type TreeEntry } from './objects.ts';
 import { MissingObjectError, ObjectStore } from './objectStore.ts';
@@ -532,7 +532,7 @@ export class Replica {
     const FROM_HEAD = 1;
     const FROM_PEER = 2;
     const flags = new Map<string, number>();
-    const queue = new GenerationHeap((id) => this.info(id).generation);
+    const queue = generationHeap((id) => this.info(id).generation);
     let headOnly = 0;
     const enqueue = (id: string, flag: number) => {
       flags.set(id, flag);
@@ -605,7 +605,6 @@ export class Replica {
     return run;
   }
 }
-
 
 function validateOptions(opts: ReplicaOptions): void {
   validateNodeName(opts.node);

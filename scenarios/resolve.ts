@@ -25,23 +25,16 @@ import type {
 import type { FaultValue } from '../sim/historyTypes.ts';
 import { Rng } from '../sim/rng.ts';
 import type { LoadedScenario } from './loader.ts';
-import { CHECK_NAME_LIST, NEMESIS_KINDS, fanoutShape, type Scenario, type ScenarioFault, type ScenarioScriptOp } from './schema.ts';
+import { CHECK_NAME_LIST, DEFAULT_FANOUT_DEPTH, DEFAULT_FANOUT_WIDTH, NEMESIS_KINDS, fanoutDimensions, fanoutShape, type Scenario, type ScenarioFault, type ScenarioScriptOp } from './schema.ts';
 
 export const DEFAULT_STRATEGY = 'renumber';
-/**
- * The layout when a file names none (or just `fanout`): 4 directories per level, 6 levels,
- * 4,096 leaf directories. `mailsim bench store` measured it the cheapest per flag change
- * at 10,000 messages (about 1.3 KB against 10 KB for 256 x 1): each change rewrites six
- * small trees instead of one large one.
- */
-export const DEFAULT_FANOUT_WIDTH = 4;
-export const DEFAULT_FANOUT_DEPTH = 6;
 /** SimConfig's fanout for a file's width and depth; hex layouts name no digitBits (as they always resolved, so run hashes stay put). */
 function fanoutLayout(width: number, depth: number): LayoutConfig {
   const shape = fanoutShape(width);
   return shape.digitBits === 4 ? { kind: 'fanout', width: shape.width, depth } : { kind: 'fanout', ...shape, depth };
 }
 
+/** The layout when a file names none (or just `fanout`): see DEFAULT_FANOUT_WIDTH in schema.ts. */
 export const DEFAULT_LAYOUT: LayoutConfig = fanoutLayout(DEFAULT_FANOUT_WIDTH, DEFAULT_FANOUT_DEPTH);
 export const DEFAULT_SYNC_INTERVAL_MS = 1000;
 export const DEFAULT_CONVERGENCE_BOUND_MS = 30_000;
@@ -69,9 +62,8 @@ function resolveServers(s: Scenario, rng: Rng): string[] {
 function resolveLayout(layout: Scenario['layout']): LayoutConfig {
   if (layout === undefined || layout === 'fanout') return DEFAULT_LAYOUT;
   if (layout === 'flat' || layout.kind === 'flat') return { kind: 'flat' };
-  if (layout.width === undefined && layout.depth === undefined) return DEFAULT_LAYOUT;
-  // A width without a depth is one level of it; a depth without a width, levels of 4.
-  return fanoutLayout(layout.width ?? DEFAULT_FANOUT_WIDTH, layout.depth ?? (layout.width === undefined ? DEFAULT_FANOUT_DEPTH : 1));
+  const { width, depth } = fanoutDimensions(layout);
+  return fanoutLayout(width, depth);
 }
 
 function resolveMailboxes(s: Scenario, servers: readonly string[], rng: Rng): SimConfig['mailboxes'] {

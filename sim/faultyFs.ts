@@ -96,7 +96,7 @@ export class FaultyFs implements ReplicaFs {
       // rename(2) is atomic: its target is either the old or the new file, never a torn one.
       if (fate === 0 || (fate === 2 && this.lastChange.get(path) === 'rename')) {
         kept++;
-      } else if (fate === 1 || !(await this.exists(path))) {
+      } else if (fate === 1 || !this.files.has(path)) {
         await this.restore(path, original);
         lost++;
       } else {
@@ -191,7 +191,7 @@ export class FaultyFs implements ReplicaFs {
   private async remember(path: string, kind: ChangeKind): Promise<void> {
     this.lastChange.set(path, kind);
     if (this.journal.has(path)) return;
-    this.journal.set(path, (await this.exists(path)) ? { existed: true, data: await this.readRaw(path) } : { existed: false });
+    this.journal.set(path, this.files.has(path) ? { existed: true, data: await this.readRaw(path) } : { existed: false });
   }
 
   private async restore(path: string, original: Original): Promise<void> {
@@ -199,10 +199,6 @@ export class FaultyFs implements ReplicaFs {
       await this.inner.writeFile(path, original.data);
       this.files.add(path);
     } else if (this.files.delete(path)) await this.inner.unlink(path);
-  }
-
-  private async exists(path: string): Promise<boolean> {
-    return this.files.has(path);
   }
 
   private async readRaw(path: string): Promise<Uint8Array> {

@@ -3,6 +3,7 @@
  * (timeMs, insertion seq), so ties never depend on the engine. One event runs to
  * completion, awaits included, before the next starts. Time never goes backwards.
  */
+import { BinaryHeap } from '../core/binaryHeap.ts';
 import { assert, LimitError } from '../core/errors.ts';
 
 export interface SchedulerLimits {
@@ -24,7 +25,7 @@ function before(a: QueuedEvent, b: QueuedEvent): boolean {
 }
 
 export class Scheduler {
-  private readonly heap: QueuedEvent[] = [];
+  private readonly heap = new BinaryHeap<QueuedEvent>(before);
   private seqNext = 0;
   private timeMs = 0;
   private stopped = false;
@@ -44,14 +45,14 @@ export class Scheduler {
   }
 
   get pendingCount(): number {
-    return this.heap.length;
+    return this.heap.size;
   }
 
   /** Schedules `handler` at absolute virtual time `timeMs` (never in the past). */
   at(timeMs: number, label: string, handler: Handler): void {
     assert(Number.isInteger(timeMs), `event time must be an integer ms, got ${timeMs} (${label})`);
     assert(timeMs >= this.timeMs, `event ${label} scheduled in the past: ${timeMs} < ${this.timeMs}`);
-    this.push({ timeMs, seq: this.seqNext++, label, handler });
+    this.heap.push({ timeMs, seq: this.seqNext++, label, handler });
   }
 
   after(delayMs: number, label: string, handler: Handler): void {
@@ -65,10 +66,10 @@ export class Scheduler {
   /** Runs events in order until the queue is empty, `untilMs` is passed, or stop() is called. */
   async run(untilMs = Number.POSITIVE_INFINITY): Promise<void> {
     this.stopped = false;
-    while (!this.stopped && this.heap.length > 0) {
-      const next = this.heap[0] as QueuedEvent;
+    while (!this.stopped && this.heap.size > 0) {
+      const next = this.heap.peek() as QueuedEvent;
       if (next.timeMs > untilMs) break;
-      this.pop();
+      this.heap.pop();
       if (next.timeMs > this.limits.timeMsMax) throw new LimitError('timeMsMax', next.timeMs, this.limits.timeMsMax);
       if (this.eventsRun >= this.limits.eventsMax) throw new LimitError('eventsMax', this.eventsRun + 1, this.limits.eventsMax);
       assert(next.timeMs >= this.timeMs, `time went backwards: ${next.timeMs} < ${this.timeMs}`);
@@ -77,35 +78,5 @@ export class Scheduler {
       await next.handler();
     }
     if (!this.stopped && untilMs !== Number.POSITIVE_INFINITY && untilMs > this.timeMs) this.timeMs = untilMs;
-  }
-
-  private push(event: QueuedEvent): void {
-    const heap = this.heap;
-    heap.push(event);
-    let i = heap.length - 1;
-    while (i > 0) {
-      const parent = (i - 1) >> 1;
-      if (!before(heap[i] as QueuedEvent, heap[parent] as QueuedEvent)) break;
-      [heap[i], heap[parent]] = [heap[parent] as QueuedEvent, heap[i] as QueuedEvent];
-      i = parent;
-    }
-  }
-
-  private pop(): void {
-    const heap = this.heap;
-    const last = heap.pop() as QueuedEvent;
-    if (heap.length === 0) return;
-    heap[0] = last;
-    let i = 0;
-    for (;;) {
-      const left = 2 * i + 1;
-      const right = left + 1;
-      let smallest = i;
-      if (left < heap.length && before(heap[left] as QueuedEvent, heap[smallest] as QueuedEvent)) smallest = left;
-      if (right < heap.length && before(heap[right] as QueuedEvent, heap[smallest] as QueuedEvent)) smallest = right;
-      if (smallest === i) return;
-      [heap[i], heap[smallest]] = [heap[smallest] as QueuedEvent, heap[i] as QueuedEvent];
-      i = smallest;
-    }
   }
 }

@@ -288,7 +288,7 @@ export class Server {
     // What it announces is what it has now: after a power loss that may be less than we assumed.
     if ((this.replica as Replica).hasCommit(head)) {
       this.confirmedHeads.set(envelope.from, head);
-      this.knownHeads.set(envelope.from, [head]);
+      this.assumeOnly(envelope.from, head);
     }
     // The peer has commits we lack, so it may lack ours too: fall back to what it surely has.
     else this.fallBack(envelope.from);
@@ -305,9 +305,14 @@ export class Server {
     this.knownHeads.set(peer, known.slice(-KNOWN_HEADS_MAX));
   }
 
-  /** The peer may lack what we assumed: from now on assume only what it surely has. */
+  /** From now on assume the peer holds `head` and nothing newer. */
+  private assumeOnly(peer: string, head: string): void {
+    this.knownHeads.set(peer, [head]);
+  }
+
+  /** The peer may lack what we assumed: assume only what it surely has. */
   private fallBack(peer: string): void {
-    this.knownHeads.set(peer, [this.confirmedHeads.get(peer) ?? this.rootHead]);
+    this.assumeOnly(peer, this.confirmedHeads.get(peer) ?? this.rootHead);
   }
 
   private async receiveAck(envelope: Envelope<AckPayload>): Promise<void> {

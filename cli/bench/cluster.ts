@@ -7,6 +7,7 @@
 import { performance } from 'node:perf_hooks';
 import type { ScheduledFault, SimConfig } from '../../sim/config.ts';
 import { runWorld } from '../../sim/world.ts';
+import { DEFAULT_LAYOUT } from '../../scenarios/resolve.ts';
 
 export interface ClusterBenchOptions {
   readonly json: boolean;
@@ -26,7 +27,7 @@ export function benchConfig(messages: number, ops: number): SimConfig {
     seed: 1,
     servers,
     strategy: 'renumber',
-    layout: { kind: 'fanout', width: 1, depth: 6, digitBits: 2 },
+    layout: DEFAULT_LAYOUT,
     batch: null,
     mailboxes: [{ name: 'INBOX', initialMessages: messages }, { name: 'Archive', initialMessages: 100 }],
     workload: {
