@@ -3,7 +3,7 @@
  * to draw) and the fault schedule is fixed (nemesis: false). Shrink edits this pinned form
  * and tests exactly the file it will write, so the output fails on its own.
  */
-import { fanoutDirectories, type ScheduledFault, type ScriptedOp, type SimConfig } from '../sim/config.ts';
+import { fanoutDirectories, type LatencyConfig, type ScheduledFault, type ScriptedOp, type SimConfig } from '../sim/config.ts';
 import type { Scenario, ScenarioFault, ScenarioScriptOp } from '../scenarios/schema.ts';
 
 /** The simulator's fault record -> the scenario file's fault record (inverse of resolve's faultValue). */
@@ -70,10 +70,11 @@ export function pinnedScenario(config: SimConfig, original: Scenario): Scenario 
       opsMax: config.workload.opsMax,
     },
     network: {
-      latencyMs: latency.kind === 'uniform' ? { min: latency.minMs, max: latency.maxMs } : { mean: latency.meanMs, max: latency.maxMs },
+      latencyMs: latencyField(latency),
       loss: config.network.loss,
       duplication: config.network.duplication,
       reorder: config.network.reorder,
+      ...(config.network.sites ? { sites: { groups: config.network.sites.groups.map((g) => [...g]), latencyMs: latencyField(config.network.sites.latency) } } : {}),
     },
     faults: config.faults.map(scenarioFault),
     nemesis: false,
@@ -87,4 +88,8 @@ export function pinnedScenario(config: SimConfig, original: Scenario): Scenario 
   if ((config.script ?? []).length > 0) pinned.script = (config.script ?? []).map(scenarioScriptOp);
   if (config.mutant !== null) pinned.mutant = config.mutant as Scenario['mutant'];
   return pinned;
+}
+
+function latencyField(latency: LatencyConfig): { min: number; max: number } | { mean: number; max: number } {
+  return latency.kind === 'uniform' ? { min: latency.minMs, max: latency.maxMs } : { mean: latency.meanMs, max: latency.maxMs };
 }

@@ -61,7 +61,13 @@ export interface InitialMailbox {
   owner?: { node: string; epoch: number };
 }
 
-export type ReceiveKind = 'up-to-date' | 'fast-forward' | 'merge' | 'ahead';
+/**
+ * up-to-date: nothing new, and the sender holds everything we hold; fast-forward: the head moved
+ * without a new merge commit (to a received tip, or to a merge of our tips a peer made already);
+ * merge: this replica made the merge commit of its tips; ahead: nothing moved, and the sender
+ * lacks tips we hold; held: concurrent commits are stored but not merged (receive with merge: false).
+ */
+export type ReceiveKind = 'up-to-date' | 'fast-forward' | 'merge' | 'ahead' | 'held';
 
 export interface ReceiveResult {
   kind: ReceiveKind;
@@ -108,6 +114,11 @@ export class Replica {
   private readonly stateCache = new Map<string, StoreState>();
   /** Virtual merge bases by commit pair: the history never changes, so they stay valid. */
   private readonly mergeBaseMemo: MergeBaseMemo<StoreState> = new Map();
+  /**
+   * The writes (commits with at most one parent) no other write descends from, sorted. The head
+   * is the only one, or the merge commit of all of them.
+   */
+  private tips: string[];
 
   private constructor(
     private readonly opts: ReplicaOptions,
@@ -122,6 +133,7 @@ export class Replica {
     this.seq = 0;
     for (const info of graph.values()) if (info.author === opts.node) this.seq = Math.max(this.seq, info.seq);
     this.cacheState(head, state);
+    this.tips = tipsOf(graph);
   }
 
   // ---------- construction ----------
@@ -339,6 +351,8 @@ export class Replica {
       // never by what this store happened to hold already: an object present only through a
       // commit that is not an ancestor would otherwise be left out of transfers.
       this.graph.set(commit.id, { tree, parents, timeMs, author, generation, seq: own ? this.seq : 0 });
+      // A write on our head descends from every tip our head holds; held tips stay tips.
+      if (parents.length <= 1) this.tips = [...this.tips.filter((tip) => !this.isAncestor(tip, commit.id)), commit.id].sort(compareIds);
       this.currentHead = commit.id;
       this.currentState = state;
       this.cacheState(commit.id, state);
@@ -353,17 +367,19 @@ export class Replica {
   // ---------- replication ----------
 
   /**
-   * What a peer lacks to reach our head: the objects of every commit not reachable from any
-   * head the peer is known to hold (`peerHeads`; heads we do not hold are ignored).
+   * What a peer lacks to reach our head and the tips we hold unmerged: the objects of every
+   * commit not reachable from any head the peer is known to hold (`peerHeads`; heads we do not
+   * hold are ignored).
    */
-  objectsFor(peerHeads: string | null | readonly string[]): Promise<{ head: string; objects: { id: string; data: Uint8Array }[] }> {
+  objectsFor(peerHeads: string | null | readonly string[]): Promise<{ head: string; heads: readonly string[]; objects: { id: string; data: Uint8Array }[] }> {
     return this.serial(async () => {
       const head = this.currentHead;
+      const heads = [head, ...this.tips.filter((tip) => !this.isAncestor(tip, head))];
       const asked = peerHeads === null ? [] : typeof peerHeads === 'string' ? [peerHeads] : peerHeads;
       const known = asked.filter((id) => this.graph.has(id));
       const ids: string[] = [];
       const seen = new Set<string>();
-      for (const commit of this.commitsMissing(head, known)) {
+      for (const commit of this.commitsMissing(heads, known)) {
         for (const id of [...(await this.writtenBy(commit)), commit]) {
           if (seen.has(id)) continue;
           seen.add(id);
@@ -372,42 +388,103 @@ export class Replica {
       }
       const objects: { id: string; data: Uint8Array }[] = [];
       for (const id of ids) objects.push({ id, data: await this.objects.readDeflated(id) });
-      return { head, objects };
+      return { head, heads, objects };
     });
   }
 
-  receive(head: string, objects: readonly { id: string; data: Uint8Array }[]): Promise<ReceiveResult> {
+  /**
+   * Takes a peer's heads and the objects it sent, verifies every id, adds the commits, and moves
+   * the head (moveHead). `merge: false`: this replica is not the one to merge now (sim/server.ts
+   * designates one), so concurrent commits are held. On any failure nothing is kept.
+   */
+  receive(headsIn: string | readonly string[], objects: readonly { id: string; data: Uint8Array }[], options: { readonly merge?: boolean } = {}): Promise<ReceiveResult> {
     return this.serial(async () => {
       await this.flushBatch();
+      const heads = typeof headsIn === 'string' ? [headsIn] : [...headsIn];
       const none = { renumbered: 0, uidValidityChanges: [] };
-      if (head === this.currentHead) return { kind: 'up-to-date', head, ...none };
-      if (this.graph.has(head)) return { kind: 'ahead', head: this.currentHead, ...none };
+      const settledKind = (): ReceiveKind => (this.tips.every((tip) => heads.some((h) => this.isAncestor(tip, h))) ? 'up-to-date' : 'ahead');
+      if (heads.every((id) => this.graph.has(id))) return { kind: settledKind(), head: this.currentHead, ...none };
       const added: string[] = [];
+      const tipsBefore = this.tips;
       let written: string[] = [];
       try {
         for (const object of objects) if (!this.objects.has(object.id)) this.objects.putDeflated(object.id, object.data);
-        added.push(...(await this.addCommits(head)));
+        for (const head of heads) added.push(...(await this.addCommits(head)));
         // Keep only what the new commits need: a surplus object kept would belong to no commit, and
         // a later commit reusing it would not record it, so transfers from here would miss it.
         const needed = new Set<string>(added);
         for (const id of added) for (const object of await this.writtenBy(id)) needed.add(object);
         this.objects.keepStaged(needed);
         written = await this.objects.writeStaged();
-        if (this.isAncestor(this.currentHead, head)) {
-          const state = await this.stateOf(head);
-          await this.objects.updateRef(head);
-          this.currentHead = head;
-          this.currentState = state;
-          return { kind: 'fast-forward', head, ...none };
-        }
-        return await this.merge(head);
+        for (const id of added) this.noteAdded(id);
+        const moved = await this.moveHead(heads, options.merge !== false);
+        return moved ?? { kind: settledKind(), head: this.currentHead, ...none };
       } catch (error) {
         this.objects.discardStaged();
         this.objects.forget(written);
         for (const id of added) this.graph.delete(id);
+        this.tips = tipsBefore;
         throw error;
       }
     });
+  }
+
+  /** A commit just added to the graph: a write replaces the tips it descends from. */
+  private noteAdded(id: string): void {
+    if (this.info(id).parents.length > 1) return;
+    this.tips = [...this.tips.filter((tip) => !this.isAncestor(tip, id)), id].sort(compareIds);
+  }
+
+  /**
+   * Moves the head after new commits arrived; null when it stays. A received head that descends
+   * from our head and every tip is adopted (fast-forward: a merge someone else made). Else,
+   * when this replica may merge, each received head our head lacks is merged into ours; when it
+   * may not, the head stays and the commits are held until a merge that covers them arrives.
+   */
+  private async moveHead(received: readonly string[], mayMerge: boolean): Promise<ReceiveResult | null> {
+    const none = { renumbered: 0, uidValidityChanges: [] };
+    // Only a descendant of our head: a merge that covers our tips but not our own merge of them
+    // would drop the UIDs that merge bound, which clients may have seen.
+    const covering = [...received].sort(compareIds).find((head) => this.isAncestor(this.currentHead, head) && this.tips.every((tip) => this.isAncestor(tip, head)));
+    if (covering !== undefined) return covering === this.currentHead ? null : this.fastForward(covering);
+    if (!mayMerge) return this.held() ? { kind: 'held', head: this.currentHead, ...none } : null;
+    return this.mergeAll(received.filter((head) => !this.isAncestor(head, this.currentHead)));
+  }
+
+  /** True when some tip is not in our head's history: commits held, waiting for a merge. */
+  held(): boolean {
+    return this.tips.some((tip) => !this.isAncestor(tip, this.currentHead));
+  }
+
+  /** Merges every held tip into our head (a replica that waited long enough for another's merge). */
+  mergeHeld(): Promise<ReceiveResult | null> {
+    return this.serial(async () => {
+      await this.flushBatch();
+      const pending = this.tips.filter((tip) => !this.isAncestor(tip, this.currentHead));
+      return pending.length === 0 ? null : this.mergeAll(pending);
+    });
+  }
+
+  private async mergeAll(heads: readonly string[]): Promise<ReceiveResult | null> {
+    let result: ReceiveResult | null = null;
+    let renumbered = 0;
+    const uidValidityChanges: { mailbox: string; before: number; after: number }[] = [];
+    for (const head of [...heads].sort(compareIds)) {
+      if (this.isAncestor(head, this.currentHead)) continue;
+      const step = this.isAncestor(this.currentHead, head) ? await this.fastForward(head) : await this.merge(head);
+      renumbered += step.renumbered;
+      uidValidityChanges.push(...step.uidValidityChanges);
+      if (step.kind !== 'ahead' && (result === null || result.kind !== 'merge')) result = step;
+    }
+    return result === null ? null : { ...result, head: this.currentHead, renumbered, uidValidityChanges };
+  }
+
+  private async fastForward(head: string): Promise<ReceiveResult> {
+    const state = await this.stateOf(head);
+    await this.objects.updateRef(head);
+    this.currentHead = head;
+    this.currentState = state;
+    return { kind: 'fast-forward', head, renumbered: 0, uidValidityChanges: [] };
   }
 
   /**
@@ -415,15 +492,12 @@ export class Replica {
    * (criss-cross), a virtual base merged from them, so an expunge made after one of them is
    * not undone by merging from another.
    *
-   * When the merged content equals one side's tree, no merge commit is made: the side whose
-   * tree it is already holds everything, so the replica keeps or adopts that head (on equal
-   * trees, the smaller commit id). Without this rule every pair of merges of merges mints a
-   * new commit and N replicas gossiping heads merge without end; with it, replicas whose
-   * content agrees settle on one head.
+   * A merge commit is made even when the merged content equals one side's tree: the head must
+   * hold every tip in its history, or the replica would wait for a merge forever. What keeps
+   * merges few is that one replica at a time merges (sim/server.ts), not this method.
    */
   private async merge(theirs: string): Promise<ReceiveResult> {
     const ours = this.currentHead;
-    const none = { renumbered: 0, uidValidityChanges: [] };
     const parentsOf = (id: string): readonly string[] => this.info(id).parents;
     const baseState = (await recursiveMergeBaseState(ours, theirs, parentsOf, (id) => this.stateOf(id), { memo: this.mergeBaseMemo, generationOf: (id) => this.info(id).generation })) ?? { mailboxes: new Map<string, Mailbox>() };
     const theirsState = await this.stateOf(theirs);
@@ -431,19 +505,6 @@ export class Replica {
     const outcome = this.opts.strategy.merge(baseState, this.currentState, theirsState, ctx);
     const state = { mailboxes: sortedMailboxes(outcome.state.mailboxes) };
     const tree = writeState(state, this.opts.layout, this.objects, this.currentState);
-    const oursTree = this.info(ours).tree;
-    const theirsTree = this.info(theirs).tree;
-    if (tree === theirsTree && (tree !== oursTree || compareIds(theirs, ours) < 0)) {
-      this.objects.discardStaged();
-      await this.objects.updateRef(theirs);
-      this.currentHead = theirs;
-      this.currentState = theirsState;
-      return { kind: 'fast-forward', head: theirs, ...none };
-    }
-    if (tree === oursTree) {
-      this.objects.discardStaged();
-      return { kind: 'ahead', head: ours, ...none };
-    }
     const parents = [ours, theirs].sort(compareIds);
     const timeMs = Math.max(ctx.oursTimeMs, ctx.theirsTimeMs);
     const id = await this.commitState(state, parents, MERGE_AUTHOR, timeMs, `merge ${parents[0]} ${parents[1]}`, tree);
@@ -527,8 +588,8 @@ export class Replica {
     return false;
   }
 
-  /** Commits reachable from `head` but from none of `peers`, oldest first (paint by generation, newest first). */
-  private commitsMissing(head: string, peers: readonly string[]): string[] {
+  /** Commits reachable from some of `heads` but from none of `peers`, oldest first (paint by generation, newest first). */
+  private commitsMissing(heads: readonly string[], peers: readonly string[]): string[] {
     const FROM_HEAD = 1;
     const FROM_PEER = 2;
     const flags = new Map<string, number>();
@@ -539,8 +600,7 @@ export class Replica {
       if (flag === FROM_HEAD) headOnly++;
       queue.push(id);
     };
-    if (peers.includes(head)) return [];
-    enqueue(head, FROM_HEAD);
+    for (const head of heads) if (!peers.includes(head) && !flags.has(head)) enqueue(head, FROM_HEAD);
     for (const peer of peers) if (!flags.has(peer)) enqueue(peer, FROM_PEER);
     const missing: string[] = [];
     while (headOnly > 0) {
@@ -703,4 +763,16 @@ function initialState(initial: readonly InitialMailbox[], store: ObjectStore): S
     mailboxes.set(spec.name, mailbox);
   }
   return { mailboxes: sortedMailboxes(mailboxes) };
+}
+
+/** The writes of a graph (insertion order is parents first) that no write descends from, sorted. */
+function tipsOf(graph: ReadonlyMap<string, CommitInfo>): string[] {
+  const belowWrite = new Set<string>();
+  const tips: string[] = [];
+  for (const [id, info] of [...graph].reverse()) {
+    const write = info.parents.length <= 1;
+    if (write && !belowWrite.has(id)) tips.push(id);
+    if (write || belowWrite.has(id)) for (const parent of info.parents) belowWrite.add(parent);
+  }
+  return tips.sort(compareIds);
 }

@@ -120,6 +120,7 @@ function resolveNetwork(n: NonNullable<Scenario['network']>, rng: Rng): NetworkC
     loss: n.loss ?? rng.int(0, 50) / 1000,
     duplication: n.duplication ?? rng.int(0, 20) / 1000,
     reorder: n.reorder ?? rng.int(0, 100) / 1000,
+    ...(n.sites ? { sites: { groups: n.sites.groups, latency: resolveLatency(n.sites.latencyMs, rng.stream('site-latency')) } } : {}),
   };
 }
 

@@ -144,14 +144,22 @@ const latencySchema = z
   ])
   .describe('one-way message latency: uniform {min, max} or exponential {mean, max}');
 
+const groupsSchema = z.array(z.array(serverName).min(1).max(SERVERS_MAX)).min(2).max(SERVERS_MAX);
+
+const sitesSchema = z
+  .strictObject({
+    groups: groupsSchema.describe('the servers of each site'),
+    latencyMs: latencySchema.describe('latency between servers of different sites; inside a site, network.latencyMs'),
+  })
+  .describe('servers in sites: links between sites get their own latency (a WAN)');
+
 const networkSchema = z.strictObject({
   latencyMs: latencySchema.optional(),
+  sites: sitesSchema.optional(),
   loss: chance.optional(),
   duplication: chance.optional(),
   reorder: chance.optional(),
 });
-
-const groupsSchema = z.array(z.array(serverName).min(1).max(SERVERS_MAX)).min(2).max(SERVERS_MAX);
 
 /** One scheduled fault: `at` (virtual ms) plus exactly one of the fault keys. */
 const faultSchema = z
@@ -340,6 +348,13 @@ function checkMinMax(range: { min?: number; max?: number } | undefined, path: Pr
 }
 
 /** The cross-field rules; each problem is reported at the path of the field at fault. */
+function checkLatency(latency: z.infer<typeof latencySchema> | undefined, path: PropertyKey[], report: Report): void {
+  if (latency && 'min' in latency) checkMinMax(latency, path, report);
+  if (latency && 'mean' in latency && latency.mean > latency.max) {
+    report({ path: [...path, 'max'], message: `max (${latency.max}) is below mean (${latency.mean})` });
+  }
+}
+
 export function checkScenario(s: Scenario, report: Report): void {
   const known = explicitServerNames(s.servers);
   const listed = s.servers;
@@ -373,10 +388,11 @@ export function checkScenario(s: Scenario, report: Report): void {
     report({ path: ['layout', 'depth'], message: `width ${fanout.width} x depth ${fanout.depth} needs more than ${FANOUT_KEY_BITS_MAX} bits of the GUID hash` });
   }
   checkMinMax(s.workload?.messageSizeBytes, ['workload', 'messageSizeBytes'], report);
-  const latency = s.network?.latencyMs;
-  if (latency && 'min' in latency) checkMinMax(latency, ['network', 'latencyMs'], report);
-  if (latency && 'mean' in latency && latency.mean > latency.max) {
-    report({ path: ['network', 'latencyMs', 'max'], message: `max (${latency.max}) is below mean (${latency.mean})` });
+  checkLatency(s.network?.latencyMs, ['network', 'latencyMs'], report);
+  const sites = s.network?.sites;
+  if (sites) {
+    checkGroups(sites.groups, known, ['network', 'sites', 'groups'], report);
+    checkLatency(sites.latencyMs, ['network', 'sites', 'latencyMs'], report);
   }
   const sizeMax = s.workload?.messageSizeBytes?.max;
   const sizeLimit = s.limits?.messageSizeBytesMax;

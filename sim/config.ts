@@ -28,6 +28,8 @@ export interface NetworkConfig {
   readonly duplication: number;
   /** Links deliver in order; this is the chance that a message is held back by three more times its latency draw, so later messages overtake it. */
   readonly reorder: number;
+  /** Servers in sites: links between two sites have this latency instead (a WAN). */
+  readonly sites?: { readonly groups: readonly (readonly string[])[]; readonly latency: LatencyConfig };
 }
 
 /** A scheduled fault, as it ran: replay and shrink work on lists of these. */

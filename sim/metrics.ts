@@ -5,6 +5,8 @@
 export class Metrics {
   commitCount = 0;
   mergeCount = 0;
+  /** Distinct merge commits made anywhere in the cluster (the same merge made on two replicas counts once). */
+  readonly mergeCommits = new Set<string>();
   fastForwardCount = 0;
   /** UIDs merges reassigned, summed over every replica that made the merge. */
   renumberedUidCount = 0;
@@ -35,8 +37,11 @@ export class Metrics {
     this.pushCountByCause.set(cause, (this.pushCountByCause.get(cause) ?? 0) + 1);
   }
 
-  received(kind: string, renumbered: number, validityChanges: number): void {
-    if (kind === 'merge') this.mergeCount++;
+  received(kind: string, renumbered: number, validityChanges: number, head: string): void {
+    if (kind === 'merge') {
+      this.mergeCount++;
+      this.mergeCommits.add(head);
+    }
     if (kind === 'fast-forward') this.fastForwardCount++;
     this.renumberedUidCount += renumbered;
     this.uidValidityChangeCount += validityChanges;

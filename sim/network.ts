@@ -46,6 +46,12 @@ export class Network {
     this.scheduler = scheduler;
     this.rng = rng;
     this.history = history;
+    const sites = config.sites;
+    if (sites) {
+      const siteOf = new Map<string, number>();
+      sites.groups.forEach((group, index) => group.forEach((node) => siteOf.set(node, index)));
+      for (const from of nodes) for (const to of nodes) if (siteOf.get(from) !== siteOf.get(to)) this.setLinkLatency(from, to, sites.latency);
+    }
   }
 
   setLiveness(isUp: (node: string) => boolean): void {

@@ -31,7 +31,10 @@ export interface RunMetrics {
   readonly minBytesPerFlagChange: number | null;
   readonly minBytesPerDelivery: number | null;
   readonly commitCount: number;
+  /** Merges made, counted on every replica that made one. */
   readonly mergeCount: number;
+  /** Distinct merge commits made anywhere in the cluster. */
+  readonly mergeCommitCount: number;
   /** UIDs merges reassigned, summed over the replicas that made each merge (a merge every replica makes counts once per replica). */
   readonly renumberedUidCount: number;
   /** Messages whose UID changed (same mailbox and UIDVALIDITY, another UID) on some replica, each counted once. */

@@ -5,7 +5,7 @@
  * push, and runs anti-entropy. It never reaches into the replica's internals.
  */
 import { MailsimError } from '../core/errors.ts';
-import { Replica, type ReplicaOptions } from '../core/replica.ts';
+import { Replica, type ReceiveResult, type ReplicaOptions } from '../core/replica.ts';
 import type { StoreState } from '../core/state.ts';
 import type { UidStrategy } from '../core/strategy.ts';
 import { newBindings } from './bindings.ts';
@@ -29,18 +29,26 @@ export const ACK_BYTES = 72;
 /** A heartbeat carries the sender's head: 20-byte id plus framing. */
 export const HEARTBEAT_BYTES = 48;
 /** Heads remembered per peer as already held by it (named limit). */
-export const KNOWN_HEADS_MAX = 4;
-/** A peer silent for this long counts as unreachable (owner failover). */
+export const KNOWN_HEADS_MAX = 16;
+/** A peer silent for this long counts as unreachable (owner failover, the designated merger). */
 export const OWNER_TIMEOUT_MS = 5_000;
+/**
+ * How long a replica that holds concurrent commits waits for the designated merger's merge
+ * before it merges them itself (the merger may be cut off in a way heartbeats have not shown
+ * yet). A few round trips at 150 ms links, and well under the anti-entropy repair time.
+ */
+export const MERGE_WAIT_MS = 2_000;
 
 interface PushPayload {
-  readonly head: string;
+  /** The sender's tips; the receiver makes their merge itself. */
+  readonly heads: readonly string[];
   readonly objects: readonly { readonly id: string; readonly data: Uint8Array }[];
   readonly vclock: VectorClock;
 }
 
 interface AckPayload {
-  readonly received: string | null;
+  /** The heads taken, or null when the push was refused. */
+  readonly received: readonly string[] | null;
   readonly head: string;
 }
 
@@ -86,6 +94,7 @@ export class Server {
   private batchCompletions: (() => void)[] = [];
   private batchOpen = false;
   private lastOpKind = '';
+  private mergeWaitArmed = false;
 
   constructor(name: string, deps: ServerDeps) {
     this.name = name;
@@ -263,14 +272,19 @@ export class Server {
     if (!replica || this.replicationStopped) return;
     const known = this.knownHeads.get(peer) ?? [this.rootHead];
     if (known.includes(replica.head)) return;
-    const { head, objects } = await replica.objectsFor(known);
+    const { heads, objects } = await replica.objectsFor(known);
+    if (objects.length === 0) {
+      // It holds every tip of ours, so it makes (or made) the same merge: it holds our head.
+      this.assumeHas(peer, replica.head);
+      return;
+    }
     const sizeBytes = PUSH_HEADER_BYTES + objects.reduce((sum: number, o: { data: Uint8Array }) => sum + o.data.length + OBJECT_OVERHEAD_BYTES, 0);
     this.deps.metrics.push(reason === 'anti-entropy' || reason === 'merge' ? reason : this.lastOpKind || reason, sizeBytes);
-    const payload: PushPayload = { head, objects, vclock: this.vclock };
+    const payload: PushPayload = { heads, objects, vclock: this.vclock };
     this.deps.network.send(this.name, peer, 'push', sizeBytes, payload);
     // Optimistic: the next push sends only what this one did not. A lost push is repaired
     // by the peer's refusal (it lacks a parent) or its next heartbeat, which name its head.
-    this.assumeHas(peer, head);
+    for (const head of heads) this.assumeHas(peer, head);
   }
 
   private async receive(envelope: Envelope): Promise<void> {
@@ -324,15 +338,15 @@ export class Server {
       return this.pushTo(envelope.from, 'anti-entropy');
     }
     if (replica.hasCommit(head)) this.confirm(envelope.from, head);
-    else if (replica.hasCommit(received)) this.confirmedHeads.set(envelope.from, received);
+    else for (const id of received) if (replica.hasCommit(id)) this.confirmedHeads.set(envelope.from, id);
   }
 
   private async receivePush(envelope: Envelope<PushPayload>): Promise<void> {
     const replica = this.replica as Replica;
-    const { head, objects, vclock } = envelope.payload;
-    let result: Awaited<ReturnType<Replica['receive']>>;
+    const { heads, objects, vclock } = envelope.payload;
+    let result: ReceiveResult;
     try {
-      result = await replica.receive(head, objects);
+      result = await replica.receive(heads, objects, { merge: this.isMerger() });
     } catch (error) {
       if (error instanceof CrashError) return this.dropVolatile(this.pendingCrashMode);
       if (!(error instanceof MailsimError)) throw error;
@@ -341,8 +355,20 @@ export class Server {
       return;
     }
     this.vclock = mergeClocks(this.vclock, vclock);
-    this.confirm(envelope.from, head);
-    this.deps.metrics.received(result.kind, result.renumbered, result.uidValidityChanges.length);
+    for (const head of heads) this.confirm(envelope.from, head);
+    this.recordReceive(result);
+    this.deps.network.send(this.name, envelope.from, 'ack', ACK_BYTES, { received: heads, head: result.head } satisfies AckPayload);
+    // A merge goes to every peer at once: they adopt it by fast-forward (only the designated
+    // merger merges), so it does not beget merges. The sender of what we hold and it lacks gets it.
+    if (result.kind === 'merge') await this.pushAll('merge');
+    if (result.kind === 'ahead') await this.pushTo(envelope.from, 'anti-entropy');
+    if (result.kind === 'held') this.armMergeWait();
+    await this.settle();
+  }
+
+  /** History, metrics and observation of what a receive or a merge did to the head. */
+  private recordReceive(result: ReceiveResult): void {
+    this.deps.metrics.received(result.kind, result.renumbered, result.uidValidityChanges.length, result.head);
     if (result.kind === 'merge' || result.kind === 'fast-forward') {
       this.deps.history.append(this.name, 'replica', 'info', result.kind, { head: result.head, renumbered: result.renumbered });
       for (const change of result.uidValidityChanges) {
@@ -350,12 +376,39 @@ export class Server {
       }
       this.afterCommit();
     }
-    this.deps.network.send(this.name, envelope.from, 'ack', ACK_BYTES, { received: head, head: result.head } satisfies AckPayload);
-    // A merge goes back to the sender at once; other peers get it from anti-entropy, so
-    // merges do not fan out into more merges across the whole cluster.
-    if (result.kind === 'merge') await this.pushTo(envelope.from, 'merge');
-    if (result.kind === 'ahead') await this.pushTo(envelope.from, 'anti-entropy');
-    await this.settle();
+  }
+
+  /**
+   * The designated merger: the smallest name among this server and the peers it heard from
+   * within OWNER_TIMEOUT_MS (heartbeats and pushes; nothing of the simulator's knowledge). Only it
+   * merges concurrent commits; the others hold them until its merge arrives, so replicas do not
+   * each merge a different pair of heads. Partitioned sides each get their own merger.
+   */
+  private isMerger(): boolean {
+    const nowMs = this.deps.scheduler.nowMs;
+    return this.deps.peers.every((peer) => peer > this.name || nowMs - (this.lastHeardMs.get(peer) ?? 0) > OWNER_TIMEOUT_MS);
+  }
+
+  /** Held commits get merged here if no merge covering them arrived within MERGE_WAIT_MS. */
+  private armMergeWait(): void {
+    if (this.mergeWaitArmed) return;
+    this.mergeWaitArmed = true;
+    this.deps.scheduler.after(MERGE_WAIT_MS, `merge-wait ${this.name}`, async () => {
+      this.mergeWaitArmed = false;
+      const replica = this.replica;
+      if (!replica || !this.up || this.replicationStopped || !replica.held()) return;
+      let result: ReceiveResult | null;
+      try {
+        result = await replica.mergeHeld();
+      } catch (error) {
+        await this.fail(error);
+        return;
+      }
+      if (result === null) return;
+      this.recordReceive(result);
+      if (result.kind === 'merge') await this.pushAll('merge');
+      await this.settle();
+    });
   }
 
   private async settle(): Promise<void> {

@@ -39,6 +39,7 @@ export function buildMetrics(
     minBytesPerDelivery: mean(metrics.deliveryCompressedBytes),
     commitCount: metrics.commitCount,
     mergeCount: metrics.mergeCount,
+    mergeCommitCount: metrics.mergeCommits.size,
     renumberedUidCount: metrics.renumberedUidCount,
     renumberedMessageCount: metrics.renumberedMessageCount,
     uidValidityChangeCount: metrics.uidValidityChangeCount,

@@ -111,6 +111,7 @@ export function syntheticRun(spec: RunSpec): RunResult {
       minBytesPerDelivery: 1_080,
       commitCount: clientOpCount,
       mergeCount: 3 + Math.floor(noise * 5),
+      mergeCommitCount: 2 + Math.floor(noise * 4),
       renumberedUidCount: renumbered * 3,
       renumberedMessageCount: renumbered,
       uidValidityChangeCount: strategy === 'reset-validity' ? 1 + Math.floor(noise * 2) : 0,
