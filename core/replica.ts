@@ -451,6 +451,11 @@ export class Replica {
     return this.mergeAll(received.filter((head) => !this.isAncestor(head, this.currentHead)));
   }
 
+  /** Is commit `id` in our head's history (what clients of this replica see)? */
+  inHead(id: string): boolean {
+    return this.graph.has(id) && this.isAncestor(id, this.currentHead);
+  }
+
   /** True when some tip is not in our head's history: commits held, waiting for a merge. */
   held(): boolean {
     return this.tips.some((tip) => !this.isAncestor(tip, this.currentHead));

@@ -38,6 +38,8 @@ export const OWNER_TIMEOUT_MS = 5_000;
  * yet). A few round trips at 150 ms links, and well under the anti-entropy repair time.
  */
 export const MERGE_WAIT_MS = 2_000;
+/** Pushes whose clocks wait for our head to hold them (named limit; dropping the oldest only makes the session guarantee stricter). */
+export const HELD_CLOCKS_MAX = 1_024;
 
 interface PushPayload {
   /** The sender's tips; the receiver makes their merge itself. */
@@ -95,6 +97,11 @@ export class Server {
   private batchOpen = false;
   private lastOpKind = '';
   private mergeWaitArmed = false;
+  /**
+   * Vector clocks of pushes whose heads are not in our head yet (held): a client's session
+   * guarantee may count a write as applied here only once our head holds it.
+   */
+  private heldClocks: { readonly heads: readonly string[]; readonly vclock: VectorClock }[] = [];
 
   constructor(name: string, deps: ServerDeps) {
     this.name = name;
@@ -223,6 +230,7 @@ export class Server {
     const crashed = this.replica !== null;
     this.replica = null;
     this.peerHeads.clear();
+    this.heldClocks = [];
     this.batchOpen = false;
     const lostAcks = this.batchCompletions.length;
     this.batchCompletions = [];
@@ -354,8 +362,9 @@ export class Server {
       this.deps.network.send(this.name, envelope.from, 'ack', ACK_BYTES, { received: null, head: replica.head } satisfies AckPayload);
       return;
     }
-    this.vclock = mergeClocks(this.vclock, vclock);
     for (const head of heads) this.confirm(envelope.from, head);
+    this.heldClocks.push({ heads, vclock });
+    if (this.heldClocks.length > HELD_CLOCKS_MAX) this.heldClocks.shift();
     this.recordReceive(result);
     this.deps.network.send(this.name, envelope.from, 'ack', ACK_BYTES, { received: heads, head: result.head } satisfies AckPayload);
     // A merge goes to every peer at once: they adopt it by fast-forward (only the designated
@@ -368,6 +377,7 @@ export class Server {
 
   /** History, metrics and observation of what a receive or a merge did to the head. */
   private recordReceive(result: ReceiveResult): void {
+    this.applyHeldClocks();
     this.deps.metrics.received(result.kind, result.renumbered, result.uidValidityChanges.length, result.head);
     if (result.kind === 'merge' || result.kind === 'fast-forward') {
       this.deps.history.append(this.name, 'replica', 'info', result.kind, { head: result.head, renumbered: result.renumbered });
@@ -376,6 +386,18 @@ export class Server {
       }
       this.afterCommit();
     }
+  }
+
+  /** Merges the clocks of every push whose heads our head now holds. */
+  private applyHeldClocks(): void {
+    const replica = this.replica;
+    if (!replica) return;
+    const waiting: typeof this.heldClocks = [];
+    for (const held of this.heldClocks) {
+      if (held.heads.every((head) => replica.inHead(head))) this.vclock = mergeClocks(this.vclock, held.vclock);
+      else waiting.push(held);
+    }
+    this.heldClocks = waiting;
   }
 
   /**
