@@ -1,8 +1,9 @@
 /**
  * `mailsim bench cluster`: 5 servers with 10,000-message mailboxes, 2,000 client
- * operations, a partition every 10 s of simulated time. Reports client operations per
- * wall second, peak RSS, and simulated time against wall time. Targets: >= 500 ops/s on
- * one core, < 1 GB.
+ * operations, a partition every 10 s of simulated time, links of 1-30 ms. Reports client
+ * operations per wall second, peak RSS, simulated time against wall time, and distinct merge
+ * commits. Targets: >= 500 ops/s on one core, < 1 GB. Then the WAN case: the same world with
+ * 40-120 ms links, run after it in the same process (its peak RSS is the process's, both cases).
  */
 import { performance } from 'node:perf_hooks';
 import type { ScheduledFault, SimConfig } from '../../sim/config.ts';
@@ -14,7 +15,11 @@ export interface ClusterBenchOptions {
   readonly quick?: boolean;
 }
 
-export function benchConfig(messages: number, ops: number): SimConfig {
+/** Link latency of the LAN case (the bench's original world) and of the WAN case. */
+export const LAN_LATENCY_MS = { minMs: 1, maxMs: 30 } as const;
+export const WAN_LATENCY_MS = { minMs: 40, maxMs: 120 } as const;
+
+export function benchConfig(messages: number, ops: number, latencyMs: { readonly minMs: number; readonly maxMs: number } = LAN_LATENCY_MS): SimConfig {
   const servers = ['s1', 's2', 's3', 's4', 's5'];
   const faults: ScheduledFault[] = [];
   const durationMs = 120_000;
@@ -38,7 +43,7 @@ export function benchConfig(messages: number, ops: number): SimConfig {
       keywords: ['$Junk', '$Label1'],
       opsMax: ops,
     },
-    network: { latency: { kind: 'uniform', minMs: 1, maxMs: 30 }, loss: 0.01, duplication: 0.01, reorder: 0.01 },
+    network: { latency: { kind: 'uniform', minMs: latencyMs.minMs, maxMs: latencyMs.maxMs }, loss: 0.01, duplication: 0.01, reorder: 0.01 },
     faults,
     nemesis: null,
     clocks: {},
@@ -51,39 +56,50 @@ export function benchConfig(messages: number, ops: number): SimConfig {
   };
 }
 
-export async function runClusterBench(options: ClusterBenchOptions): Promise<Record<string, unknown>> {
-  const messages = options.quick ? 1_000 : 10_000;
-  const ops = options.quick ? 300 : 2_000;
+async function runCase(messages: number, ops: number, latencyMs: { readonly minMs: number; readonly maxMs: number }) {
   const startMs = performance.now();
   let populatedMs = startMs;
-  const outcome = await runWorld(benchConfig(messages, ops), { onPopulated: () => (populatedMs = performance.now()) });
+  const outcome = await runWorld(benchConfig(messages, ops, latencyMs), { onPopulated: () => (populatedMs = performance.now()) });
   const wallMs = performance.now() - startMs;
   const runMs = performance.now() - populatedMs;
   // The kernel's high-water mark of this process (KiB): a sampling timer would rarely fire
   // while the simulation keeps the event loop busy, and would miss the peak.
   const peakRssBytes = process.resourceUsage().maxRSS * 1024;
-  const result = {
-    servers: 5,
-    messagesPerMailbox: messages,
-    clientOps: outcome.metrics.clientOpCount,
+  const m = outcome.metrics;
+  return {
+    latencyMs: { min: latencyMs.minMs, max: latencyMs.maxMs },
+    clientOps: m.clientOpCount,
     wallMs: Math.round(wallMs),
-    opsPerSec: Math.round((outcome.metrics.clientOpCount / wallMs) * 1000),
+    opsPerSec: Math.round((m.clientOpCount / wallMs) * 1000),
     populateMs: Math.round(populatedMs - startMs),
     // The same operations over the wall time after the five populations were built.
-    opsPerSecAfterPopulation: Math.round((outcome.metrics.clientOpCount / runMs) * 1000),
+    opsPerSecAfterPopulation: Math.round((m.clientOpCount / runMs) * 1000),
     peakRssMB: Math.round(peakRssBytes / 1024 / 1024),
-    simTimeMs: outcome.metrics.simTimeMs,
-    simToWallRatio: Math.round((outcome.metrics.simTimeMs / wallMs) * 10) / 10,
+    simTimeMs: m.simTimeMs,
+    simToWallRatio: Math.round((m.simTimeMs / wallMs) * 10) / 10,
     verdict: outcome.verdict,
-    mergeCount: outcome.metrics.mergeCount,
-    wireBytesTotal: outcome.metrics.wireBytesTotal,
-    targets: { opsPerSec: 500, peakRssMB: 1024 },
+    mergeCount: m.mergeCount,
+    mergeCommitCount: m.mergeCommitCount,
+    clientCommitCount: m.commitCount,
+    wireBytesTotal: m.wireBytesTotal,
+    wireBytesPerOp: m.wireBytesPerOp,
   };
+}
+
+export async function runClusterBench(options: ClusterBenchOptions): Promise<Record<string, unknown>> {
+  const messages = options.quick ? 1_000 : 10_000;
+  const ops = options.quick ? 300 : 2_000;
+  const lan = await runCase(messages, ops, LAN_LATENCY_MS);
+  const wan = await runCase(messages, ops, WAN_LATENCY_MS);
+  const result = { servers: 5, messagesPerMailbox: messages, ...lan, targets: { opsPerSec: 500, peakRssMB: 1024, mergeCommitsPer2000Ops: 300 }, wan };
   if (!options.json) {
-    console.log(`cluster: 5 servers x ${messages} messages, ${result.clientOps} client ops`);
-    console.log(`  ${result.opsPerSec} ops/s (target >= 500), peak RSS ${result.peakRssMB} MB (target < 1024)`);
-    console.log(`  building the populations took ${result.populateMs} ms; after it, ${result.opsPerSecAfterPopulation} ops/s`);
-    console.log(`  simulated ${result.simTimeMs} ms in ${result.wallMs} ms wall (${result.simToWallRatio}x), verdict ${result.verdict}`);
+    for (const [name, c] of [['LAN', lan], ['WAN', wan]] as const) {
+      console.log(`cluster (${name}, links ${c.latencyMs.min}-${c.latencyMs.max} ms): 5 servers x ${messages} messages, ${c.clientOps} client ops`);
+      console.log(`  ${c.opsPerSec} ops/s (target >= 500), peak RSS ${c.peakRssMB} MB (target < 1024${name === 'WAN' ? '; both cases, one process' : ''})`);
+      console.log(`  building the populations took ${c.populateMs} ms; after it, ${c.opsPerSecAfterPopulation} ops/s`);
+      console.log(`  ${c.mergeCommitCount} distinct merge commits (target < 300 per 2,000 ops), ${c.wireBytesPerOp} B on the wire per op`);
+      console.log(`  simulated ${c.simTimeMs} ms in ${c.wallMs} ms wall (${c.simToWallRatio}x), verdict ${c.verdict}`);
+    }
   }
   return result;
 }
