@@ -49,11 +49,11 @@ function strategyTable(summary: ReportSummary): string[] {
   if (summary.strategies.length === 0) return [];
   const rows = summary.strategies.slice(0, MARKDOWN_STRATEGIES_MAX).map((row) => `| ${escapeMarkdown(row.strategy)}${row.control ? ' (control)' : ''} | `
     + [formatNumber(row.runCount), formatNumber(row.unexpectedCount), formatNumber(row.uidStableViolationCount),
-      formatNumber(row.renumberedPer1000Deliveries, 1), formatNumber(row.uidValidityResetCount), formatNumber(row.lostFlagCount),
+      formatNumber(row.renumberedPer1000Deliveries, 1), formatNumber(row.uidValidityResetCount), formatNumber(row.mergeCommitsPerClientCommit, 2), formatNumber(row.lostFlagCount),
       formatBytes(row.bytesPerOp), formatMs(row.convergenceTimeMsMedian)].join(' | ') + ' |');
   const more = summary.strategies.length > MARKDOWN_STRATEGIES_MAX ? [`(${summary.strategies.length - MARKDOWN_STRATEGIES_MAX} more strategies in the full report)`] : [];
-  return ['| strategy | runs | unexpected | UID-stability violations | renumbered / 1k deliveries | UIDVALIDITY resets | lost flags | bytes / op | convergence (median) |',
-    '|---|--:|--:|--:|--:|--:|--:|--:|--:|', ...rows, ...more];
+  return ['| strategy | runs | unexpected | UID-stability violations | renumbered / 1k deliveries | UIDVALIDITY resets | merge commits / client commit | lost flags | bytes / op | convergence (median) |',
+    '|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|', ...rows, ...more];
 }
 
 function efficiencyLines(summary: ReportSummary): string[] {

@@ -72,6 +72,8 @@ export interface StrategyRow {
   /** Messages whose UID changed (each once, however many replicas renumbered it) per 1,000 deliveries, over runs that had a partition (or no timeline to tell). */
   readonly renumberedPer1000Deliveries: number | null;
   readonly uidValidityResetCount: number;
+  /** Distinct merge commits per commit made for clients, over runs that report merge commits (older results do not). */
+  readonly mergeCommitsPerClientCommit: number | null;
   readonly lostFlagCount: number;
   readonly visibilityDelayMsMean: number | null;
   readonly visibilityDelayMsMax: number | null;
@@ -311,6 +313,7 @@ function strategyRows(results: readonly RunResult[]): StrategyRow[] {
         ? null
         : (sum(partitioned.map((run) => run.metrics.renumberedMessageCount)) * 1_000) / partitionedDeliveries,
       uidValidityResetCount: sum(runs.map((run) => run.metrics.uidValidityChangeCount)),
+      mergeCommitsPerClientCommit: mergesPerCommit(runs),
       lostFlagCount: sum(runs.map((run) => run.checks['no-lost-flags']?.count ?? 0)),
       visibilityDelayMsMean: weightedMean(runs.map((run) => ({ value: run.metrics.visibilityDelayMsMean, weight: run.metrics.deliveryCount }))),
       visibilityDelayMsMax: delaysMax.length === 0 ? null : Math.max(...delaysMax),
@@ -320,6 +323,12 @@ function strategyRows(results: readonly RunResult[]): StrategyRow[] {
       neverConvergedCount: runs.filter((run) => run.metrics.convergenceTimeMs === null).length,
     };
   });
+}
+
+function mergesPerCommit(runs: readonly RunResult[]): number | null {
+  const counted = runs.filter((run) => typeof run.metrics.mergeCommitCount === 'number');
+  const commits = sum(counted.map((run) => run.metrics.commitCount));
+  return commits === 0 ? null : sum(counted.map((run) => run.metrics.mergeCommitCount)) / commits;
 }
 
 export function layoutLabel(result: RunResult): string {
