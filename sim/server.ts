@@ -1,8 +1,10 @@
 /**
  * A virtual server: a replica on its own crash-fault volume, with its own clock, network
  * endpoint and simulator vector clock. It runs client operations as commits (acknowledged
- * only once durable), pushes what each peer lacks after every commit, merges what peers
- * push, and runs anti-entropy. It never reaches into the replica's internals.
+ * only once durable) and is the thin runner of the replication protocol (sim/replication.ts):
+ * it feeds the protocol each event with the facts of its replica, and performs the sends
+ * (pushes of what a peer lacks, heartbeats, the merge wait). It never reaches into the
+ * replica's internals.
  */
 import { MailsimError } from '../core/errors.ts';
 import { Replica, type ReceiveResult, type ReplicaOptions } from '../core/replica.ts';
@@ -20,6 +22,7 @@ import type { Envelope, Network } from './network.ts';
 import type { Rng } from './rng.ts';
 import type { Scheduler } from './scheduler.ts';
 import { mergeClocks, tick } from './vclock.ts';
+import { PEER_TIMEOUT_MS, heardWithin, initialReplication, isMerger, silentPeers, step, type ReplicationEvent, type ReplicationSend, type ReplicationState } from './replication.ts';
 
 /** Fixed bytes of a replication message besides its objects (kind, head id, lengths). */
 export const PUSH_HEADER_BYTES = 64;
@@ -28,10 +31,8 @@ export const OBJECT_OVERHEAD_BYTES = 24;
 export const ACK_BYTES = 72;
 /** A heartbeat carries the sender's head: 20-byte id plus framing. */
 export const HEARTBEAT_BYTES = 48;
-/** Heads remembered per peer as already held by it (named limit). */
-export const KNOWN_HEADS_MAX = 16;
 /** A peer silent for this long counts as unreachable (owner failover, the designated merger). */
-export const OWNER_TIMEOUT_MS = 5_000;
+export const OWNER_TIMEOUT_MS = PEER_TIMEOUT_MS;
 /**
  * How long a replica that holds concurrent commits waits for the designated merger's merge
  * before it merges them itself (the merger may be cut off in a way heartbeats have not shown
@@ -80,18 +81,8 @@ export class Server {
   /** Test-only mutant: this server stops replicating. */
   replicationStopped = false;
   private readonly deps: ServerDeps;
-  /**
-   * Heads we assume each peer has, newest last (optimistic: added when we push, and when it
-   * pushes to us). Several, because a merge we push back holds both what we pushed the peer
-   * and what it pushed us: with one known head, one side would go back to its sender.
-   */
-  private readonly knownHeads = new Map<string, string[]>();
-  /** A head each peer is known to have: it acknowledged it, announced it, or pushed it to us. */
-  private readonly confirmedHeads = new Map<string, string>();
-  /** Each peer's head as its last heartbeat announced it. */
-  private readonly peerHeads = new Map<string, string>();
-  private readonly lastHeardMs = new Map<string, number>();
-  private rootHead = '';
+  /** What this server believes of its peers (sim/replication.ts); set at start. */
+  private repl: ReplicationState;
   private lastState: StoreState | null = null;
   private batchCompletions: (() => void)[] = [];
   private batchOpen = false;
@@ -106,6 +97,7 @@ export class Server {
   constructor(name: string, deps: ServerDeps) {
     this.name = name;
     this.deps = deps;
+    this.repl = initialReplication(name, deps.peers, '');
     const clockConfig = deps.config.clocks[name] ?? { offsetMs: 0, driftPpm: 0 };
     this.clock = new NodeClock(() => deps.scheduler.nowMs, clockConfig);
     this.fs = new FaultyFs(name, newVolumeFs());
@@ -130,12 +122,7 @@ export class Server {
   /** Starts from a copy of the seed replica (the initial population, identical everywhere). */
   async start(seed: Replica): Promise<void> {
     this.replica = await Replica.cloneFrom(seed, this.options());
-    this.rootHead = this.replica.head;
-    for (const peer of this.deps.peers) {
-      this.knownHeads.set(peer, [this.rootHead]);
-      this.confirmedHeads.set(peer, this.rootHead);
-      this.lastHeardMs.set(peer, 0);
-    }
+    this.repl = initialReplication(this.name, this.deps.peers, this.replica.head);
     this.observe();
   }
 
@@ -161,7 +148,7 @@ export class Server {
       this.deps.metrics.commit(kind);
       this.afterCommit();
       complete({ ok: true, value, vclock });
-      await this.pushAll(kind);
+      await this.apply({ kind: 'committed', reason: kind });
       await this.settle();
     } catch (error) {
       await this.fail(error);
@@ -184,7 +171,7 @@ export class Server {
     if (completions.length > 0) this.deps.metrics.commit('batch');
     this.afterCommit();
     for (const done of completions) done();
-    await this.pushAll('batch');
+    await this.apply({ kind: 'committed', reason: 'batch' });
     await this.settle();
   }
 
@@ -212,24 +199,16 @@ export class Server {
   async antiEntropy(): Promise<void> {
     const replica = this.replica;
     if (!replica || !this.up || this.replicationStopped) return;
-    for (const peer of this.deps.peers) {
-      this.deps.network.send(this.name, peer, 'heartbeat', HEARTBEAT_BYTES, { head: replica.head });
-    }
-    // Gossip: each round pushes to one peer, in turn. Pushing to every peer at once makes
-    // every peer merge a different pair of heads, and those merges beget more merges.
-    const peer = this.deps.peers[this.antiEntropyRound++ % this.deps.peers.length];
-    if (peer !== undefined) await this.pushTo(peer, 'anti-entropy');
+    await this.apply({ kind: 'tick' });
     await this.settle();
   }
-
-  private antiEntropyRound = 0;
 
   private pendingCrashMode: 'process' | 'power' = 'process';
 
   private async dropVolatile(mode: 'process' | 'power'): Promise<void> {
     const crashed = this.replica !== null;
     this.replica = null;
-    this.peerHeads.clear();
+    [this.repl] = step(this.repl, { kind: 'crashed' });
     this.heldClocks = [];
     this.batchOpen = false;
     const lostAcks = this.batchCompletions.length;
@@ -271,82 +250,51 @@ export class Server {
     this.lastState = state;
   }
 
-  private async pushAll(reason: string): Promise<void> {
-    for (const peer of this.deps.peers) await this.pushTo(peer, reason);
+  /** The runner: one protocol step, then its sends, in order. */
+  private async apply(event: ReplicationEvent): Promise<void> {
+    const [next, sends] = step(this.repl, event);
+    this.repl = next;
+    for (const send of sends) await this.perform(send);
   }
 
-  private async pushTo(peer: string, reason: string): Promise<void> {
+  private async perform(send: ReplicationSend): Promise<void> {
     const replica = this.replica;
     if (!replica || this.replicationStopped) return;
-    const known = this.knownHeads.get(peer) ?? [this.rootHead];
+    if (send.kind === 'heartbeat') this.deps.network.send(this.name, send.to, 'heartbeat', HEARTBEAT_BYTES, { head: replica.head });
+    else if (send.kind === 'arm-merge-wait') this.armMergeWait();
+    else await this.pushTo(send.to, send.known, send.reason);
+  }
+
+  private async pushTo(peer: string, known: readonly string[], reason: string): Promise<void> {
+    const replica = this.replica as Replica;
     if (known.includes(replica.head)) return;
-    const { heads, objects } = await replica.objectsFor(known);
-    if (objects.length === 0) {
-      // It holds every tip of ours, so it makes (or made) the same merge: it holds our head.
-      this.assumeHas(peer, replica.head);
-      return;
-    }
+    const { head, heads, objects } = await replica.objectsFor(known);
+    if (objects.length === 0) return this.apply({ kind: 'pushed', to: peer, heads, head, nothing: true });
     const sizeBytes = PUSH_HEADER_BYTES + objects.reduce((sum: number, o: { data: Uint8Array }) => sum + o.data.length + OBJECT_OVERHEAD_BYTES, 0);
     this.deps.metrics.push(reason === 'anti-entropy' || reason === 'merge' ? reason : this.lastOpKind || reason, sizeBytes);
     const payload: PushPayload = { heads, objects, vclock: this.vclock };
     this.deps.network.send(this.name, peer, 'push', sizeBytes, payload);
-    // Optimistic: the next push sends only what this one did not. A lost push is repaired
-    // by the peer's refusal (it lacks a parent) or its next heartbeat, which name its head.
-    for (const head of heads) this.assumeHas(peer, head);
+    await this.apply({ kind: 'pushed', to: peer, heads, head, nothing: false });
   }
 
   private async receive(envelope: Envelope): Promise<void> {
     if (!this.up || this.replicationStopped) return;
-    this.lastHeardMs.set(envelope.from, this.deps.scheduler.nowMs);
+    [this.repl] = step(this.repl, { kind: 'heard', from: envelope.from, nowMs: this.deps.scheduler.nowMs });
     if (envelope.kind === 'heartbeat') return this.receiveHeartbeat(envelope as Envelope<{ head: string }>);
     if (envelope.kind === 'ack') return this.receiveAck(envelope as Envelope<AckPayload>);
     if (envelope.kind === 'push') return this.receivePush(envelope as Envelope<PushPayload>);
   }
 
-  /** A peer's heartbeat tells us its head; if we know that commit, it is what the peer has. */
-  private receiveHeartbeat(envelope: Envelope<{ head: string }>): void {
+  private receiveHeartbeat(envelope: Envelope<{ head: string }>): Promise<void> {
     const { head } = envelope.payload;
-    this.peerHeads.set(envelope.from, head);
-    // What it announces is what it has now: after a power loss that may be less than we assumed.
-    if ((this.replica as Replica).hasCommit(head)) {
-      this.confirmedHeads.set(envelope.from, head);
-      this.assumeOnly(envelope.from, head);
-    }
-    // The peer has commits we lack, so it may lack ours too: fall back to what it surely has.
-    else this.fallBack(envelope.from);
+    return this.apply({ kind: 'heartbeat', from: envelope.from, head, held: (this.replica as Replica).hasCommit(head) });
   }
 
-  private confirm(peer: string, head: string): void {
-    this.confirmedHeads.set(peer, head);
-    this.assumeHas(peer, head);
-  }
-
-  private assumeHas(peer: string, head: string): void {
-    const known = (this.knownHeads.get(peer) ?? [this.rootHead]).filter((id) => id !== head);
-    known.push(head);
-    this.knownHeads.set(peer, known.slice(-KNOWN_HEADS_MAX));
-  }
-
-  /** From now on assume the peer holds `head` and nothing newer. */
-  private assumeOnly(peer: string, head: string): void {
-    this.knownHeads.set(peer, [head]);
-  }
-
-  /** The peer may lack what we assumed: assume only what it surely has. */
-  private fallBack(peer: string): void {
-    this.assumeOnly(peer, this.confirmedHeads.get(peer) ?? this.rootHead);
-  }
-
-  private async receiveAck(envelope: Envelope<AckPayload>): Promise<void> {
+  private receiveAck(envelope: Envelope<AckPayload>): Promise<void> {
     const { received, head } = envelope.payload;
     const replica = this.replica as Replica;
-    if (received === null) {
-      if (replica.hasCommit(head)) this.confirm(envelope.from, head);
-      else this.fallBack(envelope.from);
-      return this.pushTo(envelope.from, 'anti-entropy');
-    }
-    if (replica.hasCommit(head)) this.confirm(envelope.from, head);
-    else for (const id of received) if (replica.hasCommit(id)) this.confirmedHeads.set(envelope.from, id);
+    if (received === null) return this.apply({ kind: 'refused', from: envelope.from, head, held: replica.hasCommit(head) });
+    return this.apply({ kind: 'acked', from: envelope.from, head, held: replica.hasCommit(head), heldReceived: received.filter((id) => replica.hasCommit(id)) });
   }
 
   private async receivePush(envelope: Envelope<PushPayload>): Promise<void> {
@@ -354,7 +302,7 @@ export class Server {
     const { heads, objects, vclock } = envelope.payload;
     let result: ReceiveResult;
     try {
-      result = await replica.receive(heads, objects, { merge: this.isMerger() });
+      result = await replica.receive(heads, objects, { merge: isMerger(this.repl, this.deps.scheduler.nowMs) });
     } catch (error) {
       if (error instanceof CrashError) return this.dropVolatile(this.pendingCrashMode);
       if (!(error instanceof MailsimError)) throw error;
@@ -362,16 +310,11 @@ export class Server {
       this.deps.network.send(this.name, envelope.from, 'ack', ACK_BYTES, { received: null, head: replica.head } satisfies AckPayload);
       return;
     }
-    for (const head of heads) this.confirm(envelope.from, head);
     this.heldClocks.push({ heads, vclock });
     if (this.heldClocks.length > HELD_CLOCKS_MAX) this.heldClocks.shift();
     this.recordReceive(result);
     this.deps.network.send(this.name, envelope.from, 'ack', ACK_BYTES, { received: heads, head: result.head } satisfies AckPayload);
-    // A merge goes to every peer at once: they adopt it by fast-forward (only the designated
-    // merger merges), so it does not beget merges. The sender of what we hold and it lacks gets it.
-    if (result.kind === 'merge') await this.pushAll('merge');
-    if (result.kind === 'ahead') await this.pushTo(envelope.from, 'anti-entropy');
-    if (result.kind === 'held') this.armMergeWait();
+    await this.apply({ kind: 'received', from: envelope.from, heads, result: result.kind });
     await this.settle();
   }
 
@@ -400,17 +343,6 @@ export class Server {
     this.heldClocks = waiting;
   }
 
-  /**
-   * The designated merger: the smallest name among this server and the peers it heard from
-   * within OWNER_TIMEOUT_MS (heartbeats and pushes; nothing of the simulator's knowledge). Only it
-   * merges concurrent commits; the others hold them until its merge arrives, so replicas do not
-   * each merge a different pair of heads. Partitioned sides each get their own merger.
-   */
-  private isMerger(): boolean {
-    const nowMs = this.deps.scheduler.nowMs;
-    return this.deps.peers.every((peer) => peer > this.name || nowMs - (this.lastHeardMs.get(peer) ?? 0) > OWNER_TIMEOUT_MS);
-  }
-
   /** Held commits get merged here if no merge covering them arrived within MERGE_WAIT_MS. */
   private armMergeWait(): void {
     if (this.mergeWaitArmed) return;
@@ -428,7 +360,7 @@ export class Server {
       }
       if (result === null) return;
       this.recordReceive(result);
-      if (result.kind === 'merge') await this.pushAll('merge');
+      if (result.kind === 'merge') await this.apply({ kind: 'committed', reason: 'merge' });
       await this.settle();
     });
   }
@@ -442,12 +374,12 @@ export class Server {
     // owner back from a crash would hand out UIDs from a stale UIDNEXT before it has merged
     // the state of the owner that replaced it.
     const current = (p: string): boolean => {
-      const head = this.peerHeads.get(p);
-      return head !== undefined && replica.hasCommit(head) && nowMs - (this.lastHeardMs.get(p) ?? 0) <= OWNER_TIMEOUT_MS;
+      const head = this.repl.peers.get(p)?.announced ?? null;
+      return head !== null && replica.hasCommit(head) && heardWithin(this.repl, p, nowMs);
     };
     const reachable = this.deps.peers.filter((p) => this.deps.isUp(p) && this.deps.network.canReach(this.name, p) && this.deps.network.canReach(p, this.name) && current(p));
     const quorum = reachable.length + 1 > (this.deps.peers.length + 1) / 2;
-    const unreachable = this.deps.peers.filter((p) => nowMs - (this.lastHeardMs.get(p) ?? 0) > OWNER_TIMEOUT_MS);
+    const unreachable = silentPeers(this.repl, nowMs);
     try {
       if (!(await replica.settle({ node: this.name, quorum, unreachable }))) return;
     } catch (error) {
@@ -457,6 +389,6 @@ export class Server {
     this.deps.metrics.commit('settle');
     this.afterCommit();
     this.lastOpKind = 'settle';
-    await this.pushAll('settle');
+    await this.apply({ kind: 'committed', reason: 'settle' });
   }
 }
