@@ -312,7 +312,8 @@ function strategyRows(results: readonly RunResult[]): StrategyRow[] {
       renumberedPer1000Deliveries: partitionedDeliveries === 0
         ? null
         : (sum(partitioned.map((run) => run.metrics.renumberedMessageCount)) * 1_000) / partitionedDeliveries,
-      uidValidityResetCount: sum(runs.map((run) => run.metrics.uidValidityChangeCount)),
+      // Distinct resets where results report them; older results only have the per-merge count.
+      uidValidityResetCount: sum(runs.map((run) => run.metrics.uidValidityResetCount ?? run.metrics.uidValidityChangeCount)),
       mergeCommitsPerClientCommit: mergesPerCommit(runs),
       lostFlagCount: sum(runs.map((run) => run.checks['no-lost-flags']?.count ?? 0)),
       visibilityDelayMsMean: weightedMean(runs.map((run) => ({ value: run.metrics.visibilityDelayMsMean, weight: run.metrics.deliveryCount }))),

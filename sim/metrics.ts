@@ -11,6 +11,8 @@ export class Metrics {
   /** UIDs merges reassigned, summed over every replica that made the merge. */
   renumberedUidCount = 0;
   uidValidityChangeCount = 0;
+  /** Distinct (mailbox, new UIDVALIDITY) pairs minted anywhere: one reset that several merges carry counts once. */
+  readonly uidValidityResets = new Set<string>();
   deliveryCount = 0;
   flagChangeCount = 0;
   clientOpCount = 0;
@@ -37,14 +39,15 @@ export class Metrics {
     this.pushCountByCause.set(cause, (this.pushCountByCause.get(cause) ?? 0) + 1);
   }
 
-  received(kind: string, renumbered: number, validityChanges: number, head: string): void {
+  received(kind: string, renumbered: number, validityChanges: readonly { readonly mailbox: string; readonly after: number }[], head: string): void {
     if (kind === 'merge') {
       this.mergeCount++;
       this.mergeCommits.add(head);
     }
     if (kind === 'fast-forward') this.fastForwardCount++;
     this.renumberedUidCount += renumbered;
-    this.uidValidityChangeCount += validityChanges;
+    this.uidValidityChangeCount += validityChanges.length;
+    for (const change of validityChanges) this.uidValidityResets.add(`${change.mailbox}\u0000${change.after}`);
   }
 
   /** A delivery acknowledged with UID 0: stored, not yet visible. */

@@ -39,7 +39,10 @@ export interface RunMetrics {
   readonly renumberedUidCount: number;
   /** Messages whose UID changed (same mailbox and UIDVALIDITY, another UID) on some replica, each counted once. */
   readonly renumberedMessageCount: number;
+  /** UIDVALIDITY changes reported by merges, summed over the replicas that made them (one reset that several merges carry counts each time). */
   readonly uidValidityChangeCount: number;
+  /** Distinct new UIDVALIDITYs (per mailbox) minted anywhere in the cluster. */
+  readonly uidValidityResetCount: number;
   readonly deferredDeliveryCount: number;
   readonly visibilityDelayMsMean: number | null;
   readonly visibilityDelayMsMax: number | null;

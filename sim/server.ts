@@ -321,7 +321,7 @@ export class Server {
   /** History, metrics and observation of what a receive or a merge did to the head. */
   private recordReceive(result: ReceiveResult): void {
     this.applyHeldClocks();
-    this.deps.metrics.received(result.kind, result.renumbered, result.uidValidityChanges.length, result.head);
+    this.deps.metrics.received(result.kind, result.renumbered, result.uidValidityChanges, result.head);
     if (result.kind === 'merge' || result.kind === 'fast-forward') {
       this.deps.history.append(this.name, 'replica', 'info', result.kind, { head: result.head, renumbered: result.renumbered });
       for (const change of result.uidValidityChanges) {

@@ -43,6 +43,7 @@ export function buildMetrics(
     renumberedUidCount: metrics.renumberedUidCount,
     renumberedMessageCount: metrics.renumberedMessageCount,
     uidValidityChangeCount: metrics.uidValidityChangeCount,
+    uidValidityResetCount: metrics.uidValidityResets.size,
     deferredDeliveryCount: metrics.deferredDeliveryCount,
     visibilityDelayMsMean: mean(metrics.visibilityDelaysMs),
     visibilityDelayMsMax: metrics.visibilityDelaysMs.length === 0 ? null : Math.max(...metrics.visibilityDelaysMs),

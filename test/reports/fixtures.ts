@@ -115,6 +115,7 @@ export function syntheticRun(spec: RunSpec): RunResult {
       renumberedUidCount: renumbered * 3,
       renumberedMessageCount: renumbered,
       uidValidityChangeCount: strategy === 'reset-validity' ? 1 + Math.floor(noise * 2) : 0,
+      uidValidityResetCount: strategy === 'reset-validity' ? 1 : 0,
       deferredDeliveryCount: strategy === 'owner' ? Math.floor(noise * 12) : 0,
       visibilityDelayMsMean: strategy === 'owner' ? 300 + noise * 500 : 40 + noise * 30,
       visibilityDelayMsMax: strategy === 'owner' ? 6_000 + noise * 2_000 : 250,
