@@ -20,7 +20,7 @@
  */
 import { assert } from './errors.ts';
 import { generationHeap } from './binaryHeap.ts';
-import { mergeVirtualBase } from './merge.ts';
+import { mergeVirtualBase } from './merge/mergeStores.ts';
 import type { StoreState } from './state.ts';
 
 /** A history deeper than this is a programmer error in the simulator (named limit). */
@@ -110,7 +110,7 @@ function memoGenerations(parentsOf: (id: string) => readonly string[]): (id: str
 
 /**
  * The base state for merging commits a and b (see recursiveMergeBaseWith), with the merge made
- * for virtual bases (core/merge.ts mergeVirtualBase: it never mints a UIDVALIDITY, whatever the
+ * for virtual bases (core/merge/mergeStores.ts mergeVirtualBase: it never mints a UIDVALIDITY, whatever the
  * strategy, so the base holds only UID spaces real commits hold). null when unrelated.
  */
 export function recursiveMergeBaseState(

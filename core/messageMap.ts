@@ -5,7 +5,7 @@
  * the fanout layout reuse the tree id of every untouched bucket and lets the merge skip
  * buckets that are identical on both sides, so both cost what changed, not the mailbox size.
  */
-import type { Message } from './state.ts';
+import type { Message } from './message.ts';
 
 export const BUCKET_COUNT = 256;
 

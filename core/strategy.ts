@@ -1,14 +1,12 @@
 /**
  * The plug-in interface for UID strategies. A strategy decides how UIDs are settled when
  * two replicas merge (and, for `owner`, who may hand them out at all); the Maildir-aware
- * part of the merge (flags, expunges, moves, mailboxes) is shared in core/merge.ts.
+ * part of the merge (flags, expunges, moves, mailboxes) is shared in core/merge/.
  *
- * Adding a strategy: write core/strategies/<name>.ts exporting a UidStrategy and add one
- * line to the registry in core/strategies/registry.ts.
+ * Types only. Adding a strategy: write core/strategies/<name>.ts exporting a UidStrategy and add
+ * one line to the registry in core/strategies/registry.ts, the one list of strategies.
  */
-import { MailsimError } from './errors.ts';
 import type { Mailbox, StoreState } from './state.ts';
-import { STRATEGY_REGISTRY } from './strategies/registry.ts';
 
 export interface MergeContext {
   /** The node doing the merge. Must NOT influence the merged state, except for documented controls. */
@@ -44,19 +42,4 @@ export interface UidStrategy {
   merge(base: StoreState, ours: StoreState, theirs: StoreState, ctx: MergeContext): MergeOutcome;
   /** Optional follow-up a node makes on its own after a commit or merge (owner: give pending messages UIDs, take over a dead owner's mailboxes). null = nothing to do. */
   settle?(state: StoreState, ctx: SettleContext): StoreState | null;
-}
-
-export class UnknownStrategyError extends MailsimError<'E_UNKNOWN_STRATEGY', { name: string; known: readonly string[] }> {
-  constructor(name: string, known: readonly string[]) {
-    super('E_UNKNOWN_STRATEGY', `unknown UID strategy ${JSON.stringify(name)}; known: ${known.join(', ')}`, { name, known });
-    this.name = 'UnknownStrategyError';
-  }
-}
-
-export const STRATEGY_NAMES: readonly string[] = Object.freeze(STRATEGY_REGISTRY.map((s) => s.name));
-
-export function strategyByName(name: string): UidStrategy {
-  const found = STRATEGY_REGISTRY.find((s) => s.name === name);
-  if (!found) throw new UnknownStrategyError(name, STRATEGY_NAMES);
-  return found;
 }

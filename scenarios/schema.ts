@@ -9,7 +9,7 @@
  * scenarios/schema.json is generated from this file (npx tsx scenarios/genSchema.ts > scenarios/schema.json).
  */
 import { z } from 'zod';
-import { STRATEGY_NAMES } from '../core/strategy.ts';
+import { STRATEGY_NAMES } from '../core/strategies/registry.ts';
 import { MUTANT_NAMES } from '../sim/checkers/mutants.ts';
 import type { CheckName } from '../sim/checkers/types.ts';
 

@@ -8,7 +8,7 @@
 import { newVolumeFs } from './volume.ts';
 import { replicaFsFrom } from '../core/fsTypes.ts';
 import { Replica, type InitialMailbox } from '../core/replica.ts';
-import { strategyByName } from '../core/strategy.ts';
+import { strategyByName } from '../core/strategies/registry.ts';
 import { overallVerdict, runChecks } from './checkers/index.ts';
 import type { FinalReplica } from './checkers/types.ts';
 import { EPOCH_MS } from './clock.ts';

@@ -4,7 +4,7 @@
  * and 100,000 messages, flat and fanout.
  *
  * Two figures per case:
- * - stateMergeMs: the pure merge (strategy `renumber`, core/merge.ts) on the three states, the
+ * - stateMergeMs: the pure merge (strategy `renumber`, core/merge/mergeStores.ts) on the three states, the
  *   median of several runs. The layout does not exist at this level (it only changes how trees
  *   are read and written), so it is measured once per size.
  * - mergeMs: a real Replica.receive of the other side's objects that ends in a merge commit:
@@ -23,7 +23,8 @@ import { messageMapFrom } from '../../core/messageMap.ts';
 import * as ops from '../../core/ops.ts';
 import { Replica, type LayoutSpec } from '../../core/replica.ts';
 import type { Message, StoreState } from '../../core/state.ts';
-import { strategyByName, type UidStrategy } from '../../core/strategy.ts';
+import { type UidStrategy } from '../../core/strategy.ts';
+import { strategyByName } from '../../core/strategies/registry.ts';
 import { BENCH_FANOUT } from './store.ts';
 
 export interface MergeBenchOptions {

@@ -20,7 +20,7 @@ import { Volume } from 'memfs';
 import { replicaFsFrom, type PromisesFsLike } from '../../core/fsTypes.ts';
 import { Replica, type LayoutSpec } from '../../core/replica.ts';
 import { exportReplica } from '../../core/export.ts';
-import { strategyByName } from '../../core/strategy.ts';
+import { strategyByName } from '../../core/strategies/registry.ts';
 
 export interface StoreBenchOptions {
   readonly json: boolean;

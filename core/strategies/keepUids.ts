@@ -4,7 +4,9 @@
  * side gets a fresh one. Two messages delivered concurrently on two replicas end up sharing a
  * UID, which the uid-stable checker must catch.
  */
-import { assignFresh, mergeStores, type MailboxUidInput, type MailboxUidResult } from '../merge.ts';
+import { assignFresh } from '../merge/uids.ts';
+import { mergeStores } from '../merge/mergeStores.ts';
+import { type MailboxUidInput, type MailboxUidResult } from '../merge/policy.ts';
 import type { UidStrategy } from '../strategy.ts';
 
 export function keepUidsMailbox(input: MailboxUidInput): MailboxUidResult {

@@ -6,7 +6,9 @@
  * earlier one. Equal times: the flag set that sorts last wins (deterministic, symmetric).
  * UIDs as in `renumber`.
  */
-import { mergeFlagsThreeWay, mergeStores, renumberMailbox } from '../merge.ts';
+import { mergeFlagsThreeWay } from '../merge/flags.ts';
+import { mergeStores } from '../merge/mergeStores.ts';
+import { renumberMailbox } from '../merge/uids.ts';
 import type { Message } from '../state.ts';
 import type { MergeContext, UidStrategy } from '../strategy.ts';
 

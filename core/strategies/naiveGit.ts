@@ -24,7 +24,10 @@
  */
 import { createHash } from 'node:crypto';
 import { EMPTY_MESSAGE_MAP } from '../messageMap.ts';
-import { compareStrings, divergedGuids, mergeOwner, rebuildBuckets, type Located } from '../merge.ts';
+import { compareStrings } from '../merge/compare.ts';
+import { divergedGuids, type Located } from '../merge/changed.ts';
+import { mergeOwner } from '../merge/owner.ts';
+import { rebuildBuckets } from '../merge/buckets.ts';
 import type { Mailbox, Message, StoreState } from '../state.ts';
 import type { MergeOutcome, UidStrategy } from '../strategy.ts';
 

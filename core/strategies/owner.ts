@@ -23,7 +23,8 @@
  * (UIDVALIDITY, UID) name different messages until the merge, which sends the loser's
  * messages back to pending and lets the winner renumber them.
  */
-import { mergeStores, type MailboxUidInput, type MailboxUidResult } from '../merge.ts';
+import { mergeStores } from '../merge/mergeStores.ts';
+import { type MailboxUidInput, type MailboxUidResult } from '../merge/policy.ts';
 import { updateMessages, allMessages } from '../messageMap.ts';
 import type { Mailbox, MailboxOwner, Message, StoreState } from '../state.ts';
 import type { SettleContext, UidStrategy } from '../strategy.ts';

@@ -5,7 +5,8 @@
  * a fresh UID above both UIDNEXTs, in GUID order, so both sides of a clash are renumbered.
  * UIDVALIDITY never changes.
  */
-import { mergeStores, renumberMailbox } from '../merge.ts';
+import { mergeStores } from '../merge/mergeStores.ts';
+import { renumberMailbox } from '../merge/uids.ts';
 import type { UidStrategy } from '../strategy.ts';
 
 export const renumberStrategy: UidStrategy = {

@@ -6,7 +6,9 @@
  * UID of that mailbox from 1, in (INTERNALDATE, GUID) order. Without a clash it behaves like `renumber` (new messages keep
  * their UIDs or get fresh ones above both UIDNEXTs).
  */
-import { mergeStores, reassignAll, renumberMailbox, type MailboxUidInput, type MailboxUidResult } from '../merge.ts';
+import { mergeStores } from '../merge/mergeStores.ts';
+import { reassignAll, renumberMailbox } from '../merge/uids.ts';
+import { type MailboxUidInput, type MailboxUidResult } from '../merge/policy.ts';
 import type { UidStrategy } from '../strategy.ts';
 
 export function resetValidityMailbox(input: MailboxUidInput): MailboxUidResult {

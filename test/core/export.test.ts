@@ -12,7 +12,7 @@ import { Replica, type LayoutSpec } from '../../core/replica.ts';
 import { exportReplica } from '../../core/export.ts';
 import { messagesByUid } from '../../core/messageMap.ts';
 import type { StoreState } from '../../core/state.ts';
-import { strategyByName } from '../../core/strategy.ts';
+import { strategyByName } from '../../core/strategies/registry.ts';
 
 const DOVECOT_IMAP = '/usr/lib/dovecot/imap';
 const START_MS = 1_764_326_400_000;

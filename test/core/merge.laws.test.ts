@@ -1,7 +1,7 @@
 // Proves which laws of a join the three-way merge keeps, for states that diverged from one base by deliveries, flag changes, expunges and moves: commutative and idempotent on whole states; associative on what a message is (mailbox, flags, presence) but not on UIDs and MODSEQs, which is why replicas do not merge in arbitrary pairs but through one designated merger (docs/merge-rules.md).
 import { describe, it, expect } from 'vitest';
 import fc from 'fast-check';
-import { merge3 } from '../../core/merge.ts';
+import { merge3 } from '../../core/merge/mergeStores.ts';
 import type { StoreState } from '../../core/state.ts';
 import { deliver, expunge, mailbox, move, msg, snapshot, store, storeFlag } from './stateOps.ts';
 

@@ -1,7 +1,7 @@
 // Proves with fast-check that renumber, owner and reset-validity converge, lose and duplicate nothing, merge flags by the rules and never rebind a UID on a replica over random ops and sync orders on 2-5 replicas, and that each known-bad control breaks one of these properties.
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { strategyByName } from '../../core/strategy.ts';
+import { strategyByName } from '../../core/strategies/registry.ts';
 import { ModelViolation, ReplicaModel, type Op } from './mergeModel.ts';
 
 const replica = fc.nat({ max: 4 });

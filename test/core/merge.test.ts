@@ -1,6 +1,9 @@
 // Proves each Maildir merge rule on a worked example (flags, dsync trap, expunge, move, copy, mailbox create/delete/rename, MODSEQ), that the merge is side-independent and canonical, and that it only rebuilds what diverged.
 import { describe, expect, it } from 'vitest';
-import { mergeFlagsThreeWay, mergeLocation, mergeStores, merge3, renumberMailbox } from '../../core/merge.ts';
+import { mergeFlagsThreeWay } from '../../core/merge/flags.ts';
+import { mergeLocation } from '../../core/merge/changed.ts';
+import { mergeStores, merge3 } from '../../core/merge/mergeStores.ts';
+import { renumberMailbox } from '../../core/merge/uids.ts';
 import { allMessages } from '../../core/messageMap.ts';
 import type { StoreState } from '../../core/state.ts';
 import {

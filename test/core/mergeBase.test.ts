@@ -1,11 +1,11 @@
 // Proves mergeBase finds the nearest common ancestor, picks one deterministic base in criss-cross histories whichever side asks, and that the recursive virtual base prevents the resurrection a single criss-cross base causes.
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { mergeVirtualBase } from '../../core/merge.ts';
+import { mergeVirtualBase } from '../../core/merge/mergeStores.ts';
 import { mergeBase, mergeBases, recursiveMergeBaseWith } from '../../core/mergeBase.ts';
-import { strategyByName as byName } from '../../core/strategy.ts';
+import { strategyByName as byName } from '../../core/strategies/registry.ts';
 import { mailbox, msg, store } from './stateOps.ts';
-import { strategyByName } from '../../core/strategy.ts';
+import { strategyByName } from '../../core/strategies/registry.ts';
 import { ModelViolation, ReplicaModel, type Op } from './mergeModel.ts';
 
 function graph(edges: Record<string, string[]>): (id: string) => readonly string[] {

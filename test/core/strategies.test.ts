@@ -1,7 +1,8 @@
 // Proves each UID strategy's rule on examples: the measured dsync renumbering figure, owner assignment/fencing/fail-over, reset-validity, and the three known-bad controls producing their defect.
 import { describe, expect, it } from 'vitest';
 import { MailsimError } from '../../core/errors.ts';
-import { STRATEGY_NAMES, strategyByName, type MergeContext } from '../../core/strategy.ts';
+import { type MergeContext } from '../../core/strategy.ts';
+import { STRATEGY_NAMES, strategyByName } from '../../core/strategies/registry.ts';
 import { flatPath, pathKept } from '../../core/strategies/naiveGit.ts';
 import type { Mailbox, StoreState } from '../../core/state.ts';
 import { deliver, expunge, findGuid, mailbox, move, msg, snapshot, store, storeFlag, where } from './stateOps.ts';

@@ -11,7 +11,7 @@ import { replicaFsFrom, type PromisesFsLike } from '../../core/fsTypes.ts';
 import { allMessages } from '../../core/messageMap.ts';
 import { Replica, type ReplicaOptions } from '../../core/replica.ts';
 import type { StoreState } from '../../core/state.ts';
-import { strategyByName } from '../../core/strategy.ts';
+import { strategyByName } from '../../core/strategies/registry.ts';
 import { messageBody } from '../../sim/clients.ts';
 import { CrashError, FaultyFs } from '../../sim/faultyFs.ts';
 import { Rng } from '../../sim/rng.ts';

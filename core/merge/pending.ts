@@ -1,0 +1,11 @@
+/** A merged message before its UID is settled. */
+import type { Message } from '../state.ts';
+import type { Located } from './changed.ts';
+
+export interface Pending {
+  readonly guid: string;
+  readonly flags: readonly string[];
+  readonly ours: Located | undefined;
+  readonly theirs: Located | undefined;
+  readonly any: Message;
+}
