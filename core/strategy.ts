@@ -34,6 +34,8 @@ export interface SettleContext {
 
 export interface UidStrategy {
   readonly name: string;
+  /** A known-bad control the checkers must catch (reports show it apart); absent = a real strategy. */
+  readonly control?: boolean;
   /** Declares that this strategy may raise UIDVALIDITY (the uidvalidity checker then reports a cost, not a violation). */
   readonly mayResetValidity: boolean;
   /** Whether a new message (deliver/append/move/copy target) on `node` gets a UID now; false = uid 0, stored but invisible to IMAP. */

@@ -4,6 +4,7 @@
  * (per scenario and per checker, each failure with its replay command), timelines.
  * Pure: ReportSummary in, HTML string out; every piece of text from results is escaped.
  */
+import { STRATEGY_NAMES } from '../core/strategies/registry.ts';
 import { escapeHtml, formatBytes, formatMs, formatNumber } from './format.ts';
 import { sizeRank, type EfficiencyRow, type FailureRow, type ReportSummary, type ScenarioRow, type StrategyRow, type TimelineRun, type VerdictCounts } from './summary.ts';
 import { barChart, cdfChart, TIMELINE_OPS_DRAWN_MAX, timelineChart } from './svg.ts';
@@ -14,10 +15,9 @@ export interface HtmlOptions {
   readonly generatedAt?: string;
 }
 
-export const STRATEGY_COLORS: Readonly<Record<string, string>> = {
-  renumber: '#1565c0', owner: '#2e7d32', 'reset-validity': '#6a1b9a',
-  'naive-git': '#c62828', 'lww-wallclock': '#ef6c00', 'keep-uids': '#ad1457',
-};
+/** Colours of the registered strategies, in registry order (core/strategies/registry.ts). */
+const STRATEGY_PALETTE = ['#1565c0', '#2e7d32', '#6a1b9a', '#c62828', '#ef6c00', '#ad1457'];
+export const STRATEGY_COLORS: Readonly<Record<string, string>> = Object.fromEntries(STRATEGY_NAMES.map((name, index) => [name, STRATEGY_PALETTE[index % STRATEGY_PALETTE.length] as string]));
 const EXTRA_COLORS = ['#00838f', '#5d4037', '#455a64', '#9e9d24', '#283593'];
 const SERIES_COLORS = { measured: '#1565c0', minimum: '#43a047', dsync: '#9e9e9e' };
 

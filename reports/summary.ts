@@ -4,14 +4,17 @@
  * The HTML, Markdown and JSON outputs all render this one structure.
  */
 import { assert } from '../core/errors.ts';
+import { STRATEGY_NAMES, STRATEGY_REGISTRY } from '../core/strategies/registry.ts';
 import type { RunResult, Timeline, Verdict } from '../sim/resultTypes.ts';
+import { CHECK_NAMES } from '../sim/checkers/names.ts';
+import { PARTITION_FAULT_KINDS } from '../sim/faultKinds.ts';
 import { compareStrings, mergeResults, runKey } from './merge.ts';
 
-export const CONTROL_STRATEGIES: readonly string[] = ['naive-git', 'lww-wallclock', 'keep-uids'];
-export const STRATEGY_ORDER: readonly string[] = ['renumber', 'owner', 'reset-validity', ...CONTROL_STRATEGIES];
+/** From the one list of strategies (core/strategies/registry.ts), in its order. */
+export const CONTROL_STRATEGIES: readonly string[] = STRATEGY_REGISTRY.filter((s) => s.control === true).map((s) => s.name);
+export const STRATEGY_ORDER: readonly string[] = STRATEGY_NAMES;
 /** Display order of the checkers; unknown names follow in code-unit order. */
-export const CHECK_ORDER: readonly string[] = ['uid-stable', 'uid-order', 'uidvalidity', 'no-lost-mail', 'no-lost-flags',
-  'no-resurrection', 'no-duplicates', 'modseq', 'move-atomic', 'convergence'];
+export const CHECK_ORDER: readonly string[] = CHECK_NAMES;
 /** Dovecot dsync, measured (FACTS.md): stateful sync of 1,000 messages of about 2 KB. */
 export const DSYNC_BYTES_PER_FLAG_CHANGE = 49;
 export const DSYNC_BYTES_PER_DELIVERY = 2_050;
@@ -20,8 +23,6 @@ export const SCENARIO_FAILURE_LINKS_MAX = 5;
 export const TIMELINES_FAILING_MAX = 8;
 export const TIMELINES_OTHER_MAX = 3;
 export const CDF_POINTS_MAX = 200;
-/** Fault kinds that cut the network (renumbering is counted over runs that had one). */
-export const PARTITION_FAULT_KINDS: readonly string[] = ['partition', 'one-way', 'bridge'];
 
 export interface VerdictCounts { valid: number; invalid: number; unknown: number }
 

@@ -3,6 +3,7 @@
  * log scale) and Jepsen-style timeline lanes. Each returns one <svg> string with a legend,
  * axis labels and <title> tooltips. Pure; every label is escaped.
  */
+import { CRASH_FAULT_KINDS, PARTITION_FAULT_KINDS } from '../sim/faultKinds.ts';
 import type { Timeline } from '../sim/resultTypes.ts';
 import { escapeHtml, formatMs, formatNumber } from './format.ts';
 
@@ -14,8 +15,8 @@ export const TIMELINE_ROWS_PER_LANE_MAX = 6;
 
 export const OUTCOME_COLORS: Readonly<Record<'ok' | 'fail' | 'info', string>> = { ok: '#2e7d32', fail: '#c62828', info: '#ef8f00' };
 export const FAULT_STYLES: readonly { readonly name: string; readonly kinds: readonly string[]; readonly color: string }[] = [
-  { name: 'partition', kinds: ['partition', 'one-way', 'bridge'], color: '#90caf9' },
-  { name: 'crash', kinds: ['crash', 'crash-process', 'crash-power'], color: '#b0bec5' },
+  { name: 'partition', kinds: PARTITION_FAULT_KINDS, color: '#90caf9' },
+  { name: 'crash', kinds: CRASH_FAULT_KINDS, color: '#b0bec5' },
   { name: 'clock skew', kinds: ['skew'], color: '#ffe082' },
   { name: 'clock jump', kinds: ['jump'], color: '#ce93d8' },
 ];

@@ -11,7 +11,8 @@
 import { z } from 'zod';
 import { STRATEGY_NAMES } from '../core/strategies/registry.ts';
 import { MUTANT_NAMES } from '../sim/checkers/mutants.ts';
-import type { CheckName } from '../sim/checkers/types.ts';
+import { CHECK_NAMES } from '../sim/checkers/names.ts';
+import { NEMESIS_KINDS } from '../sim/faultKinds.ts';
 
 export const SERVERS_MAX = 16;
 export const MAILBOX_MESSAGES_MAX = 100_000;
@@ -48,24 +49,10 @@ export function fanoutDimensions(layout: { readonly width?: number; readonly dep
   return { width: layout.width ?? DEFAULT_FANOUT_WIDTH, depth: layout.depth ?? (layout.width === undefined ? DEFAULT_FANOUT_DEPTH : 1) };
 }
 
-/** The checker names (sim/checkers CHECK_NAMES); the type check below keeps both in step. */
-export const CHECK_NAME_LIST = [
-  'uid-stable',
-  'uid-order',
-  'uidvalidity',
-  'no-lost-mail',
-  'no-lost-flags',
-  'no-resurrection',
-  'no-duplicates',
-  'modseq',
-  'move-atomic',
-  'convergence',
-] as const satisfies readonly CheckName[];
-type MissingCheckNames = Exclude<CheckName, (typeof CHECK_NAME_LIST)[number]>;
-const checkNamesComplete: [MissingCheckNames] extends [never] ? true : MissingCheckNames = true;
-void checkNamesComplete;
+/** The checker names, from the one list (sim/checkers/names.ts). */
+export const CHECK_NAME_LIST = CHECK_NAMES;
 
-export const NEMESIS_KINDS = ['partition', 'one-way', 'bridge', 'crash-process', 'crash-power', 'skew', 'jump'] as const;
+export { NEMESIS_KINDS };
 export const FAULT_KEYS = ['partition', 'oneWay', 'bridge', 'heal', 'crash', 'restart', 'skew', 'jump'] as const;
 export const SCRIPT_KEYS = ['deliver', 'append', 'store', 'expunge', 'move', 'copy'] as const;
 

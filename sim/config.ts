@@ -2,6 +2,7 @@
  * A fully resolved world: everything the simulator needs, nothing drawn later except
  * through the seeded rng streams. `scenarios/` turns a scenario file plus a seed into one.
  */
+import type { NemesisKind } from './faultKinds.ts';
 import type { FaultValue } from './historyTypes.ts';
 
 /** As core's LayoutSpec: `width` digits per level, each of `digitBits` bits (4, hex, when absent). */
@@ -60,7 +61,7 @@ export interface ScriptedOp {
 export interface NemesisConfig {
   /** Mean time between faults drawn by the nemesis. */
   readonly intervalMs: number;
-  readonly kinds: readonly ('partition' | 'one-way' | 'bridge' | 'crash-process' | 'crash-power' | 'skew' | 'jump')[];
+  readonly kinds: readonly NemesisKind[];
   /** How long a partition or crash lasts before its heal or restart. */
   readonly faultDurationMsMax: number;
   readonly skewMsMax: number;

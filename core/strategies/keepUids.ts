@@ -28,6 +28,7 @@ export function keepUidsMailbox(input: MailboxUidInput): MailboxUidResult {
 
 export const keepUidsStrategy: UidStrategy = {
   name: 'keep-uids',
+  control: true,
   mayResetValidity: false,
   assignsUids: () => true,
   merge: (base, ours, theirs, ctx) => mergeStores(base, ours, theirs, ctx, { settleMailbox: keepUidsMailbox }),

@@ -22,6 +22,7 @@ export function lwwFlags(base: Message | undefined, ours: Message, theirs: Messa
 
 export const lwwWallclockStrategy: UidStrategy = {
   name: 'lww-wallclock',
+  control: true,
   mayResetValidity: false,
   assignsUids: () => true,
   merge: (base, ours, theirs, ctx) => mergeStores(base, ours, theirs, ctx, { settleMailbox: renumberMailbox, mergeFlags: lwwFlags }),

@@ -106,6 +106,7 @@ export function naiveGitMerge(base: StoreState, ours: StoreState, theirs: StoreS
 
 export const naiveGitStrategy: UidStrategy = {
   name: 'naive-git',
+  control: true,
   mayResetValidity: false,
   assignsUids: () => true,
   merge: (base, ours, theirs) => naiveGitMerge(base, ours, theirs),

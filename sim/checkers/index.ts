@@ -14,6 +14,7 @@ import { checkUidOrder } from './uidOrder.ts';
 import { checkUidStable } from './uidStable.ts';
 import { checkUidValidity } from './uidValidity.ts';
 import { unknownResult } from './violations.ts';
+import { CHECK_NAMES } from './names.ts';
 
 export const CHECKERS: Readonly<Record<CheckName, Checker>> = Object.freeze({
   'uid-stable': checkUidStable,
@@ -28,7 +29,6 @@ export const CHECKERS: Readonly<Record<CheckName, Checker>> = Object.freeze({
   convergence: checkConvergence,
 });
 
-export const CHECK_NAMES: readonly CheckName[] = Object.freeze(Object.keys(CHECKERS) as CheckName[]);
 
 export function isCheckName(name: string): name is CheckName {
   return Object.prototype.hasOwnProperty.call(CHECKERS, name);

@@ -6,17 +6,7 @@ import type { StoreState } from '../../core/state.ts';
 import type { HistoryRecord } from '../historyTypes.ts';
 import type { CheckResult } from '../resultTypes.ts';
 
-export type CheckName =
-  | 'uid-stable'
-  | 'uid-order'
-  | 'uidvalidity'
-  | 'no-lost-mail'
-  | 'no-lost-flags'
-  | 'no-resurrection'
-  | 'no-duplicates'
-  | 'modseq'
-  | 'move-atomic'
-  | 'convergence';
+export type { CheckName } from './names.ts';
 
 export interface FinalReplica {
   readonly node: string;

@@ -1,6 +1,6 @@
 // Test helper: a small three-server world (partition, heal, optional power crashes) for the real negative controls.
 import type { SimConfig } from '../../../sim/config.ts';
-import { CHECK_NAMES } from '../../../sim/checkers/index.ts';
+import { CHECK_NAMES } from '../../../sim/checkers/names.ts';
 
 /** `single`: one server and no faults, so no merges (for a mutant whose broken states make merges ping-pong). */
 /** `churn`: small mailboxes with many expunges and moves, so the top UID is often removed before a merge. */

@@ -1,11 +1,14 @@
 // Proves the checker registry runs the named checks and combines verdicts (invalid > unknown > valid).
 import { describe, expect, it } from 'vitest';
-import { CHECK_NAMES, overallVerdict, runChecks } from '../../../sim/checkers/index.ts';
+import { CHECKERS, overallVerdict, runChecks } from '../../../sim/checkers/index.ts';
+import { CHECK_NAMES } from '../../../sim/checkers/names.ts';
 import { checkInput, converged, HistoryBuilder, mailbox, message, seen } from './historyBuilder.ts';
 
 describe('checker registry', () => {
   it('lists the ten checks in the agreed order', () => {
     expect(CHECK_NAMES).toEqual(['uid-stable', 'uid-order', 'uidvalidity', 'no-lost-mail', 'no-lost-flags', 'no-resurrection', 'no-duplicates', 'modseq', 'move-atomic', 'convergence']);
+    // The one list and the registry agree: every name has a checker and every checker a name.
+    expect(Object.keys(CHECKERS)).toEqual([...CHECK_NAMES]);
   });
 
   it('runs every check on a clean small run: all valid', () => {
