@@ -49,7 +49,6 @@ export class FaultyFs implements ReplicaFs {
    * exist without asking the volume (an ENOENT error per new file costs more than the write).
    */
   private readonly files = new Set<string>();
-  writeCount = 0;
 
   /** `inner` must be a fresh, empty volume that only this wrapper changes. */
   constructor(node: string, inner: PromisesFsLike) {
@@ -64,10 +63,6 @@ export class FaultyFs implements ReplicaFs {
 
   disarm(): void {
     this.writesUntilCrash = null;
-  }
-
-  get armed(): boolean {
-    return this.writesUntilCrash !== null;
   }
 
   get isDown(): boolean {
@@ -179,7 +174,6 @@ export class FaultyFs implements ReplicaFs {
 
   private async writePoint(): Promise<void> {
     this.checkUp();
-    this.writeCount++;
     if (this.writesUntilCrash === null) return;
     if (this.writesUntilCrash === 0) {
       this.crashNow();

@@ -117,12 +117,3 @@ export type FaultValue =
   | { readonly kind: 'skew'; readonly node: string; readonly offsetMs: number }
   | { readonly kind: 'jump'; readonly node: string; readonly deltaMs: number };
 
-// ---- replication: process 'replica', type 'info' ----
-/** f 'commit' (a local operation), 'merge', 'fast-forward', 'uidvalidity' (a change), 'renumber'. */
-export interface ReplicaEventValue {
-  readonly head?: string;
-  readonly mailbox?: string;
-  readonly uidValidityBefore?: number;
-  readonly uidValidityAfter?: number;
-  readonly renumbered?: number;
-}

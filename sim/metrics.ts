@@ -7,7 +7,6 @@ export class Metrics {
   mergeCount = 0;
   /** Distinct merge commits made anywhere in the cluster (the same merge made on two replicas counts once). */
   readonly mergeCommits = new Set<string>();
-  fastForwardCount = 0;
   /** UIDs merges reassigned, summed over every replica that made the merge. */
   renumberedUidCount = 0;
   uidValidityChangeCount = 0;
@@ -17,10 +16,8 @@ export class Metrics {
   flagChangeCount = 0;
   clientOpCount = 0;
   deferredDeliveryCount = 0;
-  syncRounds = 0;
   readonly pushBytesByCause = new Map<string, number>();
   readonly pushCountByCause = new Map<string, number>();
-  readonly commitsByKind = new Map<string, number>();
   private readonly pendingSinceMs = new Map<string, number>();
   /** The first UID each (mailbox, UIDVALIDITY, GUID) was bound to anywhere, and those later bound to another. */
   private readonly firstUid = new Map<string, number>();
@@ -29,9 +26,8 @@ export class Metrics {
   readonly deliveryCompressedBytes: number[] = [];
   readonly flagDeltaBytes: number[] = [];
 
-  commit(kind: string): void {
+  commit(): void {
     this.commitCount++;
-    this.commitsByKind.set(kind, (this.commitsByKind.get(kind) ?? 0) + 1);
   }
 
   push(cause: string, sizeBytes: number): void {
@@ -44,7 +40,6 @@ export class Metrics {
       this.mergeCount++;
       this.mergeCommits.add(head);
     }
-    if (kind === 'fast-forward') this.fastForwardCount++;
     this.renumberedUidCount += renumbered;
     this.uidValidityChangeCount += validityChanges.length;
     for (const change of validityChanges) this.uidValidityResets.add(`${change.mailbox}\u0000${change.after}`);

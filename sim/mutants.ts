@@ -6,6 +6,7 @@
  * is committed and replicated like any other. 'early-ack' and 'stop-sync' live in the
  * world (a volume whose sync does nothing; a replica that stops replicating).
  */
+import { MUTANTS, MUTANT_NAMES, type MutantNameOf } from './checkers/mutants.ts';
 import { allMessages, getMessage, setMessage } from '../core/messageMap.ts';
 import type { Mailbox, Message, StoreState } from '../core/state.ts';
 import type { MergeOutcome, UidStrategy } from '../core/strategy.ts';
@@ -128,14 +129,14 @@ const reuseUid: FollowUp = (previous, current) => {
   return null;
 };
 
-const MERGE_MUTANTS: Readonly<Record<string, StateRewrite>> = {
+const MERGE_MUTANTS: Readonly<Record<MutantNameOf<'merge'>, StateRewrite>> = {
   'drop-flag-change': dropFlagChange,
   'undo-expunge': undoExpunge,
   'duplicate-on-merge': duplicateOnMerge,
   'validity-bump': validityBump,
 };
 
-const FOLLOW_UP_MUTANTS: Readonly<Record<string, FollowUp>> = {
+const FOLLOW_UP_MUTANTS: Readonly<Record<MutantNameOf<'follow-up'>, FollowUp>> = {
   'modseq-stuck': modseqStuck,
   'move-both': moveBoth,
   'reuse-uid': reuseUid,
@@ -143,11 +144,11 @@ const FOLLOW_UP_MUTANTS: Readonly<Record<string, FollowUp>> = {
 };
 
 /** Mutants handled by the world itself rather than by the strategy. */
-export const WORLD_MUTANTS: readonly string[] = ['early-ack', 'stop-sync'];
+export const WORLD_MUTANTS: readonly string[] = MUTANT_NAMES.filter((name) => MUTANTS[name].hook === 'world');
 
 export function withMutant(strategy: UidStrategy, mutant: string | null): UidStrategy {
   if (mutant === null || WORLD_MUTANTS.includes(mutant)) return strategy;
-  const rewrite = MERGE_MUTANTS[mutant];
+  const rewrite = (MERGE_MUTANTS as Readonly<Record<string, StateRewrite>>)[mutant];
   if (rewrite) {
     return {
       ...strategy,
@@ -159,7 +160,7 @@ export function withMutant(strategy: UidStrategy, mutant: string | null): UidStr
       },
     };
   }
-  const followUp = FOLLOW_UP_MUTANTS[mutant];
+  const followUp = (FOLLOW_UP_MUTANTS as Readonly<Record<string, FollowUp>>)[mutant];
   if (!followUp) throw new Error(`unknown mutant ${JSON.stringify(mutant)}`);
   const previousByNode = new Map<string, StoreState>();
   return {

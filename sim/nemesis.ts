@@ -26,7 +26,6 @@ export interface NemesisDeps {
 
 export class Nemesis {
   readonly asRun: ScheduledFault[] = [];
-  lastHealMs = 0;
   private readonly deps: NemesisDeps;
 
   constructor(deps: NemesisDeps) {
@@ -86,7 +85,6 @@ export class Nemesis {
         break;
       case 'heal':
         network.heal();
-        this.lastHealMs = scheduler.nowMs;
         break;
       case 'crash': {
         if (!server?.up) break;
@@ -99,7 +97,6 @@ export class Nemesis {
         if (!server) break;
         server.fs.disarm();
         await server.restart();
-        this.lastHealMs = scheduler.nowMs;
         break;
       case 'skew':
         server?.clock.setOffset(fault.offsetMs);

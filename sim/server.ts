@@ -145,7 +145,7 @@ export class Server {
         return;
       }
       const vclock = this.ackWrite();
-      this.deps.metrics.commit(kind);
+      this.deps.metrics.commit();
       this.afterCommit();
       complete({ ok: true, value, vclock });
       await this.apply({ kind: 'committed', reason: kind });
@@ -168,7 +168,7 @@ export class Server {
       await this.fail(error);
       return;
     }
-    if (completions.length > 0) this.deps.metrics.commit('batch');
+    if (completions.length > 0) this.deps.metrics.commit();
     this.afterCommit();
     for (const done of completions) done();
     await this.apply({ kind: 'committed', reason: 'batch' });
@@ -386,7 +386,7 @@ export class Server {
       await this.fail(error);
       return;
     }
-    this.deps.metrics.commit('settle');
+    this.deps.metrics.commit();
     this.afterCommit();
     this.lastOpKind = 'settle';
     await this.apply({ kind: 'committed', reason: 'settle' });

@@ -206,7 +206,6 @@ function startAntiEntropy(config: SimConfig, scheduler: Scheduler, servers: Read
   const stagger = Math.max(1, Math.floor(config.syncIntervalMs / Math.max(1, list.length)));
   list.forEach((server, index) => {
     const tickFn = async (): Promise<void> => {
-      if (index === 0) metrics.syncRounds++;
       await server.antiEntropy();
       scheduler.after(config.syncIntervalMs, `sync ${server.name}`, tickFn);
     };

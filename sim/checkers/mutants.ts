@@ -1,67 +1,84 @@
 /**
  * Negative controls: named faults injected into a good strategy (SimConfig.mutant) so that
  * every checker has at least one real run it must call invalid. The cluster engineer
- * implements a hook for each name; this file is the only place the names are agreed.
+ * implements a hook for each name (sim/mutants.ts, whose maps the types keep complete); this
+ * file is the only place the names are listed.
  */
 import type { CheckName } from './types.ts';
 
 export interface MutantSpec {
   /** The checker that must report `invalid` when this mutant is on. */
   readonly target: CheckName;
+  /** Where it is hooked in (sim/mutants.ts): into the merge, as a follow-up commit, or in the world. */
+  readonly hook: 'merge' | 'follow-up' | 'world';
   /** What the hook does, precisely enough to implement it. */
   readonly description: string;
 }
 
-export const MUTANTS: Readonly<Record<string, MutantSpec>> = Object.freeze({
+export const MUTANTS = Object.freeze({
   'drop-flag-change': {
+    hook: 'merge',
     target: 'no-lost-flags',
     description:
       'The merge drops one side\'s flag change: when exactly one side changed a flag of a message, the merged message keeps the base value of that flag (first such flag per merge).',
   },
   'reuse-uid': {
+    hook: 'follow-up',
     target: 'uid-stable',
     description:
       'After an expunge, the next new message in that mailbox gets the highest expunged UID again (uidNext is not advanced past it), so one (mailbox, UIDVALIDITY, UID) names two GUIDs. Only on the expunge\'s own commit, never after a merge (a follow-up after merges ping-pongs between replicas).',
   },
   'undo-expunge': {
+    hook: 'merge',
     target: 'no-resurrection',
     description:
       'The merge puts back a message that one side expunged and the other side left unchanged (expunge loses instead of winning).',
   },
   'early-ack': {
+    hook: 'world',
     target: 'no-lost-mail',
     description:
       'SMTP 250 is sent before the delivery commit is durable (before fs.sync); under a power crash the acknowledged delivery is lost. Run with crash-power faults. The restarted replica must still open (drop the torn commit), so the run ends and the checker can see the loss.',
   },
   'uidnext-backwards': {
+    hook: 'follow-up',
     target: 'uid-order',
     description:
       "After every commit and every merge (not only merges: the top message is rarely expunged just before a merge, so a merge-only hook seldom fires), the mailbox's UIDNEXT is set to 1 + the highest UID present, so it goes down as soon as the top message is expunged or moved out; clients then see UIDNEXT decrease and the next new message reuses the UID.",
   },
   'modseq-stuck': {
+    hook: 'follow-up',
     target: 'modseq',
     description:
       'STORE changes flags but leaves the message MODSEQ (and HIGHESTMODSEQ) unchanged. Only on the STORE\'s own commit, never after a merge (a follow-up after merges ping-pongs between replicas).',
   },
   'move-both': {
+    hook: 'follow-up',
     target: 'move-atomic',
     description:
       "MOVE adds the message to the target but does not remove it from the source (a copy answered as a move). Only the MOVE's own commit: re-adding after merges ping-pongs with the merge's move rule and the run grows without bound.",
   },
   'stop-sync': {
+    hook: 'world',
     target: 'convergence',
     description: 'One replica (the last server) stops sending and accepting replication after the first fault, so replicas never agree.',
   },
   'duplicate-on-merge': {
+    hook: 'merge',
     target: 'no-duplicates',
     description:
       'The merge keeps a message delivered on one side twice: once under its GUID and once under a fresh GUID (same Message-ID, same attempt), as a tree merge that misses a rename would.',
   },
   'validity-bump': {
+    hook: 'merge',
     target: 'uidvalidity',
     description:
       'Every merge raises UIDVALIDITY of the merged mailboxes by one although the strategy declares mayResetValidity = false.',
   },
-});
+} as const satisfies Record<string, MutantSpec>);
 
-export const MUTANT_NAMES: readonly string[] = Object.freeze(Object.keys(MUTANTS));
+export type MutantName = keyof typeof MUTANTS;
+/** The names of the mutants whose hook is `hook`. */
+export type MutantNameOf<H extends MutantSpec['hook']> = { [K in MutantName]: (typeof MUTANTS)[K]['hook'] extends H ? K : never }[MutantName];
+
+export const MUTANT_NAMES: readonly MutantName[] = Object.freeze(Object.keys(MUTANTS) as MutantName[]);
