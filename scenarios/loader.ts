@@ -88,6 +88,7 @@ export async function loadScenario(file: string, overrides: readonly string[] = 
 export function parseScenarioText(text: string, file: string, overrides: readonly string[] = []): LoadedScenario {
   if (text.includes('\u0000')) fail(file, 'file is binary (it contains NUL bytes), not YAML or JSON');
   if (text.trim() === '') fail(file, 'file is empty; a scenario is a YAML mapping (name: ..., servers: ...)');
+  if (/\.json$/i.test(file)) checkStrictJson(text, file);
   const lineCounter = new LineCounter();
   const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true });
   const syntax = doc.errors[0];
@@ -111,6 +112,21 @@ export function parseScenarioText(text: string, file: string, overrides: readonl
     throw new ScenarioError(zodIssues(parsed.error.issues, file, doc, lineCounter, applied));
   }
   return { file, scenario: parsed.data, overrides: [...overrides] };
+}
+
+/**
+ * A .json file is strict JSON (no trailing commas, comments or single quotes), though it is then
+ * read like YAML for the line numbers of field errors: YAML would accept what JSON refuses.
+ */
+function checkStrictJson(text: string, file: string): void {
+  try {
+    JSON.parse(text);
+  } catch (error) {
+    const message = (error as Error).message;
+    const at = /position (\d+)/.exec(message);
+    const line = at ? text.slice(0, Number(at[1])).split('\n').length : undefined;
+    fail(file, `JSON syntax error: ${message.replace(/ in JSON at position \d+.*$/, '').split('\n')[0]}`, '', line);
+  }
 }
 
 // ---- --set PATH=VALUE ----

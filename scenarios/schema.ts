@@ -388,6 +388,9 @@ export function checkScenario(s: Scenario, report: Report): void {
   }
 }
 
+// The cross-field checks run only on a file whose fields are each valid (zod runs a plain
+// superRefine even after field errors, and a count such as servers: 1e20 must not reach them).
 export const scenarioSchema = baseSchema.superRefine((s, ctx) => {
+  if (ctx.issues.length > 0) return;
   checkScenario(s, (issue) => ctx.addIssue({ code: 'custom', path: issue.path, message: issue.message }));
 });

@@ -1,8 +1,9 @@
 /**
- * mailsim export FILE --seed N --node NAME --to DIR: runs the scenario, then writes the
+ * mailsim export FILE [--seed N] --node NAME --to DIR: runs the scenario, then writes the
  * named server's final replica with node:fs: DIR/repo.git (a bare git repository with the
  * whole history) and DIR/Maildir (a Maildir++ tree with dovecot-uidlist files).
  */
+import { defaultSeed } from '../../scenarios/resolve.ts';
 import { mkdir, readdir } from 'node:fs/promises';
 import * as fsp from 'node:fs/promises';
 import { exportReplica } from '../../core/export.ts';
@@ -12,7 +13,7 @@ import { runScenario } from '../../scenarios/run.ts';
 import { CliInputError } from '../sweepFiles.ts';
 
 export interface ExportCommandOptions {
-  readonly seed: number;
+  readonly seed?: number;
   readonly node: string;
   readonly to: string;
   readonly set: readonly string[];
@@ -30,7 +31,8 @@ async function ensureEmptyDir(dir: string): Promise<void> {
 export async function exportCommand(file: string, options: ExportCommandOptions): Promise<number> {
   const loaded = await loadScenario(file, options.set);
   await ensureEmptyDir(options.to);
-  const { result, outcome } = await runScenario(loaded, options.seed);
+  const seed = options.seed ?? defaultSeed(loaded);
+  const { result, outcome } = await runScenario(loaded, seed);
   const replica = outcome.replicas.get(options.node);
   if (replica === undefined) {
     throw new CliInputError(`no server named ${JSON.stringify(options.node)} in this run; servers are ${[...outcome.replicas.keys()].join(', ')}`);
@@ -38,7 +40,7 @@ export async function exportCommand(file: string, options: ExportCommandOptions)
   const fs = replicaFsFrom(fsp as unknown as PromisesFsLike);
   const summary = await exportReplica(replica, fs, options.to);
   process.stdout.write(
-    `exported ${options.node} (head ${replica.head}) of ${file} seed ${options.seed}, run verdict ${result.verdict}:\n`
+    `exported ${options.node} (head ${replica.head}) of ${file} seed ${seed}, run verdict ${result.verdict}:\n`
       + `  ${options.to}/repo.git: ${summary.objectCount} git objects\n`
       + `  ${options.to}/Maildir: ${summary.mailboxCount} mailbox(es), ${summary.messageCount} message(s)`
       + `${summary.pendingCount > 0 ? `, ${summary.pendingCount} pending without a UID (left out)` : ''}\n`

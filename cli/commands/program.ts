@@ -91,7 +91,7 @@ function addReplayShrinkExport(program: Command, setExit: SetExit): void {
     .command('export')
     .description('run a scenario, then write one node\'s replica to a real git repository')
     .argument('<file>', 'scenario file')
-    .requiredOption('--seed <n>', 'seed', parseSeed)
+    .option('--seed <n>', "seed (default: the scenario's seed, else 1)", parseSeed)
     .requiredOption('--node <name>', 'server whose replica to export')
     .requiredOption('--to <dir>', 'target directory (created; must be empty)')
     .option(SET_FLAGS, SET_HELP, collect, [])
