@@ -79,7 +79,8 @@ export class SmtpClient {
 
   constructor(index: number, deps: ClientDeps) {
     this.process = `smtp-${index}`;
-    this.deps = deps;
+    // Its own stream: adding a client never shifts another client's draws (sim/rng.ts).
+    this.deps = { ...deps, rng: deps.rng.stream(this.process) };
   }
 
   /** Sends one new message; retries on unknown outcome or refusal. */
@@ -178,7 +179,7 @@ export class ImapClient {
 
   constructor(index: number, deps: ClientDeps) {
     this.process = `imap-${index}`;
-    this.deps = deps;
+    this.deps = { ...deps, rng: deps.rng.stream(this.process) };
     this.home = index % deps.servers.length;
   }
 

@@ -29,6 +29,7 @@ export class Network {
   private readonly config: NetworkConfig;
   private readonly scheduler: Scheduler;
   private readonly rng: Rng;
+  private readonly linkRngs = new Map<string, Rng>();
   private readonly history: History;
   private readonly receivers = new Map<string, Receiver>();
   private readonly linkConfig = new Map<string, LatencyConfig>();
@@ -83,9 +84,10 @@ export class Network {
     this.history.append(from, 'net', 'info', 'send', meta);
     this.countBytes(kind, sizeBytes);
     if (!this.canReach(from, to)) return this.drop(envelope, 'partition');
-    if (this.rng.chance(this.config.loss)) return this.drop(envelope, 'loss');
+    const rng = this.linkRng(from, to);
+    if (rng.chance(this.config.loss)) return this.drop(envelope, 'loss');
     this.schedule(envelope);
-    if (this.rng.chance(this.config.duplication)) {
+    if (rng.chance(this.config.duplication)) {
       this.countBytes(kind, sizeBytes);
       this.history.append(from, 'net', 'info', 'duplicate', meta);
       this.schedule(envelope);
@@ -135,11 +137,18 @@ export class Network {
     return (node) => index.get(node) ?? groups.length;
   }
 
+  /** Each directed link has its own stream, so traffic on one link never shifts another's draws. */
+  private linkRng(from: string, to: string): Rng {
+    const name = `${from}>${to}`;
+    let rng = this.linkRngs.get(name);
+    if (rng === undefined) this.linkRngs.set(name, (rng = this.rng.stream(name)));
+    return rng;
+  }
+
   private latencyMs(from: string, to: string): number {
     const latency = this.linkConfig.get(`${from}>${to}`) ?? this.config.latency;
-    return latency.kind === 'uniform'
-      ? this.rng.uniformMs(latency.minMs, latency.maxMs)
-      : this.rng.exponentialMs(latency.meanMs, latency.maxMs);
+    const rng = this.linkRng(from, to);
+    return latency.kind === 'uniform' ? rng.uniformMs(latency.minMs, latency.maxMs) : rng.exponentialMs(latency.meanMs, latency.maxMs);
   }
 
   /**
@@ -151,7 +160,7 @@ export class Network {
     const link = `${envelope.from}>${envelope.to}`;
     const delayMs = Math.max(1, this.latencyMs(envelope.from, envelope.to));
     let atMs = this.scheduler.nowMs + delayMs;
-    if (this.rng.chance(this.config.reorder)) atMs += REORDER_DELAY_FACTOR * delayMs;
+    if (this.linkRng(envelope.from, envelope.to).chance(this.config.reorder)) atMs += REORDER_DELAY_FACTOR * delayMs;
     else {
       atMs = Math.max(atMs, this.lastArrivalMs.get(link) ?? 0);
       this.lastArrivalMs.set(link, atMs);
