@@ -39,10 +39,6 @@ export function getMessage(map: MessageMap, guid: string): Message | undefined {
   return map.buckets[bucketOf(guid)]?.get(guid);
 }
 
-export function hasMessage(map: MessageMap, guid: string): boolean {
-  return map.buckets[bucketOf(guid)]?.has(guid) ?? false;
-}
-
 /** Returns a new map with `message` stored under its GUID (added or replaced). */
 export function setMessage(map: MessageMap, message: Message): MessageMap {
   const index = bucketOf(message.guid);

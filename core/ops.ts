@@ -323,10 +323,3 @@ export function deleteMailbox(state: StoreState, name: string): OpResult<{ expun
   if (name === 'INBOX') throw new ImapNoError('DELETE', 'INBOX cannot be deleted');
   return { state: withMailboxes(state, [], [name]), result: { expunged: mailbox.messages.size } };
 }
-
-/** Every visible UID of a mailbox, ascending (convenience for callers and tests). */
-export function uidsOf(mailbox: Mailbox): number[] {
-  const uids: number[] = [];
-  for (const message of allMessages(mailbox.messages)) if (message.uid > 0) uids.push(message.uid);
-  return uids.sort((a, b) => a - b);
-}

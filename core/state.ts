@@ -7,13 +7,11 @@
  * mailbox N lives in the folder '.N'.
  */
 import type { MessageMap } from './messageMap.ts';
-import type { Message } from './message.ts';
 
 export type { Message } from './message.ts';
 
 /** IMAP system flags. Keywords are any other flag atom ($Junk, $Label1...). */
 export const SYSTEM_FLAGS = ['\\Answered', '\\Deleted', '\\Draft', '\\Flagged', '\\Seen'] as const;
-export type SystemFlag = (typeof SYSTEM_FLAGS)[number];
 
 /** The replica that hands out UIDs for a mailbox under the `owner` strategy, with its fencing epoch. */
 export interface MailboxOwner {

@@ -103,9 +103,6 @@ export interface MoveValue {
   readonly reason?: string;
 }
 
-/** f 'append' (IMAP APPEND): like deliver, answered with APPENDUID. */
-export type AppendValue = DeliverValue;
-
 // ---- faults: process 'nemesis', type 'info' ----
 export type FaultValue =
   | { readonly kind: 'partition'; readonly groups: readonly (readonly string[])[] }

@@ -22,7 +22,7 @@ import type { Envelope, Network } from './network.ts';
 import type { Rng } from './rng.ts';
 import type { Scheduler } from './scheduler.ts';
 import { mergeClocks, tick } from './vclock.ts';
-import { PEER_TIMEOUT_MS, heardWithin, initialReplication, isMerger, silentPeers, step, type ReplicationEvent, type ReplicationSend, type ReplicationState } from './replication.ts';
+import { heardWithin, initialReplication, isMerger, silentPeers, step, type ReplicationEvent, type ReplicationSend, type ReplicationState } from './replication.ts';
 
 /** Fixed bytes of a replication message besides its objects (kind, head id, lengths). */
 export const PUSH_HEADER_BYTES = 64;
@@ -31,8 +31,6 @@ export const OBJECT_OVERHEAD_BYTES = 24;
 export const ACK_BYTES = 72;
 /** A heartbeat carries the sender's head: 20-byte id plus framing. */
 export const HEARTBEAT_BYTES = 48;
-/** A peer silent for this long counts as unreachable (owner failover, the designated merger). */
-export const OWNER_TIMEOUT_MS = PEER_TIMEOUT_MS;
 /**
  * How long a replica that holds concurrent commits waits for the designated merger's merge
  * before it merges them itself (the merger may be cut off in a way heartbeats have not shown

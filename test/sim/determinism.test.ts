@@ -1,7 +1,7 @@
-// Proves determinism: core/ and sim/ use no wall clock, Math.random, timers, random ids or node:fs (reported as file:line), and both the kernel world and a small full cluster give the same history hash in two separate processes, a different one for another seed.
+// Proves determinism: the lint bans wall clock, Math.random, timers, random ids and node:fs in core/ and sim/ (a planted use fails it), and both the kernel world and a small full cluster give the same history hash in two separate processes, a different one for another seed.
 import { execFile } from 'node:child_process';
-import { readdirSync, readFileSync } from 'node:fs';
-import { join, relative } from 'node:path';
+import { join } from 'node:path';
+import { ESLint } from 'eslint';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
@@ -9,61 +9,13 @@ import type { SimConfig } from '../../sim/config.ts';
 import { runClusterWorld, runKernelWorld, runSmallWorld, smallNemesisWorldConfig } from './fixtures/kernelWorld.ts';
 
 const REPO_DIR = fileURLToPath(new URL('../..', import.meta.url));
-const SCANNED_DIRS = ['core', 'sim'] as const;
-const SOURCE_EXTENSIONS = ['.ts', '.mts', '.cts', '.js', '.mjs', '.cjs'] as const;
+/** ESLint with the project's config (eslint.config.js): the determinism bans for core/ and sim/. */
+const eslint = new ESLint({ cwd: REPO_DIR });
 
-/** Each banned source of nondeterminism, with the pattern that finds it in a line of code. */
-const BANNED: readonly { readonly name: string; readonly pattern: RegExp }[] = [
-  { name: 'Math.random', pattern: /\bMath\s*\.\s*random\b/ },
-  { name: 'Date.now', pattern: /\bDate\s*\.\s*now\b/ },
-  { name: 'new Date()', pattern: /\bnew\s+Date\s*\(\s*\)/ },
-  { name: 'new Date without arguments', pattern: /\bnew\s+Date\s*(?:;|$|\))/ },
-  { name: 'performance.now', pattern: /\bperformance\s*\.\s*now\b/ },
-  { name: 'setTimeout', pattern: /\bsetTimeout\b/ },
-  { name: 'setInterval', pattern: /\bsetInterval\b/ },
-  { name: 'setImmediate', pattern: /\bsetImmediate\b/ },
-  { name: 'process.hrtime', pattern: /\bprocess\s*\.\s*hrtime\b/ },
-  { name: 'crypto.randomUUID', pattern: /\brandomUUID\b/ },
-  { name: 'crypto.randomBytes', pattern: /\brandomBytes\b/ },
-  { name: 'node:fs import', pattern: /(?:\bfrom\s*|\bimport\s*\(?\s*|\brequire\s*\(\s*)['"](?:node:)?fs(?:\/promises)?['"]/ },
-];
-
-interface Violation {
-  readonly file: string;
-  readonly line: number;
-  readonly name: string;
-  readonly text: string;
-}
-
-function isCommentLine(trimmed: string): boolean {
-  return trimmed.startsWith('//') || trimmed.startsWith('/*') || trimmed.startsWith('*');
-}
-
-/** Every banned use in one file's text, by line (1-based); comment lines are ignored. */
-function scanSource(file: string, text: string): Violation[] {
-  const violations: Violation[] = [];
-  text.split('\n').forEach((raw, i) => {
-    const trimmed = raw.trim();
-    if (isCommentLine(trimmed)) return;
-    for (const { name, pattern } of BANNED) if (pattern.test(raw)) violations.push({ file, line: i + 1, name, text: trimmed });
-  });
-  return violations;
-}
-
-function sourceFiles(dir: string): string[] {
-  return readdirSync(dir, { withFileTypes: true })
-    .flatMap((entry) => {
-      const path = join(dir, entry.name);
-      if (entry.isDirectory()) return sourceFiles(path);
-      return SOURCE_EXTENSIONS.some((ext) => entry.name.endsWith(ext)) && !entry.name.endsWith('.d.ts') ? [path] : [];
-    })
-    .sort();
-}
-
-function scanTree(): { files: string[]; violations: Violation[] } {
-  const files = SCANNED_DIRS.flatMap((d) => sourceFiles(join(REPO_DIR, d)));
-  const violations = files.flatMap((path) => scanSource(relative(REPO_DIR, path), readFileSync(path, 'utf8')));
-  return { files, violations };
+/** Lines (1-based) where the lint reports a banned use in `source`, linted as if it were `file`. */
+async function bannedLines(file: string, source: string): Promise<number[]> {
+  const [result] = await eslint.lintText(source, { filePath: join(REPO_DIR, file) });
+  return [...new Set((result?.messages ?? []).filter((m) => m.severity === 2).map((m) => m.line))].sort((x, y) => x - y);
 }
 
 const runChild = promisify(execFile);
@@ -77,15 +29,8 @@ async function hashInChildProcess(seed: number, world: 'kernel' | 'cluster' = 'k
   return stdout.trim();
 }
 
-describe('determinism: source scan of core/ and sim/', () => {
-  it('finds no wall clock, Math.random, timers, random ids or node:fs', () => {
-    const { files, violations } = scanTree();
-    expect(files.length).toBeGreaterThan(5);
-    const report = violations.map((v) => `${v.file}:${v.line}: ${v.name}: ${v.text}`);
-    expect(report, `banned nondeterminism in core/ or sim/:\n${report.join('\n')}`).toEqual([]);
-  });
-
-  it('the scanner catches every banned use and reports file:line (negative control)', () => {
+describe('determinism: the lint of core/ and sim/ (eslint.config.js, run by npm test)', () => {
+  it('fails on a planted Math.random, and on every other banned use, by line (negative control)', async () => {
     const source = [
       "import { readFileSync } from 'node:fs';",
       "import * as fsp from 'fs/promises';",
@@ -102,25 +47,31 @@ describe('determinism: source scan of core/ and sim/', () => {
       "const g = await import('node:fs');",
       "const h = require('fs');",
       'const i = new Date;',
+      'const j = Date();',
     ].join('\n');
-    const found = scanSource('sim/bad.ts', source);
-    expect(found.map((v) => v.line)).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15]);
-    expect(found[2]).toMatchObject({ file: 'sim/bad.ts', line: 3, name: 'Math.random' });
-    expect(new Set(found.map((v) => v.name))).toEqual(new Set(BANNED.map((b) => b.name)));
+    expect(await bannedLines('sim/planted.ts', source)).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16]);
+    expect(await bannedLines('core/planted.ts', 'export const x = Math.random();')).toEqual([1]);
   });
 
-  it('the scanner ignores comment lines and allowed look-alikes', () => {
+  it('lets comments, allowed look-alikes and the layers above (cli/) through', async () => {
     const source = [
       '// never call Math.random() here',
       '/* Date.now() is banned */',
-      ' * setTimeout is banned too',
-      'const t = new Date(timeMs).toISOString();',
+      'const t = new Date(1_000).toISOString();',
       "import { createHash } from 'node:crypto';",
       "import { Volume } from 'memfs';",
       "import type { ReplicaFs } from './fsTypes.ts';",
       'const myDate = nowMs();',
     ].join('\n');
-    expect(scanSource('core/ok.ts', source)).toEqual([]);
+    expect(await bannedLines('core/ok.ts', source)).toEqual([]);
+    expect(await bannedLines('cli/ok.ts', 'export const started = Date.now();')).toEqual([]);
+  });
+
+  it('finds nothing banned in core/ and sim/ as they are', async () => {
+    const results = await eslint.lintFiles(['core', 'sim']);
+    const report = results.flatMap((r) => r.messages.filter((m) => m.severity === 2).map((m) => `${r.filePath}:${m.line}: ${m.message}`));
+    expect(results.length).toBeGreaterThan(5);
+    expect(report).toEqual([]);
   });
 });
 

@@ -1,0 +1,53 @@
+// ESLint, with typescript-eslint's parser: the determinism bans for core/ and sim/ (no wall
+// clock, Math.random, timers or node:fs: clock, rng and fs are injected, DESIGN.md). They replace
+// a hand-written text scan; test/sim/determinism.test.ts proves a planted Math.random fails.
+import tseslint from 'typescript-eslint';
+
+const TIMERS = ['setTimeout', 'setInterval', 'setImmediate', 'clearTimeout', 'clearInterval', 'clearImmediate'];
+const why = 'core/ and sim/ are deterministic: time, randomness and timers come from the injected clock, rng and scheduler';
+
+export const determinismRules = {
+  'no-restricted-globals': ['error', ...TIMERS.map((name) => ({ name, message: why })), { name: 'performance', message: why }],
+  'no-restricted-properties': [
+    'error',
+    { object: 'Math', property: 'random', message: why },
+    { object: 'Date', property: 'now', message: why },
+    { object: 'performance', property: 'now', message: why },
+    { object: 'process', property: 'hrtime', message: why },
+    { object: 'crypto', property: 'randomUUID', message: why },
+    { object: 'crypto', property: 'getRandomValues', message: why },
+    { object: 'crypto', property: 'randomBytes', message: why },
+    { object: 'globalThis', property: 'setTimeout', message: why },
+  ],
+  'no-restricted-syntax': [
+    'error',
+    { selector: "NewExpression[callee.name='Date'][arguments.length=0]", message: `new Date() reads the wall clock; ${why}` },
+    { selector: "CallExpression[callee.name='Date']", message: `Date() reads the wall clock; ${why}` },
+    { selector: "ImportExpression[source.value=/^(node:)?fs(\\u002Fpromises)?$/]", message: 'core/ and sim/ never import node:fs: the fs is injected' },
+    { selector: "CallExpression[callee.name='require'][arguments.0.value=/^(node:)?fs(\\u002Fpromises)?$/]", message: 'core/ and sim/ never import node:fs: the fs is injected' },
+  ],
+  'no-restricted-imports': [
+    'error',
+    {
+      paths: [
+        { name: 'fs', message: 'the fs is injected' },
+        { name: 'node:fs', message: 'the fs is injected' },
+        { name: 'fs/promises', message: 'the fs is injected' },
+        { name: 'node:fs/promises', message: 'the fs is injected' },
+        { name: 'node:timers', message: why },
+        { name: 'node:timers/promises', message: why },
+        { name: 'node:perf_hooks', message: why },
+        { name: 'node:crypto', importNames: ['randomBytes', 'randomUUID', 'randomInt', 'getRandomValues', 'randomFillSync'], message: why },
+      ],
+    },
+  ],
+};
+
+export default tseslint.config(
+  { ignores: ['node_modules/**', 'out/**', 'reports/latest/**', 'coverage/**', '.stryker-tmp/**'] },
+  {
+    files: ['**/*.ts'],
+    languageOptions: { parser: tseslint.parser, ecmaVersion: 2024, sourceType: 'module' },
+  },
+  { files: ['core/**/*.ts', 'sim/**/*.ts'], rules: determinismRules },
+);
