@@ -13,7 +13,7 @@
  *   GUID hash, d levels of w digits of b bits (b = 4: hex digits, 16^w entries per level;
  *   b = 2: 4^w entries per level, smaller trees per change at the price of more levels). The key starts with the MessageMap bucket index, so trees below the
  *   first level boundary at or past 2 digits belong to one bucket and are cached per bucket
- *   Map (WeakMap): an untouched bucket is never re-encoded. Reading reuses a bucket Map by
+ *   Map (in a LayoutCache the caller owns): an untouched bucket is never re-encoded. Reading reuses a bucket Map by
  *   its subtree ids, so unchanged buckets stay reference-equal for the merge.
  */
 import { BUCKET_COUNT, bucketOf, guidHash, updateMessages, EMPTY_MESSAGE_MAP, type MessageMap } from './messageMap.ts';
@@ -45,6 +45,8 @@ export const TREE_CACHE_ENTRY_COUNT_MAX = 32;
 export interface ObjectSink {
   has(id: string): boolean;
   put(object: EncodedObject): void;
+  /** The memo of encodings to reuse; without one, a write starts from nothing. */
+  readonly layoutCache?: LayoutCache;
 }
 
 /** Where verified objects come from when a tree is read. */
@@ -52,6 +54,8 @@ export interface ObjectSource {
   read(id: string): Promise<EncodedObject>;
   /** A tree's entries, verified; a source may keep them decoded (trees are read far more than written). */
   readTree?(id: string): Promise<readonly TreeEntry[]>;
+  /** The memo of decodings to reuse; without one, a read starts from nothing. */
+  readonly layoutCache?: LayoutCache;
 }
 
 export function validateLayout(layout: LayoutSpec): void {
@@ -151,12 +155,28 @@ export function decodeMailboxMeta(id: string, text: string): MailboxMeta {
 
 // ---------- caches ----------
 
-/** Content-addressed, so shared by every replica in the process. */
-const messageIdByBlob = new BoundedCache<string>(READ_CACHE_ENTRIES_MAX);
-const bucketsByIds = new BoundedCache<ReadonlyMap<string, Message>>(BUCKET_CACHE_ENTRIES_MAX);
-const curByKey = new BoundedCache<MessageMap>(CUR_CACHE_ENTRIES_MAX);
-/** Trees under cur/ by their entries (names and ids), so an unchanged fanout node is not encoded again. */
-const treesByContent = new BoundedCache<EncodedObject>(TREE_CACHE_ENTRIES_MAX);
+/**
+ * The layout's memo: encodings and decodings reused while their inputs stay. Content-addressed
+ * (or keyed by immutable objects), so every replica of one world may share one; it is owned by
+ * whoever creates it (a replica, or the world for all its replicas) and dies with it, so nothing
+ * outlives a run in a sweep worker. The Message-ID of each body seen is remembered here too.
+ */
+export class LayoutCache {
+  readonly messageIdByBlob = new BoundedCache<string>(READ_CACHE_ENTRIES_MAX);
+  readonly bucketsByIds = new BoundedCache<ReadonlyMap<string, Message>>(BUCKET_CACHE_ENTRIES_MAX);
+  readonly curByKey = new BoundedCache<MessageMap>(CUR_CACHE_ENTRIES_MAX);
+  /** Trees under cur/ by their entries (names and ids), so an unchanged fanout node is not encoded again. */
+  readonly treesByContent = new BoundedCache<EncodedObject>(TREE_CACHE_ENTRIES_MAX);
+  /** A message's tree entry and fanout directory, reused while the Message object (and keyword table) stays. */
+  readonly messageItems = new WeakMap<Message, { key: string; item: Item }>();
+  readonly bucketEncodings = new WeakMap<ReadonlyMap<string, Message>, BucketEncoding>();
+  readonly curBuilds = new WeakMap<MessageMap, CurBuild>();
+
+  /** Remembers a body's Message-ID so reading a tree need not open the body again. */
+  rememberBody(blobId: string, messageId: string): void {
+    this.messageIdByBlob.set(blobId, messageId);
+  }
+}
 
 // ---------- writing ----------
 
@@ -182,18 +202,18 @@ function splitAtLevel(items: readonly Item[], level: number): { entries: TreeEnt
 }
 
 /** Builds the tree for items below `level` (all items share segments[0..level)); returns its id. */
-function buildTree(items: readonly Item[], level: number, out: EncodedObject[]): string {
+function buildTree(cache: LayoutCache, items: readonly Item[], level: number, out: EncodedObject[]): string {
   const { entries, groups } = splitAtLevel(items, level);
-  for (const [segment, group] of groups) entries.push({ mode: MODE_TREE, name: segment, id: buildTree(group, level + 1, out) });
+  for (const [segment, group] of groups) entries.push({ mode: MODE_TREE, name: segment, id: buildTree(cache, group, level + 1, out) });
   entries.sort(compareEntries);
   let tree: EncodedObject | undefined;
   if (entries.length <= TREE_CACHE_ENTRY_COUNT_MAX) {
     let key = '';
     for (const entry of entries) key += `${entry.mode}${entry.name}\0${entry.id}`;
-    tree = treesByContent.get(key);
+    tree = cache.treesByContent.get(key);
     if (!tree) {
       tree = encodeTree(entries);
-      treesByContent.set(key, tree);
+      cache.treesByContent.set(key, tree);
     }
   } else tree = encodeTree(entries);
   out.push(tree);
@@ -217,7 +237,7 @@ interface BucketBuild {
 }
 
 /** Builds the directory `path` (at `level`) inside one bucket, reusing clean directories of the prior encoding. */
-function buildBucketTree(items: readonly Item[], level: number, path: string, build: BucketBuild): string {
+function buildBucketTree(cache: LayoutCache, items: readonly Item[], level: number, path: string, build: BucketBuild): string {
   if (build.prior && build.dirty && !build.dirty.has(path)) {
     const kept = build.prior.get(path);
     if (kept) {
@@ -226,7 +246,7 @@ function buildBucketTree(items: readonly Item[], level: number, path: string, bu
     }
   }
   const { entries, groups } = splitAtLevel(items, level);
-  for (const [segment, group] of groups) entries.push({ mode: MODE_TREE, name: segment, id: buildBucketTree(group, level + 1, `${path}/${segment}`, build) });
+  for (const [segment, group] of groups) entries.push({ mode: MODE_TREE, name: segment, id: buildBucketTree(cache, group, level + 1, `${path}/${segment}`, build) });
   entries.sort(compareEntries);
   const tree = encodeTree(entries);
   build.trees.set(path, tree);
@@ -245,9 +265,6 @@ function dirtyDirectories(bucket: ReadonlyMap<string, Message>, prior: ReadonlyM
   return dirty;
 }
 
-/** A message's tree entry and fanout directory, reused while the Message object (and keyword table) stays. */
-const messageItems = new WeakMap<Message, { key: string; item: Item }>();
-const bucketEncodings = new WeakMap<ReadonlyMap<string, Message>, BucketEncoding>();
 
 function shapeKey(shape: Shape): string {
   return `${shape.width}x${shape.depth}b${shape.digitBits}`;
@@ -257,18 +274,18 @@ function shapeKey(shape: Shape): string {
  * `key` = shapeKey + NUL + keyword table: what the encoding depends on besides the bucket.
  * `priorBucket` (the bucket this one replaced) lets clean directories be reused.
  */
-function encodeBucket(bucket: ReadonlyMap<string, Message>, keywords: readonly string[], key: string, shape: Shape, priorBucket?: ReadonlyMap<string, Message>): BucketEncoding {
-  const cached = bucketEncodings.get(bucket);
+function encodeBucket(cache: LayoutCache, bucket: ReadonlyMap<string, Message>, keywords: readonly string[], key: string, shape: Shape, priorBucket?: ReadonlyMap<string, Message>): BucketEncoding {
+  const cached = cache.bucketEncodings.get(bucket);
   if (cached && cached.key === key) return cached;
   const messages: Item[] = [];
   for (const message of bucket.values()) {
-    const known = messageItems.get(message);
+    const known = cache.messageItems.get(message);
     if (known && known.key === key) {
       messages.push(known.item);
       continue;
     }
     const item = { segments: fanoutSegments(message.guid, shape), entry: { mode: MODE_FILE, name: messageFileName(message, keywords), id: message.blobId } } as const;
-    messageItems.set(message, { key, item });
+    cache.messageItems.set(message, { key, item });
     messages.push(item);
   }
   let encoding: BucketEncoding;
@@ -283,21 +300,21 @@ function encodeBucket(bucket: ReadonlyMap<string, Message>, keywords: readonly s
       if (group) group.push(item);
       else nodes.set(path, [item]);
     }
-    const prior = priorBucket ? bucketEncodings.get(priorBucket) : undefined;
+    const prior = priorBucket ? cache.bucketEncodings.get(priorBucket) : undefined;
     const build: BucketBuild = prior && prior.key === key && priorBucket
       ? { trees: new Map(), prior: prior.trees, dirty: dirtyDirectories(bucket, priorBucket, shape) }
       : { trees: new Map() };
     const items: Item[] = [];
     for (const [path, group] of nodes) {
       const segments = (group[0] as Item).segments.slice(0, level);
-      const id = buildBucketTree(group, level, path, build);
+      const id = buildBucketTree(cache, group, level, path, build);
       items.push({ segments: segments.slice(0, level - 1), entry: { mode: MODE_TREE, name: segments[level - 1] as string, id } });
     }
     items.sort((a, b) => compareEntries(a.entry, b.entry));
     encoding = { key, items, trees: build.trees };
-    bucketsByIds.set(`${key}\0${items.map((item) => item.entry.id).join(',')}`, bucket);
+    cache.bucketsByIds.set(`${key}\0${items.map((item) => item.entry.id).join(',')}`, bucket);
   }
-  bucketEncodings.set(bucket, encoding);
+  cache.bucketEncodings.set(bucket, encoding);
   return encoding;
 }
 
@@ -310,11 +327,10 @@ interface CurBuild {
   readonly id: string;
 }
 
-const curBuilds = new WeakMap<MessageMap, CurBuild>();
 
 /** The bucket's items, after making sure the store holds the trees inside it. */
-function bucketItems(bucket: ReadonlyMap<string, Message>, keywords: readonly string[], key: string, shape: Shape, sink: ObjectSink, priorBucket?: ReadonlyMap<string, Message>): readonly Item[] {
-  const encoding = encodeBucket(bucket, keywords, key, shape, priorBucket);
+function bucketItems(cache: LayoutCache, bucket: ReadonlyMap<string, Message>, keywords: readonly string[], key: string, shape: Shape, sink: ObjectSink, priorBucket?: ReadonlyMap<string, Message>): readonly Item[] {
+  const encoding = encodeBucket(cache, bucket, keywords, key, shape, priorBucket);
   for (const item of encoding.items) {
     if (item.entry.mode === MODE_TREE && !sink.has(item.entry.id)) {
       for (const object of encoding.trees.values()) sink.put(object);
@@ -329,7 +345,7 @@ function bucketItems(bucket: ReadonlyMap<string, Message>, keywords: readonly st
  * (width x digitBits divides 8): a directory whose buckets are all unchanged since `prior`
  * keeps its id, so a change rebuilds one directory per level.
  */
-function writeUpper(messages: MessageMap, keywords: readonly string[], key: string, shape: Shape, sink: ObjectSink, prior: CurBuild | undefined, out: EncodedObject[]): CurBuild {
+function writeUpper(cache: LayoutCache, messages: MessageMap, keywords: readonly string[], key: string, shape: Shape, sink: ObjectSink, prior: CurBuild | undefined, out: EncodedObject[]): CurBuild {
   const radix = 1 << (shape.width * shape.digitBits);
   const top = shape.bucketLevel;
   const dirty = new Uint8Array(BUCKET_COUNT);
@@ -351,7 +367,7 @@ function writeUpper(messages: MessageMap, keywords: readonly string[], key: stri
       if (level + 1 < top) id = node(level + 1, index * radix + digit);
       else {
         const bucket = messages.buckets[first + digit];
-        if (bucket) id = (bucketItems(bucket, keywords, key, shape, sink, prior?.buckets[first + digit])[0] as Item).entry.id;
+        if (bucket) id = (bucketItems(cache, bucket, keywords, key, shape, sink, prior?.buckets[first + digit])[0] as Item).entry.id;
       }
       if (id !== '') entries.push({ mode: MODE_TREE, name: nameOf(digit), id });
     }
@@ -371,30 +387,30 @@ function writeUpper(messages: MessageMap, keywords: readonly string[], key: stri
  * Writes cur/ (never empty: the caller skips empty mailboxes). With `previous` (the same
  * mailbox's messages before this change) untouched directories are reused.
  */
-function writeCur(messages: MessageMap, keywords: readonly string[], shape: Shape, sink: ObjectSink, previous: MessageMap | undefined): string {
+function writeCur(cache: LayoutCache, messages: MessageMap, keywords: readonly string[], shape: Shape, sink: ObjectSink, previous: MessageMap | undefined): string {
   const key = `${shapeKey(shape)}\0${keywords.join(' ')}`;
-  const done = curBuilds.get(messages);
+  const done = cache.curBuilds.get(messages);
   if (done && done.key === key && sink.has(done.id)) return done.id;
   const out: EncodedObject[] = [];
   let build: CurBuild;
   if (shape.depth >= shape.bucketLevel && BUCKET_BITS % (shape.width * shape.digitBits) === 0) {
-    const before = previous ? curBuilds.get(previous) : undefined;
-    build = writeUpper(messages, keywords, key, shape, sink, before && before.key === key ? before : undefined, out);
+    const before = previous ? cache.curBuilds.get(previous) : undefined;
+    build = writeUpper(cache, messages, keywords, key, shape, sink, before && before.key === key ? before : undefined, out);
   } else {
     const items: Item[] = [];
-    for (const bucket of messages.buckets) if (bucket) items.push(...bucketItems(bucket, keywords, key, shape, sink));
-    build = { key, buckets: messages.buckets, nodes: [], id: buildTree(items, 0, out) };
+    for (const bucket of messages.buckets) if (bucket) items.push(...bucketItems(cache, bucket, keywords, key, shape, sink));
+    build = { key, buckets: messages.buckets, nodes: [], id: buildTree(cache, items, 0, out) };
   }
   for (const object of out) sink.put(object);
-  curBuilds.set(messages, build);
+  cache.curBuilds.set(messages, build);
   return build.id;
 }
 
-function mailboxEntries(mailbox: Mailbox, shape: Shape, sink: ObjectSink, previous: Mailbox | undefined): TreeEntry[] {
+function mailboxEntries(cache: LayoutCache, mailbox: Mailbox, shape: Shape, sink: ObjectSink, previous: Mailbox | undefined): TreeEntry[] {
   const meta = blobFrom(encodeMailboxMeta(mailbox));
   sink.put(meta);
   const entries: TreeEntry[] = [{ mode: MODE_FILE, name: MAILBOX_META_FILE, id: meta.id }];
-  if (mailbox.messages.size > 0) entries.push({ mode: MODE_TREE, name: 'cur', id: writeCur(mailbox.messages, mailbox.keywords, shape, sink, previous?.messages) });
+  if (mailbox.messages.size > 0) entries.push({ mode: MODE_TREE, name: 'cur', id: writeCur(cache, mailbox.messages, mailbox.keywords, shape, sink, previous?.messages) });
   return entries;
 }
 
@@ -403,10 +419,11 @@ function mailboxEntries(mailbox: Mailbox, shape: Shape, sink: ObjectSink, previo
  * already be in the sink. `previous` (the state this one was derived from) only speeds it up.
  */
 export function writeState(state: StoreState, layout: LayoutSpec, sink: ObjectSink, previous?: StoreState): string {
+  const cache = sink.layoutCache ?? new LayoutCache();
   const shape = shapeOf(layout);
   const root: TreeEntry[] = [];
   for (const mailbox of state.mailboxes.values()) {
-    const entries = mailboxEntries(mailbox, shape, sink, previous?.mailboxes.get(mailbox.name));
+    const entries = mailboxEntries(cache, mailbox, shape, sink, previous?.mailboxes.get(mailbox.name));
     entries.sort(compareEntries);
     const dir = folderDirName(mailbox.name);
     if (dir === '') root.push(...entries);
@@ -424,21 +441,16 @@ export function writeState(state: StoreState, layout: LayoutSpec, sink: ObjectSi
 
 // ---------- reading ----------
 
-/** Remembers a body's Message-ID so reading a tree need not open the body again. */
-export function rememberBody(blobId: string, messageId: string): void {
-  messageIdByBlob.set(blobId, messageId);
-}
-
-async function messageFromEntry(entry: TreeEntry, keywords: readonly string[], source: ObjectSource): Promise<Message> {
+async function messageFromEntry(cache: LayoutCache, entry: TreeEntry, keywords: readonly string[], source: ObjectSource): Promise<Message> {
   if (entry.mode !== MODE_FILE) throw new BadObjectError(entry.id, `unexpected tree ${entry.name} among messages`);
   const fields = parseMessageFileName(entry.name, keywords);
-  let messageId = messageIdByBlob.get(entry.id);
+  let messageId = cache.messageIdByBlob.get(entry.id);
   if (messageId === undefined) {
     const body = await source.read(entry.id);
     if (body.type !== 'blob') throw new BadObjectError(entry.id, 'message body is not a blob');
     if (body.content.length !== fields.sizeBytes) throw new BadObjectError(entry.id, 'size field does not match the body');
     messageId = messageIdOf(body.content);
-    rememberBody(entry.id, messageId);
+    cache.rememberBody(entry.id, messageId);
   }
   return { ...fields, blobId: entry.id, messageId };
 }
@@ -451,14 +463,14 @@ async function readTreeEntries(id: string, source: ObjectSource): Promise<readon
 }
 
 /** Every message below a tree, with the directory segments that led to it (from `prefix`). */
-async function readMessages(id: string, prefix: readonly string[], keywords: readonly string[], shape: Shape, source: ObjectSource, out: Message[]): Promise<void> {
+async function readMessages(cache: LayoutCache, id: string, prefix: readonly string[], keywords: readonly string[], shape: Shape, source: ObjectSource, out: Message[]): Promise<void> {
   for (const entry of await readTreeEntries(id, source)) {
     if (prefix.length < shape.depth) {
       if (entry.mode !== MODE_TREE || entry.name.length !== shape.width) throw new BadObjectError(id, `unexpected entry ${entry.name} in a fanout level`);
-      await readMessages(entry.id, [...prefix, entry.name], keywords, shape, source, out);
+      await readMessages(cache, entry.id, [...prefix, entry.name], keywords, shape, source, out);
       continue;
     }
-    const message = await messageFromEntry(entry, keywords, source);
+    const message = await messageFromEntry(cache, entry, keywords, source);
     if (fanoutSegments(message.guid, shape).join('/') !== prefix.join('/')) throw new BadObjectError(id, `message ${message.guid} is in the wrong fanout directory`);
     out.push(message);
   }
@@ -474,14 +486,14 @@ async function bucketNodes(id: string, prefix: readonly string[], shape: Shape, 
   }
 }
 
-async function readCur(id: string, keywords: readonly string[], shape: Shape, source: ObjectSource): Promise<MessageMap> {
+async function readCur(cache: LayoutCache, id: string, keywords: readonly string[], shape: Shape, source: ObjectSource): Promise<MessageMap> {
   const key = `${shapeKey(shape)}\0${keywords.join(' ')}\0${id}`;
-  const cached = curByKey.get(key);
+  const cached = cache.curByKey.get(key);
   if (cached) return cached;
   let map: MessageMap;
   if (shape.bucketLevel > shape.depth) {
     const messages: Message[] = [];
-    await readMessages(id, [], keywords, shape, source, messages);
+    await readMessages(cache, id, [], keywords, shape, source, messages);
     map = updateMessages(EMPTY_MESSAGE_MAP, messages, []);
   } else {
     const nodes: { segments: string[]; id: string }[] = [];
@@ -496,23 +508,23 @@ async function readCur(id: string, keywords: readonly string[], shape: Shape, so
     let size = 0;
     for (const [index, group] of byBucket) {
       const groupKey = `${shapeKey(shape)}\0${keywords.join(' ')}\0${group.map((node) => node.id).join(',')}`;
-      let bucket = bucketsByIds.get(groupKey);
+      let bucket = cache.bucketsByIds.get(groupKey);
       if (!bucket) {
         const messages: Message[] = [];
-        for (const node of group) await readMessages(node.id, node.segments, keywords, shape, source, messages);
+        for (const node of group) await readMessages(cache, node.id, node.segments, keywords, shape, source, messages);
         bucket = new Map(messages.map((message) => [message.guid, message]));
-        bucketsByIds.set(groupKey, bucket);
+        cache.bucketsByIds.set(groupKey, bucket);
       }
       buckets[index] = bucket;
       size += bucket.size;
     }
     map = { buckets, size };
   }
-  curByKey.set(key, map);
+  cache.curByKey.set(key, map);
   return map;
 }
 
-async function readMailbox(name: string, entries: readonly TreeEntry[], shape: Shape, source: ObjectSource): Promise<Mailbox> {
+async function readMailbox(cache: LayoutCache, name: string, entries: readonly TreeEntry[], shape: Shape, source: ObjectSource): Promise<Mailbox> {
   let metaId: string | undefined;
   let curId: string | undefined;
   for (const entry of entries) {
@@ -523,22 +535,23 @@ async function readMailbox(name: string, entries: readonly TreeEntry[], shape: S
   if (metaId === undefined) throw new BadObjectError(curId ?? name, `mailbox ${name} lacks ${MAILBOX_META_FILE}`);
   const metaObject = await source.read(metaId);
   const meta = decodeMailboxMeta(metaId, textOf(metaObject.content));
-  const messages = curId === undefined ? EMPTY_MESSAGE_MAP : await readCur(curId, meta.keywords, shape, source);
+  const messages = curId === undefined ? EMPTY_MESSAGE_MAP : await readCur(cache, curId, meta.keywords, shape, source);
   return { name, ...meta, messages };
 }
 
 /** Reads the state a root tree holds; verifies names, placement and sizes. */
 export async function readState(rootId: string, layout: LayoutSpec, source: ObjectSource): Promise<StoreState> {
+  const cache = source.layoutCache ?? new LayoutCache();
   const shape = shapeOf(layout);
   const root = await readTreeEntries(rootId, source);
   const mailboxes = new Map<string, Mailbox>();
   const inboxEntries = root.filter((entry) => !entry.name.startsWith('.'));
-  if (inboxEntries.length > 0) mailboxes.set('INBOX', await readMailbox('INBOX', root, shape, source));
+  if (inboxEntries.length > 0) mailboxes.set('INBOX', await readMailbox(cache, 'INBOX', root, shape, source));
   for (const entry of root) {
     if (!entry.name.startsWith('.')) continue;
     const name = mailboxFromDirName(entry.name);
     if (entry.mode !== MODE_TREE) throw new BadObjectError(entry.id, `folder ${entry.name} is not a tree`);
-    mailboxes.set(name, await readMailbox(name, await readTreeEntries(entry.id, source), shape, source));
+    mailboxes.set(name, await readMailbox(cache, name, await readTreeEntries(entry.id, source), shape, source));
   }
   return { mailboxes: sortedMailboxes(mailboxes) };
 }

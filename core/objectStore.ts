@@ -10,7 +10,7 @@ import type { ReplicaFs } from './fsTypes.ts';
 import { MailsimError } from './errors.ts';
 import { BadObjectError, decodeTree, deflateObject, inflateObject, type EncodedObject, type TreeEntry } from './objects.ts';
 import { BoundedCache } from './boundedCache.ts';
-import type { ObjectSink, ObjectSource } from './layout.ts';
+import { LayoutCache, type ObjectSink, type ObjectSource } from './layout.ts';
 
 export const BRANCH_REF = 'refs/heads/main';
 
@@ -49,6 +49,8 @@ export class ObjectStore implements ObjectSink, ObjectSource {
   constructor(
     readonly fs: ReplicaFs,
     readonly dir: string,
+    /** The layout's memo for what this store writes and reads (owned by the replica or its world). */
+    readonly layoutCache: LayoutCache = new LayoutCache(),
   ) {}
 
   objectPath(id: string): string {

@@ -35,7 +35,7 @@ import { generationHeap } from './binaryHeap.ts';
 import { updateMessages, EMPTY_MESSAGE_MAP } from './messageMap.ts';
 import { MODE_TREE, blobFrom, decodeCommit, decodeTree, encodeCommit, type CommitData, type EncodedObject, type TreeEntry } from './objects.ts';
 import { MissingObjectError, ObjectStore } from './objectStore.ts';
-import { readState, rememberBody, sortedMailboxes, validateLayout, writeState, type LayoutSpec } from './layout.ts';
+import { readState, sortedMailboxes, validateLayout, writeState, type LayoutCache, type LayoutSpec } from './layout.ts';
 import { extendKeywordTable, makeBaseName, normalizeFlags, validateFlag, validateMailboxName, validateNodeName } from './names.ts';
 import { messageIdOf } from './body.ts';
 import * as ops from './ops.ts';
@@ -52,6 +52,8 @@ export interface ReplicaOptions {
   strategy: UidStrategy;
   /** Node-local wall clock in ms (skewed by the simulator). */
   clock: () => number;
+  /** The layout's memo; a world passes one to all its replicas (content-addressed); a clone shares its source's; else each replica has its own. */
+  layoutCache?: LayoutCache;
 }
 
 export interface InitialMailbox {
@@ -140,7 +142,7 @@ export class Replica {
 
   static async create(opts: ReplicaOptions, initial: readonly InitialMailbox[]): Promise<Replica> {
     validateOptions(opts);
-    const store = new ObjectStore(opts.fs, opts.dir);
+    const store = new ObjectStore(opts.fs, opts.dir, opts.layoutCache);
     const state = initialState(initial, store);
     await store.initRepository();
     const tree = writeState(state, opts.layout, store);
@@ -154,7 +156,7 @@ export class Replica {
 
   static async open(opts: ReplicaOptions): Promise<Replica> {
     validateOptions(opts);
-    const store = new ObjectStore(opts.fs, opts.dir);
+    const store = new ObjectStore(opts.fs, opts.dir, opts.layoutCache);
     const commits = new Map<string, CommitData>();
     const children = new Map<string, string[]>();
     await store.recover((object) => {
@@ -173,7 +175,8 @@ export class Replica {
   static async cloneFrom(source: Replica, opts: ReplicaOptions): Promise<Replica> {
     validateOptions(opts);
     assert(source.batch === null, 'cloneFrom a replica in batch mode');
-    const store = new ObjectStore(opts.fs, opts.dir);
+    // A clone shares its source's layout memo unless given one: they hold the same objects.
+    const store = new ObjectStore(opts.fs, opts.dir, opts.layoutCache ?? source.objects.layoutCache);
     await store.initRepository();
     for (const id of [...source.objects.knownIds()]) await store.writeFileOf(id, await source.objects.readDeflated(id));
     await store.updateRef(source.currentHead);
@@ -243,7 +246,7 @@ export class Replica {
     const messageId = messageIdOf(body);
     return this.runOp(`${verb} ${mailbox}`, (state, ctx) => ops.appendMessage(state, mailbox, { blobId: blob.id, sizeBytes: body.length, messageId }, flags, ctx), () => {
       this.objects.put(blob);
-      rememberBody(blob.id, messageId);
+      this.objects.layoutCache.rememberBody(blob.id, messageId);
     });
   }
 
@@ -752,7 +755,7 @@ function initialState(initial: readonly InitialMailbox[], store: ObjectStore): S
       const blob = blobFrom(input.body);
       store.put(blob);
       const messageId = messageIdOf(input.body);
-      rememberBody(blob.id, messageId);
+      store.layoutCache.rememberBody(blob.id, messageId);
       const guid = makeBaseName(0, ++counter, 'init');
       messages.push({ guid, uid: index + 1, flags, modseq: 1, internalDateMs: 0, sizeBytes: input.body.length, blobId: blob.id, messageId });
     });

@@ -6,6 +6,7 @@
  * (pushes of what a peer lacks, heartbeats, the merge wait). It never reaches into the
  * replica's internals.
  */
+import type { LayoutCache } from '../core/layout.ts';
 import { MailsimError } from '../core/errors.ts';
 import { Replica, type ReceiveResult, type ReplicaOptions } from '../core/replica.ts';
 import type { StoreState } from '../core/state.ts';
@@ -62,6 +63,8 @@ export interface ServerDeps {
   readonly history: History;
   readonly metrics: Metrics;
   readonly strategy: UidStrategy;
+  /** The world's layout memo, shared by its replicas. */
+  readonly layoutCache: LayoutCache;
   /** The node's own fault stream (power-loss fates). */
   readonly faultRng: Rng;
   readonly peers: readonly string[];
@@ -114,6 +117,7 @@ export class Server {
       layout: this.deps.config.layout,
       strategy: this.deps.strategy,
       clock: () => this.clock.nowMs(),
+      layoutCache: this.deps.layoutCache,
     };
   }
 

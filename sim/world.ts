@@ -5,6 +5,7 @@
  * checkers' verdicts and the metrics. A pure function of (config, code): the same config
  * gives the same history hash.
  */
+import { LayoutCache } from '../core/layout.ts';
 import { newVolumeFs } from './volume.ts';
 import { replicaFsFrom } from '../core/fsTypes.ts';
 import { Replica, type InitialMailbox } from '../core/replica.ts';
@@ -63,10 +64,12 @@ export async function runWorld(config: SimConfig, options: WorldOptions = {}): P
   const metrics = new Metrics();
   const strategy = withMutant(strategyByName(config.strategy), config.mutant);
   const servers = new Map<string, Server>();
+  // One layout memo for every replica of this world (content-addressed), gone with the world.
+  const layoutCache = new LayoutCache();
   const convergence = new ConvergenceTracker(servers, () => scheduler.nowMs);
   for (const name of config.servers) {
     const server = new Server(name, {
-      config, scheduler, network, history, metrics, strategy,
+      config, scheduler, network, history, metrics, strategy, layoutCache,
       faultRng: root.stream(`power/${name}`),
       peers: config.servers.filter((p) => p !== name),
       isUp: (node) => servers.get(node)?.up ?? false,

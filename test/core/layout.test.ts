@@ -1,7 +1,7 @@
 // Proves state -> tree -> state is the identity in flat and fanout layouts, that a flag change rewrites only small trees in fanout, and that reading reuses unchanged bucket Maps.
 import { describe, it, expect } from 'vitest';
 import fc from 'fast-check';
-import { readState, writeState, parseMessageFileName, messageFileName, type LayoutSpec, type ObjectSink, type ObjectSource } from '../../core/layout.ts';
+import { LayoutCache, readState, writeState, parseMessageFileName, messageFileName, type LayoutSpec, type ObjectSink, type ObjectSource } from '../../core/layout.ts';
 import type { EncodedObject } from '../../core/objects.ts';
 import { blobFrom } from '../../core/objects.ts';
 import { MissingObjectError } from '../../core/objectStore.ts';
@@ -11,6 +11,8 @@ import { bucketOf } from '../../core/messageMap.ts';
 import { apply, bodyOf, context, initialState, opArb, snapshot } from './opsModel.ts';
 
 class MemoryStore implements ObjectSink, ObjectSource {
+  /** The memo a replica's store owns; without it each write and read would start from nothing. */
+  readonly layoutCache = new LayoutCache();
   readonly objects = new Map<string, EncodedObject>();
   added: string[] = [];
   has(id: string): boolean {
