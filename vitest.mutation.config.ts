@@ -1,10 +1,12 @@
-// The tests Stryker runs against each mutant (npm run mutation): those that exercise the
-// checkers and the merge in process. End-to-end runs, real programs and the browser stay out.
+// The tests Stryker runs against each mutant (npm run mutation): the synthetic, in-process tests
+// of the checkers and the merge. Simulated runs (the controls), end-to-end runs, real programs
+// and the browser stay out: they take seconds each, and each mutant would rerun them.
 import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
   test: {
-    include: ['test/sim/checkers/**/*.test.ts', 'test/core/merge*.test.ts', 'test/core/strategies*.test.ts', 'test/core/convergence.property.test.ts'],
+    include: ['test/sim/checkers/**/*.test.ts', 'test/core/merge.test.ts', 'test/core/merge.laws.test.ts', 'test/core/strategies*.test.ts'],
+    exclude: ['test/sim/checkers/controls.test.ts'],
     testTimeout: 120_000,
     hookTimeout: 120_000,
     pool: 'forks',
