@@ -3,7 +3,7 @@
  *
  * Both layouts put INBOX at the root and every other mailbox N in the folder '.N'
  * (Maildir++). A mailbox folder holds `mailsim-mailbox` (a small file: UIDVALIDITY,
- * UIDNEXT, HIGHESTMODSEQ, keyword table, owner) and `cur/`. A message is one tree entry
+ * UIDNEXT, HIGHESTMODSEQ, keyword table, a strategy's data) and `cur/`. A message is one tree entry
  * `<guid>,S=<size>,U=<uid>,M=<modseq>,T=<internaldate ms>:2,<flag letters>` pointing at the
  * body blob, so its metadata lives next to it (mbsync keeps `,U=` in names the same way) and
  * a flag change renames one entry; the body blob never changes and is shared by copies.
@@ -16,6 +16,7 @@
  *   Map (in a LayoutCache the caller owns): an untouched bucket is never re-encoded. Reading reuses a bucket Map by
  *   its subtree ids, so unchanged buckets stay reference-equal for the merge.
  */
+import { assert } from './errors.ts';
 import { BUCKET_COUNT, bucketOf, guidHash, updateMessages, EMPTY_MESSAGE_MAP, type MessageMap } from './messageMap.ts';
 import type { Mailbox, Message, StoreState } from './state.ts';
 import {
@@ -127,30 +128,40 @@ export function parseMessageFileName(fileName: string, keywords: readonly string
 
 type MailboxMeta = Omit<Mailbox, 'messages' | 'name'>;
 
+/** The meta fields the layout owns; every other `<key> <value>` line is a strategy's data. */
+const META_FIELDS: ReadonlySet<string> = new Set(['uidvalidity', 'uidnext', 'highestmodseq', 'keyword']);
+const STRATEGY_DATA_KEY = /^[a-z][a-z0-9-]*$/;
+
 export function encodeMailboxMeta(mailbox: Mailbox): string {
   const lines = [`uidvalidity ${mailbox.uidValidity}`, `uidnext ${mailbox.uidNext}`, `highestmodseq ${mailbox.highestModseq}`];
   for (const keyword of mailbox.keywords) lines.push(`keyword ${keyword}`);
-  if (mailbox.owner) lines.push(`owner ${mailbox.owner.node} ${mailbox.owner.epoch}`);
+  for (const key of Object.keys(mailbox.strategyData ?? {}).sort()) {
+    const value = (mailbox.strategyData as Readonly<Record<string, string>>)[key] as string;
+    assert(STRATEGY_DATA_KEY.test(key) && !META_FIELDS.has(key) && value !== '' && !value.includes('\n'), `strategy data ${JSON.stringify(key)} = ${JSON.stringify(value)} cannot go in a meta line`);
+    lines.push(`${key} ${value}`);
+  }
   return `${lines.join('\n')}\n`;
 }
 
 export function decodeMailboxMeta(id: string, text: string): MailboxMeta {
   const numbers = new Map<string, number>();
   const keywords: string[] = [];
-  let owner: Mailbox['owner'];
+  const data: Record<string, string> = {};
   for (const line of text.split('\n')) {
     if (line === '') continue;
-    const [field, a, b] = line.split(' ');
-    if (field === 'keyword' && a !== undefined) keywords.push(a);
-    else if (field === 'owner' && a !== undefined && b !== undefined) owner = { node: a, epoch: Number(b) };
-    else if (a !== undefined && /^\d+$/.test(a)) numbers.set(field ?? '', Number(a));
+    const space = line.indexOf(' ');
+    const field = space < 0 ? line : line.slice(0, space);
+    const rest = space < 0 ? '' : line.slice(space + 1);
+    if (field === 'keyword' && rest !== '') keywords.push(rest);
+    else if (META_FIELDS.has(field) && /^\d+$/.test(rest)) numbers.set(field, Number(rest));
+    else if (STRATEGY_DATA_KEY.test(field) && !META_FIELDS.has(field) && rest !== '' && data[field] === undefined) data[field] = rest;
     else throw new BadObjectError(id, `bad mailbox meta line ${JSON.stringify(line)}`);
   }
   const uidValidity = numbers.get('uidvalidity');
   const uidNext = numbers.get('uidnext');
   const highestModseq = numbers.get('highestmodseq');
   if (uidValidity === undefined || uidNext === undefined || highestModseq === undefined) throw new BadObjectError(id, 'mailbox meta lacks a field');
-  return owner ? { uidValidity, uidNext, highestModseq, keywords, owner } : { uidValidity, uidNext, highestModseq, keywords };
+  return Object.keys(data).length > 0 ? { uidValidity, uidNext, highestModseq, keywords, strategyData: data } : { uidValidity, uidNext, highestModseq, keywords };
 }
 
 // ---------- caches ----------

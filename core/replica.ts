@@ -60,7 +60,8 @@ export interface InitialMailbox {
   name: string;
   uidValidity: number;
   messages: { body: Uint8Array; flags: string[] }[];
-  owner?: { node: string; epoch: number };
+  /** A strategy's data for the mailbox (Mailbox.strategyData), e.g. the owner strategy's owner. */
+  strategyData?: Readonly<Record<string, string>>;
 }
 
 /**
@@ -766,7 +767,7 @@ function initialState(initial: readonly InitialMailbox[], store: ObjectStore): S
       highestModseq: 1,
       keywords,
       messages: updateMessages(EMPTY_MESSAGE_MAP, messages, []),
-      ...(spec.owner ? { owner: { node: spec.owner.node, epoch: spec.owner.epoch } } : {}),
+      ...(spec.strategyData ? { strategyData: { ...spec.strategyData } } : {}),
     };
     mailboxes.set(spec.name, mailbox);
   }

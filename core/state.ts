@@ -13,12 +13,6 @@ export type { Message } from './message.ts';
 /** IMAP system flags. Keywords are any other flag atom ($Junk, $Label1...). */
 export const SYSTEM_FLAGS = ['\\Answered', '\\Deleted', '\\Draft', '\\Flagged', '\\Seen'] as const;
 
-/** The replica that hands out UIDs for a mailbox under the `owner` strategy, with its fencing epoch. */
-export interface MailboxOwner {
-  readonly node: string;
-  readonly epoch: number;
-}
-
 export interface Mailbox {
   readonly name: string;
   readonly uidValidity: number;
@@ -29,8 +23,12 @@ export interface Mailbox {
   /** The keyword table, as in `dovecot-keywords`: index i is the letter 'a' + i. */
   readonly keywords: readonly string[];
   readonly messages: MessageMap;
-  /** Set only under the `owner` strategy. */
-  readonly owner?: MailboxOwner;
+  /**
+   * What a UID strategy keeps per mailbox (the `owner` strategy: `owner` = '<node> <epoch>').
+   * Opaque to the merge engine, the layout and the checkers: stored in the mailbox meta file
+   * as `<key> <value>` lines and merged by the strategy's MergePolicy.mergeStrategyData.
+   */
+  readonly strategyData?: Readonly<Record<string, string>>;
 }
 
 export interface StoreState {

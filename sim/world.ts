@@ -5,6 +5,7 @@
  * checkers' verdicts and the metrics. A pure function of (config, code): the same config
  * gives the same history hash.
  */
+import { ownerData } from '../core/strategies/owner.ts';
 import { LayoutCache } from '../core/layout.ts';
 import { newVolumeFs } from './volume.ts';
 import { replicaFsFrom } from '../core/fsTypes.ts';
@@ -162,7 +163,7 @@ async function startServers(config: SimConfig, servers: ReadonlyMap<string, Serv
   const initial: InitialMailbox[] = config.mailboxes.map((mailbox, index) => ({
     name: mailbox.name,
     uidValidity: initialUidValidity(index),
-    owner: config.strategy === 'owner' ? { node: mailbox.owner ?? (config.servers[0] as string), epoch: 1 } : undefined,
+    strategyData: config.strategy === 'owner' ? ownerData(mailbox.owner ?? (config.servers[0] as string), 1) : undefined,
     messages: Array.from({ length: mailbox.initialMessages }, (_, i) => ({
       body: messageBody(`<p${i}.${mailbox.name}@mailsim.test>`, rng.int(config.workload.messageSizeBytes.min, config.workload.messageSizeBytes.max), rng),
       flags: i % 3 === 0 ? ['\\Seen'] : [],

@@ -1,4 +1,4 @@
-/** The merge of one mailbox: UIDVALIDITY, UIDs by the strategy, MODSEQs, keywords, owner. */
+/** The merge of one mailbox: UIDVALIDITY, UIDs by the strategy, MODSEQs, keywords, the strategy's data. */
 import { EMPTY_MESSAGE_MAP, type MessageMap } from '../messageMap.ts';
 import { assert } from '../errors.ts';
 import type { Mailbox, Message } from '../state.ts';
@@ -7,7 +7,6 @@ import { reassignAll } from './uids.ts';
 import { compareStrings, sameList } from './compare.ts';
 import { messageMapSorted, rebuildBuckets } from './buckets.ts';
 import { mergedUidValidity } from './validity.ts';
-import { mergeOwner } from './owner.ts';
 import type { Changed, Located } from './changed.ts';
 import type { Pending } from './pending.ts';
 
@@ -94,7 +93,7 @@ export function mergeMailbox(name: string, input: MailboxMergeInput): { mailbox:
     messages = rebuildTouched(start, input.touched, arrivals, settled.uids, finish);
   }
   const keywords = mergedKeywords(ours, theirs, arrivals);
-  const owner = mergeOwner(ours?.owner, theirs?.owner);
+  const strategyData = input.policy.mergeStrategyData ? input.policy.mergeStrategyData(ours?.strategyData, theirs?.strategyData) : (ours?.strategyData ?? theirs?.strategyData);
   const template = ours ?? theirs ?? base;
   assert(template !== undefined, `merged mailbox ${name} exists on some side`);
   const mailbox: Mailbox = {
@@ -104,7 +103,7 @@ export function mergeMailbox(name: string, input: MailboxMergeInput): { mailbox:
     highestModseq: dirty || settled.reassignedAll ? newModseq : highestModseq,
     keywords,
     messages,
-    ...(owner ? { owner } : {}),
+    ...(strategyData ? { strategyData } : {}),
   };
   return { mailbox, renumbered };
 }

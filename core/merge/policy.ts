@@ -56,4 +56,6 @@ export interface MergePolicy {
    * commits hold.
    */
   readonly virtualBase?: boolean;
+  /** Merges a strategy's per-mailbox data (Mailbox.strategyData); default: ours, else theirs. */
+  mergeStrategyData?(ours: Readonly<Record<string, string>> | undefined, theirs: Readonly<Record<string, string>> | undefined): Readonly<Record<string, string>> | undefined;
 }

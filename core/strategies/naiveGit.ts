@@ -26,7 +26,6 @@ import { createHash } from 'node:crypto';
 import { EMPTY_MESSAGE_MAP } from '../messageMap.ts';
 import { compareStrings } from '../merge/compare.ts';
 import { divergedGuids, type Located } from '../merge/changed.ts';
-import { mergeOwner } from '../merge/owner.ts';
 import { rebuildBuckets } from '../merge/buckets.ts';
 import type { Mailbox, Message, StoreState } from '../state.ts';
 import type { MergeOutcome, UidStrategy } from '../strategy.ts';
@@ -90,7 +89,7 @@ export function naiveGitMerge(base: StoreState, ours: StoreState, theirs: StoreS
     const start = ours.mailboxes.get(name)?.messages ?? theirs.mailboxes.get(name)?.messages ?? EMPTY_MESSAGE_MAP;
     const keywords = new Set(sides.flatMap((m) => m.keywords));
     for (const m of puts) for (const flag of m.flags) if (!flag.startsWith('\\')) keywords.add(flag);
-    const owner = mergeOwner(ours.mailboxes.get(name)?.owner, theirs.mailboxes.get(name)?.owner);
+    const strategyData = ours.mailboxes.get(name)?.strategyData ?? theirs.mailboxes.get(name)?.strategyData;
     mailboxes.set(name, {
       name,
       uidValidity: Math.max(...sides.map((m) => m.uidValidity), template.uidValidity),
@@ -98,7 +97,7 @@ export function naiveGitMerge(base: StoreState, ours: StoreState, theirs: StoreS
       highestModseq: Math.max(...sides.map((m) => m.highestModseq), template.highestModseq, ...puts.map((m) => m.modseq)),
       keywords: [...keywords].sort(compareStrings),
       messages: rebuildBuckets(start, touched.get(name) ?? [], puts),
-      ...(owner ? { owner } : {}),
+      ...(strategyData ? { strategyData } : {}),
     });
   }
   return { state: { mailboxes }, renumbered: 0, uidValidityChanges: [] };

@@ -1,5 +1,7 @@
 /**
- * UID strategy `owner`: one replica per mailbox (Mailbox.owner) hands out UIDs.
+ * UID strategy `owner`: one replica per mailbox hands out UIDs. Who it is (node and fencing
+ * epoch) is this strategy's own data (Mailbox.strategyData `owner`), which the shared merge
+ * engine and the layout carry without reading it.
  *
  * - Every delivery, append, copy or move target is stored durably at once with uid 0
  *   (pending: invisible to IMAP). `assignsUids` is false on every node, the owner included,
@@ -26,8 +28,47 @@
 import { mergeStores } from '../merge/mergeStores.ts';
 import { type MailboxUidInput, type MailboxUidResult } from '../merge/policy.ts';
 import { updateMessages, allMessages } from '../messageMap.ts';
-import type { Mailbox, MailboxOwner, Message, StoreState } from '../state.ts';
+import type { Mailbox, Message, StoreState } from '../state.ts';
 import type { SettleContext, UidStrategy } from '../strategy.ts';
+
+/** The replica that hands out UIDs for a mailbox, with its fencing epoch. */
+export interface MailboxOwner {
+  readonly node: string;
+  readonly epoch: number;
+}
+
+/** The key of the owner in Mailbox.strategyData: the value is '<node> <epoch>'. */
+const OWNER_KEY = 'owner';
+
+/** The strategy data that names `node` as the owner at `epoch` (for initial mailboxes). */
+export function ownerData(node: string, epoch: number): Readonly<Record<string, string>> {
+  return { [OWNER_KEY]: `${node} ${epoch}` };
+}
+
+/** The owner a mailbox records, if any. */
+export function ownerOf(mailbox: Mailbox | undefined): MailboxOwner | undefined {
+  const value = mailbox?.strategyData?.[OWNER_KEY];
+  if (value === undefined) return undefined;
+  const [node, epoch] = value.split(' ');
+  return node !== undefined && epoch !== undefined && /^\d+$/.test(epoch) ? { node, epoch: Number(epoch) } : undefined;
+}
+
+function withOwner(mailbox: Mailbox, owner: MailboxOwner): Mailbox {
+  return { ...mailbox, strategyData: { ...mailbox.strategyData, ...ownerData(owner.node, owner.epoch) } };
+}
+
+/** The higher epoch's owner; equal epochs (two concurrent take-overs): the smaller node name. */
+export function mergeOwner(ours: MailboxOwner | undefined, theirs: MailboxOwner | undefined): MailboxOwner | undefined {
+  if (!ours) return theirs;
+  if (!theirs) return ours;
+  if (ours.epoch !== theirs.epoch) return ours.epoch > theirs.epoch ? ours : theirs;
+  return ours.node <= theirs.node ? ours : theirs;
+}
+
+function mergeOwnerData(ours: Readonly<Record<string, string>> | undefined, theirs: Readonly<Record<string, string>> | undefined): Readonly<Record<string, string>> | undefined {
+  const owner = mergeOwner(ownerOf({ strategyData: ours } as Mailbox), ownerOf({ strategyData: theirs } as Mailbox));
+  return owner ? ownerData(owner.node, owner.epoch) : undefined;
+}
 
 export function ownerMailbox(input: MailboxUidInput): MailboxUidResult {
   const uids = new Map<string, number>();
@@ -40,7 +81,7 @@ export function ownerSettle(state: StoreState, ctx: SettleContext): StoreState |
   if (!ctx.quorum) return null;
   let changed = false;
   const mailboxes = new Map<string, Mailbox>();
-  const fallback = state.mailboxes.get('INBOX')?.owner;
+  const fallback = ownerOf(state.mailboxes.get('INBOX'));
   for (const [name, mailbox] of state.mailboxes) {
     const next = settleMailbox(mailbox, ctx, fallback);
     if (next !== mailbox) changed = true;
@@ -50,19 +91,19 @@ export function ownerSettle(state: StoreState, ctx: SettleContext): StoreState |
 }
 
 function settleMailbox(mailbox: Mailbox, ctx: SettleContext, fallback: MailboxOwner | undefined): Mailbox {
-  let owner = mailbox.owner ?? fallback;
+  const recorded = ownerOf(mailbox);
+  let owner = recorded ?? fallback;
   if (owner === undefined) owner = { node: ctx.node, epoch: 1 };
   else if (owner.node !== ctx.node && ctx.unreachable.includes(owner.node)) owner = { node: ctx.node, epoch: owner.epoch + 1 };
   if (owner.node !== ctx.node) return mailbox;
-  if (mailbox.owner === undefined) owner = { ...owner };
+  if (recorded === undefined) owner = { ...owner };
   const pending = [...allMessages(mailbox.messages)].filter((m) => m.uid === 0).sort((a, b) => (a.guid < b.guid ? -1 : a.guid > b.guid ? 1 : 0));
-  if (pending.length === 0 && owner === mailbox.owner) return mailbox;
+  if (pending.length === 0 && owner === recorded) return mailbox;
   const modseq = mailbox.highestModseq + 1;
   let uidNext = mailbox.uidNext;
   const puts: Message[] = pending.map((m) => ({ ...m, uid: uidNext++, modseq }));
   return {
-    ...mailbox,
-    owner,
+    ...withOwner(mailbox, owner),
     uidNext,
     highestModseq: pending.length > 0 ? modseq : mailbox.highestModseq,
     messages: updateMessages(mailbox.messages, puts, []),
@@ -73,6 +114,6 @@ export const ownerStrategy: UidStrategy = {
   name: 'owner',
   mayResetValidity: false,
   assignsUids: () => false,
-  merge: (base, ours, theirs, ctx) => mergeStores(base, ours, theirs, ctx, { settleMailbox: ownerMailbox }),
+  merge: (base, ours, theirs, ctx) => mergeStores(base, ours, theirs, ctx, { settleMailbox: ownerMailbox, mergeStrategyData: mergeOwnerData }),
   settle: ownerSettle,
 };

@@ -21,7 +21,7 @@ function mailboxFingerprint(mailbox: Mailbox): unknown {
   const messages = [...allMessages(mailbox.messages)]
     .sort((a, b) => (a.guid < b.guid ? -1 : a.guid > b.guid ? 1 : 0))
     .map((m) => [m.guid, m.uid, m.flags, m.modseq, m.internalDateMs, m.sizeBytes, m.blobId, m.messageId]);
-  return [mailbox.name, mailbox.uidValidity, mailbox.uidNext, mailbox.highestModseq, mailbox.keywords, mailbox.owner ?? null, messages];
+  return [mailbox.name, mailbox.uidValidity, mailbox.uidNext, mailbox.highestModseq, mailbox.keywords, mailbox.strategyData ?? null, messages];
 }
 
 function quiescenceRecord(history: readonly HistoryRecord[], lastHealMs: number): number {

@@ -1,13 +1,13 @@
 // Proves state -> tree -> state is the identity in flat and fanout layouts, that a flag change rewrites only small trees in fanout, and that reading reuses unchanged bucket Maps.
 import { describe, it, expect } from 'vitest';
 import fc from 'fast-check';
-import { LayoutCache, readState, writeState, parseMessageFileName, messageFileName, type LayoutSpec, type ObjectSink, type ObjectSource } from '../../core/layout.ts';
+import { LayoutCache, decodeMailboxMeta, encodeMailboxMeta, readState, writeState, parseMessageFileName, messageFileName, type LayoutSpec, type ObjectSink, type ObjectSource } from '../../core/layout.ts';
 import type { EncodedObject } from '../../core/objects.ts';
 import { blobFrom } from '../../core/objects.ts';
 import { MissingObjectError } from '../../core/objectStore.ts';
 import { HostileNameError } from '../../core/errors.ts';
 import * as ops from '../../core/ops.ts';
-import { bucketOf } from '../../core/messageMap.ts';
+import { EMPTY_MESSAGE_MAP, bucketOf } from '../../core/messageMap.ts';
 import { apply, bodyOf, context, initialState, opArb, snapshot } from './opsModel.ts';
 
 class MemoryStore implements ObjectSink, ObjectSource {
@@ -135,5 +135,21 @@ describe('layout', () => {
     store.put(evil);
     await expect(readState(evil.id, { kind: 'flat' }, store)).rejects.toThrow(HostileNameError);
     expect(() => parseMessageFileName('.evil,S=1,U=1,M=1,T=1:2,', [])).toThrow(HostileNameError);
+  });
+});
+
+describe('mailbox meta: a strategy\'s data', () => {
+  // Proves the layout carries a strategy's per-mailbox data without knowing it: `<key> <value>` lines round-trip, and a line the layout owns with a bad value, or a repeated key, is refused.
+  const base = { name: 'INBOX', uidValidity: 7, uidNext: 4, highestModseq: 9, keywords: ['$Junk'], messages: EMPTY_MESSAGE_MAP };
+  it('round-trips strategy data in key order, and leaves it out when there is none', () => {
+    const text = encodeMailboxMeta({ ...base, strategyData: { owner: 'n2 3', 'x-lease': '1200' } });
+    expect(text).toBe('uidvalidity 7\nuidnext 4\nhighestmodseq 9\nkeyword $Junk\nowner n2 3\nx-lease 1200\n');
+    expect(decodeMailboxMeta('m', text)).toEqual({ uidValidity: 7, uidNext: 4, highestModseq: 9, keywords: ['$Junk'], strategyData: { owner: 'n2 3', 'x-lease': '1200' } });
+    expect(decodeMailboxMeta('m', encodeMailboxMeta(base))).toEqual({ uidValidity: 7, uidNext: 4, highestModseq: 9, keywords: ['$Junk'] });
+  });
+  it('refuses a layout field with a bad value, a repeated key, or a key no strategy may use', () => {
+    expect(() => decodeMailboxMeta('m', 'uidvalidity 7\nuidnext x\nhighestmodseq 9\n')).toThrow(/bad mailbox meta line/);
+    expect(() => decodeMailboxMeta('m', 'uidvalidity 7\nuidnext 4\nhighestmodseq 9\nowner a 1\nowner b 2\n')).toThrow(/bad mailbox meta line/);
+    expect(() => encodeMailboxMeta({ ...base, strategyData: { uidnext: '5' } })).toThrow(/cannot go in a meta line/);
   });
 });

@@ -1,6 +1,7 @@
 // Test-only pure IMAP operations on StoreState (deliver, store, expunge, move, copy, mailbox ops), following the RFC rules the merge relies on.
 import { EMPTY_MESSAGE_MAP, allMessages, getMessage, removeMessage, setMessage, messageMapFrom } from '../../core/messageMap.ts';
-import type { Mailbox, MailboxOwner, Message, StoreState } from '../../core/state.ts';
+import type { Mailbox, Message, StoreState } from '../../core/state.ts';
+import { ownerData, type MailboxOwner } from '../../core/strategies/owner.ts';
 
 export function msg(guid: string, uid: number, flags: readonly string[] = [], modseq = 1): Message {
   return {
@@ -33,7 +34,7 @@ export function mailbox(name: string, spec: MailboxSpec = {}): Mailbox {
     highestModseq: spec.highestModseq ?? Math.max(1, ...messages.map((m) => m.modseq)),
     keywords,
     messages: messageMapFrom(messages),
-    ...(spec.owner ? { owner: spec.owner } : {}),
+    ...(spec.owner ? { strategyData: ownerData(spec.owner.node, spec.owner.epoch) } : {}),
   };
 }
 
@@ -128,7 +129,7 @@ export function createMailbox(state: StoreState, name: string, uidValidity: numb
     highestModseq: 1,
     keywords: [],
     messages: EMPTY_MESSAGE_MAP,
-    ...(owner ? { owner } : {}),
+    ...(owner ? { strategyData: ownerData(owner.node, owner.epoch) } : {}),
   });
 }
 
@@ -158,7 +159,7 @@ export function snapshot(state: StoreState): unknown {
       uidNext: m.uidNext,
       highestModseq: m.highestModseq,
       keywords: m.keywords,
-      owner: m.owner ?? null,
+      strategyData: m.strategyData ?? null,
       size: m.messages.size,
       messages: [...allMessages(m.messages)].sort((a, b) => (a.guid < b.guid ? -1 : 1)),
     }));

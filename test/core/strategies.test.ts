@@ -1,4 +1,5 @@
 // Proves each UID strategy's rule on examples: the measured dsync renumbering figure, owner assignment/fencing/fail-over, reset-validity, and the three known-bad controls producing their defect.
+import { ownerOf } from '../../core/strategies/owner.ts';
 import { describe, expect, it } from 'vitest';
 import { MailsimError } from '../../core/errors.ts';
 import { type MergeContext } from '../../core/strategy.ts';
@@ -103,7 +104,7 @@ describe('owner', () => {
     const pending = deliver(withWork, 'Work', msg('w1', 0), false);
     expect(owner.settle?.(pending, { node: 'n2', quorum: true, unreachable: [] })).toBeNull();
     const settled = owner.settle?.(pending, { node: 'n1', quorum: true, unreachable: [] }) as StoreState;
-    expect(settled.mailboxes.get('Work')?.owner).toEqual({ node: 'n1', epoch: 1 });
+    expect(ownerOf(settled.mailboxes.get('Work'))).toEqual({ node: 'n1', epoch: 1 });
     expect(where(settled)['w1']?.[1]).toBe(1);
   });
 
@@ -111,7 +112,7 @@ describe('owner', () => {
     expect(owner.settle?.(owned, { node: 'n2', quorum: false, unreachable: ['n1'] })).toBeNull();
     expect(owner.settle?.(owned, { node: 'n2', quorum: true, unreachable: ['n3'] })).toBeNull();
     const taken = owner.settle?.(owned, { node: 'n2', quorum: true, unreachable: ['n1'] });
-    expect(taken?.mailboxes.get('INBOX')?.owner).toEqual({ node: 'n2', epoch: 2 });
+    expect(ownerOf(taken?.mailboxes.get('INBOX'))).toEqual({ node: 'n2', epoch: 2 });
   });
 
   it('on merge the higher epoch owner wins, and a UID handed out twice goes back to pending', () => {
@@ -121,7 +122,7 @@ describe('owner', () => {
     expect(where(byOld)['x']?.[1]).toBe(4);
     expect(where(taken)['y']?.[1]).toBe(4);
     const merged = owner.merge(owned, byOld, taken, ctx).state;
-    expect(merged.mailboxes.get('INBOX')?.owner).toEqual({ node: 'n2', epoch: 2 });
+    expect(ownerOf(merged.mailboxes.get('INBOX'))).toEqual({ node: 'n2', epoch: 2 });
     expect([where(merged)['x']?.[1], where(merged)['y']?.[1]]).toEqual([0, 0]);
     const resettled = owner.settle?.(merged, { node: 'n2', quorum: true, unreachable: [] }) as StoreState;
     expect([where(resettled)['x']?.[1], where(resettled)['y']?.[1]]).toEqual([5, 6]);
