@@ -115,7 +115,7 @@ function banner(summary: ReportSummary): string {
 function strategySection(summary: ReportSummary): string {
   if (summary.strategies.length === 0) return '<p class="muted">No runs.</p>';
   const head = ['strategy', 'runs', 'unexpected', 'UID\u2011stability violations', 'renumbered per 1k deliveries, partitioned', 'UIDVALIDITY resets',
-    'merge commits per client commit', 'lost flags', 'visibility delay mean (max)', 'bytes / op', 'convergence median (p95)', 'never converged'];
+    'merges per client commit', 'lost flags', 'visibility delay mean (max)', 'bytes / op', 'convergence median (p95)', 'never converged'];
   const rows = summary.strategies.map((row, index) => strategyRowHtml(row, index));
   return `<p class="note">One row per UID strategy. Controls (naive-git, lww-wallclock, keep-uids) are known-bad on purpose: their violations are expected and show the checkers work.</p>`
     + table(head, rows);
