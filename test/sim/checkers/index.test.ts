@@ -26,6 +26,7 @@ describe('checker registry', () => {
   it('reports an unknown name as unknown and combines verdicts', () => {
     const results = runChecks(checkInput(new HistoryBuilder(), converged(['n1'], [])), ['convergence', 'no-such-check']);
     expect(results['no-such-check']?.verdict).toBe('unknown');
+    expect(results['no-such-check']?.explanation).toBe(`no checker named "no-such-check"; known: ${CHECK_NAMES.join(', ')}`);
     expect(overallVerdict(results)).toBe('unknown');
     expect(overallVerdict({ a: { verdict: 'unknown', count: 0, evidence: [], explanation: '' }, b: { verdict: 'invalid', count: 1, evidence: [0], explanation: '' } })).toBe('invalid');
   });
