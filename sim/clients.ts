@@ -13,7 +13,7 @@ import type { Replica } from '../core/replica.ts';
 import type { SimConfig } from './config.ts';
 import { CrashError } from './faultyFs.ts';
 import type { History } from './history.ts';
-import type { SeenMessage, VectorClock } from './historyTypes.ts';
+import type { ClientKind, ClientValues, SeenMessage, ValueOf, VectorClock } from './historyTypes.ts';
 import type { Metrics } from './metrics.ts';
 import type { Rng } from './rng.ts';
 import type { Scheduler } from './scheduler.ts';
@@ -121,14 +121,14 @@ export class SmtpClient {
   }
 }
 
-export interface ClientRequest<T> {
+export interface ClientRequest<T, F extends ClientKind = ClientKind> {
   readonly server: Server;
   readonly process: string;
-  readonly f: string;
-  readonly value: Record<string, unknown>;
+  readonly f: F;
+  readonly value: ClientValues[F];
   readonly op: (replica: Replica) => Promise<T>;
   /** Fields the ok record adds to `value`, from the server's answer. */
-  readonly okValue: (result: T) => Record<string, unknown>;
+  readonly okValue: (result: T) => Partial<ClientValues[F]>;
   /** A write is a commit (stamped with the server's vector clock); a read is not. */
   readonly write: boolean;
   /**
@@ -139,20 +139,20 @@ export interface ClientRequest<T> {
 }
 
 /** One IMAP request: an invoke record, then ok, fail (refused) or info (crash: outcome unknown). */
-export async function clientRequest<T>(deps: ClientDeps, request: ClientRequest<T>): Promise<void> {
+export async function clientRequest<T, F extends ClientKind>(deps: ClientDeps, request: ClientRequest<T, F>): Promise<void> {
   const { history } = deps;
   const { server, process, f, value } = request;
-  history.append(server.name, process, 'invoke', f, value);
+  history.append(server.name, process, 'invoke', f, value as ValueOf<F>);
   deps.metrics.clientOpCount++;
   const complete: Completion<T> = (outcome) => {
     request.done?.(outcome.ok ? outcome.value : null, outcome.ok ? outcome.vclock : {});
     if (outcome.ok) {
       const extra = request.write ? { vclock: outcome.vclock } : {};
-      history.append(server.name, process, 'ok', f, { ...value, ...request.okValue(outcome.value), ...extra });
+      history.append(server.name, process, 'ok', f, { ...value, ...request.okValue(outcome.value), ...extra } as ValueOf<F>);
       return;
     }
     const type = outcome.error instanceof CrashError ? 'info' : 'fail';
-    history.append(server.name, process, type, f, { ...value, reason: reasonOf(outcome.error) });
+    history.append(server.name, process, type, f, { ...value, reason: reasonOf(outcome.error) } as ValueOf<F>);
   };
   if (!server.up) return complete({ ok: false, error: new MailsimError('E_DOWN', `${server.name} is down: connection refused`, {}) });
   if (!request.write) {
@@ -211,9 +211,10 @@ export class ImapClient {
     return this.moveOrCopy(server, kind, mailbox, this.deps.rng.pick(others), view, uid, guid);
   }
 
-  private request<T>(server: Server, f: string, value: Record<string, unknown>, op: (r: Replica) => Promise<T>, okValue: (result: T) => Record<string, unknown>, write: boolean): Promise<void> {
+  private request<T, F extends ClientKind>(server: Server, f: F, value: ClientValues[F], op: (r: Replica) => Promise<T>, okValue: (result: T) => Partial<ClientValues[F]>, write: boolean): Promise<void> {
     this.busy = true;
-    const mailboxes = [value['mailbox'], value['from'], value['to']].filter((m): m is string => typeof m === 'string');
+    const named = value as Partial<Record<'mailbox' | 'from' | 'to', unknown>>;
+    const mailboxes = [named.mailbox, named.from, named.to].filter((m): m is string => typeof m === 'string');
     const guarded = (replica: Replica): Promise<T> => {
       const behind = this.behind(server, replica, mailboxes);
       if (behind) return Promise.reject(new MailsimError('E_IMAP_NO', `NO [UNAVAILABLE] ${behind}`, {}));

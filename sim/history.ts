@@ -5,7 +5,7 @@
  */
 import { createHash } from 'node:crypto';
 import { assert } from '../core/errors.ts';
-import type { HistoryRecord, RecordType } from './historyTypes.ts';
+import type { HistoryRecord, RecordKind, RecordType, ValueOf } from './historyTypes.ts';
 
 export class History {
   private readonly list: HistoryRecord[] = [];
@@ -20,9 +20,9 @@ export class History {
   }
 
   /** Appends a record stamped with the current virtual time; returns its index. */
-  append(node: string, process: string, type: RecordType, f: string, value: unknown): number {
+  append<F extends RecordKind>(node: string, process: string, type: RecordType, f: F, value: ValueOf<F>): number {
     const index = this.list.length;
-    this.list.push({ index, timeMs: this.now(), node, process, type, f, value });
+    this.list.push({ index, timeMs: this.now(), node, process, type, f, value } as HistoryRecord);
     return index;
   }
 

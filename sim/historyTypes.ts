@@ -10,17 +10,16 @@
  */
 export type RecordType = 'invoke' | 'ok' | 'fail' | 'info';
 
-export interface HistoryRecord {
+/** What every record carries besides its kind and value. */
+export interface RecordBase {
   readonly index: number;
   /** Virtual (true) time of the record, in ms. */
   readonly timeMs: number;
   /** The server the record concerns (for a client op: the server it talked to). */
   readonly node: string;
-  /** 'smtp-0', 'imap-2', 'nemesis', 'net', 'replica'. */
+  /** 'smtp-0', 'imap-2', 'script-a', 'nemesis', 'net', 'replica'. */
   readonly process: string;
   readonly type: RecordType;
-  readonly f: string;
-  readonly value: unknown;
 }
 
 /** A vector clock kept by the simulator (never by the replica): node -> count. */
@@ -71,9 +70,9 @@ export interface StoreValue {
   readonly guid: string;
   readonly mode: '+' | '-' | '=';
   readonly flags: readonly string[];
-  /** On ok: the message's flags and MODSEQ after the store, and the write's vector clock. */
-  readonly flagsAfter?: readonly string[];
-  readonly modseq?: number;
+  /** On ok: the message's flags and MODSEQ after the store (null: the UID named no message), and the write's vector clock. */
+  readonly flagsAfter?: readonly string[] | null;
+  readonly modseq?: number | null;
   readonly vclock?: VectorClock;
   readonly reason?: string;
 }
@@ -84,6 +83,8 @@ export interface ExpungeValue {
   readonly uidValidity: number;
   readonly uids: readonly number[];
   readonly guids: readonly string[];
+  /** On ok: the UIDs the server expunged (an absent UID is ignored and answered OK). */
+  readonly expunged?: readonly number[];
   readonly vclock?: VectorClock;
   readonly reason?: string;
 }
@@ -114,3 +115,89 @@ export type FaultValue =
   | { readonly kind: 'skew'; readonly node: string; readonly offsetMs: number }
   | { readonly kind: 'jump'; readonly node: string; readonly deltaMs: number };
 
+
+// ---- network: process 'net', type 'info' ----
+/** f 'send', 'deliver', 'drop' (with its reason), 'duplicate'. */
+export interface NetValue {
+  readonly id: number;
+  readonly from: string;
+  readonly to: string;
+  readonly kind: string;
+  readonly sizeBytes?: number;
+  readonly reason?: string;
+}
+
+// ---- replication: process 'replica', type 'info' ----
+/** f 'bind': a (mailbox, UIDVALIDITY, UID) the replica's head newly binds to a GUID. */
+export interface BindValue {
+  readonly mailbox: string;
+  readonly uidValidity: number;
+  readonly uid: number;
+  readonly guid: string;
+}
+
+/** f 'merge' and 'fast-forward': the new head. */
+export interface HeadValue {
+  readonly head: string;
+  readonly renumbered: number;
+}
+
+/** f 'uidvalidity': a mailbox's UIDVALIDITY changed by a merge. */
+export interface UidValidityChangeValue {
+  readonly mailbox: string;
+  readonly before: number;
+  readonly after: number;
+}
+
+/** f 'power-loss': what the power cut did to unsynced writes, and acknowledgements lost with it. */
+export interface PowerLossValue {
+  readonly lostAcks: number;
+  readonly [field: string]: unknown;
+}
+
+/** The value of each kind of record, by f. */
+export interface ClientValues {
+  readonly deliver: DeliverValue;
+  readonly append: DeliverValue;
+  readonly select: SelectValue;
+  readonly store: StoreValue;
+  readonly expunge: ExpungeValue;
+  readonly move: MoveValue;
+  readonly copy: MoveValue;
+}
+/** The kinds of client operation. */
+export type ClientKind = keyof ClientValues & string;
+export interface NetValues {
+  readonly send: NetValue;
+  readonly deliver: NetValue;
+  readonly drop: NetValue;
+  readonly duplicate: NetValue;
+}
+export interface ReplicaValues {
+  readonly bind: BindValue;
+  readonly merge: HeadValue;
+  readonly 'fast-forward': HeadValue;
+  readonly uidvalidity: UidValidityChangeValue;
+  readonly 'receive-failed': { readonly from: string; readonly code: string };
+  readonly down: { readonly mode: 'process' | 'power' };
+  readonly 'power-loss': PowerLossValue;
+}
+export type FaultValues = { readonly [K in FaultValue['kind']]: Extract<FaultValue, { kind: K }> };
+
+type RecordsOf<V> = { [F in keyof V]: RecordBase & { readonly f: F; readonly value: V[F] } }[keyof V];
+
+export type ClientRecord = RecordsOf<ClientValues>;
+export type NetRecord = RecordsOf<NetValues>;
+export type ReplicaRecord = RecordsOf<ReplicaValues>;
+export type FaultRecord = RecordsOf<FaultValues>;
+
+/**
+ * One history record: a discriminated union by `f`, so a checker that tests `record.f` reads
+ * a typed value. 'deliver' is both an SMTP delivery (a client process) and a network delivery
+ * (process 'net'); `process` tells them apart. Histories read from files or built by tests
+ * may still be malformed, so checkers keep checking values at run time.
+ */
+export type HistoryRecord = ClientRecord | NetRecord | ReplicaRecord | FaultRecord;
+export type RecordKind = HistoryRecord['f'];
+/** The value of a record of kind `F`. */
+export type ValueOf<F extends RecordKind> = Extract<HistoryRecord, { readonly f: F }>['value'];

@@ -5,7 +5,7 @@
  */
 import { allMessages } from '../../core/messageMap.ts';
 import type { Mailbox, Message, StoreState } from '../../core/state.ts';
-import type { ExpungeValue, HistoryRecord, MoveValue } from '../historyTypes.ts';
+import type { ClientKind, ClientValues, ExpungeValue, HistoryRecord, MoveValue, ReplicaValues } from '../historyTypes.ts';
 
 /** Processes whose records are not client operations. */
 export const NON_CLIENT_PROCESSES: ReadonlySet<string> = new Set(['nemesis', 'net', 'replica']);
@@ -30,8 +30,17 @@ function asObject(value: unknown): Record<string, unknown> {
   return typeof value === 'object' && value !== null ? (value as Record<string, unknown>) : {};
 }
 
+/** A client operation of kind `F`, its value typed (and still checked at run time: a history may be malformed). */
+export type ClientOpOf<F extends ClientKind> = ClientOp<ClientValues[F]> & { readonly f: F };
+/** Any client operation: a union by `f`. */
+export type AnyClientOp = { [F in ClientKind]: ClientOpOf<F> }[ClientKind];
+
 /** Client operations in completion order. A process has at most one op in flight. */
-export function clientOps(history: readonly HistoryRecord[]): ClientOp[] {
+export function clientOps(history: readonly HistoryRecord[]): AnyClientOp[] {
+  return pairOps(history) as unknown as AnyClientOp[];
+}
+
+function pairOps(history: readonly HistoryRecord[]): ClientOp[] {
   const open = new Map<string, HistoryRecord>();
   const ops: ClientOp[] = [];
   for (const record of history) {
@@ -72,16 +81,16 @@ function openOp(invoke: HistoryRecord): ClientOp {
   };
 }
 
-/** The ops of one kind, with their value read as `V` (the shapes of sim/historyTypes.ts). */
-export function opsOf<V>(ops: readonly ClientOp[], f: string): ClientOp<V>[] {
-  return ops.filter((op) => op.f === f) as unknown as ClientOp<V>[];
+/** The ops of one kind. */
+export function opsOf<F extends ClientKind>(ops: readonly AnyClientOp[], f: F): ClientOpOf<F>[] {
+  return ops.filter((op) => op.f === f) as ClientOpOf<F>[];
 }
 
-/** Records of process 'replica' with the given f, values read as `V`. */
-export function replicaEvents<V>(history: readonly HistoryRecord[], f: string): { record: HistoryRecord; value: V }[] {
+/** Records of process 'replica' with the given f; fields may be missing in a malformed history. */
+export function replicaEvents<F extends keyof ReplicaValues>(history: readonly HistoryRecord[], f: F): { record: HistoryRecord; value: Partial<ReplicaValues[F]> }[] {
   return history
     .filter((record) => record.process === 'replica' && record.f === f)
-    .map((record) => ({ record, value: asObject(record.value) as V }));
+    .map((record) => ({ record, value: asObject(record.value) as Partial<ReplicaValues[F]> }));
 }
 
 export interface Location {
@@ -119,7 +128,7 @@ export function isNumber(value: unknown): value is number {
 export function expungedGuids(op: ClientOp<ExpungeValue>): string[] {
   if (op.outcome === 'fail') return [];
   const guids = op.value.guids ?? [];
-  const done = (op.value as { expunged?: unknown }).expunged;
+  const done: unknown = op.value.expunged;
   if (op.outcome === 'info' || !Array.isArray(done)) return [...guids];
   const uids = op.value.uids ?? [];
   return guids.filter((_, i) => done.includes(uids[i]));

@@ -6,7 +6,7 @@
  * below the MODSEQ of a message listed with it.
  */
 import { allMessages } from '../../core/messageMap.ts';
-import type { SelectValue, StoreValue } from '../historyTypes.ts';
+import type { SelectValue } from '../historyTypes.ts';
 import type { CheckResult } from '../resultTypes.ts';
 import { clientOps, isNumber, onServers, sortedMailboxes, type ClientOp } from './historyView.ts';
 import type { CheckInput } from './types.ts';
@@ -38,9 +38,9 @@ export function checkModseq(input: CheckInput): CheckResult {
   const highest = new Map<string, { value: number; index: number }>();
   for (const op of clientOps(input.history)) {
     if (op.outcome !== 'ok') continue;
-    if (op.f === 'select') checkSelect(input.history, op as unknown as ClientOp<SelectValue>, highest, violations, observe);
+    if (op.f === 'select') checkSelect(input.history, op, highest, violations, observe);
     if (op.f === 'store') {
-      const { mailbox, uidValidity, guid, flagsAfter, modseq } = op.value as unknown as StoreValue;
+      const { mailbox, uidValidity, guid, flagsAfter, modseq } = op.value;
       if (!isNumber(modseq) || !Array.isArray(flagsAfter)) continue;
       observe(op.node, mailbox, uidValidity, guid, { modseq, flags: flagKey(flagsAfter), index: op.index }, `in the store answer (record ${op.index})`);
     }

@@ -4,7 +4,6 @@
  * message moved with an OK answer must still be somewhere on every replica unless an
  * expunge (ok or info) may have removed it.
  */
-import type { MoveValue } from '../historyTypes.ts';
 import type { CheckResult } from '../resultTypes.ts';
 import { clientOps, locateAll, opsOf, transferCertain } from './historyView.ts';
 import { acknowledgedCreations } from './noLostMail.ts';
@@ -33,7 +32,7 @@ export function checkMoveAtomic(input: CheckInput): CheckResult {
       violations.add(moveIndexes(guid), `${guid} is in ${list.map((l) => l.mailbox.name).join(' and ')} on ${node}`);
     }
   }
-  const moves = opsOf<MoveValue>(ops, 'move').filter(transferCertain);
+  const moves = opsOf(ops, 'move').filter(transferCertain);
   for (const move of moves) {
     const trail = trails.get(move.value.guid);
     if (reported.has(move.value.guid) || (trail && trail.expungedOk.length + trail.expungedInfo.length > 0)) continue;

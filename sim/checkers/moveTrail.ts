@@ -4,7 +4,7 @@
  * Failed operations did nothing and are left out.
  */
 import type { ExpungeValue, MoveValue } from '../historyTypes.ts';
-import { expungedGuids, opsOf, transferCertain, type ClientOp } from './historyView.ts';
+import { expungedGuids, opsOf, transferCertain, type ClientOp, type AnyClientOp } from './historyView.ts';
 
 export interface GuidTrail {
   /** ok expunges that removed the GUID. */
@@ -17,7 +17,7 @@ export interface GuidTrail {
   readonly movesInfo: ClientOp<MoveValue>[];
 }
 
-export function guidTrails(ops: readonly ClientOp[]): Map<string, GuidTrail> {
+export function guidTrails(ops: readonly AnyClientOp[]): Map<string, GuidTrail> {
   const trails = new Map<string, GuidTrail>();
   const trail = (guid: string): GuidTrail => {
     let found = trails.get(guid);
@@ -27,10 +27,10 @@ export function guidTrails(ops: readonly ClientOp[]): Map<string, GuidTrail> {
     }
     return found;
   };
-  for (const op of opsOf<ExpungeValue>(ops, 'expunge')) {
+  for (const op of opsOf(ops, 'expunge')) {
     for (const guid of expungedGuids(op)) (op.outcome === 'ok' ? trail(guid).expungedOk : trail(guid).expungedInfo).push(op);
   }
-  for (const op of opsOf<MoveValue>(ops, 'move')) {
+  for (const op of opsOf(ops, 'move')) {
     if (op.outcome === 'fail' || typeof op.value.guid !== 'string') continue;
     (transferCertain(op) ? trail(op.value.guid).movesOk : trail(op.value.guid).movesInfo).push(op);
   }

@@ -8,7 +8,6 @@
  * cost `retryCopies`. Messages without a Message-ID cannot be told apart and are skipped.
  */
 import { allMessages } from '../../core/messageMap.ts';
-import type { DeliverValue, MoveValue } from '../historyTypes.ts';
 import type { CheckResult } from '../resultTypes.ts';
 import { clientOps, copyMayHaveCreated, opsOf, replicaEvents, sortedMailboxes } from './historyView.ts';
 import type { CheckInput } from './types.ts';
@@ -39,7 +38,7 @@ export function checkNoDuplicates(input: CheckInput): CheckResult {
     }
     return found;
   };
-  for (const op of [...opsOf<DeliverValue>(ops, 'deliver'), ...opsOf<DeliverValue>(ops, 'append')]) {
+  for (const op of [...opsOf(ops, 'deliver'), ...opsOf(ops, 'append')]) {
     if (typeof op.value.messageId !== 'string') continue;
     const found = sourcesOf(op.value.messageId);
     found.delivered = true;
@@ -49,7 +48,7 @@ export function checkNoDuplicates(input: CheckInput): CheckResult {
     found.indexes.push(op.index);
     if (typeof op.value.guid === 'string') messageIdOfGuid.set(op.value.guid, op.value.messageId);
   }
-  for (const op of opsOf<MoveValue>(ops, 'copy')) {
+  for (const op of opsOf(ops, 'copy')) {
     const messageId = messageIdOfGuid.get(op.value.guid) ?? (op.value.toGuid === undefined ? undefined : messageIdOfGuid.get(op.value.toGuid));
     if (!copyMayHaveCreated(op) || messageId === undefined) continue;
     const found = sourcesOf(messageId);
@@ -82,7 +81,7 @@ export function checkNoDuplicates(input: CheckInput): CheckResult {
   }
   // Evidence: the client records that created the message, and where each copy was first bound.
   const firstBind = new Map<string, number>();
-  for (const { record, value } of replicaEvents<{ guid?: unknown }>(input.history, 'bind')) {
+  for (const { record, value } of replicaEvents(input.history, 'bind')) {
     if (typeof value.guid === 'string' && !firstBind.has(value.guid)) firstBind.set(value.guid, record.index);
   }
   for (const [messageId, { excess, node, guids }] of [...excessById].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {

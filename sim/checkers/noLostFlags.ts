@@ -10,9 +10,9 @@
  * expunge excuses the message; flags nobody wrote are not judged (deliveries carry no clock).
  */
 import { SYSTEM_FLAGS } from '../../core/state.ts';
-import type { ExpungeValue, SelectValue, StoreValue, VectorClock } from '../historyTypes.ts';
+import type { StoreValue, VectorClock } from '../historyTypes.ts';
 import type { CheckResult } from '../resultTypes.ts';
-import { clientOps, expungedGuids, locateAll, opsOf, type ClientOp } from './historyView.ts';
+import { clientOps, expungedGuids, locateAll, opsOf, type ClientOp, type AnyClientOp } from './historyView.ts';
 import type { CheckInput } from './types.ts';
 import { causallyLast } from './vclock.ts';
 import { unknownResult, Violations } from './violations.ts';
@@ -51,7 +51,7 @@ export function writtenFlags(mode: StoreValue['mode'], flags: readonly string[],
 export function checkNoLostFlags(input: CheckInput): CheckResult {
   if (input.finals.length === 0) return unknownResult('no final replica states to check');
   const ops = clientOps(input.history);
-  const stores = opsOf<StoreValue>(ops, 'store');
+  const stores = opsOf(ops, 'store');
   const located = input.finals.map((final) => ({ node: final.node, where: locateAll(final.state) }));
   const present = flagsEverPresent(ops, stores, located);
   const writes: PerFlag<FlagWrite[]> = new Map();
@@ -69,7 +69,7 @@ export function checkNoLostFlags(input: CheckInput): CheckResult {
       else slot(writes, guid, flag, () => []).push({ value, vclock, index: op.index });
     }
   }
-  for (const op of opsOf<ExpungeValue>(ops, 'expunge')) {
+  for (const op of opsOf(ops, 'expunge')) {
     // An expunge sets \Deleted first; if its outcome is unknown, the flag may be set.
     for (const guid of expungedGuids(op)) {
       if (op.outcome === 'ok') excused.add(guid);
@@ -109,7 +109,7 @@ export function checkNoLostFlags(input: CheckInput): CheckResult {
 
 /** Keywords and flags ever seen on each GUID: a '=' store removes all of them it does not name. */
 function flagsEverPresent(
-  ops: readonly ClientOp[],
+  ops: readonly AnyClientOp[],
   stores: readonly ClientOp<StoreValue>[],
   located: readonly { where: ReturnType<typeof locateAll> }[],
 ): Map<string, Set<string>> {
@@ -121,9 +121,9 @@ function flagsEverPresent(
   };
   for (const op of stores) {
     add(op.value.guid, op.value.flags);
-    add(op.value.guid, op.value.flagsAfter);
+    add(op.value.guid, op.value.flagsAfter ?? undefined);
   }
-  for (const op of opsOf<SelectValue>(ops, 'select')) for (const seen of op.value.messages ?? []) add(seen.guid, seen.flags);
+  for (const op of opsOf(ops, 'select')) for (const seen of op.value.messages ?? []) add(seen.guid, seen.flags);
   for (const { where } of located) for (const [guid, list] of where) for (const { message } of list) add(guid, message.flags);
   return present;
 }

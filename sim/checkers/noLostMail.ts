@@ -4,7 +4,6 @@
  * (acknowledged, or of unknown outcome) may have removed it. A move keeps the GUID, so a
  * moved message must be in a move target. Pending messages (uid 0) count as present.
  */
-import type { DeliverValue, MoveValue } from '../historyTypes.ts';
 import type { CheckResult } from '../resultTypes.ts';
 import { clientOps, copyMayHaveCreated, locateAll, opsOf } from './historyView.ts';
 import { allowedHomes, guidTrails } from './moveTrail.ts';
@@ -20,12 +19,12 @@ export interface Creation {
 
 export function acknowledgedCreations(ops: ReturnType<typeof clientOps>): Creation[] {
   const out: Creation[] = [];
-  for (const f of ['deliver', 'append']) {
-    for (const op of opsOf<DeliverValue>(ops, f)) {
+  for (const f of ['deliver', 'append'] as const) {
+    for (const op of opsOf(ops, f)) {
       if (op.outcome === 'ok' && typeof op.value.guid === 'string') out.push({ guid: op.value.guid, mailbox: op.value.mailbox, index: op.index });
     }
   }
-  for (const op of opsOf<MoveValue>(ops, 'copy')) {
+  for (const op of opsOf(ops, 'copy')) {
     if (op.outcome === 'ok' && copyMayHaveCreated(op) && typeof op.value.toGuid === 'string') out.push({ guid: op.value.toGuid, mailbox: op.value.to, index: op.index });
   }
   return out.sort((a, b) => a.index - b.index);

@@ -5,11 +5,9 @@
  * in any final state. A move of the same GUID into the mailbox (ok or info) that had not completed when the
  * expunge was sent excuses it.
  */
-import type { ExpungeValue, MoveValue, SelectValue } from '../historyTypes.ts';
 import type { CheckResult } from '../resultTypes.ts';
 import { clientOps, expungedGuids, locateAll, opsOf, replicaEvents } from './historyView.ts';
 import type { CheckInput } from './types.ts';
-import type { Binding } from './uidStable.ts';
 import { Violations } from './violations.ts';
 
 interface Expunged {
@@ -23,13 +21,13 @@ export function checkNoResurrection(input: CheckInput): CheckResult {
   const ops = clientOps(input.history);
   // Completion index of the last move (ok or info) of a GUID into a mailbox.
   const movedInIndex = new Map<string, number>();
-  for (const op of opsOf<MoveValue>(ops, 'move')) {
+  for (const op of opsOf(ops, 'move')) {
     if (op.outcome === 'fail') continue;
     const key = JSON.stringify([op.value.guid, op.value.to]);
     movedInIndex.set(key, Math.max(movedInIndex.get(key) ?? -1, op.index));
   }
   const expunged = new Map<string, Expunged>();
-  for (const op of opsOf<ExpungeValue>(ops, 'expunge')) {
+  for (const op of opsOf(ops, 'expunge')) {
     if (op.outcome !== 'ok') continue;
     for (const guid of expungedGuids(op)) {
       const key = JSON.stringify([guid, op.value.mailbox]);
@@ -45,7 +43,7 @@ export function checkNoResurrection(input: CheckInput): CheckResult {
     reported.add(key);
     violations.add([gone.index, index], `${gone.guid} expunged from ${gone.mailbox} (record ${gone.index}) is back ${where}`);
   };
-  for (const op of opsOf<SelectValue>(ops, 'select')) {
+  for (const op of opsOf(ops, 'select')) {
     if (op.outcome !== 'ok') continue;
     for (const seen of op.value.messages ?? []) {
       const key = JSON.stringify([seen.guid, op.value.mailbox]);
@@ -54,7 +52,7 @@ export function checkNoResurrection(input: CheckInput): CheckResult {
       if (gone && gone.node === op.node && (op.invokeIndex ?? op.index) > gone.index) report(key, gone, op.index, `in a select on ${op.node} (record ${op.index})`);
     }
   }
-  for (const { record, value } of replicaEvents<Partial<Binding>>(input.history, 'bind')) {
+  for (const { record, value } of replicaEvents(input.history, 'bind')) {
     const key = JSON.stringify([value.guid, value.mailbox]);
     const gone = expunged.get(key);
     if (gone && gone.node === record.node && record.index > gone.index) report(key, gone, record.index, `bound again on ${record.node} (record ${record.index})`);

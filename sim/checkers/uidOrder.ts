@@ -7,10 +7,9 @@
  * client. Expectations are kept per UIDVALIDITY, so a reset starts them afresh.
  */
 import { allMessages } from '../../core/messageMap.ts';
-import type { DeliverValue, HistoryRecord, MoveValue, SelectValue } from '../historyTypes.ts';
+import type { HistoryRecord } from '../historyTypes.ts';
 import type { CheckResult } from '../resultTypes.ts';
 import { clientOps, isNumber, onServers, replicaEvents, type ClientOp } from './historyView.ts';
-import type { Binding } from './uidStable.ts';
 import type { CheckInput } from './types.ts';
 import { Violations } from './violations.ts';
 
@@ -32,7 +31,7 @@ function checkServerOrder(history: readonly HistoryRecord[], violations: Violati
   // (node, mailbox, uidValidity, uid) -> GUID: learning a binding again (after a crash lost it) assigns nothing new.
   const bound = new Map<string, string>();
   let count = 0;
-  for (const { record, value } of replicaEvents<Partial<Binding>>(history, 'bind')) {
+  for (const { record, value } of replicaEvents(history, 'bind')) {
     const { mailbox, uidValidity, uid, guid } = value;
     if (typeof mailbox !== 'string' || !isNumber(uidValidity) || !isNumber(uid) || uid <= 0) continue;
     count++;
@@ -65,7 +64,7 @@ function checkServerUidNext(input: CheckInput, violations: Violations): void {
   const top = new Map<string, { uid: number; index: number }>();
   const keyOf = (node: string, mailbox: string, uidValidity: number): string => JSON.stringify([node, mailbox, uidValidity]);
   const events: { index: number; run: () => void }[] = [];
-  for (const { record, value } of replicaEvents<Partial<Binding>>(input.history, 'bind')) {
+  for (const { record, value } of replicaEvents(input.history, 'bind')) {
     const { mailbox, uidValidity, uid } = value;
     if (typeof mailbox !== 'string' || !isNumber(uidValidity) || !isNumber(uid)) continue;
     events.push({
@@ -78,7 +77,7 @@ function checkServerUidNext(input: CheckInput, violations: Violations): void {
   }
   for (const op of clientOps(input.history)) {
     if (op.outcome !== 'ok' || op.f !== 'select') continue;
-    const { mailbox, uidValidity, uidNext } = op.value as unknown as SelectValue;
+    const { mailbox, uidValidity, uidNext } = op.value;
     if (!isNumber(uidValidity) || !isNumber(uidNext)) continue;
     events.push({
       index: op.index,
@@ -136,7 +135,7 @@ function checkClientViews(history: readonly HistoryRecord[], violations: Violati
   let selectCount = 0;
   for (const op of ops) {
     if (op.f === 'select') {
-      const { mailbox, uidValidity, uidNext, messages } = (op.value as unknown as SelectValue);
+      const { mailbox, uidValidity, uidNext, messages } = op.value;
       if (!isNumber(uidValidity)) continue;
       selectCount++;
       for (const seen of messages ?? []) seeNew(op, mailbox, uidValidity, seen.uid);
@@ -149,10 +148,10 @@ function checkClientViews(history: readonly HistoryRecord[], violations: Violati
         view.uidNextIndex = op.index;
       }
     } else if (op.f === 'append') {
-      const { mailbox, uidValidity, uid } = (op.value as unknown as DeliverValue);
+      const { mailbox, uidValidity, uid } = op.value;
       if (isNumber(uidValidity) && isNumber(uid)) seeNew(op, mailbox, uidValidity, uid);
     } else if (op.f === 'move' || op.f === 'copy') {
-      const { to, toUidValidity, toUid } = (op.value as unknown as MoveValue);
+      const { to, toUidValidity, toUid } = op.value;
       if (isNumber(toUidValidity) && isNumber(toUid)) seeNew(op, to, toUidValidity, toUid);
     }
   }

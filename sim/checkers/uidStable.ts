@@ -9,7 +9,7 @@
  * (after failover), is a violation. Pending messages (uid 0) are invisible and bind nothing.
  */
 import { allMessages } from '../../core/messageMap.ts';
-import type { DeliverValue, HistoryRecord, MoveValue, SelectValue } from '../historyTypes.ts';
+import type { HistoryRecord } from '../historyTypes.ts';
 import type { CheckResult } from '../resultTypes.ts';
 import { clientOps, isNumber, onServers, replicaEvents, sortedMailboxes } from './historyView.ts';
 import type { CheckInput } from './types.ts';
@@ -33,7 +33,7 @@ export function bindingsInHistory(history: readonly HistoryRecord[]): Binding[] 
     if (typeof mailbox !== 'string' || typeof guid !== 'string' || !isNumber(uidValidity) || !isNumber(uid) || uid <= 0) return;
     out.push({ mailbox, uidValidity, uid, guid, index, scopes });
   };
-  for (const { record, value } of replicaEvents<Partial<Binding>>(history, 'bind')) {
+  for (const { record, value } of replicaEvents(history, 'bind')) {
     push([nodeScope(record.node)], value.mailbox, value.uidValidity, value.uid, value.guid, record.index);
   }
   // Only server answers bind: a request's UID is the client's cache, read from an earlier answer.
@@ -42,13 +42,13 @@ export function bindingsInHistory(history: readonly HistoryRecord[]): Binding[] 
     const scopes = [nodeScope(op.node), `client ${op.process}`];
     if (op.f === 'deliver' || op.f === 'append') {
       // An SMTP client is told no UID (the simulator records the server's): only the server saw it.
-      const value = op.value as unknown as DeliverValue;
+      const value = op.value;
       push(op.f === 'deliver' ? [nodeScope(op.node)] : scopes, value.mailbox, value.uidValidity, value.uid, value.guid, op.index);
     } else if (op.f === 'select') {
-      const value = op.value as unknown as SelectValue;
+      const value = op.value;
       for (const seen of value.messages ?? []) push(scopes, value.mailbox, value.uidValidity, seen.uid, seen.guid, op.index);
     } else if (op.f === 'move' || op.f === 'copy') {
-      const value = op.value as unknown as MoveValue;
+      const value = op.value;
       push(scopes, value.to, value.toUidValidity, value.toUid, op.f === 'move' ? value.guid : value.toGuid, op.index);
     }
   }

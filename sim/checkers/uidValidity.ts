@@ -4,17 +4,10 @@
  * strategy declares it may reset (then it is a cost); a new value must always be greater
  * than the old one (RFC 9051 §2.3.1.1), for a replica and for a client.
  */
-import type { MoveValue, SelectValue } from '../historyTypes.ts';
 import type { CheckResult } from '../resultTypes.ts';
 import { clientOps, isNumber, onServers, replicaEvents, type ClientOp } from './historyView.ts';
 import type { CheckInput } from './types.ts';
 import { Violations } from './violations.ts';
-
-interface ValidityEvent {
-  readonly mailbox?: unknown;
-  readonly before?: unknown;
-  readonly after?: unknown;
-}
 
 export function checkUidValidity(input: CheckInput): CheckResult {
   const violations = new Violations();
@@ -26,7 +19,7 @@ export function checkUidValidity(input: CheckInput): CheckResult {
     set.add(`${before}>${after}`);
     changes.set(mailbox, set);
   };
-  for (const { record, value } of replicaEvents<ValidityEvent>(input.history, 'uidvalidity')) {
+  for (const { record, value } of replicaEvents(input.history, 'uidvalidity')) {
     const { mailbox, before, after } = value;
     if (typeof mailbox !== 'string' || !isNumber(before) || !isNumber(after) || before === after) continue;
     count(mailbox, before, after);
@@ -55,10 +48,10 @@ export function checkUidValidity(input: CheckInput): CheckResult {
     if (op.outcome !== 'ok') continue;
     // Only server answers count (SELECT, COPYUID): a request's uidValidity is the client's own cache.
     if (op.f === 'select') {
-      const value = op.value as unknown as SelectValue;
+      const value = op.value;
       see(op, value.mailbox, value.uidValidity);
     } else if (op.f === 'move' || op.f === 'copy') {
-      const value = op.value as unknown as MoveValue;
+      const value = op.value;
       see(op, value.to, value.toUidValidity);
     }
   }

@@ -1,4 +1,5 @@
 // Test helper: builds small histories, mailboxes and final replica states by hand for the checker tests.
+import { asHistoryRecord } from '../fixtures/looseHistory.ts';
 import { messageMapFrom } from '../../../core/messageMap.ts';
 import type { Mailbox, Message, StoreState } from '../../../core/state.ts';
 import type { FaultValue, HistoryRecord, RecordType, SeenMessage, VectorClock } from '../../../sim/historyTypes.ts';
@@ -24,7 +25,7 @@ export class HistoryBuilder {
 
   record(node: string, process: string, type: RecordType, f: string, value: unknown, timeMs?: number): number {
     const index = this.records.length;
-    this.records.push({ index, timeMs: timeMs ?? this.timeMs++, node, process, type, f, value });
+    this.records.push(asHistoryRecord({ index, timeMs: timeMs ?? this.timeMs++, node, process, type, f, value }));
     return index;
   }
 

@@ -69,7 +69,7 @@ describe('clientOps', () => {
     h.validityChange('n1', 'INBOX', 1, 2);
     h.record('n1', 'imap-0', 'info', 'bind', { uid: 9 });
     expect(opsOf(clientOps(h.records), 'store').map((o) => o.f)).toEqual(['store']);
-    const events = replicaEvents<{ uid: number }>(h.records, 'bind');
+    const events = replicaEvents(h.records, 'bind');
     expect(events.map((e) => [e.record.index, e.value.uid])).toEqual([[bind, 1]]);
   });
 });
