@@ -26,6 +26,7 @@
  *   per level, ~1.3 KB of new objects per flag change); hex { width: 1, depth: 3 } writes
  *   fewer objects but ~1.9 KB; a level of 256 entries (width 2, hex) costs ~8 KB per change.
  */
+import { UidIndex } from './uidIndex.ts';
 import type { ReplicaFs } from './fsTypes.ts';
 import type { Mailbox, Message, StoreState } from './state.ts';
 import type { SettleContext, UidStrategy } from './strategy.ts';
@@ -54,6 +55,8 @@ export interface ReplicaOptions {
   clock: () => number;
   /** The layout's memo; a world passes one to all its replicas (content-addressed); a clone shares its source's; else each replica has its own. */
   layoutCache?: LayoutCache;
+  /** The UID lookup memo; a world passes one to all its replicas, else each has its own. */
+  uidIndex?: UidIndex;
 }
 
 export interface InitialMailbox {
@@ -117,6 +120,8 @@ export class Replica {
   private readonly stateCache = new Map<string, StoreState>();
   /** Virtual merge bases by commit pair: the history never changes, so they stay valid. */
   private readonly mergeBaseMemo: MergeBaseMemo<StoreState> = new Map();
+  /** UID lookups of this replica's states (core/uidIndex.ts); the world's, shared by its replicas, when given. */
+  private readonly uidIndex: UidIndex;
   /**
    * The writes (commits with at most one parent) no other write descends from, sorted. The head
    * is the only one, or the merge commit of all of them.
@@ -137,6 +142,7 @@ export class Replica {
     for (const info of graph.values()) if (info.author === opts.node) this.seq = Math.max(this.seq, info.seq);
     this.cacheState(head, state);
     this.tips = tipsOf(graph);
+    this.uidIndex = opts.uidIndex ?? new UidIndex();
   }
 
   // ---------- construction ----------
@@ -252,11 +258,11 @@ export class Replica {
   }
 
   store(mailbox: string, uids: readonly number[], mode: '+' | '-' | '=', flags: readonly string[]): Promise<ops.StoreResult> {
-    return this.runOp(`store ${mailbox} ${mode}FLAGS (${flags.join(' ')})`, (state) => ops.storeFlags(state, mailbox, uids, mode, flags));
+    return this.runOp(`store ${mailbox} ${mode}FLAGS (${flags.join(' ')})`, (state) => ops.storeFlags(state, mailbox, uids, mode, flags, this.uidIndex));
   }
 
   expunge(mailbox: string, uids: readonly number[]): Promise<{ expunged: number[]; highestModseq: number }> {
-    return this.runOp(`expunge ${mailbox}`, (state) => ops.expungeMessages(state, mailbox, uids));
+    return this.runOp(`expunge ${mailbox}`, (state) => ops.expungeMessages(state, mailbox, uids, this.uidIndex));
   }
 
   async move(from: string, uids: readonly number[], to: string): Promise<{ uidValidity: number; sourceUids: number[]; targetUids: number[] }> {
@@ -312,6 +318,7 @@ export class Replica {
         timeMs,
         newGuid: () => makeBaseName(timeMs, ++seq, this.opts.node),
         assignsUids: (mailbox) => this.opts.strategy.assignsUids(mailbox, this.opts.node),
+        uidIndex: this.uidIndex,
       };
       const { state, result } = fn(this.currentState, ctx);
       if (state === this.currentState) return result;

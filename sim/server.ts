@@ -6,6 +6,7 @@
  * (pushes of what a peer lacks, heartbeats, the merge wait). It never reaches into the
  * replica's internals.
  */
+import type { UidIndex } from '../core/uidIndex.ts';
 import type { LayoutCache } from '../core/layout.ts';
 import { MailsimError } from '../core/errors.ts';
 import { Replica, type ReceiveResult, type ReplicaOptions } from '../core/replica.ts';
@@ -65,6 +66,8 @@ export interface ServerDeps {
   readonly strategy: UidStrategy;
   /** The world's layout memo, shared by its replicas. */
   readonly layoutCache: LayoutCache;
+  /** The world's UID lookup memo, shared by its replicas. */
+  readonly uidIndex: UidIndex;
   /** The node's own fault stream (power-loss fates). */
   readonly faultRng: Rng;
   readonly peers: readonly string[];
@@ -118,6 +121,7 @@ export class Server {
       strategy: this.deps.strategy,
       clock: () => this.clock.nowMs(),
       layoutCache: this.deps.layoutCache,
+      uidIndex: this.deps.uidIndex,
     };
   }
 

@@ -5,6 +5,7 @@
  * checkers' verdicts and the metrics. A pure function of (config, code): the same config
  * gives the same history hash.
  */
+import { UidIndex } from '../core/uidIndex.ts';
 import { ownerData } from '../core/strategies/owner.ts';
 import { LayoutCache } from '../core/layout.ts';
 import { newVolumeFs } from './volume.ts';
@@ -67,10 +68,11 @@ export async function runWorld(config: SimConfig, options: WorldOptions = {}): P
   const servers = new Map<string, Server>();
   // One layout memo for every replica of this world (content-addressed), gone with the world.
   const layoutCache = new LayoutCache();
+  const uidIndex = new UidIndex();
   const convergence = new ConvergenceTracker(servers, () => scheduler.nowMs);
   for (const name of config.servers) {
     const server = new Server(name, {
-      config, scheduler, network, history, metrics, strategy, layoutCache,
+      config, scheduler, network, history, metrics, strategy, layoutCache, uidIndex,
       faultRng: root.stream(`power/${name}`),
       peers: config.servers.filter((p) => p !== name),
       isUp: (node) => servers.get(node)?.up ?? false,

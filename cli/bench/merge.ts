@@ -15,6 +15,7 @@
  * Target: mergeMs <= 30 at 10k fanout, and a cost that follows the divergence, not the mailbox
  * size (compare 1k, 10k and 100k).
  */
+import { UidIndex } from '../../core/uidIndex.ts';
 import { cpus, loadavg } from 'node:os';
 import { performance } from 'node:perf_hooks';
 import { Volume } from 'memfs';
@@ -102,10 +103,10 @@ function baseState(messages: number): StoreState {
 
 function applyState(state: StoreState, actions: readonly Action[], node: string): StoreState {
   let seq = 0;
-  const ctx: ops.OpContext = { timeMs: 1_764_500_000_000, newGuid: () => `1764500000.M0Q${++seq}.${node}`, assignsUids: () => true };
+  const ctx: ops.OpContext = { timeMs: 1_764_500_000_000, newGuid: () => `1764500000.M0Q${++seq}.${node}`, assignsUids: () => true, uidIndex: new UidIndex() };
   for (const a of actions) {
-    if (a.kind === 'flag') state = ops.storeFlags(state, 'INBOX', [a.uid], '+', [a.flag]).state;
-    else if (a.kind === 'expunge') state = ops.expungeMessages(state, 'INBOX', [a.uid]).state;
+    if (a.kind === 'flag') state = ops.storeFlags(state, 'INBOX', [a.uid], '+', [a.flag], ctx.uidIndex).state;
+    else if (a.kind === 'expunge') state = ops.expungeMessages(state, 'INBOX', [a.uid], ctx.uidIndex).state;
     else if (a.kind === 'move') state = ops.moveMessages(state, 'INBOX', [a.uid], 'Archive', ctx).state;
     else state = ops.appendMessage(state, 'INBOX', { blobId: `b${a.index}`.padEnd(40, '0'), sizeBytes: BODY_SIZE_BYTES, messageId: `<d${a.index}@x>` }, [], ctx).state;
   }

@@ -1,4 +1,5 @@
 // Proves the pure IMAP operations keep RFC 9051/7162 rules over random op sequences (UIDs ascend and are never reused, UIDNEXT and MODSEQ only grow) and that a refused op changes nothing.
+import { UidIndex, messagesWithUids } from '../../core/uidIndex.ts';
 import { describe, it, expect } from 'vitest';
 import fc from 'fast-check';
 import * as ops from '../../core/ops.ts';
@@ -163,12 +164,13 @@ describe('messagesWithUids', () => {
       fc.property(fc.array(fc.integer({ min: 0, max: 40 }), { maxLength: 120 }), fc.array(fc.integer({ min: -1, max: 45 }), { maxLength: 20 }), (uids, asked) => {
         const all = uids.map((uid, i) => message(i, uid));
         const map = messageMapFrom(all);
+        const index = new UidIndex();
         const want = new Set(asked.filter((u) => u > 0));
         const expected = all.filter((m) => want.has(m.uid)).map((m) => m.guid).sort();
-        expect(ops.messagesWithUids(map, asked).map((m) => m.guid).sort()).toEqual(expected);
+        expect(messagesWithUids(index, map, asked).map((m) => m.guid).sort()).toEqual(expected);
         // Many UIDs build the whole-map index; asking again goes through it.
-        ops.messagesWithUids(map, Array.from({ length: 20 }, (_, i) => i + 1));
-        expect(ops.messagesWithUids(map, asked).map((m) => m.guid).sort()).toEqual(expected);
+        messagesWithUids(index, map, Array.from({ length: 20 }, (_, i) => i + 1));
+        expect(messagesWithUids(index, map, asked).map((m) => m.guid).sort()).toEqual(expected);
       }),
       { numRuns: 200 },
     );

@@ -1,4 +1,5 @@
 /** Test helper: random operation sequences over the pure ops, for property tests. */
+import { UidIndex } from '../../core/uidIndex.ts';
 import fc from 'fast-check';
 import * as ops from '../../core/ops.ts';
 import { MailsimError } from '../../core/errors.ts';
@@ -39,7 +40,7 @@ export function initialState(): StoreState {
 }
 
 export function context(timeMs: number, counter: { n: number }, assign = true): ops.OpContext {
-  return { timeMs, newGuid: () => `${timeMs}.Q${++counter.n}.t`, assignsUids: () => assign };
+  return { timeMs, newGuid: () => `${timeMs}.Q${++counter.n}.t`, assignsUids: () => assign, uidIndex: new UidIndex() };
 }
 
 /** Applies one op; returns the new state, or the same state when the op was refused with a typed error. */
