@@ -123,8 +123,8 @@ export class Replica {
   /** UID lookups of this replica's states (core/uidIndex.ts); the world's, shared by its replicas, when given. */
   private readonly uidIndex: UidIndex;
   /**
-   * The writes (commits with at most one parent) no other write descends from, sorted. The head
-   * is the only one, or the merge commit of all of them.
+   * The writes (commits with at most one parent) no other write descends from, sorted. The head's
+   * history holds all of them but those held for the designated merger (heldTips).
    */
   private tips: string[];
 
@@ -362,8 +362,8 @@ export class Replica {
       // never by what this store happened to hold already: an object present only through a
       // commit that is not an ancestor would otherwise be left out of transfers.
       this.graph.set(commit.id, { tree, parents, timeMs, author, generation, seq: own ? this.seq : 0 });
-      // A write on our head descends from every tip our head holds; held tips stay tips.
-      if (parents.length <= 1) this.tips = [...this.tips.filter((tip) => !this.isAncestor(tip, commit.id)), commit.id].sort(compareIds);
+      // A write on our head replaces the tips our head holds; held tips stay tips.
+      this.noteAdded(commit.id);
       this.currentHead = commit.id;
       this.currentState = state;
       this.cacheState(commit.id, state);
@@ -385,7 +385,7 @@ export class Replica {
   objectsFor(peerHeads: string | null | readonly string[]): Promise<{ head: string; heads: readonly string[]; objects: { id: string; data: Uint8Array }[] }> {
     return this.serial(async () => {
       const head = this.currentHead;
-      const heads = [head, ...this.tips.filter((tip) => !this.isAncestor(tip, head))];
+      const heads = [head, ...this.heldTips()];
       const asked = peerHeads === null ? [] : typeof peerHeads === 'string' ? [peerHeads] : peerHeads;
       const known = asked.filter((id) => this.graph.has(id));
       const ids: string[] = [];
@@ -459,7 +459,7 @@ export class Replica {
     const covering = [...received].sort(compareIds).find((head) => this.isAncestor(this.currentHead, head) && this.tips.every((tip) => this.isAncestor(tip, head)));
     if (covering !== undefined) return covering === this.currentHead ? null : this.fastForward(covering);
     if (!mayMerge) return this.held() ? { kind: 'held', head: this.currentHead, ...none } : null;
-    return this.mergeAll(received.filter((head) => !this.isAncestor(head, this.currentHead)));
+    return this.mergeAll(received);
   }
 
   /** Is commit `id` in our head's history (what clients of this replica see)? */
@@ -469,14 +469,18 @@ export class Replica {
 
   /** True when some tip is not in our head's history: commits held, waiting for a merge. */
   held(): boolean {
-    return this.tips.some((tip) => !this.isAncestor(tip, this.currentHead));
+    return this.heldTips().length > 0;
+  }
+
+  private heldTips(): string[] {
+    return this.tips.filter((tip) => !this.isAncestor(tip, this.currentHead));
   }
 
   /** Merges every held tip into our head (a replica that waited long enough for another's merge). */
   mergeHeld(): Promise<ReceiveResult | null> {
     return this.serial(async () => {
       await this.flushBatch();
-      const pending = this.tips.filter((tip) => !this.isAncestor(tip, this.currentHead));
+      const pending = this.heldTips();
       return pending.length === 0 ? null : this.mergeAll(pending);
     });
   }
@@ -490,7 +494,7 @@ export class Replica {
       const step = this.isAncestor(this.currentHead, head) ? await this.fastForward(head) : await this.merge(head);
       renumbered += step.renumbered;
       uidValidityChanges.push(...step.uidValidityChanges);
-      if (step.kind !== 'ahead' && (result === null || result.kind !== 'merge')) result = step;
+      if (result?.kind !== 'merge') result = step;
     }
     return result === null ? null : { ...result, head: this.currentHead, renumbered, uidValidityChanges };
   }

@@ -316,8 +316,11 @@ export class Server {
       this.deps.network.send(this.name, envelope.from, 'ack', ACK_BYTES, { received: null, head: replica.head } satisfies AckPayload);
       return;
     }
-    this.heldClocks.push({ heads, vclock });
-    if (this.heldClocks.length > HELD_CLOCKS_MAX) this.heldClocks.shift();
+    if (heads.every((head) => replica.inHead(head))) this.vclock = mergeClocks(this.vclock, vclock);
+    else {
+      this.heldClocks.push({ heads, vclock });
+      if (this.heldClocks.length > HELD_CLOCKS_MAX) this.heldClocks.shift();
+    }
     this.recordReceive(result);
     this.deps.network.send(this.name, envelope.from, 'ack', ACK_BYTES, { received: heads, head: result.head } satisfies AckPayload);
     await this.apply({ kind: 'received', from: envelope.from, heads, result: result.kind });
@@ -326,9 +329,10 @@ export class Server {
 
   /** History, metrics and observation of what a receive or a merge did to the head. */
   private recordReceive(result: ReceiveResult): void {
-    this.applyHeldClocks();
     this.deps.metrics.received(result.kind, result.renumbered, result.uidValidityChanges, result.head);
     if (result.kind === 'merge' || result.kind === 'fast-forward') {
+      // Only a moved head can come to hold pushes that were held.
+      this.applyHeldClocks();
       this.deps.history.append(this.name, 'replica', 'info', result.kind, { head: result.head, renumbered: result.renumbered });
       for (const change of result.uidValidityChanges) {
         this.deps.history.append(this.name, 'replica', 'info', 'uidvalidity', change);

@@ -47,7 +47,11 @@ export function ownerData(node: string, epoch: number): Readonly<Record<string, 
 
 /** The owner a mailbox records, if any. */
 export function ownerOf(mailbox: Mailbox | undefined): MailboxOwner | undefined {
-  const value = mailbox?.strategyData?.[OWNER_KEY];
+  return ownerIn(mailbox?.strategyData);
+}
+
+function ownerIn(data: Readonly<Record<string, string>> | undefined): MailboxOwner | undefined {
+  const value = data?.[OWNER_KEY];
   if (value === undefined) return undefined;
   const [node, epoch] = value.split(' ');
   return node !== undefined && epoch !== undefined && /^\d+$/.test(epoch) ? { node, epoch: Number(epoch) } : undefined;
@@ -66,7 +70,7 @@ export function mergeOwner(ours: MailboxOwner | undefined, theirs: MailboxOwner 
 }
 
 function mergeOwnerData(ours: Readonly<Record<string, string>> | undefined, theirs: Readonly<Record<string, string>> | undefined): Readonly<Record<string, string>> | undefined {
-  const owner = mergeOwner(ownerOf({ strategyData: ours } as Mailbox), ownerOf({ strategyData: theirs } as Mailbox));
+  const owner = mergeOwner(ownerIn(ours), ownerIn(theirs));
   return owner ? ownerData(owner.node, owner.epoch) : undefined;
 }
 
