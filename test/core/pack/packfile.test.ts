@@ -1,0 +1,442 @@
+// Proves our packfiles round-trip (whole objects, OFS_DELTA inside the pack, REF_DELTA to a held
+// base), that any torn, corrupt or hostile pack is refused with a typed error and nothing else,
+// and that git itself reads the packs we write (thin and not) and we read the packs git writes.
+import { describe, it, expect } from 'vitest';
+import fc from 'fast-check';
+import { execFileSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { mkdtempSync, readdirSync, writeFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { deflateSync, inflateSync } from 'node:zlib';
+import { MODE_FILE, blobFrom, encodeCommit, encodeObject, encodeTree, type EncodedObject, type TreeEntry } from '../../../core/objects.ts';
+import { encodeDelta, writeDeltaVarint } from '../../../core/pack/delta.ts';
+import {
+  BadPackError,
+  PACK_DELTA_DEPTH_MAX,
+  PACK_OBJECT_BYTES_MAX,
+  PackBaseMissingError,
+  readPack,
+  writePack,
+  writePackWithStats,
+  type PackInput,
+} from '../../../core/pack/packfile.ts';
+
+const OFS_DELTA = 6;
+const REF_DELTA = 7;
+
+function treeEntries(count: number, salt = ''): TreeEntry[] {
+  const entries: TreeEntry[] = [];
+  for (let index = 0; index < count; index++) {
+    entries.push({ mode: MODE_FILE, name: `1764${String(index).padStart(6, '0')}.M${index}P77.host:2,S`, id: blobFrom(`message ${salt}${index}`).id });
+  }
+  return entries;
+}
+
+function renamed(entries: readonly TreeEntry[], index: number): TreeEntry[] {
+  const copy = entries.slice();
+  const entry = copy[index] as TreeEntry;
+  copy[index] = { ...entry, name: entry.name.replace(':2,S', ':2,RS') };
+  return copy;
+}
+
+/** The type code of each entry, walking the pack independently of readPack. */
+function entryTypes(pack: Uint8Array): number[] {
+  const view = Buffer.from(pack);
+  const types: number[] = [];
+  let at = 12;
+  for (let index = 0; index < view.readUInt32BE(8); index++) {
+    let byte = view[at++] as number;
+    types.push((byte >> 4) & 7);
+    while (byte & 0x80) byte = view[at++] as number;
+    if (types.at(-1) === OFS_DELTA) do byte = view[at++] as number; while (byte & 0x80);
+    if (types.at(-1) === REF_DELTA) at += 20;
+    at += (inflateSync(view.subarray(at, view.length - 20), { info: true }) as unknown as { engine: { bytesWritten: number } }).engine.bytesWritten;
+  }
+  expect(at).toBe(view.length - 20);
+  return types;
+}
+
+/** An entry header as git writes it (type, size in 4 + 7n bits), for hand-built packs. */
+function header(type: number, size: number): number[] {
+  const out: number[] = [];
+  let byte = (type << 4) | (size & 15);
+  let rest = Math.floor(size / 16);
+  while (rest > 0) {
+    out.push(byte | 0x80);
+    byte = rest & 0x7f;
+    rest = Math.floor(rest / 128);
+  }
+  out.push(byte);
+  return out;
+}
+
+function entry(type: number, data: Uint8Array, extra: readonly number[] = [], size = data.length): Uint8Array {
+  return Buffer.concat([Uint8Array.from([...header(type, size), ...extra]), deflateSync(data)]);
+}
+
+/** A pack of raw entries with a valid trailer, so the parser's later checks are reached. */
+function rawPack(entries: readonly Uint8Array[], count = entries.length, version = 2): Uint8Array {
+  const head = Buffer.alloc(12);
+  head.write('PACK', 0, 'latin1');
+  head.writeUInt32BE(version, 4);
+  head.writeUInt32BE(count, 8);
+  const body = Buffer.concat([head, ...entries]);
+  return Buffer.concat([body, createHash('sha1').update(body).digest()]);
+}
+
+function withTrailer(body: Uint8Array): Uint8Array {
+  return Buffer.concat([body, createHash('sha1').update(body).digest()]);
+}
+
+const noBase = (): undefined => undefined;
+
+async function reasonOf(pack: Uint8Array, baseOf: (id: string) => EncodedObject | undefined = noBase): Promise<string> {
+  try {
+    await readPack(pack, baseOf);
+  } catch (error) {
+    expect(error).toBeInstanceOf(BadPackError);
+    return (error as BadPackError).data.reason;
+  }
+  throw new Error('expected BadPackError');
+}
+
+function expectSame(actual: readonly EncodedObject[], expected: readonly EncodedObject[]): void {
+  expect(actual.map((object) => [object.id, object.type, Buffer.from(object.content).toString('hex')])).toEqual(
+    expected.map((object) => [object.id, object.type, Buffer.from(object.content).toString('hex')]),
+  );
+}
+
+/** Packs must throw nothing but these two for any bytes. */
+async function readsOrRefuses(pack: Uint8Array, baseOf: (id: string) => EncodedObject | undefined = noBase): Promise<void> {
+  try {
+    await readPack(pack, baseOf);
+  } catch (error) {
+    if (!(error instanceof BadPackError) && !(error instanceof PackBaseMissingError)) throw error;
+  }
+}
+
+const baseTree = encodeTree(treeEntries(300));
+const nextTree = encodeTree(renamed(treeEntries(300), 150));
+const commit = encodeCommit({ tree: nextTree.id, parents: [], author: 'mailsim test', timeMs: 1_764_000_000_123, message: 'one' });
+
+describe('writePack / readPack round trip', () => {
+  it('an empty pack is 32 bytes and reads as nothing', async () => {
+    const pack = writePack([]);
+    expect(pack.length).toBe(32);
+    expect(Buffer.from(pack.subarray(0, 12)).toString('hex')).toBe('5041434b0000000200000000');
+    expect(await readPack(pack, noBase)).toEqual([]);
+  });
+
+  it('round-trips whole objects of every type and size', async () => {
+    const objects = [blobFrom(''), blobFrom('x'), encodeObject('blob', Buffer.alloc(100_000, 'ab')), baseTree, commit, encodeTree([])];
+    const { bytes, deltaCount, wholeCount } = writePackWithStats(objects.map((object) => ({ object })));
+    expect([deltaCount, wholeCount]).toEqual([0, objects.length]);
+    expect(entryTypes(bytes)).toEqual([3, 3, 3, 2, 1, 2]);
+    expectSame(await readPack(bytes, noBase), objects);
+  });
+
+  it('writes a delta on an earlier entry as OFS_DELTA and reads it back', async () => {
+    const third = encodeTree(renamed(renamed(treeEntries(300), 150), 10));
+    const inputs: PackInput[] = [{ object: baseTree }, { object: nextTree, base: baseTree }, { object: commit }, { object: third, base: nextTree }];
+    const { bytes, deltaCount, wholeCount } = writePackWithStats(inputs);
+    expect([deltaCount, wholeCount]).toEqual([2, 2]);
+    expect(entryTypes(bytes)).toEqual([2, OFS_DELTA, 1, OFS_DELTA]);
+    expect(bytes.length).toBeLessThan(baseTree.content.length);
+    expectSame(await readPack(bytes, noBase), [baseTree, nextTree, commit, third]);
+  });
+
+  it('writes a delta on a held base as REF_DELTA (thin) and reads it with baseOf, sync or async', async () => {
+    const { bytes, deltaCount } = writePackWithStats([{ object: commit }, { object: nextTree, base: baseTree }]);
+    expect(deltaCount).toBe(1);
+    expect(entryTypes(bytes)).toEqual([1, REF_DELTA]);
+    const asked: string[] = [];
+    const objects = await readPack(bytes, (id) => {
+      asked.push(id);
+      return id === baseTree.id ? baseTree : undefined;
+    });
+    expectSame(objects, [commit, nextTree]);
+    expect(asked).toEqual([baseTree.id]);
+    expectSame(await readPack(bytes, async (id) => (id === baseTree.id ? baseTree : undefined)), [commit, nextTree]);
+  });
+
+  it('a REF_DELTA whose base is nowhere is PackBaseMissingError', async () => {
+    const bytes = writePack([{ object: nextTree, base: baseTree }]);
+    const error = await readPack(bytes, noBase).catch((caught: unknown) => caught);
+    expect(error).toBeInstanceOf(PackBaseMissingError);
+    expect((error as PackBaseMissingError).data.id).toBe(baseTree.id);
+    // A store answering with another object is not holding the base.
+    expect(await readPack(bytes, () => commit).catch((caught: unknown) => caught)).toBeInstanceOf(PackBaseMissingError);
+  });
+
+  it('resolves a REF_DELTA to a later entry of the pack, and chains hanging off a held base', async () => {
+    const delta = encodeDelta(baseTree.content, nextTree.content);
+    const pack = rawPack([entry(REF_DELTA, delta, [...Buffer.from(baseTree.id, 'hex')]), entry(2, baseTree.content)]);
+    expectSame(await readPack(pack, noBase), [nextTree, baseTree]);
+    // held base <- REF nextTree <- REF third (listed first): the receiver is asked only for what the pack lacks.
+    const third = encodeTree(renamed(renamed(treeEntries(300), 150), 20));
+    const chained = rawPack([
+      entry(REF_DELTA, encodeDelta(nextTree.content, third.content), [...Buffer.from(nextTree.id, 'hex')]),
+      entry(REF_DELTA, delta, [...Buffer.from(baseTree.id, 'hex')]),
+    ]);
+    const asked: string[] = [];
+    const objects = await readPack(chained, (id) => {
+      asked.push(id);
+      return id === baseTree.id ? baseTree : undefined;
+    });
+    expectSame(objects, [third, nextTree]);
+    expect(asked).toEqual([nextTree.id, baseTree.id]);
+    // One base held, one nowhere: the held one is used, the missing one named.
+    const missing = blobFrom('never sent').id;
+    const halfHeld = rawPack([entry(REF_DELTA, delta, [...Buffer.from(missing, 'hex')]), entry(REF_DELTA, delta, [...Buffer.from(baseTree.id, 'hex')])]);
+    const error = await readPack(halfHeld, (id) => (id === baseTree.id ? baseTree : undefined)).catch((caught: unknown) => caught);
+    expect(error).toBeInstanceOf(PackBaseMissingError);
+    expect((error as PackBaseMissingError).data.id).toBe(missing);
+  });
+
+  it('writes a small object as a delta only when its entry is the smaller, 20-byte base id included', () => {
+    const small = blobFrom('a short blob under fifty bytes, edited once');
+    const smallBase = blobFrom('a short blob under fifty bytes, edited twice');
+    const small1 = writePackWithStats([{ object: small, base: smallBase }]);
+    const whole = writePackWithStats([{ object: small }]);
+    expect(small1.deltaCount === 1).toBe(small1.bytes.length < whole.bytes.length + 1);
+    expect(small1.bytes.length).toBeLessThanOrEqual(whole.bytes.length);
+    const tiny = blobFrom('tiny!');
+    expect(writePackWithStats([{ object: tiny, base: blobFrom('tiny?') }]).deltaCount).toBe(0);
+  });
+
+  it('writes whole what a delta cannot win on: tiny objects, other types, big deltas, later bases', () => {
+    const small = blobFrom('abcde');
+    const smallBase = blobFrom('abcdf');
+    const unrelated = encodeObject('blob', Buffer.from(createHash('sha512').update('x').digest('hex').repeat(4)));
+    const cases: PackInput[][] = [
+      [{ object: small, base: smallBase }],
+      [{ object: encodeObject('blob', nextTree.content), base: baseTree }],
+      [{ object: unrelated, base: encodeObject('blob', Buffer.alloc(unrelated.content.length, 'z')) }],
+      [{ object: nextTree, base: baseTree }, { object: baseTree }],
+      [{ object: baseTree, base: baseTree }],
+    ];
+    for (const inputs of cases) expect(writePackWithStats(inputs).deltaCount).toBe(0);
+  });
+
+  it('writes an object given twice once, and caps delta chains at the depth it reads', async () => {
+    const twice = writePackWithStats([{ object: commit }, { object: baseTree }, { object: commit }]);
+    expect([twice.deltaCount, twice.wholeCount]).toEqual([0, 2]);
+    const versions: EncodedObject[] = [];
+    let entries = treeEntries(100);
+    for (let version = 0; version < PACK_DELTA_DEPTH_MAX + 10; version++) {
+      versions.push(encodeTree(entries));
+      entries = renamed(entries, version);
+    }
+    const chain = writePackWithStats(versions.map((object, index) => (index === 0 ? { object } : { object, base: versions[index - 1] as EncodedObject })));
+    expect([chain.deltaCount, chain.wholeCount]).toEqual([versions.length - 2, 2]);
+    expectSame(await readPack(chain.bytes, noBase), versions);
+  });
+});
+
+describe('readPack refuses bad packs', () => {
+  const small = writePack([{ object: blobFrom('hello pack') }, { object: baseTree }, { object: nextTree, base: baseTree }, { object: commit }]);
+
+  it('refuses every truncation and a flipped byte, with BadPackError only', async () => {
+    for (let length = 0; length < small.length; length++) {
+      const reason = await reasonOf(small.subarray(0, length));
+      expect(['too short', 'checksum']).toContain(reason);
+    }
+    const flipped = Buffer.from(small);
+    const middle = Math.floor(flipped.length / 2);
+    flipped[middle] = (flipped[middle] as number) ^ 0x01;
+    expect(await reasonOf(flipped)).toBe('checksum');
+    expect(await reasonOf(Buffer.concat([small, Buffer.from([0])]))).toBe('checksum');
+  });
+
+  it('refuses bad signatures, versions, counts and leftover bytes', async () => {
+    const blob = entry(3, Buffer.from('blob data'));
+    const body = Buffer.from(rawPack([blob]).subarray(0, -20));
+    expect(await reasonOf(withTrailer(Buffer.concat([Buffer.from('KCAP'), body.subarray(4)])))).toBe('signature');
+    expect(await reasonOf(rawPack([blob], 1, 1))).toBe('version');
+    expectSame(await readPack(rawPack([blob], 1, 3), noBase), [blobFrom('blob data')]);
+    expect(await reasonOf(rawPack([blob], 2))).toBe('count');
+    expect(await reasonOf(rawPack([blob, blob], 1))).toBe('trailing bytes');
+    expect(await reasonOf(rawPack([blob, Uint8Array.from([1, 2])], 1))).toBe('trailing bytes');
+    expect(await reasonOf(rawPack([blob], 2_000_000))).toBe('limit');
+  });
+
+  it('refuses bad entry headers, sizes and zlib streams', async () => {
+    const data = Buffer.from('some blob data');
+    expect(await reasonOf(rawPack([entry(3, data, [], data.length + 1)]))).toBe('size mismatch');
+    expect(await reasonOf(rawPack([entry(3, data, [], data.length - 1)]))).toBe('size mismatch');
+    expect(await reasonOf(rawPack([entry(3, Buffer.alloc(10_000_000), [], 5)]))).toBe('size mismatch');
+    expect(await reasonOf(rawPack([entry(3, data, [], PACK_OBJECT_BYTES_MAX + 1)]))).toBe('limit');
+    expect(await reasonOf(rawPack([Uint8Array.from([0xb0, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0x01])]))).toBe('entry header');
+    expect(await reasonOf(rawPack([Uint8Array.from([0xbf])]))).toBe('entry header');
+    expect(await reasonOf(rawPack([entry(4, data)]))).toBe('entry header');
+    expect(await reasonOf(rawPack([entry(0, data)]))).toBe('entry header');
+    expect(await reasonOf(rawPack([entry(5, data)]))).toBe('entry header');
+    expect(await reasonOf(rawPack([Uint8Array.from([...header(3, 4), 1, 2, 3, 4, 5, 6])]))).toBe('inflate');
+    const cut = entry(3, Buffer.alloc(5000, 'q'));
+    expect(await reasonOf(rawPack([cut.subarray(0, cut.length - 3)]))).toBe('inflate');
+    expect(await reasonOf(rawPack([Uint8Array.from([...header(REF_DELTA, 4), 1, 2, 3])]))).toBe('entry header');
+  });
+
+  it('refuses OFS_DELTA bases that are not earlier entries, bad deltas and chains too deep', async () => {
+    const first = entry(2, baseTree.content);
+    const delta = encodeDelta(baseTree.content, nextTree.content);
+    expectSame(await readPack(rawPack([first, entry(OFS_DELTA, delta, ofsBytes(first.length))]), noBase), [baseTree, nextTree]);
+    expect(await reasonOf(rawPack([first, entry(OFS_DELTA, delta, ofsBytes(first.length - 1))]))).toBe('delta');
+    expect(await reasonOf(rawPack([first, entry(OFS_DELTA, delta, [0])]))).toBe('delta');
+    expect(await reasonOf(rawPack([first, entry(OFS_DELTA, delta, [0xff, 0x7f])]))).toBe('delta');
+    expect(await reasonOf(rawPack([first, Uint8Array.from([...header(OFS_DELTA, 4), 0x80])]))).toBe('entry header');
+    const wrongBase = encodeDelta(nextTree.content.subarray(2), nextTree.content);
+    expect(await reasonOf(rawPack([first, entry(OFS_DELTA, wrongBase, ofsBytes(first.length))]))).toBe('delta');
+    // A delta claiming a 128 MiB target from a one-byte copy.
+    const hugeHeader: number[] = [];
+    writeDeltaVarint(hugeHeader, baseTree.content.length);
+    writeDeltaVarint(hugeHeader, 128 * 1024 * 1024);
+    const huge = Uint8Array.from([...hugeHeader, 0x80]);
+    expect(await reasonOf(rawPack([first, entry(OFS_DELTA, huge, ofsBytes(first.length))]))).toBe('limit');
+    // A chain one longer than the limit: each version an OFS_DELTA on the one before.
+    const parts: Uint8Array[] = [first];
+    let previous = baseTree.content;
+    for (let depth = 1; depth <= PACK_DELTA_DEPTH_MAX + 1; depth++) {
+      const next = Buffer.from(previous);
+      next[depth * 7] = (next[depth * 7] as number) ^ 1;
+      parts.push(entry(OFS_DELTA, encodeDelta(previous, next), ofsBytes((parts.at(-1) as Uint8Array).length)));
+      previous = next;
+    }
+    expect(await reasonOf(rawPack(parts))).toBe('chain too deep');
+    expect((await readPack(rawPack(parts.slice(0, -1)), noBase)).length).toBe(PACK_DELTA_DEPTH_MAX + 1);
+  });
+
+  it('throws nothing but BadPackError or PackBaseMissingError for random bytes', async () => {
+    await fc.assert(fc.asyncProperty(fc.uint8Array({ maxLength: 200 }), (bytes) => readsOrRefuses(bytes)), { numRuns: 300 });
+    // Past the checksum: a valid header and trailer around random entries.
+    await fc.assert(
+      fc.asyncProperty(fc.nat({ max: 5 }), fc.uint8Array({ maxLength: 300 }), fc.integer({ min: 2, max: 3 }), async (count, entries, version) => {
+        const head = Buffer.alloc(12);
+        head.write('PACK', 0, 'latin1');
+        head.writeUInt32BE(version, 4);
+        head.writeUInt32BE(count, 8);
+        await readsOrRefuses(withTrailer(Buffer.concat([head, entries])));
+      }),
+      { numRuns: 500 },
+    );
+    // A valid pack with bytes changed, the trailer recomputed: reaches zlib, sizes and deltas.
+    const body = small.subarray(0, -20);
+    await fc.assert(
+      fc.asyncProperty(fc.array(fc.record({ at: fc.nat({ max: body.length - 1 }), value: fc.nat({ max: 255 }) }), { minLength: 1, maxLength: 4 }), async (changes) => {
+        const changed = Buffer.from(body);
+        for (const { at, value } of changes) changed[at] = value;
+        await readsOrRefuses(withTrailer(changed), (id) => (id === baseTree.id ? baseTree : undefined));
+      }),
+      { numRuns: 500 },
+    );
+  });
+});
+
+function ofsBytes(distance: number): number[] {
+  const out = [distance & 0x7f];
+  let rest = distance >> 7;
+  while (rest > 0) {
+    rest -= 1;
+    out.unshift(0x80 | (rest & 0x7f));
+    rest >>= 7;
+  }
+  return out;
+}
+
+const hasGit = ((): boolean => {
+  try {
+    execFileSync('git', ['--version'], { stdio: 'ignore' });
+    return true;
+  } catch {
+    return false;
+  }
+})();
+
+describe.skipIf(!hasGit)('git interop', () => {
+  const env = { ...process.env, GIT_CONFIG_NOSYSTEM: '1', GIT_CONFIG_GLOBAL: '/dev/null', GIT_AUTHOR_NAME: 'mailsim', GIT_AUTHOR_EMAIL: 'mailsim@example.org', GIT_COMMITTER_NAME: 'mailsim', GIT_COMMITTER_EMAIL: 'mailsim@example.org' };
+  const git = (cwd: string, args: readonly string[], input?: Uint8Array | string): Buffer => execFileSync('git', args, { cwd, env, input, stdio: ['pipe', 'pipe', 'pipe'], maxBuffer: 64 * 1024 * 1024 });
+  const scratch = (run: (dir: string) => Promise<void> | void) => async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'mailsim-pack-'));
+    try {
+      await run(dir);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  };
+  const listing = (entries: readonly TreeEntry[]) => entries.map((item) => `100644 blob ${item.id}\t${item.name}\n`).join('');
+
+  it(
+    'git index-pack --fix-thin takes our thin pack: a new tree as REF_DELTA on a tree git holds; fsck --strict passes',
+    scratch((repo) => {
+      git(repo, ['init', '--bare', '-q', '.']);
+      const entries = treeEntries(1000, 'git ');
+      const blobs = entries.map((_, index) => blobFrom(`message git ${index}`));
+      const tree = encodeTree(entries);
+      const first = encodeCommit({ tree: tree.id, parents: [], author: 'mailsim test', timeMs: 1_764_000_000_000, message: 'base' });
+      git(repo, ['index-pack', '--stdin'], writePack([...blobs, tree, first].map((object) => ({ object }))));
+      git(repo, ['update-ref', 'refs/heads/main', first.id]);
+
+      const added = blobFrom('a new message');
+      const nextEntries = [...renamed(entries, 500), { mode: MODE_FILE, name: '1799999999.new:2,', id: added.id } as const];
+      const next = encodeTree(nextEntries);
+      const second = encodeCommit({ tree: next.id, parents: [first.id], author: 'mailsim test', timeMs: 1_764_000_001_000, message: 'rename' });
+      const thin = writePackWithStats([{ object: added }, { object: next, base: tree }, { object: second }]);
+      expect(thin.deltaCount).toBe(1);
+      expect(entryTypes(thin.bytes)).toEqual([3, REF_DELTA, 1]);
+      expect(() => git(repo, ['index-pack', '--stdin'], thin.bytes)).toThrow();
+      git(repo, ['index-pack', '--stdin', '--fix-thin'], thin.bytes);
+      git(repo, ['update-ref', 'refs/heads/main', second.id, first.id]);
+      git(repo, ['fsck', '--strict', '--no-dangling']);
+      expect(git(repo, ['cat-file', '-p', next.id]).toString('latin1')).toBe(listing(nextEntries));
+      expect(git(repo, ['rev-parse', 'main^{tree}']).toString().trim()).toBe(next.id);
+    }),
+  );
+
+  it(
+    'readPack resolves every object of a pack git writes with OFS_DELTA entries',
+    scratch(async (repo) => {
+      git(repo, ['init', '-q', '-b', 'main', '.']);
+      const lines = Array.from({ length: 200 }, (_, index) => `line ${index} of a message body that is long enough to be worth a delta\n`);
+      for (let version = 0; version < 6; version++) {
+        lines[version * 30] = `changed in version ${version}\n`;
+        writeFileSync(join(repo, 'a.txt'), lines.join(''));
+        writeFileSync(join(repo, 'b.txt'), lines.slice().reverse().join('') + `v${version}\n`);
+        git(repo, ['add', 'a.txt', 'b.txt']);
+        git(repo, ['commit', '-q', '-m', `version ${version}`]);
+      }
+      const head = git(repo, ['rev-parse', 'HEAD']).toString().trim();
+      const pack = git(repo, ['pack-objects', '--stdout', '--revs', '--delta-base-offset'], `${head}\n`);
+      const types = entryTypes(pack);
+      expect(types.filter((type) => type === OFS_DELTA).length).toBeGreaterThan(0);
+      expect(types).not.toContain(REF_DELTA);
+      const objects = await readPack(pack, noBase);
+      const expected = git(repo, ['rev-list', '--objects', '--all']).toString().trim().split('\n').map((line) => line.slice(0, 40));
+      expect(objects.map((object) => object.id).sort()).toEqual(expected.sort());
+      for (const object of objects.slice(0, 20)) expect(Buffer.from(object.content).equals(git(repo, ['cat-file', object.type, object.id]))).toBe(true);
+    }),
+  );
+
+  it(
+    'git index-pack takes our non-thin pack with OFS_DELTA entries and sees them as deltas',
+    scratch((repo) => {
+      git(repo, ['init', '--bare', '-q', '.']);
+      const entries = treeEntries(400, 'ofs ');
+      const blobs = entries.map((_, index) => blobFrom(`message ofs ${index}`));
+      const tree = encodeTree(entries);
+      const nextEntries = renamed(entries, 123);
+      const next = encodeTree(nextEntries);
+      const top = encodeCommit({ tree: next.id, parents: [], author: 'mailsim test', timeMs: 1_764_000_002_000, message: 'ofs' });
+      const written = writePackWithStats([...blobs.map((object) => ({ object })), { object: tree }, { object: next, base: tree }, { object: top }]);
+      expect(written.deltaCount).toBe(1);
+      expect(entryTypes(written.bytes).filter((type) => type === OFS_DELTA).length).toBe(1);
+      git(repo, ['index-pack', '--stdin'], written.bytes);
+      git(repo, ['update-ref', 'refs/heads/main', top.id]);
+      git(repo, ['fsck', '--strict']);
+      expect(git(repo, ['cat-file', '-p', next.id]).toString('latin1')).toBe(listing(nextEntries));
+      const idx = readdirSync(join(repo, 'objects', 'pack')).find((name) => name.endsWith('.idx')) as string;
+      const verify = git(repo, ['verify-pack', '-v', join('objects', 'pack', idx)]).toString();
+      expect(verify).toMatch(new RegExp(`^${next.id} tree +\\d+ \\d+ \\d+ 1 ${tree.id}$`, 'm'));
+    }),
+  );
+});
