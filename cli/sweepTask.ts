@@ -11,9 +11,18 @@ import { performance } from 'node:perf_hooks';
 import { isMainThread } from 'node:worker_threads';
 import { loadScenario, type LoadedScenario } from '../scenarios/loader.ts';
 import { defaultSeed } from '../scenarios/resolve.ts';
-import { runScenario } from '../scenarios/run.ts';
+import { runScenario, type RunScenarioOptions } from '../scenarios/run.ts';
 import { failureFileFor } from '../scenarios/failure.ts';
 import type { RunResult } from '../sim/resultTypes.ts';
+import type { Replica } from '../core/replica.ts';
+import { measureGitReference } from './gitReference.ts';
+
+/** Real git's thin packs for the first server's commits, beside the run's own wire figures. */
+async function withGitReference(result: RunResult, replicas: ReadonlyMap<string, Replica>): Promise<RunResult> {
+  const first = [...replicas.values()][0];
+  const reference = first === undefined ? null : await measureGitReference(first);
+  return reference === null ? result : { ...result, gitReference: reference };
+}
 
 export interface RunTask {
   readonly file: string;
@@ -61,10 +70,13 @@ export function failurePath(outDir: string, scenarioFile: string, overrides: rea
   return join(outDir, 'failures', `${base}-seed-${seed}-${digest}.json`);
 }
 
-export async function runTask(task: RunTask): Promise<RunResult> {
+/** `onProgress` only from the main thread (`mailsim run`'s bar): a function cannot cross to a worker. */
+export async function runTask(task: RunTask, onProgress?: RunScenarioOptions['onProgress']): Promise<RunResult> {
   const loaded = await loadCached(task.file, task.overrides);
   const seed = task.seed ?? defaultSeed(loaded);
-  const { result, outcome } = await runScenario(loaded, seed, { cpuMs });
+  const run = await runScenario(loaded, seed, { cpuMs, onProgress });
+  const { outcome } = run;
+  const result = loaded.scenario.gitReference === true ? await withGitReference(run.result, outcome.replicas) : run.result;
   if (result.verdict === result.expect) return result;
   const path = failurePath(task.outDir, task.file, task.overrides, seed);
   await mkdir(join(task.outDir, 'failures'), { recursive: true });

@@ -36,6 +36,10 @@ function isMissing(error: unknown): boolean {
 export const TREE_ENTRIES_CACHE_MAX = 4_096;
 /** Deflated bytes of recently written objects kept for the pushes that follow a commit (named limit). */
 export const RECENT_DEFLATED_CACHE_MAX = 4_096;
+/** Contents of recently written objects kept for the packs that follow a commit (named limits). */
+export const RECENT_OBJECTS_CACHE_MAX = 1_024;
+/** Bigger objects (a flat layout's `cur/` tree) are read back instead: a few would fill memory. */
+export const RECENT_OBJECT_BYTES_MAX = 64 * 1024;
 
 export class ObjectStore implements ObjectSink, ObjectSource {
   private readonly known = new Set<string>();
@@ -43,6 +47,8 @@ export class ObjectStore implements ObjectSink, ObjectSource {
   private readonly trees = new BoundedCache<readonly TreeEntry[]>(TREE_ENTRIES_CACHE_MAX);
   /** What the last writes put on the fs, so pushing a commit to every peer reads none of it back. */
   private readonly recent = new BoundedCache<Uint8Array>(RECENT_DEFLATED_CACHE_MAX);
+  /** Contents of what the last writes stored, so packing them for every peer inflates none of it. */
+  private readonly recentObjects = new BoundedCache<EncodedObject>(RECENT_OBJECTS_CACHE_MAX);
   private readonly staged = new Map<string, Staged>();
   private readonly dirsMade = new Set<string>();
 
@@ -93,6 +99,8 @@ export class ObjectStore implements ObjectSink, ObjectSource {
   async read(id: string): Promise<EncodedObject> {
     const staged = this.staged.get(id);
     if (staged) return staged.object;
+    const recent = this.recentObjects.get(id);
+    if (recent !== undefined && this.known.has(id)) return recent;
     return inflateObject(id, await this.readDeflated(id));
   }
 
@@ -128,6 +136,7 @@ export class ObjectStore implements ObjectSink, ObjectSource {
     try {
       for (const [id, staged] of this.staged) {
         await this.writeFileOf(id, staged.deflated ?? deflateObject(staged.object));
+        if (staged.object.content.length <= RECENT_OBJECT_BYTES_MAX) this.recentObjects.set(id, staged.object);
         written.push(id);
       }
     } catch (error) {

@@ -6,9 +6,9 @@
  * written, lock file synced with them, ref renamed, synced. An operation that changes
  * nothing makes no commit. A refused or failed operation leaves no trace.
  *
- * Replication sends a peer the objects written by the commits it lacks (recorded per commit,
- * or found by diffing a received commit's tree against its parents, skipping equal
- * subtrees). The receiver verifies every id, then fast-forwards or merges with the UID
+ * Replication sends a peer a thin git pack of the objects written by the commits it lacks
+ * (found by diffing a commit's tree against its parents, skipping equal subtrees), changed
+ * trees as deltas against the versions the peer holds. The receiver resolves and verifies every object, then fast-forwards or merges with the UID
  * strategy and a deterministic merge commit (sorted parents, fixed author, date = the
  * parents' latest), so replicas merging the same heads make the same commit.
  *
@@ -17,7 +17,7 @@
  *   that then changes nothing returns an empty result and makes no commit.
  * - expunge(uids) removes those messages whether or not they carry \Deleted.
  * - A new message on a node where the strategy defers UIDs gets uid 0 (pending).
- * - objectsFor(peerHead) needs a head this replica knows; an unknown one counts as null
+ * - transferFor(peerHead) needs a head this replica knows; an unknown one counts as null
  *   (everything since the root is sent). Pass the newest head known to be on the peer.
  * - open() reads and verifies every object file (deleting torn ones), so it costs O(store).
  * - Counters: commitCount = commits made since create/open/clone (operations, batches,
@@ -40,6 +40,8 @@ import { readState, sortedMailboxes, validateLayout, writeState, type LayoutCach
 import { extendKeywordTable, makeBaseName, normalizeFlags, validateFlag, validateMailboxName, validateNodeName } from './names.ts';
 import { messageIdOf } from './body.ts';
 import * as ops from './ops.ts';
+import { BoundedCache } from './boundedCache.ts';
+import { readPack, writePackWithStats, type PackInput } from './pack/packfile.ts';
 
 export type { LayoutSpec } from './layout.ts';
 
@@ -88,6 +90,19 @@ export const INITIAL_AUTHOR = 'mailsim';
 export const MERGE_AUTHOR = 'mailsim merge';
 /** Commit states kept in memory (base, ours, theirs of recent merges). */
 export const STATE_CACHE_COMMITS_MAX = 16;
+/** Packs kept for the peers that ask for the same commits (named limit). */
+export const TRANSFER_MEMO_MAX = 8;
+
+/** What one peer is sent: our heads and a thin pack of what it lacks. */
+export interface Transfer {
+  readonly head: string;
+  readonly heads: readonly string[];
+  /** A git pack, version 2 (core/pack/packfile.ts). */
+  readonly pack: Uint8Array;
+  readonly objectCount: number;
+  readonly deltaCount: number;
+  readonly commitCount: number;
+}
 
 const SEQ_TRAILER = /\nMailsim-Seq: (\d+)$/;
 
@@ -120,6 +135,8 @@ export class Replica {
   private readonly stateCache = new Map<string, StoreState>();
   /** Virtual merge bases by commit pair: the history never changes, so they stay valid. */
   private readonly mergeBaseMemo: MergeBaseMemo<StoreState> = new Map();
+  /** The last packs made, by what they hold (heads and missing commits): a commit goes to every peer. */
+  private readonly transferMemo = new BoundedCache<Transfer>(TRANSFER_MEMO_MAX);
   /** UID lookups of this replica's states (core/uidIndex.ts); the world's, shared by its replicas, when given. */
   private readonly uidIndex: UidIndex;
   /**
@@ -196,9 +213,22 @@ export class Replica {
     return this.currentHead;
   }
 
-  /** The current state, including operations of an unflushed batch. */
+  /** The current state, including operations of an unflushed batch (what the next operation applies to). */
   get state(): StoreState {
     return this.currentState;
+  }
+
+  /**
+   * The state of the head: what is durable, and what a client reads. An open batch's operations
+   * are not acknowledged yet, so no client may see them (read committed, as a group commit does).
+   */
+  get committed(): StoreState {
+    return this.batch === null ? this.currentState : this.batch.startState;
+  }
+
+  /** True while a batch is open (beginBatch without its flush). */
+  get inBatch(): boolean {
+    return this.batch !== null;
   }
 
   headTimeMs(): number {
@@ -378,48 +408,74 @@ export class Replica {
   // ---------- replication ----------
 
   /**
-   * What a peer lacks to reach our head and the tips we hold unmerged: the objects of every
-   * commit not reachable from any head the peer is known to hold (`peerHeads`; heads we do not
-   * hold are ignored).
+   * What a peer lacks to reach our head and the tips we hold unmerged, as one thin git pack: the
+   * objects of every commit not reachable from any head the peer is known to hold (`peerHeads`;
+   * heads we do not hold are ignored). A changed tree or file goes as a delta against its
+   * version at the same path in the commit's first parent: an earlier entry of this pack, or an
+   * object of a commit the peer holds, never sent.
    */
-  objectsFor(peerHeads: string | null | readonly string[]): Promise<{ head: string; heads: readonly string[]; objects: { id: string; data: Uint8Array }[] }> {
+  transferFor(peerHeads: string | null | readonly string[]): Promise<Transfer> {
     return this.serial(async () => {
       const head = this.currentHead;
       const heads = [head, ...this.heldTips()];
       const asked = peerHeads === null ? [] : typeof peerHeads === 'string' ? [peerHeads] : peerHeads;
       const known = asked.filter((id) => this.graph.has(id));
-      const ids: string[] = [];
+      const missing = this.commitsMissing(heads, known);
+      const key = `${heads.join(',')}/${missing.join(',')}`;
+      const memo = this.transferMemo.get(key);
+      if (memo !== undefined) return memo;
+      const inputs: PackInput[] = [];
       const seen = new Set<string>();
-      for (const commit of this.commitsMissing(heads, known)) {
+      for (const commit of missing) {
+        const bases = await this.basesOf(commit);
         for (const id of [...(await this.writtenBy(commit)), commit]) {
           if (seen.has(id)) continue;
           seen.add(id);
-          ids.push(id);
+          const baseId = bases.get(id);
+          inputs.push({ object: await this.objects.read(id), ...(baseId === undefined ? {} : { base: await this.objects.read(baseId) }) });
         }
       }
-      const objects: { id: string; data: Uint8Array }[] = [];
-      for (const id of ids) objects.push({ id, data: await this.objects.readDeflated(id) });
-      return { head, heads, objects };
+      const packed = writePackWithStats(inputs);
+      const transfer: Transfer = { head, heads, pack: packed.bytes, objectCount: inputs.length, deltaCount: packed.deltaCount, commitCount: missing.length };
+      // Pushing one commit to every peer that held the last head packs it once.
+      this.transferMemo.set(key, transfer);
+      return transfer;
+    });
+  }
+
+  /** Ids of the objects written by the commits since `since` (each once): what the store grew by. */
+  objectsWrittenSince(since: string): Promise<string[]> {
+    return this.serial(async () => {
+      const ids = new Set<string>();
+      for (const commit of this.commitsMissing([this.currentHead], this.graph.has(since) ? [since] : [])) {
+        for (const id of [...(await this.writtenBy(commit)), commit]) ids.add(id);
+      }
+      return [...ids];
     });
   }
 
   /**
-   * Takes a peer's heads and the objects it sent, verifies every id, adds the commits, and moves
-   * the head (moveHead). `merge: false`: this replica is not the one to merge now (sim/server.ts
-   * designates one), so concurrent commits are held. On any failure nothing is kept.
+   * Takes a peer's heads and a pack of what it sent, resolves and verifies every object (deltas
+   * against objects this replica holds included), adds the commits, and moves the head
+   * (moveHead). `merge: false`: this replica is not the one to merge now (sim/server.ts
+   * designates one), so concurrent commits are held. A torn, truncated or forged pack, or one
+   * whose delta names a base this replica lacks, is refused with a typed error; on any failure
+   * nothing is kept.
    */
-  receive(headsIn: string | readonly string[], objects: readonly { id: string; data: Uint8Array }[], options: { readonly merge?: boolean } = {}): Promise<ReceiveResult> {
+  receive(headsIn: string | readonly string[], pack: Uint8Array | null, options: { readonly merge?: boolean } = {}): Promise<ReceiveResult> {
     return this.serial(async () => {
-      await this.flushBatch();
       const heads = typeof headsIn === 'string' ? [headsIn] : [...headsIn];
       const none = { renumbered: 0, uidValidityChanges: [] };
       const settledKind = (): ReceiveKind => (this.tips.every((tip) => heads.some((h) => this.isAncestor(tip, h))) ? 'up-to-date' : 'ahead');
       if (heads.every((id) => this.graph.has(id))) return { kind: settledKind(), head: this.currentHead, ...none };
+      // New commits may move the head, which must then hold the open batch: it is committed first.
+      await this.flushBatch();
       const added: string[] = [];
       const tipsBefore = this.tips;
       let written: string[] = [];
       try {
-        for (const object of objects) if (!this.objects.has(object.id)) this.objects.putDeflated(object.id, object.data);
+        const objects = pack === null ? [] : await readPack(pack, (id) => (this.objects.has(id) ? this.objects.read(id) : undefined));
+        for (const object of objects) this.objects.put(object);
         for (const head of heads) added.push(...(await this.addCommits(head)));
         // Keep only what the new commits need: a surplus object kept would belong to no commit, and
         // a later commit reusing it would not record it, so transfers from here would miss it.
@@ -479,9 +535,10 @@ export class Replica {
   /** Merges every held tip into our head (a replica that waited long enough for another's merge). */
   mergeHeld(): Promise<ReceiveResult | null> {
     return this.serial(async () => {
-      await this.flushBatch();
       const pending = this.heldTips();
-      return pending.length === 0 ? null : this.mergeAll(pending);
+      if (pending.length === 0) return null;
+      await this.flushBatch();
+      return this.mergeAll(pending);
     });
   }
 
@@ -535,9 +592,10 @@ export class Replica {
   /** Applies strategy.settle as one commit; true when it committed. */
   settle(ctx: SettleContext): Promise<boolean> {
     return this.serial(async () => {
-      await this.flushBatch();
       const next = this.opts.strategy.settle?.(this.currentState, ctx) ?? null;
       if (next === null || next === this.currentState) return false;
+      // The settle commit goes on top of an open batch, so the batch is committed first.
+      await this.flushBatch();
       const state = { mailboxes: sortedMailboxes(next.mailboxes) };
       const tree = writeState(state, this.opts.layout, this.objects, this.currentState);
       if (tree === this.headTreeId()) {
@@ -655,6 +713,32 @@ export class Replica {
     await this.diffTree(info.tree, info.parents.map((parent) => this.info(parent).tree), out, left);
     info.written = out.filter((object) => !left.has(object));
     return info.written;
+  }
+
+  /**
+   * For what commit `id` wrote, the object at the same path in its first parent (a delta base
+   * for a pack). Walks only directories whose ids differ; not kept, packs are memoized instead.
+   */
+  private async basesOf(id: string): Promise<ReadonlyMap<string, string>> {
+    const info = this.info(id);
+    const bases = new Map<string, string>();
+    const parent = info.parents[0];
+    if (parent === undefined) return bases;
+    // A commit differs from its parent's commit in its ids, date and summary only.
+    bases.set(id, parent);
+    const walk = async (tree: string, before: string): Promise<void> => {
+      if (tree === before) return;
+      bases.set(tree, before);
+      const old = new Map((await this.objects.readTree(before)).map((entry) => [entry.name, entry]));
+      for (const entry of await this.objects.readTree(tree)) {
+        const was = old.get(entry.name);
+        if (was === undefined || was.id === entry.id || was.mode !== entry.mode) continue;
+        if (entry.mode === MODE_TREE) await walk(entry.id, was.id);
+        else bases.set(entry.id, was.id);
+      }
+    };
+    await walk(info.tree, this.info(parent).tree);
+    return bases;
   }
 
   private async diffTree(id: string, parentTrees: readonly string[], out: string[], left: Set<string>): Promise<void> {

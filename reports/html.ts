@@ -19,7 +19,7 @@ export interface HtmlOptions {
 const STRATEGY_PALETTE = ['#1565c0', '#2e7d32', '#6a1b9a', '#c62828', '#ef6c00', '#ad1457'];
 export const STRATEGY_COLORS: Readonly<Record<string, string>> = Object.fromEntries(STRATEGY_NAMES.map((name, index) => [name, STRATEGY_PALETTE[index % STRATEGY_PALETTE.length] as string]));
 const EXTRA_COLORS = ['#00838f', '#5d4037', '#455a64', '#9e9d24', '#283593'];
-const SERIES_COLORS = { measured: '#1565c0', minimum: '#43a047', dsync: '#9e9e9e' };
+const SERIES_COLORS = { measured: '#1565c0', minimum: '#43a047', dsync: '#9e9e9e', git: '#ef6c00' };
 
 export function strategyColor(name: string, index: number): string {
   return STRATEGY_COLORS[name] ?? EXTRA_COLORS[index % EXTRA_COLORS.length] ?? '#555';
@@ -163,13 +163,17 @@ function efficiencySection(summary: ReportSummary): string {
         values: summary.efficiency.map((row) => (kind === 'flag' ? row.minBytesPerFlagChange : row.minBytesPerDelivery)) },
       { name: kind === 'flag' ? 'Dovecot dsync (~49 B)' : 'Dovecot dsync (2 KB mail)', color: SERIES_COLORS.dsync,
         values: summary.efficiency.map(() => (kind === 'flag' ? summary.dsync.bytesPerFlagChange : summary.dsync.bytesPerDelivery)) },
+      { name: 'real git thin pack, same commits', color: SERIES_COLORS.git,
+        values: summary.efficiency.map((row) => (kind === 'flag' ? row.gitBytesPerFlagChange : row.gitBytesPerDelivery)) },
     ],
   });
-  const head = ['layout', 'mailbox size', 'runs', 'flag changes', 'B / flag change', 'minimum', '× minimum', 'deliveries', 'B / delivery', 'minimum', '× minimum', 'B / op'];
+  const head = ['layout', 'mailbox size', 'runs', 'flag changes', 'B / flag change', 'minimum', '× minimum', 'real git', 'deliveries', 'B / delivery', 'minimum', '× minimum', 'real git', 'B / op'];
   const rows = [...summary.efficiency, ...summary.efficiencyBySize].map(efficiencyRowHtml);
-  return `<p class="note">Replication bytes attributed to each operation, weighted by operation counts, beside the floor `
+  return `<p class="note">Replication bytes attributed to each operation (a push is a thin git pack plus 8 B of framing and 20 B per head (sim/server.ts); `
+    + `a batch's push is split over its operations), weighted by operation counts, beside the floor `
     + `(GUID plus flag delta for a flag change; compressed message bytes for a delivery) and beside Dovecot dsync's measured figures `
-    + `(about ${summary.dsync.bytesPerFlagChange} B per flag change, about ${formatNumber(summary.dsync.bytesPerDelivery)} B per 2 KB delivery).</p>`
+    + `(about ${summary.dsync.bytesPerFlagChange} B per flag change, about ${formatNumber(summary.dsync.bytesPerDelivery)} B per 2 KB delivery), `
+    + `and beside what real git's <code>pack-objects --thin</code> makes for the same commits, where a scenario measured it (<code>gitReference</code>).</p>`
     + `<div class="charts">${figure('Bytes on the wire per flag change, by layout', chart('flag'))}${figure('Bytes on the wire per delivery, by layout', chart('delivery'))}</div>`
     + `<h3>By layout and mailbox size</h3>${sizeChart(summary)}${table(head, rows, 2)}`;
 }
@@ -191,8 +195,8 @@ function sizeChart(summary: ReportSummary): string {
 function efficiencyRowHtml(row: EfficiencyRow): string {
   const times = (value: number | null, floor: number | null) => (value === null || floor === null || floor === 0 ? '–' : `${formatNumber(value / floor, 1)}×`);
   const cells = [escapeHtml(row.layout), escapeHtml(row.sizeBucket), formatNumber(row.runCount), formatNumber(row.flagChangeCount),
-    formatBytes(row.bytesPerFlagChange), formatBytes(row.minBytesPerFlagChange), times(row.bytesPerFlagChange, row.minBytesPerFlagChange),
-    formatNumber(row.deliveryCount), formatBytes(row.bytesPerDelivery), formatBytes(row.minBytesPerDelivery), times(row.bytesPerDelivery, row.minBytesPerDelivery),
+    formatBytes(row.bytesPerFlagChange), formatBytes(row.minBytesPerFlagChange), times(row.bytesPerFlagChange, row.minBytesPerFlagChange), formatBytes(row.gitBytesPerFlagChange),
+    formatNumber(row.deliveryCount), formatBytes(row.bytesPerDelivery), formatBytes(row.minBytesPerDelivery), times(row.bytesPerDelivery, row.minBytesPerDelivery), formatBytes(row.gitBytesPerDelivery),
     formatBytes(row.bytesPerOp)];
   return `<tr class="${row.sizeBucket === 'all' ? '' : 'muted'}">${cells.map((cell, index) => `<td class="${index < 2 ? 'l' : ''}">${cell}</td>`).join('')}</tr>`;
 }

@@ -97,6 +97,9 @@ export interface EfficiencyRow {
   readonly bytesPerDelivery: number | null;
   readonly minBytesPerDelivery: number | null;
   readonly bytesPerOp: number | null;
+  /** Real git's thin pack for the same commits (runs of scenarios with gitReference), per operation; null when none measured. */
+  readonly gitBytesPerFlagChange: number | null;
+  readonly gitBytesPerDelivery: number | null;
 }
 
 export interface CdfPoint { readonly x: number; readonly fraction: number }
@@ -371,6 +374,8 @@ function efficiencyRows(results: readonly RunResult[], bucketOf: (result: RunRes
       bytesPerDelivery: byDeliveries((run) => run.metrics.wireBytesPerDelivery),
       minBytesPerDelivery: byDeliveries((run) => run.metrics.minBytesPerDelivery),
       bytesPerOp: weightedMean(runs.map((run) => ({ value: run.metrics.wireBytesPerOp, weight: run.metrics.clientOpCount }))),
+      gitBytesPerFlagChange: byFlags((run) => run.gitReference?.bytesPerFlagChange ?? null),
+      gitBytesPerDelivery: byDeliveries((run) => run.gitReference?.bytesPerDelivery ?? null),
     };
   });
   return rows.sort((a, b) => compareStrings(a.layout, b.layout) || sizeRank(a.sizeBucket) - sizeRank(b.sizeBucket));

@@ -6,7 +6,7 @@
 import packageJson from '../package.json' with { type: 'json' };
 import type { ScheduledFault } from '../sim/config.ts';
 import type { RunResult, Verdict } from '../sim/resultTypes.ts';
-import { runWorld, type WorldOutcome } from '../sim/world.ts';
+import { runWorld, type WorldOptions, type WorldOutcome } from '../sim/world.ts';
 import type { LoadedScenario } from './loader.ts';
 import { resolveScenario } from './resolve.ts';
 
@@ -33,6 +33,10 @@ export interface RunScenarioOptions {
   readonly faults?: readonly ScheduledFault[];
   /** CPU time source for the cpuMsPerOp metric; only the CLI may pass one (it reads wall time). */
   readonly cpuMs?: () => number;
+  /** Keep the packs every server stores (export writes them). */
+  readonly recordTransfers?: boolean;
+  /** Progress in virtual figures while the world runs (the CLI's bar); it only reads, the history is unchanged. */
+  readonly onProgress?: WorldOptions['onProgress'];
 }
 
 /** Quotes a shell word only when it needs it. */
@@ -57,7 +61,7 @@ export async function runScenario(
 ): Promise<{ result: RunResult; outcome: WorldOutcome }> {
   const resolved = resolveScenario(loaded, seed);
   const config = options.faults === undefined ? resolved : { ...resolved, nemesis: null, faults: [...options.faults] };
-  const outcome = await runWorld(config, options.cpuMs === undefined ? {} : { cpuMs: options.cpuMs });
+  const outcome = await runWorld(config, { ...(options.cpuMs === undefined ? {} : { cpuMs: options.cpuMs }), ...(options.recordTransfers === true ? { recordTransfers: true } : {}), ...(options.onProgress === undefined ? {} : { onProgress: options.onProgress }) });
   const result: RunResult = {
     mailsimVersion: MAILSIM_VERSION,
     scenario: loaded.file,

@@ -16,7 +16,7 @@ import { NEMESIS_KINDS } from '../sim/faultKinds.ts';
 
 export const SERVERS_MAX = 16;
 export const MAILBOX_MESSAGES_MAX = 100_000;
-export const CLIENTS_MAX = 64;
+export const CLIENTS_MAX = 256;
 export const RATE_PER_SEC_MAX = 10_000;
 export const DURATION_MS_MAX = 24 * 3600 * 1000;
 export const MESSAGE_SIZE_BYTES_MAX = 64 * 1024 * 1024;
@@ -232,6 +232,10 @@ const baseSchema = z.strictObject({
     .describe("checker names, or 'all'"),
   expect: z.enum(['valid', 'invalid']).optional().describe('the verdict this scenario must give (default valid)'),
   seed: z.int().min(0).max(Number.MAX_SAFE_INTEGER).optional().describe('default seed when none is given'),
+  gitReference: z
+    .boolean()
+    .optional()
+    .describe("also measure real git's thin pack for this run's flag-change and delivery commits (the CLI runs git pack-objects on an exported copy; skipped without git)"),
   limits: limitsSchema.optional(),
   mutant: z
     .enum(nonEmpty(MUTANT_NAMES))

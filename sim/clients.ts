@@ -239,7 +239,7 @@ export class ImapClient {
     if (!dominates(server.vclock, this.seen)) return `${replica.node} has not applied every write this session has seen`;
     for (const name of mailboxes) {
       const view = this.views.get(name);
-      const box = replica.state.mailboxes.get(name);
+      const box = replica.committed.mailboxes.get(name);
       if (!view || !box || box.uidValidity !== view.uidValidity) continue;
       if (box.uidNext < view.uidNext || box.highestModseq < view.highestModseq) {
         return `${replica.node} is behind this session on ${name} (UIDNEXT ${box.uidNext} < ${view.uidNext} or HIGHESTMODSEQ ${box.highestModseq} < ${view.highestModseq})`;
@@ -250,7 +250,7 @@ export class ImapClient {
 
   private async select(server: Server, mailbox: string): Promise<void> {
     await this.request(server, 'select', { mailbox }, async (replica) => {
-      const box = replica.state.mailboxes.get(mailbox);
+      const box = replica.committed.mailboxes.get(mailbox);
       if (!box) throw new MailsimError('E_IMAP_NO', `NO no such mailbox ${mailbox}`, {});
       return box;
     }, (box) => {

@@ -18,6 +18,8 @@ export class Metrics {
   deferredDeliveryCount = 0;
   readonly pushBytesByCause = new Map<string, number>();
   readonly pushCountByCause = new Map<string, number>();
+  /** Operations the pushes of a cause carried (a batch of 100 flag changes is 100). */
+  readonly pushOpsByCause = new Map<string, number>();
   private readonly pendingSinceMs = new Map<string, number>();
   /** The first UID each (mailbox, UIDVALIDITY, GUID) was bound to anywhere, and those later bound to another. */
   private readonly firstUid = new Map<string, number>();
@@ -30,9 +32,10 @@ export class Metrics {
     this.commitCount++;
   }
 
-  push(cause: string, sizeBytes: number): void {
+  push(cause: string, sizeBytes: number, opCount = 1): void {
     this.pushBytesByCause.set(cause, (this.pushBytesByCause.get(cause) ?? 0) + sizeBytes);
     this.pushCountByCause.set(cause, (this.pushCountByCause.get(cause) ?? 0) + 1);
+    this.pushOpsByCause.set(cause, (this.pushOpsByCause.get(cause) ?? 0) + opCount);
   }
 
   received(kind: string, renumbered: number, validityChanges: readonly { readonly mailbox: string; readonly after: number }[], head: string): void {
@@ -72,9 +75,9 @@ export class Metrics {
     return this.renumbered.size;
   }
 
-  /** Mean bytes of one push caused by an operation kind; null when none was pushed. */
+  /** Mean bytes per operation of the pushes an operation kind caused (a batch's push split over its operations); null when none was pushed. */
   bytesPerPush(cause: string): number | null {
-    const count = this.pushCountByCause.get(cause) ?? 0;
+    const count = this.pushOpsByCause.get(cause) ?? 0;
     return count === 0 ? null : Math.round((this.pushBytesByCause.get(cause) ?? 0) / count);
   }
 }

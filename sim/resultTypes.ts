@@ -85,4 +85,14 @@ export interface RunResult {
   /** Path of the failure file, when the verdict was not the expected one. */
   readonly failureFile?: string;
   readonly timeline?: Timeline;
+  /** Real git's thin packs for this run's commits, measured by the CLI outside the simulation (scenarios with `gitReference: true`). */
+  readonly gitReference?: GitReference;
+}
+
+/** What real git's `pack-objects --thin` sends for a run's client commits, per operation. */
+export interface GitReference {
+  readonly bytesPerFlagChange: number | null;
+  readonly bytesPerDelivery: number | null;
+  /** Commits measured. */
+  readonly commitCount: number;
 }

@@ -31,6 +31,7 @@ export class Scheduler {
   private stopped = false;
   private eventsRun = 0;
   private readonly limits: SchedulerLimits;
+  private observer: { readonly everyEvents: number; readonly notify: () => void } | null = null;
 
   constructor(limits: SchedulerLimits) {
     this.limits = limits;
@@ -63,6 +64,16 @@ export class Scheduler {
     this.stopped = true;
   }
 
+  /**
+   * Calls `notify` after every `everyEvents`-th event (a progress display). The observer
+   * only reads: it runs synchronously between two events and must not schedule or stop,
+   * so a run with one has the same history as a run without.
+   */
+  observe(everyEvents: number, notify: () => void): void {
+    assert(Number.isInteger(everyEvents) && everyEvents >= 1, `observe every ${everyEvents} events: must be a positive integer`);
+    this.observer = { everyEvents, notify };
+  }
+
   /** Runs events in order until the queue is empty, `untilMs` is passed, or stop() is called. */
   async run(untilMs = Number.POSITIVE_INFINITY): Promise<void> {
     this.stopped = false;
@@ -76,7 +87,15 @@ export class Scheduler {
       this.timeMs = next.timeMs;
       this.eventsRun++;
       await next.handler();
+      if (this.observer !== null && this.eventsRun % this.observer.everyEvents === 0) this.notifyObserver(this.observer.notify);
     }
     if (!this.stopped && untilMs !== Number.POSITIVE_INFINITY && untilMs > this.timeMs) this.timeMs = untilMs;
+  }
+
+  private notifyObserver(notify: () => void): void {
+    const seqBefore = this.seqNext;
+    const stoppedBefore = this.stopped;
+    notify();
+    assert(this.seqNext === seqBefore && this.stopped === stoppedBefore, 'a scheduler observer scheduled or stopped: it may only read');
   }
 }

@@ -26,10 +26,14 @@ import type { Scheduler } from './scheduler.ts';
 import { mergeClocks, tick } from './vclock.ts';
 import { heardWithin, initialReplication, isMerger, silentPeers, step, type ReplicationEvent, type ReplicationSend, type ReplicationState } from './replication.ts';
 
-/** Fixed bytes of a replication message besides its objects (kind, head id, lengths). */
-export const PUSH_HEADER_BYTES = 64;
-/** Bytes per object besides its deflated data: its 20-byte id and a length. */
-export const OBJECT_OVERHEAD_BYTES = 24;
+/**
+ * The protocol overhead a push pays besides its pack: a message kind, a head count and the
+ * pack's length (8 B), then each head the receiver should take as a 20-byte id. A real git
+ * push spends more on its ref advertisement (FACTS.md: about 62 B per ref); this protocol
+ * sends heads instead of asking for refs.
+ */
+export const PUSH_HEADER_BYTES = 8;
+export const PUSH_HEAD_BYTES = 20;
 export const ACK_BYTES = 72;
 /** A heartbeat carries the sender's head: 20-byte id plus framing. */
 export const HEARTBEAT_BYTES = 48;
@@ -45,7 +49,9 @@ export const HELD_CLOCKS_MAX = 1_024;
 interface PushPayload {
   /** The sender's tips; the receiver makes their merge itself. */
   readonly heads: readonly string[];
-  readonly objects: readonly { readonly id: string; readonly data: Uint8Array }[];
+  /** A thin git pack (core/pack/packfile.ts): its bytes are the bytes on the wire. */
+  readonly pack: Uint8Array;
+  /** The simulator's causality record for the checkers; no real server sends it, so it is not counted. */
   readonly vclock: VectorClock;
 }
 
@@ -72,6 +78,8 @@ export interface ServerDeps {
   readonly faultRng: Rng;
   readonly peers: readonly string[];
   readonly isUp: (node: string) => boolean;
+  /** Keep the packs this server stores (for export); off in runs that do not ask. */
+  readonly recordTransfers?: boolean;
   /** Called after every state change, for convergence tracking. */
   readonly onChange: () => void;
 }
@@ -90,13 +98,18 @@ export class Server {
   private lastState: StoreState | null = null;
   private batchCompletions: (() => void)[] = [];
   private batchOpen = false;
-  private lastOpKind = '';
+  /** What the last commit carried, for the push it causes: an operation kind (one kind of a batch, or 'batch' when mixed) and how many operations. */
+  private lastCause: { kind: string; opCount: number } = { kind: '', opCount: 1 };
+  /** Operation kinds in the open batch. */
+  private batchKinds = new Map<string, number>();
   private mergeWaitArmed = false;
   /**
    * Vector clocks of pushes whose heads are not in our head yet (held): a client's session
    * guarantee may count a write as applied here only once our head holds it.
    */
   private heldClocks: { readonly heads: readonly string[]; readonly vclock: VectorClock }[] = [];
+  /** Packs this server received and stored, in order, with the heads they brought (recordTransfers). */
+  private received: { readonly heads: readonly string[]; readonly pack: Uint8Array }[] = [];
 
   constructor(name: string, deps: ServerDeps) {
     this.name = name;
@@ -144,12 +157,13 @@ export class Server {
         this.deps.scheduler.after(batch.windowMs, `flush ${this.name}`, () => this.flush());
       }
       const value = await op(replica);
-      this.lastOpKind = kind;
       if (batch) {
+        this.batchKinds.set(kind, (this.batchKinds.get(kind) ?? 0) + 1);
         this.batchCompletions.push(() => complete({ ok: true, value, vclock: this.ackWrite() }));
         if (this.batchCompletions.length >= batch.opsMax) await this.flush();
         return;
       }
+      this.lastCause = { kind, opCount: 1 };
       const vclock = this.ackWrite();
       this.deps.metrics.commit();
       this.afterCommit();
@@ -166,8 +180,10 @@ export class Server {
   async flush(): Promise<void> {
     if (!this.batchOpen || !this.replica) return;
     const completions = this.batchCompletions;
+    const kinds = [...this.batchKinds];
     this.batchOpen = false;
     this.batchCompletions = [];
+    this.batchKinds = new Map();
     try {
       await this.replica.flush();
     } catch (error) {
@@ -175,10 +191,21 @@ export class Server {
       return;
     }
     if (completions.length > 0) this.deps.metrics.commit();
+    // A batch of one kind is that many operations of it on the wire; a mixed batch counts as a batch.
+    this.lastCause = { kind: kinds.length === 1 ? (kinds[0] as [string, number])[0] : 'batch', opCount: Math.max(1, completions.length) };
     this.afterCommit();
     for (const done of completions) done();
     await this.apply({ kind: 'committed', reason: 'batch' });
     await this.settle();
+  }
+
+  /**
+   * A receive, a merge or a settle commits an open batch first (the head they build on must hold
+   * it). Its operations are then durable, so they are acknowledged at once: a client must never
+   * read state that holds writes whose answers are still to come.
+   */
+  private async ackBatchCommitted(): Promise<void> {
+    if (this.batchOpen && this.replica !== null && !this.replica.inBatch) await this.flush();
   }
 
   /** Crash: in-memory state is gone; under power loss unsynced writes may be lost or torn. */
@@ -193,10 +220,18 @@ export class Server {
     this.fs.armCrash(writes);
   }
 
+  /** The packs this server stored, in order (recordTransfers). */
+  transfers(): readonly Uint8Array[] {
+    return this.received.map((transfer) => transfer.pack);
+  }
+
   async restart(): Promise<void> {
     if (this.up) return;
     this.fs.restart();
-    this.replica = await Replica.open(this.options());
+    const replica = await Replica.open(this.options());
+    this.replica = replica;
+    // A power loss may have taken what a pack brought; git could not complete a pack whose bases went with it.
+    this.received = this.received.filter((transfer) => transfer.heads.every((head) => replica.hasCommit(head)));
     this.observe();
     this.deps.onChange();
   }
@@ -217,6 +252,7 @@ export class Server {
     [this.repl] = step(this.repl, { kind: 'crashed' });
     this.heldClocks = [];
     this.batchOpen = false;
+    this.batchKinds = new Map();
     const lostAcks = this.batchCompletions.length;
     this.batchCompletions = [];
     if (mode === 'power') {
@@ -274,11 +310,12 @@ export class Server {
   private async pushTo(peer: string, known: readonly string[], reason: string): Promise<void> {
     const replica = this.replica as Replica;
     if (known.includes(replica.head)) return;
-    const { head, heads, objects } = await replica.objectsFor(known);
-    if (objects.length === 0) return this.apply({ kind: 'pushed', to: peer, heads, head, nothing: true });
-    const sizeBytes = PUSH_HEADER_BYTES + objects.reduce((sum: number, o: { data: Uint8Array }) => sum + o.data.length + OBJECT_OVERHEAD_BYTES, 0);
-    this.deps.metrics.push(reason === 'anti-entropy' || reason === 'merge' ? reason : this.lastOpKind || reason, sizeBytes);
-    const payload: PushPayload = { heads, objects, vclock: this.vclock };
+    const { head, heads, pack, objectCount } = await replica.transferFor(known);
+    if (objectCount === 0) return this.apply({ kind: 'pushed', to: peer, heads, head, nothing: true });
+    const sizeBytes = PUSH_HEADER_BYTES + PUSH_HEAD_BYTES * heads.length + pack.length;
+    const byOp = reason !== 'anti-entropy' && reason !== 'merge' && this.lastCause.kind !== '';
+    this.deps.metrics.push(byOp ? this.lastCause.kind : reason, sizeBytes, byOp ? this.lastCause.opCount : 1);
+    const payload: PushPayload = { heads, pack, vclock: this.vclock };
     this.deps.network.send(this.name, peer, 'push', sizeBytes, payload);
     await this.apply({ kind: 'pushed', to: peer, heads, head, nothing: false });
   }
@@ -305,17 +342,21 @@ export class Server {
 
   private async receivePush(envelope: Envelope<PushPayload>): Promise<void> {
     const replica = this.replica as Replica;
-    const { heads, objects, vclock } = envelope.payload;
+    const { heads, pack, vclock } = envelope.payload;
+    const fresh = heads.some((head) => !replica.hasCommit(head));
     let result: ReceiveResult;
     try {
-      result = await replica.receive(heads, objects, { merge: isMerger(this.repl, this.deps.scheduler.nowMs) });
+      result = await replica.receive(heads, pack, { merge: isMerger(this.repl, this.deps.scheduler.nowMs) });
     } catch (error) {
       if (error instanceof CrashError) return this.dropVolatile(this.pendingCrashMode);
       if (!(error instanceof MailsimError)) throw error;
       this.deps.history.append(this.name, 'replica', 'info', 'receive-failed', { from: envelope.from, code: error.code });
       this.deps.network.send(this.name, envelope.from, 'ack', ACK_BYTES, { received: null, head: replica.head } satisfies AckPayload);
+      await this.ackBatchCommitted();
       return;
     }
+    await this.ackBatchCommitted();
+    if (fresh && this.deps.recordTransfers === true) this.received.push({ heads, pack });
     if (heads.every((head) => replica.inHead(head))) this.vclock = mergeClocks(this.vclock, vclock);
     else {
       this.heldClocks.push({ heads, vclock });
@@ -366,8 +407,10 @@ export class Server {
         result = await replica.mergeHeld();
       } catch (error) {
         await this.fail(error);
+        await this.ackBatchCommitted();
         return;
       }
+      await this.ackBatchCommitted();
       if (result === null) return;
       this.recordReceive(result);
       if (result.kind === 'merge') await this.apply({ kind: 'committed', reason: 'merge' });
@@ -390,15 +433,19 @@ export class Server {
     const reachable = this.deps.peers.filter((p) => this.deps.isUp(p) && this.deps.network.canReach(this.name, p) && this.deps.network.canReach(p, this.name) && current(p));
     const quorum = reachable.length + 1 > (this.deps.peers.length + 1) / 2;
     const unreachable = silentPeers(this.repl, nowMs);
+    let settled: boolean;
     try {
-      if (!(await replica.settle({ node: this.name, quorum, unreachable }))) return;
+      settled = await replica.settle({ node: this.name, quorum, unreachable });
     } catch (error) {
       await this.fail(error);
+      await this.ackBatchCommitted();
       return;
     }
+    await this.ackBatchCommitted();
+    if (!settled) return;
     this.deps.metrics.commit();
     this.afterCommit();
-    this.lastOpKind = 'settle';
+    this.lastCause = { kind: 'settle', opCount: 1 };
     await this.apply({ kind: 'committed', reason: 'settle' });
   }
 }

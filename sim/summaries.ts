@@ -25,7 +25,7 @@ export function buildMetrics(
   const wireBytesTotal = Object.values(wireBytesByKind).reduce((a, b) => a + b, 0);
   const opPushes = ['deliver', 'append', 'store', 'expunge', 'move', 'copy', 'batch'];
   const opBytes = opPushes.reduce((sum, k) => sum + (metrics.pushBytesByCause.get(k) ?? 0), 0);
-  const opCount = opPushes.reduce((sum, k) => sum + (metrics.pushCountByCause.get(k) ?? 0), 0);
+  const opCount = opPushes.reduce((sum, k) => sum + (metrics.pushOpsByCause.get(k) ?? 0), 0);
   return {
     wireBytesByKind,
     wireBytesTotal,

@@ -40,6 +40,8 @@ export interface WorldOutcome {
   readonly timeline: Timeline;
   readonly faultsAsRun: readonly ScheduledFault[];
   readonly replicas: ReadonlyMap<string, Replica>;
+  /** Per server, the packs it received and stored, in order (empty unless `recordTransfers`). */
+  readonly transfers: ReadonlyMap<string, readonly Uint8Array[]>;
 }
 
 export interface WorldOptions {
@@ -47,7 +49,25 @@ export interface WorldOptions {
   readonly cpuMs?: () => number;
   /** Called once every server holds the initial population, before any event runs (benchmarks time the phases). */
   readonly onPopulated?: () => void;
+  /** Keep every pack each server stores, for `mailsim export` (they cost memory, so only when asked). */
+  readonly recordTransfers?: boolean;
+  /** Called every PROGRESS_EVERY_EVENTS events with virtual figures only (the caller adds wall time); it only reads. */
+  readonly onProgress?: (progress: WorldProgress) => void;
 }
+
+/** How far a run has got, in virtual time and counts: what a progress bar shows. */
+export interface WorldProgress {
+  readonly nowMs: number;
+  readonly durationMs: number;
+  readonly eventCount: number;
+  readonly clientOpCount: number;
+}
+
+/**
+ * Events between two onProgress calls. Git-bound runs do ~200-600 events per wall second,
+ * so this redraws a bar about once a second at the slow end; a call costs one small object.
+ */
+const PROGRESS_EVERY_EVENTS = 250;
 
 /** The UIDVALIDITY of the n-th initial mailbox: seconds at virtual time 0, plus n. */
 export function initialUidValidity(index: number): number {
@@ -76,6 +96,7 @@ export async function runWorld(config: SimConfig, options: WorldOptions = {}): P
       faultRng: root.stream(`power/${name}`),
       peers: config.servers.filter((p) => p !== name),
       isUp: (node) => servers.get(node)?.up ?? false,
+      recordTransfers: options.recordTransfers === true,
       onChange: () => convergence.update(),
     });
     servers.set(name, server);
@@ -94,6 +115,7 @@ export async function runWorld(config: SimConfig, options: WorldOptions = {}): P
   startWorkload(config, clientDeps, root.stream('workload'));
   runScript(config, clientDeps);
   startAntiEntropy(config, scheduler, servers, metrics);
+  if (options.onProgress) scheduler.observe(PROGRESS_EVERY_EVENTS, () => options.onProgress?.({ nowMs: scheduler.nowMs, durationMs: config.durationMs, eventCount: scheduler.eventCount, clientOpCount: metrics.clientOpCount }));
 
   await scheduler.run(config.durationMs);
   await quiesce(nemesis, servers, network);
@@ -119,6 +141,7 @@ export async function runWorld(config: SimConfig, options: WorldOptions = {}): P
     timeline: buildTimeline(config, history.records, scheduler.nowMs),
     faultsAsRun: nemesis.asRun,
     replicas: new Map([...servers].map(([name, server]) => [name, server.replica as Replica])),
+    transfers: new Map([...servers].map(([name, server]) => [name, server.transfers()])),
   };
 }
 

@@ -175,11 +175,11 @@ async function measureReplicaMerge(messages: number, layout: LayoutSpec): Promis
   const baseHead = a.head;
   await applyReplica(a, divergentActions(messages, 1));
   await applyReplica(b, divergentActions(messages, 2));
-  const { head, objects } = await b.objectsFor(baseHead);
+  const { head, pack } = await b.transferFor(baseHead);
   spent.ms = 0;
   const cpu = process.cpuUsage();
   const start = performance.now();
-  const result = await a.receive(head, objects);
+  const result = await a.receive(head, pack);
   const ms = performance.now() - start;
   const used = process.cpuUsage(cpu);
   if (result.kind !== 'merge') throw new Error(`expected a merge, got ${result.kind}`);

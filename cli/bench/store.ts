@@ -84,8 +84,9 @@ async function makeReplica(messages: number, layout: LayoutSpec): Promise<Replic
 
 /** Bytes of the deflated objects written since `since` (each object counted once). */
 async function bytesSince(replica: Replica, since: string): Promise<number> {
-  const { objects } = await replica.objectsFor(since);
-  return objects.reduce((sum, object) => sum + object.data.length, 0);
+  let bytes = 0;
+  for (const id of await replica.objectsWrittenSince(since)) bytes += (await replica.readObjectDeflated(id)).length;
+  return bytes;
 }
 
 async function measureCase(messages: number, layout: LayoutSpec, flagCommits: number, deliveries: number): Promise<CaseResult> {

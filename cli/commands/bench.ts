@@ -1,5 +1,5 @@
 /**
- * mailsim bench store|merge|cluster|sweep [--json] [--quick]
+ * mailsim bench store|merge|cluster|sweep|wire [--json] [--quick]
  * Each benchmark prints its own table (or nothing with --json); here --json prints the figures.
  */
 export interface BenchCommandOptions {
@@ -17,6 +17,8 @@ async function benchRunner(name: string): Promise<BenchRunner> {
       return (await import('../bench/merge.ts')).runMergeBench;
     case 'cluster':
       return (await import('../bench/cluster.ts')).runClusterBench;
+    case 'wire':
+      return (await import('../bench/wire.ts')).runWireBench;
     case 'sweep':
       return (await import('../bench/sweep.ts')).runSweepBench;
     default:

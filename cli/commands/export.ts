@@ -1,10 +1,12 @@
 /**
  * mailsim export FILE [--seed N] --node NAME --to DIR: runs the scenario, then writes the
  * named server's final replica with node:fs: DIR/repo.git (a bare git repository with the
- * whole history) and DIR/Maildir (a Maildir++ tree with dovecot-uidlist files).
+ * whole history), DIR/Maildir (a Maildir++ tree with dovecot-uidlist files) and
+ * DIR/transfers/NNNN.pack: the thin packs that server received and stored, in order, as
+ * they crossed the wire (`git index-pack --stdin --fix-thin` inside repo.git reads each).
  */
 import { defaultSeed } from '../../scenarios/resolve.ts';
-import { mkdir, readdir } from 'node:fs/promises';
+import { mkdir, readdir, writeFile } from 'node:fs/promises';
 import * as fsp from 'node:fs/promises';
 import { exportReplica } from '../../core/export.ts';
 import { replicaFsFrom, type PromisesFsLike } from '../../core/fsTypes.ts';
@@ -32,18 +34,22 @@ export async function exportCommand(file: string, options: ExportCommandOptions)
   const loaded = await loadScenario(file, options.set);
   await ensureEmptyDir(options.to);
   const seed = options.seed ?? defaultSeed(loaded);
-  const { result, outcome } = await runScenario(loaded, seed);
+  const { result, outcome } = await runScenario(loaded, seed, { recordTransfers: true });
   const replica = outcome.replicas.get(options.node);
   if (replica === undefined) {
     throw new CliInputError(`no server named ${JSON.stringify(options.node)} in this run; servers are ${[...outcome.replicas.keys()].join(', ')}`);
   }
   const fs = replicaFsFrom(fsp as unknown as PromisesFsLike);
   const summary = await exportReplica(replica, fs, options.to);
+  const transfers = outcome.transfers.get(options.node) ?? [];
+  await mkdir(`${options.to}/transfers`);
+  for (const [index, pack] of transfers.entries()) await writeFile(`${options.to}/transfers/${String(index + 1).padStart(4, '0')}.pack`, pack);
   process.stdout.write(
     `exported ${options.node} (head ${replica.head}) of ${file} seed ${seed}, run verdict ${result.verdict}:\n`
       + `  ${options.to}/repo.git: ${summary.objectCount} git objects\n`
       + `  ${options.to}/Maildir: ${summary.mailboxCount} mailbox(es), ${summary.messageCount} message(s)`
       + `${summary.pendingCount > 0 ? `, ${summary.pendingCount} pending without a UID (left out)` : ''}\n`
+      + `  ${options.to}/transfers: ${transfers.length} pack(s) received, ${transfers.reduce((sum, pack) => sum + pack.length, 0)} B\n`
       + `inspect: git --git-dir ${options.to}/repo.git log --stat\n`,
   );
   return 0;

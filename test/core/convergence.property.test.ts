@@ -39,8 +39,8 @@ async function run(writes: readonly Write[], deliveries: readonly Delivery[], al
   const push = async (from: number, to: number): Promise<void> => {
     const sender = replicas[from] as Replica;
     const receiver = replicas[to] as Replica;
-    const sent = await sender.objectsFor(receiver.commitIds());
-    const result = await receiver.receive(sent.heads, sent.objects, { merge: allMerge || to === 0 });
+    const sent = await sender.transferFor(receiver.commitIds());
+    const result = await receiver.receive(sent.heads, sent.pack, { merge: allMerge || to === 0 });
     if (result.kind === 'merge') {
       merges.add(result.head);
       if (to === 0) mergerMerges++;

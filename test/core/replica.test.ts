@@ -4,10 +4,11 @@ import fc from 'fast-check';
 import { Replica, type LayoutSpec, type ReplicaOptions, MERGE_AUTHOR } from '../../core/replica.ts';
 import type { UidStrategy } from '../../core/strategy.ts';
 import type { Mailbox, Message, StoreState } from '../../core/state.ts';
-import { ImapNoError, HostileNameError, ObjectIdMismatchError } from '../../core/errors.ts';
+import { ImapNoError, HostileNameError } from '../../core/errors.ts';
 import { MissingObjectError } from '../../core/objectStore.ts';
 import { allMessages, messageMapFrom, messagesByUid } from '../../core/messageMap.ts';
-import { decodeCommit, inflateObject } from '../../core/objects.ts';
+import { decodeCommit } from '../../core/objects.ts';
+import { BadPackError, PackBaseMissingError, readPack, writePack } from '../../core/pack/packfile.ts';
 import { CrashFs, CrashError } from './crashFs.ts';
 import { snapshot } from './opsModel.ts';
 
@@ -67,8 +68,8 @@ async function seeded(node = 'a', layout?: LayoutSpec): Promise<Replica> {
 /** A fresh replica holding exactly the history up to `known` of `source`: sent everything, it keeps only what `known` needs. */
 async function peerAt(source: Replica, known: string): Promise<Replica> {
   const peer = await Replica.cloneFrom(await seeded('a'), options('p'));
-  const all = await source.objectsFor(peer.head);
-  await peer.receive(known, all.objects);
+  const all = await source.transferFor(peer.head);
+  await peer.receive(known, all.pack);
   expect(peer.head).toBe(known);
   return peer;
 }
@@ -164,13 +165,13 @@ describe('crash recovery', () => {
         else expect([before.head, twin.after.head]).toContain(reopened.head);
         expect(snapshot(reopened.state)).toEqual(reopened.head === before.head ? before.state : twin.after.state);
         expect([...opts.fs.files.keys()].filter((path) => path.endsWith('.lock'))).toEqual([]);
-        const sent = await reopened.objectsFor(null);
-        for (const object of sent.objects) inflateObject(object.id, object.data);
+        const sent = await reopened.transferFor(null);
+        expect((await readPack(sent.pack, () => undefined)).length).toBe(sent.objectCount);
         // The client retries; a peer that has only the old head must get every object it lacks.
         if (reopened.head === before.head) await operation(reopened);
         const peer = (await run(-1)).replica;
-        const update = await reopened.objectsFor(before.head);
-        expect((await peer.receive(update.head, update.objects)).kind).toBe(update.head === before.head ? 'up-to-date' : 'fast-forward');
+        const update = await reopened.transferFor(before.head);
+        expect((await peer.receive(update.head, update.pack)).kind).toBe(update.head === before.head ? 'up-to-date' : 'fast-forward');
         expect(peer.headTreeId()).toBe(reopened.headTreeId());
         const next = await reopened.deliver('INBOX', body(7));
         expect(next.uid).toBeGreaterThan(Math.max(0, ...messagesByUid(reopened.state.mailboxes.get('INBOX')!.messages).filter((m) => m.guid !== next.guid).map((m) => m.uid)));
@@ -191,21 +192,24 @@ describe('crash recovery', () => {
 
 describe('replication', () => {
   it('fast-forward sends exactly the objects the peer lacks, and the peer ends with the same tree', async () => {
-    const a = await seeded('a');
-    const b = await Replica.cloneFrom(a, options('b'));
+    const a = await seeded('a', { kind: 'flat' });
+    const b = await Replica.cloneFrom(a, options('b', new CrashFs(), { kind: 'flat' }));
     const known = b.head;
     await a.deliver('INBOX', body(30));
     await a.store('INBOX', [1], '+', ['\\Answered']);
-    const sent = await a.objectsFor(known);
+    const sent = await a.transferFor(known);
     const bIds = new Set(b.objectIds());
-    for (const object of sent.objects) expect(bIds.has(object.id)).toBe(false);
-    expect(sent.objects.length).toBe(new Set(a.objectIds()).size - bIds.size);
-    const result = await b.receive(sent.head, sent.objects);
+    const objects = await readPack(sent.pack, (id) => (bIds.has(id) ? b.readObject(id) : undefined));
+    for (const object of objects) expect(bIds.has(object.id)).toBe(false);
+    expect(objects.length).toBe(new Set(a.objectIds()).size - bIds.size);
+    // Thin: the changed trees go as deltas against the versions b holds.
+    expect(sent.deltaCount).toBeGreaterThan(0);
+    const result = await b.receive(sent.head, sent.pack);
     expect(result.kind).toBe('fast-forward');
     expect(b.head).toBe(a.head);
     expect(snapshot(b.state)).toEqual(snapshot(a.state));
-    expect((await b.receive(a.head, [])).kind).toBe('up-to-date');
-    expect((await b.receive(known, [])).kind).toBe('ahead');
+    expect((await b.receive(a.head, null)).kind).toBe('up-to-date');
+    expect((await b.receive(known, null)).kind).toBe('ahead');
   });
 
   it('two replicas merging the same heads make the identical merge commit', async () => {
@@ -216,10 +220,10 @@ describe('replication', () => {
     await a.deliver('INBOX', body(40));
     await b.store('INBOX', [2], '-', ['\\Seen']);
     await b.move('INBOX', [3], 'Archive');
-    const toB = await a.objectsFor(base);
-    const toA = await b.objectsFor(base);
-    const rb = await b.receive(toB.head, toB.objects);
-    const ra = await a.receive(toA.head, toA.objects);
+    const toB = await a.transferFor(base);
+    const toA = await b.transferFor(base);
+    const rb = await b.receive(toB.head, toB.pack);
+    const ra = await a.receive(toA.head, toA.pack);
     expect(ra.kind).toBe('merge');
     expect(rb.kind).toBe('merge');
     expect(a.head).toBe(b.head);
@@ -228,18 +232,18 @@ describe('replication', () => {
     expect(merge.parents).toEqual([...merge.parents].sort());
     expect(merge.timeMs).toBe(Math.max((await commitOf(a, merge.parents[0]!)).timeMs, (await commitOf(a, merge.parents[1]!)).timeMs));
     expect(a.mergeCount).toBe(1);
-    const again = await a.objectsFor(b.head);
-    expect(again.objects).toEqual([]);
+    const again = await a.transferFor(b.head);
+    expect(again.objectCount).toBe(0);
     // A third replica still at the base gets everything from b, whose history holds commits it received from a.
     const c = await Replica.cloneFrom(await seeded('a'), options('c'));
     expect(c.head).toBe(base);
-    const toC = await b.objectsFor(base);
+    const toC = await b.transferFor(base);
     const cIds = new Set(c.objectIds());
     // What a commit wrote is defined by content (its tree against its parents'), so the body
     // blob of a moved message goes again under its new path; nothing else may repeat.
-    const dup = toC.objects.filter((o) => cIds.has(o.id));
+    const dup = (await readPack(toC.pack, (id) => c.readObject(id))).filter((o) => cIds.has(o.id));
     expect(dup.length).toBeLessThanOrEqual(1);
-    expect((await c.receive(toC.head, toC.objects)).kind).toBe('fast-forward');
+    expect((await c.receive(toC.head, toC.pack)).kind).toBe('fast-forward');
     expect(c.headTreeId()).toBe(a.headTreeId());
     expect(snapshot(c.state)).toEqual(snapshot(a.state));
   });
@@ -253,40 +257,50 @@ describe('replication', () => {
       await a.store('INBOX', [1 + (round % 4)], round % 2 ? '-' : '+', [`$K${round % 3}`]);
       await b.deliver('INBOX', body(100 + round));
       if (round % 3 === 2) {
-        const toA = await b.objectsFor(root);
-        await a.receive(toA.head, toA.objects);
-        const toB = await a.objectsFor(b.head);
-        await b.receive(toB.head, toB.objects);
+        const toA = await b.transferFor(root);
+        await a.receive(toA.head, toA.pack);
+        const toB = await a.transferFor(b.head);
+        await b.receive(toB.head, toB.pack);
       }
       heads.push(a.head);
     }
     for (const known of [root, heads[4] as string, heads[9] as string]) {
       const peer = known === root ? await Replica.cloneFrom(await seeded('a'), options('c')) : await peerAt(a, known);
-      const sent = await a.objectsFor(known);
+      const sent = await a.transferFor(known);
       const peerIds = new Set(peer.objectIds());
-      expect(sent.objects.filter((o) => peerIds.has(o.id))).toEqual([]);
-      await peer.receive(sent.head, sent.objects);
+      expect((await readPack(sent.pack, (id) => peer.readObject(id))).filter((o) => peerIds.has(o.id))).toEqual([]);
+      await peer.receive(sent.head, sent.pack);
       expect(peer.headTreeId()).toBe(a.headTreeId());
     }
   });
 
-  it('refuses corrupt or incomplete transfers and leaves no trace', async () => {
-    const a = await seeded('a');
-    const b = await Replica.cloneFrom(a, options('b'));
+  it('refuses torn, truncated, forged or incomplete packs and leaves no trace', async () => {
+    const a = await seeded('a', { kind: 'flat' });
+    const b = await Replica.cloneFrom(a, options('b', new CrashFs(), { kind: 'flat' }));
     const known = b.head;
     await a.deliver('INBOX', body(50));
-    const sent = await a.objectsFor(known);
+    const sent = await a.transferFor(known);
     const { head, state } = b;
-    const corrupt = sent.objects.map((o, i) => (i === 0 ? { id: o.id, data: sent.objects[1]!.data } : o));
-    await expect(b.receive(sent.head, corrupt)).rejects.toThrow(ObjectIdMismatchError);
-    const incomplete = sent.objects.filter((o) => o.id !== sent.head);
-    await expect(b.receive(sent.head, incomplete)).rejects.toThrow(MissingObjectError);
-    const noBody = sent.objects.slice(1);
-    await expect(b.receive(sent.head, noBody)).rejects.toThrow(MissingObjectError);
+    const objectCount = b.objectIds().length;
+    const objects = await readPack(sent.pack, (id) => b.readObject(id));
+    const flipped = Uint8Array.from(sent.pack);
+    flipped[Math.floor(flipped.length / 2)]! ^= 0x40;
+    await expect(b.receive(sent.head, flipped)).rejects.toThrow(BadPackError);
+    await expect(b.receive(sent.head, sent.pack.subarray(0, sent.pack.length - 7))).rejects.toThrow(BadPackError);
+    await expect(b.receive(sent.head, sent.pack.subarray(0, 40))).rejects.toThrow(BadPackError);
+    // Well-formed packs that lack the commit, or the new body: refused by the commit walk.
+    await expect(b.receive(sent.head, writePack(objects.filter((o) => o.id !== sent.head).map((object) => ({ object }))))).rejects.toThrow(MissingObjectError);
+    const newBody = objects.filter((o) => o.type === 'blob').sort((x, y) => y.content.length - x.content.length)[0]!;
+    await expect(b.receive(sent.head, writePack(objects.filter((o) => o !== newBody).map((object) => ({ object }))))).rejects.toThrow(MissingObjectError);
+    // A thin pack whose delta names a base this replica lacks.
+    const stranger = await Replica.create(options('s', new CrashFs(), { kind: 'flat' }), [{ name: 'INBOX', uidValidity: 9, messages: [] }]);
+    expect(sent.deltaCount).toBeGreaterThan(0);
+    await expect(stranger.receive(sent.head, sent.pack)).rejects.toThrow(PackBaseMissingError);
     expect(b.head).toBe(head);
     expect(b.state).toBe(state);
     expect(b.hasCommit(sent.head)).toBe(false);
-    expect((await b.receive(sent.head, sent.objects)).kind).toBe('fast-forward');
+    expect(b.objectIds().length).toBe(objectCount);
+    expect((await b.receive(sent.head, sent.pack)).kind).toBe('fast-forward');
   });
 
   it('reopens a merged repository from disk with the same head and state', async () => {
@@ -296,8 +310,8 @@ describe('replication', () => {
     const base = a.head;
     await a.deliver('INBOX', body(60));
     await b.deliver('INBOX', body(61));
-    const toB = await a.objectsFor(base);
-    await b.receive(toB.head, toB.objects);
+    const toB = await a.transferFor(base);
+    await b.receive(toB.head, toB.pack);
     const reopened = await Replica.open(optsB);
     expect(reopened.head).toBe(b.head);
     expect(snapshot(reopened.state)).toEqual(snapshot(b.state));

@@ -63,8 +63,8 @@ async function crashAt(op: OpName, k: number, mode: Mode): Promise<{ crashed: bo
   else {
     const theirs = await peer.deliver('INBOX', body('peer'));
     await peer.store('INBOX', [1], '+', ['\\Draft']);
-    const sent = await peer.objectsFor(forkHead);
-    pending = async () => (await replica.receive(sent.head, sent.objects), [{ guid: theirs.guid, mailbox: 'INBOX' }, { guid: inboxGuid(1), mailbox: 'INBOX', flag: '\\Draft' }]);
+    const sent = await peer.transferFor(forkHead);
+    pending = async () => (await replica.receive(sent.head, sent.pack), [{ guid: theirs.guid, mailbox: 'INBOX' }, { guid: inboxGuid(1), mailbox: 'INBOX', flag: '\\Draft' }]);
   }
   fs.armCrash(k);
   let crashed = false;

@@ -1,0 +1,238 @@
+/**
+ * `mailsim bench wire`: the bytes one change costs on the wire as a thin git pack, at 10,000
+ * messages with 2 KB bodies, sent to a peer that holds the previous head; beside real git's
+ * thin pack for the same commits (`git pack-objects --thin --stdout --revs` on an exported
+ * copy, measured in the same run).
+ *
+ * - unbatched10k: one commit per flag change and per delivery, the default layout;
+ * - batched10k: 100 operations per commit;
+ * - flat10k: one commit each on a flat `cur/`, with the CPU ms per commit (a flat tree's wire is
+ *   cheap, its commits are not);
+ * - flat batched and a one-level fanout of 256 folders, for the layout's share of the figure;
+ * - the encode and decode time per pack.
+ *
+ * Targets: unbatched <= 300 B per flag change and <= 1.25x real git's thin pack; batched <= 49 B
+ * per flag change (Dovecot dsync's measured figure); <= 2,050 B per 2 KB delivery, unbatched.
+ */
+import { loadavg } from 'node:os';
+import { performance } from 'node:perf_hooks';
+import { Volume } from 'memfs';
+import { replicaFsFrom, type PromisesFsLike } from '../../core/fsTypes.ts';
+import { Replica, type LayoutSpec } from '../../core/replica.ts';
+import { strategyByName } from '../../core/strategies/registry.ts';
+import { DEFAULT_LAYOUT } from '../../scenarios/resolve.ts';
+import { layoutLabel } from '../../sim/config.ts';
+import { PUSH_HEAD_BYTES, PUSH_HEADER_BYTES } from '../../sim/server.ts';
+import { gitAvailable, gitThinPackBytes } from '../gitReference.ts';
+import { exportReplica } from '../../core/export.ts';
+import { mkdtemp, rm } from 'node:fs/promises';
+import * as nodeFs from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { benchBody, BODY_SIZE_BYTES } from './store.ts';
+
+export interface WireBenchOptions {
+  readonly json: boolean;
+  readonly quick?: boolean;
+}
+
+export const WIRE_MESSAGES = 10_000;
+export const BATCH_OPS = 100;
+const FLAGS = ['\\Flagged', '\\Answered', '\\Draft', '$Label1'];
+
+/** The targets of the issue, in bytes. */
+export const TARGET_BYTES_PER_FLAG_CHANGE = 300;
+export const TARGET_GIT_RATIO_MAX = 1.25;
+export const TARGET_BATCHED_BYTES_PER_FLAG_CHANGE = 49;
+export const TARGET_BYTES_PER_DELIVERY = 2_050;
+
+interface Step {
+  /** Wire bytes of the push: pack plus the stated protocol overhead (sim/server.ts). */
+  readonly bytes: number;
+  readonly packBytes: number;
+  readonly encodeMs: number;
+  readonly decodeMs: number;
+  readonly commit: string;
+  readonly parent: string;
+}
+
+async function makePair(messages: number, layout: LayoutSpec): Promise<{ a: Replica; b: Replica }> {
+  let now = 1_764_326_400_000;
+  const make = (node: string) => ({
+    node, fs: replicaFsFrom(new Volume().promises as unknown as PromisesFsLike), dir: '/repo', layout,
+    strategy: strategyByName('renumber'), clock: () => (now += 7),
+  });
+  const a = await Replica.create(make('a'), [{ name: 'INBOX', uidValidity: 1, messages: Array.from({ length: messages }, (_, i) => ({ body: benchBody(i), flags: i % 3 === 0 ? ['\\Seen'] : [] })) }]);
+  const b = await Replica.cloneFrom(a, make('b'));
+  return { a, b };
+}
+
+/** Sends a's new commit(s) to b, which holds a's previous head; times the pack's encoding and decoding. */
+async function push(a: Replica, b: Replica, parent: string): Promise<Step> {
+  let start = performance.now();
+  const transfer = await a.transferFor(b.head);
+  const encodeMs = performance.now() - start;
+  start = performance.now();
+  const result = await b.receive(transfer.heads, transfer.pack);
+  const decodeMs = performance.now() - start;
+  if (result.kind !== 'fast-forward') throw new Error(`bench wire: expected a fast-forward, got ${result.kind}`);
+  return { bytes: PUSH_HEADER_BYTES + PUSH_HEAD_BYTES * transfer.heads.length + transfer.pack.length, packBytes: transfer.pack.length, encodeMs, decodeMs, commit: transfer.head, parent };
+}
+
+function flagOp(a: Replica, i: number, messages: number): Promise<unknown> {
+  const stride = 7_919; // a prime: walks the whole mailbox in a scattered order
+  const uid = 1 + ((i * stride) % messages);
+  const pass = Math.floor((i * stride) / messages);
+  return a.store('INBOX', [uid], '+', [FLAGS[pass % FLAGS.length] as string]);
+}
+
+interface Series { readonly flags: Step[]; readonly deliveries: Step[]; readonly flagCpuMs: number; readonly deliveryCpuMs: number }
+
+/** `count` commits of each kind, `opsPerCommit` operations each, pushed one commit at a time. */
+async function series(a: Replica, b: Replica, count: number, opsPerCommit: number, messages: number, bodyBase: number): Promise<Series> {
+  const flags: Step[] = [];
+  const deliveries: Step[] = [];
+  let flagCpuMs = 0;
+  let deliveryCpuMs = 0;
+  let op = 0;
+  for (let i = 0; i < count; i++) {
+    const parent = a.head;
+    const cpu = process.cpuUsage();
+    if (opsPerCommit > 1) a.beginBatch();
+    for (let k = 0; k < opsPerCommit; k++) await flagOp(a, op++, messages);
+    if (opsPerCommit > 1) await a.flush();
+    const used = process.cpuUsage(cpu);
+    flagCpuMs += (used.user + used.system) / 1000;
+    flags.push(await push(a, b, parent));
+  }
+  for (let i = 0; i < count; i++) {
+    const parent = a.head;
+    const cpu = process.cpuUsage();
+    if (opsPerCommit > 1) a.beginBatch();
+    for (let k = 0; k < opsPerCommit; k++) await a.deliver('INBOX', benchBody(bodyBase + i * opsPerCommit + k));
+    if (opsPerCommit > 1) await a.flush();
+    const used = process.cpuUsage(cpu);
+    deliveryCpuMs += (used.user + used.system) / 1000;
+    deliveries.push(await push(a, b, parent));
+  }
+  return { flags, deliveries, flagCpuMs, deliveryCpuMs };
+}
+
+/** Real git's thin pack for the same commits, on an exported copy of the sender. */
+async function gitBytes(a: Replica, steps: readonly Step[]): Promise<number[] | null> {
+  if (!gitAvailable()) return null;
+  const tmp = await mkdtemp(join(tmpdir(), 'mailsim-bench-wire-'));
+  try {
+    await exportReplica(a, replicaFsFrom(nodeFs as unknown as PromisesFsLike), tmp);
+    return steps.map((step) => gitThinPackBytes(join(tmp, 'repo.git'), step.commit, step.parent));
+  } finally {
+    await rm(tmp, { recursive: true, force: true });
+  }
+}
+
+const mean = (values: readonly number[]): number => (values.length === 0 ? 0 : values.reduce((x, y) => x + y, 0) / values.length);
+const round = (value: number): number => Math.round(value * 100) / 100;
+
+export async function runWireBench(options: WireBenchOptions): Promise<Record<string, unknown>> {
+  const count = options.quick ? 10 : 50;
+  const layout = DEFAULT_LAYOUT as LayoutSpec;
+
+  const unbatchedPair = await makePair(WIRE_MESSAGES, layout);
+  const unbatched = await series(unbatchedPair.a, unbatchedPair.b, count, 1, WIRE_MESSAGES, 1_000_000);
+  const gitFlags = await gitBytes(unbatchedPair.a, unbatched.flags);
+  const gitDeliveries = await gitBytes(unbatchedPair.a, unbatched.deliveries);
+
+  const batchedPair = await makePair(WIRE_MESSAGES, layout);
+  const batched = await series(batchedPair.a, batchedPair.b, Math.max(2, Math.floor(count / 5)), BATCH_OPS, WIRE_MESSAGES, 2_000_000);
+  const gitBatchedFlags = await gitBytes(batchedPair.a, batched.flags);
+
+  const flatPair = await makePair(WIRE_MESSAGES, { kind: 'flat' });
+  const flat = await series(flatPair.a, flatPair.b, Math.max(2, Math.floor(count / 5)), 1, WIRE_MESSAGES, 3_000_000);
+  const gitFlat = await gitBytes(flatPair.a, flat.flags);
+
+  // A flat tree batched: 100 edits share one cur/ delta.
+  const flatBatchedPair = await makePair(WIRE_MESSAGES, { kind: 'flat' });
+  const flatBatched = await series(flatBatchedPair.a, flatBatchedPair.b, 2, BATCH_OPS, WIRE_MESSAGES, 4_000_000);
+  // One level of 256 folders: each change rewrites two trees instead of the default's eight.
+  const wide: LayoutSpec = { kind: 'fanout', width: 2, depth: 1 };
+  const widePair = await makePair(WIRE_MESSAGES, wide);
+  const wideSeries = await series(widePair.a, widePair.b, Math.max(2, Math.floor(count / 5)), 1, WIRE_MESSAGES, 5_000_000);
+  const gitWide = await gitBytes(widePair.a, wideSeries.flags);
+
+  const all = [...unbatched.flags, ...unbatched.deliveries, ...batched.flags, ...batched.deliveries, ...flat.flags, ...flat.deliveries];
+  const unbatchedFlag = round(mean(unbatched.flags.map((s) => s.bytes)));
+  const gitFlag = gitFlags === null ? null : round(mean(gitFlags));
+  const unbatchedDelivery = round(mean(unbatched.deliveries.map((s) => s.bytes)));
+  const batchedFlag = round(mean(batched.flags.map((s) => s.bytes)) / BATCH_OPS);
+  const summary = {
+    layout: layoutLabel(layout),
+    messages: WIRE_MESSAGES,
+    bodySizeBytes: BODY_SIZE_BYTES,
+    commitsPerSeries: count,
+    protocolOverheadBytes: `${PUSH_HEADER_BYTES} + ${PUSH_HEAD_BYTES} per head`,
+    unbatched10k: {
+      bytesPerFlagChange: unbatchedFlag,
+      bytesPerDelivery: unbatchedDelivery,
+      packBytesPerFlagChange: round(mean(unbatched.flags.map((s) => s.packBytes))),
+      gitThinPackBytesPerFlagChange: gitFlag,
+      gitThinPackBytesPerDelivery: gitDeliveries === null ? null : round(mean(gitDeliveries)),
+      ratioToGitFlagChange: gitFlag === null ? null : round(unbatchedFlag / gitFlag),
+    },
+    batched10k: {
+      opsPerCommit: BATCH_OPS,
+      bytesPerFlagChange: batchedFlag,
+      bytesPerDelivery: round(mean(batched.deliveries.map((s) => s.bytes)) / BATCH_OPS),
+      gitThinPackBytesPerFlagChange: gitBatchedFlags === null ? null : round(mean(gitBatchedFlags) / BATCH_OPS),
+    },
+    flat10k: {
+      bytesPerFlagChange: round(mean(flat.flags.map((s) => s.bytes))),
+      bytesPerDelivery: round(mean(flat.deliveries.map((s) => s.bytes))),
+      gitThinPackBytesPerFlagChange: gitFlat === null ? null : round(mean(gitFlat)),
+      cpuMsPerFlagCommit: round(flat.flagCpuMs / flat.flags.length),
+      cpuMsPerDeliveryCommit: round(flat.deliveryCpuMs / flat.deliveries.length),
+      fanoutCpuMsPerFlagCommit: round(unbatched.flagCpuMs / unbatched.flags.length),
+      batchedBytesPerFlagChange: round(mean(flatBatched.flags.map((s) => s.bytes)) / BATCH_OPS),
+      batchedBytesPerDelivery: round(mean(flatBatched.deliveries.map((s) => s.bytes)) / BATCH_OPS),
+    },
+    wide10k: {
+      layout: layoutLabel(wide),
+      bytesPerFlagChange: round(mean(wideSeries.flags.map((s) => s.bytes))),
+      bytesPerDelivery: round(mean(wideSeries.deliveries.map((s) => s.bytes))),
+      gitThinPackBytesPerFlagChange: gitWide === null ? null : round(mean(gitWide)),
+      cpuMsPerFlagCommit: round(wideSeries.flagCpuMs / wideSeries.flags.length),
+    },
+    packs: {
+      encodeMsMean: round(mean(all.map((s) => s.encodeMs))),
+      decodeMsMean: round(mean(all.map((s) => s.decodeMs))),
+      flatEncodeMsMean: round(mean([...flat.flags, ...flat.deliveries].map((s) => s.encodeMs))),
+      flatDecodeMsMean: round(mean([...flat.flags, ...flat.deliveries].map((s) => s.decodeMs))),
+    },
+    targets: {
+      bytesPerFlagChange: { target: TARGET_BYTES_PER_FLAG_CHANGE, met: unbatchedFlag <= TARGET_BYTES_PER_FLAG_CHANGE },
+      ratioToGit: { target: TARGET_GIT_RATIO_MAX, met: gitFlag === null ? null : unbatchedFlag <= TARGET_GIT_RATIO_MAX * gitFlag },
+      batchedBytesPerFlagChange: { target: TARGET_BATCHED_BYTES_PER_FLAG_CHANGE, met: batchedFlag <= TARGET_BATCHED_BYTES_PER_FLAG_CHANGE },
+      bytesPerDelivery: { target: TARGET_BYTES_PER_DELIVERY, met: unbatchedDelivery <= TARGET_BYTES_PER_DELIVERY },
+    },
+    loadAverage: loadavg(),
+  };
+  if (!options.json) printSummary(summary);
+  return summary;
+}
+
+function printSummary(summary: Awaited<ReturnType<typeof runWireBench>> & Record<string, any>): void {
+  const u = summary.unbatched10k;
+  const b = summary.batched10k;
+  const f = summary.flat10k;
+  const p = summary.packs;
+  const git = (value: number | null) => (value === null ? 'git absent' : `${value} B`);
+  console.log(`wire, ${summary.messages} messages, ${summary.bodySizeBytes} B bodies, ${summary.layout}; protocol overhead ${summary.protocolOverheadBytes} B`);
+  console.log(`unbatched: ${u.bytesPerFlagChange} B per flag change (real git thin pack ${git(u.gitThinPackBytesPerFlagChange)}, x${u.ratioToGitFlagChange ?? '-'}); ${u.bytesPerDelivery} B per delivery (git ${git(u.gitThinPackBytesPerDelivery)})`);
+  console.log(`batched ${b.opsPerCommit} per commit: ${b.bytesPerFlagChange} B per flag change (git ${git(b.gitThinPackBytesPerFlagChange)}); ${b.bytesPerDelivery} B per delivery`);
+  console.log(`flat: ${f.bytesPerFlagChange} B per flag change (git ${git(f.gitThinPackBytesPerFlagChange)}), ${f.bytesPerDelivery} B per delivery; CPU ${f.cpuMsPerFlagCommit} ms per flag commit (fanout ${f.fanoutCpuMsPerFlagCommit} ms)`);
+  console.log(`flat batched ${b.opsPerCommit} per commit: ${f.batchedBytesPerFlagChange} B per flag change, ${f.batchedBytesPerDelivery} B per delivery`);
+  const w = summary.wide10k;
+  console.log(`${w.layout}: ${w.bytesPerFlagChange} B per flag change (git ${git(w.gitThinPackBytesPerFlagChange)}), ${w.bytesPerDelivery} B per delivery; CPU ${w.cpuMsPerFlagCommit} ms per flag commit`);
+  console.log(`packs: encode ${p.encodeMsMean} ms, decode ${p.decodeMsMean} ms (flat: ${p.flatEncodeMsMean} / ${p.flatDecodeMsMean} ms)`);
+  for (const [name, target] of Object.entries(summary.targets as Record<string, { target: number; met: boolean | null }>)) console.log(`  ${name}: target ${target.target}, ${target.met === null ? 'not measured' : target.met ? 'met' : 'MISSED'}`);
+  console.log(`load average ${summary.loadAverage.map((x: number) => x.toFixed(1)).join(' ')}`);
+}
