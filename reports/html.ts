@@ -167,7 +167,7 @@ function efficiencySection(summary: ReportSummary): string {
         values: summary.efficiency.map((row) => (kind === 'flag' ? row.gitBytesPerFlagChange : row.gitBytesPerDelivery)) },
     ],
   });
-  const head = ['layout', 'mailbox size', 'runs', 'flag changes', 'B / flag change', 'minimum', '× minimum', 'real git', 'deliveries', 'B / delivery', 'minimum', '× minimum', 'real git', 'B / op'];
+  const head = ['layout', 'mailbox size', 'runs', 'flag changes', 'B / flag change', 'minimum', '× minimum', 'real git (ours, same runs)', 'deliveries', 'B / delivery', 'minimum', '× minimum', 'real git (ours, same runs)', 'B / op'];
   const rows = [...summary.efficiency, ...summary.efficiencyBySize].map(efficiencyRowHtml);
   return `<p class="note">Replication bytes attributed to each operation (a push is a thin git pack plus 8 B of framing and 20 B per head (sim/server.ts); `
     + `a batch's push is split over its operations), weighted by operation counts, beside the floor `
@@ -192,11 +192,16 @@ function sizeChart(summary: ReportSummary): string {
   }));
 }
 
+/** Real git's figure beside ours over the same runs: the row's measured figure may include runs git did not measure. */
+function gitCell(git: number | null, ours: number | null): string {
+  return git === null ? '–' : `${formatBytes(git)} (${formatBytes(ours)})`;
+}
+
 function efficiencyRowHtml(row: EfficiencyRow): string {
   const times = (value: number | null, floor: number | null) => (value === null || floor === null || floor === 0 ? '–' : `${formatNumber(value / floor, 1)}×`);
   const cells = [escapeHtml(row.layout), escapeHtml(row.sizeBucket), formatNumber(row.runCount), formatNumber(row.flagChangeCount),
-    formatBytes(row.bytesPerFlagChange), formatBytes(row.minBytesPerFlagChange), times(row.bytesPerFlagChange, row.minBytesPerFlagChange), formatBytes(row.gitBytesPerFlagChange),
-    formatNumber(row.deliveryCount), formatBytes(row.bytesPerDelivery), formatBytes(row.minBytesPerDelivery), times(row.bytesPerDelivery, row.minBytesPerDelivery), formatBytes(row.gitBytesPerDelivery),
+    formatBytes(row.bytesPerFlagChange), formatBytes(row.minBytesPerFlagChange), times(row.bytesPerFlagChange, row.minBytesPerFlagChange), gitCell(row.gitBytesPerFlagChange, row.bytesPerFlagChangeOnGitRuns),
+    formatNumber(row.deliveryCount), formatBytes(row.bytesPerDelivery), formatBytes(row.minBytesPerDelivery), times(row.bytesPerDelivery, row.minBytesPerDelivery), gitCell(row.gitBytesPerDelivery, row.bytesPerDeliveryOnGitRuns),
     formatBytes(row.bytesPerOp)];
   return `<tr class="${row.sizeBucket === 'all' ? '' : 'muted'}">${cells.map((cell, index) => `<td class="${index < 2 ? 'l' : ''}">${cell}</td>`).join('')}</tr>`;
 }

@@ -59,7 +59,7 @@ function strategyTable(summary: ReportSummary): string[] {
 function efficiencyLines(summary: ReportSummary): string[] {
   if (summary.efficiency.length === 0) return [];
   const parts = summary.efficiency.slice(0, MARKDOWN_LAYOUTS_MAX).map((row) =>
-    `${escapeMarkdown(row.layout)} ${formatBytes(row.bytesPerFlagChange)} (min ${formatBytes(row.minBytesPerFlagChange)}${row.gitBytesPerFlagChange === null ? '' : `, git ${formatBytes(row.gitBytesPerFlagChange)}`}) / ${formatBytes(row.bytesPerDelivery)} (min ${formatBytes(row.minBytesPerDelivery)}${row.gitBytesPerDelivery === null ? '' : `, git ${formatBytes(row.gitBytesPerDelivery)}`})`);
+    `${escapeMarkdown(row.layout)} ${formatBytes(row.bytesPerFlagChange)} (min ${formatBytes(row.minBytesPerFlagChange)}${row.gitBytesPerFlagChange === null ? '' : `, git ${formatBytes(row.gitBytesPerFlagChange)} vs ours ${formatBytes(row.bytesPerFlagChangeOnGitRuns)} on the same runs`}) / ${formatBytes(row.bytesPerDelivery)} (min ${formatBytes(row.minBytesPerDelivery)}${row.gitBytesPerDelivery === null ? '' : `, git ${formatBytes(row.gitBytesPerDelivery)} vs ours ${formatBytes(row.bytesPerDeliveryOnGitRuns)}`})`);
   return [`**Bytes per flag change / per delivery** (Dovecot dsync ≈ ${summary.dsync.bytesPerFlagChange} B / ${formatNumber(summary.dsync.bytesPerDelivery)} B): ${parts.join('; ')}`, ''];
 }
 

@@ -100,6 +100,9 @@ export interface EfficiencyRow {
   /** Real git's thin pack for the same commits (runs of scenarios with gitReference), per operation; null when none measured. */
   readonly gitBytesPerFlagChange: number | null;
   readonly gitBytesPerDelivery: number | null;
+  /** Ours over the same runs as the git figures (the row's other runs measured no git reference). */
+  readonly bytesPerFlagChangeOnGitRuns: number | null;
+  readonly bytesPerDeliveryOnGitRuns: number | null;
 }
 
 export interface CdfPoint { readonly x: number; readonly fraction: number }
@@ -376,6 +379,8 @@ function efficiencyRows(results: readonly RunResult[], bucketOf: (result: RunRes
       bytesPerOp: weightedMean(runs.map((run) => ({ value: run.metrics.wireBytesPerOp, weight: run.metrics.clientOpCount }))),
       gitBytesPerFlagChange: byFlags((run) => run.gitReference?.bytesPerFlagChange ?? null),
       gitBytesPerDelivery: byDeliveries((run) => run.gitReference?.bytesPerDelivery ?? null),
+      bytesPerFlagChangeOnGitRuns: byFlags((run) => (run.gitReference?.bytesPerFlagChange == null ? null : run.metrics.wireBytesPerFlagChange)),
+      bytesPerDeliveryOnGitRuns: byDeliveries((run) => (run.gitReference?.bytesPerDelivery == null ? null : run.metrics.wireBytesPerDelivery)),
     };
   });
   return rows.sort((a, b) => compareStrings(a.layout, b.layout) || sizeRank(a.sizeBucket) - sizeRank(b.sizeBucket));

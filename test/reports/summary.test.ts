@@ -72,6 +72,18 @@ describe('summarize', () => {
     expect(summary.dsync).toEqual({ bytesPerFlagChange: 49, bytesPerDelivery: 2050 });
   });
 
+  it('puts real git beside ours over the same runs only: a run without a git reference counts for ours alone', () => {
+    const measured = { ...syntheticRun({ scenarioName: 'w', strategy: 'renumber', seed: 1, layout: 'flat' }), gitReference: { bytesPerFlagChange: 400, bytesPerDelivery: null, commitCount: 10 } };
+    const other = syntheticRun({ scenarioName: 's', strategy: 'renumber', seed: 2, layout: 'flat' });
+    const row = summarize([measured, other]).efficiency.find((r) => r.layout === 'flat');
+    expect(row?.gitBytesPerFlagChange).toBe(400);
+    expect(row?.bytesPerFlagChangeOnGitRuns).toBe(measured.metrics.wireBytesPerFlagChange);
+    expect(row?.gitBytesPerDelivery).toBeNull();
+    expect(row?.bytesPerDeliveryOnGitRuns).toBeNull();
+    const none = summarize([other]).efficiency[0];
+    expect(none?.gitBytesPerFlagChange).toBeNull();
+  });
+
   it('builds a convergence CDF that tops out at the converged fraction', () => {
     const runs = [1, 2, 3, 4].map((seed) => syntheticRun({ scenarioName: 's', strategy: 'renumber', seed, convergenceFactor: seed === 4 ? null : 1 }));
     const c = summarize(runs).convergence;
