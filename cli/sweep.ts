@@ -3,6 +3,8 @@
  * <out>/results.jsonl the moment it arrives (so Ctrl-C loses nothing that finished).
  * Runs that could not run (a bad scenario file, a crash) go to <out>/errors.jsonl.
  * Progress: a bar on a TTY, one plain line per run otherwise (both on stderr).
+ * Two ways to stop early: the signal (Ctrl-C) drops the runs in flight; the time budget
+ * starts no new run but lets those in flight finish, and the summary says how many ran.
  */
 import { appendFileSync, mkdirSync, writeFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
@@ -12,6 +14,7 @@ import type { RunResult } from '../sim/resultTypes.ts';
 import { exitCodeFor, EXIT_BAD_INPUT_OR_UNKNOWN, EXIT_INTERRUPTED, isAsExpected } from './commands/exitCodes.ts';
 import { runInWorkers, type TaskOutcome } from './sweepPool.ts';
 import type { RunTask } from './sweepTask.ts';
+import { describeTimeBudget, startTimeBudget } from './timeBudget.ts';
 
 export interface SweepPlan {
   readonly files: readonly string[];
@@ -22,6 +25,8 @@ export interface SweepPlan {
   /** 'auto': a bar on a TTY, else lines; 'lines'; 'none' (bench). */
   readonly progress?: 'auto' | 'lines' | 'none';
   readonly signal?: AbortSignal;
+  /** Wall-clock budget: once it passes, no new run starts (runs in flight finish). */
+  readonly timeBudgetMs?: number;
 }
 
 export interface SweepError {
@@ -32,12 +37,18 @@ export interface SweepError {
 }
 
 export interface SweepSummary {
+  /** Runs that finished with a result (not the runs that could not run: see errors). */
   readonly runs: number;
+  /** Runs the plan holds (files x seeds); those the time budget left unstarted count as neither passed nor failed. */
+  readonly planned: number;
   readonly asExpected: number;
   readonly notAsExpected: number;
   readonly unknown: number;
   readonly errors: readonly SweepError[];
   readonly interrupted: boolean;
+  readonly timeBudgetMs: number | null;
+  /** The budget passed before every planned run had started. */
+  readonly stoppedByTimeBudget: boolean;
   readonly resultsFile: string;
   readonly failures: readonly { readonly scenario: string; readonly seed: number; readonly verdict: string; readonly expect: string; readonly failureFile: string | null }[];
   readonly exitCode: number;
@@ -62,11 +73,13 @@ export function replayHint(failure: { readonly scenario: string; readonly seed: 
 
 interface Progress {
   done(line: string): void;
+  /** A line about the sweep itself, not about one run. */
+  note(line: string): void;
   stop(): void;
 }
 
 function startProgress(mode: 'auto' | 'lines' | 'none', total: number): Progress {
-  if (mode === 'none') return { done: () => {}, stop: () => {} };
+  if (mode === 'none') return { done: () => {}, note: () => {}, stop: () => {} };
   if (mode === 'auto' && process.stderr.isTTY === true) {
     const bar = new cliProgress.SingleBar(
       { stream: process.stderr, format: 'sweep [{bar}] {value}/{total} runs | {eta_formatted} left | {last}', hideCursor: true },
@@ -74,10 +87,10 @@ function startProgress(mode: 'auto' | 'lines' | 'none', total: number): Progress
     );
     bar.start(total, 0, { last: '' });
     let count = 0;
-    return { done: (line) => bar.update(++count, { last: line }), stop: () => bar.stop() };
+    return { done: (line) => bar.update(++count, { last: line }), note: (line) => bar.update({ last: line }), stop: () => bar.stop() };
   }
   let count = 0;
-  return { done: (line) => process.stderr.write(`[${++count}/${total}] ${line}\n`), stop: () => {} };
+  return { done: (line) => process.stderr.write(`[${++count}/${total}] ${line}\n`), note: (line) => process.stderr.write(`${line}\n`), stop: () => {} };
 }
 
 export async function runSweep(plan: SweepPlan): Promise<SweepSummary> {
@@ -104,8 +117,16 @@ export async function runSweep(plan: SweepPlan): Promise<SweepSummary> {
       progress.done(`${task.file} seed ${task.seed}: error: ${outcome.error}`);
     }
   };
-  const run = await runInWorkers<RunTask, RunResult>({ taskModule: TASK_MODULE, tasks, jobs: plan.jobs ?? defaultJobs(), onOutcome, signal: plan.signal });
-  progress.stop();
+  const budgetMs = plan.timeBudgetMs;
+  const budget = budgetMs === undefined
+    ? null
+    : startTimeBudget(budgetMs, () => progress.note(`time budget of ${describeTimeBudget(budgetMs)} reached: no new run starts; the runs in flight finish`));
+  const jobs = plan.jobs ?? defaultJobs();
+  const run = await runInWorkers<RunTask, RunResult>({ taskModule: TASK_MODULE, tasks, jobs, onOutcome, signal: plan.signal, drain: budget?.signal })
+    .finally(() => {
+      budget?.cancel();
+      progress.stop();
+    });
   const failures = results
     .filter((result) => !isAsExpected(result))
     .map((result) => ({ scenario: result.scenario, seed: result.seed, verdict: result.verdict, expect: result.expect, failureFile: result.failureFile ?? null }));
@@ -114,11 +135,14 @@ export async function runSweep(plan: SweepPlan): Promise<SweepSummary> {
   if (run.interrupted) exitCode = EXIT_INTERRUPTED;
   return {
     runs: results.length,
+    planned: tasks.length,
     asExpected: results.filter(isAsExpected).length,
     notAsExpected: results.filter((result) => !isAsExpected(result)).length,
     unknown: results.filter((result) => result.verdict === 'unknown').length,
     errors,
     interrupted: run.interrupted,
+    timeBudgetMs: budgetMs ?? null,
+    stoppedByTimeBudget: budget?.signal.aborted === true && run.completed < tasks.length,
     resultsFile,
     failures,
     exitCode,
@@ -126,12 +150,17 @@ export async function runSweep(plan: SweepPlan): Promise<SweepSummary> {
 }
 
 /** The human summary printed after a sweep (stderr keeps stdout free for --json). */
-export function describeSweep(summary: SweepSummary, planned: number): string {
+export function describeSweep(summary: SweepSummary): string {
   const lines = [
-    `${summary.runs} of ${planned} runs finished: ${summary.asExpected} as expected, ${summary.notAsExpected} not as expected (${summary.unknown} unknown), ${summary.errors.length} could not run`,
+    `${summary.runs} of ${summary.planned} runs finished: ${summary.asExpected} as expected, ${summary.notAsExpected} not as expected (${summary.unknown} unknown), ${summary.errors.length} could not run`,
     `results: ${summary.resultsFile}`,
   ];
   if (summary.interrupted) lines.push('interrupted: every finished run is in the results file');
+  if (summary.stoppedByTimeBudget) {
+    const notStarted = summary.planned - summary.runs - summary.errors.length;
+    const budget = describeTimeBudget(summary.timeBudgetMs as number);
+    lines.push(`stoppedByTimeBudget: true (${budget}): ${notStarted} of ${summary.planned} planned runs never started and count as neither passed nor failed`);
+  }
   for (const failure of summary.failures) {
     lines.push(`  ${failure.scenario} seed ${failure.seed}: ${failure.verdict} (expect ${failure.expect}); replay: ${replayHint(failure)}`);
   }

@@ -2,7 +2,8 @@
  * A pool of worker threads that runs tasks (one run each) and reports every outcome as it
  * arrives. A task module exports `runTask(task)`; each worker imports it once. Stopping
  * (the abort signal, Ctrl-C) ends dispatch and terminates the workers at once: outcomes
- * already reported are kept, runs in flight are dropped.
+ * already reported are kept, runs in flight are dropped. Draining (the drain signal, a
+ * time budget) ends dispatch only: the runs in flight finish and are reported.
  */
 import { Worker } from 'node:worker_threads';
 
@@ -27,6 +28,8 @@ export interface PoolOptions<T, R> {
   readonly jobs: number;
   readonly onOutcome: (task: T, outcome: TaskOutcome<R>, taskIndex: number) => void;
   readonly signal?: AbortSignal;
+  /** Once aborted, no further task starts; tasks in flight still finish and are reported. */
+  readonly drain?: AbortSignal;
 }
 
 const WORKER_ENTRY = new URL('./sweepWorker.mjs', import.meta.url);
@@ -38,7 +41,7 @@ interface Slot {
 
 /** Runs every task; resolves when all are done or the signal stopped the pool. */
 export async function runInWorkers<T, R>(options: PoolOptions<T, R>): Promise<{ completed: number; interrupted: boolean }> {
-  const { tasks, signal } = options;
+  const { tasks, signal, drain } = options;
   const jobs = Math.max(1, Math.min(options.jobs, tasks.length));
   let nextTask = 0;
   let completed = 0;
@@ -67,9 +70,10 @@ export async function runInWorkers<T, R>(options: PoolOptions<T, R>): Promise<{ 
       }
     };
     const onAbort = (): void => finish(true);
+    const mayStart = (): boolean => nextTask < tasks.length && drain?.aborted !== true;
     const dispatch = (slot: Slot): void => {
       if (finished) return;
-      if (nextTask >= tasks.length) {
+      if (!mayStart()) {
         slot.taskIndex = null;
         if (slots.every((s) => s.taskIndex === null)) finish(false);
         return;
@@ -84,7 +88,7 @@ export async function runInWorkers<T, R>(options: PoolOptions<T, R>): Promise<{ 
       dispatch(slot);
     };
     const failRemaining = (error: string): void => {
-      while (nextTask < tasks.length && !finished) {
+      while (mayStart() && !finished) {
         deliver(nextTask++, { ok: false, error, code: null, wallMs: null });
       }
       if (slots.every((s) => s.taskIndex === null)) finish(false);
@@ -114,7 +118,7 @@ export async function runInWorkers<T, R>(options: PoolOptions<T, R>): Promise<{ 
           failRemaining(`mailsim: worker could not start: ${death}`);
           return;
         }
-        if (nextTask < tasks.length) start(current);
+        if (mayStart()) start(current);
         else if (slots.every((s) => s.taskIndex === null)) finish(false);
       });
       return current;

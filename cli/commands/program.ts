@@ -8,6 +8,7 @@ import { Argument, Command, CommanderError } from 'commander';
 import { MailsimError } from '../../core/errors.ts';
 import { EXIT_BAD_INPUT_OR_UNKNOWN } from './exitCodes.ts';
 import { collect, parseJobs, parseSeed, parseSeedCount } from './options.ts';
+import { parseTimeBudget } from '../timeBudget.ts';
 
 const DEBUG_ENV = 'MAILSIM_DEBUG';
 
@@ -30,6 +31,8 @@ type SetExit = (code: number) => void;
 
 const SET_FLAGS = '--set <path=value>';
 const SET_HELP = 'override a scenario field, VALUE read as YAML (repeatable)';
+const TIME_BUDGET_FLAGS = '--time-budget <duration>';
+const TIME_BUDGET_HELP = 'wall-clock budget (90s, 10m, 1h or seconds): after it no new run starts; runs in flight finish';
 
 function addRun(program: Command, setExit: SetExit): void {
   program
@@ -56,6 +59,7 @@ function addSweep(program: Command, setExit: SetExit): void {
     .option(SET_FLAGS, SET_HELP, collect, [])
     .option('--jobs <n>', 'worker threads (default: CPU cores)', parseJobs)
     .option('--shard <i/N>', 'run only shard i of N (0 <= i < N); auto/N reads JOB_COMPLETION_INDEX')
+    .option(TIME_BUDGET_FLAGS, TIME_BUDGET_HELP, parseTimeBudget)
     .option('--out <dir>', 'where results.jsonl, errors.jsonl and failure files go', 'out')
     .option('--json', 'print a JSON summary on stdout')
     .addHelpText('after', '\nShards: seed number k (0-based, counted from --from) belongs to shard k mod N.\nWithout --shard, MAILSIM_SHARD (same syntax) is used when set. Ctrl-C keeps every finished run.')
@@ -105,7 +109,7 @@ function addBench(program: Command, setExit: SetExit): void {
   program
     .command('bench')
     .description('measure speed: store, merge, cluster or sweep')
-    .addArgument(new Argument('<name>', 'which benchmark').choices(['store', 'merge', 'cluster', 'sweep']))
+    .addArgument(new Argument('<name>', 'which benchmark').choices(['store', 'merge', 'cluster', 'sweep', 'wire']))
     .option('--json', 'print the figures as one JSON object')
     .option('--quick', 'a smaller, faster measurement')
     .action(async (name: string, options) => {
@@ -121,6 +125,7 @@ function addSuite(program: Command, setExit: SetExit): void {
     .option('--dir <dir>', 'scenario folder', 'scenarios')
     .option('--seeds <n>', 'seeds per scenario', parseSeedCount, 2)
     .option('--jobs <n>', 'worker threads (default: CPU cores)', parseJobs)
+    .option(TIME_BUDGET_FLAGS, TIME_BUDGET_HELP, parseTimeBudget)
     .option('--out <dir>', 'where results.jsonl and failure files go', 'out/suite')
     .option('--reports <dir>', 'where index.html and summary.md go', 'reports/latest')
     .action(async (options) => {

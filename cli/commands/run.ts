@@ -1,8 +1,11 @@
 /**
  * mailsim run FILE [--seed N] [--set PATH=VALUE]... [--out DIR] [--json]
- * Runs in the main thread. --json prints the RunResult as one object on stdout.
+ * Runs in the main thread. --json prints the RunResult as one object on stdout. On a
+ * terminal (and without --json) a progress bar on stderr shows the run as it goes.
  */
+import { performance } from 'node:perf_hooks';
 import type { RunResult } from '../../sim/resultTypes.ts';
+import { startRunProgress } from '../runProgress.ts';
 import { replayHint } from '../sweep.ts';
 import { runTask } from '../sweepTask.ts';
 import { exitCodeFor, isAsExpected } from './exitCodes.ts';
@@ -35,7 +38,9 @@ export function describeRun(result: RunResult): string {
 }
 
 export async function runCommand(file: string, options: RunCommandOptions): Promise<number> {
-  const result = await runTask({ file, overrides: options.set, seed: options.seed ?? null, outDir: options.out });
+  const progress = startRunProgress({ json: options.json === true, stream: process.stderr, wallMs: () => performance.now() });
+  const task = { file, overrides: options.set, seed: options.seed ?? null, outDir: options.out };
+  const result = await runTask(task, progress?.onProgress).finally(() => progress?.stop());
   process.stdout.write(options.json === true ? `${JSON.stringify(result)}\n` : describeRun(result));
   return exitCodeFor([result]);
 }

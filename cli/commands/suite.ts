@@ -13,6 +13,8 @@ export interface SuiteCommandOptions {
   readonly dir: string;
   readonly seeds: number;
   readonly jobs?: number;
+  /** Already parsed by parseTimeBudget (ms). */
+  readonly timeBudget?: number;
   readonly out: string;
   readonly reports: string;
 }
@@ -23,8 +25,8 @@ export async function suiteCommand(options: SuiteCommandOptions): Promise<number
   const planned = scenarios.length * seeds.length;
   process.stderr.write(`suite: ${scenarios.length} scenario file(s) x ${seeds.length} seed(s) = ${planned} runs\n`);
   const signal = interruptOnSigint();
-  const summary = await runSweep({ files: scenarios, seeds, overrides: [], outDir: options.out, jobs: options.jobs, signal });
-  process.stderr.write(describeSweep(summary, planned));
+  const summary = await runSweep({ files: scenarios, seeds, overrides: [], outDir: options.out, jobs: options.jobs, signal, timeBudgetMs: options.timeBudget });
+  process.stderr.write(describeSweep(summary));
   const files = { html: join(options.reports, 'index.html'), md: join(options.reports, 'summary.md') };
   const { results } = await readResultFile(summary.resultsFile, true);
   await writeReportFiles(results, files, new Date().toISOString());

@@ -1,5 +1,5 @@
 /**
- * mailsim sweep FILE|DIR --seeds N [--from S] [--set PATH=VALUE]... [--jobs J] [--shard i/N] [--out DIR] [--json]
+ * mailsim sweep FILE|DIR --seeds N [--from S] [--set PATH=VALUE]... [--jobs J] [--shard i/N] [--time-budget D] [--out DIR] [--json]
  */
 import { describeSweep, runSweep } from '../sweep.ts';
 import { scenarioFiles } from '../sweepFiles.ts';
@@ -11,6 +11,8 @@ export interface SweepCommandOptions {
   readonly set: readonly string[];
   readonly jobs?: number;
   readonly shard?: string;
+  /** Already parsed by parseTimeBudget (ms). */
+  readonly timeBudget?: number;
   readonly out: string;
   readonly json?: boolean;
 }
@@ -40,8 +42,8 @@ export async function sweepCommand(path: string, options: SweepCommandOptions): 
   const planned = files.length * seeds.length;
   const shardText = shard === null ? '' : ` (shard ${shard.index}/${shard.count})`;
   process.stderr.write(`sweep: ${files.length} scenario file(s) x ${seeds.length} seed(s)${shardText} = ${planned} runs\n`);
-  const summary = await runSweep({ files, seeds, overrides: options.set, outDir: options.out, jobs: options.jobs, signal });
-  process.stderr.write(describeSweep(summary, planned));
-  if (options.json === true) process.stdout.write(`${JSON.stringify({ ...summary, planned, files, seeds, shard })}\n`);
+  const summary = await runSweep({ files, seeds, overrides: options.set, outDir: options.out, jobs: options.jobs, signal, timeBudgetMs: options.timeBudget });
+  process.stderr.write(describeSweep(summary));
+  if (options.json === true) process.stdout.write(`${JSON.stringify({ ...summary, files, seeds, shard })}\n`);
   return summary.exitCode;
 }
