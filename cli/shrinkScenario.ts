@@ -25,6 +25,8 @@ export function scenarioFault({ atMs, fault }: ScheduledFault): ScenarioFault {
       return { at: atMs, skew: { node: fault.node, offsetMs: fault.offsetMs } };
     case 'jump':
       return { at: atMs, jump: { node: fault.node, deltaMs: fault.deltaMs } };
+    case 'pause':
+      return { at: atMs, pause: { node: fault.node, durationMs: fault.durationMs } };
   }
 }
 

@@ -15,6 +15,7 @@ import { exitCodeFor, EXIT_BAD_INPUT_OR_UNKNOWN, EXIT_INTERRUPTED, isAsExpected 
 import { runInWorkers, type TaskOutcome } from './sweepPool.ts';
 import type { RunTask } from './sweepTask.ts';
 import { describeTimeBudget, startTimeBudget } from './timeBudget.ts';
+import { overrideSetsFor } from './compareStrategies.ts';
 
 export interface SweepPlan {
   readonly files: readonly string[];
@@ -99,7 +100,12 @@ export async function runSweep(plan: SweepPlan): Promise<SweepSummary> {
   const errorsFile = join(plan.outDir, 'errors.jsonl');
   writeFileSync(resultsFile, '');
   writeFileSync(errorsFile, '');
-  const tasks: RunTask[] = plan.files.flatMap((file) => plan.seeds.map((seed) => ({ file, overrides: plan.overrides, seed, outDir: plan.outDir })));
+  const tasks: RunTask[] = [];
+  for (const file of plan.files) {
+    for (const overrides of await overrideSetsFor(file, plan.overrides)) {
+      for (const seed of plan.seeds) tasks.push({ file, overrides, seed, outDir: plan.outDir });
+    }
+  }
   const results: RunResult[] = [];
   const errors: SweepError[] = [];
   const progress = startProgress(plan.progress ?? 'auto', tasks.length);

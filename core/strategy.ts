@@ -26,10 +26,12 @@ export interface MergeOutcome {
 
 export interface SettleContext {
   readonly node: string;
-  /** true when the simulator says this node can reach a majority of servers (owner strategy fencing). */
-  readonly quorum: boolean;
-  /** Nodes this node has not heard from for longer than the owner timeout (owner failover). */
-  readonly unreachable: readonly string[];
+  /**
+   * The epoch of the owner lease this node holds for a mailbox now, valid by its own clock
+   * (null: none). A lease is granted by a majority over the network (sim/leases.ts); nothing
+   * here knows who is reachable or up.
+   */
+  readonly leaseFor: (mailbox: string) => number | null;
 }
 
 export interface UidStrategy {
@@ -44,4 +46,6 @@ export interface UidStrategy {
   merge(base: StoreState, ours: StoreState, theirs: StoreState, ctx: MergeContext): MergeOutcome;
   /** Optional follow-up a node makes on its own after a commit or merge (owner: give pending messages UIDs, take over a dead owner's mailboxes). null = nothing to do. */
   settle?(state: StoreState, ctx: SettleContext): StoreState | null;
+  /** The server runs owner leases for this strategy (sim/leases.ts) and passes them to settle. */
+  readonly usesLeases?: boolean;
 }

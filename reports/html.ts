@@ -73,6 +73,7 @@ export function renderHtml(summary: ReportSummary, options: HtmlOptions = {}): s
     header(summary, title, options.generatedAt),
     banner(summary),
     section('strategies', 'Strategies', strategySection(summary)),
+    ...(summary.price.length === 0 ? [] : [section('price', 'The price of stable UIDs', priceSection(summary))]),
     section('efficiency', 'Efficiency', efficiencySection(summary)),
     section('convergence', 'Convergence', convergenceSection(summary)),
     section('verdicts', 'Verdicts', verdictSection(summary)),
@@ -92,7 +93,7 @@ function header(summary: ReportSummary, title: string, generatedAt: string | und
     summary.mailsimVersions.length === 0 ? '' : `mailsim ${summary.mailsimVersions.map(escapeHtml).join(', ')}`,
     generatedAt === undefined ? '' : `generated ${escapeHtml(generatedAt)}`,
   ].filter((part) => part !== '').join(' · ');
-  const links = [['strategies', 'Strategies'], ['efficiency', 'Efficiency'], ['convergence', 'Convergence'], ['verdicts', 'Verdicts'], ['timelines', 'Timelines']]
+  const links = [['strategies', 'Strategies'], ...(summary.price.length === 0 ? [] : [['price', 'Price of stable UIDs']]), ['efficiency', 'Efficiency'], ['convergence', 'Convergence'], ['verdicts', 'Verdicts'], ['timelines', 'Timelines']]
     .map(([id, label]) => `<a href="#${id}">${label}</a>`).join('');
   return `<header><h1>${escapeHtml(title)}</h1><div class="meta">${meta}</div><nav>${links}</nav></header>`;
 }
@@ -119,6 +120,24 @@ function strategySection(summary: ReportSummary): string {
   const rows = summary.strategies.map((row, index) => strategyRowHtml(row, index));
   return `<p class="note">One row per UID strategy. Controls (naive-git, lww-wallclock, keep-uids) are known-bad on purpose: their violations are expected and show the checkers work.</p>`
     + table(head, rows);
+}
+
+/** The price of stable UIDs: the same scenario under each strategy, side by side. */
+function priceSection(summary: ReportSummary): string {
+  if (summary.price.length === 0) return '';
+  const head = ['scenario', 'strategy', 'runs', 'deliveries', 'deferred per 1k deliveries', 'visibility delay mean / p99 / max',
+    'lease B/s per server', 'lease share of replication', 'renumbered per 1k deliveries', 'UIDVALIDITY resets'];
+  const rows = summary.price.map((row) => {
+    const cells = [escapeHtml(row.scenarioName), escapeHtml(row.strategy), formatNumber(row.runCount), formatNumber(row.deliveryCount),
+      formatNumber(row.deferredPer1000Deliveries, 1),
+      `${formatMs(row.visibilityDelayMsMean)} / ${formatMs(row.visibilityDelayMsP99)} / ${formatMs(row.visibilityDelayMsMax)}`,
+      formatNumber(row.leaseBytesPerSecPerServer, 1), row.leaseShareOfReplication === null ? '–' : `${formatNumber(row.leaseShareOfReplication * 100, 2)}%`,
+      formatNumber(row.renumberedPer1000Deliveries, 1), formatNumber(row.uidValidityResetCount)];
+    return `<tr>${cells.map((cell, index) => `<td class="${index < 2 ? 'l' : ''}">${cell}</td>`).join('')}</tr>`;
+  });
+  return `<p class="note">Scenarios run under more than one strategy (<code>compareStrategies</code>): `
+    + `owner keeps UIDs by deferring what the minority side delivers until an owner with a lease assigns it; renumber and reset-validity `
+    + `make every delivery visible at once and pay at the heal, in renumbered messages or UIDVALIDITY resets.</p>${table(head, rows, 2)}`;
 }
 
 function strategyRowHtml(row: StrategyRow, index: number): string {

@@ -36,6 +36,7 @@ function compose(summary: ReportSummary, options: MarkdownOptions, failuresShown
       + (summary.conflicts.length > 0 ? ` · **${summary.conflicts.length} runs disagree across inputs (non-deterministic?)**` : ''),
     '',
     ...strategyTable(summary),
+    ...priceTable(summary),
     '',
     ...efficiencyLines(summary),
     convergenceLine(summary),
@@ -43,6 +44,16 @@ function compose(summary: ReportSummary, options: MarkdownOptions, failuresShown
   ];
   if (options.reportLink !== undefined) lines.push('', `Full report: ${escapeMarkdown(options.reportLink)}`);
   return `${lines.join('\n')}\n`;
+}
+
+function priceTable(summary: ReportSummary): string[] {
+  if (summary.price.length === 0) return [];
+  const rows = summary.price.map((row) => `| ${escapeMarkdown(row.scenarioName)} | ${escapeMarkdown(row.strategy)} | `
+    + [formatNumber(row.deferredPer1000Deliveries, 1), `${formatMs(row.visibilityDelayMsMean)} / ${formatMs(row.visibilityDelayMsP99)} / ${formatMs(row.visibilityDelayMsMax)}`,
+      formatNumber(row.leaseBytesPerSecPerServer, 1), formatNumber(row.renumberedPer1000Deliveries, 1), formatNumber(row.uidValidityResetCount)].join(' | ') + ' |');
+  return ['', '**The price of stable UIDs** (the same scenario under each strategy):', '',
+    '| scenario | strategy | deferred / 1k deliveries | visibility delay mean / p99 / max | lease B/s per server | renumbered / 1k deliveries | UIDVALIDITY resets |',
+    '|---|---|--:|--:|--:|--:|--:|', ...rows];
 }
 
 function strategyTable(summary: ReportSummary): string[] {

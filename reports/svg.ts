@@ -19,6 +19,7 @@ export const FAULT_STYLES: readonly { readonly name: string; readonly kinds: rea
   { name: 'crash', kinds: CRASH_FAULT_KINDS, color: '#b0bec5' },
   { name: 'clock skew', kinds: ['skew'], color: '#ffe082' },
   { name: 'clock jump', kinds: ['jump'], color: '#ce93d8' },
+  { name: 'pause', kinds: ['pause'], color: '#a5d6a7' },
 ];
 const OTHER_FAULT = { name: 'other fault', kinds: [] as string[], color: '#e0e0e0' };
 

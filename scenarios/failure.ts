@@ -46,6 +46,7 @@ const faultValueSchema = z.union([
   z.strictObject({ kind: z.literal('restart'), node }),
   z.strictObject({ kind: z.literal('skew'), node, offsetMs: z.int() }),
   z.strictObject({ kind: z.literal('jump'), node, deltaMs: z.int() }),
+  z.strictObject({ kind: z.literal('pause'), node, durationMs: z.int().min(1) }),
 ]) satisfies z.ZodType<FaultValue>;
 
 const failureFileSchema = z.strictObject({

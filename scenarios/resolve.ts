@@ -24,6 +24,7 @@ import type {
 } from '../sim/config.ts';
 import type { FaultValue } from '../sim/historyTypes.ts';
 import { Rng } from '../sim/rng.ts';
+import { DEFAULT_NEMESIS_KINDS } from '../sim/faultKinds.ts';
 import type { LoadedScenario } from './loader.ts';
 import { CHECK_NAME_LIST, DEFAULT_FANOUT_DEPTH, DEFAULT_FANOUT_WIDTH, NEMESIS_KINDS, fanoutDimensions, fanoutShape, type Scenario, type ScenarioFault, type ScenarioScriptOp } from './schema.ts';
 
@@ -37,6 +38,13 @@ function fanoutLayout(width: number, depth: number): LayoutConfig {
 /** The layout when a file names none (or just `fanout`): see DEFAULT_FANOUT_WIDTH in schema.ts. */
 export const DEFAULT_LAYOUT: LayoutConfig = fanoutLayout(DEFAULT_FANOUT_WIDTH, DEFAULT_FANOUT_DEPTH);
 export const DEFAULT_SYNC_INTERVAL_MS = 1000;
+/** The owner lease: 10 s, as leader leases commonly run; take-over waits for it to expire. */
+export const DEFAULT_LEASE_DURATION_MS = 10_000;
+/**
+ * The drift bound the lease allowance covers: ten times the +-100 ppm a scenario's clocks are
+ * drawn from when it names none (quartz is specified at tens of ppm).
+ */
+export const DEFAULT_LEASE_DRIFT_PPM_MAX = 1_000;
 export const DEFAULT_CONVERGENCE_BOUND_MS = 30_000;
 /** Seed of a scenario that names none. */
 export const DEFAULT_SEED = 1;
@@ -129,7 +137,7 @@ function resolveNemesis(n: Scenario['nemesis'], rng: Rng): NemesisConfig | null 
   // Left out entirely: a quarter of the seeds run without a nemesis.
   if (n === undefined && rng.chance(0.25)) return null;
   const given = n ?? {};
-  const kinds = given.kinds ?? rng.shuffle(NEMESIS_KINDS).slice(0, rng.int(1, NEMESIS_KINDS.length));
+  const kinds = given.kinds ?? rng.shuffle(DEFAULT_NEMESIS_KINDS).slice(0, rng.int(1, DEFAULT_NEMESIS_KINDS.length));
   return {
     intervalMs: given.intervalMs ?? rng.int(3, 15) * 1000,
     kinds: NEMESIS_KINDS.filter((k) => kinds.includes(k)),
@@ -162,6 +170,7 @@ export function faultValue(f: ScenarioFault): FaultValue {
   if (f.restart !== undefined) return { kind: 'restart', node: f.restart };
   if (f.skew) return { kind: 'skew', node: f.skew.node, offsetMs: f.skew.offsetMs };
   if (f.jump) return { kind: 'jump', node: f.jump.node, deltaMs: f.jump.deltaMs };
+  if (f.pause) return { kind: 'pause', node: f.pause.node, durationMs: f.pause.durationMs };
   throw new Error('assertion failed: a validated fault has a kind');
 }
 
@@ -218,6 +227,7 @@ export function resolveScenario(loaded: LoadedScenario, seed: number): SimConfig
       timeMsMax: s.limits?.timeMsMax ?? durationMs + convergenceBoundMs + TIME_MS_MARGIN,
       messageSizeBytesMax,
     },
+    leases: { durationMs: s.leases?.durationMs ?? DEFAULT_LEASE_DURATION_MS, driftPpmMax: s.leases?.driftPpmMax ?? DEFAULT_LEASE_DRIFT_PPM_MAX },
     mutant: s.mutant ?? null,
     script: byTime((s.script ?? []).map(scriptedOp)),
   };

@@ -53,7 +53,7 @@ export function fanoutDimensions(layout: { readonly width?: number; readonly dep
 export const CHECK_NAME_LIST = CHECK_NAMES;
 
 export { NEMESIS_KINDS };
-export const FAULT_KEYS = ['partition', 'oneWay', 'bridge', 'heal', 'crash', 'restart', 'skew', 'jump'] as const;
+export const FAULT_KEYS = ['partition', 'oneWay', 'bridge', 'heal', 'crash', 'restart', 'skew', 'jump', 'pause'] as const;
 export const SCRIPT_KEYS = ['deliver', 'append', 'store', 'expunge', 'move', 'copy'] as const;
 
 const nonEmpty = <T extends string>(items: readonly T[]): [T, ...T[]] => {
@@ -161,8 +161,12 @@ const faultSchema = z
     restart: serverName.optional(),
     skew: z.strictObject({ node: serverName, offsetMs: signedMs }).optional().describe("set the node's clock offset"),
     jump: z.strictObject({ node: serverName, deltaMs: signedMs }).optional().describe("move the node's clock by deltaMs"),
+    pause: z
+      .strictObject({ node: serverName, durationMs: z.int().min(1).max(DURATION_MS_MAX) })
+      .optional()
+      .describe('the node handles no event for durationMs while its clock runs on; what arrives queues'),
   })
-  .describe('a scheduled fault: at plus one of partition, oneWay, bridge, heal, crash (+ mode), restart, skew, jump');
+  .describe('a scheduled fault: at plus one of partition, oneWay, bridge, heal, crash (+ mode), restart, skew, jump, pause');
 
 const nemesisSchema = z
   .union([
@@ -232,6 +236,19 @@ const baseSchema = z.strictObject({
     .describe("checker names, or 'all'"),
   expect: z.enum(['valid', 'invalid']).optional().describe('the verdict this scenario must give (default valid)'),
   seed: z.int().min(0).max(Number.MAX_SAFE_INTEGER).optional().describe('default seed when none is given'),
+  compareStrategies: z
+    .array(strategySchema)
+    .min(1)
+    .max(STRATEGY_NAMES.length)
+    .optional()
+    .describe('suite and sweep run this file once per strategy listed (as --set strategy=X), so the report compares them on one workload'),
+  leases: z
+    .strictObject({
+      durationMs: z.int().min(10).max(DURATION_MS_MAX).optional().describe('how long a granted owner lease lasts (default 10000)'),
+      driftPpmMax: z.int().min(0).max(500_000).optional().describe('the clock drift bound the allowance covers, ppm (default 1000); clocks may drift past it (controls do)'),
+    })
+    .optional()
+    .describe('the owner strategy\'s UID leases, granted by a majority over the network'),
   gitReference: z
     .boolean()
     .optional()
@@ -307,6 +324,7 @@ function checkFault(fault: ScenarioFault, index: number, known: string[] | null,
   if (fault.restart !== undefined) checkServer(fault.restart, known, [...path, 'restart'], report);
   if (fault.skew) checkServer(fault.skew.node, known, [...path, 'skew', 'node'], report);
   if (fault.jump) checkServer(fault.jump.node, known, [...path, 'jump', 'node'], report);
+  if (fault.pause) checkServer(fault.pause.node, known, [...path, 'pause', 'node'], report);
 }
 
 function checkMailbox(name: string, mailboxes: string[] | null, path: PropertyKey[], report: Report): void {

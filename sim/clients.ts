@@ -154,17 +154,20 @@ export async function clientRequest<T, F extends ClientKind>(deps: ClientDeps, r
     const type = outcome.error instanceof CrashError ? 'info' : 'fail';
     history.append(server.name, process, type, f, { ...value, reason: reasonOf(outcome.error) } as ValueOf<F>);
   };
-  if (!server.up) return complete({ ok: false, error: new MailsimError('E_DOWN', `${server.name} is down: connection refused`, {}) });
-  if (!request.write) {
-    try {
-      const result = await request.op(server.replica as Replica);
-      complete({ ok: true, value: result, vclock: server.vclock });
-    } catch (error) {
-      complete({ ok: false, error });
+  // A paused server handles the request when it resumes; the client waits, as on a stopped process.
+  await server.whenRunning(async () => {
+    if (!server.up) return complete({ ok: false, error: new MailsimError('E_DOWN', `${server.name} is down: connection refused`, {}) });
+    if (!request.write) {
+      try {
+        const result = await request.op(server.replica as Replica);
+        complete({ ok: true, value: result, vclock: server.vclock });
+      } catch (error) {
+        complete({ ok: false, error });
+      }
+      return;
     }
-    return;
-  }
-  await server.execute(f, request.op, complete);
+    await server.execute(f, request.op, complete);
+  });
 }
 
 export class ImapClient {

@@ -25,6 +25,16 @@ export class NodeClock {
     return EPOCH_MS + trueMs + this.offsetMs + Math.trunc((trueMs * this.driftPpm) / 1_000_000);
   }
 
+  /**
+   * The node's monotonic clock (CLOCK_MONOTONIC): it runs at the node's drifted rate but
+   * jumps and skew faults never move it, as setting the wall clock never moves a monotonic
+   * one. Timeouts and leases are measured with it.
+   */
+  monotonicMs(): number {
+    const trueMs = this.trueNowMs();
+    return trueMs + Math.trunc((trueMs * this.driftPpm) / 1_000_000);
+  }
+
   /** Moves the clock by deltaMs (positive: forward, negative: backward). */
   jump(deltaMs: number): void {
     this.offsetMs += deltaMs;

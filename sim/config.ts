@@ -118,6 +118,8 @@ export interface SimConfig {
   readonly syncIntervalMs: number;
   readonly checks: readonly string[];
   readonly limits: SimLimits;
+  /** The owner strategy's leases: their length and the clock drift bound their allowance covers (sim/leases.ts). */
+  readonly leases: { readonly durationMs: number; readonly driftPpmMax: number };
   /** Test-only hook: a named fault injected into a good strategy (checker negative controls). */
   readonly mutant: string | null;
   /** Optional (added by scenarios/): exact client operations, in atMs order; absent or [] = none. */

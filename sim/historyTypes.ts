@@ -113,7 +113,9 @@ export type FaultValue =
   | { readonly kind: 'crash'; readonly node: string; readonly mode: 'process' | 'power' }
   | { readonly kind: 'restart'; readonly node: string }
   | { readonly kind: 'skew'; readonly node: string; readonly offsetMs: number }
-  | { readonly kind: 'jump'; readonly node: string; readonly deltaMs: number };
+  | { readonly kind: 'jump'; readonly node: string; readonly deltaMs: number }
+  /** The node handles no event for durationMs (a stopped process, a GC pause) while its clock runs on. */
+  | { readonly kind: 'pause'; readonly node: string; readonly durationMs: number };
 
 
 // ---- network: process 'net', type 'info' ----

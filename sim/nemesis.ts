@@ -62,6 +62,7 @@ export class Nemesis {
       }
       if (kind === 'skew') faults.push({ atMs, fault: { kind: 'skew', node, offsetMs: rng.int(-config.skewMsMax, config.skewMsMax) } });
       if (kind === 'jump') faults.push({ atMs, fault: { kind: 'jump', node, deltaMs: rng.int(-config.skewMsMax, config.skewMsMax) } });
+      if (kind === 'pause') faults.push({ atMs, fault: { kind: 'pause', node, durationMs } });
       this.schedule(faults);
       atMs = endAt + rng.exponentialMs(config.intervalMs, config.intervalMs * 10);
     }
@@ -103,6 +104,9 @@ export class Nemesis {
         break;
       case 'jump':
         server?.clock.jump(fault.deltaMs);
+        break;
+      case 'pause':
+        server?.pause(fault.durationMs);
         break;
     }
   }

@@ -46,6 +46,12 @@ export interface RunMetrics {
   readonly deferredDeliveryCount: number;
   readonly visibilityDelayMsMean: number | null;
   readonly visibilityDelayMsMax: number | null;
+  /** 99th percentile of the visibility delay (absent in older results). */
+  readonly visibilityDelayMsP99?: number | null;
+  /** Owner-lease messages on the wire, bytes per second of virtual time per server (absent in older results). */
+  readonly leaseBytesPerSecPerServer?: number;
+  /** Lease bytes as a share of replication bytes (pushes and acks) (absent in older results). */
+  readonly leaseShareOfReplication?: number | null;
   /** From the last heal (or end of faults) until all replicas agree; null if they never did. */
   readonly convergenceTimeMs: number | null;
   readonly syncRounds: number;

@@ -24,7 +24,20 @@ import type { Envelope, Network } from './network.ts';
 import type { Rng } from './rng.ts';
 import type { Scheduler } from './scheduler.ts';
 import { mergeClocks, tick } from './vclock.ts';
-import { heardWithin, initialReplication, isMerger, silentPeers, step, type ReplicationEvent, type ReplicationSend, type ReplicationState } from './replication.ts';
+import { heardWithin, initialReplication, isMerger, step, type ReplicationEvent, type ReplicationSend, type ReplicationState } from './replication.ts';
+import { initialLease, leaseAt, LEASE_MESSAGE_BYTES, step as leaseStep, type LeaseEvent, type LeaseFaults, type LeaseSend, type LeaseState } from './leases.ts';
+import { ownerOf } from '../core/strategies/owner.ts';
+
+/** An owner-strategy server acts on its leases this often, as a share of the lease (renewals, take-overs). */
+export const LEASE_TICK_SHARE = 0.25;
+
+interface LeasePayload {
+  /** The mailbox whose owner the lease is for. */
+  readonly key: string;
+  readonly epoch: number;
+  readonly id: number;
+  readonly promised?: { readonly epoch: number; readonly node: string };
+}
 
 /**
  * The protocol overhead a push pays besides its pack: a message kind, a head count and the
@@ -77,7 +90,6 @@ export interface ServerDeps {
   /** The node's own fault stream (power-loss fates). */
   readonly faultRng: Rng;
   readonly peers: readonly string[];
-  readonly isUp: (node: string) => boolean;
   /** Keep the packs this server stores (for export); off in runs that do not ask. */
   readonly recordTransfers?: boolean;
   /** Called after every state change, for convergence tracking. */
@@ -108,6 +120,11 @@ export class Server {
    * guarantee may count a write as applied here only once our head holds it.
    */
   private heldClocks: { readonly heads: readonly string[]; readonly vclock: VectorClock }[] = [];
+  /** While paused (a pause fault), events wait here, in order; keyed ones (timers) wait once. */
+  private pausedUntilMs: number | null = null;
+  private deferred: { readonly key: string | null; readonly run: () => Promise<void> }[] = [];
+  /** The owner leases, by mailbox (sim/leases.ts): what this node promised and holds, by its own clock. */
+  private readonly leases = new Map<string, LeaseState>();
   /** Packs this server received and stored, in order, with the heads they brought (recordTransfers). */
   private received: { readonly heads: readonly string[]; readonly pack: Uint8Array }[] = [];
 
@@ -118,7 +135,7 @@ export class Server {
     const clockConfig = deps.config.clocks[name] ?? { offsetMs: 0, driftPpm: 0 };
     this.clock = new NodeClock(() => deps.scheduler.nowMs, clockConfig);
     this.fs = new FaultyFs(name, newVolumeFs());
-    deps.network.onReceive(name, (envelope) => this.receive(envelope));
+    deps.network.onReceive(name, (envelope) => this.whenRunning(() => this.receive(envelope)));
   }
 
   get up(): boolean {
@@ -143,6 +160,125 @@ export class Server {
     this.replica = await Replica.cloneFrom(seed, this.options());
     this.repl = initialReplication(this.name, this.deps.peers, this.replica.head);
     this.observe();
+    if (this.deps.strategy.usesLeases === true) this.scheduleLeaseTick();
+  }
+
+  // ---------- pause ----------
+
+  get paused(): boolean {
+    return this.pausedUntilMs !== null;
+  }
+
+  /**
+   * A pause fault: for durationMs this server handles no event (messages, client requests,
+   * its own timers wait, in order) while its clock runs on. Pauses that overlap end at the later end.
+   */
+  pause(durationMs: number): void {
+    const untilMs = this.deps.scheduler.nowMs + durationMs;
+    if (this.pausedUntilMs !== null && this.pausedUntilMs >= untilMs) return;
+    this.pausedUntilMs = untilMs;
+    this.deps.scheduler.at(untilMs, `resume ${this.name}`, () => (this.pausedUntilMs === untilMs ? this.resume() : Promise.resolve()));
+  }
+
+  /** Runs `run` now, or once the pause ends; a keyed item (a timer) waits at most once. */
+  whenRunning(run: () => Promise<void>, key: string | null = null): Promise<void> {
+    if (this.pausedUntilMs === null) return run();
+    if (key === null || !this.deferred.some((item) => item.key === key)) this.deferred.push({ key, run });
+    return Promise.resolve();
+  }
+
+  /** The pause ended (or a crash ended the paused process): what waited runs, in order. */
+  private async resume(): Promise<void> {
+    this.pausedUntilMs = null;
+    while (this.deferred.length > 0 && this.pausedUntilMs === null) {
+      const item = this.deferred.shift() as { run: () => Promise<void> };
+      await item.run();
+    }
+  }
+
+  // ---------- owner leases ----------
+
+  private leaseFaults(): LeaseFaults {
+    const mutant = this.deps.config.mutant;
+    // The lease's own negative controls (sim/leases.ts); not yet scenario mutants, see docs/merge-rules.md.
+    return { noFence: mutant === 'owner-no-fence', trustsClock: mutant === 'owner-trusts-clock' };
+  }
+
+  private leaseOf(key: string): LeaseState {
+    let lease = this.leases.get(key);
+    if (lease === undefined) {
+      const recorded = ownerOf(this.replica?.committed.mailboxes.get(key));
+      lease = initialLease(this.name, this.deps.peers, this.deps.config.leases, this.leaseFaults(), recorded?.epoch ?? 0, recorded?.node ?? null);
+      this.leases.set(key, lease);
+    }
+    return lease;
+  }
+
+  /** The epoch of the lease this node holds for `key` now, by its own monotonic clock (wall-clock jumps never move it). */
+  private leaseEpoch(key: string): number | null {
+    const lease = this.leases.get(key);
+    return lease === undefined ? null : leaseAt(lease, this.clock.monotonicMs());
+  }
+
+  private scheduleLeaseTick(): void {
+    const everyMs = Math.max(1, Math.round(this.deps.config.leases.durationMs * LEASE_TICK_SHARE));
+    this.deps.scheduler.after(everyMs, `lease ${this.name}`, async () => {
+      await this.whenRunning(() => this.leaseTick(), 'lease-tick');
+      this.scheduleLeaseTick();
+    });
+  }
+
+  /**
+   * What each lease should do: the recorded (or newest known) owner renews; when the owner has
+   * been silent past the failure detector's timeout, the smallest-named node still heard from
+   * asks for the next epoch. Only heartbeats and lease messages decide this: nothing else.
+   */
+  private async leaseTick(): Promise<void> {
+    const replica = this.replica;
+    if (!replica || !this.up) return;
+    const nowMs = this.deps.scheduler.nowMs;
+    for (const [key, mailbox] of [...replica.committed.mailboxes].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
+      const recorded = ownerOf(mailbox);
+      if (recorded === undefined) continue;
+      const lease = this.leaseOf(key);
+      const top = lease.highest.epoch > recorded.epoch && lease.highest.node !== null ? { node: lease.highest.node, epoch: lease.highest.epoch } : recorded;
+      const held = this.leaseEpoch(key);
+      let want: number | null = null;
+      if (top.node === this.name) want = top.epoch;
+      else if (held !== null && held >= top.epoch) want = held;
+      else if (!heardWithin(this.repl, top.node, nowMs)) {
+        const live = [this.name, ...this.deps.peers.filter((peer) => peer !== top.node && heardWithin(this.repl, peer, nowMs))].sort();
+        if (live[0] === this.name) want = top.epoch + 1;
+      }
+      await this.leaseStep(key, { kind: 'tick', nowMs: this.clock.monotonicMs(), want });
+    }
+  }
+
+  private async leaseStep(key: string, event: LeaseEvent): Promise<void> {
+    const [next, sends] = leaseStep(this.leaseOf(key), event);
+    this.leases.set(key, next);
+    let acquired = false;
+    for (const send of sends) {
+      if (send.kind === 'acquired') {
+        acquired = true;
+        continue;
+      }
+      this.sendLease(key, send);
+    }
+    if (acquired) await this.settle();
+  }
+
+  private sendLease(key: string, send: Exclude<LeaseSend, { kind: 'acquired' }>): void {
+    const payload: LeasePayload = { key, epoch: send.epoch, id: send.id, ...(send.kind === 'refuse' ? { promised: send.promised } : {}) };
+    this.deps.network.send(this.name, send.to, `lease-${send.kind}`, LEASE_MESSAGE_BYTES, payload);
+  }
+
+  private receiveLease(envelope: Envelope<LeasePayload>): Promise<void> {
+    const { key, epoch, id, promised } = envelope.payload;
+    const from = envelope.from;
+    if (envelope.kind === 'lease-request') return this.leaseStep(key, { kind: 'request', from, epoch, id, nowMs: this.clock.monotonicMs() });
+    if (envelope.kind === 'lease-grant') return this.leaseStep(key, { kind: 'grant', from, epoch, id });
+    return this.leaseStep(key, { kind: 'refuse', from, epoch, id, promised: promised ?? { epoch, node: '' } });
   }
 
   /** Runs one client operation as a commit. `complete` runs once it is durable (or failed). */
@@ -154,7 +290,7 @@ export class Server {
       if (batch && !this.batchOpen) {
         replica.beginBatch();
         this.batchOpen = true;
-        this.deps.scheduler.after(batch.windowMs, `flush ${this.name}`, () => this.flush());
+        this.deps.scheduler.after(batch.windowMs, `flush ${this.name}`, () => this.whenRunning(() => this.flush(), 'flush'));
       }
       const value = await op(replica);
       if (batch) {
@@ -212,6 +348,8 @@ export class Server {
   async crash(mode: 'process' | 'power'): Promise<void> {
     this.fs.crashNow();
     await this.dropVolatile(mode);
+    // A crash ends a pause: the paused process is gone, and what waited for it now finds it down.
+    if (this.pausedUntilMs !== null) await this.resume();
   }
 
   /** Arms a crash at the `writes`-th next write point (mid-commit or mid-merge). */
@@ -230,14 +368,23 @@ export class Server {
     this.fs.restart();
     const replica = await Replica.open(this.options());
     this.replica = replica;
+    // A new process has forgotten its promises: it promises nothing until they would have expired.
+    for (const [key, lease] of this.leases) {
+      const recorded = ownerOf(replica.committed.mailboxes.get(key));
+      this.leases.set(key, leaseStep(lease, { kind: 'restarted', nowMs: this.clock.monotonicMs(), epoch: recorded?.epoch ?? 0, holder: recorded?.node ?? null })[0]);
+    }
     // A power loss may have taken what a pack brought; git could not complete a pack whose bases went with it.
     this.received = this.received.filter((transfer) => transfer.heads.every((head) => replica.hasCommit(head)));
     this.observe();
     this.deps.onChange();
   }
 
-  /** Anti-entropy: push to every peer that may lack our head. */
-  async antiEntropy(): Promise<void> {
+  /** Anti-entropy: push to every peer that may lack our head (once the pause ends, when paused). */
+  antiEntropy(): Promise<void> {
+    return this.whenRunning(() => this.antiEntropyNow(), 'anti-entropy');
+  }
+
+  private async antiEntropyNow(): Promise<void> {
     const replica = this.replica;
     if (!replica || !this.up || this.replicationStopped) return;
     await this.apply({ kind: 'tick' });
@@ -326,6 +473,7 @@ export class Server {
     if (envelope.kind === 'heartbeat') return this.receiveHeartbeat(envelope as Envelope<{ head: string }>);
     if (envelope.kind === 'ack') return this.receiveAck(envelope as Envelope<AckPayload>);
     if (envelope.kind === 'push') return this.receivePush(envelope as Envelope<PushPayload>);
+    if (envelope.kind.startsWith('lease-')) return this.receiveLease(envelope as Envelope<LeasePayload>);
   }
 
   private receiveHeartbeat(envelope: Envelope<{ head: string }>): Promise<void> {
@@ -398,44 +546,38 @@ export class Server {
   private armMergeWait(): void {
     if (this.mergeWaitArmed) return;
     this.mergeWaitArmed = true;
-    this.deps.scheduler.after(MERGE_WAIT_MS, `merge-wait ${this.name}`, async () => {
-      this.mergeWaitArmed = false;
-      const replica = this.replica;
-      if (!replica || !this.up || this.replicationStopped || !replica.held()) return;
-      let result: ReceiveResult | null;
-      try {
-        result = await replica.mergeHeld();
-      } catch (error) {
-        await this.fail(error);
-        await this.ackBatchCommitted();
-        return;
-      }
+    this.deps.scheduler.after(MERGE_WAIT_MS, `merge-wait ${this.name}`, () => this.whenRunning(() => this.mergeWait(), 'merge-wait'));
+  }
+
+  private async mergeWait(): Promise<void> {
+    this.mergeWaitArmed = false;
+    const replica = this.replica;
+    if (!replica || !this.up || this.replicationStopped || !replica.held()) return;
+    let result: ReceiveResult | null;
+    try {
+      result = await replica.mergeHeld();
+    } catch (error) {
+      await this.fail(error);
       await this.ackBatchCommitted();
-      if (result === null) return;
-      this.recordReceive(result);
-      if (result.kind === 'merge') await this.apply({ kind: 'committed', reason: 'merge' });
-      await this.settle();
-    });
+      return;
+    }
+    await this.ackBatchCommitted();
+    if (result === null) return;
+    this.recordReceive(result);
+    if (result.kind === 'merge') await this.apply({ kind: 'committed', reason: 'merge' });
+    await this.settle();
   }
 
   private async settle(): Promise<void> {
     const replica = this.replica;
     if (!replica || !this.deps.strategy.settle || this.fs.isDown) return;
-    const nowMs = this.deps.scheduler.nowMs;
-    // Quorum for the owner strategy: a majority this node can reach AND is caught up with
-    // (it holds the head each of them last announced). Reachability alone is not enough: an
-    // owner back from a crash would hand out UIDs from a stale UIDNEXT before it has merged
-    // the state of the owner that replaced it.
-    const current = (p: string): boolean => {
-      const head = this.repl.peers.get(p)?.announced ?? null;
-      return head !== null && replica.hasCommit(head) && heardWithin(this.repl, p, nowMs);
-    };
-    const reachable = this.deps.peers.filter((p) => this.deps.isUp(p) && this.deps.network.canReach(this.name, p) && this.deps.network.canReach(p, this.name) && current(p));
-    const quorum = reachable.length + 1 > (this.deps.peers.length + 1) / 2;
-    const unreachable = silentPeers(this.repl, nowMs);
+    // What a real server knows: the leases it holds by its own clock (sim/leases.ts). A mailbox
+    // with no recorded owner (made by CREATE) goes with INBOX's lease.
+    const leaseFor = (mailbox: string): number | null =>
+      this.leaseEpoch(ownerOf(replica.committed.mailboxes.get(mailbox)) === undefined ? 'INBOX' : mailbox);
     let settled: boolean;
     try {
-      settled = await replica.settle({ node: this.name, quorum, unreachable });
+      settled = await replica.settle({ node: this.name, leaseFor });
     } catch (error) {
       await this.fail(error);
       await this.ackBatchCommitted();

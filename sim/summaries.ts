@@ -26,6 +26,8 @@ export function buildMetrics(
   const opPushes = ['deliver', 'append', 'store', 'expunge', 'move', 'copy', 'batch'];
   const opBytes = opPushes.reduce((sum, k) => sum + (metrics.pushBytesByCause.get(k) ?? 0), 0);
   const opCount = opPushes.reduce((sum, k) => sum + (metrics.pushOpsByCause.get(k) ?? 0), 0);
+  const leaseBytes = Object.entries(wireBytesByKind).filter(([kind]) => kind.startsWith('lease-')).reduce((sum, [, bytes]) => sum + bytes, 0);
+  const replicationBytes = (wireBytesByKind['push'] ?? 0) + (wireBytesByKind['ack'] ?? 0);
   return {
     wireBytesByKind,
     wireBytesTotal,
@@ -47,6 +49,9 @@ export function buildMetrics(
     deferredDeliveryCount: metrics.deferredDeliveryCount,
     visibilityDelayMsMean: mean(metrics.visibilityDelaysMs),
     visibilityDelayMsMax: metrics.visibilityDelaysMs.length === 0 ? null : Math.max(...metrics.visibilityDelaysMs),
+    visibilityDelayMsP99: percentile(metrics.visibilityDelaysMs, 0.99),
+    leaseBytesPerSecPerServer: scheduler.nowMs === 0 ? 0 : Math.round((leaseBytes * 1000) / scheduler.nowMs / Math.max(1, config.servers.length) * 10) / 10,
+    leaseShareOfReplication: replicationBytes === 0 ? null : Math.round((leaseBytes / replicationBytes) * 1e6) / 1e6,
     convergenceTimeMs: convergence.convergedAtMs === null ? null : convergence.convergedAtMs - convergence.startMs,
     syncRounds: convergence.rounds,
     cpuMsPerOp: cpuMs === null || metrics.clientOpCount === 0 ? null : Math.round((cpuMs / metrics.clientOpCount) * 1000) / 1000,
@@ -56,6 +61,13 @@ export function buildMetrics(
     batched: config.batch !== null,
     messagesPerMailbox: Math.max(0, ...config.mailboxes.map((m) => m.initialMessages)),
   };
+}
+
+/** The nearest-rank percentile of `values` (0 < p <= 1); null when empty. */
+function percentile(values: readonly number[], p: number): number | null {
+  if (values.length === 0) return null;
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.ceil(p * sorted.length) - 1)] as number;
 }
 
 /** Fault intervals (a partition until its heal, a crash until its restart) and client ops. */
@@ -85,8 +97,9 @@ export function buildTimeline(config: SimConfig, history: readonly HistoryRecord
         faults.push(fault);
         openCrashes.set(value.node, fault);
       } else if (value.node) {
-        const label = value.kind === 'skew' ? `skew ${value.offsetMs} ms` : `jump ${value.deltaMs} ms`;
-        faults.push({ kind: value.kind, nodes: [value.node], startMs: record.timeMs, endMs: record.timeMs, label });
+        const durationMs = (value as { durationMs?: number }).durationMs;
+        const label = value.kind === 'skew' ? `skew ${value.offsetMs} ms` : value.kind === 'pause' ? `pause ${durationMs} ms` : `jump ${value.deltaMs} ms`;
+        faults.push({ kind: value.kind, nodes: [value.node], startMs: record.timeMs, endMs: value.kind === 'pause' ? record.timeMs + (durationMs ?? 0) : record.timeMs, label });
       }
       continue;
     }

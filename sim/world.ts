@@ -64,8 +64,9 @@ export interface WorldProgress {
 }
 
 /**
- * Events between two onProgress calls. Git-bound runs do ~200-600 events per wall second,
- * so this redraws a bar about once a second at the slow end; a call costs one small object.
+ * Events between two onProgress calls. The library's scenarios run several hundred events
+ * per wall second (git work dominates), so a bar moves a few times a second; a call costs
+ * one small object, and the bar itself limits how often it redraws.
  */
 const PROGRESS_EVERY_EVENTS = 250;
 
@@ -95,7 +96,6 @@ export async function runWorld(config: SimConfig, options: WorldOptions = {}): P
       config, scheduler, network, history, metrics, strategy, layoutCache, uidIndex,
       faultRng: root.stream(`power/${name}`),
       peers: config.servers.filter((p) => p !== name),
-      isUp: (node) => servers.get(node)?.up ?? false,
       recordTransfers: options.recordTransfers === true,
       onChange: () => convergence.update(),
     });

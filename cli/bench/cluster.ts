@@ -52,6 +52,7 @@ export function benchConfig(messages: number, ops: number, latencyMs: { readonly
     syncIntervalMs: 1_000,
     checks: ['uid-stable', 'no-lost-mail', 'convergence'],
     limits: { eventsMax: 50_000_000, timeMsMax: 100_000_000, messageSizeBytesMax: 1_000_000 },
+    leases: { durationMs: 10_000, driftPpmMax: 1_000 },
     mutant: null,
   };
 }

@@ -6,24 +6,20 @@
  * - Every delivery, append, copy or move target is stored durably at once with uid 0
  *   (pending: invisible to IMAP). `assignsUids` is false on every node, the owner included,
  *   because the owner may assign only while it has quorum, and that is known only in settle.
- * - settle(state, ctx) on the owner, while ctx.quorum: gives every pending message of its
- *   mailboxes a UID from UIDNEXT, in GUID order, with one new MODSEQ.
- * - Fail-over: a node with quorum whose state names an owner in ctx.unreachable takes the
- *   mailbox over at epoch + 1, then assigns as the owner. A mailbox with no owner yet (one
- *   created by CREATE) belongs to INBOX's owner, who records itself as its owner when it
- *   first settles it; with no INBOX owner either, the first node to settle with quorum
- *   claims it at epoch 1 (concurrent claims: the merge keeps the smaller node name).
+ * - settle(state, ctx) on the node that holds the mailbox's owner lease (ctx.leaseFor: granted
+ *   by a majority over the network and unexpired by the node's own clock, sim/leases.ts): gives
+ *   every pending message a UID from UIDNEXT, in GUID order, with one new MODSEQ.
+ * - Fail-over: a node that won the lease at a higher epoch than the recorded owner's records
+ *   itself as the owner at that epoch, then assigns. A lease at an epoch below the recorded
+ *   one assigns nothing (the fence). A mailbox with no owner yet (one created by CREATE) goes
+ *   with INBOX's lease; its holder records itself as the owner when it first settles it.
  * - Merge: the owner with the higher epoch wins (equal epochs: the smaller node name). A UID
  *   is kept only when it is safe on both sides (each side binds it to this message or never
  *   handed it out); a message whose UID is not safe goes back to pending (uid 0) and the
  *   winning owner gives it a new UID: a UID never names two messages on one replica.
  *
- * Remaining window (honest): quorum is the simulator's reachability oracle, not a lease that a
- * majority acknowledged. With non-transitive reachability (one-way or bridged partitions) an
- * old owner can still reach a majority while a new owner, which cannot reach it, takes over;
- * both then assign the same UIDs for a while. Clients of the two replicas see the same
- * (UIDVALIDITY, UID) name different messages until the merge, which sends the loser's
- * messages back to pending and lets the winner renumber them.
+ * Leases rest on bounded clock drift: a clock that drifts past the bound the scenario states
+ * (`leases.driftPpmMax`), or jumps, can let two owners assign at once (a control shows it).
  */
 import { mergeStores } from '../merge/mergeStores.ts';
 import { type MailboxUidInput, type MailboxUidResult } from '../merge/policy.ts';
@@ -80,9 +76,8 @@ export function ownerMailbox(input: MailboxUidInput): MailboxUidResult {
   return { uids, uidValidity: input.uidValidity, uidNext: input.uidNextMin, reassignedAll: false };
 }
 
-/** The owner's follow-up: take over dead owners' mailboxes, then give pending messages UIDs. */
+/** The owner's follow-up: record itself as owner of the mailboxes it holds a newer lease for, then give pending messages UIDs. */
 export function ownerSettle(state: StoreState, ctx: SettleContext): StoreState | null {
-  if (!ctx.quorum) return null;
   let changed = false;
   const mailboxes = new Map<string, Mailbox>();
   const fallback = ownerOf(state.mailboxes.get('INBOX'));
@@ -96,13 +91,16 @@ export function ownerSettle(state: StoreState, ctx: SettleContext): StoreState |
 
 function settleMailbox(mailbox: Mailbox, ctx: SettleContext, fallback: MailboxOwner | undefined): Mailbox {
   const recorded = ownerOf(mailbox);
-  let owner = recorded ?? fallback;
-  if (owner === undefined) owner = { node: ctx.node, epoch: 1 };
-  else if (owner.node !== ctx.node && ctx.unreachable.includes(owner.node)) owner = { node: ctx.node, epoch: owner.epoch + 1 };
-  if (owner.node !== ctx.node) return mailbox;
-  if (recorded === undefined) owner = { ...owner };
+  // A mailbox with no owner of its own (made by CREATE) goes with INBOX's owner and lease.
+  const lease = ctx.leaseFor(recorded === undefined ? 'INBOX' : mailbox.name);
+  if (lease === null) return mailbox;
+  const current = recorded ?? fallback;
+  // The fence: a lease older than the owner this state records assigns nothing.
+  if (current !== undefined && (current.epoch > lease || (current.epoch === lease && current.node !== ctx.node))) return mailbox;
+  const owner: MailboxOwner = { node: ctx.node, epoch: lease };
   const pending = [...allMessages(mailbox.messages)].filter((m) => m.uid === 0).sort((a, b) => (a.guid < b.guid ? -1 : a.guid > b.guid ? 1 : 0));
-  if (pending.length === 0 && owner === recorded) return mailbox;
+  const sameOwner = recorded !== undefined && recorded.node === owner.node && recorded.epoch === owner.epoch;
+  if (pending.length === 0 && sameOwner) return mailbox;
   const modseq = mailbox.highestModseq + 1;
   let uidNext = mailbox.uidNext;
   const puts: Message[] = pending.map((m) => ({ ...m, uid: uidNext++, modseq }));
@@ -120,4 +118,5 @@ export const ownerStrategy: UidStrategy = {
   assignsUids: () => false,
   merge: (base, ours, theirs, ctx) => mergeStores(base, ours, theirs, ctx, { settleMailbox: ownerMailbox, mergeStrategyData: mergeOwnerData }),
   settle: ownerSettle,
+  usesLeases: true,
 };

@@ -4,6 +4,7 @@ import { allMessages } from '../../core/messageMap.ts';
 import { mergeBase, mergeBases, recursiveMergeBaseState } from '../../core/mergeBase.ts';
 import type { StoreState } from '../../core/state.ts';
 import type { UidStrategy } from '../../core/strategy.ts';
+import { ownerOf } from '../../core/strategies/owner.ts';
 import {
   copy,
   createMailbox,
@@ -207,7 +208,7 @@ export class ReplicaModel {
       case 'settle': {
         if (!this.strategy.settle) return;
         const unreachable = Array.from({ length: this.replicaCount }, (_, i) => `r${i}`).filter((_, i) => i !== r && (op.unreachable >> i) & 1);
-        const next = this.strategy.settle(state, { node, quorum: op.quorum, unreachable });
+        const next = this.strategy.settle(state, { node, leaseFor: modelLease(state, node, op.quorum, unreachable) });
         if (next) this.commitLocal(r, next);
         return;
       }
@@ -286,7 +287,7 @@ export class ReplicaModel {
     for (let round = 0; round < roundsMax; round++) {
       for (let r = 0; r < this.replicaCount; r++) await this.apply({ kind: 'settle', r, quorum: true, unreachable: 0 });
       for (let i = 0; i < this.replicaCount; i++) for (let j = 0; j < this.replicaCount; j++) if (i !== j) await this.sync(i, j);
-      const settled = this.strategy.settle === undefined || this.heads.every((_, r) => !this.strategy.settle?.(this.state(r), { node: `r${r}`, quorum: true, unreachable: [] }));
+      const settled = this.strategy.settle === undefined || this.heads.every((_, r) => !this.strategy.settle?.(this.state(r), { node: `r${r}`, leaseFor: modelLease(this.state(r), `r${r}`, true, []) }));
       if (settled && this.heads.every((h) => h === this.heads[0])) return;
     }
     throw new ModelViolation(`no convergence after ${roundsMax} rounds: heads ${this.heads.join(' ')}`);
@@ -342,4 +343,19 @@ function dominates(a: readonly number[], b: readonly number[]): boolean {
     if ((a[i] ?? 0) > (b[i] ?? 0)) greater = true;
   }
   return greater;
+}
+
+/**
+ * The model's stand-in for the lease protocol (sim/leases.ts): with `quorum` a node holds the
+ * lease at the recorded owner's epoch when it is the owner, and at the next epoch when the owner
+ * is among `unreachable`; without quorum it holds none.
+ */
+function modelLease(state: StoreState, node: string, quorum: boolean, unreachable: readonly string[]): (mailbox: string) => number | null {
+  return (mailbox) => {
+    if (!quorum) return null;
+    const recorded = ownerOf(state.mailboxes.get(mailbox)) ?? ownerOf(state.mailboxes.get('INBOX'));
+    if (recorded === undefined) return 1;
+    if (recorded.node === node) return recorded.epoch;
+    return unreachable.includes(recorded.node) ? recorded.epoch + 1 : null;
+  };
 }

@@ -335,8 +335,8 @@ describe('replication', () => {
     const replica = await Replica.create({ ...options('a'), strategy: settling }, [{ name: 'INBOX', uidValidity: 1, messages: [] }]);
     const delivered = await replica.deliver('INBOX', body(70));
     expect(delivered.uid).toBe(0);
-    expect(await replica.settle({ node: 'a', quorum: true, unreachable: [] })).toBe(true);
+    expect(await replica.settle({ node: 'a', leaseFor: () => 1 })).toBe(true);
     expect(messagesByUid(replica.state.mailboxes.get('INBOX')!.messages).map((m) => m.uid)).toEqual([1]);
-    expect(await replica.settle({ node: 'a', quorum: true, unreachable: [] })).toBe(false);
+    expect(await replica.settle({ node: 'a', leaseFor: () => 1 })).toBe(false);
   });
 });

@@ -90,11 +90,14 @@ describe('owner', () => {
     expect(inbox && owner.assignsUids(inbox, 'n2')).toBe(false);
   });
 
-  it('the owner gives pending messages UIDs in settle, only while it has quorum', () => {
+  /** A settle context holding the lease at `epoch` for every mailbox (null: no lease). */
+  const leased = (node: string, epoch: number | null) => ({ node, leaseFor: () => epoch });
+
+  it('the owner gives pending messages UIDs in settle, only while it holds the lease', () => {
     const pending = deliverAll(owned, ['p2', 'p1'], false);
-    expect(owner.settle?.(pending, { node: 'n1', quorum: false, unreachable: [] })).toBeNull();
-    expect(owner.settle?.(pending, { node: 'n2', quorum: true, unreachable: [] })).toBeNull();
-    const settled = owner.settle?.(pending, { node: 'n1', quorum: true, unreachable: [] });
+    expect(owner.settle?.(pending, leased('n1', null))).toBeNull();
+    expect(owner.settle?.(pending, leased('n2', null))).toBeNull();
+    const settled = owner.settle?.(pending, leased('n1', 1));
     expect(settled && [where(settled)['p1']?.[1], where(settled)['p2']?.[1]]).toEqual([4, 5]);
     expect(settled?.mailboxes.get('INBOX')?.uidNext).toBe(6);
   });
@@ -102,29 +105,32 @@ describe('owner', () => {
   it('a mailbox created without an owner belongs to INBOX\'s owner', () => {
     const withWork = store(...owned.mailboxes.values(), mailbox('Work', { uidValidity: 50 }));
     const pending = deliver(withWork, 'Work', msg('w1', 0), false);
-    expect(owner.settle?.(pending, { node: 'n2', quorum: true, unreachable: [] })).toBeNull();
-    const settled = owner.settle?.(pending, { node: 'n1', quorum: true, unreachable: [] }) as StoreState;
+    expect(owner.settle?.(pending, leased('n2', null))).toBeNull();
+    const settled = owner.settle?.(pending, leased('n1', 1)) as StoreState;
     expect(ownerOf(settled.mailboxes.get('Work'))).toEqual({ node: 'n1', epoch: 1 });
     expect(where(settled)['w1']?.[1]).toBe(1);
   });
 
-  it('fails over at epoch+1 only with quorum and the owner unreachable', () => {
-    expect(owner.settle?.(owned, { node: 'n2', quorum: false, unreachable: ['n1'] })).toBeNull();
-    expect(owner.settle?.(owned, { node: 'n2', quorum: true, unreachable: ['n3'] })).toBeNull();
-    const taken = owner.settle?.(owned, { node: 'n2', quorum: true, unreachable: ['n1'] });
+  it('takes over only with a lease at a higher epoch than the recorded owner; an older or equal lease assigns nothing (the fence)', () => {
+    expect(owner.settle?.(owned, leased('n2', null))).toBeNull();
+    expect(owner.settle?.(owned, leased('n2', 1))).toBeNull();
+    expect(owner.settle?.(deliverAll(owned, ['z'], false), leased('n2', 1))).toBeNull();
+    const taken = owner.settle?.(owned, leased('n2', 2));
     expect(ownerOf(taken?.mailboxes.get('INBOX'))).toEqual({ node: 'n2', epoch: 2 });
+    // n1's lease at epoch 1 no longer assigns once the state records epoch 2.
+    expect(owner.settle?.(deliverAll(taken as StoreState, ['late'], false), leased('n1', 1))).toBeNull();
   });
 
   it('on merge the higher epoch owner wins, and a UID handed out twice goes back to pending', () => {
-    // Both n1 (epoch 1) and n2 (epoch 2) gave UID 4: the window the fencing cannot close.
-    const byOld = owner.settle?.(deliverAll(owned, ['x'], false), { node: 'n1', quorum: true, unreachable: [] }) as StoreState;
-    const taken = owner.settle?.(deliverAll(owned, ['y'], false), { node: 'n2', quorum: true, unreachable: ['n1'] }) as StoreState;
+    // Both n1 (epoch 1) and n2 (epoch 2) gave UID 4 (leases overlapping, as a clock past its drift bound allows): the merge repairs it.
+    const byOld = owner.settle?.(deliverAll(owned, ['x'], false), leased('n1', 1)) as StoreState;
+    const taken = owner.settle?.(deliverAll(owned, ['y'], false), leased('n2', 2)) as StoreState;
     expect(where(byOld)['x']?.[1]).toBe(4);
     expect(where(taken)['y']?.[1]).toBe(4);
     const merged = owner.merge(owned, byOld, taken, ctx).state;
     expect(ownerOf(merged.mailboxes.get('INBOX'))).toEqual({ node: 'n2', epoch: 2 });
     expect([where(merged)['x']?.[1], where(merged)['y']?.[1]]).toEqual([0, 0]);
-    const resettled = owner.settle?.(merged, { node: 'n2', quorum: true, unreachable: [] }) as StoreState;
+    const resettled = owner.settle?.(merged, leased('n2', 2)) as StoreState;
     expect([where(resettled)['x']?.[1], where(resettled)['y']?.[1]]).toEqual([5, 6]);
   });
 });

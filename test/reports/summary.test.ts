@@ -84,6 +84,18 @@ describe('summarize', () => {
     expect(none?.gitBytesPerFlagChange).toBeNull();
   });
 
+  it('prices stable UIDs only for scenarios run under more than one real strategy, one row per strategy', () => {
+    const owner = syntheticRun({ scenarioName: 'split', strategy: 'owner', seed: 1 });
+    const renumber = syntheticRun({ scenarioName: 'split', strategy: 'renumber', seed: 1 });
+    const alone = syntheticRun({ scenarioName: 'solo', strategy: 'owner', seed: 1 });
+    const control = syntheticRun({ scenarioName: 'split', strategy: 'keep-uids', seed: 1 });
+    const price = summarize([owner, renumber, alone, control]).price;
+    expect(price.map((row) => `${row.scenarioName}/${row.strategy}`)).toEqual(['split/renumber', 'split/owner']);
+    const ownerRow = price.find((row) => row.strategy === 'owner');
+    expect(ownerRow?.deferredPer1000Deliveries).toBeCloseTo((owner.metrics.deferredDeliveryCount * 1000) / owner.metrics.deliveryCount, 6);
+    expect(summarize([owner, alone]).price).toEqual([]);
+  });
+
   it('builds a convergence CDF that tops out at the converged fraction', () => {
     const runs = [1, 2, 3, 4].map((seed) => syntheticRun({ scenarioName: 's', strategy: 'renumber', seed, convergenceFactor: seed === 4 ? null : 1 }));
     const c = summarize(runs).convergence;

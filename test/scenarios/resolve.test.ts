@@ -39,6 +39,7 @@ checks: [uid-stable, convergence]
 expect: invalid
 seed: 99
 limits: {eventsMax: 1000, timeMsMax: 90000, messageSizeBytesMax: 5000}
+leases: {durationMs: 7000, driftPpmMax: 250}
 mutant: reuse-uid
 script:
   - {at: 500, node: a, deliver: {count: 3}}
@@ -129,6 +130,7 @@ describe('resolveScenario', () => {
         syncIntervalMs: 250,
         checks: ['uid-stable', 'convergence'],
         limits: { eventsMax: 1000, timeMsMax: 90000, messageSizeBytesMax: 5000 },
+        leases: { durationMs: 7000, driftPpmMax: 250 },
         mutant: 'reuse-uid',
         script: [
           { atMs: 400, node: 'b', op: { kind: 'store', mailbox: 'INBOX', uid: 2, mode: '+', flags: ['\\Seen'] } },

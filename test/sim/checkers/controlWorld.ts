@@ -47,6 +47,7 @@ export function controlWorldConfig(seed: number, mutant: string | null, opts: { 
     syncIntervalMs: 500,
     checks: [...CHECK_NAMES],
     limits: { eventsMax: 500_000, timeMsMax: 120_000, messageSizeBytesMax: 100_000 },
+    leases: { durationMs: 10_000, driftPpmMax: 1_000 },
     mutant,
   };
 }
