@@ -1,4 +1,5 @@
 // The mailsim entry point (cli/bin.mjs and `npm start` load it): runs the CLI and sets the exit code.
+import './fixedIds.ts';
 import { readFileSync } from 'node:fs';
 import { runCli } from './commands/program.ts';
 

@@ -3,6 +3,7 @@
  * answers each {id, task} message with {id, ok, value} or {id, ok: false, error, code}.
  * Errors are reduced to one line here, so no stack crosses the thread boundary.
  */
+import './fixedIds.ts';
 import { performance } from 'node:perf_hooks';
 import { parentPort, workerData } from 'node:worker_threads';
 import { MailsimError } from '../core/errors.ts';

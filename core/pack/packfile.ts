@@ -110,6 +110,23 @@ export interface PackWritten {
  * DELTA_SHARE_MAX), and the chain stays within PACK_DELTA_DEPTH_MAX; a base that is a later entry
  * of this pack is not used (packs are written base first).
  */
+/**
+ * zlib's deflate with the smallest window that still reaches back over the whole input
+ * (2^w - 262 bytes, zlib's MAX_DIST): the same compressed data as the default 32 KiB window,
+ * only the header's window field differs, and small streams are set up at three quarters of
+ * the cost (most entries are short tree deltas).
+ */
+function deflateEntry(data: Uint8Array): Buffer {
+  let windowBits = ENTRY_WINDOW_BITS_MIN;
+  while (windowBits < ENTRY_WINDOW_BITS_MAX && (1 << windowBits) - ZLIB_MIN_LOOKAHEAD_BYTES < data.length) windowBits++;
+  return deflateSync(data, { windowBits });
+}
+
+/** zlib's smallest and largest deflate windows, and the lookahead it keeps out of a window. */
+const ENTRY_WINDOW_BITS_MIN = 9;
+const ENTRY_WINDOW_BITS_MAX = 15;
+const ZLIB_MIN_LOOKAHEAD_BYTES = 262;
+
 export function writePackWithStats(inputs: readonly PackInput[]): PackWritten {
   const laterIds = new Map<string, number>();
   inputs.forEach((input, index) => laterIds.set(input.object.id, index));
@@ -133,18 +150,18 @@ export function writePackWithStats(inputs: readonly PackInput[]): PackWritten {
           ? [...entryHeader(OFS_DELTA, delta.length), ...ofsOffset(offset - inPack.offset)]
           : [...entryHeader(REF_DELTA, delta.length), ...Buffer.from(base.id, 'hex')];
         if (delta.length < object.content.length * DELTA_SHARE_MAX && object.content.length >= DELTA_TARGET_BYTES_MIN) {
-          entry = { header, deflated: deflateSync(delta), depth };
+          entry = { header, deflated: deflateEntry(delta), depth };
         } else if (delta.length < object.content.length) {
           // Not a clear win (a small object, or a few ids changed in a short tree): the smaller entry goes.
-          const deltaDeflated = deflateSync(delta);
-          const wholeDeflated = deflateSync(object.content);
+          const deltaDeflated = deflateEntry(delta);
+          const wholeDeflated = deflateEntry(object.content);
           entry = header.length + deltaDeflated.length < wholeHeader.length + wholeDeflated.length
             ? { header, deflated: deltaDeflated, depth }
             : { header: wholeHeader, deflated: wholeDeflated, depth: 0 };
         }
       }
     }
-    entry ??= { header: wholeHeader, deflated: deflateSync(object.content), depth: 0 };
+    entry ??= { header: wholeHeader, deflated: deflateEntry(object.content), depth: 0 };
     if (entry.depth > 0) deltaCount++;
     else wholeCount++;
     written.set(object.id, { offset, depth: entry.depth });

@@ -440,3 +440,18 @@ describe.skipIf(!hasGit)('git interop', () => {
     }),
   );
 });
+
+describe('entry compression', () => {
+  it('is as long as zlib with its default window, for any input (the smaller window only changes the header)', () => {
+    fc.assert(
+      fc.property(fc.array(fc.uint8Array({ minLength: 0, maxLength: 3000 }), { minLength: 1, maxLength: 5 }), (contents) => {
+        const objects = contents.map((content, index) => encodeObject('blob', Buffer.concat([Buffer.from(`${index}`), content])));
+        const unique = [...new Map(objects.map((object) => [object.id, object])).values()];
+        const headerBytes = (size: number) => { let bytes = 1; for (let rest = size >> 4; rest > 0; rest >>= 7) bytes++; return bytes; };
+        const expected = 12 + 20 + unique.reduce((sum, object) => sum + headerBytes(object.content.length) + deflateSync(object.content).length, 0);
+        expect(writePack(unique.map((object) => ({ object }))).length).toBe(expected);
+      }),
+      { numRuns: 200 },
+    );
+  });
+});
