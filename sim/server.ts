@@ -17,6 +17,7 @@ import { NodeClock } from './clock.ts';
 import type { SimConfig } from './config.ts';
 import { CrashError, FaultyFs } from './faultyFs.ts';
 import { newVolumeFs } from './volume.ts';
+import { PauseGate } from './pauseGate.ts';
 import type { History } from './history.ts';
 import type { VectorClock } from './historyTypes.ts';
 import type { Metrics } from './metrics.ts';
@@ -120,9 +121,8 @@ export class Server {
    * guarantee may count a write as applied here only once our head holds it.
    */
   private heldClocks: { readonly heads: readonly string[]; readonly vclock: VectorClock }[] = [];
-  /** While paused (a pause fault), events wait here, in order; keyed ones (timers) wait once. */
-  private pausedUntilMs: number | null = null;
-  private deferred: { readonly key: string | null; readonly run: () => Promise<void> }[] = [];
+  /** While paused (a pause fault), events wait here, in order. */
+  private readonly gate: PauseGate;
   /** The owner leases, by mailbox (sim/leases.ts): what this node promised and holds, by its own clock. */
   private readonly leases = new Map<string, LeaseState>();
   /** Packs this server received and stored, in order, with the heads they brought (recordTransfers). */
@@ -135,6 +135,7 @@ export class Server {
     const clockConfig = deps.config.clocks[name] ?? { offsetMs: 0, driftPpm: 0 };
     this.clock = new NodeClock(() => deps.scheduler.nowMs, clockConfig);
     this.fs = new FaultyFs(name, newVolumeFs());
+    this.gate = new PauseGate(deps.scheduler, name);
     deps.network.onReceive(name, (envelope) => this.whenRunning(() => this.receive(envelope)));
   }
 
@@ -166,34 +167,20 @@ export class Server {
   // ---------- pause ----------
 
   get paused(): boolean {
-    return this.pausedUntilMs !== null;
+    return this.gate.paused;
   }
 
   /**
    * A pause fault: for durationMs this server handles no event (messages, client requests,
-   * its own timers wait, in order) while its clock runs on. Pauses that overlap end at the later end.
+   * its own timers wait, in order) while its clock runs on (sim/pauseGate.ts).
    */
   pause(durationMs: number): void {
-    const untilMs = this.deps.scheduler.nowMs + durationMs;
-    if (this.pausedUntilMs !== null && this.pausedUntilMs >= untilMs) return;
-    this.pausedUntilMs = untilMs;
-    this.deps.scheduler.at(untilMs, `resume ${this.name}`, () => (this.pausedUntilMs === untilMs ? this.resume() : Promise.resolve()));
+    this.gate.pause(durationMs);
   }
 
   /** Runs `run` now, or once the pause ends; a keyed item (a timer) waits at most once. */
   whenRunning(run: () => Promise<void>, key: string | null = null): Promise<void> {
-    if (this.pausedUntilMs === null) return run();
-    if (key === null || !this.deferred.some((item) => item.key === key)) this.deferred.push({ key, run });
-    return Promise.resolve();
-  }
-
-  /** The pause ended (or a crash ended the paused process): what waited runs, in order. */
-  private async resume(): Promise<void> {
-    this.pausedUntilMs = null;
-    while (this.deferred.length > 0 && this.pausedUntilMs === null) {
-      const item = this.deferred.shift() as { run: () => Promise<void> };
-      await item.run();
-    }
+    return this.gate.whenRunning(run, key);
   }
 
   // ---------- owner leases ----------
@@ -349,7 +336,7 @@ export class Server {
     this.fs.crashNow();
     await this.dropVolatile(mode);
     // A crash ends a pause: the paused process is gone, and what waited for it now finds it down.
-    if (this.pausedUntilMs !== null) await this.resume();
+    if (this.gate.paused) await this.gate.open();
   }
 
   /** Arms a crash at the `writes`-th next write point (mid-commit or mid-merge). */
