@@ -31,7 +31,7 @@ export function runScript(config: { readonly script?: readonly ScriptedOp[]; rea
             counter++;
             const messageId = `<s${counter}.script@mailsim.test>`;
             const body = messageBody(messageId, Math.max(200, config.workload.messageSizeBytes.min), deps.rng);
-            await clientRequest(deps, { ...common, f: 'deliver', value: { mailbox: op.mailbox, messageId, attempt: 1, sizeBytes: body.length }, op: (r) => r.deliver(op.mailbox, body), okValue: (res) => { deps.metrics.deliveryCount++; return { guid: res.guid, uid: res.uid, uidValidity: res.uidValidity }; } });
+            await clientRequest(deps, { ...common, f: 'deliver', value: { mailbox: op.mailbox, messageId, attempt: 1, sizeBytes: body.length }, op: (r) => r.deliver(op.mailbox, body), okValue: (res) => { deps.metrics.deliveryCount++; if (res.uid === 0) deps.metrics.deferred(res.guid, deps.scheduler.nowMs); return { guid: res.guid, uid: res.uid, uidValidity: res.uidValidity }; } });
           }
           return;
         case 'append': {
