@@ -26,19 +26,9 @@ import type { Rng } from './rng.ts';
 import type { Scheduler } from './scheduler.ts';
 import { mergeClocks, tick } from './vclock.ts';
 import { heardWithin, initialReplication, isMerger, step, type ReplicationEvent, type ReplicationSend, type ReplicationState } from './replication.ts';
-import { initialLease, leaseAt, LEASE_MESSAGE_BYTES, step as leaseStep, type LeaseEvent, type LeaseFaults, type LeaseSend, type LeaseState } from './leases.ts';
+import { OwnerLeases, type LeasePayload } from './ownerLeases.ts';
 import { ownerOf } from '../core/strategies/owner.ts';
 
-/** An owner-strategy server acts on its leases this often, as a share of the lease (renewals, take-overs). */
-export const LEASE_TICK_SHARE = 0.25;
-
-interface LeasePayload {
-  /** The mailbox whose owner the lease is for. */
-  readonly key: string;
-  readonly epoch: number;
-  readonly id: number;
-  readonly promised?: { readonly epoch: number; readonly node: string };
-}
 
 /**
  * The protocol overhead a push pays besides its pack: a message kind, a head count and the
@@ -123,8 +113,8 @@ export class Server {
   private heldClocks: { readonly heads: readonly string[]; readonly vclock: VectorClock }[] = [];
   /** While paused (a pause fault), events wait here, in order. */
   private readonly gate: PauseGate;
-  /** The owner leases, by mailbox (sim/leases.ts): what this node promised and holds, by its own clock. */
-  private readonly leases = new Map<string, LeaseState>();
+  /** The owner leases, by mailbox (sim/ownerLeases.ts, sim/leases.ts). */
+  private readonly leases: OwnerLeases;
   /** Packs this server received and stored, in order, with the heads they brought (recordTransfers). */
   private received: { readonly heads: readonly string[]; readonly pack: Uint8Array }[] = [];
 
@@ -136,6 +126,14 @@ export class Server {
     this.clock = new NodeClock(() => deps.scheduler.nowMs, clockConfig);
     this.fs = new FaultyFs(name, newVolumeFs());
     this.gate = new PauseGate(deps.scheduler, name);
+    this.leases = new OwnerLeases({
+      name, peers: deps.peers, config: deps.config, scheduler: deps.scheduler, network: deps.network,
+      monotonicMs: () => this.clock.monotonicMs(),
+      committed: () => (this.replica !== null && this.up ? this.replica.committed : null),
+      heard: (peer) => heardWithin(this.repl, peer, deps.scheduler.nowMs),
+      whenRunning: (run, key) => this.whenRunning(run, key),
+      acquired: () => this.settle(),
+    });
     deps.network.onReceive(name, (envelope) => this.whenRunning(() => this.receive(envelope)));
   }
 
@@ -161,7 +159,7 @@ export class Server {
     this.replica = await Replica.cloneFrom(seed, this.options());
     this.repl = initialReplication(this.name, this.deps.peers, this.replica.head);
     this.observe();
-    if (this.deps.strategy.usesLeases === true) this.scheduleLeaseTick();
+    if (this.deps.strategy.usesLeases === true) this.leases.start();
   }
 
   // ---------- pause ----------
@@ -181,91 +179,6 @@ export class Server {
   /** Runs `run` now, or once the pause ends; a keyed item (a timer) waits at most once. */
   whenRunning(run: () => Promise<void>, key: string | null = null): Promise<void> {
     return this.gate.whenRunning(run, key);
-  }
-
-  // ---------- owner leases ----------
-
-  private leaseFaults(): LeaseFaults {
-    const mutant = this.deps.config.mutant;
-    // The lease's own negative controls (sim/leases.ts); not yet scenario mutants, see docs/merge-rules.md.
-    return { noFence: mutant === 'owner-no-fence', trustsClock: mutant === 'owner-trusts-clock' };
-  }
-
-  private leaseOf(key: string): LeaseState {
-    let lease = this.leases.get(key);
-    if (lease === undefined) {
-      const recorded = ownerOf(this.replica?.committed.mailboxes.get(key));
-      lease = initialLease(this.name, this.deps.peers, this.deps.config.leases, this.leaseFaults(), recorded?.epoch ?? 0, recorded?.node ?? null);
-      this.leases.set(key, lease);
-    }
-    return lease;
-  }
-
-  /** The epoch of the lease this node holds for `key` now, by its own monotonic clock (wall-clock jumps never move it). */
-  private leaseEpoch(key: string): number | null {
-    const lease = this.leases.get(key);
-    return lease === undefined ? null : leaseAt(lease, this.clock.monotonicMs());
-  }
-
-  private scheduleLeaseTick(): void {
-    const everyMs = Math.max(1, Math.round(this.deps.config.leases.durationMs * LEASE_TICK_SHARE));
-    this.deps.scheduler.after(everyMs, `lease ${this.name}`, async () => {
-      await this.whenRunning(() => this.leaseTick(), 'lease-tick');
-      this.scheduleLeaseTick();
-    });
-  }
-
-  /**
-   * What each lease should do: the recorded (or newest known) owner renews; when the owner has
-   * been silent past the failure detector's timeout, the smallest-named node still heard from
-   * asks for the next epoch. Only heartbeats and lease messages decide this: nothing else.
-   */
-  private async leaseTick(): Promise<void> {
-    const replica = this.replica;
-    if (!replica || !this.up) return;
-    const nowMs = this.deps.scheduler.nowMs;
-    for (const [key, mailbox] of [...replica.committed.mailboxes].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
-      const recorded = ownerOf(mailbox);
-      if (recorded === undefined) continue;
-      const lease = this.leaseOf(key);
-      const top = lease.highest.epoch > recorded.epoch && lease.highest.node !== null ? { node: lease.highest.node, epoch: lease.highest.epoch } : recorded;
-      const held = this.leaseEpoch(key);
-      let want: number | null = null;
-      if (top.node === this.name) want = top.epoch;
-      else if (held !== null && held >= top.epoch) want = held;
-      else if (!heardWithin(this.repl, top.node, nowMs)) {
-        const live = [this.name, ...this.deps.peers.filter((peer) => peer !== top.node && heardWithin(this.repl, peer, nowMs))].sort();
-        if (live[0] === this.name) want = top.epoch + 1;
-      }
-      await this.leaseStep(key, { kind: 'tick', nowMs: this.clock.monotonicMs(), want });
-    }
-  }
-
-  private async leaseStep(key: string, event: LeaseEvent): Promise<void> {
-    const [next, sends] = leaseStep(this.leaseOf(key), event);
-    this.leases.set(key, next);
-    let acquired = false;
-    for (const send of sends) {
-      if (send.kind === 'acquired') {
-        acquired = true;
-        continue;
-      }
-      this.sendLease(key, send);
-    }
-    if (acquired) await this.settle();
-  }
-
-  private sendLease(key: string, send: Exclude<LeaseSend, { kind: 'acquired' }>): void {
-    const payload: LeasePayload = { key, epoch: send.epoch, id: send.id, ...(send.kind === 'refuse' ? { promised: send.promised } : {}) };
-    this.deps.network.send(this.name, send.to, `lease-${send.kind}`, LEASE_MESSAGE_BYTES, payload);
-  }
-
-  private receiveLease(envelope: Envelope<LeasePayload>): Promise<void> {
-    const { key, epoch, id, promised } = envelope.payload;
-    const from = envelope.from;
-    if (envelope.kind === 'lease-request') return this.leaseStep(key, { kind: 'request', from, epoch, id, nowMs: this.clock.monotonicMs() });
-    if (envelope.kind === 'lease-grant') return this.leaseStep(key, { kind: 'grant', from, epoch, id });
-    return this.leaseStep(key, { kind: 'refuse', from, epoch, id, promised: promised ?? { epoch, node: '' } });
   }
 
   /** Runs one client operation as a commit. `complete` runs once it is durable (or failed). */
@@ -355,11 +268,7 @@ export class Server {
     this.fs.restart();
     const replica = await Replica.open(this.options());
     this.replica = replica;
-    // A new process has forgotten its promises: it promises nothing until they would have expired.
-    for (const [key, lease] of this.leases) {
-      const recorded = ownerOf(replica.committed.mailboxes.get(key));
-      this.leases.set(key, leaseStep(lease, { kind: 'restarted', nowMs: this.clock.monotonicMs(), epoch: recorded?.epoch ?? 0, holder: recorded?.node ?? null })[0]);
-    }
+    this.leases.restarted(replica.committed);
     // A power loss may have taken what a pack brought; git could not complete a pack whose bases went with it.
     this.received = this.received.filter((transfer) => transfer.heads.every((head) => replica.hasCommit(head)));
     this.observe();
@@ -460,7 +369,7 @@ export class Server {
     if (envelope.kind === 'heartbeat') return this.receiveHeartbeat(envelope as Envelope<{ head: string }>);
     if (envelope.kind === 'ack') return this.receiveAck(envelope as Envelope<AckPayload>);
     if (envelope.kind === 'push') return this.receivePush(envelope as Envelope<PushPayload>);
-    if (envelope.kind.startsWith('lease-')) return this.receiveLease(envelope as Envelope<LeasePayload>);
+    if (envelope.kind.startsWith('lease-')) return this.leases.receive(envelope as Envelope<LeasePayload>);
   }
 
   private receiveHeartbeat(envelope: Envelope<{ head: string }>): Promise<void> {
@@ -561,7 +470,7 @@ export class Server {
     // What a real server knows: the leases it holds by its own clock (sim/leases.ts). A mailbox
     // with no recorded owner (made by CREATE) goes with INBOX's lease.
     const leaseFor = (mailbox: string): number | null =>
-      this.leaseEpoch(ownerOf(replica.committed.mailboxes.get(mailbox)) === undefined ? 'INBOX' : mailbox);
+      this.leases.epochFor(ownerOf(replica.committed.mailboxes.get(mailbox)) === undefined ? 'INBOX' : mailbox);
     let settled: boolean;
     try {
       settled = await replica.settle({ node: this.name, leaseFor });
