@@ -55,12 +55,20 @@ export function commitKind(message: string): { kind: 'flag' | 'delivery' | 'othe
  * `replica`'s first-parent history that carried only one of them (merges left out: they are
  * not a client's change). Null figures when git is absent or no such commit was made.
  */
-export async function measureGitReference(replica: Replica, commitsMax = GIT_REFERENCE_COMMITS_MAX): Promise<GitReference | null> {
-  if (!gitAvailable()) return null;
+/** Runs `fn` on a bare repository exported from `replica` into a temporary folder, removed after. */
+export async function withExportedRepository<T>(replica: Replica, fn: (gitDir: string) => T | Promise<T>): Promise<T> {
   const tmp = await mkdtemp(join(tmpdir(), 'mailsim-git-reference-'));
   try {
     await exportReplica(replica, replicaFsFrom(nodeFs as unknown as PromisesFsLike), tmp);
-    const gitDir = join(tmp, 'repo.git');
+    return await fn(join(tmp, 'repo.git'));
+  } finally {
+    await rm(tmp, { recursive: true, force: true });
+  }
+}
+
+export async function measureGitReference(replica: Replica, commitsMax = GIT_REFERENCE_COMMITS_MAX): Promise<GitReference | null> {
+  if (!gitAvailable()) return null;
+  return withExportedRepository(replica, async (gitDir) => {
     const totals = { flag: { bytes: 0, ops: 0, commits: 0 }, delivery: { bytes: 0, ops: 0, commits: 0 } };
     for (let id = replica.head; ;) {
       const parents = replica.parentsOf(id);
@@ -79,7 +87,5 @@ export async function measureGitReference(replica: Replica, commitsMax = GIT_REF
     }
     const per = (t: { bytes: number; ops: number }) => (t.ops === 0 ? null : Math.round(t.bytes / t.ops));
     return { bytesPerFlagChange: per(totals.flag), bytesPerDelivery: per(totals.delivery), commitCount: totals.flag.commits + totals.delivery.commits };
-  } finally {
-    await rm(tmp, { recursive: true, force: true });
-  }
+  });
 }

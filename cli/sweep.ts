@@ -28,6 +28,8 @@ export interface SweepPlan {
   readonly signal?: AbortSignal;
   /** Wall-clock budget: once it passes, no new run starts (runs in flight finish). */
   readonly timeBudgetMs?: number;
+  /** Told how many runs the plan makes, once files that compare strategies are expanded, before any starts. */
+  readonly onPlanned?: (runCount: number) => void;
 }
 
 export interface SweepError {
@@ -106,6 +108,7 @@ export async function runSweep(plan: SweepPlan): Promise<SweepSummary> {
       for (const seed of plan.seeds) tasks.push({ file, overrides, seed, outDir: plan.outDir });
     }
   }
+  plan.onPlanned?.(tasks.length);
   const results: RunResult[] = [];
   const errors: SweepError[] = [];
   const progress = startProgress(plan.progress ?? 'auto', tasks.length);

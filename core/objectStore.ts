@@ -22,11 +22,6 @@ export class MissingObjectError extends MailsimError<'E_MISSING_OBJECT', { id: s
   }
 }
 
-interface Staged {
-  readonly object: EncodedObject;
-  /** Present when the bytes came from a peer already deflated. */
-  readonly deflated?: Uint8Array;
-}
 
 function isMissing(error: unknown): boolean {
   return typeof error === 'object' && error !== null && (error as { code?: unknown }).code === 'ENOENT';
@@ -34,8 +29,6 @@ function isMissing(error: unknown): boolean {
 
 /** Decoded trees an object store keeps (named limit). */
 export const TREE_ENTRIES_CACHE_MAX = 4_096;
-/** Deflated bytes of recently written objects kept for the pushes that follow a commit (named limit). */
-export const RECENT_DEFLATED_CACHE_MAX = 4_096;
 /** Contents of recently written objects kept for the packs that follow a commit (named limits). */
 export const RECENT_OBJECTS_CACHE_MAX = 1_024;
 /** Bigger objects (a flat layout's `cur/` tree) are read back instead: a few would fill memory. */
@@ -45,11 +38,9 @@ export class ObjectStore implements ObjectSink, ObjectSource {
   private readonly known = new Set<string>();
   /** Decoded trees by id. Consulted only while the object is present, so a lost file is still noticed. */
   private readonly trees = new BoundedCache<readonly TreeEntry[]>(TREE_ENTRIES_CACHE_MAX);
-  /** What the last writes put on the fs, so pushing a commit to every peer reads none of it back. */
-  private readonly recent = new BoundedCache<Uint8Array>(RECENT_DEFLATED_CACHE_MAX);
   /** Contents of what the last writes stored, so packing them for every peer inflates none of it. */
   private readonly recentObjects = new BoundedCache<EncodedObject>(RECENT_OBJECTS_CACHE_MAX);
-  private readonly staged = new Map<string, Staged>();
+  private readonly staged = new Map<string, EncodedObject>();
   private readonly dirsMade = new Set<string>();
 
   constructor(
@@ -73,14 +64,7 @@ export class ObjectStore implements ObjectSink, ObjectSource {
   }
 
   put(object: EncodedObject): void {
-    if (!this.has(object.id)) this.staged.set(object.id, { object });
-  }
-
-  /** Stages peer bytes after checking they inflate to an object with that id. */
-  putDeflated(id: string, deflated: Uint8Array): EncodedObject {
-    const object = inflateObject(id, deflated);
-    if (!this.has(id)) this.staged.set(id, { object, deflated });
-    return object;
+    if (!this.has(object.id)) this.staged.set(object.id, object);
   }
 
   stagedIds(): string[] {
@@ -98,7 +82,7 @@ export class ObjectStore implements ObjectSink, ObjectSource {
 
   async read(id: string): Promise<EncodedObject> {
     const staged = this.staged.get(id);
-    if (staged) return staged.object;
+    if (staged) return staged;
     const recent = this.recentObjects.get(id);
     if (recent !== undefined && this.known.has(id)) return recent;
     return inflateObject(id, await this.readDeflated(id));
@@ -116,9 +100,7 @@ export class ObjectStore implements ObjectSink, ObjectSource {
 
   async readDeflated(id: string): Promise<Uint8Array> {
     const staged = this.staged.get(id);
-    if (staged) return staged.deflated ?? deflateObject(staged.object);
-    const recent = this.recent.get(id);
-    if (recent !== undefined && this.known.has(id)) return recent;
+    if (staged) return deflateObject(staged);
     try {
       return await this.fs.readFile(this.objectPath(id));
     } catch (error) {
@@ -135,8 +117,8 @@ export class ObjectStore implements ObjectSink, ObjectSource {
     const written: string[] = [];
     try {
       for (const [id, staged] of this.staged) {
-        await this.writeFileOf(id, staged.deflated ?? deflateObject(staged.object));
-        if (staged.object.content.length <= RECENT_OBJECT_BYTES_MAX) this.recentObjects.set(id, staged.object);
+        await this.writeFileOf(id, deflateObject(staged));
+        if (staged.content.length <= RECENT_OBJECT_BYTES_MAX) this.recentObjects.set(id, staged);
         written.push(id);
       }
     } catch (error) {
@@ -156,7 +138,6 @@ export class ObjectStore implements ObjectSink, ObjectSource {
     }
     await this.fs.writeFile(this.objectPath(id), deflated);
     this.known.add(id);
-    this.recent.set(id, deflated);
   }
 
   /** Stops counting objects as present (their commit failed); their files may be rewritten. */

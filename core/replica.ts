@@ -116,6 +116,8 @@ interface CommitInfo {
   readonly seq: number;
   /** Objects this commit added over its parents; computed by tree diff when not recorded. */
   written?: readonly string[];
+  /** For those objects (and the commit), the first parent's version at the same path: a delta base for packs. */
+  bases?: ReadonlyMap<string, string>;
 }
 
 function compareIds(a: string, b: string): number {
@@ -425,15 +427,8 @@ export class Replica {
       const memo = this.transferMemo.get(key);
       if (memo !== undefined) return memo;
       const inputs: PackInput[] = [];
-      const seen = new Set<string>();
-      for (const commit of missing) {
-        const bases = await this.basesOf(commit);
-        for (const id of [...(await this.writtenBy(commit)), commit]) {
-          if (seen.has(id)) continue;
-          seen.add(id);
-          const baseId = bases.get(id);
-          inputs.push({ object: await this.objects.read(id), ...(baseId === undefined ? {} : { base: await this.objects.read(baseId) }) });
-        }
+      for (const { id, base } of await this.objectsOf(missing)) {
+        inputs.push({ object: await this.objects.read(id), ...(base === undefined ? {} : { base: await this.objects.read(base) }) });
       }
       const packed = writePackWithStats(inputs);
       const transfer: Transfer = { head, heads, pack: packed.bytes, objectCount: inputs.length, deltaCount: packed.deltaCount, commitCount: missing.length };
@@ -445,13 +440,7 @@ export class Replica {
 
   /** Ids of the objects written by the commits since `since` (each once): what the store grew by. */
   objectsWrittenSince(since: string): Promise<string[]> {
-    return this.serial(async () => {
-      const ids = new Set<string>();
-      for (const commit of this.commitsMissing([this.currentHead], this.graph.has(since) ? [since] : [])) {
-        for (const id of [...(await this.writtenBy(commit)), commit]) ids.add(id);
-      }
-      return [...ids];
-    });
+    return this.serial(async () => (await this.objectsOf(this.commitsMissing([this.currentHead], this.graph.has(since) ? [since] : []))).map((object) => object.id));
   }
 
   /**
@@ -706,42 +695,51 @@ export class Replica {
    * changed directory of a parent (a flag rename, a move) is not new, so it is not counted.
    */
   private async writtenBy(id: string): Promise<readonly string[]> {
+    return (await this.writes(id)).written;
+  }
+
+  /** What `commits` wrote, in order, each object once, with the base it may go as a delta against. */
+  private async objectsOf(commits: readonly string[]): Promise<{ readonly id: string; readonly base?: string }[]> {
+    const out: { readonly id: string; readonly base?: string }[] = [];
+    const seen = new Set<string>();
+    for (const commit of commits) {
+      const { written, bases } = await this.writes(commit);
+      for (const id of [...written, commit]) {
+        if (seen.has(id)) continue;
+        seen.add(id);
+        const base = bases.get(id);
+        out.push(base === undefined ? { id } : { id, base });
+      }
+    }
+    return out;
+  }
+
+  /** The objects commit `id` wrote and their delta bases, found by one tree diff and kept. */
+  private async writes(id: string): Promise<{ readonly written: readonly string[]; readonly bases: ReadonlyMap<string, string> }> {
     const info = this.info(id);
-    if (info.written) return info.written;
+    // The root commit records what it wrote at creation; it has no parent to delta against.
+    if (info.written && info.parents.length === 0) info.bases ??= new Map();
+    if (info.written && info.bases) return { written: info.written, bases: info.bases };
     const out: string[] = [];
     const left = new Set<string>();
-    await this.diffTree(info.tree, info.parents.map((parent) => this.info(parent).tree), out, left);
+    const bases = new Map<string, string>();
+    const parent = info.parents[0];
+    // A commit differs from its first parent's commit in its ids, date and summary only.
+    if (parent !== undefined) bases.set(id, parent);
+    const parentTrees = info.parents.map((p) => this.info(p).tree);
+    await this.diffTree(info.tree, parentTrees, parentTrees[0], out, left, bases);
     info.written = out.filter((object) => !left.has(object));
-    return info.written;
+    info.bases = bases;
+    return { written: info.written, bases };
   }
 
   /**
-   * For what commit `id` wrote, the object at the same path in its first parent (a delta base
-   * for a pack). Walks only directories whose ids differ; not kept, packs are memoized instead.
+   * Objects tree `id` adds over `parentTrees` (every one must be present, else
+   * MissingObjectError), walking only directories whose ids differ. A body that left a changed
+   * directory of a parent (a flag rename, a move) is not new, so it lands in `left`. For each
+   * object, the first parent's version at the same path (`firstParentTree` here) is its base.
    */
-  private async basesOf(id: string): Promise<ReadonlyMap<string, string>> {
-    const info = this.info(id);
-    const bases = new Map<string, string>();
-    const parent = info.parents[0];
-    if (parent === undefined) return bases;
-    // A commit differs from its parent's commit in its ids, date and summary only.
-    bases.set(id, parent);
-    const walk = async (tree: string, before: string): Promise<void> => {
-      if (tree === before) return;
-      bases.set(tree, before);
-      const old = new Map((await this.objects.readTree(before)).map((entry) => [entry.name, entry]));
-      for (const entry of await this.objects.readTree(tree)) {
-        const was = old.get(entry.name);
-        if (was === undefined || was.id === entry.id || was.mode !== entry.mode) continue;
-        if (entry.mode === MODE_TREE) await walk(entry.id, was.id);
-        else bases.set(entry.id, was.id);
-      }
-    };
-    await walk(info.tree, this.info(parent).tree);
-    return bases;
-  }
-
-  private async diffTree(id: string, parentTrees: readonly string[], out: string[], left: Set<string>): Promise<void> {
+  private async diffTree(id: string, parentTrees: readonly string[], firstParentTree: string | undefined, out: string[], left: Set<string>, bases: Map<string, string>): Promise<void> {
     if (parentTrees.includes(id)) return;
     const entries = await this.objects.readTree(id);
     const names = new Map(entries.map((entry) => [entry.name, entry.id]));
@@ -751,16 +749,21 @@ export class Replica {
       for (const entry of parentEntries) if (entry.mode !== MODE_TREE && names.get(entry.name) !== entry.id) left.add(entry.id);
       parents.push(new Map(parentEntries.map((entry) => [entry.name, entry])));
     }
+    const first = firstParentTree === undefined ? undefined : parents[parentTrees.indexOf(firstParentTree)];
     for (const entry of entries) {
       const before = parents.map((map) => map.get(entry.name)).filter((e): e is TreeEntry => e !== undefined && e.mode === entry.mode);
       if (before.some((e) => e.id === entry.id)) continue;
-      if (entry.mode === MODE_TREE) await this.diffTree(entry.id, before.map((e) => e.id), out, left);
+      const was = first?.get(entry.name);
+      const base = was !== undefined && was.mode === entry.mode ? was.id : undefined;
+      if (entry.mode === MODE_TREE) await this.diffTree(entry.id, before.map((e) => e.id), base, out, left, bases);
       else {
         if (!this.objects.has(entry.id)) throw new MissingObjectError(entry.id);
         out.push(entry.id);
+        if (base !== undefined) bases.set(entry.id, base);
       }
     }
     out.push(id);
+    if (firstParentTree !== undefined) bases.set(id, firstParentTree);
   }
 
   private serial<T>(fn: () => Promise<T>): Promise<T> {

@@ -8,6 +8,8 @@ import { STRATEGY_NAMES, STRATEGY_REGISTRY } from '../core/strategies/registry.t
 import type { RunResult, Timeline, Verdict } from '../sim/resultTypes.ts';
 import { CHECK_NAMES } from '../sim/checkers/names.ts';
 import { PARTITION_FAULT_KINDS } from '../sim/faultKinds.ts';
+import { leaseBytesOf, replicationBytesOf } from '../sim/wireKinds.ts';
+import { quantile } from '../sim/metrics.ts';
 import { compareStrings, mergeResults, runKey } from './merge.ts';
 
 /** From the one list of strategies (core/strategies/registry.ts), in its order. */
@@ -370,8 +372,8 @@ function priceRows(results: readonly RunResult[]): PriceRow[] {
       const p99s = group.map((run) => run.metrics.visibilityDelayMsP99 ?? null).filter((value): value is number => value !== null);
       const maxes = group.map((run) => run.metrics.visibilityDelayMsMax).filter((value): value is number => value !== null);
       const lease = group.map((run) => run.metrics.leaseBytesPerSecPerServer).filter((value): value is number => typeof value === 'number');
-      const replication = sum(group.map((run) => (run.metrics.wireBytesByKind['push'] ?? 0) + (run.metrics.wireBytesByKind['ack'] ?? 0)));
-      const leaseBytes = sum(group.map((run) => Object.entries(run.metrics.wireBytesByKind).filter(([kind]) => kind.startsWith('lease-')).reduce((total, [, bytes]) => total + bytes, 0)));
+      const replication = sum(group.map((run) => replicationBytesOf(run.metrics.wireBytesByKind)));
+      const leaseBytes = sum(group.map((run) => leaseBytesOf(run.metrics.wireBytesByKind)));
       rows.push({
         scenarioName,
         strategy,
@@ -497,11 +499,7 @@ export function cdfPoints(sortedTimes: readonly number[], totalCount: number): C
 }
 
 /** Nearest-rank quantile of sorted values (q in (0, 1]); null when empty. */
-export function quantile(sorted: readonly number[], q: number): number | null {
-  if (sorted.length === 0) return null;
-  const rank = Math.min(sorted.length, Math.max(1, Math.ceil(q * sorted.length)));
-  return sorted[rank - 1] as number;
-}
+export { quantile } from '../sim/metrics.ts';
 
 /** Mean weighted by counts (bytes per flag change weighted by flag changes...); null when nothing weighs. */
 export function weightedMean(items: readonly { readonly value: number | null; readonly weight: number }[]): number | null {

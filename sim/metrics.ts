@@ -17,7 +17,6 @@ export class Metrics {
   clientOpCount = 0;
   deferredDeliveryCount = 0;
   readonly pushBytesByCause = new Map<string, number>();
-  readonly pushCountByCause = new Map<string, number>();
   /** Operations the pushes of a cause carried (a batch of 100 flag changes is 100). */
   readonly pushOpsByCause = new Map<string, number>();
   private readonly pendingSinceMs = new Map<string, number>();
@@ -34,7 +33,6 @@ export class Metrics {
 
   push(cause: string, sizeBytes: number, opCount = 1): void {
     this.pushBytesByCause.set(cause, (this.pushBytesByCause.get(cause) ?? 0) + sizeBytes);
-    this.pushCountByCause.set(cause, (this.pushCountByCause.get(cause) ?? 0) + 1);
     this.pushOpsByCause.set(cause, (this.pushOpsByCause.get(cause) ?? 0) + opCount);
   }
 
@@ -80,6 +78,13 @@ export class Metrics {
     const count = this.pushOpsByCause.get(cause) ?? 0;
     return count === 0 ? null : Math.round((this.pushBytesByCause.get(cause) ?? 0) / count);
   }
+}
+
+/** The nearest-rank q-quantile of ascending `sorted` (0 < q <= 1); null when empty. */
+export function quantile(sorted: readonly number[], q: number): number | null {
+  if (sorted.length === 0) return null;
+  const rank = Math.min(sorted.length, Math.max(1, Math.ceil(q * sorted.length)));
+  return sorted[rank - 1] as number;
 }
 
 export function mean(values: readonly number[]): number | null {

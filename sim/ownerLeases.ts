@@ -10,6 +10,7 @@ import type { SimConfig } from './config.ts';
 import { initialLease, leaseAt, LEASE_MESSAGE_BYTES, step, type LeaseEvent, type LeaseFaults, type LeaseSend, type LeaseState } from './leases.ts';
 import type { Envelope, Network } from './network.ts';
 import type { Scheduler } from './scheduler.ts';
+import { LEASE_KIND_PREFIX } from './wireKinds.ts';
 
 /** An owner-strategy server acts on its leases this often, as a share of the lease (renewals, take-overs). */
 export const LEASE_TICK_SHARE = 0.25;
@@ -113,8 +114,8 @@ export class OwnerLeases {
   receive(envelope: Envelope<LeasePayload>): Promise<void> {
     const { key, epoch, id, promised } = envelope.payload;
     const from = envelope.from;
-    if (envelope.kind === 'lease-request') return this.step(key, { kind: 'request', from, epoch, id, nowMs: this.deps.monotonicMs() });
-    if (envelope.kind === 'lease-grant') return this.step(key, { kind: 'grant', from, epoch, id });
+    if (envelope.kind === `${LEASE_KIND_PREFIX}request`) return this.step(key, { kind: 'request', from, epoch, id, nowMs: this.deps.monotonicMs() });
+    if (envelope.kind === `${LEASE_KIND_PREFIX}grant`) return this.step(key, { kind: 'grant', from, epoch, id });
     return this.step(key, { kind: 'refuse', from, epoch, id, promised: promised ?? { epoch, node: '' } });
   }
 
@@ -134,6 +135,6 @@ export class OwnerLeases {
 
   private send(key: string, send: Exclude<LeaseSend, { kind: 'acquired' }>): void {
     const payload: LeasePayload = { key, epoch: send.epoch, id: send.id, ...(send.kind === 'refuse' ? { promised: send.promised } : {}) };
-    this.deps.network.send(this.deps.name, send.to, `lease-${send.kind}`, LEASE_MESSAGE_BYTES, payload);
+    this.deps.network.send(this.deps.name, send.to, `${LEASE_KIND_PREFIX}${send.kind}`, LEASE_MESSAGE_BYTES, payload);
   }
 }

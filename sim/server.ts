@@ -27,7 +27,7 @@ import type { Scheduler } from './scheduler.ts';
 import { mergeClocks, tick } from './vclock.ts';
 import { heardWithin, initialReplication, isMerger, step, type ReplicationEvent, type ReplicationSend, type ReplicationState } from './replication.ts';
 import { OwnerLeases, type LeasePayload } from './ownerLeases.ts';
-import { ownerOf } from '../core/strategies/owner.ts';
+import { isLeaseKind } from './wireKinds.ts';
 
 
 /**
@@ -38,6 +38,11 @@ import { ownerOf } from '../core/strategies/owner.ts';
  */
 export const PUSH_HEADER_BYTES = 8;
 export const PUSH_HEAD_BYTES = 20;
+
+/** Bytes on the wire of a push of `pack` that names `headCount` heads. */
+export function pushSizeBytes(headCount: number, pack: Uint8Array): number {
+  return PUSH_HEADER_BYTES + PUSH_HEAD_BYTES * headCount + pack.length;
+}
 export const ACK_BYTES = 72;
 /** A heartbeat carries the sender's head: 20-byte id plus framing. */
 export const HEARTBEAT_BYTES = 48;
@@ -355,7 +360,7 @@ export class Server {
     if (known.includes(replica.head)) return;
     const { head, heads, pack, objectCount } = await replica.transferFor(known);
     if (objectCount === 0) return this.apply({ kind: 'pushed', to: peer, heads, head, nothing: true });
-    const sizeBytes = PUSH_HEADER_BYTES + PUSH_HEAD_BYTES * heads.length + pack.length;
+    const sizeBytes = pushSizeBytes(heads.length, pack);
     const byOp = reason !== 'anti-entropy' && reason !== 'merge' && this.lastCause.kind !== '';
     this.deps.metrics.push(byOp ? this.lastCause.kind : reason, sizeBytes, byOp ? this.lastCause.opCount : 1);
     const payload: PushPayload = { heads, pack, vclock: this.vclock };
@@ -369,7 +374,7 @@ export class Server {
     if (envelope.kind === 'heartbeat') return this.receiveHeartbeat(envelope as Envelope<{ head: string }>);
     if (envelope.kind === 'ack') return this.receiveAck(envelope as Envelope<AckPayload>);
     if (envelope.kind === 'push') return this.receivePush(envelope as Envelope<PushPayload>);
-    if (envelope.kind.startsWith('lease-')) return this.leases.receive(envelope as Envelope<LeasePayload>);
+    if (isLeaseKind(envelope.kind)) return this.leases.receive(envelope as Envelope<LeasePayload>);
   }
 
   private receiveHeartbeat(envelope: Envelope<{ head: string }>): Promise<void> {
@@ -467,10 +472,9 @@ export class Server {
   private async settle(): Promise<void> {
     const replica = this.replica;
     if (!replica || !this.deps.strategy.settle || this.fs.isDown) return;
-    // What a real server knows: the leases it holds by its own clock (sim/leases.ts). A mailbox
-    // with no recorded owner (made by CREATE) goes with INBOX's lease.
-    const leaseFor = (mailbox: string): number | null =>
-      this.leases.epochFor(ownerOf(replica.committed.mailboxes.get(mailbox)) === undefined ? 'INBOX' : mailbox);
+    // What a real server knows: the leases it holds by its own clock (sim/leases.ts). Which
+    // mailbox's lease covers a mailbox is the strategy's rule (core/strategies/owner.ts).
+    const leaseFor = (mailbox: string): number | null => this.leases.epochFor(mailbox);
     let settled: boolean;
     try {
       settled = await replica.settle({ node: this.name, leaseFor });

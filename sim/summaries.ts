@@ -5,8 +5,9 @@
  */
 import { layoutLabel, type SimConfig } from './config.ts';
 import type { HistoryRecord } from './historyTypes.ts';
-import { mean, type Metrics } from './metrics.ts';
+import { mean, quantile, type Metrics } from './metrics.ts';
 import type { Network } from './network.ts';
+import { leaseBytesOf, replicationBytesOf } from './wireKinds.ts';
 import type { RunMetrics, Timeline } from './resultTypes.ts';
 import type { Scheduler } from './scheduler.ts';
 
@@ -26,8 +27,8 @@ export function buildMetrics(
   const opPushes = ['deliver', 'append', 'store', 'expunge', 'move', 'copy', 'batch'];
   const opBytes = opPushes.reduce((sum, k) => sum + (metrics.pushBytesByCause.get(k) ?? 0), 0);
   const opCount = opPushes.reduce((sum, k) => sum + (metrics.pushOpsByCause.get(k) ?? 0), 0);
-  const leaseBytes = Object.entries(wireBytesByKind).filter(([kind]) => kind.startsWith('lease-')).reduce((sum, [, bytes]) => sum + bytes, 0);
-  const replicationBytes = (wireBytesByKind['push'] ?? 0) + (wireBytesByKind['ack'] ?? 0);
+  const leaseBytes = leaseBytesOf(wireBytesByKind);
+  const replicationBytes = replicationBytesOf(wireBytesByKind);
   return {
     wireBytesByKind,
     wireBytesTotal,
@@ -49,7 +50,7 @@ export function buildMetrics(
     deferredDeliveryCount: metrics.deferredDeliveryCount,
     visibilityDelayMsMean: mean(metrics.visibilityDelaysMs),
     visibilityDelayMsMax: metrics.visibilityDelaysMs.length === 0 ? null : Math.max(...metrics.visibilityDelaysMs),
-    visibilityDelayMsP99: percentile(metrics.visibilityDelaysMs, 0.99),
+    visibilityDelayMsP99: quantile([...metrics.visibilityDelaysMs].sort((a, b) => a - b), 0.99),
     leaseBytesPerSecPerServer: scheduler.nowMs === 0 ? 0 : Math.round((leaseBytes * 1000) / scheduler.nowMs / Math.max(1, config.servers.length) * 10) / 10,
     leaseShareOfReplication: replicationBytes === 0 ? null : Math.round((leaseBytes / replicationBytes) * 1e6) / 1e6,
     convergenceTimeMs: convergence.convergedAtMs === null ? null : convergence.convergedAtMs - convergence.startMs,
@@ -61,13 +62,6 @@ export function buildMetrics(
     batched: config.batch !== null,
     messagesPerMailbox: Math.max(0, ...config.mailboxes.map((m) => m.initialMessages)),
   };
-}
-
-/** The nearest-rank percentile of `values` (0 < p <= 1); null when empty. */
-function percentile(values: readonly number[], p: number): number | null {
-  if (values.length === 0) return null;
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.min(sorted.length - 1, Math.ceil(p * sorted.length) - 1)] as number;
 }
 
 /** Fault intervals (a partition until its heal, a crash until its restart) and client ops. */

@@ -22,13 +22,8 @@ import { Replica, type LayoutSpec } from '../../core/replica.ts';
 import { strategyByName } from '../../core/strategies/registry.ts';
 import { DEFAULT_LAYOUT } from '../../scenarios/resolve.ts';
 import { layoutLabel } from '../../sim/config.ts';
-import { PUSH_HEAD_BYTES, PUSH_HEADER_BYTES } from '../../sim/server.ts';
-import { gitAvailable, gitThinPackBytes } from '../gitReference.ts';
-import { exportReplica } from '../../core/export.ts';
-import { mkdtemp, rm } from 'node:fs/promises';
-import * as nodeFs from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { PUSH_HEAD_BYTES, PUSH_HEADER_BYTES, pushSizeBytes } from '../../sim/server.ts';
+import { gitAvailable, gitThinPackBytes, withExportedRepository } from '../gitReference.ts';
 import { benchBody, BODY_SIZE_BYTES } from './store.ts';
 
 export interface WireBenchOptions {
@@ -76,7 +71,7 @@ async function push(a: Replica, b: Replica, parent: string): Promise<Step> {
   const result = await b.receive(transfer.heads, transfer.pack);
   const decodeMs = performance.now() - start;
   if (result.kind !== 'fast-forward') throw new Error(`bench wire: expected a fast-forward, got ${result.kind}`);
-  return { bytes: PUSH_HEADER_BYTES + PUSH_HEAD_BYTES * transfer.heads.length + transfer.pack.length, packBytes: transfer.pack.length, encodeMs, decodeMs, commit: transfer.head, parent };
+  return { bytes: pushSizeBytes(transfer.heads.length, transfer.pack), packBytes: transfer.pack.length, encodeMs, decodeMs, commit: transfer.head, parent };
 }
 
 function flagOp(a: Replica, i: number, messages: number): Promise<unknown> {
@@ -88,46 +83,35 @@ function flagOp(a: Replica, i: number, messages: number): Promise<unknown> {
 
 interface Series { readonly flags: Step[]; readonly deliveries: Step[]; readonly flagCpuMs: number; readonly deliveryCpuMs: number }
 
-/** `count` commits of each kind, `opsPerCommit` operations each, pushed one commit at a time. */
+/** `count` commits of `op`, `opsPerCommit` operations each, each pushed to b at once; with the CPU ms the commits took. */
+async function commits(a: Replica, b: Replica, count: number, opsPerCommit: number, op: (index: number) => Promise<unknown>): Promise<{ steps: Step[]; cpuMs: number }> {
+  const steps: Step[] = [];
+  let cpuMs = 0;
+  let index = 0;
+  for (let i = 0; i < count; i++) {
+    const parent = a.head;
+    const cpu = process.cpuUsage();
+    if (opsPerCommit > 1) a.beginBatch();
+    for (let k = 0; k < opsPerCommit; k++) await op(index++);
+    if (opsPerCommit > 1) await a.flush();
+    const used = process.cpuUsage(cpu);
+    cpuMs += (used.user + used.system) / 1000;
+    steps.push(await push(a, b, parent));
+  }
+  return { steps, cpuMs };
+}
+
+/** `count` commits of flag changes, then of deliveries, `opsPerCommit` operations each. */
 async function series(a: Replica, b: Replica, count: number, opsPerCommit: number, messages: number, bodyBase: number): Promise<Series> {
-  const flags: Step[] = [];
-  const deliveries: Step[] = [];
-  let flagCpuMs = 0;
-  let deliveryCpuMs = 0;
-  let op = 0;
-  for (let i = 0; i < count; i++) {
-    const parent = a.head;
-    const cpu = process.cpuUsage();
-    if (opsPerCommit > 1) a.beginBatch();
-    for (let k = 0; k < opsPerCommit; k++) await flagOp(a, op++, messages);
-    if (opsPerCommit > 1) await a.flush();
-    const used = process.cpuUsage(cpu);
-    flagCpuMs += (used.user + used.system) / 1000;
-    flags.push(await push(a, b, parent));
-  }
-  for (let i = 0; i < count; i++) {
-    const parent = a.head;
-    const cpu = process.cpuUsage();
-    if (opsPerCommit > 1) a.beginBatch();
-    for (let k = 0; k < opsPerCommit; k++) await a.deliver('INBOX', benchBody(bodyBase + i * opsPerCommit + k));
-    if (opsPerCommit > 1) await a.flush();
-    const used = process.cpuUsage(cpu);
-    deliveryCpuMs += (used.user + used.system) / 1000;
-    deliveries.push(await push(a, b, parent));
-  }
-  return { flags, deliveries, flagCpuMs, deliveryCpuMs };
+  const flags = await commits(a, b, count, opsPerCommit, (index) => flagOp(a, index, messages));
+  const deliveries = await commits(a, b, count, opsPerCommit, (index) => a.deliver('INBOX', benchBody(bodyBase + index)));
+  return { flags: flags.steps, deliveries: deliveries.steps, flagCpuMs: flags.cpuMs, deliveryCpuMs: deliveries.cpuMs };
 }
 
 /** Real git's thin pack for the same commits, on an exported copy of the sender. */
 async function gitBytes(a: Replica, steps: readonly Step[]): Promise<number[] | null> {
   if (!gitAvailable()) return null;
-  const tmp = await mkdtemp(join(tmpdir(), 'mailsim-bench-wire-'));
-  try {
-    await exportReplica(a, replicaFsFrom(nodeFs as unknown as PromisesFsLike), tmp);
-    return steps.map((step) => gitThinPackBytes(join(tmp, 'repo.git'), step.commit, step.parent));
-  } finally {
-    await rm(tmp, { recursive: true, force: true });
-  }
+  return withExportedRepository(a, (gitDir) => steps.map((step) => gitThinPackBytes(gitDir, step.commit, step.parent)));
 }
 
 const mean = (values: readonly number[]): number => (values.length === 0 ? 0 : values.reduce((x, y) => x + y, 0) / values.length);

@@ -22,10 +22,9 @@ export interface SuiteCommandOptions {
 export async function suiteCommand(options: SuiteCommandOptions): Promise<number> {
   const scenarios = await scenarioFiles(options.dir);
   const seeds = Array.from({ length: options.seeds }, (_, index) => index + 1);
-  const planned = scenarios.length * seeds.length;
-  process.stderr.write(`suite: ${scenarios.length} scenario file(s) x ${seeds.length} seed(s) = ${planned} runs\n`);
+  const onPlanned = (runs: number) => process.stderr.write(`suite: ${scenarios.length} scenario file(s) x ${seeds.length} seed(s) = ${runs} runs\n`);
   const signal = interruptOnSigint();
-  const summary = await runSweep({ files: scenarios, seeds, overrides: [], outDir: options.out, jobs: options.jobs, signal, timeBudgetMs: options.timeBudget });
+  const summary = await runSweep({ files: scenarios, seeds, overrides: [], outDir: options.out, jobs: options.jobs, signal, timeBudgetMs: options.timeBudget, onPlanned });
   process.stderr.write(describeSweep(summary));
   const files = { html: join(options.reports, 'index.html'), md: join(options.reports, 'summary.md') };
   const { results } = await readResultFile(summary.resultsFile, true);

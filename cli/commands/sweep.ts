@@ -39,10 +39,9 @@ export async function sweepCommand(path: string, options: SweepCommandOptions): 
   const files = await scenarioFiles(path);
   const seeds = shardSeeds(options.from, options.seeds, shard);
   const signal = interruptOnSigint();
-  const planned = files.length * seeds.length;
   const shardText = shard === null ? '' : ` (shard ${shard.index}/${shard.count})`;
-  process.stderr.write(`sweep: ${files.length} scenario file(s) x ${seeds.length} seed(s)${shardText} = ${planned} runs\n`);
-  const summary = await runSweep({ files, seeds, overrides: options.set, outDir: options.out, jobs: options.jobs, signal, timeBudgetMs: options.timeBudget });
+  const onPlanned = (runs: number) => process.stderr.write(`sweep: ${files.length} scenario file(s) x ${seeds.length} seed(s)${shardText} = ${runs} runs\n`);
+  const summary = await runSweep({ files, seeds, overrides: options.set, outDir: options.out, jobs: options.jobs, signal, timeBudgetMs: options.timeBudget, onPlanned });
   process.stderr.write(describeSweep(summary));
   if (options.json === true) process.stdout.write(`${JSON.stringify({ ...summary, files, seeds, shard })}\n`);
   return summary.exitCode;
