@@ -14,13 +14,15 @@ import { defaultSeed } from '../scenarios/resolve.ts';
 import { runScenario, type RunScenarioOptions } from '../scenarios/run.ts';
 import { failureFileFor } from '../scenarios/failure.ts';
 import type { RunResult } from '../sim/resultTypes.ts';
-import type { Replica } from '../core/replica.ts';
+import type { ReplicaServer } from '../sim/replicaServer.ts';
+import { gitReplicaOf } from '../backends/git/gitBackend.ts';
 import { measureGitReference } from './gitReference.ts';
 
 /** Real git's thin packs for the first server's commits, beside the run's own wire figures. */
-async function withGitReference(result: RunResult, replicas: ReadonlyMap<string, Replica>): Promise<RunResult> {
-  const first = [...replicas.values()][0];
-  const reference = first === undefined ? null : await measureGitReference(first);
+async function withGitReference(result: RunResult, servers: ReadonlyMap<string, ReplicaServer>): Promise<RunResult> {
+  const first = [...servers.values()][0];
+  const replica = first === undefined ? null : gitReplicaOf(first);
+  const reference = replica === null ? null : await measureGitReference(replica);
   return reference === null ? result : { ...result, gitReference: reference };
 }
 
@@ -76,7 +78,7 @@ export async function runTask(task: RunTask, onProgress?: RunScenarioOptions['on
   const seed = task.seed ?? defaultSeed(loaded);
   const run = await runScenario(loaded, seed, { cpuMs, onProgress });
   const { outcome } = run;
-  const result = loaded.scenario.gitReference === true ? await withGitReference(run.result, outcome.replicas) : run.result;
+  const result = loaded.scenario.gitReference === true ? await withGitReference(run.result, outcome.servers) : run.result;
   if (result.verdict === result.expect) return result;
   const path = failurePath(task.outDir, task.file, task.overrides, seed);
   await mkdir(join(task.outDir, 'failures'), { recursive: true });

@@ -25,6 +25,7 @@ import type {
 import type { FaultValue } from '../sim/historyTypes.ts';
 import { Rng } from '../sim/rng.ts';
 import { DEFAULT_NEMESIS_KINDS } from '../sim/faultKinds.ts';
+import { isRealReplica } from '../sim/replicaKinds.ts';
 import type { LoadedScenario } from './loader.ts';
 import { CHECK_NAME_LIST, DEFAULT_FANOUT_DEPTH, DEFAULT_FANOUT_WIDTH, NEMESIS_KINDS, fanoutDimensions, fanoutShape, type Scenario, type ScenarioFault, type ScenarioScriptOp } from './schema.ts';
 
@@ -209,6 +210,7 @@ export function resolveScenario(loaded: LoadedScenario, seed: number): SimConfig
   return {
     seed,
     servers,
+    ...(s.replica === undefined || s.replica === 'git' ? {} : { replica: s.replica }),
     strategy: s.strategy ?? DEFAULT_STRATEGY,
     layout: resolveLayout(s.layout),
     batch: s.batch ? { opsMax: s.batch.opsMax, windowMs: s.batch.windowMs } : null,
@@ -217,7 +219,8 @@ export function resolveScenario(loaded: LoadedScenario, seed: number): SimConfig
     network: resolveNetwork(s.network ?? {}, swarm.stream('network')),
     faults: byTime((s.faults ?? []).map((f): ScheduledFault => ({ atMs: f.at, fault: faultValue(f) }))),
     nemesis: resolveNemesis(s.nemesis, swarm.stream('nemesis')),
-    clocks: resolveClocks(s, servers, swarm.stream('clocks')),
+    // A real process runs on the machine's clock: its servers' virtual clocks stay true.
+    clocks: isRealReplica(s.replica) ? {} : resolveClocks(s, servers, swarm.stream('clocks')),
     durationMs,
     convergenceBoundMs,
     syncIntervalMs: s.syncIntervalMs ?? DEFAULT_SYNC_INTERVAL_MS,

@@ -6,7 +6,8 @@
 import packageJson from '../package.json' with { type: 'json' };
 import type { ScheduledFault } from '../sim/config.ts';
 import type { RunResult, Verdict } from '../sim/resultTypes.ts';
-import { runWorld, type WorldOptions, type WorldOutcome } from '../sim/world.ts';
+import { runWorld, type RunOptions, type RunOutcome } from '../backends/world.ts';
+import { strategyLabel } from '../sim/replicaKinds.ts';
 import type { LoadedScenario } from './loader.ts';
 import { resolveScenario } from './resolve.ts';
 
@@ -33,10 +34,10 @@ export interface RunScenarioOptions {
   readonly faults?: readonly ScheduledFault[];
   /** CPU time source for the cpuMsPerOp metric; only the CLI may pass one (it reads wall time). */
   readonly cpuMs?: () => number;
-  /** Keep the packs every server stores (export writes them). */
+  /** Keep the packs every server stores and a real backend's Maildirs (export writes them; the caller disposes the outcome). */
   readonly recordTransfers?: boolean;
   /** Progress in virtual figures while the world runs (the CLI's bar); it only reads, the history is unchanged. */
-  readonly onProgress?: WorldOptions['onProgress'];
+  readonly onProgress?: RunOptions['onProgress'];
 }
 
 /** Quotes a shell word only when it needs it. */
@@ -58,15 +59,15 @@ export async function runScenario(
   loaded: LoadedScenario,
   seed: number,
   options: RunScenarioOptions = {},
-): Promise<{ result: RunResult; outcome: WorldOutcome }> {
+): Promise<{ result: RunResult; outcome: RunOutcome }> {
   const resolved = resolveScenario(loaded, seed);
   const config = options.faults === undefined ? resolved : { ...resolved, nemesis: null, faults: [...options.faults] };
-  const outcome = await runWorld(config, { ...(options.cpuMs === undefined ? {} : { cpuMs: options.cpuMs }), ...(options.recordTransfers === true ? { recordTransfers: true } : {}), ...(options.onProgress === undefined ? {} : { onProgress: options.onProgress }) });
+  const outcome = await runWorld(config, { ...(options.cpuMs === undefined ? {} : { cpuMs: options.cpuMs }), ...(options.recordTransfers === true ? { recordTransfers: true, keepStores: true } : {}), ...(options.onProgress === undefined ? {} : { onProgress: options.onProgress }) });
   const result: RunResult = {
     mailsimVersion: MAILSIM_VERSION,
     scenario: loaded.file,
     scenarioName: scenarioName(loaded),
-    strategy: config.strategy,
+    strategy: strategyLabel(config.replica, config.strategy),
     seed,
     verdict: outcome.verdict,
     expect: loaded.scenario.expect ?? 'valid',

@@ -13,6 +13,7 @@ import { STRATEGY_NAMES } from '../core/strategies/registry.ts';
 import { MUTANT_NAMES } from '../sim/checkers/mutants.ts';
 import { CHECK_NAMES } from '../sim/checkers/names.ts';
 import { NEMESIS_KINDS } from '../sim/faultKinds.ts';
+import { REAL_REPLICA_REFUSED_KINDS, REPLICA_KINDS, isRealReplica } from '../sim/replicaKinds.ts';
 
 export const SERVERS_MAX = 16;
 export const MAILBOX_MESSAGES_MAX = 100_000;
@@ -214,6 +215,16 @@ const baseSchema = z.strictObject({
     .union([z.int().min(1).max(SERVERS_MAX), z.array(serverName).min(1).max(SERVERS_MAX)])
     .optional()
     .describe(`a server count (1..${SERVERS_MAX}, named n1, n2...) or a list of server names`),
+  replica: z
+    .enum(REPLICA_KINDS)
+    .optional()
+    .describe('the replica backend: git (the reference replica, default), dsync (real Dovecot, stateful doveadm sync) or dsync-plain (stateless sync)'),
+  compareReplicas: z
+    .array(z.enum(REPLICA_KINDS))
+    .min(1)
+    .max(REPLICA_KINDS.length)
+    .optional()
+    .describe('suite and sweep run this file once per backend listed (as --set replica=X); real ones are skipped, loudly, where Dovecot is not installed'),
   strategy: strategySchema.optional(),
   layout: layoutSchema.optional(),
   batch: z
@@ -364,7 +375,38 @@ function checkLatency(latency: z.infer<typeof latencySchema> | undefined, path: 
   }
 }
 
+/**
+ * What a real backend (replica: dsync) cannot be given, refused by name rather than ignored:
+ * a real process runs on the machine's clock (no skew, jumps or drifting clocks), under no
+ * simulated volume (no power loss with torn writes), with Dovecot's own UID rule and storage
+ * (no strategy but renumber, which is that rule; no layout, batching, leases or mutants).
+ */
+function checkRealReplica(s: Scenario, report: Report): void {
+  if (!isRealReplica(s.replica)) return;
+  const why = `cannot apply to replica ${s.replica ?? ''} (a real Dovecot process)`;
+  s.faults?.forEach((f, i) => {
+    if (f.skew !== undefined) report({ path: ['faults', i, 'skew'], message: `clock skew ${why}: it runs on the machine's clock` });
+    if (f.jump !== undefined) report({ path: ['faults', i, 'jump'], message: `a clock jump ${why}: it runs on the machine's clock` });
+    if (f.crash !== undefined && f.mode === 'power') report({ path: ['faults', i, 'mode'], message: `a power crash ${why}: torn writes need the simulated volume` });
+  });
+  if (s.nemesis !== undefined && s.nemesis !== false) {
+    const kinds = s.nemesis.kinds;
+    if (kinds === undefined) report({ path: ['nemesis', 'kinds'], message: `the default kinds include ${REAL_REPLICA_REFUSED_KINDS.join(', ')}, which ${why}: name the kinds` });
+    kinds?.forEach((kind, i) => {
+      if (REAL_REPLICA_REFUSED_KINDS.includes(kind)) report({ path: ['nemesis', 'kinds', i], message: `${kind} ${why}` });
+    });
+  }
+  for (const [name, clock] of Object.entries(s.clocks ?? {})) {
+    if ((clock.offsetMs ?? 0) !== 0 || (clock.driftPpm ?? 0) !== 0) report({ path: ['clocks', name], message: `a clock offset or drift ${why}: it runs on the machine's clock` });
+  }
+  if (s.strategy !== undefined && s.strategy !== 'renumber') report({ path: ['strategy'], message: `${s.strategy} ${why}: Dovecot has its own UID rule (renumber)` });
+  for (const field of ['layout', 'batch', 'leases', 'mutant', 'gitReference', 'compareStrategies'] as const) {
+    if (s[field] !== undefined && s[field] !== false) report({ path: [field], message: `${field} ${why}` });
+  }
+}
+
 export function checkScenario(s: Scenario, report: Report): void {
+  checkRealReplica(s, report);
   const known = explicitServerNames(s.servers);
   const listed = s.servers;
   if (Array.isArray(listed)) {

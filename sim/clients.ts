@@ -9,7 +9,6 @@ import { deflateSync } from 'node:zlib';
 import { MailsimError } from '../core/errors.ts';
 import { allMessages } from '../core/messageMap.ts';
 import { SYSTEM_FLAGS } from '../core/state.ts';
-import type { Replica } from '../core/replica.ts';
 import type { SimConfig } from './config.ts';
 import { CrashError } from './faultyFs.ts';
 import type { History } from './history.ts';
@@ -17,7 +16,7 @@ import type { ClientKind, ClientValues, SeenMessage, ValueOf, VectorClock } from
 import type { Metrics } from './metrics.ts';
 import type { Rng } from './rng.ts';
 import type { Scheduler } from './scheduler.ts';
-import type { Completion, Server } from './server.ts';
+import type { Completion, MailStore, ReplicaServer } from './replicaServer.ts';
 import { dominates, mergeClocks } from './vclock.ts';
 
 /** SMTP retries per message before the sender gives up. */
@@ -29,7 +28,7 @@ export interface ClientDeps {
   readonly scheduler: Scheduler;
   readonly history: History;
   readonly metrics: Metrics;
-  readonly servers: readonly Server[];
+  readonly servers: readonly ReplicaServer[];
   readonly rng: Rng;
 }
 
@@ -61,7 +60,7 @@ function reasonOf(error: unknown): string {
  * changed UIDVALIDITY refuses the request (the client must SELECT again), as a server
  * that resets UIDVALIDITY ends the session of anyone who had the mailbox selected.
  */
-function underValidity<T>(mailbox: string, uidValidity: number, op: (r: Replica) => Promise<T>): (r: Replica) => Promise<T> {
+function underValidity<T>(mailbox: string, uidValidity: number, op: (r: MailStore) => Promise<T>): (r: MailStore) => Promise<T> {
   return (replica) => {
     const current = replica.state.mailboxes.get(mailbox)?.uidValidity;
     if (current !== uidValidity) {
@@ -96,7 +95,7 @@ export class SmtpClient {
   private async attempt(mailbox: string, messageId: string, body: Uint8Array, attempt: number): Promise<void> {
     const { scheduler, rng } = this.deps;
     const up = this.deps.servers.filter((s) => s.up);
-    const server = up.length > 0 ? rng.pick(up) : (this.deps.servers[0] as Server);
+    const server = up.length > 0 ? rng.pick(up) : (this.deps.servers[0] as ReplicaServer);
     await clientRequest(this.deps, {
       server,
       process: this.process,
@@ -122,11 +121,11 @@ export class SmtpClient {
 }
 
 export interface ClientRequest<T, F extends ClientKind = ClientKind> {
-  readonly server: Server;
+  readonly server: ReplicaServer;
   readonly process: string;
   readonly f: F;
   readonly value: ClientValues[F];
-  readonly op: (replica: Replica) => Promise<T>;
+  readonly op: (replica: MailStore) => Promise<T>;
   /** Fields the ok record adds to `value`, from the server's answer. */
   readonly okValue: (result: T) => Partial<ClientValues[F]>;
   /** A write is a commit (stamped with the server's vector clock); a read is not. */
@@ -159,7 +158,7 @@ export async function clientRequest<T, F extends ClientKind>(deps: ClientDeps, r
     if (!server.up) return complete({ ok: false, error: new MailsimError('E_DOWN', `${server.name} is down: connection refused`, {}) });
     if (!request.write) {
       try {
-        const result = await request.op(server.replica as Replica);
+        const result = await request.op(server.store as MailStore);
         complete({ ok: true, value: result, vclock: server.vclock });
       } catch (error) {
         complete({ ok: false, error });
@@ -187,10 +186,10 @@ export class ImapClient {
   }
 
   /** The home server, or the next one that is up (fail-over). */
-  private server(): Server | null {
+  private server(): ReplicaServer | null {
     const servers = this.deps.servers;
     for (let i = 0; i < servers.length; i++) {
-      const server = servers[(this.home + i) % servers.length] as Server;
+      const server = servers[(this.home + i) % servers.length] as ReplicaServer;
       if (server.up) return server;
     }
     return null;
@@ -199,7 +198,7 @@ export class ImapClient {
   async run(kind: 'select' | 'store' | 'expunge' | 'move' | 'copy' | 'append'): Promise<void> {
     const server = this.server();
     if (!server) return;
-    const mailboxes = [...(server.replica as Replica).state.mailboxes.keys()].sort();
+    const mailboxes = [...(server.store as MailStore).state.mailboxes.keys()].sort();
     const mailbox = this.deps.rng.pick(mailboxes);
     const view = this.views.get(mailbox);
     if (kind === 'select' || !view || view.messages.size === 0) return this.select(server, mailbox);
@@ -214,11 +213,11 @@ export class ImapClient {
     return this.moveOrCopy(server, kind, mailbox, this.deps.rng.pick(others), view, uid, guid);
   }
 
-  private request<T, F extends ClientKind>(server: Server, f: F, value: ClientValues[F], op: (r: Replica) => Promise<T>, okValue: (result: T) => Partial<ClientValues[F]>, write: boolean): Promise<void> {
+  private request<T, F extends ClientKind>(server: ReplicaServer, f: F, value: ClientValues[F], op: (r: MailStore) => Promise<T>, okValue: (result: T) => Partial<ClientValues[F]>, write: boolean): Promise<void> {
     this.busy = true;
     const named = value as Partial<Record<'mailbox' | 'from' | 'to', unknown>>;
     const mailboxes = [named.mailbox, named.from, named.to].filter((m): m is string => typeof m === 'string');
-    const guarded = (replica: Replica): Promise<T> => {
+    const guarded = (replica: MailStore): Promise<T> => {
       const behind = this.behind(server, replica, mailboxes);
       if (behind) return Promise.reject(new MailsimError('E_IMAP_NO', `NO [UNAVAILABLE] ${behind}`, {}));
       return op(replica);
@@ -238,7 +237,7 @@ export class ImapClient {
    * clocks; also refused is a replica behind what this client saw of a mailbox (lower
    * UIDNEXT or HIGHESTMODSEQ under the same UIDVALIDITY).
    */
-  private behind(server: Server, replica: Replica, mailboxes: readonly string[]): string | null {
+  private behind(server: ReplicaServer, replica: MailStore, mailboxes: readonly string[]): string | null {
     if (!dominates(server.vclock, this.seen)) return `${replica.node} has not applied every write this session has seen`;
     for (const name of mailboxes) {
       const view = this.views.get(name);
@@ -251,7 +250,7 @@ export class ImapClient {
     return null;
   }
 
-  private async select(server: Server, mailbox: string): Promise<void> {
+  private async select(server: ReplicaServer, mailbox: string): Promise<void> {
     await this.request(server, 'select', { mailbox }, async (replica) => {
       const box = replica.committed.mailboxes.get(mailbox);
       if (!box) throw new MailsimError('E_IMAP_NO', `NO no such mailbox ${mailbox}`, {});
@@ -276,7 +275,7 @@ export class ImapClient {
     }, false);
   }
 
-  private async store(server: Server, mailbox: string, view: MailboxView, uid: number, guid: string): Promise<void> {
+  private async store(server: ReplicaServer, mailbox: string, view: MailboxView, uid: number, guid: string): Promise<void> {
     const { rng, config } = this.deps;
     const pool = [...SYSTEM_FLAGS.filter((f) => f !== '\\Deleted'), ...config.workload.keywords];
     const mode = rng.pick(['+', '+', '-', '-', '='] as const);
@@ -289,14 +288,14 @@ export class ImapClient {
     }, true);
   }
 
-  private async expunge(server: Server, mailbox: string, view: MailboxView, uid: number, guid: string): Promise<void> {
+  private async expunge(server: ReplicaServer, mailbox: string, view: MailboxView, uid: number, guid: string): Promise<void> {
     await this.request(server, 'expunge', { mailbox, uidValidity: view.uidValidity, uids: [uid], guids: [guid] }, underValidity(mailbox, view.uidValidity, (r) => r.expunge(mailbox, [uid])), (result) => {
       view.messages.delete(uid);
       return { expunged: result.expunged };
     }, true);
   }
 
-  private async moveOrCopy(server: Server, f: 'move' | 'copy', from: string, to: string, view: MailboxView, uid: number, guid: string): Promise<void> {
+  private async moveOrCopy(server: ReplicaServer, f: 'move' | 'copy', from: string, to: string, view: MailboxView, uid: number, guid: string): Promise<void> {
     await this.request(server, f, { from, to, uidValidity: view.uidValidity, uid, guid }, underValidity(from, view.uidValidity, (r) => (f === 'move' ? r.move(from, [uid], to) : r.copy(from, [uid], to))), (result) => {
       if (f === 'move') view.messages.delete(uid);
       const copyGuid = 'targetGuids' in result ? (result.targetGuids as string[])[0] : undefined;
@@ -304,7 +303,7 @@ export class ImapClient {
     }, true);
   }
 
-  private async append(server: Server, mailbox: string): Promise<void> {
+  private async append(server: ReplicaServer, mailbox: string): Promise<void> {
     const { rng, config } = this.deps;
     this.appendCounter++;
     const messageId = `<a${this.appendCounter}.${this.process}@mailsim.test>`;

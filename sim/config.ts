@@ -98,9 +98,13 @@ export interface SimLimits {
   readonly messageSizeBytesMax: number;
 }
 
+import type { ReplicaKind } from './replicaKinds.ts';
+
 export interface SimConfig {
   readonly seed: number;
   readonly servers: readonly string[];
+  /** The replica backend (sim/replicaKinds.ts); absent = the reference replica, 'git'. */
+  readonly replica?: ReplicaKind;
   readonly strategy: string;
   readonly layout: LayoutConfig;
   /** Batched mode: group up to opsMax operations or windowMs per commit and push. */

@@ -56,3 +56,23 @@ export function historyHash(records: readonly HistoryRecord[]): string {
   for (const record of records) hash.update(canonicalJson(record)).update('\n');
   return hash.digest('hex');
 }
+
+/**
+ * What a real backend decides, not the simulator: Dovecot takes GUIDs from file names and
+ * UIDVALIDITY from the wall clock, and its errors carry its own words. A run on a real
+ * backend hashes its history without these fields, and without the values of its replica
+ * records (bindings, merges: Dovecot's doing); everything else is the simulator's schedule
+ * and the answers' UIDs, flags and MODSEQs.
+ */
+export const REAL_BACKEND_UNDECIDED_FIELDS: readonly string[] = ['guid', 'guids', 'toGuid', 'uidValidity', 'toUidValidity', 'reason'];
+
+/** The hash of what the simulator decided in a run on a real backend (docs/replica-backends.md). */
+export function scheduleHash(records: readonly HistoryRecord[]): string {
+  const hash = createHash('sha256');
+  for (const record of records) {
+    const value = record.value as unknown as Record<string, unknown>;
+    const kept = record.process === 'replica' ? {} : Object.fromEntries(Object.entries(value).filter(([key]) => !REAL_BACKEND_UNDECIDED_FIELDS.includes(key)));
+    hash.update(canonicalJson({ ...record, value: kept })).update('\n');
+  }
+  return hash.digest('hex');
+}

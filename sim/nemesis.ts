@@ -11,7 +11,7 @@ import type { FaultValue } from './historyTypes.ts';
 import type { Network } from './network.ts';
 import type { Rng } from './rng.ts';
 import type { Scheduler } from './scheduler.ts';
-import type { Server } from './server.ts';
+import type { ReplicaServer } from './replicaServer.ts';
 
 /** An armed crash strikes at one of the first this-many write points of the next operation. */
 export const CRASH_WRITE_POINTS_MAX = 12;
@@ -20,7 +20,7 @@ export interface NemesisDeps {
   readonly scheduler: Scheduler;
   readonly network: Network;
   readonly history: History;
-  readonly servers: ReadonlyMap<string, Server>;
+  readonly servers: ReadonlyMap<string, ReplicaServer>;
   readonly crashRng: (node: string) => Rng;
 }
 
@@ -96,7 +96,7 @@ export class Nemesis {
       }
       case 'restart':
         if (!server) break;
-        server.fs.disarm();
+        server.disarm();
         await server.restart();
         break;
       case 'skew':

@@ -77,6 +77,15 @@ export class Network {
     return Object.fromEntries([...this.bytesByKind.entries()].sort(([a], [b]) => (a < b ? -1 : 1)));
   }
 
+  /**
+   * Bytes of a stream a backend ran over an open link between two of its servers (a real
+   * dsync session, after its opening message crossed): counted with the link's messages of
+   * that kind, though no envelope of the simulator's carries them.
+   */
+  countStream(kind: string, sizeBytes: number): void {
+    this.countBytes(kind, sizeBytes);
+  }
+
   send<P>(from: string, to: string, kind: string, sizeBytes: number, payload: P): void {
     assert(this.nodes.includes(from) && this.nodes.includes(to), `send between unknown nodes ${from} -> ${to}`);
     const envelope: Envelope<P> = { id: this.idNext++, from, to, kind, sizeBytes, payload };

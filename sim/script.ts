@@ -5,21 +5,20 @@
  * bound to it (process `script-<server>`): operations written for two servers are two
  * users' sessions, not one client that hops between the sides of a partition.
  */
-import type { Replica } from '../core/replica.ts';
 import { clientRequest, messageBody, type ClientDeps } from './clients.ts';
 import type { ScriptedOp } from './config.ts';
-import type { Server } from './server.ts';
+import type { ReplicaServer } from './replicaServer.ts';
 
 
 export function runScript(config: { readonly script?: readonly ScriptedOp[]; readonly workload: { readonly messageSizeBytes: { readonly min: number } } }, deps: ClientDeps): void {
   let counter = 0;
   for (const scripted of config.script ?? []) {
     deps.scheduler.at(scripted.atMs, `script ${scripted.op.kind}`, async () => {
-      const server = deps.servers.find((s) => s.name === scripted.node) as Server;
+      const server = deps.servers.find((s) => s.name === scripted.node) as ReplicaServer;
       const op = scripted.op;
-      const view = (mailbox: string): number => (server.replica as Replica | null)?.state.mailboxes.get(mailbox)?.uidValidity ?? 0;
+      const view = (mailbox: string): number => server.store?.state.mailboxes.get(mailbox)?.uidValidity ?? 0;
       const guidOf = (mailbox: string, uid: number): string => {
-        const box = (server.replica as Replica | null)?.state.mailboxes.get(mailbox);
+        const box = server.store?.state.mailboxes.get(mailbox);
         if (!box) return '';
         for (const bucket of box.messages.buckets) for (const m of bucket?.values() ?? []) if (m.uid === uid) return m.guid;
         return '';

@@ -5,28 +5,23 @@
  * checkers' verdicts and the metrics. A pure function of (config, code): the same config
  * gives the same history hash.
  */
-import { UidIndex } from '../core/uidIndex.ts';
 import { ownerData } from '../core/strategies/owner.ts';
-import { LayoutCache } from '../core/layout.ts';
-import { newVolumeFs } from './volume.ts';
-import { replicaFsFrom } from '../core/fsTypes.ts';
-import { Replica, type InitialMailbox } from '../core/replica.ts';
 import { strategyByName } from '../core/strategies/registry.ts';
 import { overallVerdict, runChecks } from './checkers/index.ts';
 import type { FinalReplica } from './checkers/types.ts';
 import { EPOCH_MS } from './clock.ts';
 import type { ScheduledFault, SimConfig } from './config.ts';
 import { ImapClient, SmtpClient, messageBody } from './clients.ts';
-import { History } from './history.ts';
+import { History, scheduleHash } from './history.ts';
 import type { HistoryRecord } from './historyTypes.ts';
 import { Metrics } from './metrics.ts';
 import { withMutant } from './mutants.ts';
 import { Network } from './network.ts';
 import { Nemesis } from './nemesis.ts';
+import type { InitialMailbox, ReplicaBackend, ReplicaServer } from './replicaServer.ts';
 import type { CheckResult, RunMetrics, Timeline, Verdict } from './resultTypes.ts';
 import { Rng } from './rng.ts';
 import { Scheduler } from './scheduler.ts';
-import { Server } from './server.ts';
 import { buildMetrics, buildTimeline } from './summaries.ts';
 import { runScript } from './script.ts';
 
@@ -39,9 +34,8 @@ export interface WorldOutcome {
   readonly metrics: RunMetrics;
   readonly timeline: Timeline;
   readonly faultsAsRun: readonly ScheduledFault[];
-  readonly replicas: ReadonlyMap<string, Replica>;
-  /** Per server, the packs it received and stored, in order (empty unless `recordTransfers`). */
-  readonly transfers: ReadonlyMap<string, readonly Uint8Array[]>;
+  /** The servers as the run left them, for what a backend can export (its stores, what it received). */
+  readonly servers: ReadonlyMap<string, ReplicaServer>;
 }
 
 export interface WorldOptions {
@@ -49,7 +43,7 @@ export interface WorldOptions {
   readonly cpuMs?: () => number;
   /** Called once every server holds the initial population, before any event runs (benchmarks time the phases). */
   readonly onPopulated?: () => void;
-  /** Keep every pack each server stores, for `mailsim export` (they cost memory, so only when asked). */
+  /** Keep what each server receives (the git backend's packs), for `mailsim export` (they cost memory, so only when asked). */
   readonly recordTransfers?: boolean;
   /** Called every PROGRESS_EVERY_EVENTS events with virtual figures only (the caller adds wall time); it only reads. */
   readonly onProgress?: (progress: WorldProgress) => void;
@@ -78,7 +72,8 @@ export function initialUidValidity(index: number): number {
 /** Quiescence ends once replicas have agreed for this many sync intervals. */
 const STABLE_INTERVALS = 2;
 
-export async function runWorld(config: SimConfig, options: WorldOptions = {}): Promise<WorldOutcome> {
+/** One run of `config` on the servers `backend` builds. */
+export async function simulate(config: SimConfig, backend: ReplicaBackend, options: WorldOptions = {}): Promise<WorldOutcome> {
   const cpuStartMs = options.cpuMs?.() ?? 0;
   const root = Rng.root(config.seed);
   const scheduler = new Scheduler(config.limits);
@@ -86,25 +81,18 @@ export async function runWorld(config: SimConfig, options: WorldOptions = {}): P
   const network = new Network(config.servers, config.network, scheduler, root.stream('network'), history);
   const metrics = new Metrics();
   const strategy = withMutant(strategyByName(config.strategy), config.mutant);
-  const servers = new Map<string, Server>();
-  // One layout memo for every replica of this world (content-addressed), gone with the world.
-  const layoutCache = new LayoutCache();
-  const uidIndex = new UidIndex();
+  const servers = new Map<string, ReplicaServer>();
   const convergence = new ConvergenceTracker(servers, () => scheduler.nowMs);
-  for (const name of config.servers) {
-    const server = new Server(name, {
-      config, scheduler, network, history, metrics, strategy, layoutCache, uidIndex,
-      faultRng: root.stream(`power/${name}`),
-      peers: config.servers.filter((p) => p !== name),
-      recordTransfers: options.recordTransfers === true,
-      onChange: () => convergence.update(),
-    });
-    servers.set(name, server);
-  }
   network.setLiveness((node) => servers.get(node)?.up ?? false);
-  await startServers(config, servers, root.stream('population'));
+  const built = await backend.createServers({
+    config, scheduler, network, history, metrics, strategy,
+    faultRng: (node) => root.stream(`power/${node}`),
+    recordTransfers: options.recordTransfers === true,
+    onChange: () => convergence.update(),
+  }, initialPopulation(config, root.stream('population')));
+  for (const [name, server] of built) servers.set(name, server);
   options.onPopulated?.();
-  if (config.mutant === 'early-ack') for (const server of servers.values()) server.fs.setDurabilityLag(true);
+  if (config.mutant === 'early-ack') for (const server of servers.values()) server.lagDurability();
 
   const crashStreams = new Map(config.servers.map((name) => [name, root.stream(`crash/${name}`)]));
   const nemesis = new Nemesis({ scheduler, network, history, servers, crashRng: (node) => crashStreams.get(node) as Rng });
@@ -133,15 +121,14 @@ export async function runWorld(config: SimConfig, options: WorldOptions = {}): P
   const cpuMs = options.cpuMs ? options.cpuMs() - cpuStartMs : null;
   return {
     history: history.records,
-    historyHash: history.hash(),
+    historyHash: backend.real ? scheduleHash(history.records) : history.hash(),
     finals,
     checks,
     verdict: overallVerdict(checks),
     metrics: buildMetrics(config, metrics, network, scheduler, convergence, cpuMs),
     timeline: buildTimeline(config, history.records, scheduler.nowMs),
     faultsAsRun: nemesis.asRun,
-    replicas: new Map([...servers].map(([name, server]) => [name, server.replica as Replica])),
-    transfers: new Map([...servers].map(([name, server]) => [name, server.transfers()])),
+    servers,
   };
 }
 
@@ -151,10 +138,10 @@ export class ConvergenceTracker {
   convergedAtMs: number | null = null;
   rounds = 0;
   private active = false;
-  private readonly servers: ReadonlyMap<string, Server>;
+  private readonly servers: ReadonlyMap<string, ReplicaServer>;
   private readonly now: () => number;
 
-  constructor(servers: ReadonlyMap<string, Server>, now: () => number) {
+  constructor(servers: ReadonlyMap<string, ReplicaServer>, now: () => number) {
     this.servers = servers;
     this.now = now;
   }
@@ -166,12 +153,12 @@ export class ConvergenceTracker {
   }
 
   agree(): boolean {
-    let tree: string | null = null;
+    let content: string | null = null;
     for (const server of this.servers.values()) {
-      if (!server.replica || !server.up) return false;
-      const id = server.replica.headTreeId();
-      if (tree !== null && id !== tree) return false;
-      tree = id;
+      const id = server.contentId();
+      if (id === null) return false;
+      if (content !== null && id !== content) return false;
+      content = id;
     }
     return true;
   }
@@ -184,8 +171,9 @@ export class ConvergenceTracker {
   }
 }
 
-async function startServers(config: SimConfig, servers: ReadonlyMap<string, Server>, rng: Rng): Promise<void> {
-  const initial: InitialMailbox[] = config.mailboxes.map((mailbox, index) => ({
+/** The initial population, identical on every server; its bodies are drawn from `rng`. */
+function initialPopulation(config: SimConfig, rng: Rng): InitialMailbox[] {
+  return config.mailboxes.map((mailbox, index) => ({
     name: mailbox.name,
     uidValidity: initialUidValidity(index),
     strategyData: config.strategy === 'owner' ? ownerData(mailbox.owner ?? (config.servers[0] as string), 1) : undefined,
@@ -194,10 +182,6 @@ async function startServers(config: SimConfig, servers: ReadonlyMap<string, Serv
       flags: i % 3 === 0 ? ['\\Seen'] : [],
     })),
   }));
-  const seedFs = replicaFsFrom(newVolumeFs());
-  const first = [...servers.values()][0] as Server;
-  const seed = await Replica.create({ ...first.options(), node: 'mailsim', fs: seedFs }, initial);
-  for (const server of servers.values()) await server.start(seed);
 }
 
 function startWorkload(config: SimConfig, deps: ConstructorParameters<typeof SmtpClient>[1], rng: Rng): void {
@@ -230,7 +214,7 @@ function startWorkload(config: SimConfig, deps: ConstructorParameters<typeof Smt
   }
 }
 
-function startAntiEntropy(config: SimConfig, scheduler: Scheduler, servers: ReadonlyMap<string, Server>, metrics: Metrics): void {
+function startAntiEntropy(config: SimConfig, scheduler: Scheduler, servers: ReadonlyMap<string, ReplicaServer>, metrics: Metrics): void {
   const list = [...servers.values()];
   const stagger = Math.max(1, Math.floor(config.syncIntervalMs / Math.max(1, list.length)));
   list.forEach((server, index) => {
@@ -242,8 +226,8 @@ function startAntiEntropy(config: SimConfig, scheduler: Scheduler, servers: Read
   });
 }
 
-function stopSyncAfterFirstFault(scheduler: Scheduler, servers: ReadonlyMap<string, Server>, config: SimConfig): void {
-  const last = [...servers.values()].at(-1) as Server;
+function stopSyncAfterFirstFault(scheduler: Scheduler, servers: ReadonlyMap<string, ReplicaServer>, config: SimConfig): void {
+  const last = [...servers.values()].at(-1) as ReplicaServer;
   const firstFaultMs = Math.min(config.durationMs / 4, ...config.faults.map((f) => f.atMs));
   scheduler.at(Math.max(0, Math.floor(firstFaultMs)), 'mutant stop-sync', () => {
     last.replicationStopped = true;
@@ -251,10 +235,10 @@ function stopSyncAfterFirstFault(scheduler: Scheduler, servers: ReadonlyMap<stri
 }
 
 /** Heals the network and restarts every server: the quiescence phase begins. */
-async function quiesce(nemesis: Nemesis, servers: ReadonlyMap<string, Server>, network: Network): Promise<void> {
+async function quiesce(nemesis: Nemesis, servers: ReadonlyMap<string, ReplicaServer>, network: Network): Promise<void> {
   if (network.partitioned) await nemesis.apply({ kind: 'heal' }, false);
   for (const server of servers.values()) {
-    server.fs.disarm();
+    server.disarm();
     if (!server.up) await nemesis.apply({ kind: 'restart', node: server.name }, false);
   }
 }
@@ -274,10 +258,6 @@ async function runUntilQuiet(config: SimConfig, scheduler: Scheduler, convergenc
   if (convergence.convergedAtMs !== null && convergence.convergedAtMs > deadlineMs) convergence.convergedAtMs = null;
 }
 
-function finalReplicas(servers: ReadonlyMap<string, Server>): FinalReplica[] {
-  return [...servers.values()].map((server) => {
-    const replica = server.replica as Replica;
-    return { node: server.name, head: replica.head, treeId: replica.headTreeId(), state: replica.state };
-  });
+function finalReplicas(servers: ReadonlyMap<string, ReplicaServer>): FinalReplica[] {
+  return [...servers.values()].map((server) => server.final());
 }
-

@@ -7,7 +7,7 @@
  */
 import { performance } from 'node:perf_hooks';
 import type { ScheduledFault, SimConfig } from '../../sim/config.ts';
-import { runWorld } from '../../sim/world.ts';
+import { runWorld } from '../../backends/world.ts';
 import { DEFAULT_LAYOUT } from '../../scenarios/resolve.ts';
 
 export interface ClusterBenchOptions {

@@ -4,6 +4,7 @@
  * whole history), DIR/Maildir (a Maildir++ tree with dovecot-uidlist files) and
  * DIR/transfers/NNNN.pack: the thin packs that server received and stored, in order, as
  * they crossed the wire (`git index-pack --stdin --fix-thin` inside repo.git reads each).
+ * A run on real Dovecot (`replica: dsync`) exports the server's own Maildir, as Dovecot left it.
  */
 import { defaultSeed } from '../../scenarios/resolve.ts';
 import { mkdir, readdir, writeFile } from 'node:fs/promises';
@@ -13,6 +14,9 @@ import { replicaFsFrom, type PromisesFsLike } from '../../core/fsTypes.ts';
 import { loadScenario } from '../../scenarios/loader.ts';
 import { runScenario } from '../../scenarios/run.ts';
 import { CliInputError } from '../sweepFiles.ts';
+import { gitReplicaOf, gitTransfersOf } from '../../backends/git/gitBackend.ts';
+import type { ReplicaServer } from '../../sim/replicaServer.ts';
+import type { RunResult } from '../../sim/resultTypes.ts';
 
 export interface ExportCommandOptions {
   readonly seed?: number;
@@ -35,13 +39,26 @@ export async function exportCommand(file: string, options: ExportCommandOptions)
   await ensureEmptyDir(options.to);
   const seed = options.seed ?? defaultSeed(loaded);
   const { result, outcome } = await runScenario(loaded, seed, { recordTransfers: true });
-  const replica = outcome.replicas.get(options.node);
-  if (replica === undefined) {
-    throw new CliInputError(`no server named ${JSON.stringify(options.node)} in this run; servers are ${[...outcome.replicas.keys()].join(', ')}`);
+  try {
+    const server = outcome.servers.get(options.node);
+    if (server === undefined) {
+      throw new CliInputError(`no server named ${JSON.stringify(options.node)} in this run; servers are ${[...outcome.servers.keys()].join(', ')}`);
+    }
+    await exportServer(server, file, seed, result, options);
+  } finally {
+    await outcome.dispose();
+  }
+  return 0;
+}
+
+async function exportServer(server: ReplicaServer, file: string, seed: number, result: RunResult, options: ExportCommandOptions): Promise<void> {
+  const replica = gitReplicaOf(server);
+  if (replica === null) {
+    throw new CliInputError(`${file}: export of this backend's servers is not supported yet`);
   }
   const fs = replicaFsFrom(fsp as unknown as PromisesFsLike);
   const summary = await exportReplica(replica, fs, options.to);
-  const transfers = outcome.transfers.get(options.node) ?? [];
+  const transfers = gitTransfersOf(server);
   await mkdir(`${options.to}/transfers`);
   for (const [index, pack] of transfers.entries()) await writeFile(`${options.to}/transfers/${String(index + 1).padStart(4, '0')}.pack`, pack);
   process.stdout.write(
@@ -52,5 +69,4 @@ export async function exportCommand(file: string, options: ExportCommandOptions)
       + `  ${options.to}/transfers: ${transfers.length} pack(s) received, ${transfers.reduce((sum, pack) => sum + pack.length, 0)} B\n`
       + `inspect: git --git-dir ${options.to}/repo.git log --stat\n`,
   );
-  return 0;
 }

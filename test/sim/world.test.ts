@@ -1,7 +1,7 @@
 // Proves the simulated cluster converges after symmetric, one-way and bridge partitions with both sides writing, that lww-wallclock loses a flag write under clock skew while renumber keeps it, and that a run is a pure function of its config.
 import { describe, expect, it } from 'vitest';
 import type { SimConfig } from '../../sim/config.ts';
-import { runWorld } from '../../sim/world.ts';
+import { runWorld } from '../../backends/world.ts';
 import { smallWorld } from './fixtures/smallWorld.ts';
 
 function failing(checks: Record<string, { verdict: string; explanation: string }>): string[] {
@@ -138,7 +138,9 @@ describe('every layout through replication', () => {
     const { snapshot } = await import('../core/opsModel.ts');
     const outcome = await runWorld(smallWorld({ layout, workload: { ...smallWorld().workload, opsMax: 120 } }));
     expect(outcome.checks['no-lost-mail']?.verdict).toBe('valid');
-    for (const replica of outcome.replicas.values()) {
+    const { gitReplicaOf } = await import('../../backends/git/gitBackend.ts');
+    for (const server of outcome.servers.values()) {
+      const replica = gitReplicaOf(server)!;
       const stored = await readState(replica.headTreeId(), layout, { read: (id) => replica.readObject(id) });
       expect(snapshot(stored)).toEqual(snapshot(replica.state));
     }

@@ -1,7 +1,7 @@
 // Proves each checker kills its real negative control: a small cluster run with the mutant on is invalid for the target checker, and valid without it.
 import { describe, expect, it } from 'vitest';
 import { MUTANTS } from '../../../sim/checkers/mutants.ts';
-import { runWorld } from '../../../sim/world.ts';
+import { runWorld } from '../../../backends/world.ts';
 import { controlWorldConfig } from './controlWorld.ts';
 
 const RUN_TIMEOUT_MS = 600_000;

@@ -1,7 +1,7 @@
 // Proves the replication protocol as a pure step without a world: what each event does to a server's view of its peers, which sends follow, who is the designated merger, and that step never changes the state it is given.
 import { describe, it, expect } from 'vitest';
 import fc from 'fast-check';
-import { KNOWN_HEADS_MAX, PEER_TIMEOUT_MS, initialReplication, isMerger, silentPeers, step, type ReplicationEvent, type ReplicationState } from '../../sim/replication.ts';
+import { KNOWN_HEADS_MAX, PEER_TIMEOUT_MS, initialReplication, isMerger, silentPeers, step, type ReplicationEvent, type ReplicationState } from '../../../backends/git/replication.ts';
 
 const ROOT = 'r'.repeat(40);
 const start = (self = 'b', peers = ['a', 'c']): ReplicationState => initialReplication(self, peers, ROOT);

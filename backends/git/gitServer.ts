@@ -1,33 +1,35 @@
 /**
- * A virtual server: a replica on its own crash-fault volume, with its own clock, network
+ * The reference replica's server (the git backend behind sim/replicaServer.ts): a replica on its own crash-fault volume, with its own clock, network
  * endpoint and simulator vector clock. It runs client operations as commits (acknowledged
  * only once durable) and is the thin runner of the replication protocol (sim/replication.ts):
  * it feeds the protocol each event with the facts of its replica, and performs the sends
  * (pushes of what a peer lacks, heartbeats, the merge wait). It never reaches into the
  * replica's internals.
  */
-import type { UidIndex } from '../core/uidIndex.ts';
-import type { LayoutCache } from '../core/layout.ts';
-import { MailsimError } from '../core/errors.ts';
-import { Replica, type ReceiveResult, type ReplicaOptions } from '../core/replica.ts';
-import type { StoreState } from '../core/state.ts';
-import type { UidStrategy } from '../core/strategy.ts';
-import { newBindings } from './bindings.ts';
-import { NodeClock } from './clock.ts';
-import type { SimConfig } from './config.ts';
-import { CrashError, FaultyFs } from './faultyFs.ts';
-import { newVolumeFs } from './volume.ts';
-import { PauseGate } from './pauseGate.ts';
-import type { History } from './history.ts';
-import type { VectorClock } from './historyTypes.ts';
-import type { Metrics } from './metrics.ts';
-import type { Envelope, Network } from './network.ts';
-import type { Rng } from './rng.ts';
-import type { Scheduler } from './scheduler.ts';
-import { mergeClocks, tick } from './vclock.ts';
+import type { UidIndex } from '../../core/uidIndex.ts';
+import type { LayoutCache } from '../../core/layout.ts';
+import { MailsimError } from '../../core/errors.ts';
+import { Replica, type ReceiveResult, type ReplicaOptions } from '../../core/replica.ts';
+import type { StoreState } from '../../core/state.ts';
+import type { UidStrategy } from '../../core/strategy.ts';
+import { newBindings } from '../../sim/bindings.ts';
+import { NodeClock } from '../../sim/clock.ts';
+import type { SimConfig } from '../../sim/config.ts';
+import { CrashError, FaultyFs } from '../../sim/faultyFs.ts';
+import { newVolumeFs } from '../../sim/volume.ts';
+import { PauseGate } from '../../sim/pauseGate.ts';
+import type { History } from '../../sim/history.ts';
+import type { VectorClock } from '../../sim/historyTypes.ts';
+import type { Metrics } from '../../sim/metrics.ts';
+import type { Envelope, Network } from '../../sim/network.ts';
+import type { Rng } from '../../sim/rng.ts';
+import type { Scheduler } from '../../sim/scheduler.ts';
+import { mergeClocks, tick } from '../../sim/vclock.ts';
 import { heardWithin, initialReplication, isMerger, step, type ReplicationEvent, type ReplicationSend, type ReplicationState } from './replication.ts';
-import { OwnerLeases, type LeasePayload } from './ownerLeases.ts';
-import { isLeaseKind } from './wireKinds.ts';
+import { OwnerLeases, type LeasePayload } from '../../sim/ownerLeases.ts';
+import { isLeaseKind } from '../../sim/wireKinds.ts';
+import type { FinalReplica } from '../../sim/checkers/types.ts';
+import type { Completion, MailStore, ReplicaServer } from '../../sim/replicaServer.ts';
 
 
 /**
@@ -70,9 +72,7 @@ interface AckPayload {
   readonly head: string;
 }
 
-export type Completion<T> = (outcome: { ok: true; value: T; vclock: VectorClock } | { ok: false; error: unknown }) => void;
-
-export interface ServerDeps {
+export interface GitServerDeps {
   readonly config: SimConfig;
   readonly scheduler: Scheduler;
   readonly network: Network;
@@ -92,7 +92,7 @@ export interface ServerDeps {
   readonly onChange: () => void;
 }
 
-export class Server {
+export class GitServer implements ReplicaServer {
   readonly name: string;
   readonly clock: NodeClock;
   readonly fs: FaultyFs;
@@ -100,7 +100,7 @@ export class Server {
   vclock: VectorClock = {};
   /** Test-only mutant: this server stops replicating. */
   replicationStopped = false;
-  private readonly deps: ServerDeps;
+  private readonly deps: GitServerDeps;
   /** What this server believes of its peers (sim/replication.ts); set at start. */
   private repl: ReplicationState;
   private lastState: StoreState | null = null;
@@ -123,7 +123,7 @@ export class Server {
   /** Packs this server received and stored, in order, with the heads they brought (recordTransfers). */
   private received: { readonly heads: readonly string[]; readonly pack: Uint8Array }[] = [];
 
-  constructor(name: string, deps: ServerDeps) {
+  constructor(name: string, deps: GitServerDeps) {
     this.name = name;
     this.deps = deps;
     this.repl = initialReplication(name, deps.peers, '');
@@ -144,6 +144,28 @@ export class Server {
 
   get up(): boolean {
     return this.replica !== null && !this.fs.isDown;
+  }
+
+  get store(): MailStore | null {
+    return this.replica;
+  }
+
+  /** Replicas agree when their head trees are equal (commit ids differ by author and date). */
+  contentId(): string | null {
+    return this.replica !== null && this.up ? this.replica.headTreeId() : null;
+  }
+
+  final(): FinalReplica {
+    const replica = this.replica as Replica;
+    return { node: this.name, head: replica.head, treeId: replica.headTreeId(), state: replica.state };
+  }
+
+  disarm(): void {
+    this.fs.disarm();
+  }
+
+  lagDurability(): void {
+    this.fs.setDurabilityLag(true);
   }
 
   options(): ReplicaOptions {
@@ -187,7 +209,7 @@ export class Server {
   }
 
   /** Runs one client operation as a commit. `complete` runs once it is durable (or failed). */
-  async execute<T>(kind: string, op: (replica: Replica) => Promise<T>, complete: Completion<T>): Promise<void> {
+  async execute<T>(kind: string, op: (store: MailStore) => Promise<T>, complete: Completion<T>): Promise<void> {
     const replica = this.replica;
     if (!replica || this.fs.isDown) return complete({ ok: false, error: new MailsimError('E_DOWN', `${this.name} is down: connection refused`, {}) });
     const batch = this.deps.config.batch;
