@@ -11,7 +11,10 @@ export async function backendFor(kind: ReplicaKind): Promise<ReplicaBackend> {
     case 'git':
       return gitBackend;
     case 'dsync':
-    case 'dsync-plain':
-      throw new Error(`replica ${kind} is not built yet`);
+    case 'dsync-plain': {
+      // Loaded only when asked for: a run of the reference replica never touches Dovecot's code.
+      const { dsyncBackend } = await import('./dovecot/dsyncBackend.ts');
+      return dsyncBackend(kind === 'dsync');
+    }
   }
 }

@@ -1,16 +1,44 @@
 /**
- * A scenario's `compareStrategies`: suites and sweeps run the file once per strategy listed,
- * each as if given `--set strategy=X`, so the report can put the strategies side by side on
- * the same workload and faults. An explicit `--set strategy=...` wins (one run per seed).
+ * A scenario's `compareStrategies` and `compareReplicas`: suites and sweeps run the file once
+ * per strategy, and once per replica backend, listed, each as if given `--set strategy=X` or
+ * `--set replica=X`, so the report can put them side by side on the same workload and faults.
+ * An explicit `--set` of the field wins (one run per seed). A real backend (Dovecot) that this
+ * machine lacks is skipped with one loud line on stderr: its runs are not run, so never passed.
  */
 import { loadScenario } from '../scenarios/loader.ts';
+import { isRealReplica, type ReplicaKind } from '../sim/replicaKinds.ts';
+import { dovecotInstalled } from '../backends/dovecot/dovecotHome.ts';
 
-/** The override sets to run `file` with: one per compared strategy, or just `overrides`. */
-export async function overrideSetsFor(file: string, overrides: readonly string[]): Promise<readonly (readonly string[])[]> {
-  if (overrides.some((override) => override.startsWith('strategy='))) return [overrides];
+export interface OverrideSetOptions {
+  /** Whether real Dovecot can run here (injected by tests). */
+  readonly dovecotInstalled?: () => boolean;
+  /** Where the loud skip line goes. */
+  readonly warn?: (line: string) => void;
+}
+
+/** The override sets to run `file` with: one per compared strategy or backend, or just `overrides`. */
+export async function overrideSetsFor(file: string, overrides: readonly string[], options: OverrideSetOptions = {}): Promise<readonly (readonly string[])[]> {
   // A file that does not load runs once, and its run reports why (nothing is lost here).
   const loaded = await loadScenario(file, overrides).catch(() => null);
-  const strategies = loaded?.scenario.compareStrategies;
-  if (strategies === undefined || strategies.length === 0) return [overrides];
-  return strategies.map((strategy) => [...overrides, `strategy=${strategy}`]);
+  const strategies = overrides.some((override) => override.startsWith('strategy=')) ? undefined : loaded?.scenario.compareStrategies;
+  const byStrategy = strategies === undefined || strategies.length === 0 ? [overrides] : strategies.map((strategy) => [...overrides, `strategy=${strategy}`]);
+  const replicas = overrides.some((override) => override.startsWith('replica=')) ? undefined : loaded?.scenario.compareReplicas;
+  if (replicas === undefined || replicas.length === 0) return byStrategy;
+  const installed = (options.dovecotInstalled ?? dovecotInstalled)();
+  const sets: (readonly string[])[] = [];
+  for (const replica of replicas) {
+    if (isRealReplica(replica) && !installed) {
+      (options.warn ?? ((line) => process.stderr.write(`${line}\n`)))(skipLine(file, replica));
+      continue;
+    }
+    // A real backend has its own UID rule: it runs once, not once per compared strategy.
+    if (isRealReplica(replica)) sets.push([...overrides, `replica=${replica}`]);
+    // The file's own backend needs no override (its runs keep the names they always had).
+    else for (const set of byStrategy) sets.push(replica === (loaded?.scenario.replica ?? 'git') ? set : [...set, `replica=${replica}`]);
+  }
+  return sets;
+}
+
+function skipLine(file: string, replica: ReplicaKind): string {
+  return `SKIPPED (not run, not passed): ${file} under replica=${replica}: Dovecot is not installed here (apt-get install dovecot-core dovecot-imapd)`;
 }

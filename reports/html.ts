@@ -6,6 +6,7 @@
  */
 import { STRATEGY_NAMES } from '../core/strategies/registry.ts';
 import { escapeHtml, formatBytes, formatMs, formatNumber } from './format.ts';
+import { dsyncText } from './dsyncText.ts';
 import { sizeRank, type EfficiencyRow, type FailureRow, type ReportSummary, type ScenarioRow, type StrategyRow, type TimelineRun, type VerdictCounts } from './summary.ts';
 import { barChart, cdfChart, TIMELINE_OPS_DRAWN_MAX, timelineChart } from './svg.ts';
 
@@ -180,7 +181,7 @@ function efficiencySection(summary: ReportSummary): string {
       { name: 'measured', color: SERIES_COLORS.measured, values: summary.efficiency.map((row) => (kind === 'flag' ? row.bytesPerFlagChange : row.bytesPerDelivery)) },
       { name: kind === 'flag' ? 'minimum (GUID + flag delta)' : 'minimum (compressed message)', color: SERIES_COLORS.minimum,
         values: summary.efficiency.map((row) => (kind === 'flag' ? row.minBytesPerFlagChange : row.minBytesPerDelivery)) },
-      { name: kind === 'flag' ? 'Dovecot dsync (~49 B)' : 'Dovecot dsync (2 KB mail)', color: SERIES_COLORS.dsync,
+      { name: `Dovecot dsync (${(kind === 'flag' ? summary.dsync.flagSource : summary.dsync.deliverySource) === 'measured' ? 'real, this report' : 'hand-measured'})`, color: SERIES_COLORS.dsync,
         values: summary.efficiency.map(() => (kind === 'flag' ? summary.dsync.bytesPerFlagChange : summary.dsync.bytesPerDelivery)) },
       { name: 'real git thin pack, same commits', color: SERIES_COLORS.git,
         values: summary.efficiency.map((row) => (kind === 'flag' ? row.gitBytesPerFlagChange : row.gitBytesPerDelivery)) },
@@ -188,10 +189,10 @@ function efficiencySection(summary: ReportSummary): string {
   });
   const head = ['layout', 'mailbox size', 'runs', 'flag changes', 'B / flag change', 'minimum', '× minimum', 'real git (ours, same runs)', 'deliveries', 'B / delivery', 'minimum', '× minimum', 'real git (ours, same runs)', 'B / op'];
   const rows = [...summary.efficiency, ...summary.efficiencyBySize].map(efficiencyRowHtml);
-  return `<p class="note">Replication bytes attributed to each operation (a push is a thin git pack plus 8 B of framing and 20 B per head (sim/server.ts); `
-    + `a batch's push is split over its operations), weighted by operation counts, beside the floor `
-    + `(GUID plus flag delta for a flag change; compressed message bytes for a delivery) and beside Dovecot dsync's measured figures `
-    + `(about ${summary.dsync.bytesPerFlagChange} B per flag change, about ${formatNumber(summary.dsync.bytesPerDelivery)} B per 2 KB delivery), `
+  return `<p class="note">Replication bytes attributed to each operation (a push is a thin git pack plus 8 B of framing and 20 B per head (backends/git/gitServer.ts); `
+    + `a batch's push is split over its operations; on real Dovecot, the dsync session's stream a write caused, counted both ways by a relay), weighted by operation counts, beside the floor `
+    + `(GUID plus flag delta for a flag change; compressed message bytes for a delivery) and beside Dovecot dsync's figures `
+    + `(${escapeHtml(dsyncText(summary))}), `
     + `and beside what real git's <code>pack-objects --thin</code> makes for the same commits, where a scenario measured it (<code>gitReference</code>).</p>`
     + `<div class="charts">${figure('Bytes on the wire per flag change, by layout', chart('flag'))}${figure('Bytes on the wire per delivery, by layout', chart('delivery'))}</div>`
     + `<h3>By layout and mailbox size</h3>${sizeChart(summary)}${table(head, rows, 2)}`;

@@ -10,14 +10,22 @@ import { CHECK_NAMES } from '../sim/checkers/names.ts';
 import { PARTITION_FAULT_KINDS } from '../sim/faultKinds.ts';
 import { leaseBytesOf, replicationBytesOf } from '../sim/wireKinds.ts';
 import { quantile } from '../sim/metrics.ts';
+import { strategyLabel } from '../sim/replicaKinds.ts';
 import { compareStrings, mergeResults, runKey } from './merge.ts';
 
 /** From the one list of strategies (core/strategies/registry.ts), in its order. */
-export const CONTROL_STRATEGIES: readonly string[] = STRATEGY_REGISTRY.filter((s) => s.control === true).map((s) => s.name);
-export const STRATEGY_ORDER: readonly string[] = STRATEGY_NAMES;
+/** What the strategy column calls runs on real Dovecot (sim/replicaKinds.ts strategyLabel). */
+export const DSYNC_REAL = strategyLabel('dsync', '');
+export const DSYNC_PLAIN_REAL = strategyLabel('dsync-plain', '');
+/** Stateless dsync is a real-world negative control: it is known to lose flag writes. */
+export const CONTROL_STRATEGIES: readonly string[] = [...STRATEGY_REGISTRY.filter((s) => s.control === true).map((s) => s.name), DSYNC_PLAIN_REAL];
+export const STRATEGY_ORDER: readonly string[] = [...STRATEGY_NAMES.slice(0, 1), DSYNC_REAL, ...STRATEGY_NAMES.slice(1), DSYNC_PLAIN_REAL];
 /** Display order of the checkers; unknown names follow in code-unit order. */
 export const CHECK_ORDER: readonly string[] = CHECK_NAMES;
-/** Dovecot dsync, measured (FACTS.md): stateful sync of 1,000 messages of about 2 KB. */
+/**
+ * Dovecot dsync, measured once by hand (FACTS.md): stateful sync of 1,000 messages of about
+ * 2 KB. The report shows them only where no run on real Dovecot measured its own, marked as such.
+ */
 export const DSYNC_BYTES_PER_FLAG_CHANGE = 49;
 export const DSYNC_BYTES_PER_DELIVERY = 2_050;
 export const FAILURES_LISTED_MAX = 100;
@@ -158,6 +166,16 @@ export interface TimelineRun {
   readonly timeline: Timeline;
 }
 
+export interface DsyncFigures {
+  readonly bytesPerFlagChange: number;
+  readonly bytesPerDelivery: number;
+  /** Each figure's source: this report's runs on real Dovecot, or the constant measured by hand. */
+  readonly flagSource: 'measured' | 'hand-measured';
+  readonly deliverySource: 'measured' | 'hand-measured';
+  /** Runs of `dsync (real)` in the report. */
+  readonly runCount: number;
+}
+
 export interface ReportSummary {
   readonly runCount: number;
   readonly expectedCount: number;
@@ -175,7 +193,11 @@ export interface ReportSummary {
   readonly price: readonly PriceRow[];
   readonly efficiency: readonly EfficiencyRow[];
   readonly efficiencyBySize: readonly EfficiencyRow[];
-  readonly dsync: { readonly bytesPerFlagChange: number; readonly bytesPerDelivery: number };
+  /**
+   * Dovecot dsync's bytes per flag change and per delivery: measured on this report's runs of
+   * real Dovecot (`replica: dsync`) when it has them, else the hand-measured constants.
+   */
+  readonly dsync: DsyncFigures;
   readonly convergence: ConvergenceSummary;
   readonly timelines: readonly TimelineRun[];
 }
@@ -206,9 +228,23 @@ export function summarize(input: readonly RunResult[]): ReportSummary {
     price: priceRows(results),
     efficiency: efficiencyRows(results, () => 'all'),
     efficiencyBySize: efficiencyRows(results, (result) => sizeBucket(result.metrics.messagesPerMailbox)),
-    dsync: { bytesPerFlagChange: DSYNC_BYTES_PER_FLAG_CHANGE, bytesPerDelivery: DSYNC_BYTES_PER_DELIVERY },
+    dsync: dsyncFigures(results),
     convergence: convergenceSummary(results),
     timelines: selectTimelines(results, ids),
+  };
+}
+
+/** Real dsync's bytes from this report's stateful runs on Dovecot; each falls back to the hand-measured constant where no run had such operations. */
+function dsyncFigures(results: readonly RunResult[]): DsyncFigures {
+  const runs = results.filter((result) => result.strategy === DSYNC_REAL);
+  const flag = weightedMean(runs.map((run) => ({ value: run.metrics.wireBytesPerFlagChange, weight: run.metrics.flagChangeCount })));
+  const delivery = weightedMean(runs.map((run) => ({ value: run.metrics.wireBytesPerDelivery, weight: run.metrics.deliveryCount })));
+  return {
+    bytesPerFlagChange: flag === null ? DSYNC_BYTES_PER_FLAG_CHANGE : Math.round(flag),
+    bytesPerDelivery: delivery === null ? DSYNC_BYTES_PER_DELIVERY : Math.round(delivery),
+    flagSource: flag === null ? 'hand-measured' : 'measured',
+    deliverySource: delivery === null ? 'hand-measured' : 'measured',
+    runCount: runs.length,
   };
 }
 

@@ -66,12 +66,18 @@ export function historyHash(records: readonly HistoryRecord[]): string {
  */
 export const REAL_BACKEND_UNDECIDED_FIELDS: readonly string[] = ['guid', 'guids', 'toGuid', 'uidValidity', 'toUidValidity', 'reason'];
 
+/** `value` without the undecided fields, at every depth (a SELECT's answer lists messages with their GUIDs). */
+function withoutUndecided(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(withoutUndecided);
+  if (value === null || typeof value !== 'object') return value;
+  return Object.fromEntries(Object.entries(value).filter(([key]) => !REAL_BACKEND_UNDECIDED_FIELDS.includes(key)).map(([key, inner]) => [key, withoutUndecided(inner)]));
+}
+
 /** The hash of what the simulator decided in a run on a real backend (docs/replica-backends.md). */
 export function scheduleHash(records: readonly HistoryRecord[]): string {
   const hash = createHash('sha256');
   for (const record of records) {
-    const value = record.value as unknown as Record<string, unknown>;
-    const kept = record.process === 'replica' ? {} : Object.fromEntries(Object.entries(value).filter(([key]) => !REAL_BACKEND_UNDECIDED_FIELDS.includes(key)));
+    const kept = record.process === 'replica' ? {} : withoutUndecided(record.value);
     hash.update(canonicalJson({ ...record, value: kept })).update('\n');
   }
   return hash.digest('hex');

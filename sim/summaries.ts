@@ -8,6 +8,7 @@ import type { HistoryRecord } from './historyTypes.ts';
 import { mean, quantile, type Metrics } from './metrics.ts';
 import type { Network } from './network.ts';
 import { leaseBytesOf, replicationBytesOf } from './wireKinds.ts';
+import { isRealReplica, strategyLabel } from './replicaKinds.ts';
 import type { RunMetrics, Timeline } from './resultTypes.ts';
 import type { Scheduler } from './scheduler.ts';
 
@@ -58,7 +59,8 @@ export function buildMetrics(
     cpuMsPerOp: cpuMs === null || metrics.clientOpCount === 0 ? null : Math.round((cpuMs / metrics.clientOpCount) * 1000) / 1000,
     simTimeMs: scheduler.nowMs,
     eventCount: scheduler.eventCount,
-    layout: layoutLabel(config.layout),
+    // A real backend has its own storage: its runs get an efficiency row of their own.
+    layout: isRealReplica(config.replica) ? strategyLabel(config.replica, config.strategy) : layoutLabel(config.layout),
     batched: config.batch !== null,
     messagesPerMailbox: Math.max(0, ...config.mailboxes.map((m) => m.initialMessages)),
   };

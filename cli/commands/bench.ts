@@ -1,5 +1,5 @@
 /**
- * mailsim bench store|merge|cluster|sweep|wire [--json] [--quick]
+ * mailsim bench store|merge|cluster|sweep|wire|dsync [--json] [--quick]
  * Each benchmark prints its own table (or nothing with --json); here --json prints the figures.
  */
 export interface BenchCommandOptions {
@@ -21,6 +21,8 @@ async function benchRunner(name: string): Promise<BenchRunner> {
       return (await import('../bench/wire.ts')).runWireBench;
     case 'sweep':
       return (await import('../bench/sweep.ts')).runSweepBench;
+    case 'dsync':
+      return (await import('../bench/dsync.ts')).runDsyncBench;
     default:
       throw new Error(`assertion failed: commander let through bench ${name}`);
   }

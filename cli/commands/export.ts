@@ -54,7 +54,14 @@ export async function exportCommand(file: string, options: ExportCommandOptions)
 async function exportServer(server: ReplicaServer, file: string, seed: number, result: RunResult, options: ExportCommandOptions): Promise<void> {
   const replica = gitReplicaOf(server);
   if (replica === null) {
-    throw new CliInputError(`${file}: export of this backend's servers is not supported yet`);
+    const { exportDovecotMaildir } = await import('../../backends/dovecot/dsyncBackend.ts');
+    const copied = await exportDovecotMaildir(server, `${options.to}/Maildir`);
+    process.stdout.write(
+      `exported ${options.node} of ${file} seed ${seed} (real Dovecot), run verdict ${result.verdict}:\n`
+        + `  ${options.to}/Maildir: Dovecot's own Maildir, ${copied.fileCount} file(s)\n`
+        + `inspect: doveadm -o mail_location=maildir:${options.to}/Maildir mailbox status all INBOX\n`,
+    );
+    return;
   }
   const fs = replicaFsFrom(fsp as unknown as PromisesFsLike);
   const summary = await exportReplica(replica, fs, options.to);

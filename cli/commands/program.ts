@@ -109,7 +109,7 @@ function addBench(program: Command, setExit: SetExit): void {
   program
     .command('bench')
     .description('measure speed: store, merge, cluster or sweep')
-    .addArgument(new Argument('<name>', 'which benchmark').choices(['store', 'merge', 'cluster', 'sweep', 'wire']))
+    .addArgument(new Argument('<name>', 'which benchmark').choices(['store', 'merge', 'cluster', 'sweep', 'wire', 'dsync']))
     .option('--json', 'print the figures as one JSON object')
     .option('--quick', 'a smaller, faster measurement')
     .action(async (name: string, options) => {

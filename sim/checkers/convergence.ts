@@ -12,16 +12,16 @@ import { sortedMailboxes } from './historyView.ts';
 import type { CheckInput } from './types.ts';
 import { unknownResult, Violations } from './violations.ts';
 
-/** A canonical text of a state's IMAP-visible content (and the owner), for equality. */
-export function stateFingerprint(state: StoreState): string {
-  return JSON.stringify(sortedMailboxes(state).map(mailboxFingerprint));
+/** A canonical text of a state's IMAP-visible content (and the owner), for equality; without MODSEQs where each replica counts its own. */
+export function stateFingerprint(state: StoreState, ownModseqs = false): string {
+  return JSON.stringify(sortedMailboxes(state).map((mailbox) => mailboxFingerprint(mailbox, ownModseqs)));
 }
 
-function mailboxFingerprint(mailbox: Mailbox): unknown {
+function mailboxFingerprint(mailbox: Mailbox, ownModseqs: boolean): unknown {
   const messages = [...allMessages(mailbox.messages)]
     .sort((a, b) => (a.guid < b.guid ? -1 : a.guid > b.guid ? 1 : 0))
-    .map((m) => [m.guid, m.uid, m.flags, m.modseq, m.internalDateMs, m.sizeBytes, m.blobId, m.messageId]);
-  return [mailbox.name, mailbox.uidValidity, mailbox.uidNext, mailbox.highestModseq, mailbox.keywords, mailbox.strategyData ?? null, messages];
+    .map((m) => [m.guid, m.uid, m.flags, ownModseqs ? null : m.modseq, m.internalDateMs, m.sizeBytes, m.blobId, m.messageId]);
+  return [mailbox.name, mailbox.uidValidity, mailbox.uidNext, ownModseqs ? null : mailbox.highestModseq, mailbox.keywords, mailbox.strategyData ?? null, messages];
 }
 
 function quiescenceRecord(history: readonly HistoryRecord[], lastHealMs: number): number {
@@ -43,10 +43,11 @@ export function checkConvergence(input: CheckInput): CheckResult {
   const violations = new Violations();
   const [first, ...rest] = input.finals;
   if (first) {
-    const fingerprint = stateFingerprint(first.state);
+    const ownModseqs = input.finals.some((final) => final.ownModseqs === true);
+    const fingerprint = stateFingerprint(first.state, ownModseqs);
     for (const other of rest) {
       if (other.treeId !== first.treeId) violations.add([evidence], `${other.node} ends with tree ${other.treeId}, ${first.node} with ${first.treeId}`);
-      else if (stateFingerprint(other.state) !== fingerprint) violations.add([evidence], `${other.node} and ${first.node} share tree ${first.treeId} but hold different mailbox states`);
+      else if (stateFingerprint(other.state, ownModseqs) !== fingerprint) violations.add([evidence], `${other.node} and ${first.node} share tree ${first.treeId} but hold different mailbox states`);
     }
   }
   if (convergedAtMs === null) {

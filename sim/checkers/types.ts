@@ -13,6 +13,11 @@ export interface FinalReplica {
   readonly head: string;
   readonly treeId: string;
   readonly state: StoreState;
+  /**
+   * Each replica counts its own MODSEQs (a real Dovecot store: RFC 7162 asks them to rise on
+   * one server, not to match across servers), so convergence compares the rest of the state.
+   */
+  readonly ownModseqs?: boolean;
 }
 
 export interface CheckInput {

@@ -58,6 +58,16 @@ describe('summarize', () => {
     expect(row?.renumberedPer1000Deliveries).toBeCloseTo((partitioned.metrics.renumberedMessageCount * 1000) / partitioned.metrics.deliveryCount, 6);
   });
 
+  it('takes dsync\'s figures from runs on real Dovecot when the report has them, marked measured', () => {
+    const real = syntheticRun({ scenarioName: 's', strategy: 'dsync (real)', seed: 1, layout: 'dsync (real)' });
+    const summary = summarize([real, syntheticRun({ scenarioName: 's', strategy: 'renumber', seed: 1, layout: 'flat' })]);
+    expect(summary.dsync.flagSource).toBe('measured');
+    expect(summary.dsync.bytesPerFlagChange).toBe(Math.round(real.metrics.wireBytesPerFlagChange ?? -1));
+    expect(summary.dsync.runCount).toBe(1);
+    expect(summary.strategies.map((row) => row.strategy)).toEqual(['renumber', 'dsync (real)']);
+    expect(summary.efficiency.map((row) => row.layout)).toContain('dsync (real)');
+  });
+
   it('weights bytes per flag change by flag changes, per layout', () => {
     const a = syntheticRun({ scenarioName: 's', strategy: 'renumber', seed: 1, layout: 'flat' });
     const b = syntheticRun({ scenarioName: 's', strategy: 'renumber', seed: 2, layout: 'flat' });
@@ -69,7 +79,7 @@ describe('summarize', () => {
     expect(flat?.bytesPerFlagChange).toBeCloseTo(expected, 6);
     expect(flat?.runCount).toBe(2);
     expect(summary.efficiency.map((row) => row.layout)).toEqual(['fanout batched', 'flat']);
-    expect(summary.dsync).toEqual({ bytesPerFlagChange: 49, bytesPerDelivery: 2050 });
+    expect(summary.dsync).toEqual({ bytesPerFlagChange: 49, bytesPerDelivery: 2_050, flagSource: 'hand-measured', deliverySource: 'hand-measured', runCount: 0 });
   });
 
   it('puts real git beside ours over the same runs only: a run without a git reference counts for ours alone', () => {

@@ -15,9 +15,10 @@ const library = list('.');
 const controls = list('controls');
 
 describe('scenario library', () => {
-  it('has at least 12 scenarios and the three controls', () => {
+  it('has at least 12 scenarios and the four controls', () => {
     expect(library.length).toBeGreaterThanOrEqual(12);
     expect(controls.map((f) => f.split('/').pop())).toEqual([
+      'dsync-plain-flag-trap.yaml',
       'keep-uids-both-deliver.yaml',
       'lww-wallclock-skew.yaml',
       'naive-git-concurrent-flags.yaml',
@@ -44,9 +45,16 @@ describe('scenario library', () => {
     for (const file of library) expect((await loadScenario(file)).scenario.expect ?? 'valid').toBe('valid');
   });
 
-  it('covers every strategy the issue names for the controls', async () => {
-    const strategies = await Promise.all(controls.map(async (f) => (await loadScenario(f)).scenario.strategy));
-    expect(strategies.sort()).toEqual(['keep-uids', 'lww-wallclock', 'naive-git']);
+  it('covers every strategy the issue names for the controls, and stateless dsync as a real-world one', async () => {
+    const loaded = await Promise.all(controls.map((f) => loadScenario(f)));
+    expect(loaded.map((l) => l.scenario.strategy).filter((s) => s !== undefined).sort()).toEqual(['keep-uids', 'lww-wallclock', 'naive-git']);
+    expect(loaded.map((l) => l.scenario.replica).filter((r) => r !== undefined)).toEqual(['dsync-plain']);
+  });
+
+  it('runs the five dsync comparison files under both backends', async () => {
+    const compared = [];
+    for (const file of library) if ((await loadScenario(file)).scenario.compareReplicas?.includes('dsync')) compared.push(file.split('/').pop());
+    expect(compared.sort()).toEqual(['concurrent-flags.yaml', 'dsync-uid-clash.yaml', 'expunge-vs-flag.yaml', 'flag-trap.yaml', 'partition-both-deliver.yaml']);
   });
 
   it('dsync-uid-clash resolves to the textbook clash: 5 messages, A delivers 3 and B 2 while partitioned', async () => {

@@ -1,0 +1,109 @@
+/**
+ * The IMAP and SMTP operations of sim/replicaServer.ts on a real Dovecot store: each one a
+ * real IMAP session through Dovecot's imap binary (DovecotDriver), answered with what Dovecot
+ * answered (APPENDUID, COPYUID, the FETCH after a STORE), then the store is read back so the
+ * answer carries the GUID and MODSEQ Dovecot gave and clients see the state it left.
+ */
+import { ImapNoError } from '../../core/errors.ts';
+import { allMessages } from '../../core/messageMap.ts';
+import type { StoreResult } from '../../core/ops.ts';
+import type { Mailbox, Message, StoreState } from '../../core/state.ts';
+import type { CopyAnswer, DeliverAnswer, MailStore } from '../../sim/replicaServer.ts';
+import type { DovecotDriver } from './dovecotDriver.ts';
+
+/** What the store needs of its server: its Dovecot store, its clock, and a fresh read of its state. */
+export interface DovecotStoreHost<Home> {
+  readonly name: string;
+  readonly home: Home;
+  readonly state: StoreState;
+  readonly clock: { nowMs(): number };
+  refresh(): Promise<void>;
+}
+
+export class DovecotMailStore<Home> implements MailStore {
+  private readonly host: DovecotStoreHost<Home>;
+  private readonly driver: DovecotDriver<Home>;
+
+  constructor(host: DovecotStoreHost<Home>, driver: DovecotDriver<Home>) {
+    this.host = host;
+    this.driver = driver;
+  }
+
+  get node(): string {
+    return this.host.name;
+  }
+
+  /** Dovecot commits each command before it answers: there is no open batch. */
+  get committed(): StoreState {
+    return this.host.state;
+  }
+
+  get state(): StoreState {
+    return this.host.state;
+  }
+
+  deliver(mailbox: string, body: Uint8Array): Promise<DeliverAnswer> {
+    return this.append(mailbox, body, []);
+  }
+
+  async append(mailbox: string, body: Uint8Array, flags: readonly string[]): Promise<DeliverAnswer> {
+    const { uid, uidValidity } = await this.driver.append(this.host.home, mailbox, body, flags, this.host.clock.nowMs());
+    await this.host.refresh();
+    const message = this.byUid(mailbox, uid, 'APPEND');
+    return { guid: message.guid, uid, uidValidity, modseq: message.modseq };
+  }
+
+  async store(mailbox: string, uids: readonly number[], mode: '+' | '-' | '=', flags: readonly string[]): Promise<StoreResult> {
+    const box = this.mailbox(mailbox, 'STORE');
+    const changed: StoreResult['changed'] = [];
+    for (const uid of uids) {
+      const guid = this.find(box, uid)?.guid;
+      const result = await this.driver.storeFlags(this.host.home, mailbox, box.uidValidity, uid, mode, flags);
+      if (result !== null && guid !== undefined) changed.push({ uid, guid, flags: [...result.flags].sort(), modseq: result.modseq });
+    }
+    await this.host.refresh();
+    return { changed, highestModseq: this.state.mailboxes.get(mailbox)?.highestModseq ?? box.highestModseq };
+  }
+
+  async expunge(mailbox: string, uids: readonly number[]): Promise<{ expunged: number[]; highestModseq: number }> {
+    const box = this.mailbox(mailbox, 'EXPUNGE');
+    const expunged = await this.driver.expunge(this.host.home, mailbox, box.uidValidity, uids);
+    await this.host.refresh();
+    return { expunged, highestModseq: this.state.mailboxes.get(mailbox)?.highestModseq ?? box.highestModseq };
+  }
+
+  move(from: string, uids: readonly number[], to: string): Promise<CopyAnswer> {
+    return this.transfer('MOVE', from, uids, to);
+  }
+
+  copy(from: string, uids: readonly number[], to: string): Promise<CopyAnswer> {
+    return this.transfer('COPY', from, uids, to);
+  }
+
+  private async transfer(op: 'MOVE' | 'COPY', from: string, uids: readonly number[], to: string): Promise<CopyAnswer> {
+    const box = this.mailbox(from, op);
+    const run = op === 'MOVE' ? this.driver.move : this.driver.copy;
+    const answer = await run.call(this.driver, this.host.home, from, box.uidValidity, uids, to);
+    await this.host.refresh();
+    // Dovecot gives a copy a file, and so a GUID, of its own.
+    const targetGuids = answer.targetUids.map((uid) => this.byUid(to, uid, op).guid);
+    return { ...answer, targetGuids };
+  }
+
+  private mailbox(name: string, op: string): Mailbox {
+    const box = this.state.mailboxes.get(name);
+    if (box === undefined) throw new ImapNoError(op, `no such mailbox ${name}`);
+    return box;
+  }
+
+  private find(box: Mailbox, uid: number): Message | undefined {
+    for (const message of allMessages(box.messages)) if (message.uid === uid) return message;
+    return undefined;
+  }
+
+  private byUid(mailbox: string, uid: number, op: string): Message {
+    const message = this.find(this.mailbox(mailbox, op), uid);
+    if (message === undefined) throw new ImapNoError(op, `${mailbox} UID ${uid} that Dovecot answered is not in the store read back`);
+    return message;
+  }
+}

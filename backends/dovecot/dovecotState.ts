@@ -1,0 +1,42 @@
+/**
+ * A real Dovecot store's state, read back through Dovecot, as the simulator's StoreState:
+ * what clients select and checkers judge. The GUID is Dovecot's own (the Maildir base name,
+ * which dsync keeps when it copies a message); a body has no git blob here, so blobId is ''.
+ */
+import { createHash } from 'node:crypto';
+import { messageMapFrom } from '../../core/messageMap.ts';
+import type { Mailbox, Message, StoreState } from '../../core/state.ts';
+import type { DovecotMailbox } from './dovecotDriver.ts';
+
+export function storeStateOf(mailboxes: readonly DovecotMailbox[]): StoreState {
+  const out = new Map<string, Mailbox>();
+  for (const box of [...mailboxes].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))) {
+    const keywords = [...new Set(box.messages.flatMap((m) => m.flags.filter((flag) => !flag.startsWith('\\'))))].sort();
+    const messages: Message[] = box.messages.map((m) => ({
+      guid: m.guid,
+      uid: m.uid,
+      flags: [...m.flags].sort(),
+      modseq: m.modseq,
+      internalDateMs: m.internalDateMs,
+      sizeBytes: m.sizeBytes,
+      blobId: '',
+      messageId: m.messageId ?? '',
+    }));
+    out.set(box.name, { name: box.name, uidValidity: box.uidValidity, uidNext: box.uidNext, highestModseq: box.highestModseq, keywords, messages: messageMapFrom(messages) });
+  }
+  return { mailboxes: out };
+}
+
+/**
+ * A digest of what two replicas must agree on: per mailbox its UIDVALIDITY, UIDNEXT, and
+ * each message's GUID, UID and flags. MODSEQs are left out: each Dovecot store counts its own
+ * (RFC 7162 asks them to rise on one server, not to match across servers).
+ */
+export function contentDigest(mailboxes: readonly DovecotMailbox[]): string {
+  const hash = createHash('sha256');
+  for (const box of [...mailboxes].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))) {
+    hash.update(`${box.name} ${box.uidValidity} ${box.uidNext}\n`);
+    for (const m of [...box.messages].sort((a, b) => a.uid - b.uid)) hash.update(`${m.uid} ${m.guid} ${[...m.flags].sort().join(' ')}\n`);
+  }
+  return hash.digest('hex');
+}

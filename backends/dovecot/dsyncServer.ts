@@ -1,0 +1,251 @@
+/**
+ * One virtual server whose replica is a real Dovecot store (behind sim/replicaServer.ts).
+ * Client operations run through Dovecot (DovecotDriver); replication is dsync: after a
+ * write, and at anti-entropy while its state moved since the last session with a peer, the
+ * server sends that peer an opening message over the simulated network. When it arrives (the
+ * link carried it), the session runs for real, `doveadm sync` from the opener against the
+ * peer's dsync-server, and its stream's bytes, counted by a relay, are the bytes on the wire.
+ * A partition stops syncs across the cut because their openings do not cross it.
+ *
+ * What the simulator decides is deterministic (the schedule, the faults, who syncs with whom
+ * and when); what Dovecot decides is not (GUIDs, UIDVALIDITY, its own timing), and a run's
+ * history hash covers the former only (sim/history.ts scheduleHash).
+ */
+import { MailsimError } from '../../core/errors.ts';
+import type { StoreState } from '../../core/state.ts';
+import { newBindings } from '../../sim/bindings.ts';
+import type { FinalReplica } from '../../sim/checkers/types.ts';
+import { NodeClock } from '../../sim/clock.ts';
+import { CrashError } from '../../sim/faultyFs.ts';
+import type { VectorClock } from '../../sim/historyTypes.ts';
+import type { Envelope } from '../../sim/network.ts';
+import { PauseGate } from '../../sim/pauseGate.ts';
+import type { BackendDeps, Completion, MailStore, ReplicaServer } from '../../sim/replicaServer.ts';
+import { mergeClocks, tick } from '../../sim/vclock.ts';
+import type { DovecotDriver, DovecotMailbox } from './dovecotDriver.ts';
+import { DovecotMailStore } from './dovecotMailStore.ts';
+import { contentDigest, storeStateOf } from './dovecotState.ts';
+
+/** The opening of a dsync session: a connect and the command line, before the stream (whose bytes the relay counts). */
+export const DSYNC_OPEN_BYTES = 64;
+/**
+ * A drawn crash point n (sim/nemesis.ts draws 0..CRASH_WRITE_POINTS_MAX-1) kills a session
+ * after n x this many bytes of its stream; a point beyond the session's end crashes the
+ * process as the session ends.
+ */
+export const DSYNC_CRASH_POINT_BYTES = 512;
+
+/**
+ * An opening not answered by a session within this long counts as lost (a connect that timed
+ * out): the next write or anti-entropy tick opens again. Well above a WAN round trip (150 ms links).
+ */
+export const DSYNC_CONNECT_TIMEOUT_MS = 1_000;
+
+interface OpenPayload {
+  readonly opener: string;
+}
+
+/** What every server of one cluster shares: the stores and the pairs' dsync states. */
+export interface DsyncCluster<Home> {
+  readonly driver: DovecotDriver<Home>;
+  readonly stateful: boolean;
+  readonly servers: Map<string, DsyncServer<Home>>;
+  /** The last state of each ordered pair's stateful sessions (`opener>peer`). */
+  readonly states: Map<string, string>;
+}
+
+export class DsyncServer<Home> implements ReplicaServer {
+  readonly name: string;
+  readonly clock: NodeClock;
+  readonly home: Home;
+  vclock: VectorClock = {};
+  replicationStopped = false;
+  private readonly deps: BackendDeps;
+  private readonly cluster: DsyncCluster<Home>;
+  private readonly peers: readonly string[];
+  private readonly gate: PauseGate;
+  private readonly mailStore: DovecotMailStore<Home>;
+  private running = true;
+  private mailboxes: readonly DovecotMailbox[] = [];
+  private snapshot: StoreState = { mailboxes: new Map() };
+  private lastState: StoreState | null = null;
+  private digest = '';
+  /** The digest each peer last synced with us at: no anti-entropy while nothing moved since. */
+  private readonly syncedAt = new Map<string, string>();
+  /** Openings on the wire, by peer, with what they carry: one session serves every write before it. */
+  private readonly opening = new Map<string, { cause: string; opCount: number; sentAtMs: number }>();
+  private armedPoint: number | null = null;
+
+  constructor(name: string, home: Home, deps: BackendDeps, cluster: DsyncCluster<Home>) {
+    this.name = name;
+    this.home = home;
+    this.deps = deps;
+    this.cluster = cluster;
+    this.peers = deps.config.servers.filter((peer) => peer !== name);
+    this.clock = new NodeClock(() => deps.scheduler.nowMs, deps.config.clocks[name] ?? { offsetMs: 0, driftPpm: 0 });
+    this.gate = new PauseGate(deps.scheduler, name);
+    this.mailStore = new DovecotMailStore(this, cluster.driver);
+    deps.network.onReceive(name, (envelope) => this.whenRunning(() => this.receive(envelope as Envelope<OpenPayload>)));
+  }
+
+  get up(): boolean {
+    return this.running;
+  }
+
+  get paused(): boolean {
+    return this.gate.paused;
+  }
+
+  get store(): MailStore | null {
+    return this.running ? this.mailStore : null;
+  }
+
+  /** The state as Dovecot last showed it (refreshed after every operation and session). */
+  get state(): StoreState {
+    return this.snapshot;
+  }
+
+  contentId(): string | null {
+    return this.running ? this.digest : null;
+  }
+
+  final(): FinalReplica {
+    return { node: this.name, head: '', treeId: this.digest, state: this.snapshot, ownModseqs: true };
+  }
+
+  whenRunning(run: () => Promise<void>, key: string | null = null): Promise<void> {
+    return this.gate.whenRunning(run, key);
+  }
+
+  pause(durationMs: number): void {
+    this.gate.pause(durationMs);
+  }
+
+  /** Reads the store back through Dovecot, records the UIDs it newly binds, and tells the world. */
+  async refresh(): Promise<void> {
+    this.mailboxes = await this.cluster.driver.readMailboxes(this.home);
+    this.snapshot = storeStateOf(this.mailboxes);
+    this.digest = contentDigest(this.mailboxes);
+    for (const binding of newBindings(this.lastState, this.snapshot)) {
+      this.deps.history.append(this.name, 'replica', 'info', 'bind', binding);
+      this.deps.metrics.bound(binding, this.deps.scheduler.nowMs);
+    }
+    this.lastState = this.snapshot;
+    this.deps.onChange();
+  }
+
+  async execute<T>(kind: string, op: (store: MailStore) => Promise<T>, complete: Completion<T>): Promise<void> {
+    if (!this.running) return complete({ ok: false, error: new MailsimError('E_DOWN', `${this.name} is down: connection refused`, {}) });
+    let value: T;
+    try {
+      value = await op(this.mailStore);
+    } catch (error) {
+      if (!(error instanceof MailsimError)) throw error;
+      return complete({ ok: false, error });
+    }
+    if (this.armedPoint !== null) {
+      // The process dies once Dovecot has the write and before the answer: the outcome is unknown to the client.
+      await this.crash('process');
+      return complete({ ok: false, error: new CrashError(this.name) });
+    }
+    this.vclock = tick(this.vclock, this.name);
+    this.deps.metrics.commit();
+    complete({ ok: true, value, vclock: this.vclock });
+    this.openAll(kind, 1);
+  }
+
+  async crash(mode: 'process' | 'power'): Promise<void> {
+    // The schema refuses power crashes for a real backend; a process crash is all a real Dovecot can have here.
+    if (!this.running) return;
+    this.running = false;
+    this.armedPoint = null;
+    this.opening.clear();
+    this.deps.history.append(this.name, 'replica', 'info', 'down', { mode });
+    if (this.gate.paused) await this.gate.open();
+  }
+
+  armCrash(writes: number, _mode: 'process' | 'power'): void {
+    this.armedPoint = writes;
+  }
+
+  disarm(): void {
+    this.armedPoint = null;
+  }
+
+  lagDurability(): void {
+    throw new MailsimError('E_REPLICA_UNSUPPORTED', `${this.name}: the early-ack mutant needs the simulated volume, which a real backend does not have`, {});
+  }
+
+  async restart(): Promise<void> {
+    if (this.running) return;
+    this.running = true;
+    await this.refresh();
+  }
+
+  antiEntropy(): Promise<void> {
+    return this.whenRunning(async () => {
+      if (!this.running || this.replicationStopped) return;
+      for (const peer of this.peers) if (this.syncedAt.get(peer) !== this.digest) this.open(peer, 'anti-entropy', 1);
+    }, 'anti-entropy');
+  }
+
+  private openAll(cause: string, opCount: number): void {
+    if (this.replicationStopped) return;
+    for (const peer of this.peers) this.open(peer, cause, opCount);
+  }
+
+  private open(peer: string, cause: string, opCount: number): void {
+    const nowMs = this.deps.scheduler.nowMs;
+    const pending = this.opening.get(peer);
+    if (pending !== undefined && nowMs - pending.sentAtMs < DSYNC_CONNECT_TIMEOUT_MS) {
+      // The session this opening starts will carry this write too.
+      this.opening.set(peer, { ...pending, cause: pending.cause === cause ? cause : 'batch', opCount: pending.opCount + opCount });
+      return;
+    }
+    // A lost opening's writes ride on this one.
+    this.opening.set(peer, { cause: pending === undefined || pending.cause === cause ? cause : 'batch', opCount: opCount + (pending?.opCount ?? 0), sentAtMs: nowMs });
+    this.deps.network.send(this.name, peer, 'push', DSYNC_OPEN_BYTES, { opener: this.name } satisfies OpenPayload);
+  }
+
+  /** An opening arrived: the session runs now, between the opener's store and ours. */
+  private async receive(envelope: Envelope<OpenPayload>): Promise<void> {
+    if (envelope.kind !== 'push' || !this.running || this.replicationStopped) return;
+    const opener = this.cluster.servers.get(envelope.payload.opener);
+    if (opener === undefined) return;
+    const carried = opener.opening.get(this.name);
+    opener.opening.delete(this.name);
+    // A dead opener's process holds no connection: there is no session to run.
+    if (!opener.running) return;
+    await this.session(opener, carried ?? { cause: 'anti-entropy', opCount: 1 });
+  }
+
+  private async session(opener: DsyncServer<Home>, carried: { cause: string; opCount: number }): Promise<void> {
+    const key = `${opener.name}>${this.name}`;
+    const armed = this.armedPoint ?? opener.armedPoint;
+    const outcome = await this.cluster.driver.sync(opener.home, this.home, {
+      stateful: this.cluster.stateful,
+      state: this.cluster.states.get(key) ?? '',
+      killAfterBytes: armed === null ? null : armed * DSYNC_CRASH_POINT_BYTES,
+    });
+    this.deps.network.countStream('push', outcome.bytes);
+    const byOp = carried.cause !== 'anti-entropy';
+    this.deps.metrics.push(byOp ? carried.cause : 'anti-entropy', outcome.bytes + DSYNC_OPEN_BYTES, byOp ? carried.opCount : 1);
+    this.deps.history.append(this.name, 'replica', 'info', 'sync', { with: opener.name, bytes: outcome.bytes, ok: outcome.ok });
+    if (outcome.ok) this.cluster.states.set(key, outcome.state);
+    // What either store holds now is what the session left, complete or torn.
+    await opener.refresh();
+    await this.refresh();
+    if (outcome.ok) {
+      const both = mergeClocks(this.vclock, opener.vclock);
+      this.vclock = both;
+      opener.vclock = both;
+      this.syncedAt.set(opener.name, this.digest);
+      opener.syncedAt.set(this.name, opener.digest);
+    }
+    if (armed !== null) {
+      // The armed process dies: mid-stream when the relay killed it, else as the session ends.
+      if (this.armedPoint !== null) await this.crash('process');
+      else await opener.crash('process');
+    }
+  }
+}
