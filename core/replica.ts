@@ -446,7 +446,7 @@ export class Replica {
   /**
    * Takes a peer's heads and a pack of what it sent, resolves and verifies every object (deltas
    * against objects this replica holds included), adds the commits, and moves the head
-   * (moveHead). `merge: false`: this replica is not the one to merge now (sim/server.ts
+   * (moveHead). `merge: false`: this replica is not the one to merge now (backends/git/gitServer.ts
    * designates one), so concurrent commits are held. A torn, truncated or forged pack, or one
    * whose delta names a base this replica lacks, is refused with a typed error; on any failure
    * nothing is kept.
@@ -560,7 +560,7 @@ export class Replica {
    *
    * A merge commit is made even when the merged content equals one side's tree: the head must
    * hold every tip in its history, or the replica would wait for a merge forever. What keeps
-   * merges few is that one replica at a time merges (sim/server.ts), not this method.
+   * merges few is that one replica at a time merges (backends/git/gitServer.ts), not this method.
    */
   private async merge(theirs: string): Promise<ReceiveResult> {
     const ours = this.currentHead;

@@ -14,7 +14,7 @@
  *   local ms made after the request: (D - A) / (1 - rho) <= (D + A) / (1 + rho) exactly when
  *   A >= D x rho. A clock that drifts beyond the bound, or jumps, voids this (a control shows it).
  * - The holder renews while it is the owner; a node that has heard nothing from the holder
- *   for the failure detector's timeout (heartbeats, sim/replication.ts) asks for the next epoch.
+ *   for the failure detector's timeout (heartbeats) asks for the next epoch.
  * - The merge is the fence: a mailbox's owner with the higher epoch wins, and UIDs an older
  *   epoch handed out that clash go back to pending (core/strategies/owner.ts).
  */

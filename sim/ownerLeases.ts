@@ -2,7 +2,7 @@
  * A server's runner for the owner leases (sim/leases.ts), one per mailbox with a recorded
  * owner: it feeds the protocol the server's ticks, lease messages and restarts, with the
  * server's monotonic clock, and sends what the protocol says. What it knows of its peers is
- * what the failure detector heard (sim/replication.ts); nothing here reads the simulator.
+ * what the failure detector heard (the server's heartbeats); nothing here reads the simulator.
  */
 import { ownerOf } from '../core/strategies/owner.ts';
 import type { StoreState } from '../core/state.ts';

@@ -10,6 +10,7 @@ import type { StoreResult } from '../../core/ops.ts';
 import type { Mailbox, Message, StoreState } from '../../core/state.ts';
 import type { CopyAnswer, DeliverAnswer, MailStore } from '../../sim/replicaServer.ts';
 import type { DovecotDriver } from './dovecotDriver.ts';
+import type { GuidNames } from './guidNames.ts';
 
 /** What the store needs of its server: its Dovecot store, its clock, and a fresh read of its state. */
 export interface DovecotStoreHost<Home> {
@@ -17,6 +18,8 @@ export interface DovecotStoreHost<Home> {
   readonly home: Home;
   readonly state: StoreState;
   readonly clock: { nowMs(): number };
+  readonly names: GuidNames;
+  dovecotGuid(mailbox: string, uid: number): string | undefined;
   refresh(): Promise<void>;
 }
 
@@ -83,9 +86,16 @@ export class DovecotMailStore<Home> implements MailStore {
   private async transfer(op: 'MOVE' | 'COPY', from: string, uids: readonly number[], to: string): Promise<CopyAnswer> {
     const box = this.mailbox(from, op);
     const run = op === 'MOVE' ? this.driver.move : this.driver.copy;
+    const guids = new Map(uids.map((uid) => [uid, this.host.dovecotGuid(from, uid)]));
     const answer = await run.call(this.driver, this.host.home, from, box.uidValidity, uids, to);
+    // Dovecot keeps the GUID on a MOVE and on a COPY: a move keeps the message's name, a copy is named anew (guidNames.ts).
+    for (const uid of answer.sourceUids) {
+      const guid = guids.get(uid);
+      if (guid === undefined) continue;
+      if (op === 'MOVE') this.host.names.moved(from, to, guid);
+      else this.host.names.copied(to, guid);
+    }
     await this.host.refresh();
-    // Dovecot gives a copy a file, and so a GUID, of its own.
     const targetGuids = answer.targetUids.map((uid) => this.byUid(to, uid, op).guid);
     return { ...answer, targetGuids };
   }

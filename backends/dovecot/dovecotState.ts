@@ -1,19 +1,21 @@
 /**
  * A real Dovecot store's state, read back through Dovecot, as the simulator's StoreState:
- * what clients select and checkers judge. The GUID is Dovecot's own (the Maildir base name,
- * which dsync keeps when it copies a message); a body has no git blob here, so blobId is ''.
+ * what clients select and checkers judge. A message's GUID is the cluster's name for it
+ * (guidNames.ts: Dovecot's own GUID, which dsync keeps, qualified where a COPY shares it); a
+ * body has no git blob here, so blobId is ''.
  */
 import { createHash } from 'node:crypto';
 import { messageMapFrom } from '../../core/messageMap.ts';
 import type { Mailbox, Message, StoreState } from '../../core/state.ts';
 import type { DovecotMailbox } from './dovecotDriver.ts';
+import type { GuidNames } from './guidNames.ts';
 
-export function storeStateOf(mailboxes: readonly DovecotMailbox[]): StoreState {
+export function storeStateOf(mailboxes: readonly DovecotMailbox[], names: GuidNames): StoreState {
   const out = new Map<string, Mailbox>();
   for (const box of [...mailboxes].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))) {
     const keywords = [...new Set(box.messages.flatMap((m) => m.flags.filter((flag) => !flag.startsWith('\\'))))].sort();
     const messages: Message[] = box.messages.map((m) => ({
-      guid: m.guid,
+      guid: names.nameOf(box.name, m.guid),
       uid: m.uid,
       flags: [...m.flags].sort(),
       modseq: m.modseq,

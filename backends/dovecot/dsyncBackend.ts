@@ -20,6 +20,7 @@ import { append, copy, createMailbox, expunge, move, storeFlags } from './mailOp
 import { pinnedMailboxGuid } from './mailboxGuid.ts';
 import { readMailboxes } from './readState.ts';
 import { DsyncServer, type DsyncCluster } from './dsyncServer.ts';
+import { GuidNames } from './guidNames.ts';
 
 /** The driver on real processes. */
 export const realDovecot: DovecotDriver<DovecotHome> = {
@@ -43,7 +44,7 @@ export function dsyncBackend(stateful: boolean, driver: DovecotDriver<DovecotHom
       root = await mkdtemp(join(tmpdir(), 'mailsim-dsync-'));
       // mkdtemp makes it 0700; Dovecot drops to nobody, who must pass through it.
       await chmod(root, 0o755);
-      const cluster: DsyncCluster<DovecotHome> = { driver, stateful, servers: new Map(), states: new Map() };
+      const cluster: DsyncCluster<DovecotHome> = { driver, stateful, servers: new Map(), states: new Map(), names: new GuidNames() };
       const seedName = `seed${deps.config.seed}`;
       const homes: DovecotHome[] = [];
       for (const name of deps.config.servers) {
@@ -61,8 +62,9 @@ export function dsyncBackend(stateful: boolean, driver: DovecotDriver<DovecotHom
         for (const [index, message] of mailbox.messages.entries()) await append(first, mailbox.name, message.body, message.flags, EPOCH_MS + index * 1000);
       }
       for (const home of others) {
-        const outcome = await driver.sync(first, home, { stateful, state: '', killAfterBytes: null });
-        if (outcome.ok) cluster.states.set(`${first.name}>${home.name}`, outcome.state);
+        const [from, to] = first.name < home.name ? [first, home] : [home, first];
+        const outcome = await driver.sync(from, to, { stateful, state: '', killAfterBytes: null });
+        if (outcome.ok) cluster.states.set(`${from.name}>${to.name}`, outcome.state);
       }
       for (const [index, name] of deps.config.servers.entries()) {
         cluster.servers.set(name, new DsyncServer(name, homes[index] as DovecotHome, deps, cluster));

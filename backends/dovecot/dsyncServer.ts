@@ -2,10 +2,11 @@
  * One virtual server whose replica is a real Dovecot store (behind sim/replicaServer.ts).
  * Client operations run through Dovecot (DovecotDriver); replication is dsync: after a
  * write, and at anti-entropy while its state moved since the last session with a peer, the
- * server sends that peer an opening message over the simulated network. When it arrives (the
- * link carried it), the session runs for real, `doveadm sync` from the opener against the
- * peer's dsync-server, and its stream's bytes, counted by a relay, are the bytes on the wire.
- * A partition stops syncs across the cut because their openings do not cross it.
+ * server sends that peer an opening message over the simulated network; the peer answers that
+ * it accepts, and when the answer is back (the link carried both ways, as a connection needs)
+ * the session runs for real, `doveadm sync` from the opener against the peer's dsync-server,
+ * and its stream's bytes, counted by a relay, are the bytes on the wire. A partition, one-way
+ * ones included, stops syncs across the cut because their handshakes do not cross it.
  *
  * What the simulator decides is deterministic (the schedule, the faults, who syncs with whom
  * and when); what Dovecot decides is not (GUIDs, UIDVALIDITY, its own timing), and a run's
@@ -25,9 +26,12 @@ import { mergeClocks, tick } from '../../sim/vclock.ts';
 import type { DovecotDriver, DovecotMailbox } from './dovecotDriver.ts';
 import { DovecotMailStore } from './dovecotMailStore.ts';
 import { contentDigest, storeStateOf } from './dovecotState.ts';
+import type { GuidNames } from './guidNames.ts';
 
 /** The opening of a dsync session: a connect and the command line, before the stream (whose bytes the relay counts). */
 export const DSYNC_OPEN_BYTES = 64;
+/** The peer's answer that it accepts the session; the stream runs once it is back (both directions work). */
+export const DSYNC_ACCEPT_BYTES = 32;
 /**
  * A drawn crash point n (sim/nemesis.ts draws 0..CRASH_WRITE_POINTS_MAX-1) kills a session
  * after n x this many bytes of its stream; a point beyond the session's end crashes the
@@ -45,13 +49,19 @@ interface OpenPayload {
   readonly opener: string;
 }
 
+interface AcceptPayload {
+  readonly accepter: string;
+}
+
 /** What every server of one cluster shares: the stores and the pairs' dsync states. */
 export interface DsyncCluster<Home> {
   readonly driver: DovecotDriver<Home>;
   readonly stateful: boolean;
   readonly servers: Map<string, DsyncServer<Home>>;
-  /** The last state of each ordered pair's stateful sessions (`opener>peer`). */
+  /** The last state of each pair's stateful sessions (`smaller>larger` name: that side runs them). */
   readonly states: Map<string, string>;
+  /** The simulator's names for the cluster's messages (guidNames.ts). */
+  readonly names: GuidNames;
 }
 
 export class DsyncServer<Home> implements ReplicaServer {
@@ -85,7 +95,7 @@ export class DsyncServer<Home> implements ReplicaServer {
     this.clock = new NodeClock(() => deps.scheduler.nowMs, deps.config.clocks[name] ?? { offsetMs: 0, driftPpm: 0 });
     this.gate = new PauseGate(deps.scheduler, name);
     this.mailStore = new DovecotMailStore(this, cluster.driver);
-    deps.network.onReceive(name, (envelope) => this.whenRunning(() => this.receive(envelope as Envelope<OpenPayload>)));
+    deps.network.onReceive(name, (envelope) => this.whenRunning(() => this.receive(envelope)));
   }
 
   get up(): boolean {
@@ -98,6 +108,15 @@ export class DsyncServer<Home> implements ReplicaServer {
 
   get store(): MailStore | null {
     return this.running ? this.mailStore : null;
+  }
+
+  /** Dovecot's own GUID of the message at `uid` in `mailbox`, as last read. */
+  dovecotGuid(mailbox: string, uid: number): string | undefined {
+    return this.mailboxes.find((box) => box.name === mailbox)?.messages.find((m) => m.uid === uid)?.guid;
+  }
+
+  get names(): GuidNames {
+    return this.cluster.names;
   }
 
   /** The state as Dovecot last showed it (refreshed after every operation and session). */
@@ -124,7 +143,7 @@ export class DsyncServer<Home> implements ReplicaServer {
   /** Reads the store back through Dovecot, records the UIDs it newly binds, and tells the world. */
   async refresh(): Promise<void> {
     this.mailboxes = await this.cluster.driver.readMailboxes(this.home);
-    this.snapshot = storeStateOf(this.mailboxes);
+    this.snapshot = storeStateOf(this.mailboxes, this.cluster.names);
     this.digest = contentDigest(this.mailboxes);
     for (const binding of newBindings(this.lastState, this.snapshot)) {
       this.deps.history.append(this.name, 'replica', 'info', 'bind', binding);
@@ -207,29 +226,39 @@ export class DsyncServer<Home> implements ReplicaServer {
     this.deps.network.send(this.name, peer, 'push', DSYNC_OPEN_BYTES, { opener: this.name } satisfies OpenPayload);
   }
 
-  /** An opening arrived: the session runs now, between the opener's store and ours. */
-  private async receive(envelope: Envelope<OpenPayload>): Promise<void> {
-    if (envelope.kind !== 'push' || !this.running || this.replicationStopped) return;
-    const opener = this.cluster.servers.get(envelope.payload.opener);
-    if (opener === undefined) return;
-    const carried = opener.opening.get(this.name);
-    opener.opening.delete(this.name);
-    // A dead opener's process holds no connection: there is no session to run.
-    if (!opener.running) return;
-    await this.session(opener, carried ?? { cause: 'anti-entropy', opCount: 1 });
+  private async receive(envelope: Envelope): Promise<void> {
+    if (!this.running || this.replicationStopped) return;
+    if (envelope.kind === 'push') {
+      // An opening: accept it; the session runs when the acceptance reaches the opener.
+      this.deps.network.send(this.name, envelope.from, 'ack', DSYNC_ACCEPT_BYTES, { accepter: this.name } satisfies AcceptPayload);
+      return;
+    }
+    if (envelope.kind !== 'ack') return;
+    const peer = this.cluster.servers.get((envelope.payload as AcceptPayload).accepter);
+    const carried = this.opening.get(envelope.from);
+    // A duplicate or late acceptance finds no opening waiting: one session per opening.
+    if (peer === undefined || carried === undefined) return;
+    this.opening.delete(envelope.from);
+    // A peer that died since it accepted holds no connection: there is no session to run.
+    if (!peer.running || peer.replicationStopped) return;
+    await peer.session(this, carried);
   }
 
   private async session(opener: DsyncServer<Home>, carried: { cause: string; opCount: number }): Promise<void> {
-    const key = `${opener.name}>${this.name}`;
+    // Whoever opened, the pair's session runs from the same side (the smaller name), so its
+    // state is always the last session's: a stateful sync from a state older than sessions
+    // the other way would take changes it already has for new ones (and put back flags).
+    const [from, to] = opener.name < this.name ? [opener, this] : [this, opener];
+    const key = `${from.name}>${to.name}`;
     const armed = this.armedPoint ?? opener.armedPoint;
-    const outcome = await this.cluster.driver.sync(opener.home, this.home, {
+    const outcome = await this.cluster.driver.sync(from.home, to.home, {
       stateful: this.cluster.stateful,
       state: this.cluster.states.get(key) ?? '',
       killAfterBytes: armed === null ? null : armed * DSYNC_CRASH_POINT_BYTES,
     });
     this.deps.network.countStream('push', outcome.bytes);
     const byOp = carried.cause !== 'anti-entropy';
-    this.deps.metrics.push(byOp ? carried.cause : 'anti-entropy', outcome.bytes + DSYNC_OPEN_BYTES, byOp ? carried.opCount : 1);
+    this.deps.metrics.push(byOp ? carried.cause : 'anti-entropy', outcome.bytes + DSYNC_OPEN_BYTES + DSYNC_ACCEPT_BYTES, byOp ? carried.opCount : 1);
     this.deps.history.append(this.name, 'replica', 'info', 'sync', { with: opener.name, bytes: outcome.bytes, ok: outcome.ok });
     if (outcome.ok) this.cluster.states.set(key, outcome.state);
     // What either store holds now is what the session left, complete or torn.
@@ -239,8 +268,14 @@ export class DsyncServer<Home> implements ReplicaServer {
       const both = mergeClocks(this.vclock, opener.vclock);
       this.vclock = both;
       opener.vclock = both;
-      this.syncedAt.set(opener.name, this.digest);
-      opener.syncedAt.set(this.name, opener.digest);
+      // Only a session that left both stores alike lets anti-entropy rest; after one that did not, it tries again.
+      if (this.digest === opener.digest) {
+        this.syncedAt.set(opener.name, this.digest);
+        opener.syncedAt.set(this.name, opener.digest);
+      } else {
+        this.syncedAt.delete(opener.name);
+        opener.syncedAt.delete(this.name);
+      }
     }
     if (armed !== null) {
       // The armed process dies: mid-stream when the relay killed it, else as the session ends.

@@ -1,7 +1,7 @@
 /**
  * The reference replica's server (the git backend behind sim/replicaServer.ts): a replica on its own crash-fault volume, with its own clock, network
  * endpoint and simulator vector clock. It runs client operations as commits (acknowledged
- * only once durable) and is the thin runner of the replication protocol (sim/replication.ts):
+ * only once durable) and is the thin runner of the replication protocol (./replication.ts):
  * it feeds the protocol each event with the facts of its replica, and performs the sends
  * (pushes of what a peer lacks, heartbeats, the merge wait). It never reaches into the
  * replica's internals.
@@ -101,7 +101,7 @@ export class GitServer implements ReplicaServer {
   /** Test-only mutant: this server stops replicating. */
   replicationStopped = false;
   private readonly deps: GitServerDeps;
-  /** What this server believes of its peers (sim/replication.ts); set at start. */
+  /** What this server believes of its peers (./replication.ts); set at start. */
   private repl: ReplicationState;
   private lastState: StoreState | null = null;
   private batchCompletions: (() => void)[] = [];

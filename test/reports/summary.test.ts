@@ -59,7 +59,8 @@ describe('summarize', () => {
   });
 
   it('takes dsync\'s figures from runs on real Dovecot when the report has them, marked measured', () => {
-    const real = syntheticRun({ scenarioName: 's', strategy: 'dsync (real)', seed: 1, layout: 'dsync (real)' });
+    const base = syntheticRun({ scenarioName: 's', strategy: 'dsync (real)', seed: 1 });
+    const real = { ...base, metrics: { ...base.metrics, layout: 'dsync (real)' } };
     const summary = summarize([real, syntheticRun({ scenarioName: 's', strategy: 'renumber', seed: 1, layout: 'flat' })]);
     expect(summary.dsync.flagSource).toBe('measured');
     expect(summary.dsync.bytesPerFlagChange).toBe(Math.round(real.metrics.wireBytesPerFlagChange ?? -1));
