@@ -3,6 +3,7 @@
  * to draw) and the fault schedule is fixed (nemesis: false). Shrink edits this pinned form
  * and tests exactly the file it will write, so the output fails on its own.
  */
+import { isRealReplica } from '../sim/replicaKinds.ts';
 import { fanoutDirectories, type LatencyConfig, type ScheduledFault, type ScriptedOp, type SimConfig } from '../sim/config.ts';
 import type { Scenario, ScenarioFault, ScenarioScriptOp } from '../scenarios/schema.ts';
 
@@ -89,6 +90,11 @@ export function pinnedScenario(config: SimConfig, original: Scenario): Scenario 
   };
   if ((config.script ?? []).length > 0) pinned.script = (config.script ?? []).map(scenarioScriptOp);
   if (config.mutant !== null) pinned.mutant = config.mutant as Scenario['mutant'];
+  if (config.replica !== undefined) {
+    pinned.replica = config.replica;
+    // A real backend keeps its own storage: a layout is refused there, and the default it resolves to is the same.
+    if (isRealReplica(config.replica)) delete pinned.layout;
+  }
   return pinned;
 }
 

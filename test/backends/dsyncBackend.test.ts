@@ -3,7 +3,12 @@
 // measured by hand, the flag trap is kept by stateful dsync and lost by stateless dsync (a
 // real-world negative control caught by no-lost-flags), what the simulator decides hashes the
 // same twice, and a file that asks a real backend for what it cannot do is refused by field.
+import { readFileSync } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { exportDovecotMaildir } from '../../backends/dovecot/dsyncBackend.ts';
 import { allMessages } from '../../core/messageMap.ts';
 import { dovecotInstalled } from '../../backends/dovecot/dovecotHome.ts';
 import { overrideSetsFor } from '../../cli/compareStrategies.ts';
@@ -57,6 +62,21 @@ describe('replica: dsync (real Dovecot)', () => {
     expect(plain.result.strategy).toBe('dsync-plain (real)');
     expect(plain.result.checks['no-lost-flags']?.verdict).toBe('invalid');
     expect(plain.result.verdict).toBe('invalid');
+  }, 120_000);
+
+  onDovecot('export copies the server\'s own Maildir, as Dovecot left it', async () => {
+    const loaded = await loadScenario('scenarios/dsync-uid-clash.yaml', ['replica=dsync']);
+    const { outcome } = await runScenario(loaded, 1, { recordTransfers: true });
+    const to = join(await mkdtemp(join(tmpdir(), 'mailsim-dsync-export-')), 'Maildir');
+    try {
+      const copied = await exportDovecotMaildir(outcome.servers.get('A')!, to);
+      expect(copied.fileCount).toBeGreaterThan(12);
+      // Dovecot's own uidlist (version 3, the pinned UIDVALIDITY; Dovecot rewrites its UIDNEXT lazily, the index holds the truth).
+      expect(readFileSync(join(to, 'dovecot-uidlist'), 'utf8')).toMatch(new RegExp(`^3 V${initialUidValidity(0)} N\\d+ `));
+    } finally {
+      await outcome.dispose();
+      await rm(dirname(to), { recursive: true, force: true });
+    }
   }, 120_000);
 
   onDovecot('what the simulator decides hashes the same on a second run', async () => {

@@ -13,7 +13,7 @@ describe('compareStrategies', () => {
 
   it('an explicit strategy wins, a file without the field and a file that does not load run once', async () => {
     expect(await overrideSetsFor('scenarios/partition-minority-delivers.yaml', ['strategy=owner'])).toEqual([['strategy=owner']]);
-    expect(await overrideSetsFor('scenarios/partition-both-deliver.yaml', [])).toEqual([[]]);
+    expect(await overrideSetsFor('scenarios/move-vs-move.yaml', [])).toEqual([[]]);
     expect(await overrideSetsFor('scenarios/no-such-file.yaml', [])).toEqual([[]]);
   });
 });

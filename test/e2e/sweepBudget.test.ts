@@ -12,7 +12,7 @@ const SEED_COUNT = 500;
 describe('mailsim sweep --time-budget', () => {
   it('stops starting seeds once the budget passes and reports what ran', async () => {
     const out = await mkdtemp(join(tmpdir(), 'mailsim-e2e-'));
-    const run = await mailsim(['sweep', SCENARIO, '--seeds', String(SEED_COUNT), '--time-budget', '3s', '--jobs', '1', '--json', '--out', out]);
+    const run = await mailsim(['sweep', SCENARIO, '--set', 'replica=git', '--seeds', String(SEED_COUNT), '--time-budget', '3s', '--jobs', '1', '--json', '--out', out]);
     expect(run.code).toBe(0);
     const summary = JSON.parse(run.stdout) as { runs: number; planned: number; asExpected: number; notAsExpected: number; errors: unknown[]; stoppedByTimeBudget: boolean; timeBudgetMs: number; interrupted: boolean; exitCode: number };
     expect(summary).toMatchObject({ planned: SEED_COUNT, stoppedByTimeBudget: true, timeBudgetMs: 3_000, interrupted: false, exitCode: 0, errors: [] });
