@@ -11,25 +11,20 @@ import type { LayoutCache } from '../../core/layout.ts';
 import { MailsimError } from '../../core/errors.ts';
 import { Replica, type ReceiveResult, type ReplicaOptions } from '../../core/replica.ts';
 import type { StoreState } from '../../core/state.ts';
-import type { UidStrategy } from '../../core/strategy.ts';
 import { newBindings } from '../../sim/bindings.ts';
 import { NodeClock } from '../../sim/clock.ts';
-import type { SimConfig } from '../../sim/config.ts';
 import { CrashError, FaultyFs } from '../../sim/faultyFs.ts';
 import { newVolumeFs } from '../../sim/volume.ts';
 import { PauseGate } from '../../sim/pauseGate.ts';
-import type { History } from '../../sim/history.ts';
 import type { VectorClock } from '../../sim/historyTypes.ts';
-import type { Metrics } from '../../sim/metrics.ts';
-import type { Envelope, Network } from '../../sim/network.ts';
+import type { Envelope } from '../../sim/network.ts';
 import type { Rng } from '../../sim/rng.ts';
-import type { Scheduler } from '../../sim/scheduler.ts';
 import { mergeClocks, tick } from '../../sim/vclock.ts';
 import { heardWithin, initialReplication, isMerger, step, type ReplicationEvent, type ReplicationSend, type ReplicationState } from './replication.ts';
 import { OwnerLeases, type LeasePayload } from '../../sim/ownerLeases.ts';
 import { isLeaseKind } from '../../sim/wireKinds.ts';
 import type { FinalReplica } from '../../sim/checkers/types.ts';
-import type { Completion, MailStore, ReplicaServer } from '../../sim/replicaServer.ts';
+import type { BackendDeps, Completion, MailStore, ReplicaServer } from '../../sim/replicaServer.ts';
 
 
 /**
@@ -72,13 +67,8 @@ interface AckPayload {
   readonly head: string;
 }
 
-export interface GitServerDeps {
-  readonly config: SimConfig;
-  readonly scheduler: Scheduler;
-  readonly network: Network;
-  readonly history: History;
-  readonly metrics: Metrics;
-  readonly strategy: UidStrategy;
+/** What the world hands every backend (sim/replicaServer.ts), and the git replica's own memos and streams. */
+export interface GitServerDeps extends Pick<BackendDeps, 'config' | 'scheduler' | 'network' | 'history' | 'metrics' | 'strategy'> {
   /** The world's layout memo, shared by its replicas. */
   readonly layoutCache: LayoutCache;
   /** The world's UID lookup memo, shared by its replicas. */
