@@ -15,7 +15,7 @@ import { exitCodeFor, EXIT_BAD_INPUT_OR_UNKNOWN, EXIT_INTERRUPTED, isAsExpected 
 import { runInWorkers, type TaskOutcome } from './sweepPool.ts';
 import type { RunTask } from './sweepTask.ts';
 import { describeTimeBudget, startTimeBudget } from './timeBudget.ts';
-import { overrideSetsFor } from './compareStrategies.ts';
+import { overrideSetsFor } from './compareRuns.ts';
 
 export interface SweepPlan {
   readonly files: readonly string[];

@@ -52,8 +52,13 @@ function hasToJson(value: unknown): value is { toJSON: () => unknown } {
 }
 
 export function historyHash(records: readonly HistoryRecord[]): string {
+  return hashOf(records, (record) => record);
+}
+
+/** sha256 over one canonical JSON line per record, as `project` shows it. */
+function hashOf(records: readonly HistoryRecord[], project: (record: HistoryRecord) => unknown): string {
   const hash = createHash('sha256');
-  for (const record of records) hash.update(canonicalJson(record)).update('\n');
+  for (const record of records) hash.update(canonicalJson(project(record))).update('\n');
   return hash.digest('hex');
 }
 
@@ -75,10 +80,5 @@ function withoutUndecided(value: unknown): unknown {
 
 /** The hash of what the simulator decided in a run on a real backend (docs/replica-backends.md). */
 export function scheduleHash(records: readonly HistoryRecord[]): string {
-  const hash = createHash('sha256');
-  for (const record of records) {
-    const kept = record.process === 'replica' ? {} : withoutUndecided(record.value);
-    hash.update(canonicalJson({ ...record, value: kept })).update('\n');
-  }
-  return hash.digest('hex');
+  return hashOf(records, (record) => ({ ...record, value: record.process === 'replica' ? {} : withoutUndecided(record.value) }));
 }

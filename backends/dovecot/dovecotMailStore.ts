@@ -65,14 +65,14 @@ export class DovecotMailStore<Home> implements MailStore {
       if (result !== null && guid !== undefined) changed.push({ uid, guid, flags: [...result.flags].sort(), modseq: result.modseq });
     }
     await this.host.refresh();
-    return { changed, highestModseq: this.state.mailboxes.get(mailbox)?.highestModseq ?? box.highestModseq };
+    return { changed, highestModseq: this.highestModseq(box) };
   }
 
   async expunge(mailbox: string, uids: readonly number[]): Promise<{ expunged: number[]; highestModseq: number }> {
     const box = this.mailbox(mailbox, 'EXPUNGE');
     const expunged = await this.driver.expunge(this.host.home, mailbox, box.uidValidity, uids);
     await this.host.refresh();
-    return { expunged, highestModseq: this.state.mailboxes.get(mailbox)?.highestModseq ?? box.highestModseq };
+    return { expunged, highestModseq: this.highestModseq(box) };
   }
 
   move(from: string, uids: readonly number[], to: string): Promise<CopyAnswer> {
@@ -98,6 +98,11 @@ export class DovecotMailStore<Home> implements MailStore {
     await this.host.refresh();
     const targetGuids = answer.targetUids.map((uid) => this.byUid(to, uid, op).guid);
     return { ...answer, targetGuids };
+  }
+
+  /** The mailbox's HIGHESTMODSEQ as read back after a write (as before it, if Dovecot no longer lists it). */
+  private highestModseq(before: Mailbox): number {
+    return this.state.mailboxes.get(before.name)?.highestModseq ?? before.highestModseq;
   }
 
   private mailbox(name: string, op: string): Mailbox {

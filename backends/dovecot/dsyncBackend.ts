@@ -11,6 +11,7 @@
 import { chmod, cp, mkdtemp, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { assert } from '../../core/errors.ts';
 import { EPOCH_MS } from '../../sim/clock.ts';
 import type { BackendDeps, InitialMailbox, ReplicaBackend, ReplicaServer } from '../../sim/replicaServer.ts';
 import { createDovecotHome, pinMailbox, type DovecotHome } from './dovecotHome.ts';
@@ -81,7 +82,7 @@ export function dsyncBackend(stateful: boolean, driver: DovecotDriver<DovecotHom
 
 /** `mailsim export` of a dsync run: a copy of the server's own Maildir, as Dovecot left it. */
 export async function exportDovecotMaildir(server: ReplicaServer, to: string): Promise<{ fileCount: number }> {
-  if (!(server instanceof DsyncServer)) throw new Error(`${server.name} is not a Dovecot server`);
+  assert(server instanceof DsyncServer, `${server.name} is a server of this backend`);
   const home = server.home as DovecotHome;
   await cp(home.maildir, to, { recursive: true });
   const files = await readdir(to, { recursive: true, withFileTypes: true });

@@ -78,7 +78,6 @@ export class DsyncServer<Home> implements ReplicaServer {
   private running = true;
   private mailboxes: readonly DovecotMailbox[] = [];
   private snapshot: StoreState = { mailboxes: new Map() };
-  private lastState: StoreState | null = null;
   private digest = '';
   /** The digest each peer last synced with us at: no anti-entropy while nothing moved since. */
   private readonly syncedAt = new Map<string, string>();
@@ -142,14 +141,14 @@ export class DsyncServer<Home> implements ReplicaServer {
 
   /** Reads the store back through Dovecot, records the UIDs it newly binds, and tells the world. */
   async refresh(): Promise<void> {
+    const before = this.snapshot;
     this.mailboxes = await this.cluster.driver.readMailboxes(this.home);
     this.snapshot = storeStateOf(this.mailboxes, this.cluster.names);
     this.digest = contentDigest(this.mailboxes);
-    for (const binding of newBindings(this.lastState, this.snapshot)) {
+    for (const binding of newBindings(before, this.snapshot)) {
       this.deps.history.append(this.name, 'replica', 'info', 'bind', binding);
       this.deps.metrics.bound(binding, this.deps.scheduler.nowMs);
     }
-    this.lastState = this.snapshot;
     this.deps.onChange();
   }
 
@@ -216,13 +215,13 @@ export class DsyncServer<Home> implements ReplicaServer {
   private open(peer: string, cause: string, opCount: number): void {
     const nowMs = this.deps.scheduler.nowMs;
     const pending = this.opening.get(peer);
+    // The session this opening starts carries every write before it; a lost opening's writes ride on the next one.
+    const carried = pending === undefined ? { cause, opCount } : { cause: pending.cause === cause ? cause : 'batch', opCount: pending.opCount + opCount };
     if (pending !== undefined && nowMs - pending.sentAtMs < DSYNC_CONNECT_TIMEOUT_MS) {
-      // The session this opening starts will carry this write too.
-      this.opening.set(peer, { ...pending, cause: pending.cause === cause ? cause : 'batch', opCount: pending.opCount + opCount });
+      this.opening.set(peer, { ...carried, sentAtMs: pending.sentAtMs });
       return;
     }
-    // A lost opening's writes ride on this one.
-    this.opening.set(peer, { cause: pending === undefined || pending.cause === cause ? cause : 'batch', opCount: opCount + (pending?.opCount ?? 0), sentAtMs: nowMs });
+    this.opening.set(peer, { ...carried, sentAtMs: nowMs });
     this.deps.network.send(this.name, peer, 'push', DSYNC_OPEN_BYTES, { opener: this.name } satisfies OpenPayload);
   }
 

@@ -11,7 +11,7 @@ import { describe, expect, it } from 'vitest';
 import { exportDovecotMaildir } from '../../backends/dovecot/dsyncBackend.ts';
 import { allMessages } from '../../core/messageMap.ts';
 import { dovecotInstalled } from '../../backends/dovecot/dovecotHome.ts';
-import { overrideSetsFor } from '../../cli/compareStrategies.ts';
+import { overrideSetsFor } from '../../cli/compareRuns.ts';
 import { loadScenario, parseScenarioText, ScenarioError } from '../../scenarios/loader.ts';
 import { runScenario } from '../../scenarios/run.ts';
 import { initialUidValidity } from '../../sim/world.ts';

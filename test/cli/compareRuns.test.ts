@@ -1,6 +1,6 @@
 // Proves compareStrategies expands a scenario into one override set per strategy, and that an explicit --set strategy= or a file that does not load runs once.
 import { describe, expect, it } from 'vitest';
-import { overrideSetsFor } from '../../cli/compareStrategies.ts';
+import { overrideSetsFor } from '../../cli/compareRuns.ts';
 
 describe('compareStrategies', () => {
   it('runs partition-minority-delivers once per listed strategy, keeping the other overrides', async () => {
