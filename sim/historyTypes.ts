@@ -181,8 +181,8 @@ export interface ReplicaValues {
   readonly 'fast-forward': HeadValue;
   readonly uidvalidity: UidValidityChangeValue;
   readonly 'receive-failed': { readonly from: string; readonly code: string };
-  /** A backend's sync session between two servers (a real dsync run): its stream's bytes, and whether it completed. */
-  readonly sync: { readonly with: string; readonly bytes: number; readonly ok: boolean };
+  /** A backend's sync session between two servers (a real dsync run): its stream's bytes, whether it completed, whether it left both stores alike, and whether it was a full one. */
+  readonly sync: { readonly with: string; readonly bytes: number; readonly ok: boolean; readonly alike: boolean; readonly full: boolean };
   readonly down: { readonly mode: 'process' | 'power' };
   readonly 'power-loss': PowerLossValue;
 }

@@ -27,5 +27,5 @@ export interface DovecotDriver<Home> {
   move(home: Home, from: string, uidValidity: number, uids: readonly number[], to: string): Promise<{ uidValidity: number; sourceUids: number[]; targetUids: number[] }>;
   readMailboxes(home: Home): Promise<DovecotMailbox[]>;
   /** One two-way session: `from` runs `doveadm sync` against `to`'s dsync-server. */
-  sync(from: Home, to: Home, options: { readonly stateful: boolean; readonly state: string; readonly killAfterBytes: number | null }): Promise<SyncOutcome>;
+  sync(from: Home, to: Home, options: { readonly stateful: boolean; readonly full: boolean; readonly state: string; readonly killAfterBytes: number | null }): Promise<SyncOutcome>;
 }

@@ -32,7 +32,7 @@ export const realDovecot: DovecotDriver<DovecotHome> = {
   move,
   readMailboxes,
   async sync(from, to, options) {
-    const result = await dsync(from, to, { stateful: options.stateful, state: options.state, ...(options.killAfterBytes === null ? {} : { killAfterBytes: options.killAfterBytes }) });
+    const result = await dsync(from, to, { stateful: options.stateful, full: options.full, state: options.state, ...(options.killAfterBytes === null ? {} : { killAfterBytes: options.killAfterBytes }) });
     return { ok: result.ok, state: result.state, bytes: result.bytesAtoB + result.bytesBtoA, killed: result.killed };
   },
 };
@@ -45,7 +45,7 @@ export function dsyncBackend(stateful: boolean, driver: DovecotDriver<DovecotHom
       root = await mkdtemp(join(tmpdir(), 'mailsim-dsync-'));
       // mkdtemp makes it 0700; Dovecot drops to nobody, who must pass through it.
       await chmod(root, 0o755);
-      const cluster: DsyncCluster<DovecotHome> = { driver, stateful, servers: new Map(), states: new Map(), names: new GuidNames() };
+      const cluster: DsyncCluster<DovecotHome> = { driver, stateful, servers: new Map(), states: new Map(), names: new GuidNames(), fullAt: new Map() };
       const seedName = `seed${deps.config.seed}`;
       const homes: DovecotHome[] = [];
       for (const name of deps.config.servers) {
@@ -64,7 +64,7 @@ export function dsyncBackend(stateful: boolean, driver: DovecotDriver<DovecotHom
       }
       for (const home of others) {
         const [from, to] = first.name < home.name ? [first, home] : [home, first];
-        const outcome = await driver.sync(from, to, { stateful, state: '', killAfterBytes: null });
+        const outcome = await driver.sync(from, to, { stateful, full: true, state: '', killAfterBytes: null });
         if (outcome.ok) cluster.states.set(`${from.name}>${to.name}`, outcome.state);
       }
       for (const [index, name] of deps.config.servers.entries()) {

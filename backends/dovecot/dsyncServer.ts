@@ -53,6 +53,20 @@ interface AcceptPayload {
   readonly accepter: string;
 }
 
+/**
+ * How often each pair's stateful session is a full one (`doveadm sync -f`, every message
+ * compared). Dovecot's stateful sync can end with success and leave a change behind: it skips
+ * a mailbox whose summary (UIDVALIDITY, UIDNEXT, messages, HIGHESTMODSEQ) matches on both
+ * sides. Its replicator answered that with a periodic full sync (`replication_full_sync_interval`,
+ * a day by default); runs here last a minute, so the interval is 10 s of virtual time.
+ */
+export const DSYNC_FULL_SYNC_INTERVAL_MS = 10_000;
+
+/** The key of a pair's state: the smaller name runs its sessions. */
+function pairKey(a: string, b: string): string {
+  return a < b ? `${a}>${b}` : `${b}>${a}`;
+}
+
 /** What every server of one cluster shares: the stores and the pairs' dsync states. */
 export interface DsyncCluster<Home> {
   readonly driver: DovecotDriver<Home>;
@@ -60,6 +74,8 @@ export interface DsyncCluster<Home> {
   readonly servers: Map<string, DsyncServer<Home>>;
   /** The last state of each pair's stateful sessions (`smaller>larger` name: that side runs them). */
   readonly states: Map<string, string>;
+  /** When each pair last had a full session (virtual ms); the population's copy is the first. */
+  readonly fullAt: Map<string, number>;
   /** The simulator's names for the cluster's messages (guidNames.ts). */
   readonly names: GuidNames;
 }
@@ -203,8 +219,13 @@ export class DsyncServer<Home> implements ReplicaServer {
   antiEntropy(): Promise<void> {
     return this.whenRunning(async () => {
       if (!this.running || this.replicationStopped) return;
-      for (const peer of this.peers) if (this.syncedAt.get(peer) !== this.digest) this.open(peer, 'anti-entropy', 1);
+      for (const peer of this.peers) if (this.syncedAt.get(peer) !== this.digest || this.fullDue(peer)) this.open(peer, 'anti-entropy', 1);
     }, 'anti-entropy');
+  }
+
+  /** A stateful pair's periodic full session is due (what this server knows: its pair's last full session). */
+  private fullDue(peer: string): boolean {
+    return this.cluster.stateful && this.deps.scheduler.nowMs - (this.cluster.fullAt.get(pairKey(this.name, peer)) ?? 0) >= DSYNC_FULL_SYNC_INTERVAL_MS;
   }
 
   private openAll(cause: string, opCount: number): void {
@@ -244,37 +265,40 @@ export class DsyncServer<Home> implements ReplicaServer {
   }
 
   private async session(opener: DsyncServer<Home>, carried: { cause: string; opCount: number }): Promise<void> {
-    // Whoever opened, the pair's session runs from the same side (the smaller name), so its
-    // state is always the last session's: a stateful sync from a state older than sessions
-    // the other way would take changes it already has for new ones (and put back flags).
+    // Whoever opened, the pair's session runs from the same side (the smaller name), so the
+    // pair has one state, always the last session's.
     const [from, to] = opener.name < this.name ? [opener, this] : [this, opener];
-    const key = `${from.name}>${to.name}`;
+    const key = pairKey(from.name, to.name);
     const armed = this.armedPoint ?? opener.armedPoint;
+    const full = this.fullDue(opener.name);
     const outcome = await this.cluster.driver.sync(from.home, to.home, {
       stateful: this.cluster.stateful,
+      full,
       state: this.cluster.states.get(key) ?? '',
       killAfterBytes: armed === null ? null : armed * DSYNC_CRASH_POINT_BYTES,
     });
     this.deps.network.countStream('push', outcome.bytes);
     const byOp = carried.cause !== 'anti-entropy';
     this.deps.metrics.push(byOp ? carried.cause : 'anti-entropy', outcome.bytes + DSYNC_OPEN_BYTES + DSYNC_ACCEPT_BYTES, byOp ? carried.opCount : 1);
-    this.deps.history.append(this.name, 'replica', 'info', 'sync', { with: opener.name, bytes: outcome.bytes, ok: outcome.ok });
     if (outcome.ok) this.cluster.states.set(key, outcome.state);
+    if (outcome.ok && full) this.cluster.fullAt.set(key, this.deps.scheduler.nowMs);
     // What either store holds now is what the session left, complete or torn.
     await opener.refresh();
     await this.refresh();
-    if (outcome.ok) {
+    // Dovecot can end a session with success and still leave a change behind (it skips a mailbox
+    // whose summary matches on both sides), so what the session did is judged by the stores it left.
+    const alike = this.digest === opener.digest;
+    this.deps.history.append(this.name, 'replica', 'info', 'sync', { with: opener.name, bytes: outcome.bytes, ok: outcome.ok, alike, full });
+    if (outcome.ok && alike) {
+      // Only now does each side hold every write the other had: the simulator's causality record follows.
       const both = mergeClocks(this.vclock, opener.vclock);
       this.vclock = both;
       opener.vclock = both;
-      // Only a session that left both stores alike lets anti-entropy rest; after one that did not, it tries again.
-      if (this.digest === opener.digest) {
-        this.syncedAt.set(opener.name, this.digest);
-        opener.syncedAt.set(this.name, opener.digest);
-      } else {
-        this.syncedAt.delete(opener.name);
-        opener.syncedAt.delete(this.name);
-      }
+    }
+    if (outcome.ok) {
+      // Each side synced at the state it now has; what the session left behind waits for a change or the pair's full session.
+      this.syncedAt.set(opener.name, this.digest);
+      opener.syncedAt.set(this.name, opener.digest);
     }
     if (armed !== null) {
       // The armed process dies: mid-stream when the relay killed it, else as the session ends.

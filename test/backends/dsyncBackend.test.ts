@@ -64,6 +64,14 @@ describe('replica: dsync (real Dovecot)', () => {
     expect(plain.result.verdict).toBe('invalid');
   }, 120_000);
 
+  onDovecot('a MOVE and a STORE of one message on either side of a partition: Dovecot loses the flag, the reference replica keeps it', async () => {
+    const real = await run('scenarios/controls/dsync-move-vs-flag.yaml', []);
+    expect(real.result.checks['no-lost-flags']?.verdict).toBe('invalid');
+    expect(real.result.checks['move-atomic']?.verdict).toBe('valid');
+    const reference = await run('scenarios/controls/dsync-move-vs-flag.yaml', ['replica=git', 'expect=valid']);
+    expect(reference.result.verdict).toBe('valid');
+  }, 120_000);
+
   onDovecot('export copies the server\'s own Maildir, as Dovecot left it', async () => {
     const loaded = await loadScenario('scenarios/dsync-uid-clash.yaml', ['replica=dsync']);
     const { outcome } = await runScenario(loaded, 1, { recordTransfers: true });

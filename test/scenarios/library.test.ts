@@ -15,9 +15,10 @@ const library = list('.');
 const controls = list('controls');
 
 describe('scenario library', () => {
-  it('has at least 12 scenarios and the four controls', () => {
+  it('has at least 12 scenarios and the five controls', () => {
     expect(library.length).toBeGreaterThanOrEqual(12);
     expect(controls.map((f) => f.split('/').pop())).toEqual([
+      'dsync-move-vs-flag.yaml',
       'dsync-plain-flag-trap.yaml',
       'keep-uids-both-deliver.yaml',
       'lww-wallclock-skew.yaml',
@@ -48,7 +49,7 @@ describe('scenario library', () => {
   it('covers every strategy the issue names for the controls, and stateless dsync as a real-world one', async () => {
     const loaded = await Promise.all(controls.map((f) => loadScenario(f)));
     expect(loaded.map((l) => l.scenario.strategy).filter((s) => s !== undefined).sort()).toEqual(['keep-uids', 'lww-wallclock', 'naive-git']);
-    expect(loaded.map((l) => l.scenario.replica).filter((r) => r !== undefined)).toEqual(['dsync-plain']);
+    expect(loaded.map((l) => l.scenario.replica).filter((r) => r !== undefined)).toEqual(['dsync', 'dsync-plain']);
   });
 
   it('runs the five dsync comparison files under both backends', async () => {
