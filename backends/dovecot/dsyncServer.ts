@@ -54,8 +54,8 @@ interface AcceptPayload {
 }
 
 /**
- * How often each pair's stateful session is a full one (`doveadm sync -f`, every message
- * compared). Dovecot's stateful sync can end with success and leave a change behind: it skips
+ * How often each pair's stateful session is followed by a full one (`doveadm sync -f`, every
+ * message compared). Dovecot's stateful sync can end with success and leave a change behind: it skips
  * a mailbox whose summary (UIDVALIDITY, UIDNEXT, messages, HIGHESTMODSEQ) matches on both
  * sides. Its replicator answered that with a periodic full sync (`replication_full_sync_interval`,
  * a day by default); runs here last a minute, so the interval is 10 s of virtual time.
@@ -270,18 +270,25 @@ export class DsyncServer<Home> implements ReplicaServer {
     const [from, to] = opener.name < this.name ? [opener, this] : [this, opener];
     const key = pairKey(from.name, to.name);
     const armed = this.armedPoint ?? opener.armedPoint;
-    const full = this.fullDue(opener.name);
-    const outcome = await this.cluster.driver.sync(from.home, to.home, {
-      stateful: this.cluster.stateful,
-      full,
-      state: this.cluster.states.get(key) ?? '',
-      killAfterBytes: armed === null ? null : armed * DSYNC_CRASH_POINT_BYTES,
-    });
+    const killAfterBytes = armed === null ? null : armed * DSYNC_CRASH_POINT_BYTES;
+    let outcome = await this.cluster.driver.sync(from.home, to.home, { stateful: this.cluster.stateful, full: false, state: this.cluster.states.get(key) ?? '', killAfterBytes });
+    if (outcome.ok) this.cluster.states.set(key, outcome.state);
+    // The full sync comes after the incremental one, never instead of it: a full sync has no
+    // record of which side changed a flag, and joins a message's flags from both sides, so
+    // it would put back a flag one side removed while the pair was apart.
+    const full = outcome.ok && this.fullDue(opener.name);
+    if (full) {
+      const incremental = outcome;
+      const second = await this.cluster.driver.sync(from.home, to.home, { stateful: true, full: true, state: incremental.state, killAfterBytes: null });
+      if (second.ok) {
+        this.cluster.states.set(key, second.state);
+        this.cluster.fullAt.set(key, this.deps.scheduler.nowMs);
+      }
+      outcome = { ...second, bytes: incremental.bytes + second.bytes, killed: incremental.killed || second.killed };
+    }
     this.deps.network.countStream('push', outcome.bytes);
     const byOp = carried.cause !== 'anti-entropy';
     this.deps.metrics.push(byOp ? carried.cause : 'anti-entropy', outcome.bytes + DSYNC_OPEN_BYTES + DSYNC_ACCEPT_BYTES, byOp ? carried.opCount : 1);
-    if (outcome.ok) this.cluster.states.set(key, outcome.state);
-    if (outcome.ok && full) this.cluster.fullAt.set(key, this.deps.scheduler.nowMs);
     // What either store holds now is what the session left, complete or torn.
     await opener.refresh();
     await this.refresh();
