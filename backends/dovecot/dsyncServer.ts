@@ -278,13 +278,13 @@ export class DsyncServer<Home> implements ReplicaServer {
     // it would put back a flag one side removed while the pair was apart.
     const full = outcome.ok && this.fullDue(opener.name);
     if (full) {
-      const incremental = outcome;
-      const second = await this.cluster.driver.sync(from.home, to.home, { stateful: true, full: true, state: incremental.state, killAfterBytes: null });
+      // The incremental session succeeded, so it was not killed: the crash point stays with it.
+      const second = await this.cluster.driver.sync(from.home, to.home, { stateful: true, full: true, state: outcome.state, killAfterBytes: null });
       if (second.ok) {
         this.cluster.states.set(key, second.state);
         this.cluster.fullAt.set(key, this.deps.scheduler.nowMs);
       }
-      outcome = { ...second, bytes: incremental.bytes + second.bytes, killed: incremental.killed || second.killed };
+      outcome = { ...second, bytes: outcome.bytes + second.bytes };
     }
     this.deps.network.countStream('push', outcome.bytes);
     const byOp = carried.cause !== 'anti-entropy';
