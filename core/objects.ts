@@ -5,6 +5,7 @@
  */
 import { createHash } from 'node:crypto';
 import { deflateSync, inflateSync } from 'node:zlib';
+import { deflateChunkFor } from './zlibChunk.ts';
 import { ObjectIdMismatchError, MailsimError } from './errors.ts';
 
 export type ObjectType = 'blob' | 'tree' | 'commit';
@@ -78,7 +79,7 @@ export function deflateObject(object: EncodedObject): Uint8Array {
   const idShare = object.type === 'tree' ? (20 * countTreeEntries(object.content)) / object.content.length : 0;
   if (framed.length < STORE_BELOW_BYTES || idShare >= STORE_TREE_ID_SHARE_MIN) return storedZlib(framed);
   const windowBits = framed.length <= 512 ? 9 : framed.length <= 2048 ? 11 : framed.length <= 8192 ? 13 : 15;
-  return deflateSync(framed, { windowBits, memLevel: windowBits < 15 ? 5 : 8 });
+  return deflateSync(framed, { windowBits, memLevel: windowBits < 15 ? 5 : 8, chunkSize: deflateChunkFor(framed.length) });
 }
 
 function countTreeEntries(content: Uint8Array): number {

@@ -15,6 +15,7 @@
  */
 import { createHash } from 'node:crypto';
 import { deflateSync, inflateSync } from 'node:zlib';
+import { deflateChunkFor, inflateChunkFor } from '../zlibChunk.ts';
 import { MailsimError } from '../errors.ts';
 import { encodeObject, type EncodedObject, type ObjectType } from '../objects.ts';
 import { BadDeltaError, applyDelta, encodeDelta, readDeltaHeader } from './delta.ts';
@@ -119,7 +120,7 @@ export interface PackWritten {
 function deflateEntry(data: Uint8Array): Buffer {
   let windowBits = ENTRY_WINDOW_BITS_MIN;
   while (windowBits < ENTRY_WINDOW_BITS_MAX && (1 << windowBits) - ZLIB_MIN_LOOKAHEAD_BYTES < data.length) windowBits++;
-  return deflateSync(data, { windowBits });
+  return deflateSync(data, { windowBits, chunkSize: deflateChunkFor(data.length) });
 }
 
 /** zlib's smallest and largest deflate windows, and the lookahead it keeps out of a window. */
@@ -265,7 +266,7 @@ export async function readPack(bytes: Uint8Array, baseOf: (id: string) => Promis
     let consumed: number;
     try {
       // maxOutputLength caps a zlib bomb; one byte more than declared tells "too long" from "exact".
-      const result = inflateSync(bytes.subarray(at, end), { info: true, maxOutputLength: size + 1 }) as unknown as { buffer: Buffer; engine: { bytesWritten: number } };
+      const result = inflateSync(bytes.subarray(at, end), { info: true, maxOutputLength: size + 1, chunkSize: inflateChunkFor(size) }) as unknown as { buffer: Buffer; engine: { bytesWritten: number } };
       inflated = result.buffer;
       consumed = result.engine.bytesWritten;
     } catch (error) {
