@@ -87,13 +87,17 @@ export function pinnedScenario(config: SimConfig, original: Scenario): Scenario 
     syncIntervalMs: config.syncIntervalMs,
     checks: [...config.checks] as Scenario['checks'],
     limits: { ...config.limits },
+    leases: { ...config.leases },
   };
   if ((config.script ?? []).length > 0) pinned.script = (config.script ?? []).map(scenarioScriptOp);
   if (config.mutant !== null) pinned.mutant = config.mutant as Scenario['mutant'];
   if (config.replica !== undefined) {
     pinned.replica = config.replica;
     // A real backend keeps its own storage: a layout is refused there, and the default it resolves to is the same.
-    if (isRealReplica(config.replica)) delete pinned.layout;
+    if (isRealReplica(config.replica)) {
+      delete pinned.layout;
+      delete pinned.leases;
+    }
   }
   return pinned;
 }

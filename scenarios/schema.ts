@@ -10,7 +10,7 @@
  */
 import { z } from 'zod';
 import { STRATEGY_NAMES } from '../core/strategies/registry.ts';
-import { MUTANT_NAMES } from '../sim/checkers/mutants.ts';
+import { MUTANT_NAMES, MUTANTS } from '../sim/checkers/mutants.ts';
 import { CHECK_NAMES } from '../sim/checkers/names.ts';
 import { NEMESIS_KINDS } from '../sim/faultKinds.ts';
 import { REAL_REPLICA_REFUSED_KINDS, REPLICA_KINDS, isRealReplica } from '../sim/replicaKinds.ts';
@@ -433,6 +433,9 @@ export function checkScenario(s: Scenario, report: Report): void {
     }
   });
   for (const name of Object.keys(s.clocks ?? {})) checkServer(name, known, ['clocks', name], report);
+  if (s.mutant !== undefined && MUTANTS[s.mutant].hook === 'lease' && (s.strategy !== 'owner' || s.compareStrategies !== undefined)) {
+    report({ path: ['mutant'], message: `${s.mutant} breaks the owner strategy's leases: it needs strategy: owner (and no compareStrategies)` });
+  }
   const layout = s.layout;
   const fanout = typeof layout === 'object' && layout.kind === 'fanout' ? fanoutDimensions(layout) : null;
   if (fanout && fanoutBits(fanout.width) * fanout.depth > FANOUT_KEY_BITS_MAX) {

@@ -138,6 +138,14 @@ export interface BindValue {
   readonly guid: string;
 }
 
+/** f 'assign': UIDs a mailbox's owner (strategy owner) just handed out, under the lease epoch it recorded. */
+export interface AssignValue {
+  readonly mailbox: string;
+  readonly uidValidity: number;
+  readonly epoch: number;
+  readonly uids: readonly number[];
+}
+
 /** f 'merge' and 'fast-forward': the new head. */
 export interface HeadValue {
   readonly head: string;
@@ -177,6 +185,7 @@ export interface NetValues {
 }
 export interface ReplicaValues {
   readonly bind: BindValue;
+  readonly assign: AssignValue;
   readonly merge: HeadValue;
   readonly 'fast-forward': HeadValue;
   readonly uidvalidity: UidValidityChangeValue;

@@ -143,8 +143,8 @@ const FOLLOW_UP_MUTANTS: Readonly<Record<MutantNameOf<'follow-up'>, FollowUp>> =
   'uidnext-backwards': uidNextBackwards,
 };
 
-/** Mutants handled by the world itself rather than by the strategy. */
-export const WORLD_MUTANTS: readonly string[] = MUTANT_NAMES.filter((name) => MUTANTS[name].hook === 'world');
+/** Mutants handled by the world or the owner lease (sim/ownerLeases.ts) rather than by the strategy. */
+export const WORLD_MUTANTS: readonly string[] = MUTANT_NAMES.filter((name) => MUTANTS[name].hook === 'world' || MUTANTS[name].hook === 'lease');
 
 export function withMutant(strategy: UidStrategy, mutant: string | null): UidStrategy {
   if (mutant === null || WORLD_MUTANTS.includes(mutant)) return strategy;

@@ -48,7 +48,7 @@ export class OwnerLeases {
 
   private faults(): LeaseFaults {
     const mutant = this.deps.config.mutant;
-    // The lease's own negative controls (sim/leases.ts); not yet scenario mutants, see docs/merge-rules.md.
+    // The lease's negative controls (sim/checkers/mutants.ts, judged by lease-exclusive).
     return { noFence: mutant === 'owner-no-fence', trustsClock: mutant === 'owner-trusts-clock' };
   }
 

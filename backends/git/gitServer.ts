@@ -11,7 +11,8 @@ import type { LayoutCache } from '../../core/layout.ts';
 import { MailsimError } from '../../core/errors.ts';
 import { Replica, type ReceiveResult, type ReplicaOptions } from '../../core/replica.ts';
 import type { StoreState } from '../../core/state.ts';
-import { newBindings } from '../../sim/bindings.ts';
+import { newBindings, type Binding } from '../../sim/bindings.ts';
+import { ownerOf } from '../../core/strategies/owner.ts';
 import { NodeClock } from '../../sim/clock.ts';
 import { CrashError, FaultyFs } from '../../sim/faultyFs.ts';
 import { newVolumeFs } from '../../sim/volume.ts';
@@ -481,12 +482,31 @@ export class GitServer implements ReplicaServer {
     await this.settle();
   }
 
+  /**
+   * The UIDs this node just handed out as a mailbox's owner, with the lease epoch it recorded
+   * (what lease-exclusive judges: assignments follow the epochs in time).
+   */
+  private recordAssignments(bindings: readonly Binding[], state: StoreState): void {
+    const byMailbox = new Map<string, number[]>();
+    for (const binding of bindings) {
+      const uids = byMailbox.get(binding.mailbox) ?? [];
+      uids.push(binding.uid);
+      byMailbox.set(binding.mailbox, uids);
+    }
+    for (const [mailbox, uids] of [...byMailbox].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
+      const box = state.mailboxes.get(mailbox);
+      const owner = ownerOf(box) ?? ownerOf(state.mailboxes.get('INBOX'));
+      this.deps.history.append(this.name, 'replica', 'info', 'assign', { mailbox, uidValidity: box?.uidValidity ?? 0, epoch: owner?.epoch ?? 0, uids: uids.sort((a, b) => a - b) });
+    }
+  }
+
   private async settle(): Promise<void> {
     const replica = this.replica;
     if (!replica || !this.deps.strategy.settle || this.fs.isDown) return;
     // What a real server knows: the leases it holds by its own clock (sim/leases.ts). Which
     // mailbox's lease covers a mailbox is the strategy's rule (core/strategies/owner.ts).
     const leaseFor = (mailbox: string): number | null => this.leases.epochFor(mailbox);
+    const before = replica.state;
     let settled: boolean;
     try {
       settled = await replica.settle({ node: this.name, leaseFor });
@@ -498,6 +518,7 @@ export class GitServer implements ReplicaServer {
     await this.ackBatchCommitted();
     if (!settled) return;
     this.deps.metrics.commit();
+    if (this.deps.strategy.usesLeases === true) this.recordAssignments(newBindings(before, replica.state), replica.state);
     this.afterCommit();
     this.lastCause = { kind: 'settle', opCount: 1 };
     await this.apply({ kind: 'committed', reason: 'settle' });

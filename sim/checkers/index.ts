@@ -3,6 +3,7 @@
  */
 import type { CheckResult, Verdict } from '../resultTypes.ts';
 import { checkConvergence } from './convergence.ts';
+import { checkLeaseExclusive } from './leaseExclusive.ts';
 import { checkModseq } from './modseq.ts';
 import { checkMoveAtomic } from './moveAtomic.ts';
 import { checkNoDuplicates } from './noDuplicates.ts';
@@ -27,6 +28,7 @@ export const CHECKERS: Readonly<Record<CheckName, Checker>> = Object.freeze({
   modseq: checkModseq,
   'move-atomic': checkMoveAtomic,
   convergence: checkConvergence,
+  'lease-exclusive': checkLeaseExclusive,
 });
 
 

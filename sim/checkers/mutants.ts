@@ -9,8 +9,8 @@ import type { CheckName } from './types.ts';
 export interface MutantSpec {
   /** The checker that must report `invalid` when this mutant is on. */
   readonly target: CheckName;
-  /** Where it is hooked in (sim/mutants.ts): into the merge, as a follow-up commit, or in the world. */
-  readonly hook: 'merge' | 'follow-up' | 'world';
+  /** Where it is hooked in (sim/mutants.ts): into the merge, as a follow-up commit, in the world, or in the owner lease (sim/leases.ts). */
+  readonly hook: 'merge' | 'follow-up' | 'world' | 'lease';
   /** What the hook does, precisely enough to implement it. */
   readonly description: string;
 }
@@ -74,6 +74,18 @@ export const MUTANTS = Object.freeze({
     target: 'uidvalidity',
     description:
       'Every merge raises UIDVALIDITY of the merged mailboxes by one although the strategy declares mayResetValidity = false.',
+  },
+  'owner-no-fence': {
+    hook: 'lease',
+    target: 'lease-exclusive',
+    description:
+      'The owner checks its lease when it gets it, never again: a lease once held counts as valid after it expired by the owner\'s own clock. A pause longer than the lease, with another node taking over, lets the old owner assign under its superseded epoch when it resumes.',
+  },
+  'owner-trusts-clock': {
+    hook: 'lease',
+    target: 'lease-exclusive',
+    description:
+      'Leases and promises carry no drift allowance: the holder counts the whole lease by its own clock. An owner whose clock runs slow, within the scenario\'s drift bound, keeps assigning after a majority\'s promises expired and the next owner took over.',
   },
 } as const satisfies Record<string, MutantSpec>);
 

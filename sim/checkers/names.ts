@@ -13,6 +13,7 @@ export const CHECK_NAMES = [
   'modseq',
   'move-atomic',
   'convergence',
+  'lease-exclusive',
 ] as const;
 
 export type CheckName = (typeof CHECK_NAMES)[number];

@@ -15,7 +15,7 @@ const library = list('.');
 const controls = list('controls');
 
 describe('scenario library', () => {
-  it('has at least 12 scenarios and the five controls', () => {
+  it('has at least 12 scenarios and the eight controls', () => {
     expect(library.length).toBeGreaterThanOrEqual(12);
     expect(controls.map((f) => f.split('/').pop())).toEqual([
       'dsync-move-vs-flag.yaml',
@@ -23,6 +23,9 @@ describe('scenario library', () => {
       'keep-uids-both-deliver.yaml',
       'lww-wallclock-skew.yaml',
       'naive-git-concurrent-flags.yaml',
+      'owner-drift-beyond-bound.yaml',
+      'owner-no-fence.yaml',
+      'owner-trusts-clock.yaml',
     ]);
   });
 
@@ -48,7 +51,7 @@ describe('scenario library', () => {
 
   it('covers every strategy the issue names for the controls, and stateless dsync as a real-world one', async () => {
     const loaded = await Promise.all(controls.map((f) => loadScenario(f)));
-    expect(loaded.map((l) => l.scenario.strategy).filter((s) => s !== undefined).sort()).toEqual(['keep-uids', 'lww-wallclock', 'naive-git']);
+    expect(loaded.map((l) => l.scenario.strategy).filter((s) => s !== undefined).sort()).toEqual(['keep-uids', 'lww-wallclock', 'naive-git', 'owner', 'owner', 'owner']);
     expect(loaded.map((l) => l.scenario.replica).filter((r) => r !== undefined)).toEqual(['dsync', 'dsync-plain']);
   });
 

@@ -3,6 +3,8 @@ import { describe, expect, it } from 'vitest';
 import { MUTANTS } from '../../../sim/checkers/mutants.ts';
 import { runWorld } from '../../../backends/world.ts';
 import { controlWorldConfig } from './controlWorld.ts';
+import { loadScenario } from '../../../scenarios/loader.ts';
+import { resolveScenario } from '../../../scenarios/resolve.ts';
 
 const RUN_TIMEOUT_MS = 600_000;
 const SEED = 1;
@@ -27,6 +29,21 @@ const WORLD_OPTIONS: Readonly<Record<string, Parameters<typeof controlWorldConfi
 };
 
 /**
+ * The lease mutants act on the owner strategy's leases, which the renumber control world does
+ * not use: each runs its library control scenario, whose twin without the mutant is valid
+ * (owner-pause.yaml for owner-no-fence; the same file for owner-trusts-clock).
+ */
+const SCENARIO_FOR: Readonly<Record<string, { readonly control: string; readonly twin: string; readonly twinSets: readonly string[] }>> = {
+  'owner-no-fence': { control: 'scenarios/controls/owner-no-fence.yaml', twin: 'scenarios/owner-pause.yaml', twinSets: [] },
+  'owner-trusts-clock': { control: 'scenarios/controls/owner-trusts-clock.yaml', twin: 'scenarios/controls/owner-trusts-clock.yaml', twinSets: ['mutant=null', 'expect=valid'] },
+};
+
+async function scenarioConfig(file: string, sets: readonly string[] = []) {
+  const loaded = await loadScenario(file, sets);
+  return resolveScenario(loaded, loaded.scenario.seed ?? 1);
+}
+
+/**
  * Hooks that did not yet produce a run the checker could judge (measured at this commit).
  * Each is skipped with its reason, and runs again as soon as it is removed from this list.
  */
@@ -41,11 +58,23 @@ describe('real negative controls (sim/world.ts runWorld)', () => {
     }
   });
 
+  for (const [mutant, { twin, twinSets }] of Object.entries(SCENARIO_FOR)) {
+    it(`the twin of ${mutant}'s control, without the mutant, is valid for every checker`, { timeout: RUN_TIMEOUT_MS }, async () => {
+      const config = await scenarioConfig(twin, twinSets);
+      expect(config.mutant).toBeNull();
+      const outcome = await runWorld(config);
+      const failed = Object.entries(outcome.checks).filter(([, r]) => r.verdict !== 'valid').map(([name, r]) => `${name}: ${r.explanation}`);
+      expect(failed).toEqual([]);
+      expect(outcome.checks['lease-exclusive']?.explanation).toMatch(/owner assignments/);
+    });
+  }
+
   for (const [mutant, spec] of Object.entries(MUTANTS)) {
     const reason = HOOK_NOT_READY[mutant];
     const title = `${mutant} is killed by ${spec.target}${reason ? ` (skipped: ${reason})` : ''}`;
     (reason ? it.skip : it)(title, { timeout: RUN_TIMEOUT_MS }, async () => {
-      const outcome = await runWorld(controlWorldConfig(SEED_FOR[mutant] ?? SEED, mutant, WORLD_OPTIONS[mutant] ?? {}));
+      const scenario = SCENARIO_FOR[mutant];
+      const outcome = await runWorld(scenario ? await scenarioConfig(scenario.control) : controlWorldConfig(SEED_FOR[mutant] ?? SEED, mutant, WORLD_OPTIONS[mutant] ?? {}));
       const result = outcome.checks[spec.target];
       expect(result?.verdict, result?.explanation).toBe('invalid');
       expect(result?.count).toBeGreaterThan(0);

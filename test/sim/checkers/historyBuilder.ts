@@ -81,6 +81,11 @@ export class HistoryBuilder {
     return this.record(node, 'replica', 'info', 'bind', { mailbox: v.mailbox ?? 'INBOX', uidValidity: v.uidValidity ?? 1, uid: v.uid, guid: v.guid }, timeMs);
   }
 
+  /** An owner's UID assignment under a lease epoch (strategy owner). */
+  assign(node: string, epoch: number, uids: readonly number[], mailbox = 'INBOX', timeMs?: number): number {
+    return this.record(node, 'replica', 'info', 'assign', { mailbox, uidValidity: 1, epoch, uids }, timeMs);
+  }
+
   validityChange(node: string, mailbox: string, before: number, after: number): number {
     return this.record(node, 'replica', 'info', 'uidvalidity', { mailbox, before, after });
   }
