@@ -144,10 +144,10 @@ const FOLLOW_UP_MUTANTS: Readonly<Record<MutantNameOf<'follow-up'>, FollowUp>> =
 };
 
 /** Mutants handled by the world or the owner lease (sim/ownerLeases.ts) rather than by the strategy. */
-export const WORLD_MUTANTS: readonly string[] = MUTANT_NAMES.filter((name) => MUTANTS[name].hook === 'world' || MUTANTS[name].hook === 'lease');
+export const OUTSIDE_STRATEGY_MUTANTS: readonly string[] = MUTANT_NAMES.filter((name) => MUTANTS[name].hook === 'world' || MUTANTS[name].hook === 'lease');
 
 export function withMutant(strategy: UidStrategy, mutant: string | null): UidStrategy {
-  if (mutant === null || WORLD_MUTANTS.includes(mutant)) return strategy;
+  if (mutant === null || OUTSIDE_STRATEGY_MUTANTS.includes(mutant)) return strategy;
   const rewrite = (MERGE_MUTANTS as Readonly<Record<string, StateRewrite>>)[mutant];
   if (rewrite) {
     return {

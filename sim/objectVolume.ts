@@ -71,15 +71,14 @@ const fileStat = (size: number): FsStat => ({ isFile: () => true, isDirectory: (
 const folderStat: FsStat = { isFile: () => false, isDirectory: () => true, size: 0 };
 
 export class ObjectVolume implements PromisesFsLike {
-  /** `<root>/<folder>` -> file name -> bytes. A root's entry exists once it was made. */
-  private readonly folders = new Map<string, Map<string, Uint8Array>>();
-  private readonly roots = new Set<string>();
+  /** objects folder -> two-hex folder -> file name -> bytes. A root or folder is here once it was made. */
+  private readonly roots = new Map<string, Map<string, Map<string, Uint8Array>>>();
 
   /** `rest` holds every path that is not an object path. */
   constructor(private readonly rest: PromisesFsLike) {}
 
   private folderOf(path: ObjectPath): Map<string, Uint8Array> | undefined {
-    return path.folder === undefined ? undefined : this.folders.get(`${path.root}/${path.folder}`);
+    return path.folder === undefined ? undefined : this.roots.get(path.root)?.get(path.folder);
   }
 
   async readFile(path: string): Promise<Uint8Array | string> {
@@ -118,14 +117,12 @@ export class ObjectVolume implements PromisesFsLike {
   async mkdir(path: string, options: { recursive: boolean }): Promise<unknown> {
     const at = objectPath(path);
     if (at === null) return this.rest.mkdir(path, options);
+    if (at.file !== undefined) throw new VolumeError('ENOTSUP', 'mkdir', path);
     // The parent of the objects folder is an ordinary directory (the repository).
     await this.rest.mkdir(at.root.slice(0, at.root.lastIndexOf('/')) || '/', { recursive: true });
-    this.roots.add(at.root);
-    if (at.folder !== undefined) {
-      const key = `${at.root}/${at.folder}`;
-      if (!this.folders.has(key)) this.folders.set(key, new Map());
-    }
-    if (at.file !== undefined) throw new VolumeError('ENOTSUP', 'mkdir', path);
+    let root = this.roots.get(at.root);
+    if (root === undefined) this.roots.set(at.root, (root = new Map()));
+    if (at.folder !== undefined && !root.has(at.folder)) root.set(at.folder, new Map());
     return undefined;
   }
 
@@ -134,11 +131,8 @@ export class ObjectVolume implements PromisesFsLike {
     if (at === null) return this.rest.readdir(path);
     if (at.file !== undefined) throw new VolumeError(this.folderOf(at)?.has(at.file) === true ? 'ENOTDIR' : 'ENOENT', 'scandir', path);
     if (!this.exists(at)) throw new VolumeError('ENOENT', 'scandir', path);
-    if (at.folder === undefined) {
-      const prefix = `${at.root}/`;
-      return [...this.folders.keys()].filter((key) => key.startsWith(prefix)).map((key) => key.slice(prefix.length)).sort();
-    }
-    return [...(this.folderOf(at) as Map<string, Uint8Array>).keys()].sort();
+    const entries = at.folder === undefined ? this.roots.get(at.root) : this.folderOf(at);
+    return [...(entries as ReadonlyMap<string, unknown>).keys()].sort();
   }
 
   async stat(path: string): Promise<FsStat> {
@@ -154,7 +148,6 @@ export class ObjectVolume implements PromisesFsLike {
   }
 
   private exists(at: ObjectPath): boolean {
-    if (at.folder === undefined) return this.roots.has(at.root);
-    return this.folderOf(at) !== undefined;
+    return at.folder === undefined ? this.roots.has(at.root) : this.folderOf(at) !== undefined;
   }
 }

@@ -8,9 +8,10 @@
  */
 import type { UidIndex } from '../../core/uidIndex.ts';
 import type { LayoutCache } from '../../core/layout.ts';
-import { MailsimError } from '../../core/errors.ts';
+import { assert, MailsimError } from '../../core/errors.ts';
+import { compareStrings } from '../../core/merge/compare.ts';
 import { Replica, type ReceiveResult, type ReplicaOptions } from '../../core/replica.ts';
-import type { StoreState } from '../../core/state.ts';
+import type { Mailbox, StoreState } from '../../core/state.ts';
 import { newBindings, type Binding } from '../../sim/bindings.ts';
 import { ownerOf } from '../../core/strategies/owner.ts';
 import { NodeClock } from '../../sim/clock.ts';
@@ -337,16 +338,19 @@ export class GitServer implements ReplicaServer {
   }
 
   /** Records what the new head bound, and notifies the world. */
-  private afterCommit(): void {
-    this.observe();
+  /** `settled`: the commit was the owner's settle, whose new bindings are its UID assignments. */
+  private afterCommit(settled = false): void {
+    this.observe(settled);
     this.deps.onChange();
   }
 
-  private observe(): void {
+  private observe(settled = false): void {
     const replica = this.replica;
     if (!replica) return;
     const state = replica.state;
-    for (const binding of newBindings(this.lastState, state)) {
+    const bindings = newBindings(this.lastState, state);
+    if (settled && this.deps.strategy.usesLeases === true) this.recordAssignments(bindings, state);
+    for (const binding of bindings) {
       this.deps.history.append(this.name, 'replica', 'info', 'bind', binding);
       this.deps.metrics.bound(binding, this.deps.scheduler.nowMs);
     }
@@ -493,10 +497,12 @@ export class GitServer implements ReplicaServer {
       uids.push(binding.uid);
       byMailbox.set(binding.mailbox, uids);
     }
-    for (const [mailbox, uids] of [...byMailbox].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
-      const box = state.mailboxes.get(mailbox);
-      const owner = ownerOf(box) ?? ownerOf(state.mailboxes.get('INBOX'));
-      this.deps.history.append(this.name, 'replica', 'info', 'assign', { mailbox, uidValidity: box?.uidValidity ?? 0, epoch: owner?.epoch ?? 0, uids: uids.sort((a, b) => a - b) });
+    for (const [mailbox, uids] of [...byMailbox].sort(([a], [b]) => compareStrings(a, b))) {
+      // The owner's settle records itself as the owner of every mailbox it gives UIDs in.
+      const owner = ownerOf(state.mailboxes.get(mailbox));
+      assert(owner !== undefined, `settle recorded an owner for ${mailbox}`);
+      const uidValidity = (state.mailboxes.get(mailbox) as Mailbox).uidValidity;
+      this.deps.history.append(this.name, 'replica', 'info', 'assign', { mailbox, uidValidity, epoch: owner.epoch, uids: uids.sort((a, b) => a - b) });
     }
   }
 
@@ -506,7 +512,6 @@ export class GitServer implements ReplicaServer {
     // What a real server knows: the leases it holds by its own clock (sim/leases.ts). Which
     // mailbox's lease covers a mailbox is the strategy's rule (core/strategies/owner.ts).
     const leaseFor = (mailbox: string): number | null => this.leases.epochFor(mailbox);
-    const before = replica.state;
     let settled: boolean;
     try {
       settled = await replica.settle({ node: this.name, leaseFor });
@@ -518,8 +523,7 @@ export class GitServer implements ReplicaServer {
     await this.ackBatchCommitted();
     if (!settled) return;
     this.deps.metrics.commit();
-    if (this.deps.strategy.usesLeases === true) this.recordAssignments(newBindings(before, replica.state), replica.state);
-    this.afterCommit();
+    this.afterCommit(true);
     this.lastCause = { kind: 'settle', opCount: 1 };
     await this.apply({ kind: 'committed', reason: 'settle' });
   }
