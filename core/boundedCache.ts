@@ -9,6 +9,14 @@ export class BoundedCache<V> {
   get(key: string): V | undefined {
     return this.map.get(key);
   }
+  /** The value under `key`, computed and kept when absent (for caches of pure functions). */
+  obtain(key: string, compute: () => V): V {
+    const known = this.map.get(key);
+    if (known !== undefined) return known;
+    const value = compute();
+    this.set(key, value);
+    return value;
+  }
   set(key: string, value: V): void {
     this.map.set(key, value);
     if (this.map.size > this.entriesMax) this.map = new Map([...this.map].slice(this.map.size >> 1));

@@ -8,9 +8,10 @@
  */
 import type { ReplicaFs } from './fsTypes.ts';
 import { MailsimError } from './errors.ts';
-import { BadObjectError, decodeTree, deflateObject, inflateObject, type EncodedObject, type TreeEntry } from './objects.ts';
+import { BadObjectError, decodeTree, inflateObject, type EncodedObject, type TreeEntry } from './objects.ts';
 import { BoundedCache } from './boundedCache.ts';
 import { LayoutCache, type ObjectSink, type ObjectSource } from './layout.ts';
+import { DeflateMemo } from './deflateMemo.ts';
 
 export const BRANCH_REF = 'refs/heads/main';
 
@@ -48,6 +49,8 @@ export class ObjectStore implements ObjectSink, ObjectSource {
     readonly dir: string,
     /** The layout's memo for what this store writes and reads (owned by the replica or its world). */
     readonly layoutCache: LayoutCache = new LayoutCache(),
+    /** Deflated forms by id (owned by the replica or its world); the packs this store's replica writes use it too. */
+    readonly deflateMemo: DeflateMemo = new DeflateMemo(),
   ) {}
 
   objectPath(id: string): string {
@@ -100,7 +103,7 @@ export class ObjectStore implements ObjectSink, ObjectSource {
 
   async readDeflated(id: string): Promise<Uint8Array> {
     const staged = this.staged.get(id);
-    if (staged) return deflateObject(staged);
+    if (staged) return this.deflateMemo.loose(staged);
     try {
       return await this.fs.readFile(this.objectPath(id));
     } catch (error) {
@@ -117,7 +120,7 @@ export class ObjectStore implements ObjectSink, ObjectSource {
     const written: string[] = [];
     try {
       for (const [id, staged] of this.staged) {
-        await this.writeFileOf(id, deflateObject(staged));
+        await this.writeFileOf(id, this.deflateMemo.loose(staged));
         if (staged.content.length <= RECENT_OBJECT_BYTES_MAX) this.recentObjects.set(id, staged);
         written.push(id);
       }

@@ -27,6 +27,7 @@
  *   fewer objects but ~1.9 KB; a level of 256 entries (width 2, hex) costs ~8 KB per change.
  */
 import { UidIndex } from './uidIndex.ts';
+import type { DeflateMemo } from './deflateMemo.ts';
 import type { ReplicaFs } from './fsTypes.ts';
 import type { Mailbox, Message, StoreState } from './state.ts';
 import type { SettleContext, UidStrategy } from './strategy.ts';
@@ -59,6 +60,8 @@ export interface ReplicaOptions {
   layoutCache?: LayoutCache;
   /** The UID lookup memo; a world passes one to all its replicas, else each has its own. */
   uidIndex?: UidIndex;
+  /** Deflated objects and pack entries by id; a world passes one to all its replicas, a clone shares its source's, else each replica has its own. */
+  deflateMemo?: DeflateMemo;
 }
 
 export interface InitialMailbox {
@@ -168,7 +171,7 @@ export class Replica {
 
   static async create(opts: ReplicaOptions, initial: readonly InitialMailbox[]): Promise<Replica> {
     validateOptions(opts);
-    const store = new ObjectStore(opts.fs, opts.dir, opts.layoutCache);
+    const store = new ObjectStore(opts.fs, opts.dir, opts.layoutCache, opts.deflateMemo);
     const state = initialState(initial, store);
     await store.initRepository();
     const tree = writeState(state, opts.layout, store);
@@ -182,7 +185,7 @@ export class Replica {
 
   static async open(opts: ReplicaOptions): Promise<Replica> {
     validateOptions(opts);
-    const store = new ObjectStore(opts.fs, opts.dir, opts.layoutCache);
+    const store = new ObjectStore(opts.fs, opts.dir, opts.layoutCache, opts.deflateMemo);
     const commits = new Map<string, CommitData>();
     const children = new Map<string, string[]>();
     await store.recover((object) => {
@@ -202,7 +205,7 @@ export class Replica {
     validateOptions(opts);
     assert(source.batch === null, 'cloneFrom a replica in batch mode');
     // A clone shares its source's layout memo unless given one: they hold the same objects.
-    const store = new ObjectStore(opts.fs, opts.dir, opts.layoutCache ?? source.objects.layoutCache);
+    const store = new ObjectStore(opts.fs, opts.dir, opts.layoutCache ?? source.objects.layoutCache, opts.deflateMemo ?? source.objects.deflateMemo);
     await store.initRepository();
     for (const id of [...source.objects.knownIds()]) await store.writeFileOf(id, await source.objects.readDeflated(id));
     await store.updateRef(source.currentHead);
@@ -430,7 +433,7 @@ export class Replica {
       for (const { id, base } of await this.objectsOf(missing)) {
         inputs.push({ object: await this.objects.read(id), ...(base === undefined ? {} : { base: await this.objects.read(base) }) });
       }
-      const packed = writePackWithStats(inputs);
+      const packed = writePackWithStats(inputs, this.objects.deflateMemo);
       const transfer: Transfer = { head, heads, pack: packed.bytes, objectCount: inputs.length, deltaCount: packed.deltaCount, commitCount: missing.length };
       // Pushing one commit to every peer that held the last head packs it once.
       this.transferMemo.set(key, transfer);

@@ -3,6 +3,7 @@
  * its own simulated volume, replicating by thin packs with the designated-merger protocol
  * (./replication.ts). Deterministic: everything it reads is injected by the world.
  */
+import { DeflateMemo } from '../../core/deflateMemo.ts';
 import { LayoutCache } from '../../core/layout.ts';
 import { replicaFsFrom } from '../../core/fsTypes.ts';
 import { Replica } from '../../core/replica.ts';
@@ -15,14 +16,15 @@ export const gitBackend: ReplicaBackend = {
   real: false,
   async createServers(deps: BackendDeps, initial: readonly InitialMailbox[]): Promise<ReadonlyMap<string, ReplicaServer>> {
     const { config } = deps;
-    // One layout memo and one UID lookup memo for every replica of this world (content-addressed), gone with it.
+    // One layout memo, one UID lookup memo and one deflate memo for every replica of this world (content-addressed), gone with it.
     const layoutCache = new LayoutCache();
     const uidIndex = new UidIndex();
+    const deflateMemo = new DeflateMemo();
     const servers = new Map<string, GitServer>();
     for (const name of config.servers) {
       servers.set(name, new GitServer(name, {
         config, scheduler: deps.scheduler, network: deps.network, history: deps.history, metrics: deps.metrics,
-        strategy: deps.strategy, layoutCache, uidIndex,
+        strategy: deps.strategy, layoutCache, uidIndex, deflateMemo,
         faultRng: deps.faultRng(name),
         peers: config.servers.filter((p) => p !== name),
         recordTransfers: deps.recordTransfers,

@@ -7,6 +7,7 @@
  * replica's internals.
  */
 import type { UidIndex } from '../../core/uidIndex.ts';
+import type { DeflateMemo } from '../../core/deflateMemo.ts';
 import type { LayoutCache } from '../../core/layout.ts';
 import { assert, MailsimError } from '../../core/errors.ts';
 import { compareStrings } from '../../core/merge/compare.ts';
@@ -75,6 +76,8 @@ export interface GitServerDeps extends Pick<BackendDeps, 'config' | 'scheduler' 
   readonly layoutCache: LayoutCache;
   /** The world's UID lookup memo, shared by its replicas. */
   readonly uidIndex: UidIndex;
+  /** The world's deflate memo, shared by its replicas. */
+  readonly deflateMemo: DeflateMemo;
   /** The node's own fault stream (power-loss fates). */
   readonly faultRng: Rng;
   readonly peers: readonly string[];
@@ -170,6 +173,7 @@ export class GitServer implements ReplicaServer {
       clock: () => this.clock.nowMs(),
       layoutCache: this.deps.layoutCache,
       uidIndex: this.deps.uidIndex,
+      deflateMemo: this.deps.deflateMemo,
     };
   }
 

@@ -106,18 +106,12 @@ export interface PackWritten {
 }
 
 /**
- * Writes a pack of the inputs in order. An object given twice is written once (the first time).
- * A base is used only when it has the object's type, the delta's entry is the smaller (see
- * DELTA_SHARE_MAX), and the chain stays within PACK_DELTA_DEPTH_MAX; a base that is a later entry
- * of this pack is not used (packs are written base first).
- */
-/**
  * zlib's deflate with the smallest window that still reaches back over the whole input
  * (2^w - 262 bytes, zlib's MAX_DIST): the same compressed data as the default 32 KiB window,
  * only the header's window field differs, and small streams are set up at three quarters of
  * the cost (most entries are short tree deltas).
  */
-function deflateEntry(data: Uint8Array): Buffer {
+function deflateEntry(data: Uint8Array): Uint8Array {
   let windowBits = ENTRY_WINDOW_BITS_MIN;
   while (windowBits < ENTRY_WINDOW_BITS_MAX && (1 << windowBits) - ZLIB_MIN_LOOKAHEAD_BYTES < data.length) windowBits++;
   return deflateSync(data, { windowBits, chunkSize: deflateChunkFor(data.length) });
@@ -128,7 +122,30 @@ const ENTRY_WINDOW_BITS_MIN = 9;
 const ENTRY_WINDOW_BITS_MAX = 15;
 const ZLIB_MIN_LOOKAHEAD_BYTES = 262;
 
-export function writePackWithStats(inputs: readonly PackInput[]): PackWritten {
+/** A memo of pure results keyed by the ids that name their inputs (core/deflateMemo.ts). */
+interface Memo {
+  obtain(key: string, compute: () => Uint8Array): Uint8Array;
+}
+
+/** Where a writer keeps deflated entries (by object id, or base and object id) and raw deltas (by base and object id). */
+export interface PackWriteMemo {
+  readonly packEntries: Memo;
+  readonly deltas: Memo;
+}
+
+/** Computes each time: the same bytes as any memo gives. */
+const NO_MEMO: Memo = { obtain: (_key, compute) => compute() };
+
+/**
+ * Writes a pack of the inputs in order. An object given twice is written once (the first time).
+ * A base is used only when it has the object's type, the delta's entry is the smaller (see
+ * DELTA_SHARE_MAX), and the chain stays within PACK_DELTA_DEPTH_MAX; a base that is a later entry
+ * of this pack is not used (packs are written base first). With a memo the bytes are the same;
+ * each delta and deflate is computed once across packs.
+ */
+export function writePackWithStats(inputs: readonly PackInput[], memo?: PackWriteMemo): PackWritten {
+  const entries = memo?.packEntries ?? NO_MEMO;
+  const deltas = memo?.deltas ?? NO_MEMO;
   const laterIds = new Map<string, number>();
   inputs.forEach((input, index) => laterIds.set(input.object.id, index));
   const written = new Map<string, { offset: number; depth: number }>();
@@ -146,23 +163,24 @@ export function writePackWithStats(inputs: readonly PackInput[]): PackWritten {
       const later = !inPack && (laterIds.get(base.id) ?? -1) > index;
       const depth = inPack ? inPack.depth + 1 : 1;
       if (!later && depth <= PACK_DELTA_DEPTH_MAX) {
-        const delta = encodeDelta(base.content, object.content);
+        const pair = `${base.id}>${object.id}`;
+        const delta = deltas.obtain(pair, () => encodeDelta(base.content, object.content));
         const header = inPack
           ? [...entryHeader(OFS_DELTA, delta.length), ...ofsOffset(offset - inPack.offset)]
           : [...entryHeader(REF_DELTA, delta.length), ...Buffer.from(base.id, 'hex')];
         if (delta.length < object.content.length * DELTA_SHARE_MAX && object.content.length >= DELTA_TARGET_BYTES_MIN) {
-          entry = { header, deflated: deflateEntry(delta), depth };
+          entry = { header, deflated: entries.obtain(pair, () => deflateEntry(delta)), depth };
         } else if (delta.length < object.content.length) {
           // Not a clear win (a small object, or a few ids changed in a short tree): the smaller entry goes.
-          const deltaDeflated = deflateEntry(delta);
-          const wholeDeflated = deflateEntry(object.content);
+          const deltaDeflated = entries.obtain(pair, () => deflateEntry(delta));
+          const wholeDeflated = entries.obtain(object.id, () => deflateEntry(object.content));
           entry = header.length + deltaDeflated.length < wholeHeader.length + wholeDeflated.length
             ? { header, deflated: deltaDeflated, depth }
             : { header: wholeHeader, deflated: wholeDeflated, depth: 0 };
         }
       }
     }
-    entry ??= { header: wholeHeader, deflated: deflateEntry(object.content), depth: 0 };
+    entry ??= { header: wholeHeader, deflated: entries.obtain(object.id, () => deflateEntry(object.content)), depth: 0 };
     if (entry.depth > 0) deltaCount++;
     else wholeCount++;
     written.set(object.id, { offset, depth: entry.depth });
