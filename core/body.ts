@@ -13,7 +13,16 @@ export function messageIdOf(body: Uint8Array): string {
   const header = (end < 0 ? text : text.slice(0, end)).replace(/\r?\n[ \t]+/g, ' ');
   for (const line of header.split(/\r?\n/)) {
     const colon = line.indexOf(':');
-    if (colon > 0 && line.slice(0, colon).trim().toLowerCase() === 'message-id') return line.slice(colon + 1).trim();
+    if (colon > 0 && line.slice(0, colon).trim().toLowerCase() === 'message-id') return detached(line.slice(colon + 1).trim());
   }
   return '';
+}
+
+/**
+ * The same characters in a string of their own. V8 may keep a slice as a view of the string it
+ * was cut from, so a Message-ID kept in a message's state would keep its whole decoded body
+ * alive: 20 MB for the 10,000 bodies of a bench cluster population.
+ */
+function detached(value: string): string {
+  return Buffer.from(value, 'latin1').toString('latin1');
 }
