@@ -14,12 +14,15 @@ export interface OverrideSetOptions {
   readonly dovecotInstalled?: () => boolean;
   /** Where the loud skip line goes. */
   readonly warn?: (line: string) => void;
+  /** False: the file's real backends are left to another tier (the default suite leaves slow ones to --full). */
+  readonly realReplicas?: boolean;
 }
 
 /** The override sets to run `file` with: one per compared strategy or backend, or just `overrides`. */
 export async function overrideSetsFor(file: string, overrides: readonly string[], options: OverrideSetOptions = {}): Promise<readonly (readonly string[])[]> {
   // A file that does not load runs once, and its run reports why (nothing is lost here).
   const loaded = await loadScenario(file, overrides).catch(() => null);
+  if (options.realReplicas === false && isRealReplica(loaded?.scenario.replica)) return [];
   const strategies = overrides.some((override) => override.startsWith('strategy=')) ? undefined : loaded?.scenario.compareStrategies;
   const byStrategy = strategies === undefined || strategies.length === 0 ? [overrides] : strategies.map((strategy) => [...overrides, `strategy=${strategy}`]);
   const replicas = overrides.some((override) => override.startsWith('replica=')) ? undefined : loaded?.scenario.compareReplicas;
@@ -27,6 +30,7 @@ export async function overrideSetsFor(file: string, overrides: readonly string[]
   const installed = (options.dovecotInstalled ?? dovecotInstalled)();
   const sets: (readonly string[])[] = [];
   for (const replica of replicas) {
+    if (isRealReplica(replica) && options.realReplicas === false) continue;
     if (isRealReplica(replica) && !installed) {
       (options.warn ?? ((line) => process.stderr.write(`${line}\n`)))(skipLine(file, replica));
       continue;

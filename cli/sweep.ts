@@ -28,6 +28,8 @@ export interface SweepPlan {
   readonly signal?: AbortSignal;
   /** Wall-clock budget: once it passes, no new run starts (runs in flight finish). */
   readonly timeBudgetMs?: number;
+  /** Per file, overrides added to the sweep's and whether its real backends run (a suite tier's plan). */
+  readonly perFile?: (file: string) => { readonly overrides: readonly string[]; readonly realReplicas: boolean };
   /** Told how many runs the plan makes, once files that compare strategies are expanded, before any starts. */
   readonly onPlanned?: (runCount: number) => void;
 }
@@ -54,6 +56,8 @@ export interface SweepSummary {
   readonly stoppedByTimeBudget: boolean;
   readonly resultsFile: string;
   readonly failures: readonly { readonly scenario: string; readonly seed: number; readonly verdict: string; readonly expect: string; readonly failureFile: string | null }[];
+  /** Runs of known findings in real systems that reproduced them (as expected). */
+  readonly findingsReproduced: readonly { readonly scenario: string; readonly seed: number; readonly summary: string; readonly replayCommand: string }[];
   readonly exitCode: number;
 }
 
@@ -104,7 +108,8 @@ export async function runSweep(plan: SweepPlan): Promise<SweepSummary> {
   writeFileSync(errorsFile, '');
   const tasks: RunTask[] = [];
   for (const file of plan.files) {
-    for (const overrides of await overrideSetsFor(file, plan.overrides)) {
+    const extra = plan.perFile?.(file) ?? { overrides: [], realReplicas: true };
+    for (const overrides of await overrideSetsFor(file, [...plan.overrides, ...extra.overrides], { realReplicas: extra.realReplicas })) {
       for (const seed of plan.seeds) tasks.push({ file, overrides, seed, outDir: plan.outDir });
     }
   }
@@ -154,6 +159,9 @@ export async function runSweep(plan: SweepPlan): Promise<SweepSummary> {
     stoppedByTimeBudget: budget?.signal.aborted === true && run.completed < tasks.length,
     resultsFile,
     failures,
+    findingsReproduced: results
+      .filter((result) => result.finding !== undefined && isAsExpected(result))
+      .map((result) => ({ scenario: result.scenario, seed: result.seed, summary: result.finding?.summary ?? '', replayCommand: result.replayCommand })),
     exitCode,
   };
 }
@@ -170,6 +178,8 @@ export function describeSweep(summary: SweepSummary): string {
     const budget = describeTimeBudget(summary.timeBudgetMs as number);
     lines.push(`stoppedByTimeBudget: true (${budget}): ${notStarted} of ${summary.planned} planned runs never started and count as neither passed nor failed`);
   }
+  if (summary.findingsReproduced.length > 0) lines.push(`known findings in real systems, reproduced as expected (${summary.findingsReproduced.length}):`);
+  for (const finding of summary.findingsReproduced) lines.push(`  ${finding.scenario} seed ${finding.seed}: ${finding.summary} Replay: ${finding.replayCommand}`);
   for (const failure of summary.failures) {
     lines.push(`  ${failure.scenario} seed ${failure.seed}: ${failure.verdict} (expect ${failure.expect}); replay: ${replayHint(failure)}`);
   }

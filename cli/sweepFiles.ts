@@ -6,10 +6,12 @@
 import { readdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { MailsimError } from '../core/errors.ts';
+import { SUITE_PLAN_FILE } from '../scenarios/suitePlan.ts';
 
 export const SCENARIO_FILES_MAX = 10_000;
 const SCENARIO_EXTENSION = /\.(ya?ml|json)$/i;
-const SKIPPED_NAMES = new Set(['schema.json']);
+// The folder's suite plan is not a scenario.
+const SKIPPED_NAMES = new Set(['schema.json', SUITE_PLAN_FILE]);
 
 export class CliInputError extends MailsimError<'E_INPUT', { reason: string }> {
   constructor(reason: string) {

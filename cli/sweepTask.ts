@@ -14,6 +14,7 @@ import { defaultSeed } from '../scenarios/resolve.ts';
 import { runScenario, type RunScenarioOptions } from '../scenarios/run.ts';
 import { failureFileFor } from '../scenarios/failure.ts';
 import type { RunResult } from '../sim/resultTypes.ts';
+import { isAsExpected } from '../sim/expectation.ts';
 import type { ReplicaServer } from '../sim/replicaServer.ts';
 import { gitReplicaOf } from '../backends/git/gitBackend.ts';
 import { measureGitReference } from './gitReference.ts';
@@ -79,7 +80,7 @@ export async function runTask(task: RunTask, onProgress?: RunScenarioOptions['on
   const run = await runScenario(loaded, seed, { cpuMs, onProgress });
   const { outcome } = run;
   const result = loaded.scenario.gitReference === true ? await withGitReference(run.result, outcome.servers) : run.result;
-  if (result.verdict === result.expect) return result;
+  if (isAsExpected(result)) return result;
   const path = failurePath(task.outDir, task.file, task.overrides, seed);
   await mkdir(join(task.outDir, 'failures'), { recursive: true });
   await writeFile(path, `${JSON.stringify(failureFileFor(loaded, seed, result, outcome), null, 2)}\n`);

@@ -7,6 +7,7 @@ import { assert } from '../core/errors.ts';
 import { STRATEGY_NAMES, STRATEGY_REGISTRY } from '../core/strategies/registry.ts';
 import type { RunResult, Timeline, Verdict } from '../sim/resultTypes.ts';
 import { CHECK_NAMES } from '../sim/checkers/names.ts';
+import { isAsExpected } from '../sim/expectation.ts';
 import { PARTITION_FAULT_KINDS } from '../sim/faultKinds.ts';
 import { leaseBytesOf, replicationBytesOf } from '../sim/wireKinds.ts';
 import { quantile } from '../sim/metrics.ts';
@@ -250,7 +251,7 @@ function dsyncFigures(results: readonly RunResult[]): DsyncFigures {
 
 /** A run whose verdict is not the one its scenario expects (an `unknown` is always unexpected). */
 export function isUnexpected(result: RunResult): boolean {
-  return result.verdict !== result.expect;
+  return !isAsExpected(result);
 }
 
 function idOf(ids: ReadonlyMap<RunResult, string>, result: RunResult): string {

@@ -8,6 +8,7 @@ import type { ScheduledFault } from '../sim/config.ts';
 import type { RunResult, Verdict } from '../sim/resultTypes.ts';
 import { runWorld, type RunOptions, type RunOutcome } from '../backends/world.ts';
 import { strategyLabel } from '../sim/replicaKinds.ts';
+import { expectationFor } from '../sim/expectation.ts';
 import type { LoadedScenario } from './loader.ts';
 import { resolveScenario } from './resolve.ts';
 
@@ -70,7 +71,7 @@ export async function runScenario(
     strategy: strategyLabel(config.replica, config.strategy),
     seed,
     verdict: outcome.verdict,
-    expect: loaded.scenario.expect ?? 'valid',
+    ...expectationFor(loaded.scenario.expect, loaded.scenario.finding, config.replica ?? 'git', seed),
     overrides: [...loaded.overrides],
     checks: outcome.checks,
     metrics: outcome.metrics,

@@ -77,6 +77,7 @@ const mailboxName = z
 const keyword = z.string().regex(/^[A-Za-z$][A-Za-z0-9$_.-]{0,63}$/, 'an IMAP keyword (atom)');
 const flag = z.string().regex(/^\\?[A-Za-z$][A-Za-z0-9$_.-]{0,63}$/, 'a system flag (\\Seen) or a keyword');
 const uid = z.int().min(1).max(2 ** 32 - 1);
+const verdictSchema = z.enum(['valid', 'invalid']);
 
 export const strategySchema = z.enum(nonEmpty(STRATEGY_NAMES)).describe('UID strategy');
 
@@ -245,7 +246,19 @@ const baseSchema = z.strictObject({
     .union([z.literal('all'), z.array(z.enum(CHECK_NAME_LIST)).min(1).max(CHECK_NAME_LIST.length)])
     .optional()
     .describe("checker names, or 'all'"),
-  expect: z.enum(['valid', 'invalid']).optional().describe('the verdict this scenario must give (default valid)'),
+  expect: z
+    .union([verdictSchema, z.partialRecord(z.enum(REPLICA_KINDS), verdictSchema)])
+    .optional()
+    .describe('the verdict this scenario must give (default valid), or one per backend ({git: valid, dsync: invalid}; a backend left out: valid)'),
+  finding: z
+    .strictObject({
+      summary: z.string().min(1).max(1_000).describe('one line: what the real system does and what it costs a user'),
+      checks: z.array(z.enum(CHECK_NAME_LIST)).min(1).max(CHECK_NAME_LIST.length).describe('the checks that must be invalid for the finding to count as reproduced'),
+      seeds: z.array(z.int().min(0).max(Number.MAX_SAFE_INTEGER)).min(1).max(LIST_ITEMS_MAX).optional().describe('where it shows on some seeds only, those seeds; on the others the run must be valid'),
+      source: z.string().min(1).max(1_000).optional().describe('where the behaviour is documented or discussed'),
+    })
+    .optional()
+    .describe('a known finding in a real system: the runs that expect invalid reproduce it, and stop being as expected when it stops reproducing'),
   seed: z.int().min(0).max(Number.MAX_SAFE_INTEGER).optional().describe('default seed when none is given'),
   compareStrategies: z
     .array(strategySchema)
@@ -405,8 +418,27 @@ function checkRealReplica(s: Scenario, report: Report): void {
   }
 }
 
+/**
+ * A per-backend `expect` names only backends the file runs, and a `finding` belongs to a real
+ * system the file expects to be judged invalid (mailsim's own known-bad strategies are controls,
+ * not findings).
+ */
+function checkExpectation(s: Scenario, report: Report): void {
+  const runs = new Set<string>([s.replica ?? 'git', ...(s.compareReplicas ?? [])]);
+  const perBackend = typeof s.expect === 'object' ? s.expect : null;
+  for (const name of Object.keys(perBackend ?? {})) {
+    if (!runs.has(name)) report({ path: ['expect', name], message: `expects a verdict of ${name}, but the file never runs it (replica or compareReplicas)` });
+  }
+  if (s.finding === undefined) return;
+  const invalidOn = perBackend === null ? (s.expect === 'invalid' ? [...runs] : []) : Object.keys(perBackend).filter((name) => perBackend[name as keyof typeof perBackend] === 'invalid');
+  if (!invalidOn.some((name) => isRealReplica(name as Scenario['replica']))) {
+    report({ path: ['finding'], message: 'a finding needs `expect` to be invalid on a real backend (dsync, dsync-plain) the file runs' });
+  }
+}
+
 export function checkScenario(s: Scenario, report: Report): void {
   checkRealReplica(s, report);
+  checkExpectation(s, report);
   const known = explicitServerNames(s.servers);
   const listed = s.servers;
   if (Array.isArray(listed)) {

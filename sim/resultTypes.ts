@@ -2,6 +2,8 @@
  * The result of one run, as JSON. Reports, the gate and `mailsim report` read only this.
  * Sweeps write one RunResult per line (JSON Lines).
  */
+import type { Finding } from './expectation.ts';
+
 export type Verdict = 'valid' | 'invalid' | 'unknown';
 
 export interface CheckResult {
@@ -82,6 +84,8 @@ export interface RunResult {
   readonly seed: number;
   readonly verdict: Verdict;
   readonly expect: 'valid' | 'invalid';
+  /** The known finding in a real system this run reproduces, when its expectation comes from one. */
+  readonly finding?: Finding;
   /** --set overrides applied, as given ('strategy=keep-uids'). */
   readonly overrides: readonly string[];
   readonly checks: Readonly<Record<string, CheckResult>>;

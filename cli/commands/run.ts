@@ -9,6 +9,7 @@ import { startRunProgress } from '../runProgress.ts';
 import { replayHint } from '../sweep.ts';
 import { runTask } from '../sweepTask.ts';
 import { exitCodeFor, isAsExpected } from './exitCodes.ts';
+import { findingReproduced } from '../../sim/expectation.ts';
 
 export interface RunCommandOptions {
   readonly seed?: number;
@@ -29,6 +30,10 @@ export function describeRun(result: RunResult): string {
   }
   const mark = isAsExpected(result) ? 'as expected' : 'NOT AS EXPECTED';
   lines.push(`verdict: ${result.verdict} (expect ${result.expect}): ${mark}`);
+  if (result.finding !== undefined) {
+    const shown = findingReproduced(result) ? 'reproduced' : `NOT reproduced (needs ${result.finding.checks.join(', ')} invalid)`;
+    lines.push(`known finding ${shown}: ${result.finding.summary}`);
+  }
   lines.push(`history hash: ${result.historyHash}`);
   if (!isAsExpected(result)) {
     if (result.failureFile !== undefined) lines.push(`failure saved: ${result.failureFile}`);

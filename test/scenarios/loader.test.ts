@@ -296,3 +296,19 @@ describe('loadScenario', () => {
     expect((await fileRefusal(latin)).data.reason).toMatch(/binary/);
   });
 });
+
+describe('expect per backend and findings', () => {
+  const base = 'servers: [a, b]\ncompareReplicas: [git, dsync]\n';
+  it('takes a verdict per backend the file runs, with a finding on a real one', () => {
+    const loaded = parseScenarioText(`${base}expect: {git: valid, dsync: invalid}\nfinding: {summary: lost, checks: [no-lost-flags], seeds: [1]}\n`, 'ok.yaml');
+    expect(loaded.scenario.finding?.checks).toEqual(['no-lost-flags']);
+  });
+  it('refuses a verdict for a backend the file never runs', () => {
+    expect(refusal('servers: [a, b]\nexpect: {dsync: invalid}\n').message).toContain('expect.dsync');
+  });
+  it('refuses a finding without an invalid expectation on a real backend', () => {
+    expect(parseScenarioText(`${base}expect: invalid\nfinding: {summary: x, checks: [uid-stable]}\n`, 'ok.yaml').scenario.finding?.summary).toBe('x');
+    expect(refusal(`${base}expect: {git: invalid}\nfinding: {summary: x, checks: [uid-stable]}\n`).message).toContain('finding');
+    expect(refusal(`${base}expect: {dsync: invalid}\nfinding: {summary: x, checks: [not-a-check]}\n`).message).toContain('finding.checks');
+  });
+});
