@@ -16,6 +16,7 @@ import { runInWorkers, type TaskOutcome } from './sweepPool.ts';
 import type { RunTask } from './sweepTask.ts';
 import { describeTimeBudget, startTimeBudget } from './timeBudget.ts';
 import { overrideSetsFor } from './compareRuns.ts';
+import { codeIdentity } from './codeIdentity.ts';
 
 export interface SweepPlan {
   readonly files: readonly string[];
@@ -107,10 +108,11 @@ export async function runSweep(plan: SweepPlan): Promise<SweepSummary> {
   writeFileSync(resultsFile, '');
   writeFileSync(errorsFile, '');
   const tasks: RunTask[] = [];
+  const code = codeIdentity();
   for (const file of plan.files) {
     const extra = plan.perFile?.(file) ?? { overrides: [], realReplicas: true };
     for (const overrides of await overrideSetsFor(file, [...plan.overrides, ...extra.overrides], { realReplicas: extra.realReplicas })) {
-      for (const seed of plan.seeds) tasks.push({ file, overrides, seed, outDir: plan.outDir });
+      for (const seed of plan.seeds) tasks.push({ file, overrides, seed, outDir: plan.outDir, code });
     }
   }
   plan.onPlanned?.(tasks.length);

@@ -18,6 +18,7 @@ import { isAsExpected } from '../sim/expectation.ts';
 import type { ReplicaServer } from '../sim/replicaServer.ts';
 import { gitReplicaOf } from '../backends/git/gitBackend.ts';
 import { measureGitReference } from './gitReference.ts';
+import { codeIdentity, type CodeIdentity } from './codeIdentity.ts';
 
 /** Real git's thin packs for the first server's commits, beside the run's own wire figures. */
 async function withGitReference(result: RunResult, servers: ReadonlyMap<string, ReplicaServer>): Promise<RunResult> {
@@ -34,6 +35,8 @@ export interface RunTask {
   readonly seed: number | null;
   /** Where a failure file goes (failures/ under it). */
   readonly outDir: string;
+  /** The code's identity, computed once by the sweep's main thread (else here). */
+  readonly code?: CodeIdentity;
 }
 
 const FAILURE_DIGEST_CHARS = 8;
@@ -79,7 +82,8 @@ export async function runTask(task: RunTask, onProgress?: RunScenarioOptions['on
   const seed = task.seed ?? defaultSeed(loaded);
   const run = await runScenario(loaded, seed, { cpuMs, onProgress });
   const { outcome } = run;
-  const result = loaded.scenario.gitReference === true ? await withGitReference(run.result, outcome.servers) : run.result;
+  const measured = loaded.scenario.gitReference === true ? await withGitReference(run.result, outcome.servers) : run.result;
+  const result: RunResult = { ...measured, code: task.code ?? codeIdentity() };
   if (isAsExpected(result)) return result;
   const path = failurePath(task.outDir, task.file, task.overrides, seed);
   await mkdir(join(task.outDir, 'failures'), { recursive: true });

@@ -21,6 +21,7 @@ export function scenarioText(scenario: Scenario): string {
 export function failureFileFor(loaded: LoadedScenario, seed: number, result: RunResult, outcome: WorldOutcome): FailureFile {
   return {
     mailsimVersion: result.mailsimVersion,
+    ...(result.code === undefined ? {} : { code: result.code }),
     scenarioFile: loaded.file,
     scenarioText: scenarioText(loaded.scenario),
     seed,
@@ -51,6 +52,7 @@ const faultValueSchema = z.union([
 
 const failureFileSchema = z.strictObject({
   mailsimVersion: z.string(),
+  code: z.strictObject({ commit: z.string().nullable(), sourceSha256: z.string() }).optional(),
   scenarioFile: z.string(),
   scenarioText: z.string(),
   seed: z.int().min(0).max(Number.MAX_SAFE_INTEGER),

@@ -5,7 +5,7 @@
  */
 import packageJson from '../package.json' with { type: 'json' };
 import type { ScheduledFault } from '../sim/config.ts';
-import type { RunResult, Verdict } from '../sim/resultTypes.ts';
+import type { CodeIdentity, RunResult, Verdict } from '../sim/resultTypes.ts';
 import { runWorld, type RunOptions, type RunOutcome } from '../backends/world.ts';
 import { strategyLabel } from '../sim/replicaKinds.ts';
 import { expectationFor } from '../sim/expectation.ts';
@@ -17,6 +17,8 @@ export const MAILSIM_VERSION: string = packageJson.version;
 /** A failed run, self-contained: `mailsim replay` needs nothing else (scenarios/failure.ts). */
 export interface FailureFile {
   mailsimVersion: string;
+  /** The code that ran it (absent from files written before it was recorded). */
+  code?: CodeIdentity;
   scenarioFile: string;
   /** The scenario as run, after overrides, as YAML. */
   scenarioText: string;

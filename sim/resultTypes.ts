@@ -75,8 +75,16 @@ export interface Timeline {
   readonly endMs: number;
 }
 
+/** Which code produced a result: the git commit (`+dirty` when tracked sources differ) and a hash of the source files. */
+export interface CodeIdentity {
+  readonly commit: string | null;
+  readonly sourceSha256: string;
+}
+
 export interface RunResult {
   readonly mailsimVersion: string;
+  /** Set by the CLI, which can read the files and git; absent from results written before it was recorded. */
+  readonly code?: CodeIdentity;
   /** Path of the scenario file as given, and its `name`. */
   readonly scenario: string;
   readonly scenarioName: string;

@@ -118,6 +118,20 @@ function addBench(program: Command, setExit: SetExit): void {
     });
 }
 
+function addHashes(program: Command, setExit: SetExit): void {
+  program
+    .command('hashes')
+    .description('check the history hash of every reference-replica run of the default suite against the pinned file (or rewrite it)')
+    .option('--dir <dir>', 'scenario folder', 'scenarios')
+    .option('--file <file>', 'the pinned hashes', 'reports/baselines/hashes.json')
+    .option('--write', 'rewrite the pinned file with the hashes of this code (for a change meant to alter histories)')
+    .option('--jobs <n>', 'worker threads (default: CPU cores)', parseJobs)
+    .action(async (options) => {
+      const { hashesCommand } = await import('./hashes.ts');
+      setExit(await hashesCommand(options));
+    });
+}
+
 function addSuite(program: Command, setExit: SetExit): void {
   program
     .command('suite')
@@ -147,6 +161,7 @@ export async function buildProgram(setExit: SetExit, version: string): Promise<C
   addReplayShrinkExport(program, setExit);
   addBench(program, setExit);
   addSuite(program, setExit);
+  addHashes(program, setExit);
   await addReportCommands(program, setExit);
   return program;
 }

@@ -6,6 +6,11 @@
 import { runScenario } from '../../scenarios/run.ts';
 import { EXIT_AS_EXPECTED, EXIT_NOT_AS_EXPECTED } from './exitCodes.ts';
 import { readFailureFile } from './failureInput.ts';
+import { codeIdentity, type CodeIdentity } from '../codeIdentity.ts';
+
+function codeText(code: CodeIdentity): string {
+  return `${code.commit === null ? 'no git' : `commit ${code.commit}`} (sources ${code.sourceSha256})`;
+}
 
 export interface ReplayCommandOptions {
   readonly json?: boolean;
@@ -32,6 +37,8 @@ export async function replayCommand(file: string, options: ReplayCommandOptions)
     recordedFailedChecks: failure.failedChecks,
     recordedMailsimVersion: failure.mailsimVersion,
     mailsimVersion: result.mailsimVersion,
+    recordedCode: failure.code ?? null,
+    code: codeIdentity(),
   };
   if (options.json === true) {
     process.stdout.write(`${JSON.stringify(replay)}\n`);
@@ -44,6 +51,8 @@ export async function replayCommand(file: string, options: ReplayCommandOptions)
       `verdict: ${result.verdict} (expect ${result.expect}); failing checks: ${failedChecks.length > 0 ? failedChecks.join(', ') : 'none'}`,
     ];
     if (failure.mailsimVersion !== result.mailsimVersion) lines.push(`note: recorded by mailsim ${failure.mailsimVersion}, replayed by ${result.mailsimVersion}`);
+    const recorded = failure.code === undefined ? 'unrecorded code' : codeText(failure.code);
+    if (recorded !== codeText(replay.code)) lines.push(`note: recorded by ${recorded}, replayed by ${codeText(replay.code)}`);
     process.stdout.write(`${lines.join('\n')}\n`);
   }
   return identical ? EXIT_AS_EXPECTED : EXIT_NOT_AS_EXPECTED;

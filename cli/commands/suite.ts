@@ -5,7 +5,7 @@
  * `--full` runs, the evidence the published figures come from. Exit code as for sweep.
  */
 import { join, relative } from 'node:path';
-import { filePlan, loadSuitePlan, type SuiteTier } from '../../scenarios/suitePlan.ts';
+import { filePlan, loadSuitePlan, type FilePlan, type SuiteTier, type SuiteTierName } from '../../scenarios/suitePlan.ts';
 import { describeSweep, runSweep } from '../sweep.ts';
 import { scenarioFiles } from '../sweepFiles.ts';
 import { readResultFile, writeReportFiles } from './report.ts';
@@ -26,16 +26,33 @@ export interface SuiteCommandOptions {
   readonly reports: string;
 }
 
-export async function suiteCommand(options: SuiteCommandOptions): Promise<number> {
-  const plan = await loadSuitePlan(options.dir);
-  const tierName = options.full === true ? 'full' : 'default';
+/** A tier of a folder's suite as a sweep plan: the files it runs, its seeds and each file's plan. */
+export interface SuiteRuns {
+  readonly tierName: SuiteTierName;
+  readonly files: readonly string[];
+  /** Files of the folder the tier leaves to the other one. */
+  readonly leftCount: number;
+  readonly seeds: readonly number[];
+  readonly perFile: (file: string) => FilePlan;
+}
+
+/** `referenceOnly`: real backends never run (the pinned history hashes cover the reference replica's runs). */
+export async function suiteRuns(dir: string, full: boolean, seedCount?: number, referenceOnly = false): Promise<SuiteRuns> {
+  const plan = await loadSuitePlan(dir);
+  const tierName: SuiteTierName = full ? 'full' : 'default';
   const tier: SuiteTier | null = plan === null ? null : plan[tierName];
-  const planOf = (file: string) => (tier === null ? { skipped: false, realReplicas: true, overrides: [] } : filePlan(tier, relative(options.dir, file).split('\\').join('/')));
-  const all = await scenarioFiles(options.dir);
-  const scenarios = all.filter((file) => !planOf(file).skipped);
-  const seedCount = options.seeds ?? tier?.seeds ?? SUITE_SEEDS_DEFAULT;
-  const seeds = Array.from({ length: seedCount }, (_, index) => index + 1);
-  const left = all.length - scenarios.length;
+  const perFile = (file: string): FilePlan => {
+    const planned = tier === null ? { skipped: false, realReplicas: true, overrides: [] } : filePlan(tier, relative(dir, file).split('\\').join('/'));
+    return referenceOnly ? { ...planned, realReplicas: false } : planned;
+  };
+  const all = await scenarioFiles(dir);
+  const files = all.filter((file) => !perFile(file).skipped);
+  const count = seedCount ?? tier?.seeds ?? SUITE_SEEDS_DEFAULT;
+  return { tierName, files, leftCount: all.length - files.length, seeds: Array.from({ length: count }, (_, index) => index + 1), perFile };
+}
+
+export async function suiteCommand(options: SuiteCommandOptions): Promise<number> {
+  const { tierName, files: scenarios, leftCount: left, seeds, perFile: planOf } = await suiteRuns(options.dir, options.full === true, options.seeds);
   const onPlanned = (runs: number) =>
     process.stderr.write(`suite (${tierName}): ${scenarios.length} scenario file(s) x ${seeds.length} seed(s) = ${runs} runs${left > 0 ? `; ${left} more file(s) run with --full` : ''}\n`);
   const signal = interruptOnSigint();
