@@ -209,26 +209,17 @@ function valueLabel(label: string, centerX: number, baseY: number, space: LabelS
 /**
  * Category labels under the bars: level and wrapped onto up to LABEL_LINES_MAX lines when
  * every label fits its group so; else turned to read upwards, every one when the groups are
- * a line high, every few otherwise (each bar's tooltip still names its category).
+ * a line high, every few otherwise, or level every few when that shows as many (each bar's
+ * tooltip still names its category).
  */
 function categoryLabels(categories: readonly string[], groupWidth: number): { bottom: number; draw: (left: number, axisY: number, space: LabelSpace) => string } {
   const wrapped = categories.map((category) => wrapLabel(category, groupWidth - 2 * LABEL_SIDE_GAP, CHART_FONT_SIZE));
-  if (wrapped.every((lines) => lines !== null)) {
-    const lineCount = Math.max(1, ...wrapped.map((lines) => lines?.length ?? 1));
-    return {
-      bottom: 40 + (lineCount - 1) * LINE_STEP,
-      draw: (left, axisY, space) => wrapped.map((lines, index) => {
-        const x = left + (index + 0.5) * groupWidth;
-        const tspans = (lines ?? []).map((line, lineIndex) => {
-          space.reserve(textBox(line, x, axisY + 18 + lineIndex * LINE_STEP, CHART_FONT_SIZE, 'middle'));
-          return `<tspan x="${r(x)}" dy="${lineIndex === 0 ? 0 : LINE_STEP}">${escapeHtml(line)}</tspan>`;
-        }).join('');
-        return `<text x="${r(x)}" y="${r(axisY + 18)}" text-anchor="middle" fill="#333">${tspans}</text>`;
-      }).join(''),
-    };
-  }
+  if (wrapped.every((lines) => lines !== null)) return levelLabels(wrapped.map((lines, index) => ({ index, lines: lines ?? [] })), groupWidth);
   const shown = thinnedIndexes(categories.length, groupWidth, LINE_HEIGHT);
   const longest = Math.max(0, ...shown.map((index) => textWidth(categories[index] ?? '', CHART_FONT_SIZE)));
+  const level = thinnedIndexes(categories.length, groupWidth, longest);
+  // Short labels (round counts...) that must thin anyway: level ones show as many.
+  if (level.length >= shown.length) return levelLabels(level.map((index) => ({ index, lines: [categories[index] ?? ''] })), groupWidth);
   return {
     bottom: Math.ceil(8 + longest + 10),
     draw: (left, axisY, space) => shown.map((index) => {
@@ -236,6 +227,22 @@ function categoryLabels(categories: readonly string[], groupWidth: number): { bo
       const x = left + (index + 0.5) * groupWidth + ((ASCENT_EM - DESCENT_EM) / 2) * CHART_FONT_SIZE;
       space.reserve(upwardTextBox(category, x, axisY + 8, CHART_FONT_SIZE, 'end'));
       return `<text transform="translate(${r(x)} ${r(axisY + 8)}) rotate(-90)" text-anchor="end" fill="#333">${escapeHtml(category)}</text>`;
+    }).join(''),
+  };
+}
+
+/** Level category labels, centred under their groups, one <tspan> per wrapped line. */
+function levelLabels(labels: readonly { index: number; lines: readonly string[] }[], groupWidth: number): { bottom: number; draw: (left: number, axisY: number, space: LabelSpace) => string } {
+  const lineCount = Math.max(1, ...labels.map((label) => label.lines.length));
+  return {
+    bottom: 40 + (lineCount - 1) * LINE_STEP,
+    draw: (left, axisY, space) => labels.map((label) => {
+      const x = left + (label.index + 0.5) * groupWidth;
+      const tspans = label.lines.map((line, lineIndex) => {
+        space.reserve(textBox(line, x, axisY + 18 + lineIndex * LINE_STEP, CHART_FONT_SIZE, 'middle'));
+        return `<tspan x="${r(x)}" dy="${lineIndex === 0 ? 0 : LINE_STEP}">${escapeHtml(line)}</tspan>`;
+      }).join('');
+      return `<text x="${r(x)}" y="${r(axisY + 18)}" text-anchor="middle" fill="#333">${tspans}</text>`;
     }).join(''),
   };
 }

@@ -5,10 +5,12 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { formatBytes, formatNumber } from '../../reports/format.ts';
 import { renderHtml } from '../../reports/html.ts';
 import { summarize } from '../../reports/summary.ts';
+import { barChart, cdfChart, timelineChart } from '../../reports/svg.ts';
 import { chromiumAvailable, CHROMIUM_PATH, launchChromium } from './browser.ts';
-import { realisticSuite, syntheticSweep } from './fixtures.ts';
+import { realisticSuite, syntheticSweep, syntheticTimeline } from './fixtures.ts';
 import { measureLayout } from './layoutProbe.ts';
 
 const WIDTHS_PX = [1280, 800];
@@ -24,6 +26,24 @@ const CROWDED_PAGE = `<!doctype html><html><body style="margin:0">
 <div style="overflow-x:auto"><table><tr><th style="min-width:2000px">scrolled</th></tr></table></div>
 </body></html>`;
 
+/** The chart helpers at their most crowded: long labels in a narrow chart, many categories, close values, long lane names. */
+function crowdedChartsPage(): string {
+  const layouts = ['fanout-16x3', 'fanout-16x3 batched', 'fanout-256x2', 'fanout-256x2 batched', 'fanout-4x6', 'fanout-4x6 batched', 'flat', 'flat batched'];
+  const strategies = ['renumber', 'dsync (real)', 'owner', 'reset-validity', 'naive-git', 'lww-wallclock', 'keep-uids', 'dsync-plain (real)'];
+  const close = (count: number, base: number) => Array.from({ length: count }, (_, index) => base + (index % 3) * 17);
+  const charts = [
+    barChart({ title: 'narrow, long layouts', yLabel: 'bytes', categories: layouts, log: true, width: 420, height: 260, format: formatBytes,
+      series: ['measured', 'minimum', 'dsync', 'git'].map((name, index) => ({ name, color: '#555', values: close(layouts.length, 3_080 + index * 9) })) }),
+    barChart({ title: 'strategies as categories', yLabel: 'bytes per op', categories: strategies, width: 520, format: formatBytes,
+      series: [{ name: 'bytes per op', color: '#555', values: close(strategies.length, 3_100) }] }),
+    barChart({ title: 'forty rounds', yLabel: 'runs', categories: Array.from({ length: 40 }, (_, index) => String(index + 1)), width: 520, format: (value) => formatNumber(value),
+      series: [{ name: 'runs by number of sync rounds', color: '#555', values: close(40, 1_000) }] }),
+    cdfChart({ title: 'eight strategies', xLabel: 'time', width: 520, series: strategies.map((name) => ({ name: `${name} (40)`, color: '#555', points: [{ x: 123_456, fraction: 1 }] })) }),
+    timelineChart({ ...syntheticTimeline(3, 3, 30), nodes: ['dovecot-site-a', 'dovecot-site-b', 'n3'], endMs: 3_456_789 }, { title: 'long lane names', width: 520 }),
+  ];
+  return `<!doctype html><html><body>${charts.join('')}</body></html>`;
+}
+
 describe.skipIf(!available && !inCi)('HTML report layout in headless Chromium', () => {
   let browser: Browser;
   let page: Page;
@@ -37,6 +57,7 @@ describe.skipIf(!available && !inCi)('HTML report layout in headless Chromium', 
       realistic: renderHtml(summarize(realisticSuite()), { generatedAt: '2026-11-28 12:00 UTC' }),
       sweep: renderHtml(summarize(syntheticSweep({ seeds: 12, unexpectedFailure: true })), { generatedAt: '2026-11-28 12:00 UTC' }),
       crowded: CROWDED_PAGE,
+      crowdedCharts: crowdedChartsPage(),
     };
     for (const [name, html] of Object.entries(pages)) {
       const file = join(dir, `${name}.html`);
@@ -60,6 +81,15 @@ describe.skipIf(!available && !inCi)('HTML report layout in headless Chromium', 
     expect(found.tablesScrolledCount).toBe(1);
     expect(found.pageWidthPx).toBeGreaterThan(found.viewportWidthPx);
   });
+
+  for (const widthPx of WIDTHS_PX) {
+    it(`chart helpers at their most crowded, at ${widthPx} px: no overlapping or clipped labels`, async () => {
+      const found = await measureLayout(page, urls.crowdedCharts ?? '', widthPx);
+      expect(found.chartCount).toBe(5);
+      expect(found.overlaps).toEqual([]);
+      expect(found.clipped).toEqual([]);
+    });
+  }
 
   for (const report of ['realistic', 'sweep']) {
     for (const widthPx of WIDTHS_PX) {

@@ -29,6 +29,16 @@ describe('svg helpers', () => {
     expect(wide).not.toContain('text-anchor="end" fill="#333">fanout');
   });
 
+  it('barChart thins short category labels level rather than turning them', () => {
+    const categories = Array.from({ length: 40 }, (_, index) => String(index + 1));
+    const svg = barChart({ title: 't', yLabel: 'runs', categories, width: 520, format: String, series: [{ name: 's', color: '#111', values: categories.map(() => 5) }] });
+    const labels = svg.match(/<tspan x="[\d.]+" dy="0">\d+<\/tspan>/g) ?? [];
+    expect(labels.length).toBeGreaterThan(10);
+    expect(labels.length).toBeLessThan(40);
+    expect(svg).toContain('dy="0">1</tspan>');
+    expect(svg).not.toContain('rotate(-90)" text-anchor="end"');
+  });
+
   it('barChart leaves a value label that finds no room to its tooltip', () => {
     const categories = ['a', 'b', 'c', 'd', 'e', 'f'];
     const values = [3_100, 3_100, 3_120, 3_100, 3_090, 3_110];
