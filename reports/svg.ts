@@ -7,7 +7,7 @@
  */
 import { CRASH_FAULT_KINDS, PARTITION_FAULT_KINDS } from '../sim/faultKinds.ts';
 import type { Timeline } from '../sim/resultTypes.ts';
-import { ASCENT_EM, DESCENT_EM, LabelSpace, textBox, textWidth, thinnedIndexes, upwardTextBox, wrapLabel, type Box } from './chartText.ts';
+import { ASCENT_EM, DESCENT_EM, LABEL_GAP, LabelSpace, textBox, textWidth, thinnedIndexes, upwardTextBox, wrapLabel, type Box } from './chartText.ts';
 import { escapeHtml, formatMs, formatNumber } from './format.ts';
 
 export const CHART_FONT_SIZE = 12;
@@ -180,8 +180,8 @@ export function barChart(opts: { title: string; yLabel: string; categories: read
   })).filter((bar) => bar !== null);
   const axisY = height - m.bottom;
   const categoryText = labels.draw(m.left, axisY, space);
-  // Bars are boxes too (shrunk by the gap, so a label may sit right on its own bar's top).
-  for (const bar of bars) space.reserve({ left: bar.x + 4, right: bar.x + barWidth - 4, top: bar.y + 3, bottom: axisY });
+  // Bars are boxes too, shrunk by the gap so that a label may sit right on its own bar's top.
+  for (const bar of bars) space.reserve({ left: bar.x + 1 + LABEL_GAP, right: bar.x + barWidth - 1 - LABEL_GAP, top: bar.y + LABEL_GAP, bottom: axisY });
   const rects = bars.map((bar) => `<rect x="${r(bar.x + 1)}" y="${r(bar.y)}" width="${r(barWidth - 2)}" height="${r(axisY - bar.y)}" fill="${bar.color}"><title>${escapeHtml(bar.tip)}</title></rect>`);
   // Series first: the first series (what was measured) gets its labels before the references do.
   const valueLabels = bars.map((bar) => valueLabel(bar.label, bar.x + barWidth / 2, bar.y - 4, space));
