@@ -19,7 +19,10 @@ export interface HtmlOptions {
 /** Colours of the registered strategies, in registry order (core/strategies/registry.ts). */
 const STRATEGY_PALETTE = ['#1565c0', '#2e7d32', '#6a1b9a', '#c62828', '#ef6c00', '#ad1457'];
 export const STRATEGY_COLORS: Readonly<Record<string, string>> = Object.fromEntries(STRATEGY_NAMES.map((name, index) => [name, STRATEGY_PALETTE[index % STRATEGY_PALETTE.length] as string]));
-const EXTRA_COLORS = ['#00838f', '#5d4037', '#455a64', '#9e9d24', '#283593'];
+/** Enough distinct colours that a chart's series (layouts...) rarely share one. */
+const EXTRA_COLORS = ['#00838f', '#5d4037', '#455a64', '#9e9d24', '#283593', '#d81b60', '#7cb342', '#8e24aa', '#f4511e', '#00acc1'];
+/** More layouts than this and the two efficiency charts take the full width, one above the other, so their labels have room. */
+export const EFFICIENCY_PAIRED_LAYOUTS_MAX = 4;
 const SERIES_COLORS = { measured: '#1565c0', minimum: '#43a047', dsync: '#9e9e9e', git: '#ef6c00' };
 
 export function strategyColor(name: string, index: number): string {
@@ -60,6 +63,7 @@ button.copy{font-size:12px;margin-left:6px;padding:1px 8px;border:1px solid #bbb
 .chart{max-width:100%;height:auto;display:block;margin:4px 0}
 figure{margin:12px 0}figcaption{font-weight:600;font-size:14px}
 .charts{display:grid;grid-template-columns:1fr 1fr;gap:16px}
+@media (max-width:900px){.charts{grid-template-columns:1fr}main{padding:16px 14px 48px}}
 .timeline{margin:18px 0 28px}
 .stats{display:flex;gap:24px;flex-wrap:wrap;margin:6px 0 4px;font-size:14px}
 .stats b{font-size:18px;display:block}
@@ -169,12 +173,13 @@ function table(head: readonly string[], rows: readonly string[], leftColumns = 1
 function efficiencySection(summary: ReportSummary): string {
   if (summary.efficiency.length === 0) return '<p class="muted">No runs.</p>';
   const categories = summary.efficiency.map((row) => row.layout);
+  const sideBySide = categories.length <= EFFICIENCY_PAIRED_LAYOUTS_MAX;
   const chart = (kind: 'flag' | 'delivery') => barChart({
     title: kind === 'flag' ? 'Bytes on the wire per flag change' : 'Bytes on the wire per delivery',
     yLabel: 'bytes',
     categories,
     log: true,
-    width: 520,
+    width: sideBySide ? 520 : 1040,
     height: 300,
     format: (value) => formatBytes(value),
     series: [
@@ -194,7 +199,7 @@ function efficiencySection(summary: ReportSummary): string {
     + `(GUID plus flag delta for a flag change; compressed message bytes for a delivery) and beside Dovecot dsync's figures `
     + `(${escapeHtml(dsyncText(summary))}), `
     + `and beside what real git's <code>pack-objects --thin</code> makes for the same commits, where a scenario measured it (<code>gitReference</code>).</p>`
-    + `<div class="charts">${figure('Bytes on the wire per flag change, by layout', chart('flag'))}${figure('Bytes on the wire per delivery, by layout', chart('delivery'))}</div>`
+    + `<div class="${sideBySide ? 'charts' : ''}">${figure('Bytes on the wire per flag change, by layout', chart('flag'))}${figure('Bytes on the wire per delivery, by layout', chart('delivery'))}</div>`
     + `<h3>By layout and mailbox size</h3>${sizeChart(summary)}${table(head, rows, 2)}`;
 }
 

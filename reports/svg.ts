@@ -1,13 +1,28 @@
 /**
  * Small inline-SVG chart helpers for the HTML report: a step CDF, grouped bars (linear or
  * log scale) and Jepsen-style timeline lanes. Each returns one <svg> string with a legend,
- * axis labels and <title> tooltips. Pure; every label is escaped.
+ * axis labels and <title> tooltips. Pure; every label is escaped. No two labels of a chart
+ * are drawn over each other (reports/chartText.ts): long category labels wrap or turn, axis
+ * labels thin out, and a bar's value label that finds no free room is left to its tooltip.
  */
 import { CRASH_FAULT_KINDS, PARTITION_FAULT_KINDS } from '../sim/faultKinds.ts';
 import type { Timeline } from '../sim/resultTypes.ts';
+import { ASCENT_EM, DESCENT_EM, LABEL_GAP, LabelSpace, textBox, textWidth, thinnedIndexes, upwardTextBox, wrapLabel, type Box } from './chartText.ts';
 import { escapeHtml, formatMs, formatNumber } from './format.ts';
 
 export const CHART_FONT_SIZE = 12;
+/** Bar value labels are smaller than the axis labels. */
+export const VALUE_FONT_SIZE = 10;
+/** Height of one line of text at CHART_FONT_SIZE, as browsers box it. */
+const LINE_HEIGHT = (ASCENT_EM + DESCENT_EM) * CHART_FONT_SIZE;
+/** Baseline distance of a category label's wrapped lines. */
+const LINE_STEP = 14;
+/** Where the y-axis title is drawn (its centre line), and the room it takes left of the tick labels. */
+const Y_TITLE_X = 14;
+const Y_TITLE_ROOM = 22;
+const TICK_GAP = 6;
+/** Room kept on each side of a category label within its group. */
+const LABEL_SIDE_GAP = 4;
 /** Client operations drawn per timeline; the rest are summarised in the caption. */
 export const TIMELINE_OPS_DRAWN_MAX = 4_000;
 /** Process sub-rows per server lane (further processes share the last row). */
@@ -45,35 +60,54 @@ function svgOpen(width: number, height: number, label: string): string {
     + `<title>${escapeHtml(label)}</title>`;
 }
 
-/** Approximate text width at CHART_FONT_SIZE (no font metrics in a pure function). */
-function textWidth(text: string): number {
-  return text.length * 7.2;
-}
-
-/** Legend items in rows that wrap at `maxWidth`; returns the markup and the height it takes. */
-function legend(items: readonly { name: string; color: string; shape?: 'line' | 'box' }[], x: number, y: number, maxWidth: number): { svg: string; height: number } {
+/** Legend items in rows that wrap at `maxWidth`; returns the markup, the height it takes and the boxes of its texts. */
+function legend(items: readonly { name: string; color: string; shape?: 'line' | 'box' }[], x: number, y: number, maxWidth: number): { svg: string; height: number; boxes: Box[] } {
   let offset = 0;
   let row = 0;
+  const boxes: Box[] = [];
   const parts = items.map((item) => {
-    const itemWidth = 32 + textWidth(item.name);
+    const itemWidth = 32 + textWidth(item.name, CHART_FONT_SIZE);
     if (offset > 0 && offset + itemWidth > maxWidth) { offset = 0; row += 1; }
     const top = y + row * 18;
     const swatch = item.shape === 'line'
       ? `<line x1="${r(x + offset)}" y1="${r(top - 4)}" x2="${r(x + offset + 16)}" y2="${r(top - 4)}" stroke="${item.color}" stroke-width="3"/>`
       : `<rect x="${r(x + offset)}" y="${r(top - 10)}" width="12" height="12" rx="2" fill="${item.color}"/>`;
     const text = `<text x="${r(x + offset + 20)}" y="${r(top)}" fill="#333">${escapeHtml(item.name)}</text>`;
+    boxes.push(textBox(item.name, x + offset + 20, top, CHART_FONT_SIZE, 'start'));
     offset += itemWidth;
     return swatch + text;
   });
-  return { svg: `<g class="legend">${parts.join('')}</g>`, height: (row + 1) * 18 };
+  return { svg: `<g class="legend">${parts.join('')}</g>`, height: (row + 1) * 18, boxes };
 }
 
-function yAxis(ticks: readonly { value: number; y: number; label: string }[], m: Margin, width: number, label: string, height: number): string {
-  const lines = ticks.map((tick) =>
-    `<line x1="${m.left}" x2="${r(width - m.right)}" y1="${r(tick.y)}" y2="${r(tick.y)}" stroke="#e6e6e6"/>`
-    + `<text x="${m.left - 6}" y="${r(tick.y + 4)}" text-anchor="end" fill="#555">${escapeHtml(tick.label)}</text>`);
+/** Left margin that holds the y-axis title and the widest tick label. */
+function yAxisMargin(labels: readonly string[], minimum: number): number {
+  return Math.max(minimum, Math.ceil(Y_TITLE_ROOM + TICK_GAP + Math.max(0, ...labels.map((label) => textWidth(label, CHART_FONT_SIZE)))));
+}
+
+/** Grid lines at every tick; labels at as many as fit one above the other. */
+function yAxis(ticks: readonly { value: number; y: number; label: string }[], m: Margin, width: number, label: string, height: number, space?: LabelSpace): string {
+  const spacing = ticks.length < 2 ? 0 : Math.abs((ticks[0]?.y ?? 0) - (ticks[1]?.y ?? 0));
+  const labelled = new Set(thinnedIndexes(ticks.length, spacing, LINE_HEIGHT));
+  const lines = ticks.map((tick, index) => {
+    const line = `<line x1="${m.left}" x2="${r(width - m.right)}" y1="${r(tick.y)}" y2="${r(tick.y)}" stroke="#e6e6e6"/>`;
+    if (!labelled.has(index)) return line;
+    space?.reserve(textBox(tick.label, m.left - TICK_GAP, tick.y + 4, CHART_FONT_SIZE, 'end'));
+    return line + `<text x="${m.left - TICK_GAP}" y="${r(tick.y + 4)}" text-anchor="end" fill="#555">${escapeHtml(tick.label)}</text>`;
+  });
   const mid = m.top + (height - m.top - m.bottom) / 2;
-  return lines.join('') + `<text transform="translate(14 ${r(mid)}) rotate(-90)" text-anchor="middle" fill="#333">${escapeHtml(label)}</text>`;
+  space?.reserve(upwardTextBox(label, Y_TITLE_X, mid, CHART_FONT_SIZE, 'middle'));
+  return lines.join('') + `<text transform="translate(${Y_TITLE_X} ${r(mid)}) rotate(-90)" text-anchor="middle" fill="#333">${escapeHtml(label)}</text>`;
+}
+
+/** Labels under evenly spaced x positions, as many as fit side by side. */
+function xTickLabels(ticks: readonly { x: number; label: string }[], y: number): string {
+  const spacing = ticks.length < 2 ? 0 : Math.abs((ticks[1]?.x ?? 0) - (ticks[0]?.x ?? 0));
+  const widest = Math.max(0, ...ticks.map((tick) => textWidth(tick.label, CHART_FONT_SIZE)));
+  return thinnedIndexes(ticks.length, spacing, widest).map((index) => {
+    const tick = ticks[index] as { x: number; label: string };
+    return `<text x="${r(tick.x)}" y="${r(y)}" text-anchor="middle" fill="#555">${escapeHtml(tick.label)}</text>`;
+  }).join('');
 }
 
 export interface CdfSeries {
@@ -94,7 +128,7 @@ export function cdfChart(opts: { title: string; xLabel: string; series: readonly
   const sx = (x: number) => m.left + (x / xMax) * (width - m.left - m.right);
   const sy = (f: number) => height - m.bottom - f * (height - m.top - m.bottom);
   const yTicks = [0, 0.25, 0.5, 0.75, 1].map((value) => ({ value, y: sy(value), label: `${value * 100}%` }));
-  const xAxis = xTicks.map((tick) => `<text x="${r(sx(tick))}" y="${height - m.bottom + 18}" text-anchor="middle" fill="#555">${escapeHtml(formatMs(tick))}</text>`).join('');
+  const xAxis = xTickLabels(xTicks.map((tick) => ({ x: sx(tick), label: formatMs(tick) })), height - m.bottom + 18);
   const paths = opts.series.map((series) => {
     let d = `M${r(sx(0))},${r(sy(0))}`;
     for (const point of series.points) d += `H${r(sx(point.x))}V${r(sy(point.fraction))}`;
@@ -123,36 +157,94 @@ export interface BarSeries {
 export function barChart(opts: { title: string; yLabel: string; categories: readonly string[]; series: readonly BarSeries[];
   log?: boolean; format: (value: number) => string; width?: number; height?: number }): string {
   const width = opts.width ?? 1040;
-  const key = legend(opts.series.map((series) => ({ name: series.name, color: series.color })), 72, 20, width - 96);
-  const height = (opts.height ?? 320) + key.height;
-  const m: Margin = { top: 26 + key.height, right: 24, bottom: 40, left: 72 };
   const values = opts.series.flatMap((series) => series.values.filter((value): value is number => value !== null && value > 0));
   const scale = opts.log === true ? logScale(values) : linearScale(values);
+  const left = yAxisMargin(scale.ticks.map((value) => opts.format(value)), 56);
+  const key = legend(opts.series.map((series) => ({ name: series.name, color: series.color })), left, 20, width - left - 24);
+  const groupWidth = (width - left - 24) / Math.max(1, opts.categories.length);
+  const labels = categoryLabels(opts.categories, groupWidth);
+  const m: Margin = { top: 26 + key.height, right: 24, bottom: labels.bottom, left };
+  const height = (opts.height ?? 320) + key.height + labels.bottom - 40;
   const plotHeight = height - m.top - m.bottom;
   const sy = (value: number) => height - m.bottom - scale.position(value) * plotHeight;
-  const groupWidth = (width - m.left - m.right) / Math.max(1, opts.categories.length);
   const barWidth = Math.min(48, (groupWidth * 0.8) / Math.max(1, opts.series.length));
-  const bars = opts.categories.map((category, categoryIndex) => {
-    const groupStart = m.left + categoryIndex * groupWidth + (groupWidth - barWidth * opts.series.length) / 2;
-    const groupBars = opts.series.map((series, seriesIndex) => {
-      const value = series.values[categoryIndex];
-      if (value === null || value === undefined || value <= 0) return '';
-      const x = groupStart + seriesIndex * barWidth;
-      const y = sy(value);
-      const tip = `${category} · ${series.name}: ${opts.format(value)}`;
-      return `<rect x="${r(x + 1)}" y="${r(y)}" width="${r(barWidth - 2)}" height="${r(height - m.bottom - y)}" fill="${series.color}"><title>${escapeHtml(tip)}</title></rect>`
-        + `<text x="${r(x + barWidth / 2)}" y="${r(y - 4)}" text-anchor="middle" font-size="10" fill="#333">${escapeHtml(opts.format(value))}</text>`;
-    });
-    const label = `<text x="${r(m.left + (categoryIndex + 0.5) * groupWidth)}" y="${height - m.bottom + 18}" text-anchor="middle" fill="#333">${escapeHtml(category)}</text>`;
-    return groupBars.join('') + label;
-  });
+  const space = new LabelSpace({ left: 0, top: 0, right: width, bottom: height });
+  for (const box of key.boxes) space.reserve(box);
   const ticks = scale.ticks.map((value) => ({ value, y: sy(value), label: opts.format(value) }));
+  const axis = yAxis(ticks, m, width, opts.yLabel + (opts.log === true ? ' (log scale)' : ''), height, space);
+  const bars = opts.series.flatMap((series, seriesIndex) => opts.categories.map((category, categoryIndex) => {
+    const value = series.values[categoryIndex];
+    if (value === null || value === undefined || value <= 0) return null;
+    const x = m.left + categoryIndex * groupWidth + (groupWidth - barWidth * opts.series.length) / 2 + seriesIndex * barWidth;
+    return { x, y: sy(value), label: opts.format(value), tip: `${category} · ${series.name}: ${opts.format(value)}`, color: series.color };
+  })).filter((bar) => bar !== null);
+  const axisY = height - m.bottom;
+  const categoryText = labels.draw(m.left, axisY, space);
+  // Bars are boxes too, shrunk by the gap so that a label may sit right on its own bar's top.
+  for (const bar of bars) space.reserve({ left: bar.x + 1 + LABEL_GAP, right: bar.x + barWidth - 1 - LABEL_GAP, top: bar.y + LABEL_GAP, bottom: axisY });
+  const rects = bars.map((bar) => `<rect x="${r(bar.x + 1)}" y="${r(bar.y)}" width="${r(barWidth - 2)}" height="${r(axisY - bar.y)}" fill="${bar.color}"><title>${escapeHtml(bar.tip)}</title></rect>`);
+  // Series first: the first series (what was measured) gets its labels before the references do.
+  const valueLabels = bars.map((bar) => valueLabel(bar.label, bar.x + barWidth / 2, bar.y - 4, space));
   return svgOpen(width, height, opts.title)
-    + yAxis(ticks, m, width, opts.yLabel + (opts.log === true ? ' (log scale)' : ''), height)
-    + `<line x1="${m.left}" x2="${r(width - m.right)}" y1="${r(height - m.bottom)}" y2="${r(height - m.bottom)}" stroke="#999"/>`
-    + bars.join('')
+    + axis
+    + `<line x1="${m.left}" x2="${r(width - m.right)}" y1="${r(axisY)}" y2="${r(axisY)}" stroke="#999"/>`
+    + rects.join('') + valueLabels.join('') + categoryText
     + key.svg
     + '</svg>';
+}
+
+/** A bar's value above it, level or turned upwards where level does not fit; '' when neither fits (the bar's tooltip has it). */
+function valueLabel(label: string, centerX: number, baseY: number, space: LabelSpace): string {
+  if (space.claim(textBox(label, centerX, baseY, VALUE_FONT_SIZE, 'middle'))) {
+    return `<text x="${r(centerX)}" y="${r(baseY)}" text-anchor="middle" font-size="${VALUE_FONT_SIZE}" fill="#333">${escapeHtml(label)}</text>`;
+  }
+  // Turned text's glyph box runs from ascent left of x to descent right of it: shift x so the box centres on the bar.
+  const x = centerX + ((ASCENT_EM - DESCENT_EM) / 2) * VALUE_FONT_SIZE;
+  if (space.claim(upwardTextBox(label, x, baseY, VALUE_FONT_SIZE, 'start'))) {
+    return `<text transform="translate(${r(x)} ${r(baseY)}) rotate(-90)" font-size="${VALUE_FONT_SIZE}" fill="#333">${escapeHtml(label)}</text>`;
+  }
+  return '';
+}
+
+/**
+ * Category labels under the bars: level and wrapped onto up to LABEL_LINES_MAX lines when
+ * every label fits its group so; else turned to read upwards, every one when the groups are
+ * a line high, every few otherwise, or level every few when that shows as many (each bar's
+ * tooltip still names its category).
+ */
+function categoryLabels(categories: readonly string[], groupWidth: number): { bottom: number; draw: (left: number, axisY: number, space: LabelSpace) => string } {
+  const wrapped = categories.map((category) => wrapLabel(category, groupWidth - 2 * LABEL_SIDE_GAP, CHART_FONT_SIZE));
+  if (wrapped.every((lines) => lines !== null)) return levelLabels(wrapped.map((lines, index) => ({ index, lines: lines ?? [] })), groupWidth);
+  const shown = thinnedIndexes(categories.length, groupWidth, LINE_HEIGHT);
+  const longest = Math.max(0, ...shown.map((index) => textWidth(categories[index] ?? '', CHART_FONT_SIZE)));
+  const level = thinnedIndexes(categories.length, groupWidth, longest);
+  // Short labels (round counts...) that must thin anyway: level ones show as many.
+  if (level.length >= shown.length) return levelLabels(level.map((index) => ({ index, lines: [categories[index] ?? ''] })), groupWidth);
+  return {
+    bottom: Math.ceil(8 + longest + 10),
+    draw: (left, axisY, space) => shown.map((index) => {
+      const category = categories[index] ?? '';
+      const x = left + (index + 0.5) * groupWidth + ((ASCENT_EM - DESCENT_EM) / 2) * CHART_FONT_SIZE;
+      space.reserve(upwardTextBox(category, x, axisY + 8, CHART_FONT_SIZE, 'end'));
+      return `<text transform="translate(${r(x)} ${r(axisY + 8)}) rotate(-90)" text-anchor="end" fill="#333">${escapeHtml(category)}</text>`;
+    }).join(''),
+  };
+}
+
+/** Level category labels, centred under their groups, one <tspan> per wrapped line. */
+function levelLabels(labels: readonly { index: number; lines: readonly string[] }[], groupWidth: number): { bottom: number; draw: (left: number, axisY: number, space: LabelSpace) => string } {
+  const lineCount = Math.max(1, ...labels.map((label) => label.lines.length));
+  return {
+    bottom: 40 + (lineCount - 1) * LINE_STEP,
+    draw: (left, axisY, space) => labels.map((label) => {
+      const x = left + (label.index + 0.5) * groupWidth;
+      const tspans = label.lines.map((line, lineIndex) => {
+        space.reserve(textBox(line, x, axisY + 18 + lineIndex * LINE_STEP, CHART_FONT_SIZE, 'middle'));
+        return `<tspan x="${r(x)}" dy="${lineIndex === 0 ? 0 : LINE_STEP}">${escapeHtml(line)}</tspan>`;
+      }).join('');
+      return `<text x="${r(x)}" y="${r(axisY + 18)}" text-anchor="middle" fill="#333">${tspans}</text>`;
+    }).join(''),
+  };
 }
 
 interface Scale { position(value: number): number; ticks: number[] }
@@ -184,8 +276,10 @@ export function timelineChart(timeline: Timeline, opts: { title: string; width?:
   const width = opts.width ?? 1040;
   const faultLegend = FAULT_STYLES.map((style) => ({ name: style.name, color: style.color }));
   const opLegend = (['ok', 'fail', 'info'] as const).map((outcome) => ({ name: `op ${outcome}`, color: OUTCOME_COLORS[outcome] }));
-  const key = legend([...opLegend, ...faultLegend], 72, 20, width - 96);
-  const m: Margin = { top: 22 + key.height, right: 32, bottom: 36, left: 72 };
+  // Lane names are bold, right-aligned before the lanes: the margin holds the longest.
+  const left = Math.max(72, Math.ceil(16 + Math.max(0, ...timeline.nodes.map((node) => textWidth(node, CHART_FONT_SIZE, true)))));
+  const key = legend([...opLegend, ...faultLegend], left, 20, width - left - 24);
+  const m: Margin = { top: 22 + key.height, right: 32, bottom: 36, left };
   const rowHeight = 9;
   const processesByNode = new Map<string, string[]>(timeline.nodes.map((node) => [node, []]));
   const drawn = timeline.ops.slice(0, TIMELINE_OPS_DRAWN_MAX);
@@ -223,9 +317,9 @@ export function timelineChart(timeline: Timeline, opts: { title: string; width?:
     const tip = `${op.process} ${op.f} ${op.outcome} (${formatMs(op.startMs)} – ${formatMs(op.endMs)})`;
     return `<rect x="${r(x1)}" y="${r(y)}" width="${r(x2 - x1)}" height="${rowHeight - 2}" fill="${OUTCOME_COLORS[op.outcome]}"><title>${escapeHtml(tip)}</title></rect>`;
   });
-  const ticks = niceTicks(endMs, 8).filter((tick) => tick <= endMs).map((tick) =>
-    `<line x1="${r(sx(tick))}" x2="${r(sx(tick))}" y1="${m.top - 4}" y2="${r(top - 6)}" stroke="#000" stroke-opacity="0.08"/>`
-    + `<text x="${r(sx(tick))}" y="${r(top + 10)}" text-anchor="middle" fill="#555">${escapeHtml(formatMs(tick))}</text>`);
+  const tickTimes = niceTicks(endMs, 8).filter((tick) => tick <= endMs);
+  const ticks = tickTimes.map((tick) => `<line x1="${r(sx(tick))}" x2="${r(sx(tick))}" y1="${m.top - 4}" y2="${r(top - 6)}" stroke="#000" stroke-opacity="0.08"/>`)
+    .concat(xTickLabels(tickTimes.map((tick) => ({ x: sx(tick), label: formatMs(tick) })), top + 10));
   return svgOpen(width, height, opts.title)
     + lanes.join('') + faults.join('') + ticks.join('') + ops.join('')
     + `<text x="${r(m.left + (width - m.left - m.right) / 2)}" y="${r(height - 6)}" text-anchor="middle" fill="#333">virtual time</text>`

@@ -18,6 +18,45 @@ describe('svg helpers', () => {
     expect(svg).toContain('>s1</text>'); // legend
   });
 
+  it('barChart turns category labels that cannot wrap into their groups, and wraps those that can', () => {
+    const categories = ['fanout-16x3', 'fanout-16x3 batched', 'fanout-256x2', 'fanout-256x2 batched', 'fanout-4x6', 'fanout-4x6 batched', 'flat', 'flat batched'];
+    const series = [{ name: 'measured', color: '#111', values: categories.map((_, index) => 3_000 + index * 20) }];
+    const narrow = barChart({ title: 't', yLabel: 'bytes', categories, series, log: true, format: (value) => `${(value / 1_000).toFixed(1)} KB`, width: 520 });
+    expect(narrow.match(/rotate\(-90\)" text-anchor="end" fill="#333">fanout-256x2 batched</g)).toHaveLength(1);
+    const wide = barChart({ title: 't', yLabel: 'bytes', categories, series, log: true, format: (value) => `${(value / 1_000).toFixed(1)} KB`, width: 1040 });
+    expect(wide).toContain('<tspan x="');
+    expect(wide).toContain('>fanout-256x2</tspan><tspan');
+    expect(wide).not.toContain('text-anchor="end" fill="#333">fanout');
+  });
+
+  it('barChart thins short category labels level rather than turning them', () => {
+    const categories = Array.from({ length: 40 }, (_, index) => String(index + 1));
+    const svg = barChart({ title: 't', yLabel: 'runs', categories, width: 520, format: String, series: [{ name: 's', color: '#111', values: categories.map(() => 5) }] });
+    const labels = svg.match(/<tspan x="[\d.]+" dy="0">\d+<\/tspan>/g) ?? [];
+    expect(labels.length).toBeGreaterThan(10);
+    expect(labels.length).toBeLessThan(40);
+    expect(svg).toContain('dy="0">1</tspan>');
+    expect(svg).not.toContain('rotate(-90)" text-anchor="end"');
+  });
+
+  it('barChart leaves a value label that finds no room to its tooltip', () => {
+    const categories = ['a', 'b', 'c', 'd', 'e', 'f'];
+    const values = [3_100, 3_100, 3_120, 3_100, 3_090, 3_110];
+    const svg = barChart({ title: 't', yLabel: 'bytes', categories, format: (value) => `${(value / 1_000).toFixed(1)} KB`, width: 200,
+      series: [{ name: 's1', color: '#111', values }, { name: 's2', color: '#222', values }] });
+    expect(svg.match(/<title>[a-f] · s[12]: 3\.1 KB<\/title>/g)).toHaveLength(12); // every value in a tooltip
+    const drawn = svg.match(/font-size="10" fill="#333">3\.1 KB</g) ?? [];
+    expect(drawn.length).toBeGreaterThan(0);
+    expect(drawn.length).toBeLessThan(12);
+  });
+
+  it('barChart widens its left margin for long tick labels, so they clear the axis title', () => {
+    const svg = barChart({ title: 't', yLabel: 'bytes', categories: ['a'], log: true, format: (value) => `${value.toLocaleString('en')} bytes`,
+      series: [{ name: 's', color: '#111', values: [900_000] }] });
+    const tickX = Number(/<text x="([\d.]+)" y="[\d.]+" text-anchor="end" fill="#555">1,000,000 bytes/.exec(svg)?.[1]);
+    expect(tickX).toBeGreaterThan(22 + 6 + 90);
+  });
+
   it('cdfChart draws one path per series and escapes names', () => {
     const svg = cdfChart({ title: 'c', xLabel: 'x', series: [{ name: '<a>', color: '#123', points: [{ x: 10, fraction: 0.5 }] }, { name: 'b', color: '#456', points: [] }] });
     expect(svg.match(/<path /g)).toHaveLength(2);
