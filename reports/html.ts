@@ -82,6 +82,7 @@ export function renderHtml(summary: ReportSummary, options: HtmlOptions = {}): s
     section('efficiency', 'Efficiency', efficiencySection(summary)),
     section('convergence', 'Convergence', convergenceSection(summary)),
     section('verdicts', 'Verdicts', verdictSection(summary)),
+    ...(summary.findings.length === 0 ? [] : [section('findings', 'Known findings in real systems', findingsSection(summary))]),
     section('timelines', 'Timelines', timelineSection(summary)),
   ].join('\n');
   return `<!doctype html>\n<html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">`
@@ -317,6 +318,20 @@ function failureList(summary: ReportSummary): string {
   const items = summary.failures.map((failure) => failureHtml(failure, timelineIds.has(failure.id)));
   const omitted = summary.failuresOmittedCount > 0 ? `<p class="note">${formatNumber(summary.failuresOmittedCount)} more unexpected runs are not listed; see the JSON summary or the sweep's failure files.</p>` : '';
   return items.join('') + omitted;
+}
+
+function findingsSection(summary: ReportSummary): string {
+  const intro = '<p class="note">Behaviour of a real system that a scenario reproduces on purpose. Each is an expectation, not a failure: '
+    + 'the run is as expected while the checks named catch it, and becomes unexpected (exit 1) when it stops reproducing, so a fixed upstream bug is noticed.</p>';
+  const items = summary.findings.map((row, index) => {
+    const held = row.reproducedCount === row.runCount;
+    const count = `<span class="${held ? 'good' : 'bad'}">reproduced on ${formatNumber(row.reproducedCount)} of ${formatNumber(row.runCount)} runs</span>`
+      + (row.missedSeeds.length === 0 ? '' : ` (not on seed ${row.missedSeeds.join(', ')})`);
+    const source = row.source === null ? '' : ` · source: <code>${escapeHtml(row.source)}</code>`;
+    return `<div class="failure"><h3>${escapeHtml(row.scenarioName)} · ${escapeHtml(row.strategy)}</h3><div>${escapeHtml(row.summary)}</div>`
+      + `<div>caught by <b>${escapeHtml(row.checks.join(', '))}</b> · ${count}${source}</div>${replayBlock(`finding-${index + 1}`, row.replayCommand)}</div>`;
+  });
+  return intro + items.join('');
 }
 
 function replayBlock(id: string, command: string): string {

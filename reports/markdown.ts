@@ -41,10 +41,18 @@ function compose(summary: ReportSummary, options: MarkdownOptions, failuresShown
     '',
     ...efficiencyLines(summary),
     convergenceLine(summary),
+    ...findingLines(summary),
     ...failureLines(summary, failuresShown),
   ];
   if (options.reportLink !== undefined) lines.push('', `Full report: ${escapeMarkdown(options.reportLink)}`);
   return `${lines.join('\n')}\n`;
+}
+
+function findingLines(summary: ReportSummary): string[] {
+  if (summary.findings.length === 0) return [];
+  const lines = summary.findings.map((row) => `- ${escapeMarkdown(row.scenarioName)} · ${escapeMarkdown(row.strategy)}: ${escapeMarkdown(row.summary)} `
+    + `Caught by ${escapeMarkdown(row.checks.join(', '))}; reproduced on ${formatNumber(row.reproducedCount)} of ${formatNumber(row.runCount)} runs. Replay: \`${row.replayCommand}\``);
+  return ['', '**Known findings in real systems** (expected; a finding that stops reproducing is unexpected):', '', ...lines];
 }
 
 function priceTable(summary: ReportSummary): string[] {

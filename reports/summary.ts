@@ -12,6 +12,7 @@ import { convergenceSummary, type ConvergenceSummary } from './summary/convergen
 import { dsyncFigures, type DsyncFigures } from './summary/dsyncFigures.ts';
 import { efficiencyRows, sizeBucket, type EfficiencyRow } from './summary/efficiencyTable.ts';
 import { FAILURES_LISTED_MAX, failureRow, type FailureRow } from './summary/failureList.ts';
+import { findingRows, type FindingRow } from './summary/findingsTable.ts';
 import { orderedCheckNames } from './summary/order.ts';
 import { priceRows, type PriceRow } from './summary/priceTable.ts';
 import { scenarioRows, type ScenarioRow } from './summary/scenarioTable.ts';
@@ -22,6 +23,7 @@ export { quantile, weightedMean, type VerdictCounts } from './summary/aggregate.
 export { CDF_POINTS_MAX, cdfPoints } from './summary/convergenceCharts.ts';
 export { sizeBucket, sizeRank, type EfficiencyRow } from './summary/efficiencyTable.ts';
 export { type FailureRow } from './summary/failureList.ts';
+export { type FindingRow } from './summary/findingsTable.ts';
 export { type ScenarioRow } from './summary/scenarioTable.ts';
 export { type StrategyRow } from './summary/strategyTable.ts';
 export { type TimelineRun } from './summary/timelineCharts.ts';
@@ -39,6 +41,8 @@ export interface ReportSummary {
   readonly checkers: readonly CheckerRow[];
   readonly failures: readonly FailureRow[];
   readonly failuresOmittedCount: number;
+  /** Known findings in real systems, per scenario and backend, reproduced or not. */
+  readonly findings: readonly FindingRow[];
   readonly strategies: readonly StrategyRow[];
   readonly price: readonly PriceRow[];
   readonly efficiency: readonly EfficiencyRow[];
@@ -74,6 +78,7 @@ export function summarize(input: readonly RunResult[]): ReportSummary {
     checkers: checkNames.map((name) => checkerRow(results, name)),
     failures,
     failuresOmittedCount: unexpected.length - failures.length,
+    findings: findingRows(results),
     strategies: strategyRows(results),
     price: priceRows(results),
     efficiency: efficiencyRows(results, () => 'all'),
