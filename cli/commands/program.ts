@@ -9,6 +9,8 @@ import { MailsimError } from '../../core/errors.ts';
 import { EXIT_BAD_INPUT_OR_UNKNOWN } from './exitCodes.ts';
 import { collect, parseJobs, parseSeed, parseSeedCount } from './options.ts';
 import { parseTimeBudget } from '../timeBudget.ts';
+import { scenarioLibraryPath } from '../packageRoot.ts';
+import { BENCH_NAMES } from './bench.ts';
 
 const DEBUG_ENV = 'MAILSIM_DEBUG';
 
@@ -108,8 +110,8 @@ function addReplayShrinkExport(program: Command, setExit: SetExit): void {
 function addBench(program: Command, setExit: SetExit): void {
   program
     .command('bench')
-    .description('measure speed: store, merge, cluster or sweep')
-    .addArgument(new Argument('<name>', 'which benchmark').choices(['store', 'merge', 'cluster', 'sweep', 'wire', 'dsync']))
+    .description(`measure speed: ${BENCH_NAMES.join(', ')}`)
+    .addArgument(new Argument('<name>', 'which benchmark').choices(BENCH_NAMES))
     .option('--json', 'print the figures as one JSON object')
     .option('--quick', 'a smaller, faster measurement')
     .action(async (name: string, options) => {
@@ -122,7 +124,7 @@ function addSuite(program: Command, setExit: SetExit): void {
   program
     .command('suite')
     .description('run every scenario in scenarios/ (controls included) and write the reports')
-    .option('--dir <dir>', 'scenario folder', 'scenarios')
+    .option('--dir <dir>', 'scenario folder (default: the scenario library shipped with mailsim)')
     .option('--seeds <n>', 'seeds per scenario', parseSeedCount, 2)
     .option('--jobs <n>', 'worker threads (default: CPU cores)', parseJobs)
     .option(TIME_BUDGET_FLAGS, TIME_BUDGET_HELP, parseTimeBudget)
@@ -130,7 +132,7 @@ function addSuite(program: Command, setExit: SetExit): void {
     .option('--reports <dir>', 'where index.html and summary.md go', 'reports/latest')
     .action(async (options) => {
       const { suiteCommand } = await import('./suite.ts');
-      setExit(await suiteCommand(options));
+      setExit(await suiteCommand({ ...options, dir: options.dir ?? scenarioLibraryPath() }));
     });
 }
 
