@@ -3,11 +3,11 @@
 // the installed package and every output written under the working directory.
 import { execFile, spawn } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
-import { cp, mkdir, mkdtemp } from 'node:fs/promises';
+import { cp, mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { REPO_ROOT, STACK_LINE, type CliRun } from './mailsim.ts';
 
 const run = promisify(execFile);
@@ -33,6 +33,8 @@ interface PackedFile {
 }
 
 interface Installed {
+  /** The temp folder holding the tarball and the install, removed after the tests. */
+  readonly root: string;
   readonly tarballFiles: readonly string[];
   /** node_modules/mailsim in the install folder. */
   readonly packageDir: string;
@@ -49,6 +51,7 @@ async function packAndInstall(): Promise<Installed> {
   await mkdir(installDir);
   await run('npm', ['install', '--no-audit', '--no-fund', '--prefer-offline', join(root, info.filename)], { cwd: installDir, env });
   return {
+    root,
     tarballFiles: info.files.map((file) => file.path),
     packageDir: join(installDir, 'node_modules', 'mailsim'),
     bin: join(installDir, 'node_modules', '.bin', 'mailsim'),
@@ -76,6 +79,10 @@ describe('mailsim as an installed package', () => {
   beforeAll(async () => {
     installed = await packAndInstall();
   }, INSTALL_TIMEOUT_MS);
+
+  afterAll(async () => {
+    if (installed !== undefined) await rm(installed.root, { recursive: true, force: true });
+  });
 
   it('ships the CLI, its sources and the scenario library, and no tests or configs', () => {
     const files = installed.tarballFiles;
