@@ -1,7 +1,9 @@
 // The mailsim entry point (cli/bin.mjs and `npm start` load it): runs the CLI and sets the exit code.
 import './fixedIds.ts';
 import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { runCli } from './commands/program.ts';
+import { packageRoot } from './packageRoot.ts';
 
-const packageJson = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string };
+const packageJson = JSON.parse(readFileSync(join(packageRoot, 'package.json'), 'utf8')) as { version: string };
 process.exitCode = await runCli(process.argv.slice(2), packageJson.version);

@@ -1,6 +1,7 @@
 /**
- * mailsim bench store|merge|cluster|sweep|wire|dsync [--json] [--quick]
+ * mailsim bench <name> [--json] [--quick], one of BENCH_NAMES.
  * Each benchmark prints its own table (or nothing with --json); here --json prints the figures.
+ * The benchmark modules load lazily, so this file is cheap for the program's help to import.
  */
 export interface BenchCommandOptions {
   readonly json?: boolean;
@@ -9,27 +10,27 @@ export interface BenchCommandOptions {
 
 type BenchRunner = (options: { json: boolean; quick?: boolean }) => Promise<Record<string, unknown>>;
 
-async function benchRunner(name: string): Promise<BenchRunner> {
-  switch (name) {
-    case 'store':
-      return (await import('../bench/store.ts')).runStoreBench;
-    case 'merge':
-      return (await import('../bench/merge.ts')).runMergeBench;
-    case 'cluster':
-      return (await import('../bench/cluster.ts')).runClusterBench;
-    case 'wire':
-      return (await import('../bench/wire.ts')).runWireBench;
-    case 'sweep':
-      return (await import('../bench/sweep.ts')).runSweepBench;
-    case 'dsync':
-      return (await import('../bench/dsync.ts')).runDsyncBench;
-    default:
-      throw new Error(`assertion failed: commander let through bench ${name}`);
-  }
+/** Every benchmark by name: the one list the CLI's choices and help are made from. */
+const BENCH_RUNNERS = {
+  store: async () => (await import('../bench/store.ts')).runStoreBench,
+  merge: async () => (await import('../bench/merge.ts')).runMergeBench,
+  cluster: async () => (await import('../bench/cluster.ts')).runClusterBench,
+  sweep: async () => (await import('../bench/sweep.ts')).runSweepBench,
+  wire: async () => (await import('../bench/wire.ts')).runWireBench,
+  dsync: async () => (await import('../bench/dsync.ts')).runDsyncBench,
+} satisfies Record<string, () => Promise<BenchRunner>>;
+
+type BenchName = keyof typeof BENCH_RUNNERS;
+
+export const BENCH_NAMES = Object.keys(BENCH_RUNNERS) as BenchName[];
+
+function isBenchName(name: string): name is BenchName {
+  return Object.hasOwn(BENCH_RUNNERS, name);
 }
 
 export async function benchCommand(name: string, options: BenchCommandOptions): Promise<number> {
-  const run = await benchRunner(name);
+  if (!isBenchName(name)) throw new Error(`assertion failed: commander let through bench ${name}`);
+  const run: BenchRunner = await BENCH_RUNNERS[name]();
   const json = options.json === true;
   const figures = await run({ json, quick: options.quick === true });
   if (json) process.stdout.write(`${JSON.stringify({ bench: name, ...figures })}\n`);

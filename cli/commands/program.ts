@@ -9,6 +9,8 @@ import { MailsimError } from '../../core/errors.ts';
 import { EXIT_BAD_INPUT_OR_UNKNOWN } from './exitCodes.ts';
 import { collect, parseJobs, parseSeed, parseSeedCount } from './options.ts';
 import { parseTimeBudget } from '../timeBudget.ts';
+import { scenarioLibraryPath } from '../packageRoot.ts';
+import { BENCH_NAMES } from './bench.ts';
 
 const DEBUG_ENV = 'MAILSIM_DEBUG';
 
@@ -108,8 +110,8 @@ function addReplayShrinkExport(program: Command, setExit: SetExit): void {
 function addBench(program: Command, setExit: SetExit): void {
   program
     .command('bench')
-    .description('measure speed: store, merge, cluster or sweep')
-    .addArgument(new Argument('<name>', 'which benchmark').choices(['store', 'merge', 'cluster', 'sweep', 'wire', 'dsync']))
+    .description(`measure speed: ${BENCH_NAMES.join(', ')}`)
+    .addArgument(new Argument('<name>', 'which benchmark').choices(BENCH_NAMES))
     .option('--json', 'print the figures as one JSON object')
     .option('--quick', 'a smaller, faster measurement')
     .action(async (name: string, options) => {
@@ -122,21 +124,21 @@ function addHashes(program: Command, setExit: SetExit): void {
   program
     .command('hashes')
     .description('check the history hash of every reference-replica run of the default suite against the pinned file (or rewrite it)')
-    .option('--dir <dir>', 'scenario folder', 'scenarios')
+    .option('--dir <dir>', 'scenario folder (default: the scenario library shipped with mailsim)')
     .option('--file <file>', 'the pinned hashes', 'reports/baselines/hashes.json')
     .option('--write', 'rewrite the pinned file with the hashes of this code (for a change meant to alter histories)')
     .option('--jobs <n>', 'worker threads (default: CPU cores)', parseJobs)
     .action(async (options) => {
       const { hashesCommand } = await import('./hashes.ts');
-      setExit(await hashesCommand(options));
+      setExit(await hashesCommand({ ...options, dir: options.dir ?? scenarioLibraryPath() }));
     });
 }
 
 function addSuite(program: Command, setExit: SetExit): void {
   program
     .command('suite')
-    .description('run every scenario in scenarios/ (controls included) and write the reports')
-    .option('--dir <dir>', 'scenario folder', 'scenarios')
+    .description('run the scenario library (controls included) as its suite.yaml plans, the quick default tier or --full, and write the reports')
+    .option('--dir <dir>', 'scenario folder (default: the scenario library shipped with mailsim)')
     .option('--full', 'the full suite: every file, every backend, more seeds (the evidence run); default: the quick tier of the folder\'s suite.yaml')
     .option('--seeds <n>', 'seeds per scenario (default: the tier\'s, or 2 without a suite.yaml)', parseSeedCount)
     .option('--jobs <n>', 'worker threads (default: CPU cores)', parseJobs)
@@ -145,7 +147,7 @@ function addSuite(program: Command, setExit: SetExit): void {
     .option('--reports <dir>', 'where index.html and summary.md go', 'reports/latest')
     .action(async (options) => {
       const { suiteCommand } = await import('./suite.ts');
-      setExit(await suiteCommand(options));
+      setExit(await suiteCommand({ ...options, dir: options.dir ?? scenarioLibraryPath() }));
     });
 }
 

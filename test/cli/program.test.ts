@@ -1,7 +1,8 @@
 // Proves the top-level error handler gives one line (code for MailsimError, a MAILSIM_DEBUG hint otherwise) and that exit codes follow verdict vs expect.
 import { describe, expect, it } from 'vitest';
 import { MailsimError } from '../../core/errors.ts';
-import { describeError } from '../../cli/commands/program.ts';
+import { buildProgram, describeError } from '../../cli/commands/program.ts';
+import { BENCH_NAMES } from '../../cli/commands/bench.ts';
 import { exitCodeFor } from '../../cli/commands/exitCodes.ts';
 
 describe('describeError', () => {
@@ -45,5 +46,16 @@ describe('describeError on several problems', () => {
   it('keeps one line and counts the rest', () => {
     const line = describeError(new MailsimError('E_SCENARIO', 'a.yaml:3: servers: bad\na.yaml:9: seed: bad', {}), false);
     expect(line).toBe('mailsim: a.yaml:3: servers: bad (and 1 more) [E_SCENARIO]');
+  });
+});
+
+describe('mailsim bench help', () => {
+  it('names every benchmark there is, in the description and in the choices', async () => {
+    const program = await buildProgram(() => undefined, '0.0.0');
+    const bench = program.commands.find((command) => command.name() === 'bench');
+    const help = bench?.helpInformation() ?? '';
+    expect(BENCH_NAMES).toEqual(['store', 'merge', 'cluster', 'sweep', 'wire', 'dsync']);
+    expect(help).toContain(`measure speed: ${BENCH_NAMES.join(', ')}`);
+    for (const name of BENCH_NAMES) expect(help).toContain(`"${name}"`);
   });
 });

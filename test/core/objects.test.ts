@@ -1,6 +1,5 @@
-// Proves our hand-encoded git objects have git's ids (checked against known ids and the git CLI) and that corrupt bytes are refused.
+// Proves our hand-encoded git objects have git's ids (checked against known ids; objects.git.test.ts asks the git CLI) and that corrupt bytes are refused.
 import { describe, it, expect } from 'vitest';
-import { execFileSync } from 'node:child_process';
 import { deflateSync } from 'node:zlib';
 import { ObjectIdMismatchError } from '../../core/errors.ts';
 import { MODE_FILE, MODE_TREE, blobFrom, decodeCommit, decodeTree, deflateObject, encodeCommit, encodeTree, inflateObject, frame } from '../../core/objects.ts';
@@ -9,8 +8,6 @@ describe('git objects', () => {
   it('blob and empty tree ids match git', () => {
     expect(blobFrom('hello\n').id).toBe('ce013625030ba8dba906f756967f9e9ca394464a');
     expect(encodeTree([]).id).toBe('4b825dc642cb6eb9a060e54bf8d69288fbee4904');
-    const git = execFileSync('git', ['hash-object', '--stdin'], { input: 'mail body\r\n', encoding: 'utf8' }).trim();
-    expect(blobFrom('mail body\r\n').id).toBe(git);
   });
 
   it('trees round-trip and refuse entries out of git order', () => {
