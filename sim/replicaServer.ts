@@ -90,6 +90,8 @@ export interface ReplicaServer {
   antiEntropy(): Promise<void>;
   /** The early-ack mutant: acknowledge before the write is durable. */
   lagDurability(): void;
+  /** The lying-clocks-drop-flag mutant: every vector clock this server hands out dominates every other (a backend without clocks ignores it). */
+  lieAboutClocks?(): void;
 }
 
 /** The initial population, identical on every server. */
