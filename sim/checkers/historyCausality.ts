@@ -7,8 +7,8 @@
  * The rule (docs/checkers.md, "Causality"): write B causally follows write A when
  * - B ran on A's server after A was acknowledged (invoked after A's ok record): a server's
  *   state holds every write it acknowledged before (acknowledged means durable); or
- * - B's client earlier had an operation acknowledged by A's server, invoked after A's ok
- *   record (it read a state that reflected A), or wrote A itself (session order); or
+ * - B's client earlier had an IMAP operation acknowledged by A's server, invoked after A's
+ *   ok record (it read a state that reflected A), or wrote A itself (session order); or
  * - by transitivity through any acknowledged operation: what a client knew when a server
  *   answered it, that server reflects from then on (the session guarantee: a server that
  *   has not applied what the client saw refuses the client), and what a server reflected
@@ -26,6 +26,12 @@ import { mergeClocks } from './vclock.ts';
 
 /** Client operations that change a mailbox: an acknowledged one is an event of its server. */
 const WRITE_KINDS: ReadonlySet<string> = new Set(['deliver', 'append', 'store', 'expunge', 'move', 'copy']);
+/**
+ * An SMTP delivery's answer (250) shows its sender nothing of the mailbox, and SMTP senders
+ * are under no session guarantee (one may deliver on both sides of a partition): a delivery
+ * is an event of its server, but no knowledge flows through its sender.
+ */
+const NO_SESSION_KINDS: ReadonlySet<string> = new Set(['deliver']);
 
 interface Boundary {
   readonly index: number;
@@ -54,8 +60,9 @@ export function historyClocks(ops: readonly AnyClientOp[]): Map<number, VectorCl
   for (const { op, phase } of boundaries) {
     const server = servers.get(op.node) ?? {};
     const client = clients.get(op.process) ?? {};
+    const session = !NO_SESSION_KINDS.has(op.f);
     if (phase === 'invoke') {
-      atInvoke.set(op, mergeClocks(server, client));
+      atInvoke.set(op, session ? mergeClocks(server, client) : server);
       continue;
     }
     let known = atInvoke.get(op) ?? {};
@@ -65,7 +72,7 @@ export function historyClocks(ops: readonly AnyClientOp[]): Map<number, VectorCl
       clocks.set(op.index, known);
     }
     servers.set(op.node, mergeClocks(server, known));
-    clients.set(op.process, mergeClocks(client, known));
+    if (session) clients.set(op.process, mergeClocks(client, known));
   }
   return clocks;
 }

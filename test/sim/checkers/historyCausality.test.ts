@@ -60,6 +60,22 @@ describe('historyClocks', () => {
     expect(follows(h, a, c)).toBe(false);
   });
 
+  it('carries nothing through an SMTP sender, which may deliver on both sides of a partition', () => {
+    const h = new HistoryBuilder();
+    const a = set(h, 'n1', 'imap-0');
+    h.deliver('n1', { messageId: 'm1', guid: 'g8', uid: 8 }, 'ok', 'smtp-0');
+    h.deliver('n2', { messageId: 'm2', guid: 'g9', uid: 9 }, 'ok', 'smtp-0');
+    const b = clear(h, 'n2', 'imap-1');
+    expect(follows(h, a, b)).toBe(false);
+    // The same hop by an IMAP client does order them (negative control).
+    const imap = new HistoryBuilder();
+    const ia = set(imap, 'n1', 'imap-0');
+    imap.select('n1', 'imap-2', { uidValidity: 1, uidNext: 2, messages: [] });
+    imap.select('n2', 'imap-2', { uidValidity: 1, uidNext: 2, messages: [] });
+    const ib = clear(imap, 'n2', 'imap-1');
+    expect(follows(imap, ia, ib)).toBe(true);
+  });
+
   it('is transitive through other clients and servers', () => {
     const h = new HistoryBuilder();
     const a = set(h, 'n1', 'imap-0');
