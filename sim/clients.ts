@@ -17,7 +17,7 @@ import type { Metrics } from './metrics.ts';
 import type { Rng } from './rng.ts';
 import type { Scheduler } from './scheduler.ts';
 import type { Completion, MailStore, ReplicaServer } from './replicaServer.ts';
-import { dominates, mergeClocks } from './vclock.ts';
+import { SessionMemory } from './sessionMemory.ts';
 
 /** SMTP retries per message before the sender gives up. */
 export const SMTP_ATTEMPTS_MAX = 6;
@@ -175,8 +175,8 @@ export class ImapClient {
   private readonly deps: ClientDeps;
   private readonly home: number;
   private readonly views = new Map<string, MailboxView>();
-  /** Everything this session has been told came from writes up to this clock. */
-  private seen: VectorClock = {};
+  /** What this session was told, for its session guarantee (./sessionMemory.ts). */
+  private readonly memory = new SessionMemory();
   private appendCounter = 0;
 
   constructor(index: number, deps: ClientDeps) {
@@ -218,34 +218,28 @@ export class ImapClient {
     const named = value as Partial<Record<'mailbox' | 'from' | 'to', unknown>>;
     const mailboxes = [named.mailbox, named.from, named.to].filter((m): m is string => typeof m === 'string');
     const guarded = (replica: MailStore): Promise<T> => {
-      const behind = this.behind(server, replica, mailboxes);
+      const behind = this.behind(replica, mailboxes);
       if (behind) return Promise.reject(new MailsimError('E_IMAP_NO', `NO [UNAVAILABLE] ${behind}`, {}));
       return op(replica);
     };
-    const done = (result: T | null, vclock: VectorClock): void => {
-      if (result !== null) this.seen = mergeClocks(this.seen, vclock);
+    const done = (): void => {
       this.busy = false;
     };
     return clientRequest(this.deps, { server, process: this.process, f, value, op: guarded, okValue, write, done });
   }
 
   /**
-   * Session guarantee of the cluster's front end (monotonic reads): a replica that has not
-   * applied every write this session was told about refuses the request, so a client that
-   * fails over is told to come back later instead of seeing UIDs and MODSEQs go backwards,
-   * or a UID it knows name another message. "Applied" is judged by the simulator's vector
-   * clocks; also refused is a replica behind what this client saw of a mailbox (lower
-   * UIDNEXT or HIGHESTMODSEQ under the same UIDVALIDITY).
+   * Session guarantee of the cluster's front end (monotonic reads, read your writes): a
+   * replica that does not reflect what this session saw of the mailboxes a request names
+   * refuses it, so a client that fails over is told to come back later instead of seeing
+   * UIDs and MODSEQs go backwards, or a UID it knows name another message. Judged from what
+   * the client itself saw (./sessionMemory.ts), never from a clock the server hands back.
    */
-  private behind(server: ReplicaServer, replica: MailStore, mailboxes: readonly string[]): string | null {
-    if (!dominates(server.vclock, this.seen)) return `${replica.node} has not applied every write this session has seen`;
+  private behind(replica: MailStore, mailboxes: readonly string[]): string | null {
     for (const name of mailboxes) {
-      const view = this.views.get(name);
       const box = replica.committed.mailboxes.get(name);
-      if (!view || !box || box.uidValidity !== view.uidValidity) continue;
-      if (box.uidNext < view.uidNext || box.highestModseq < view.highestModseq) {
-        return `${replica.node} is behind this session on ${name} (UIDNEXT ${box.uidNext} < ${view.uidNext} or HIGHESTMODSEQ ${box.highestModseq} < ${view.highestModseq})`;
-      }
+      const behind = box ? this.memory.behind(replica.node, box) : null;
+      if (behind) return behind;
     }
     return null;
   }
@@ -271,6 +265,7 @@ export class ImapClient {
       view.uidNext = box.uidNext;
       view.highestModseq = box.highestModseq;
       this.views.set(mailbox, view);
+      this.memory.selected(box);
       return { uidValidity: box.uidValidity, uidNext: box.uidNext, exists: view.messages.size, highestModseq: box.highestModseq, messages: seen };
     }, false);
   }
@@ -284,6 +279,7 @@ export class ImapClient {
     this.deps.metrics.flagDeltaBytes.push(guid.length + flags.join(' ').length + 2);
     await this.request(server, 'store', { mailbox, uidValidity: view.uidValidity, uid, guid, mode, flags }, underValidity(mailbox, view.uidValidity, (r) => r.store(mailbox, [uid], mode, flags)), (result) => {
       const changed = result.changed[0];
+      if (changed) this.memory.message(mailbox, view.uidValidity, uid, changed.guid, changed.modseq);
       return { flagsAfter: changed?.flags ?? null, modseq: changed?.modseq ?? null };
     }, true);
   }
@@ -291,6 +287,7 @@ export class ImapClient {
   private async expunge(server: ReplicaServer, mailbox: string, view: MailboxView, uid: number, guid: string): Promise<void> {
     await this.request(server, 'expunge', { mailbox, uidValidity: view.uidValidity, uids: [uid], guids: [guid] }, underValidity(mailbox, view.uidValidity, (r) => r.expunge(mailbox, [uid])), (result) => {
       view.messages.delete(uid);
+      for (const gone of result.expunged) this.memory.removed(mailbox, view.uidValidity, gone);
       return { expunged: result.expunged };
     }, true);
   }
@@ -299,7 +296,12 @@ export class ImapClient {
     await this.request(server, f, { from, to, uidValidity: view.uidValidity, uid, guid }, underValidity(from, view.uidValidity, (r) => (f === 'move' ? r.move(from, [uid], to) : r.copy(from, [uid], to))), (result) => {
       if (f === 'move') view.messages.delete(uid);
       const copyGuid = 'targetGuids' in result ? (result.targetGuids as string[])[0] : undefined;
-      return { toUidValidity: result.uidValidity, toUid: result.targetUids[0] ?? 0, toGuid: copyGuid ?? guid };
+      const toUid = result.targetUids[0] ?? 0;
+      if (toUid > 0) {
+        this.memory.message(to, result.uidValidity, toUid, copyGuid ?? guid);
+        if (f === 'move') this.memory.removed(from, view.uidValidity, uid);
+      }
+      return { toUidValidity: result.uidValidity, toUid, toGuid: copyGuid ?? guid };
     }, true);
   }
 
@@ -310,6 +312,9 @@ export class ImapClient {
     const size = rng.int(config.workload.messageSizeBytes.min, config.workload.messageSizeBytes.max);
     const body = messageBody(messageId, size, rng);
     const flags = rng.chance(0.5) ? ['\\Seen'] : [];
-    await this.request(server, 'append', { mailbox, messageId, attempt: 1, sizeBytes: body.length }, (r) => r.append(mailbox, body, flags), (result) => ({ guid: result.guid, uid: result.uid, uidValidity: result.uidValidity }), true);
+    await this.request(server, 'append', { mailbox, messageId, attempt: 1, sizeBytes: body.length }, (r) => r.append(mailbox, body, flags), (result) => {
+      this.memory.message(mailbox, result.uidValidity, result.uid, result.guid, result.modseq);
+      return { guid: result.guid, uid: result.uid, uidValidity: result.uidValidity };
+    }, true);
   }
 }

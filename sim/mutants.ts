@@ -131,6 +131,8 @@ const reuseUid: FollowUp = (previous, current) => {
 
 const MERGE_MUTANTS: Readonly<Record<MutantNameOf<'merge'>, StateRewrite>> = {
   'drop-flag-change': dropFlagChange,
+  // Its other half, the adapter's lying clocks, is the server's (sim/world.ts).
+  'lying-clocks-drop-flag': dropFlagChange,
   'undo-expunge': undoExpunge,
   'duplicate-on-merge': duplicateOnMerge,
   'validity-bump': validityBump,

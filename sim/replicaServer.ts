@@ -65,7 +65,7 @@ export interface ReplicaServer {
   /** Up: its process runs and its volume is not crashed. */
   readonly up: boolean;
   readonly paused: boolean;
-  /** The simulator's causality record of what this server has applied (not a backend's). */
+  /** The adapter's causality record of what this server has applied: a second opinion stamped on write answers, never an input to a verdict or a client guarantee. */
   readonly vclock: VectorClock;
   /** The replica's operations and state; null while the server is down. */
   readonly store: MailStore | null;
@@ -90,6 +90,8 @@ export interface ReplicaServer {
   antiEntropy(): Promise<void>;
   /** The early-ack mutant: acknowledge before the write is durable. */
   lagDurability(): void;
+  /** The lying-clocks-drop-flag mutant: every vector clock this server hands out dominates every other (a backend without clocks ignores it). */
+  lieAboutClocks?(): void;
 }
 
 /** The initial population, identical on every server. */

@@ -1,7 +1,8 @@
 /**
- * The simulator's own vector clocks, one per server, kept apart from the replica's code:
- * a server ticks its entry on every acknowledged client write and merges the sender's
- * clock when it has applied a replication push. Checkers judge causality with these.
+ * Vector clocks a backend adapter may keep, one per server: a server ticks its entry on every
+ * acknowledged client write and merges the sender's clock when it has applied a replication
+ * push. They are stamped on write answers as a second opinion only: no checker and no client
+ * guarantee decides by them (sim/checkers/historyCausality.ts, sim/sessionMemory.ts).
  */
 import type { VectorClock } from './historyTypes.ts';
 

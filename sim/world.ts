@@ -93,6 +93,7 @@ export async function simulate(config: SimConfig, backend: ReplicaBackend, optio
   for (const [name, server] of built) servers.set(name, server);
   options.onPopulated?.();
   if (config.mutant === 'early-ack') for (const server of servers.values()) server.lagDurability();
+  if (config.mutant === 'lying-clocks-drop-flag') for (const server of servers.values()) server.lieAboutClocks?.();
 
   const crashStreams = new Map(config.servers.map((name) => [name, root.stream(`crash/${name}`)]));
   const nemesis = new Nemesis({ scheduler, network, history, servers, crashRng: (node) => crashStreams.get(node) as Rng });

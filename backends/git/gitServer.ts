@@ -54,6 +54,8 @@ export const HEARTBEAT_BYTES = 48;
 export const MERGE_WAIT_MS = 2_000;
 /** Pushes whose clocks wait for our head to hold them (named limit; dropping the oldest only makes the session guarantee stricter). */
 export const HELD_CLOCKS_MAX = 1_024;
+/** The lying-clocks-drop-flag mutant's count for every server: above any count a run reaches. */
+export const LYING_CLOCK_COUNT = 2 ** 30;
 
 interface PushPayload {
   /** The sender's tips; the receiver makes their merge itself. */
@@ -95,6 +97,8 @@ export class GitServer implements ReplicaServer {
   vclock: VectorClock = {};
   /** Test-only mutant: this server stops replicating. */
   replicationStopped = false;
+  /** Test-only mutant (lying-clocks-drop-flag): the one clock this server hands out, above every real one. */
+  private lyingClock: VectorClock | null = null;
   private readonly deps: GitServerDeps;
   /** What this server believes of its peers (./replication.ts); set at start. */
   private repl: ReplicationState;
@@ -161,6 +165,11 @@ export class GitServer implements ReplicaServer {
 
   lagDurability(): void {
     this.fs.setDurabilityLag(true);
+  }
+
+  /** The lying-clocks-drop-flag mutant: from now on every clock this server hands out is LYING_CLOCK_COUNT for every server. */
+  lieAboutClocks(): void {
+    this.lyingClock = Object.fromEntries([this.name, ...this.deps.peers].sort().map((node) => [node, LYING_CLOCK_COUNT]));
   }
 
   options(): ReplicaOptions {
@@ -337,7 +346,7 @@ export class GitServer implements ReplicaServer {
   }
 
   private ackWrite(): VectorClock {
-    this.vclock = tick(this.vclock, this.name);
+    this.vclock = this.lyingClock ?? tick(this.vclock, this.name);
     return this.vclock;
   }
 
@@ -427,7 +436,8 @@ export class GitServer implements ReplicaServer {
     }
     await this.ackBatchCommitted();
     if (fresh && this.deps.recordTransfers === true) this.received.push({ heads, pack });
-    if (heads.every((head) => replica.inHead(head))) this.vclock = mergeClocks(this.vclock, vclock);
+    if (this.lyingClock) this.vclock = this.lyingClock;
+    else if (heads.every((head) => replica.inHead(head))) this.vclock = mergeClocks(this.vclock, vclock);
     else {
       this.heldClocks.push({ heads, vclock });
       if (this.heldClocks.length > HELD_CLOCKS_MAX) this.heldClocks.shift();

@@ -22,6 +22,12 @@ export const MUTANTS = Object.freeze({
     description:
       'The merge drops one side\'s flag change: when exactly one side changed a flag of a message, the merged message keeps the base value of that flag (first such flag per merge).',
   },
+  'lying-clocks-drop-flag': {
+    hook: 'merge',
+    target: 'no-lost-flags',
+    description:
+      'drop-flag-change, and the git adapter lies about causality: every vector clock it hands out (on write answers, on the server) is one constant clock above every other, so by those clocks every write causally follows every other and any two writes of different values look concurrent. A checker that took causality from the adapter would excuse the lost flag; no-lost-flags takes it from the history and must still catch it.',
+  },
   'reuse-uid': {
     hook: 'follow-up',
     target: 'uid-stable',

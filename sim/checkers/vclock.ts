@@ -1,6 +1,7 @@
 /**
- * Vector clocks as the simulator stamps them on ok write records. A node missing from a
- * clock counts as 0. Checkers judge causality with these, never with replica records.
+ * Vector clock order. A node missing from a clock counts as 0. The checkers' clocks are
+ * built from the history (./historyCausality.ts); the clocks a backend stamps on ok write
+ * records are compared with the same functions, as a second opinion only.
  */
 import type { VectorClock } from '../historyTypes.ts';
 

@@ -323,10 +323,11 @@ export class ReplicaModel {
         const writes = this.writes.get(`${guid} ${flag}`) ?? [];
         const maximal = writes.filter((w) => !writes.some((v) => v !== w && dominates(v.vclock, w.vclock)));
         const values = new Set(maximal.map((w) => w.value));
-        // A state-based three-way merge sees net changes only: once an add and a remove of one flag
-        // were concurrent anywhere in its history, either value may survive (docs/merge-rules.md).
-        // Without such a conflict the causally last write must win: no lost flag write.
-        const conflict = writes.some((w) => writes.some((v) => v.value !== w.value && !dominates(v.vclock, w.vclock) && !dominates(w.vclock, v.vclock)));
+        // A state-based three-way merge sees net changes only: once a write of the other value was
+        // concurrent with a causally last write, either value may survive (docs/merge-rules.md).
+        // Otherwise the causally last writes must win: no lost flag write. no-lost-flags judges by this rule.
+        const value = maximal[0]?.value;
+        const conflict = writes.some((w) => w.value !== value && maximal.some((m) => !dominates(m.vclock, w.vclock)));
         if (values.size === 1 && !conflict) {
           const want = [...values][0] as boolean;
           if ((message?.flags.includes(flag) ?? false) !== want) throw new ModelViolation(`flag ${flag} of ${guid} is ${!want}, the last write set it ${want}`);

@@ -1,4 +1,4 @@
-// Proves no-lost-flags accepts final flags written by causally last writes (vector clocks) and catches a dropped flag change.
+// Proves no-lost-flags accepts final flags written by causally last writes (causality from the history: what clients wrote and read) and catches a dropped flag change.
 import { describe, expect, it } from 'vitest';
 import { checkNoLostFlags, writtenFlags } from '../../../sim/checkers/noLostFlags.ts';
 import { checkInput, converged, HistoryBuilder, mailbox, message, seen } from './historyBuilder.ts';
@@ -9,8 +9,9 @@ function history(): { h: HistoryBuilder; unflag: number; setOnly: number } {
   // Concurrent writes to \Seen of g1 that disagree: either final value is fine.
   h.store('n1', 'imap-0', { uid: 1, guid: 'g1', mode: '+', flags: ['\\Seen'] }, 'ok', { flagsAfter: ['\\Seen'], modseq: 2, vclock: { n1: 1 } });
   h.store('n2', 'imap-1', { uid: 1, guid: 'g1', mode: '-', flags: ['\\Seen'] }, 'ok', { flagsAfter: [], modseq: 2, vclock: { n2: 1 } });
-  // \Flagged of g1: set on n1, then cleared on n2 after n2 learnt the set: the clear is causally last.
+  // \Flagged of g1: set on n1; imap-1 then reads n1 (a state that holds the set) and clears it on n2: the clear is causally last.
   h.store('n1', 'imap-0', { uid: 1, guid: 'g1', mode: '+', flags: ['\\Flagged'] }, 'ok', { flagsAfter: ['\\Flagged', '\\Seen'], modseq: 3, vclock: { n1: 2 } });
+  h.select('n1', 'imap-1', { uidValidity: 1, uidNext: 4, messages: [seen(1, 'g1', ['\\Flagged', '\\Seen'], 3)] });
   const unflag = h.store('n2', 'imap-1', { uid: 1, guid: 'g1', mode: '-', flags: ['\\Flagged'] }, 'ok', { flagsAfter: [], modseq: 4, vclock: { n1: 2, n2: 2 } }).done;
   // '=' writes every system flag and every keyword present ($Junk, seen in the select).
   const setOnly = h.store('n1', 'imap-0', { uid: 2, guid: 'g2', mode: '=', flags: ['\\Answered'] }, 'ok', { flagsAfter: ['\\Answered'], modseq: 5, vclock: { n1: 3 } }).done;
@@ -50,11 +51,18 @@ describe('no-lost-flags', () => {
     expect(result.evidence).toEqual([setOnly]);
   });
 
-  it('is unknown when ok stores carry no vector clock', () => {
+  it('needs no vector clock on the store records: without the read, the clear is concurrent with the set', () => {
     const h = new HistoryBuilder();
-    h.store('n1', 'imap-0', { uid: 1, guid: 'g1', mode: '+', flags: ['\\Seen'] }, 'ok', { flagsAfter: ['\\Seen'], modseq: 2 });
-    const result = checkNoLostFlags(checkInput(h, converged(['n1'], [mailbox('INBOX', [message('g1', 1, { flags: ['\\Seen'] })])])));
-    expect(result.verdict).toBe('unknown');
+    h.store('n1', 'imap-0', { uid: 1, guid: 'g1', mode: '+', flags: ['\\Flagged'] }, 'ok', { flagsAfter: ['\\Flagged'], modseq: 2 });
+    h.store('n2', 'imap-1', { uid: 1, guid: 'g1', mode: '-', flags: ['\\Flagged'] }, 'ok', { flagsAfter: [], modseq: 2 });
+    const finals = converged(['n1', 'n2'], [mailbox('INBOX', [message('g1', 1, { flags: ['\\Flagged'] })])]);
+    expect(checkNoLostFlags(checkInput(h, finals)).verdict).toBe('valid');
+    // The same clear after imap-1 read n1's state: the set is lost.
+    const read = new HistoryBuilder();
+    read.store('n1', 'imap-0', { uid: 1, guid: 'g1', mode: '+', flags: ['\\Flagged'] }, 'ok', { flagsAfter: ['\\Flagged'], modseq: 2 });
+    read.select('n1', 'imap-1', { uidValidity: 1, uidNext: 2, messages: [seen(1, 'g1', ['\\Flagged'], 2)] });
+    read.store('n2', 'imap-1', { uid: 1, guid: 'g1', mode: '-', flags: ['\\Flagged'] }, 'ok', { flagsAfter: [], modseq: 2 });
+    expect(checkNoLostFlags(checkInput(read, finals)).verdict).toBe('invalid');
   });
 
   it("'=' writes every system flag and the keywords named or present", () => {

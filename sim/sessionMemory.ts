@@ -1,0 +1,85 @@
+/**
+ * What one IMAP client was told, for the front end's session guarantee: a replica that does
+ * not reflect what the client saw refuses it until it does. Judged only from the client's
+ * own observations (every UID it was told names a GUID, the highest MODSEQ it was told per
+ * message, the UIDs its own acknowledged expunges and moves removed, and the UIDNEXT and
+ * HIGHESTMODSEQ it read), never from a clock a server hands back: a black-box server has
+ * none, and a server's bug must not weaken the client's guarantee.
+ *
+ * A replica reflects what the client saw of a mailbox (same UIDVALIDITY) when it could be a
+ * later state of it: UIDNEXT and HIGHESTMODSEQ not below what the client read; no UID the
+ * client knows names another message; no message below the UIDNEXT the client read that the
+ * client never saw (UIDs are only handed out at UIDNEXT, so a later state has none); no
+ * message with a MODSEQ below what the client was told; none of the UIDs it removed.
+ */
+import { allMessages } from '../core/messageMap.ts';
+import type { Mailbox } from '../core/state.ts';
+
+interface Told {
+  uidNext: number;
+  highestModseq: number;
+  /** UID -> GUID, for every UID the client was told (SELECT, STORE answers, APPENDUID, COPYUID). */
+  readonly bound: Map<number, string>;
+  /** UID -> the highest MODSEQ the client was told for it. */
+  readonly modseq: Map<number, number>;
+  /** UIDs this client's own acknowledged expunges and moves removed. */
+  readonly removed: Set<number>;
+}
+
+export class SessionMemory {
+  private readonly told = new Map<string, Told>();
+
+  private entry(mailbox: string, uidValidity: number): Told {
+    const key = `${mailbox}\u0000${uidValidity}`;
+    let told = this.told.get(key);
+    if (!told) {
+      told = { uidNext: 0, highestModseq: 0, bound: new Map(), modseq: new Map(), removed: new Set() };
+      this.told.set(key, told);
+    }
+    return told;
+  }
+
+  /** A SELECT's answer: the status it read and every message it listed. */
+  selected(box: Mailbox): void {
+    const told = this.entry(box.name, box.uidValidity);
+    told.uidNext = Math.max(told.uidNext, box.uidNext);
+    told.highestModseq = Math.max(told.highestModseq, box.highestModseq);
+    for (const message of allMessages(box.messages)) if (message.uid > 0) this.message(box.name, box.uidValidity, message.uid, message.guid, message.modseq);
+  }
+
+  /** A UID the client was told names `guid`, at `modseq` when the answer gave one. */
+  message(mailbox: string, uidValidity: number, uid: number, guid: string, modseq = 0): void {
+    if (uid <= 0) return;
+    const told = this.entry(mailbox, uidValidity);
+    told.bound.set(uid, guid);
+    told.modseq.set(uid, Math.max(told.modseq.get(uid) ?? 0, modseq));
+  }
+
+  /** The client's own acknowledged expunge or move took this UID out of the mailbox. */
+  removed(mailbox: string, uidValidity: number, uid: number): void {
+    this.entry(mailbox, uidValidity).removed.add(uid);
+  }
+
+  /** Why `box` (a replica's mailbox) does not reflect what the client saw, or null when it does. */
+  behind(node: string, box: Mailbox): string | null {
+    const told = this.told.get(`${box.name}\u0000${box.uidValidity}`);
+    if (!told) return null;
+    const name = box.name;
+    if (box.uidNext < told.uidNext || box.highestModseq < told.highestModseq) {
+      return `${node} is behind this session on ${name} (UIDNEXT ${box.uidNext} < ${told.uidNext} or HIGHESTMODSEQ ${box.highestModseq} < ${told.highestModseq})`;
+    }
+    for (const message of allMessages(box.messages)) {
+      const { uid, guid } = message;
+      if (uid <= 0) continue;
+      const bound = told.bound.get(uid);
+      if (bound === undefined) {
+        if (uid < told.uidNext) return `${node} shows ${name} UID ${uid}, below the UIDNEXT ${told.uidNext} this session read, which it never saw`;
+        continue;
+      }
+      if (bound !== guid) return `${node} shows ${name} UID ${uid} naming another message than this session was told`;
+      if (told.removed.has(uid)) return `${node} still shows ${name} UID ${uid}, which this session removed`;
+      if (message.modseq < (told.modseq.get(uid) ?? 0)) return `${node} shows ${name} UID ${uid} at a MODSEQ below what this session was told`;
+    }
+    return null;
+  }
+}
