@@ -23,7 +23,7 @@ export const STRATEGY_ORDER: readonly string[] = [...STRATEGY_NAMES.slice(0, 1),
 /** Display order of the checkers; unknown names follow in code-unit order. */
 export const CHECK_ORDER: readonly string[] = CHECK_NAMES;
 /**
- * Dovecot dsync, measured once by hand (FACTS.md): stateful sync of 1,000 messages of about
+ * Dovecot dsync, measured once by hand (docs/facts.md#dovecot-dsync): stateful sync of 1,000 messages of about
  * 2 KB. The report shows them only where no run on real Dovecot measured its own, marked as such.
  */
 export const DSYNC_BYTES_PER_FLAG_CHANGE = 49;
