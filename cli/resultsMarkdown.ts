@@ -81,7 +81,20 @@ function header(stamp: ResultsStamp): string[] {
       ['load average (1, 5, 15 min) at start', load(stamp.loadAverageStart)],
       ['load average (1, 5, 15 min) at end', load(stamp.loadAverageEnd)],
     ]),
+    ...(busy(stamp) ? ['', `**The machine was busy**: its load average was above its ${stamp.cores} cores. Wall-clock rates here are far below what a quiet machine gives; byte counts, CPU-time figures and ratios against a reference measured in the same run are not affected as much.`] : []),
   ];
+}
+
+/** Other work ran beside the measurements: a 1-minute load average above the core count at start or end. */
+export function busy(stamp: ResultsStamp): boolean {
+  return Math.max(stamp.loadAverageStart[0] ?? 0, stamp.loadAverageEnd[0] ?? 0) > stamp.cores;
+}
+
+/** The 1-minute load average a bench recorded when it finished (an array from node:os, or one number). */
+function benchLoad(figures: JsonObject): FigureValue {
+  const load = figures.loadAverage;
+  const first = Array.isArray(load) ? (load[0] as unknown) : load;
+  return typeof first === 'number' ? Math.round(first * 100) / 100 : null;
 }
 
 /** The flat objects of an array (a bench's `cases`) as a table, their keys as columns. */
@@ -104,6 +117,8 @@ function benchSection(spec: BenchSpec, input: ResultsInputs['benches'][number] |
     const value = figure.read(figures);
     return [figure.label, value === null ? NOT_MEASURED : formatValue(value, figure.unit), figure.target === undefined ? '' : targetText(figure.target, figure.unit), metText(value, figure.target)];
   });
+  const load = benchLoad(figures);
+  if (load !== null) rows.push(['load average (1 min) when the bench finished', formatValue(load, ''), '', '']);
   const details = spec.detailPath === undefined ? [] : detailTable(figures, spec.detailPath);
   return ['', `## ${spec.title} (${code(`mailsim bench ${spec.name}`)})`, '', spec.about, '', source, '', ...table(['figure', 'measured', 'target', 'met?'], rows), ...details];
 }

@@ -44,6 +44,11 @@ describe('renderResultsMarkdown', () => {
     expect(rowOf(markdown, 'load average (1, 5, 15 min) at end')).toContain('1.50, 1.00, 0.75');
   });
 
+  it('warns when the load average was above the core count, and not otherwise', () => {
+    expect(renderResultsMarkdown(noInputs)).not.toContain('The machine was busy');
+    expect(renderResultsMarkdown({ ...noInputs, stamp: { ...stamp, loadAverageEnd: [2.5, 1, 1] } })).toContain('**The machine was busy**: its load average was above its 2 cores.');
+  });
+
   it('says "no git" when there is no commit', () => {
     expect(rowOf(renderResultsMarkdown({ ...noInputs, stamp: { ...stamp, commit: 'no git' } }), 'commit')).toBe('| commit | no git |');
   });
@@ -56,6 +61,10 @@ describe('renderResultsMarkdown', () => {
     expect(rowOf(markdown, 'bytes of new objects per flag change')).toBe('| bytes of new objects per flag change | 2,048 B | <= 2,048 B | met |');
     expect(rowOf(markdown, 'flag commits per CPU-second')).toBe('| flag commits per CPU-second | not measured in this run |  |  |');
     expect(rowOf(markdown, 'messages')).toBe('| messages | layout | bytesPerFlagChange |');
+    expect(markdown).not.toContain('load average (1 min) when the bench finished');
+    const loaded = renderResultsMarkdown({ ...noInputs, benches: [{ name: 'store', figures: { ...figures, loadAverage: [1.234, 1, 1] }, file: 'bench-store.json', command: null }] });
+    expect(rowOf(loaded, 'load average (1 min) when the bench finished')).toBe('| load average (1 min) when the bench finished | 1.23 |  |  |');
+    expect(loaded).toContain('Input `bench-store.json` (its command was not recorded).');
     expect(markdown).toContain('| 1,000 | flat | 65,894.5 |');
   });
 
