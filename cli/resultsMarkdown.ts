@@ -33,8 +33,8 @@ export interface ResultsInputs {
 export const RESULTS_TITLE = '# Measured results';
 const NOT_MEASURED = 'not measured in this run';
 const NOT_MEASURED_SENTENCE = 'Not measured in this run';
-const SUITE_COMMAND = 'npx mailsim suite --full (writes out/suite/results.jsonl)';
-const MUTATION_COMMAND = 'npm run mutation (writes reports/mutation/mutation.json)';
+const SUITE_COMMAND = 'npx mailsim suite --full';
+const MUTATION_COMMAND = 'npm run mutation';
 
 /** 12345.678 -> '12,345.68'; booleans as yes/no. */
 export function formatValue(value: FigureValue, unit: string): string {
@@ -149,13 +149,13 @@ function runSetSection(input: ResultsInputs['runSets'][number]): string[] {
 
 function runsSection(runSets: ResultsInputs['runSets']): string[] {
   const lines = ['', '## Scenario runs (suite and sweeps)', '', 'Every run checked against what its scenario file expects; the wire figures are sums over the runs, not means of runs.'];
-  if (runSets.length === 0) return [...lines, '', `The full suite: ${NOT_MEASURED}; ${code(SUITE_COMMAND)} measures it.`];
+  if (runSets.length === 0) return [...lines, '', `The full suite: ${NOT_MEASURED}; ${code(SUITE_COMMAND)} measures it (into \`out/suite/results.jsonl\`; give that file to \`mailsim results\`).`];
   return [...lines, ...runSets.flatMap(runSetSection)];
 }
 
 function mutationSection(mutation: ResultsInputs['mutation']): string[] {
   const lines = ['', '## Mutation testing (`npm run mutation`)', '', 'Stryker mutates `sim/checkers/` and `core/merge/` and runs their in-process tests against each mutant; a mutant is detected when a test fails or times out.'];
-  if (mutation === null) return [...lines, '', `${NOT_MEASURED_SENTENCE}: ${code(MUTATION_COMMAND)} measures it.`];
+  if (mutation === null) return [...lines, '', `${NOT_MEASURED_SENTENCE}: ${code(MUTATION_COMMAND)} measures it (into \`reports/mutation/mutation.json\`, which \`npm run results\` reads).`];
   const target = { bound: MUTATION_SCORE_CHECKERS_MIN_PERCENT, atMost: false };
   const rows = mutation.scores.map((score) => {
     const targeted = score.scope === 'sim/checkers' ? target : undefined;
