@@ -15,7 +15,7 @@ const word = (...parts: string[]): string => parts.join('');
 const FORBIDDEN: readonly { readonly name: string; readonly pattern: RegExp }[] = [
   { name: 'a numbered work period', pattern: new RegExp(`${word('sess', 'ions?')} [0-9]|end of ${word('sess', 'ion')}`, 'i') },
   { name: 'a lettered work item', pattern: new RegExp(`${word('iss', 'ue')} [A-Z]\\b`, 'i') },
-  { name: 'a file outside the repository', pattern: new RegExp(`\\b(${['FACTS', 'DESIGN', 'STYLE'].join('|')})\\.md\\b|\\.\\./${word('sha', 'red')}\\b|/${word('wo', 'rk')}/(${word('sha', 'red')}|wt|main)\\b`) },
+  { name: 'a file outside the repository', pattern: new RegExp(`\\b(${[word('FAC', 'TS'), word('DES', 'IGN'), word('STY', 'LE')].join('|')})\\.md\\b|\\.\\./${word('sha', 'red')}\\b|/${word('wo', 'rk')}/(${word('sha', 'red')}|wt|main)\\b`) },
 ];
 
 /** Every offending line of a text: `line N: <which rule>: <the line>`. */
@@ -52,7 +52,7 @@ describe('the project speaks of itself alone', () => {
       `measured at the end of ${word('sess', 'ion')} 9`,
       `as in ${word('sess', 'ions')} 5 and 6`,
       `${word('Iss', 'ue')} L's targets`,
-      `see ${'FACTS'}.md for the figure`,
+      `see ${word('FAC', 'TS')}.md for the figure`,
       `notes in ../${word('sha', 'red')}/x`,
       `read /${word('wo', 'rk')}/${word('sha', 'red')}/notes`,
     ];
