@@ -1,5 +1,5 @@
 // ESLint, with typescript-eslint's parser: the determinism bans for core/ and sim/ (no wall
-// clock, Math.random, timers or node:fs: clock, rng and fs are injected, DESIGN.md). They replace
+// clock, Math.random, timers or node:fs: clock, rng and fs are injected, README.md "How it works"). They replace
 // a hand-written text scan; test/sim/determinism.test.ts proves a planted Math.random fails.
 import tseslint from 'typescript-eslint';
 

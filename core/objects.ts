@@ -1,7 +1,7 @@
 /**
  * git's object model, encoded by hand: blobs, trees and commits, their sha1 ids, and the
  * zlib-deflated loose-object form. Encoding ourselves with node:zlib is about ten times
- * faster than isomorphic-git's own compression (see FACTS.md).
+ * faster than isomorphic-git's own compression (docs/facts.md, isomorphic-git).
  */
 import { createHash } from 'node:crypto';
 import { deflateSync, inflateSync } from 'node:zlib';

@@ -35,7 +35,7 @@ export function formatNumber(value: number | null, digits = 0): string {
   return `${negative ? '-' : ''}${grouped}${fraction === undefined ? '' : `.${fraction}`}`;
 }
 
-/** Bytes with a unit: 49 B, 2.1 KB, 3.4 MB (1 KB = 1,000 B, as the FACTS figures are written). */
+/** Bytes with a unit: 49 B, 2.1 KB, 3.4 MB (1 KB = 1,000 B, as docs/facts.md writes its figures). */
 export function formatBytes(value: number | null): string {
   if (value === null || !Number.isFinite(value)) return '–';
   const abs = Math.abs(value);

@@ -3,7 +3,7 @@
  * backend registry (backends/registry.ts), the reports and the docs read it.
  * - `git`: the reference replica (core/), deterministic, with a UID strategy.
  * - `dsync`: real Dovecot, one Maildir per server, replicated by stateful `doveadm sync`.
- * - `dsync-plain`: the same with stateless syncs (the known lost-flag case, FACTS.md).
+ * - `dsync-plain`: the same with stateless syncs (the known lost-flag case, docs/facts.md#dovecot-dsync).
  */
 export const REPLICA_KINDS = ['git', 'dsync', 'dsync-plain'] as const;
 export type ReplicaKind = (typeof REPLICA_KINDS)[number];

@@ -33,7 +33,7 @@ import type { BackendDeps, Completion, MailStore, ReplicaServer } from '../../si
 /**
  * The protocol overhead a push pays besides its pack: a message kind, a head count and the
  * pack's length (8 B), then each head the receiver should take as a 20-byte id. A real git
- * push spends more on its ref advertisement (FACTS.md: about 62 B per ref); this protocol
+ * push spends more on its ref advertisement (docs/facts.md#gits-formats: about 62 B per ref); this protocol
  * sends heads instead of asking for refs.
  */
 export const PUSH_HEADER_BYTES = 8;

@@ -2,13 +2,15 @@
  * `mailsim bench cluster`: 5 servers with 10,000-message mailboxes, 2,000 client
  * operations, a partition every 10 s of simulated time, links of 1-30 ms. Reports client
  * operations per wall second, peak RSS, simulated time against wall time, and distinct merge
- * commits. Targets: >= 500 ops/s on one core, peak RSS < 600 MB. Then the WAN case: the same world with
- * 40-120 ms links, run after it in the same process (its peak RSS is the process's, both cases).
+ * commits. Targets (cli/bench/targets.ts): >= 500 ops/s on one core, peak RSS < 600 MB. Then
+ * the WAN case: the same world with 40-120 ms links, run after it in the same process (its
+ * peak RSS is the process's, both cases).
  */
 import { performance } from 'node:perf_hooks';
 import type { ScheduledFault, SimConfig } from '../../sim/config.ts';
 import { runWorld } from '../../backends/world.ts';
 import { DEFAULT_LAYOUT } from '../../scenarios/resolve.ts';
+import { BENCH_RSS_TARGET_MB, CLUSTER_MERGE_COMMITS_PER_2000_OPS_MAX, CLUSTER_OPS_PER_SEC_MIN } from './targets.ts';
 
 export interface ClusterBenchOptions {
   readonly json: boolean;
@@ -18,8 +20,6 @@ export interface ClusterBenchOptions {
 /** Link latency of the LAN case (the bench's original world) and of the WAN case. */
 export const LAN_LATENCY_MS = { minMs: 1, maxMs: 30 } as const;
 export const WAN_LATENCY_MS = { minMs: 40, maxMs: 120 } as const;
-/** Peak RSS target of the cluster run (issue L: under 600 MB, both cases in one process). */
-export const BENCH_RSS_TARGET_MB = 600;
 
 export function benchConfig(messages: number, ops: number, latencyMs: { readonly minMs: number; readonly maxMs: number } = LAN_LATENCY_MS): SimConfig {
   const servers = ['s1', 's2', 's3', 's4', 's5'];
@@ -94,13 +94,13 @@ export async function runClusterBench(options: ClusterBenchOptions): Promise<Rec
   const ops = options.quick ? 300 : 2_000;
   const lan = await runCase(messages, ops, LAN_LATENCY_MS);
   const wan = await runCase(messages, ops, WAN_LATENCY_MS);
-  const result = { servers: 5, messagesPerMailbox: messages, ...lan, targets: { opsPerSec: 500, peakRssMB: BENCH_RSS_TARGET_MB, mergeCommitsPer2000Ops: 300 }, wan };
+  const result = { servers: 5, messagesPerMailbox: messages, ...lan, targets: { opsPerSec: CLUSTER_OPS_PER_SEC_MIN, peakRssMB: BENCH_RSS_TARGET_MB, mergeCommitsPer2000Ops: CLUSTER_MERGE_COMMITS_PER_2000_OPS_MAX }, wan };
   if (!options.json) {
     for (const [name, c] of [['LAN', lan], ['WAN', wan]] as const) {
       console.log(`cluster (${name}, links ${c.latencyMs.min}-${c.latencyMs.max} ms): 5 servers x ${messages} messages, ${c.clientOps} client ops`);
-      console.log(`  ${c.opsPerSec} ops/s (target >= 500), peak RSS ${c.peakRssMB} MB (target < ${BENCH_RSS_TARGET_MB}${name === 'WAN' ? '; both cases, one process' : ''})`);
+      console.log(`  ${c.opsPerSec} ops/s (target >= ${CLUSTER_OPS_PER_SEC_MIN}), peak RSS ${c.peakRssMB} MB (target < ${BENCH_RSS_TARGET_MB}${name === 'WAN' ? '; both cases, one process' : ''})`);
       console.log(`  building the populations took ${c.populateMs} ms; after it, ${c.opsPerSecAfterPopulation} ops/s`);
-      console.log(`  ${c.mergeCommitCount} distinct merge commits (target < 300 per 2,000 ops), ${c.wireBytesPerOp} B on the wire per op`);
+      console.log(`  ${c.mergeCommitCount} distinct merge commits (target < ${CLUSTER_MERGE_COMMITS_PER_2000_OPS_MAX} per 2,000 ops), ${c.wireBytesPerOp} B on the wire per op`);
       console.log(`  simulated ${c.simTimeMs} ms in ${c.wallMs} ms wall (${c.simToWallRatio}x), verdict ${c.verdict}`);
     }
   }

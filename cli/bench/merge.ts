@@ -30,6 +30,7 @@ import { type UidStrategy } from '../../core/strategy.ts';
 import { strategyByName } from '../../core/strategies/registry.ts';
 import { newVolumeFs } from '../../sim/volume.ts';
 import { BENCH_FANOUT } from './store.ts';
+import { MERGE_10K_MS_TARGET, MERGE_GROWTH_10K_TO_100K_TARGET } from './targets.ts';
 
 export interface MergeBenchOptions {
   readonly json: boolean;
@@ -195,9 +196,6 @@ async function measureReplicaMerge(messages: number, layout: LayoutSpec): Promis
   return { ms: round(ms), mergeMs: round(spent.ms), cpuMs: round((used.user + used.system) / 1000) };
 }
 
-/** Issue L's targets: a 10k fanout receive with its merge, and what ten times the mailbox may add. */
-export const MERGE_10K_MS_TARGET = 30;
-export const MERGE_GROWTH_10K_TO_100K_TARGET = 1.5;
 
 function growth100kOver10k(cases: readonly CaseResult[]): number {
   const ms = (messages: number): number => cases.find((c) => c.messages === messages && c.layout === 'fanout')?.mergeMs ?? Number.NaN;

@@ -5,8 +5,8 @@
  * (rename of one Maildir entry) with plumbing (update-index, write-tree, commit-tree,
  * update-ref) and with one `git fast-import` stream.
  *
- * Targets at 10k fanout: >= 1,000 flag commits/s and >= 20x the git CLI plumbing;
- * <= 2 KB of new objects per flag change; <= 2.5 KB per 2 KB delivery.
+ * Targets at 10k fanout (cli/bench/targets.ts): >= 1,000 flag commits/s and >= 20x the git CLI
+ * plumbing; <= 2 KB of new objects per flag change; <= 2.5 KB per 2 KB delivery.
  */
 import { layoutLabel } from '../../sim/config.ts';
 import { execFileSync, spawnSync } from 'node:child_process';
@@ -21,6 +21,7 @@ import { replicaFsFrom, type PromisesFsLike } from '../../core/fsTypes.ts';
 import { Replica, type LayoutSpec } from '../../core/replica.ts';
 import { exportReplica } from '../../core/export.ts';
 import { strategyByName } from '../../core/strategies/registry.ts';
+import { STORE_BYTES_PER_DELIVERY_MAX, STORE_BYTES_PER_FLAG_CHANGE_MAX, STORE_FLAG_COMMITS_PER_SEC_MIN, STORE_SPEEDUP_OVER_GIT_CLI_MIN } from './targets.ts';
 
 export interface StoreBenchOptions {
   readonly json: boolean;
@@ -197,10 +198,10 @@ export async function runStoreBench(options: StoreBenchOptions): Promise<Record<
       speedupOverGitFastImport: round(fanout10k.flagCommitsPerSec / git.fastImportFlagCommitsPerSec),
     },
     targets: {
-      flagCommitsPerSec: { target: 1_000, met: fanout10k.flagCommitsPerSec >= 1_000 },
-      speedupOverGitCli: { target: 20, met: fanout10k.flagCommitsPerSec >= 20 * git.plumbingFlagCommitsPerSec },
-      bytesPerFlagChange: { target: 2_048, met: fanout10k.bytesPerFlagChange <= 2_048 },
-      bytesPerDelivery: { target: 2_560, met: fanout10k.bytesPerDelivery <= 2_560 },
+      flagCommitsPerSec: { target: STORE_FLAG_COMMITS_PER_SEC_MIN, met: fanout10k.flagCommitsPerSec >= STORE_FLAG_COMMITS_PER_SEC_MIN },
+      speedupOverGitCli: { target: STORE_SPEEDUP_OVER_GIT_CLI_MIN, met: fanout10k.flagCommitsPerSec >= STORE_SPEEDUP_OVER_GIT_CLI_MIN * git.plumbingFlagCommitsPerSec },
+      bytesPerFlagChange: { target: STORE_BYTES_PER_FLAG_CHANGE_MAX, met: fanout10k.bytesPerFlagChange <= STORE_BYTES_PER_FLAG_CHANGE_MAX },
+      bytesPerDelivery: { target: STORE_BYTES_PER_DELIVERY_MAX, met: fanout10k.bytesPerDelivery <= STORE_BYTES_PER_DELIVERY_MAX },
     },
     loadAverage: loadavg(),
     bodySizeBytes: BODY_SIZE_BYTES,

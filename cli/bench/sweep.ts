@@ -13,8 +13,8 @@ import { readFileSync } from 'node:fs';
 import { Worker } from 'node:worker_threads';
 import { runSweep } from '../sweep.ts';
 import type { RunResult } from '../../sim/resultTypes.ts';
+import { SWEEP_SPEEDUP_TARGET } from './targets.ts';
 
-export const SWEEP_SPEEDUP_TARGET = 1.7;
 const SEEDS_QUICK = 8;
 const SEEDS_FULL = 16;
 

@@ -11,7 +11,7 @@
  * - flat batched and a one-level fanout of 256 folders, for the layout's share of the figure;
  * - the encode and decode time per pack.
  *
- * Targets: unbatched <= 300 B per flag change and <= 1.25x real git's thin pack; batched <= 49 B
+ * Targets (cli/bench/targets.ts): unbatched <= 300 B per flag change and <= 1.25x real git's thin pack; batched <= 49 B
  * per flag change (Dovecot dsync's measured figure); <= 2,050 B per 2 KB delivery, unbatched.
  */
 import { loadavg } from 'node:os';
@@ -25,6 +25,7 @@ import { layoutLabel } from '../../sim/config.ts';
 import { PUSH_HEAD_BYTES, PUSH_HEADER_BYTES, pushSizeBytes } from '../../backends/git/gitServer.ts';
 import { gitAvailable, gitThinPackBytes, withExportedRepository } from '../gitReference.ts';
 import { benchBody, BODY_SIZE_BYTES } from './store.ts';
+import { TARGET_BATCHED_BYTES_PER_FLAG_CHANGE, TARGET_BYTES_PER_DELIVERY, TARGET_BYTES_PER_FLAG_CHANGE, TARGET_GIT_RATIO_MAX } from './targets.ts';
 
 export interface WireBenchOptions {
   readonly json: boolean;
@@ -35,11 +36,6 @@ export const WIRE_MESSAGES = 10_000;
 export const BATCH_OPS = 100;
 const FLAGS = ['\\Flagged', '\\Answered', '\\Draft', '$Label1'];
 
-/** The targets of the issue, in bytes. */
-export const TARGET_BYTES_PER_FLAG_CHANGE = 300;
-export const TARGET_GIT_RATIO_MAX = 1.25;
-export const TARGET_BATCHED_BYTES_PER_FLAG_CHANGE = 49;
-export const TARGET_BYTES_PER_DELIVERY = 2_050;
 
 interface Step {
   /** Wire bytes of the push: pack plus the stated protocol overhead (backends/git/gitServer.ts). */

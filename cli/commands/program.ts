@@ -151,6 +151,18 @@ function addSuite(program: Command, setExit: SetExit): void {
     });
 }
 
+function addResults(program: Command, setExit: SetExit): void {
+  program
+    .command('results')
+    .description('write docs/results.md from the JSON that benches, sweeps and the suite wrote into a folder')
+    .argument('<dir>', 'folder of bench --json outputs, results.jsonl files and a mutation report')
+    .option('--out <file>', 'the Markdown file to write', 'docs/results.md')
+    .action(async (dir: string, options) => {
+      const { resultsCommand } = await import('./results.ts');
+      setExit(await resultsCommand(dir, options));
+    });
+}
+
 /** Builds the program. Exit codes are reported through setExit, never by process.exit. */
 export async function buildProgram(setExit: SetExit, version: string): Promise<Command> {
   const program = new Command('mailsim')
@@ -164,6 +176,7 @@ export async function buildProgram(setExit: SetExit, version: string): Promise<C
   addBench(program, setExit);
   addSuite(program, setExit);
   addHashes(program, setExit);
+  addResults(program, setExit);
   await addReportCommands(program, setExit);
   return program;
 }

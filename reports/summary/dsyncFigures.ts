@@ -4,7 +4,7 @@ import { weightedMean } from './aggregate.ts';
 import { DSYNC_REAL } from './order.ts';
 
 /**
- * Dovecot dsync, measured once by hand (FACTS.md): stateful sync of 1,000 messages of about
+ * Dovecot dsync, measured once by hand (docs/facts.md): stateful sync of 1,000 messages of about
  * 2 KB. The report shows them only where no run on real Dovecot measured its own, marked as such.
  */
 export const DSYNC_BYTES_PER_FLAG_CHANGE = 49;

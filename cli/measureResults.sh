@@ -1,0 +1,26 @@
+#!/bin/sh
+# `npm run results`: measures the quick form of every bench into a temporary folder, then
+# `mailsim results` writes docs/results.md from it. Beside each output goes the exact command
+# that wrote it. A Stryker report already on disk (reports/mutation/mutation.json, from
+# `npm run mutation`) is read too. MAILSIM_RESULTS_DIR keeps the measurements in a folder
+# of your choice (add a suite's or sweep's results.jsonl there, then run `mailsim results`).
+set -eu
+cd "$(dirname "$0")/.."
+dir=${MAILSIM_RESULTS_DIR:-$(mktemp -d)}
+mkdir -p "$dir"
+node -e 'process.stdout.write(JSON.stringify({ dateIso: new Date().toISOString(), loadAverage: require("node:os").loadavg() }))' > "$dir/started.json"
+
+for bench in store wire merge cluster sweep dsync; do
+  out="$dir/bench-$bench.json"
+  echo "mailsim bench $bench --quick --json" > "$out.command"
+  echo "results: mailsim bench $bench --quick --json" >&2
+  # A bench that fails leaves its figures out: docs/results.md then says they were not measured.
+  npx tsx cli/main.ts bench "$bench" --quick --json > "$out" || { echo "results: bench $bench failed" >&2; rm -f "$out" "$out.command"; }
+done
+
+if [ -f reports/mutation/mutation.json ]; then
+  cp -p reports/mutation/mutation.json "$dir/mutation.json"
+  echo "npm run mutation" > "$dir/mutation.json.command"
+fi
+
+npx tsx cli/main.ts results "$dir" --out docs/results.md

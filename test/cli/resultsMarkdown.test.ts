@@ -1,0 +1,121 @@
+// docs/results.md is a pure function of what `mailsim results` read: figures beside their
+// targets with met or missed, absent inputs named with the command that measures them, and a
+// header stamping commit, date, machine and load.
+import { describe, expect, it } from 'vitest';
+import { renderResultsMarkdown, formatValue, type ResultsInputs, type ResultsStamp } from '../../cli/resultsMarkdown.ts';
+import { isMutationReport, mutationScores, summarizeRuns } from '../../cli/resultsRuns.ts';
+import { meetsTarget, STORE_BYTES_PER_FLAG_CHANGE_MAX, STORE_FLAG_COMMITS_PER_SEC_MIN } from '../../cli/bench/targets.ts';
+import type { RunResult } from '../../sim/resultTypes.ts';
+
+const stamp: ResultsStamp = {
+  commit: '0123456789abcdef0123456789abcdef01234567',
+  dateIso: '2026-01-02T03:04:05.000Z',
+  cores: 2,
+  memoryBytes: 8e9,
+  loadAverageStart: [0.5, 0.25, 0.125],
+  loadAverageEnd: [1.5, 1, 0.75],
+};
+
+const noInputs: ResultsInputs = { stamp, benches: [], runSets: [], mutation: null };
+
+/** The table row whose first cell is `label`. */
+function rowOf(markdown: string, label: string): string {
+  const line = markdown.split('\n').find((candidate) => candidate.startsWith(`| ${label} |`));
+  if (line === undefined) throw new Error(`no row ${label}`);
+  return line;
+}
+
+function run(overrides: Partial<Omit<RunResult, 'metrics'>> & { metrics?: Partial<RunResult['metrics']> }): RunResult {
+  const metrics = {
+    wireBytesTotal: 1_000, clientOpCount: 10, deliveryCount: 4, flagChangeCount: 6, wireBytesPerFlagChange: 100, wireBytesPerDelivery: 200,
+    commitCount: 10, mergeCommitCount: 2, renumberedMessageCount: 1, uidValidityResetCount: 0, ...overrides.metrics,
+  };
+  return { scenario: 'scenarios/a.yaml', seed: 1, verdict: 'valid', expect: 'valid', replayCommand: 'mailsim replay out/failures/a-seed-1.json', ...overrides, metrics } as unknown as RunResult;
+}
+
+describe('renderResultsMarkdown', () => {
+  it('stamps commit, date, machine and the load average at start and end', () => {
+    const markdown = renderResultsMarkdown(noInputs);
+    expect(markdown.startsWith('# Measured results\n')).toBe(true);
+    expect(rowOf(markdown, 'commit')).toContain(stamp.commit);
+    expect(rowOf(markdown, 'date')).toContain(stamp.dateIso);
+    expect(rowOf(markdown, 'machine')).toBe('| machine | 2 cores, 8.0 GB memory |');
+    expect(rowOf(markdown, 'load average (1, 5, 15 min) at start')).toContain('0.50, 0.25, 0.13');
+    expect(rowOf(markdown, 'load average (1, 5, 15 min) at end')).toContain('1.50, 1.00, 0.75');
+  });
+
+  it('warns when the load average was above the core count, and not otherwise', () => {
+    expect(renderResultsMarkdown(noInputs)).not.toContain('The machine was busy');
+    expect(renderResultsMarkdown({ ...noInputs, stamp: { ...stamp, loadAverageEnd: [2.5, 1, 1] } })).toContain('**The machine was busy**: its load average was above its 2 cores.');
+  });
+
+  it('says "no git" when there is no commit', () => {
+    expect(rowOf(renderResultsMarkdown({ ...noInputs, stamp: { ...stamp, commit: 'no git' } }), 'commit')).toBe('| commit | no git |');
+  });
+
+  it('puts each figure beside its target, met or missed, and names the command that measured it', () => {
+    const figures = { bench: 'store', fanout10k: { flagCommitsPerSec: STORE_FLAG_COMMITS_PER_SEC_MIN - 1, bytesPerFlagChange: STORE_BYTES_PER_FLAG_CHANGE_MAX }, cases: [{ messages: 1000, layout: 'flat', bytesPerFlagChange: 65_894.5 }] };
+    const markdown = renderResultsMarkdown({ ...noInputs, benches: [{ name: 'store', figures, file: 'bench-store.json', command: 'mailsim bench store --quick --json' }] });
+    expect(markdown).toContain('Measured by `mailsim bench store --quick --json`.');
+    expect(rowOf(markdown, 'flag commits per second')).toBe('| flag commits per second | 999/s | >= 1,000/s | **missed** |');
+    expect(rowOf(markdown, 'bytes of new objects per flag change')).toBe('| bytes of new objects per flag change | 2,048 B | <= 2,048 B | met |');
+    expect(rowOf(markdown, 'flag commits per CPU-second')).toBe('| flag commits per CPU-second | not measured in this run |  |  |');
+    expect(rowOf(markdown, 'messages')).toBe('| messages | layout | bytesPerFlagChange |');
+    expect(markdown).not.toContain('load average (1 min) when the bench finished');
+    const loaded = renderResultsMarkdown({ ...noInputs, benches: [{ name: 'store', figures: { ...figures, loadAverage: [1.234, 1, 1] }, file: 'bench-store.json', command: null }] });
+    expect(rowOf(loaded, 'load average (1 min) when the bench finished')).toBe('| load average (1 min) when the bench finished | 1.23 |  |  |');
+    expect(loaded).toContain('Input `bench-store.json` (its command was not recorded).');
+    expect(markdown).toContain('| 1,000 | flat | 65,894.5 |');
+  });
+
+  it('lists an absent bench as not measured in this run, with the command that measures it', () => {
+    const markdown = renderResultsMarkdown(noInputs);
+    for (const name of ['store', 'wire', 'merge', 'cluster', 'sweep', 'dsync']) {
+      expect(markdown).toContain(`Not measured in this run: \`npx mailsim bench ${name} --json > DIR/bench-${name}.json\` measures it.`);
+    }
+    expect(rowOf(markdown, 'bytes per flag change, default layout, one commit each')).toBe('| bytes per flag change, default layout, one commit each | not measured in this run | <= 300 B | - |');
+    expect(markdown).toContain('The full suite: not measured in this run; `npx mailsim suite --full');
+    expect(markdown).toContain('Not measured in this run: `npm run mutation');
+  });
+
+  it('says why a skipped bench measured nothing', () => {
+    const markdown = renderResultsMarkdown({ ...noInputs, benches: [{ name: 'dsync', figures: { bench: 'dsync', skipped: 'Dovecot is not installed' }, file: 'bench-dsync.json', command: 'mailsim bench dsync --quick --json' }] });
+    expect(markdown).toContain('Not measured in this run: the bench was skipped (Dovecot is not installed).');
+  });
+
+  it('sums a set of runs and lists the runs not as expected with their replay commands', () => {
+    const results = [run({}), run({ seed: 2, verdict: 'invalid', replayCommand: 'mailsim replay out/failures/a-seed-2.json' }), run({ seed: 3, expect: 'invalid', verdict: 'invalid', metrics: { wireBytesPerFlagChange: null } })];
+    const summary = summarizeRuns(results);
+    expect(summary).toMatchObject({ runs: 3, asExpected: 2, expectedInvalidCaught: 1, seedMin: 1, seedMax: 3, wireBytesPerFlagChange: 100, wireBytesPerOp: 100 });
+    const markdown = renderResultsMarkdown({ ...noInputs, runSets: [{ file: 'suite/results.jsonl', command: 'mailsim suite --full', summary }] });
+    expect(rowOf(markdown, 'runs as their file expects')).toBe('| runs as their file expects | 2 |');
+    expect(markdown).toContain('- scenarios/a.yaml seed 2: invalid; `mailsim replay out/failures/a-seed-2.json`');
+    expect(markdown).not.toContain('seed 1: valid');
+  });
+
+  it('scores a Stryker report per folder, the checkers against their target', () => {
+    const mutants = (statuses: string[]) => ({ mutants: statuses.map((status) => ({ status })) });
+    const report = { schemaVersion: '1.0', files: { 'sim/checkers/a.ts': mutants(['Killed', 'Killed', 'Timeout', 'Survived', 'CompileError']), 'core/merge/b.ts': mutants(['Killed', 'NoCoverage']) } };
+    expect(isMutationReport(report)).toBe(true);
+    expect(isMutationReport({ bench: 'store' })).toBe(false);
+    const scores = mutationScores(report);
+    expect(scores.map((score) => [score.scope, score.mutants, score.scorePercent])).toEqual([['all', 6, 66.67], ['core/merge', 2, 50], ['sim/checkers', 4, 75]]);
+    const markdown = renderResultsMarkdown({ ...noInputs, mutation: { file: 'mutation.json', command: 'npm run mutation', scores } });
+    expect(rowOf(markdown, 'sim/checkers')).toBe('| sim/checkers | 4 | 3 | 75% | >= 80% | **missed** |');
+  });
+});
+
+describe('targets and numbers', () => {
+  it('a strict bound excludes itself, an inclusive one does not', () => {
+    expect(meetsTarget(600, { bound: 600, atMost: true, strict: true })).toBe(false);
+    expect(meetsTarget(600, { bound: 600, atMost: true })).toBe(true);
+    expect(meetsTarget(1.69, { bound: 1.7, atMost: false })).toBe(false);
+  });
+
+  it('formats numbers with separators, units and yes/no', () => {
+    expect(formatValue(12_345.678, 'B')).toBe('12,345.68 B');
+    expect(formatValue(2.5, 'x')).toBe('2.5x');
+    expect(formatValue(true, '')).toBe('yes');
+    expect(formatValue(null, 'ms')).toBe('-');
+  });
+});
