@@ -337,7 +337,10 @@ export class GitServer implements ReplicaServer {
   }
 
   private ackWrite(): VectorClock {
-    this.vclock = tick(this.vclock, this.name);
+    // The lying-clock control (sim/checkers/mutants.ts): a stamp above every stamp handed out
+    // before, anywhere (the history's length only grows), so every write claims to follow every other.
+    if (this.deps.config.mutant === 'lying-clock-drop-keyword') this.vclock = mergeClocks(this.vclock, { '*': this.deps.history.records.length });
+    else this.vclock = tick(this.vclock, this.name);
     return this.vclock;
   }
 

@@ -22,6 +22,18 @@ export const MUTANTS = Object.freeze({
     description:
       'The merge drops one side\'s flag change: when exactly one side changed a flag of a message, the merged message keeps the base value of that flag (first such flag per merge).',
   },
+  'drop-keyword-change': {
+    hook: 'merge',
+    target: 'keyword-set',
+    description:
+      'The merge drops one side\'s keyword changes: for every keyword (not a system flag) of a message that exactly one side added or removed, the merged message keeps the base value.',
+  },
+  'lying-clock-drop-keyword': {
+    hook: 'merge',
+    target: 'keyword-set',
+    description:
+      'drop-keyword-change, and the git backend adapter lies about causality: every write it acknowledges is stamped with a vector clock above every stamp handed out before it anywhere, so every write claims to follow every other. keyword-set reads no clock, so the lie must not hide the dropped keyword (one name, because a run takes one mutant).',
+  },
   'reuse-uid': {
     hook: 'follow-up',
     target: 'uid-stable',
