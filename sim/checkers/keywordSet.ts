@@ -107,8 +107,8 @@ export function checkKeywordSet(input: CheckInput): CheckResult {
   const max = latenciesMs.at(-1);
   if (p50 !== null && p95 !== null && max !== undefined) Object.assign(costs, { stableLatencyMsP50: p50, stableLatencyMsP95: p95, stableLatencyMsMax: max });
   const latency = p50 === null ? 'no read saw one after its acknowledgement' : `stable in reads after p50 ${p50} ms, p95 ${p95} ms, max ${max} ms (${latenciesMs.length} observed, ${unobserved} unobserved)`;
-  const valid = `${judged} acknowledged keyword adds on every final replica holding the message (${excused} excused by a removal or an expunge, ${inDoubt} in doubt); ${latency}`;
-  return { ...violations.result('acknowledged keyword adds lost', valid, costs), judgedCount: judged };
+  const valid = `${judged} acknowledged keyword adds judged, each on every final replica holding its message (${excused} more excused by a removal or an expunge, ${inDoubt} in doubt, not judged); ${latency}`;
+  return { ...violations.result('(acknowledged keyword add, replica) pairs lost', valid, costs), judgedCount: judged };
 }
 
 /** Acknowledged adds of written keywords, and how many adds are in doubt (not judged). */
