@@ -18,10 +18,15 @@ import type { Rng } from './rng.ts';
 import type { Scheduler } from './scheduler.ts';
 import type { Completion, MailStore, ReplicaServer } from './replicaServer.ts';
 import { SessionMemory } from './sessionMemory.ts';
+import { isWrittenKeyword, ownedKeywords } from './writtenKeywords.ts';
 
 /** SMTP retries per message before the sender gives up. */
 export const SMTP_ATTEMPTS_MAX = 6;
 export const SMTP_BACKOFF_MS = 2_000;
+/** Share of STOREs that add or remove a written keyword (sim/writtenKeywords.ts) instead of a drawn flag. */
+export const KEYWORD_STORE_SHARE = 0.5;
+/** Share of those, on a message where the client has read written keywords, that remove one. */
+export const KEYWORD_REMOVE_SHARE = 0.3;
 
 export interface ClientDeps {
   readonly config: SimConfig;
@@ -178,11 +183,21 @@ export class ImapClient {
   /** What this session was told, for its session guarantee (./sessionMemory.ts). */
   private readonly memory = new SessionMemory();
   private appendCounter = 0;
+  /** Its own stream for keyword writes, so they never shift the draws of the rest of the workload. */
+  private readonly keywordRng: Rng;
+  /** The written keywords only this client adds. */
+  private readonly owned: readonly string[];
+  /** GUID -> the flags this client last read on it (a FETCH in SELECT, or a STORE's answer). */
+  private readonly flagsRead = new Map<string, readonly string[]>();
+  /** GUID -> its owned keywords it ever added or read there: it never adds them there again. */
+  private readonly keywordsUsed = new Map<string, Set<string>>();
 
   constructor(index: number, deps: ClientDeps) {
     this.process = `imap-${index}`;
     this.deps = { ...deps, rng: deps.rng.stream(this.process) };
     this.home = index % deps.servers.length;
+    this.keywordRng = this.deps.rng.stream('keywords');
+    this.owned = ownedKeywords(index, deps.config.workload.imapClients, deps.config.workload.keywords.length);
   }
 
   /** The home server, or the next one that is up (fail-over). */
@@ -259,7 +274,10 @@ export class ImapClient {
         if (message.uid === 0) continue;
         view.messages.set(message.uid, message.guid);
         // After the first SELECT, report only what changed since the last HIGHESTMODSEQ (CONDSTORE).
-        if (fresh || message.modseq > view.highestModseq) seen.push({ uid: message.uid, guid: message.guid, flags: message.flags, modseq: message.modseq });
+        if (fresh || message.modseq > view.highestModseq) {
+          seen.push({ uid: message.uid, guid: message.guid, flags: message.flags, modseq: message.modseq });
+          this.read(message.guid, message.flags);
+        }
       }
       seen.sort((a, b) => a.uid - b.uid);
       view.uidNext = box.uidNext;
@@ -273,15 +291,53 @@ export class ImapClient {
   private async store(server: ReplicaServer, mailbox: string, view: MailboxView, uid: number, guid: string): Promise<void> {
     const { rng, config } = this.deps;
     const pool = [...SYSTEM_FLAGS.filter((f) => f !== '\\Deleted'), ...config.workload.keywords];
-    const mode = rng.pick(['+', '+', '-', '-', '='] as const);
-    const flags = mode === '=' ? rng.shuffle(pool).slice(0, rng.int(0, 2)).sort() : [rng.pick(pool)];
+    const drawnMode = rng.pick(['+', '+', '-', '-', '='] as const);
+    const drawn = drawnMode === '=' ? rng.shuffle(pool).slice(0, rng.int(0, 2)).sort() : [rng.pick(pool)];
+    const { mode, flags } = this.keywordWrite(guid) ?? { mode: drawnMode, flags: drawnMode === '=' ? this.keepReadKeywords(guid, drawn) : drawn };
     this.deps.metrics.flagChangeCount++;
     this.deps.metrics.flagDeltaBytes.push(guid.length + flags.join(' ').length + 2);
     await this.request(server, 'store', { mailbox, uidValidity: view.uidValidity, uid, guid, mode, flags }, underValidity(mailbox, view.uidValidity, (r) => r.store(mailbox, [uid], mode, flags)), (result) => {
       const changed = result.changed[0];
       if (changed) this.memory.message(mailbox, view.uidValidity, uid, changed.guid, changed.modseq);
+      if (changed) this.read(guid, changed.flags);
       return { flagsAfter: changed?.flags ?? null, modseq: changed?.modseq ?? null };
     }, true);
+  }
+
+  /**
+   * A keyword write, or null for a drawn flag write: removes a written keyword this client
+   * read on the message, or adds one of its own it never added or read there, so every
+   * acknowledged add is a new element of the message's keyword set (sim/writtenKeywords.ts).
+   * Only on a message whose flags it has read: a copy may carry keywords it would not know of.
+   */
+  private keywordWrite(guid: string): { mode: '+' | '-'; flags: string[] } | null {
+    const rng = this.keywordRng;
+    const read = this.flagsRead.get(guid);
+    if (!rng.chance(KEYWORD_STORE_SHARE) || read === undefined) return null;
+    const readWritten = read.filter(isWrittenKeyword);
+    if (readWritten.length > 0 && rng.chance(KEYWORD_REMOVE_SHARE)) return { mode: '-', flags: [rng.pick(readWritten)] };
+    const used = this.keywordsUsed.get(guid) ?? new Set<string>();
+    const fresh = this.owned.find((keyword) => !used.has(keyword));
+    if (fresh === undefined) return null;
+    used.add(fresh);
+    this.keywordsUsed.set(guid, used);
+    return { mode: '+', flags: [fresh] };
+  }
+
+  /** A '=' STORE names the written keywords the client read there, so it removes only keywords it has not seen. */
+  private keepReadKeywords(guid: string, flags: readonly string[]): string[] {
+    const kept = (this.flagsRead.get(guid) ?? []).filter(isWrittenKeyword);
+    return [...new Set([...flags, ...kept])].sort();
+  }
+
+  /** What the client read of a message's flags: its own keywords there count as used. */
+  private read(guid: string, flags: readonly string[]): void {
+    this.flagsRead.set(guid, flags);
+    const owned = flags.filter((flag) => this.owned.includes(flag));
+    if (owned.length === 0) return;
+    const used = this.keywordsUsed.get(guid) ?? new Set<string>();
+    for (const keyword of owned) used.add(keyword);
+    this.keywordsUsed.set(guid, used);
   }
 
   private async expunge(server: ReplicaServer, mailbox: string, view: MailboxView, uid: number, guid: string): Promise<void> {

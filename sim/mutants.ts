@@ -24,22 +24,37 @@ function sortedMessages(mailbox: Mailbox): Message[] {
   return [...allMessages(mailbox.messages)].sort((a, b) => (a.guid < b.guid ? -1 : a.guid > b.guid ? 1 : 0));
 }
 
-/** The first flag that exactly one side changed goes back to its base value. */
-const dropFlagChange: StateRewrite = (base, ours, theirs, merged) => {
-  for (const [name, mailbox] of merged.mailboxes) {
-    for (const message of sortedMessages(mailbox)) {
-      const b = getMessage(base.mailboxes.get(name)?.messages ?? mailbox.messages, message.guid);
-      const o = getMessage(ours.mailboxes.get(name)?.messages ?? mailbox.messages, message.guid);
-      const t = getMessage(theirs.mailboxes.get(name)?.messages ?? mailbox.messages, message.guid);
-      if (!b || !o || !t) continue;
-      const changed = [...new Set([...o.flags, ...t.flags, ...b.flags])].sort().find((f) => (o.flags.includes(f) !== b.flags.includes(f)) !== (t.flags.includes(f) !== b.flags.includes(f)));
-      if (!changed) continue;
-      const flags = b.flags.includes(changed) ? [...message.flags, changed].sort() : message.flags.filter((f) => f !== changed);
-      return replaceMailbox(merged, { ...mailbox, messages: setMessage(mailbox.messages, { ...message, flags: [...new Set(flags)] }) });
+/**
+ * Flags passing `which` that exactly one side changed go back to their base value: the first
+ * such flag of the merge (`every` false), or every such flag of every message (`every` true).
+ */
+function dropChanges(which: (flag: string) => boolean, every: boolean): StateRewrite {
+  return (base, ours, theirs, merged) => {
+    let out = merged;
+    for (const [name, mailbox] of merged.mailboxes) {
+      for (const message of sortedMessages(mailbox)) {
+        const b = getMessage(base.mailboxes.get(name)?.messages ?? mailbox.messages, message.guid);
+        const o = getMessage(ours.mailboxes.get(name)?.messages ?? mailbox.messages, message.guid);
+        const t = getMessage(theirs.mailboxes.get(name)?.messages ?? mailbox.messages, message.guid);
+        if (!b || !o || !t) continue;
+        const changed = [...new Set([...o.flags, ...t.flags, ...b.flags])]
+          .sort()
+          .filter((f) => which(f) && (o.flags.includes(f) !== b.flags.includes(f)) !== (t.flags.includes(f) !== b.flags.includes(f)));
+        if (changed.length === 0) continue;
+        const dropped = every ? changed : changed.slice(0, 1);
+        const flags = [...message.flags.filter((f) => !dropped.includes(f)), ...dropped.filter((f) => b.flags.includes(f))].sort();
+        const current = out.mailboxes.get(name) as Mailbox;
+        out = replaceMailbox(out, { ...current, messages: setMessage(current.messages, { ...message, flags: [...new Set(flags)] }) });
+        if (!every) return out;
+      }
     }
-  }
-  return merged;
-};
+    return out;
+  };
+}
+
+const dropFlagChange = dropChanges(() => true, false);
+/** Keywords only (system flags start with a backslash), every one-sided change of the merge. */
+const dropKeywordChanges = dropChanges((flag) => !flag.startsWith('\\'), true);
 
 /** A message one side expunged (and no side moved) comes back. */
 const undoExpunge: StateRewrite = (base, ours, theirs, merged) => {
@@ -133,6 +148,8 @@ const MERGE_MUTANTS: Readonly<Record<MutantNameOf<'merge'>, StateRewrite>> = {
   'drop-flag-change': dropFlagChange,
   // Its other half, the adapter's lying clocks, is the server's (sim/world.ts).
   'lying-clocks-drop-flag': dropFlagChange,
+  'drop-keyword-change': dropKeywordChanges,
+  'lying-clock-drop-keyword': dropKeywordChanges,
   'undo-expunge': undoExpunge,
   'duplicate-on-merge': duplicateOnMerge,
   'validity-bump': validityBump,

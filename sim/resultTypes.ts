@@ -16,6 +16,8 @@ export interface CheckResult {
   readonly explanation: string;
   /** Costs a checker reports without failing (uidvalidity resets allowed by the strategy...). */
   readonly costs?: Readonly<Record<string, number>>;
+  /** How many things the check judged (keyword-set: acknowledged keyword adds). */
+  readonly judgedCount?: number;
 }
 
 export interface RunMetrics {

@@ -346,7 +346,10 @@ export class GitServer implements ReplicaServer {
   }
 
   private ackWrite(): VectorClock {
-    this.vclock = this.lyingClock ?? tick(this.vclock, this.name);
+    // The lying-clock controls (sim/checkers/mutants.ts): a stamp that claims every write follows every other.
+    if (this.lyingClock !== null && this.lyingClock !== undefined) this.vclock = this.lyingClock;
+    else if (this.deps.config.mutant === 'lying-clock-drop-keyword') this.vclock = mergeClocks(this.vclock, { '*': this.deps.history.records.length });
+    else this.vclock = tick(this.vclock, this.name);
     return this.vclock;
   }
 

@@ -3,6 +3,7 @@
  */
 import type { CheckResult, Verdict } from '../resultTypes.ts';
 import { checkConvergence } from './convergence.ts';
+import { checkKeywordSet } from './keywordSet.ts';
 import { checkLeaseExclusive } from './leaseExclusive.ts';
 import { checkModseq } from './modseq.ts';
 import { checkMoveAtomic } from './moveAtomic.ts';
@@ -23,6 +24,7 @@ export const CHECKERS: Readonly<Record<CheckName, Checker>> = Object.freeze({
   uidvalidity: checkUidValidity,
   'no-lost-mail': checkNoLostMail,
   'no-lost-flags': checkNoLostFlags,
+  'keyword-set': checkKeywordSet,
   'no-resurrection': checkNoResurrection,
   'no-duplicates': checkNoDuplicates,
   modseq: checkModseq,

@@ -28,6 +28,18 @@ export const MUTANTS = Object.freeze({
     description:
       'drop-flag-change, and the git adapter lies about causality: every vector clock it hands out (on write answers, on the server) is one constant clock above every other, so by those clocks every write causally follows every other and any two writes of different values look concurrent. A checker that took causality from the adapter would excuse the lost flag; no-lost-flags takes it from the history and must still catch it.',
   },
+  'drop-keyword-change': {
+    hook: 'merge',
+    target: 'keyword-set',
+    description:
+      'The merge drops one side\'s keyword changes: for every keyword (not a system flag) of a message that exactly one side added or removed, the merged message keeps the base value.',
+  },
+  'lying-clock-drop-keyword': {
+    hook: 'merge',
+    target: 'keyword-set',
+    description:
+      'drop-keyword-change, and the git backend adapter lies about causality: every write it acknowledges is stamped with a vector clock above every stamp handed out before it anywhere, so every write claims to follow every other. keyword-set reads no clock, so the lie must not hide the dropped keyword (one name, because a run takes one mutant).',
+  },
   'reuse-uid': {
     hook: 'follow-up',
     target: 'uid-stable',

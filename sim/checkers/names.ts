@@ -8,6 +8,7 @@ export const CHECK_NAMES = [
   'uidvalidity',
   'no-lost-mail',
   'no-lost-flags',
+  'keyword-set',
   'no-resurrection',
   'no-duplicates',
   'modseq',
