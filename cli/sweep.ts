@@ -10,6 +10,7 @@ import { appendFileSync, mkdirSync, writeFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import cliProgress from 'cli-progress';
+import { judgedLines, judgedRows, type JudgedRow } from '../reports/judgedTable.ts';
 import type { RunResult } from '../sim/resultTypes.ts';
 import { exitCodeFor, EXIT_BAD_INPUT_OR_UNKNOWN, EXIT_INTERRUPTED, isAsExpected } from './commands/exitCodes.ts';
 import { runInWorkers, type TaskOutcome } from './sweepPool.ts';
@@ -54,6 +55,8 @@ export interface SweepSummary {
   readonly stoppedByTimeBudget: boolean;
   readonly resultsFile: string;
   readonly failures: readonly { readonly scenario: string; readonly seed: number; readonly verdict: string; readonly expect: string; readonly failureFile: string | null }[];
+  /** Per checker: runs that judged something, runs with nothing to judge, total judged. */
+  readonly judged: readonly JudgedRow[];
   readonly exitCode: number;
 }
 
@@ -154,6 +157,7 @@ export async function runSweep(plan: SweepPlan): Promise<SweepSummary> {
     stoppedByTimeBudget: budget?.signal.aborted === true && run.completed < tasks.length,
     resultsFile,
     failures,
+    judged: judgedRows(results),
     exitCode,
   };
 }
@@ -170,6 +174,7 @@ export function describeSweep(summary: SweepSummary): string {
     const budget = describeTimeBudget(summary.timeBudgetMs as number);
     lines.push(`stoppedByTimeBudget: true (${budget}): ${notStarted} of ${summary.planned} planned runs never started and count as neither passed nor failed`);
   }
+  lines.push(...judgedLines(summary.judged));
   for (const failure of summary.failures) {
     lines.push(`  ${failure.scenario} seed ${failure.seed}: ${failure.verdict} (expect ${failure.expect}); replay: ${replayHint(failure)}`);
   }

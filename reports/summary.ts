@@ -5,12 +5,14 @@
  */
 import { assert } from '../core/errors.ts';
 import { STRATEGY_NAMES, STRATEGY_REGISTRY } from '../core/strategies/registry.ts';
-import type { RunResult, Timeline, Verdict } from '../sim/resultTypes.ts';
+import type { CheckVerdict, RunResult, Timeline, Verdict } from '../sim/resultTypes.ts';
 import { CHECK_NAMES } from '../sim/checkers/names.ts';
+import { checkFailed } from '../sim/checkers/failedChecks.ts';
 import { PARTITION_FAULT_KINDS } from '../sim/faultKinds.ts';
 import { leaseBytesOf, replicationBytesOf } from '../sim/wireKinds.ts';
 import { quantile } from '../sim/metrics.ts';
 import { strategyLabel } from '../sim/replicaKinds.ts';
+import { judgedRows, type JudgedRow } from './judgedTable.ts';
 import { compareStrings, mergeResults, runKey } from './merge.ts';
 
 /** From the one list of strategies (core/strategies/registry.ts), in its order. */
@@ -187,6 +189,8 @@ export interface ReportSummary {
   readonly checkNames: readonly string[];
   readonly scenarios: readonly ScenarioRow[];
   readonly checkers: readonly CheckerRow[];
+  /** Per checker: runs that judged something, runs with nothing to judge, total judged. */
+  readonly judged: readonly JudgedRow[];
   readonly failures: readonly FailureRow[];
   readonly failuresOmittedCount: number;
   readonly strategies: readonly StrategyRow[];
@@ -222,6 +226,7 @@ export function summarize(input: readonly RunResult[]): ReportSummary {
     checkNames,
     scenarios: scenarioRows(results, checkNames, ids, listed),
     checkers: checkNames.map((name) => checkerRow(results, name)),
+    judged: judgedRows(results),
     failures,
     failuresOmittedCount: unexpected.length - failures.length,
     strategies: strategyRows(results),
@@ -259,9 +264,10 @@ function idOf(ids: ReadonlyMap<RunResult, string>, result: RunResult): string {
   return id;
 }
 
-export function countVerdicts(verdicts: readonly Verdict[]): VerdictCounts {
+/** Counts valid, invalid and unknown; not-applicable checks (nothing judged) are counted in the judged table. */
+export function countVerdicts(verdicts: readonly CheckVerdict[]): VerdictCounts {
   const counts: VerdictCounts = { valid: 0, invalid: 0, unknown: 0 };
-  for (const verdict of verdicts) counts[verdict] += 1;
+  for (const verdict of verdicts) if (verdict !== 'not-applicable') counts[verdict] += 1;
   return counts;
 }
 
@@ -324,7 +330,7 @@ function checkerRow(results: readonly RunResult[], name: string): CheckerRow {
 
 function failureRow(result: RunResult, id: string): FailureRow {
   const failedChecks = Object.entries(result.checks)
-    .filter(([, check]) => check.verdict !== 'valid')
+    .filter(([, check]) => checkFailed(check))
     .map(([name, check]) => ({ name, count: check.count, explanation: check.explanation }))
     .sort((a, b) => checkRank(a.name) - checkRank(b.name) || compareStrings(a.name, b.name));
   return {

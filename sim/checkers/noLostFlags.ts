@@ -48,8 +48,10 @@ export function writtenFlags(mode: StoreValue['mode'], flags: readonly string[],
   return [...all].sort().map((flag) => [flag, flags.includes(flag)]);
 }
 
+const JUDGED_WHAT = 'written (message, flag) pairs';
+
 export function checkNoLostFlags(input: CheckInput): CheckResult {
-  if (input.finals.length === 0) return unknownResult('no final replica states to check');
+  if (input.finals.length === 0) return unknownResult('no final replica states to check', { count: 0, what: JUDGED_WHAT });
   const ops = clientOps(input.history);
   const stores = opsOf(ops, 'store');
   const located = input.finals.map((final) => ({ node: final.node, where: locateAll(final.state) }));
@@ -102,8 +104,10 @@ export function checkNoLostFlags(input: CheckInput): CheckResult {
       }
     }
   }
-  const result = violations.result('lost flag writes', `${judged} written (message, flag) pairs end with a causally last value on every replica`);
-  if (result.verdict === 'valid' && skipped > 0) return unknownResult(`${skipped} (message, flag) pairs have ok store records without a vclock; ${judged} judged, none lost`);
+  const result = violations.result('lost flag writes', { count: judged, what: JUDGED_WHAT }, `${judged} written (message, flag) pairs end with a causally last value on every replica`);
+  if (result.verdict !== 'invalid' && skipped > 0) {
+    return unknownResult(`${skipped} (message, flag) pairs have ok store records without a vclock; ${judged} judged, none lost`, { count: judged, what: JUDGED_WHAT });
+  }
   return result;
 }
 
