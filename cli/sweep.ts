@@ -10,6 +10,7 @@ import { appendFileSync, mkdirSync, writeFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import cliProgress from 'cli-progress';
+import { judgedLines, judgedRows, type JudgedRow } from '../reports/judgedTable.ts';
 import type { RunResult } from '../sim/resultTypes.ts';
 import { exitCodeFor, EXIT_BAD_INPUT_OR_UNKNOWN, EXIT_INTERRUPTED, isAsExpected } from './commands/exitCodes.ts';
 import { runInWorkers, type TaskOutcome } from './sweepPool.ts';
@@ -59,6 +60,8 @@ export interface SweepSummary {
   readonly failures: readonly { readonly scenario: string; readonly seed: number; readonly verdict: string; readonly expect: string; readonly failureFile: string | null }[];
   /** Runs of known findings in real systems that reproduced them (as expected). */
   readonly findingsReproduced: readonly { readonly scenario: string; readonly seed: number; readonly summary: string; readonly replayCommand: string }[];
+  /** Per checker: runs that judged something, runs with nothing to judge, total judged. */
+  readonly judged: readonly JudgedRow[];
   readonly exitCode: number;
 }
 
@@ -164,6 +167,7 @@ export async function runSweep(plan: SweepPlan): Promise<SweepSummary> {
     findingsReproduced: results
       .filter((result) => result.finding !== undefined && isAsExpected(result))
       .map((result) => ({ scenario: result.scenario, seed: result.seed, summary: result.finding?.summary ?? '', replayCommand: result.replayCommand })),
+    judged: judgedRows(results),
     exitCode,
   };
 }
@@ -182,6 +186,7 @@ export function describeSweep(summary: SweepSummary): string {
   }
   if (summary.findingsReproduced.length > 0) lines.push(`known findings in real systems, reproduced as expected (${summary.findingsReproduced.length}):`);
   for (const finding of summary.findingsReproduced) lines.push(`  ${finding.scenario} seed ${finding.seed}: ${finding.summary} Replay: ${finding.replayCommand}`);
+  lines.push(...judgedLines(summary.judged));
   for (const failure of summary.failures) {
     lines.push(`  ${failure.scenario} seed ${failure.seed}: ${failure.verdict} (expect ${failure.expect}); replay: ${replayHint(failure)}`);
   }

@@ -7,6 +7,7 @@
 import { STRATEGY_NAMES } from '../core/strategies/registry.ts';
 import { escapeHtml, formatBytes, formatMs, formatNumber } from './format.ts';
 import { dsyncText } from './dsyncText.ts';
+import { JUDGED_HTML_HEAD, judgedHtmlRows } from './judgedTable.ts';
 import { sizeRank, type EfficiencyRow, type FailureRow, type ReportSummary, type ScenarioRow, type StrategyRow, type TimelineRun, type VerdictCounts } from './summary.ts';
 import { barChart, cdfChart, TIMELINE_OPS_DRAWN_MAX, timelineChart } from './svg.ts';
 
@@ -261,6 +262,7 @@ function figure(caption: string, svg: string): string {
 
 function verdictSection(summary: ReportSummary): string {
   return `<h3>Per scenario</h3>${scenarioTable(summary)}<h3>Per checker</h3>${checkerTable(summary)}`
+    + `<h3>What each checker judged</h3>${table(JUDGED_HTML_HEAD, judgedHtmlRows(summary.judged), 2)}`
     + `<h3 id="failures">Unexpected runs</h3>${failureList(summary)}`;
 }
 
@@ -301,7 +303,7 @@ function checkMatrix(summary: ReportSummary): string {
     + summary.checkNames.map((name) => checkCell(row, row.checks[name])).join('') + '</tr>');
   return `<h3>Per scenario and checker</h3><div class="scroll"><table><thead><tr><th class="l">scenario</th>${checkHeads.join('')}</tr></thead>`
     + `<tbody>${rows.join('')}</tbody></table></div>`
-    + '<p class="note">✓ all valid · n✗ runs invalid (red: unexpected, amber: expected by a control scenario) · n? unknown · – not checked.</p>';
+    + '<p class="note">✓ all valid · n✗ runs invalid (red: unexpected, amber: expected by a control scenario) · n? unknown · – not checked, or nothing to judge.</p>';
 }
 
 function checkerTable(summary: ReportSummary): string {

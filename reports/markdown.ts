@@ -4,6 +4,7 @@
  */
 import { escapeMarkdown, formatBytes, formatMs, formatNumber } from './format.ts';
 import { dsyncText } from './dsyncText.ts';
+import { judgedMarkdown } from './judgedTable.ts';
 import type { ReportSummary } from './summary.ts';
 
 export const MARKDOWN_CHARS_MAX = 4_000;
@@ -35,6 +36,7 @@ function compose(summary: ReportSummary, options: MarkdownOptions, failuresShown
     '',
     `Verdicts: ${formatNumber(v.valid)} valid · ${formatNumber(v.invalid)} invalid · ${formatNumber(v.unknown)} unknown`
       + (summary.conflicts.length > 0 ? ` · **${summary.conflicts.length} runs disagree across inputs (non-deterministic?)**` : ''),
+    ...judgedMarkdown(summary.judged),
     '',
     ...strategyTable(summary),
     ...priceTable(summary),

@@ -41,6 +41,8 @@ export function runResultProblem(value: unknown): string | null {
   if (!isRecord(value.checks)) return 'field checks is not an object';
   for (const [name, check] of Object.entries(value.checks)) {
     if (!isRecord(check) || typeof check.verdict !== 'string' || typeof check.count !== 'number') return `check ${name} has no verdict/count`;
+    // Older results have no judged count; a present one must be a number.
+    if (check.judgedCount !== undefined && typeof check.judgedCount !== 'number') return `check ${name} has a judgedCount that is not a number`;
   }
   const metrics = value.metrics;
   if (!isRecord(metrics)) return 'field metrics is not an object';

@@ -5,6 +5,7 @@
  * computes its rows in its own file under reports/summary/; this file assembles them.
  */
 import type { RunResult } from '../sim/resultTypes.ts';
+import { judgedRows, type JudgedRow } from './judgedTable.ts';
 import { compareStrings, mergeResults } from './merge.ts';
 import { countVerdicts, idOf, isUnexpected, type VerdictCounts } from './summary/aggregate.ts';
 import { checkerRow, type CheckerRow } from './summary/checkerTable.ts';
@@ -39,6 +40,8 @@ export interface ReportSummary {
   readonly checkNames: readonly string[];
   readonly scenarios: readonly ScenarioRow[];
   readonly checkers: readonly CheckerRow[];
+  /** Per checker: runs that judged something, runs with nothing to judge, total judged. */
+  readonly judged: readonly JudgedRow[];
   readonly failures: readonly FailureRow[];
   readonly failuresOmittedCount: number;
   /** Known findings in real systems, per scenario and backend, reproduced or not. */
@@ -76,6 +79,7 @@ export function summarize(input: readonly RunResult[]): ReportSummary {
     checkNames,
     scenarios: scenarioRows(results, checkNames, ids, listed),
     checkers: checkNames.map((name) => checkerRow(results, name)),
+    judged: judgedRows(results),
     failures,
     failuresOmittedCount: unexpected.length - failures.length,
     findings: findingRows(results),

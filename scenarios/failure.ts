@@ -5,6 +5,7 @@
  */
 import { stringify } from 'yaml';
 import { z } from 'zod';
+import { failedCheckNames } from '../sim/checkers/failedChecks.ts';
 import type { ScheduledFault } from '../sim/config.ts';
 import type { FaultValue } from '../sim/historyTypes.ts';
 import type { RunResult } from '../sim/resultTypes.ts';
@@ -30,9 +31,7 @@ export function failureFileFor(loaded: LoadedScenario, seed: number, result: Run
     verdict: result.verdict,
     expect: result.expect,
     historyHash: result.historyHash,
-    failedChecks: Object.entries(result.checks)
-      .filter(([, check]) => check.verdict !== 'valid')
-      .map(([name]) => name),
+    failedChecks: failedCheckNames(result.checks),
   };
 }
 

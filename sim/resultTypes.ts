@@ -6,8 +6,19 @@ import type { Finding } from './expectation.ts';
 
 export type Verdict = 'valid' | 'invalid' | 'unknown';
 
+/**
+ * A check's verdict: a run's, or `not-applicable` when the check judged nothing (no moves to
+ * judge, no leases...). A check that judged nothing cannot fail, so it never says `valid`;
+ * `not-applicable` leaves the run's verdict to the other checks.
+ */
+export type CheckVerdict = Verdict | 'not-applicable';
+
 export interface CheckResult {
-  readonly verdict: Verdict;
+  readonly verdict: CheckVerdict;
+  /** How many things the check judged (bindings, acknowledged messages, written flag pairs...); 0 exactly when it had nothing to judge. */
+  readonly judgedCount: number;
+  /** What `judgedCount` counts, a plural noun phrase for display ('acknowledged moves'). */
+  readonly judgedWhat: string;
   /** How many violations (0 when valid). */
   readonly count: number;
   /** Indexes of the first violating history records (at most 10). */
@@ -16,8 +27,6 @@ export interface CheckResult {
   readonly explanation: string;
   /** Costs a checker reports without failing (uidvalidity resets allowed by the strategy...). */
   readonly costs?: Readonly<Record<string, number>>;
-  /** How many things the check judged (keyword-set: acknowledged keyword adds). */
-  readonly judgedCount?: number;
 }
 
 export interface RunMetrics {

@@ -4,6 +4,7 @@
  * and compares the history hash. Exit 0 when the hash is identical, 1 when it differs.
  */
 import { runScenario } from '../../scenarios/run.ts';
+import { failedCheckNames } from '../../sim/checkers/failedChecks.ts';
 import { EXIT_AS_EXPECTED, EXIT_NOT_AS_EXPECTED } from './exitCodes.ts';
 import { readFailureFile } from './failureInput.ts';
 import { codeIdentity, type CodeIdentity } from '../codeIdentity.ts';
@@ -20,9 +21,7 @@ export async function replayCommand(file: string, options: ReplayCommandOptions)
   const { failure, loaded } = await readFailureFile(file);
   const { result } = await runScenario(loaded, failure.seed, { faults: failure.faults });
   const identical = result.historyHash === failure.historyHash;
-  const failedChecks = Object.entries(result.checks)
-    .filter(([, check]) => check.verdict !== 'valid')
-    .map(([name]) => name);
+  const failedChecks = failedCheckNames(result.checks);
   const replay = {
     failureFile: file,
     scenario: failure.scenarioFile,

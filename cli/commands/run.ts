@@ -24,9 +24,10 @@ const CHECK_NAME_WIDTH = 16;
 export function describeRun(result: RunResult): string {
   const lines = [`${result.scenario} (${result.scenarioName}) seed ${result.seed}, strategy ${result.strategy}`];
   for (const [name, check] of Object.entries(result.checks)) {
-    const count = check.verdict === 'valid' ? '' : ` x${check.count}`;
+    const count = check.verdict === 'invalid' || check.verdict === 'unknown' ? ` x${check.count}` : '';
+    const over = check.judgedCount > 0 ? ` over ${check.judgedCount} ${check.judgedWhat}` : '';
     const evidence = check.evidence.length > 0 ? ` (history ${check.evidence.join(', ')})` : '';
-    lines.push(`  ${name.padEnd(CHECK_NAME_WIDTH)} ${check.verdict}${count}: ${check.explanation}${evidence}`);
+    lines.push(`  ${name.padEnd(CHECK_NAME_WIDTH)} ${check.verdict}${count}${over}: ${check.explanation}${evidence}`);
   }
   const mark = isAsExpected(result) ? 'as expected' : 'NOT AS EXPECTED';
   lines.push(`verdict: ${result.verdict} (expect ${result.expect}): ${mark}`);

@@ -1,6 +1,6 @@
 /** Counting and averaging over runs, shared by every table and chart of the summary. */
 import { assert } from '../../core/errors.ts';
-import type { RunResult, Verdict } from '../../sim/resultTypes.ts';
+import type { CheckVerdict, RunResult } from '../../sim/resultTypes.ts';
 import { isAsExpected } from '../../sim/expectation.ts';
 
 export interface VerdictCounts { valid: number; invalid: number; unknown: number }
@@ -16,9 +16,10 @@ export function idOf(ids: ReadonlyMap<RunResult, string>, result: RunResult): st
   return id;
 }
 
-export function countVerdicts(verdicts: readonly Verdict[]): VerdictCounts {
+/** Counts valid, invalid and unknown; not-applicable checks (nothing judged) are counted in the judged table. */
+export function countVerdicts(verdicts: readonly CheckVerdict[]): VerdictCounts {
   const counts: VerdictCounts = { valid: 0, invalid: 0, unknown: 0 };
-  for (const verdict of verdicts) counts[verdict] += 1;
+  for (const verdict of verdicts) if (verdict !== 'not-applicable') counts[verdict] += 1;
   return counts;
 }
 

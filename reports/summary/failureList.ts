@@ -1,5 +1,6 @@
 /** The list of unexpected runs, each with its failed checks and replay command. */
 import type { RunResult, Verdict } from '../../sim/resultTypes.ts';
+import { checkFailed } from '../../sim/checkers/failedChecks.ts';
 import { compareStrings, runKey } from '../merge.ts';
 import { checkRank } from './order.ts';
 
@@ -22,7 +23,7 @@ export interface FailureRow {
 
 export function failureRow(result: RunResult, id: string): FailureRow {
   const failedChecks = Object.entries(result.checks)
-    .filter(([, check]) => check.verdict !== 'valid')
+    .filter(([, check]) => checkFailed(check))
     .map(([name, check]) => ({ name, count: check.count, explanation: check.explanation }))
     .sort((a, b) => checkRank(a.name) - checkRank(b.name) || compareStrings(a.name, b.name));
   return {

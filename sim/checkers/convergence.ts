@@ -38,7 +38,9 @@ export function checkConvergence(input: CheckInput): CheckResult {
   const { lastHealMs, convergedAtMs, boundMs, syncRounds } = input.convergence;
   const costs: Record<string, number> = { syncRounds };
   if (convergedAtMs !== null) costs['convergenceTimeMs'] = convergedAtMs - lastHealMs;
-  if (input.finals.length === 0) return unknownResult('no final replica states to check', costs);
+  // Each other replica is compared with the first; a lone replica has nothing to agree with.
+  const judged = { count: Math.max(0, input.finals.length - 1), what: 'replicas compared with the first' };
+  if (input.finals.length === 0) return unknownResult('no final replica states to check', judged, costs);
   const evidence = quiescenceRecord(input.history, lastHealMs);
   const violations = new Violations();
   const [first, ...rest] = input.finals;
@@ -51,12 +53,13 @@ export function checkConvergence(input: CheckInput): CheckResult {
     }
   }
   if (convergedAtMs === null) {
-    if (violations.count === 0) return unknownResult(`final states agree but the simulator never saw the replicas agree after ${lastHealMs} ms`, costs);
+    if (violations.count === 0) return unknownResult(`final states agree but the simulator never saw the replicas agree after ${lastHealMs} ms`, judged, costs);
   } else if (convergedAtMs - lastHealMs > boundMs) {
     violations.add([evidence], `replicas agreed ${convergedAtMs - lastHealMs} ms after the last heal, bound ${boundMs} ms`);
   }
   return violations.result(
     'convergence violations',
+    judged,
     `${input.finals.length} replicas agree; converged ${(convergedAtMs ?? lastHealMs) - lastHealMs} ms after the last heal (bound ${boundMs} ms) in ${syncRounds} sync rounds`,
     costs,
   );

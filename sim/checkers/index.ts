@@ -42,15 +42,22 @@ export function isCheckName(name: string): name is CheckName {
 export function runChecks(input: CheckInput, names: readonly string[]): Record<string, CheckResult> {
   const results: Record<string, CheckResult> = {};
   for (const name of names) {
-    results[name] = isCheckName(name) ? CHECKERS[name](input) : unknownResult(`no checker named ${JSON.stringify(name)}; known: ${CHECK_NAMES.join(', ')}`);
+    results[name] = isCheckName(name)
+      ? CHECKERS[name](input)
+      : unknownResult(`no checker named ${JSON.stringify(name)}; known: ${CHECK_NAMES.join(', ')}`, { count: 0, what: 'history records' });
   }
   return results;
 }
 
-/** invalid if any check is invalid, else unknown if any is unknown, else valid. */
+/**
+ * invalid if any check is invalid, else unknown if any is unknown, else valid. A check that
+ * judged nothing (not-applicable) has no say; but a run where no check judged anything was
+ * not verified at all, so it is unknown, never valid.
+ */
 export function overallVerdict(results: Record<string, CheckResult>): Verdict {
   const verdicts = Object.values(results).map((r) => r.verdict);
   if (verdicts.includes('invalid')) return 'invalid';
   if (verdicts.includes('unknown')) return 'unknown';
+  if (!verdicts.includes('valid')) return 'unknown';
   return 'valid';
 }

@@ -62,9 +62,10 @@ interface Excuses {
 }
 
 const key = (guid: string, keyword: string): string => `${guid} ${keyword}`;
+const JUDGED_WHAT = 'acknowledged keyword adds';
 
 export function checkKeywordSet(input: CheckInput): CheckResult {
-  if (input.finals.length === 0) return unknownResult('no final replica states to check');
+  if (input.finals.length === 0) return unknownResult('no final replica states to check', { count: 0, what: JUDGED_WHAT });
   const ops = clientOps(input.history);
   const stores = opsOf(ops, 'store');
   const { adds, inDoubt } = keywordAdds(stores);
@@ -108,7 +109,7 @@ export function checkKeywordSet(input: CheckInput): CheckResult {
   if (p50 !== null && p95 !== null && max !== undefined) Object.assign(costs, { stableLatencyMsP50: p50, stableLatencyMsP95: p95, stableLatencyMsMax: max });
   const latency = p50 === null ? 'no read saw one after its acknowledgement' : `stable in reads after p50 ${p50} ms, p95 ${p95} ms, max ${max} ms (${latenciesMs.length} observed, ${unobserved} unobserved)`;
   const valid = `${judged} acknowledged keyword adds judged, each on every final replica holding its message (${excused} more excused by a removal or an expunge, ${inDoubt} in doubt, not judged); ${latency}`;
-  return { ...violations.result('(acknowledged keyword add, replica) pairs lost', valid, costs), judgedCount: judged };
+  return violations.result('(acknowledged keyword add, replica) pairs lost', { count: judged, what: JUDGED_WHAT }, valid, costs);
 }
 
 /** Acknowledged adds of written keywords, and how many adds are in doubt (not judged). */

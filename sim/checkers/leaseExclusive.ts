@@ -10,7 +10,7 @@
  * guarantee refuses a server behind it, so the damage of two owners is renumbering, which a
  * partitioned owner's lease window also causes (docs/merge-rules.md). What a broken fence
  * does, and a sound one never does, is assign under a lease another owner has superseded.
- * Strategies without leases record no assignments and pass trivially.
+ * Strategies without leases record no assignments: nothing to judge (not-applicable).
  */
 import type { CheckResult } from '../resultTypes.ts';
 import { isNumber, replicaEvents } from './historyView.ts';
@@ -48,6 +48,7 @@ export function checkLeaseExclusive(input: CheckInput): CheckResult {
   }
   return violations.result(
     'UID assignments under a superseded or shared lease',
-    count === 0 ? 'no owner assigned UIDs under a lease (the strategy uses none)' : `${count} owner assignments in ${newest.size} mailbox(es) followed the lease epochs, one owner at a time`,
+    { count, what: 'UID assignments under a lease' },
+    `${count} owner assignments in ${newest.size} mailbox(es) followed the lease epochs, one owner at a time`,
   );
 }

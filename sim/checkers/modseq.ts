@@ -54,7 +54,8 @@ export function checkModseq(input: CheckInput): CheckResult {
       }
     }
   }
-  return violations.result('MODSEQ violations', `${observed} message observations and ${highest.size} client HIGHESTMODSEQ series are monotonic`);
+  const judged = { count: observed + highest.size, what: 'MODSEQ observations and HIGHESTMODSEQ series' };
+  return violations.result('MODSEQ violations', judged, `${observed} message observations and ${highest.size} client HIGHESTMODSEQ series are monotonic`);
 }
 
 function checkSelect(

@@ -12,8 +12,10 @@ import type { CheckInput } from './types.ts';
 import { unknownResult, Violations } from './violations.ts';
 
 export function checkMoveAtomic(input: CheckInput): CheckResult {
-  if (input.finals.length === 0) return unknownResult('no final replica states to check');
   const ops = clientOps(input.history);
+  // Every move that may have happened is judged (one GUID in one mailbox); an acknowledged one also must not vanish.
+  const judged = { count: opsOf(ops, 'move').filter((op) => op.outcome !== 'fail').length, what: 'moves (ok or info)' };
+  if (input.finals.length === 0) return unknownResult('no final replica states to check', judged);
   const trails = guidTrails(ops);
   const createdAt = new Map<string, number>();
   for (const creation of acknowledgedCreations(ops)) if (!createdAt.has(creation.guid)) createdAt.set(creation.guid, creation.index);
@@ -41,5 +43,5 @@ export function checkMoveAtomic(input: CheckInput): CheckResult {
     reported.add(move.value.guid);
     violations.add([move.index], `${move.value.guid} moved from ${move.value.from} to ${move.value.to} (record ${move.index}) is in neither on ${lostOn.join(', ')}`);
   }
-  return violations.result('messages not in exactly one mailbox', `${moves.length} acknowledged moves each left the message in exactly one mailbox on all ${input.finals.length} replicas`);
+  return violations.result('messages not in exactly one mailbox', judged, `${moves.length} acknowledged moves each left the message in exactly one mailbox on all ${input.finals.length} replicas`);
 }

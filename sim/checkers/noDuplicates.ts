@@ -22,8 +22,10 @@ interface Sources {
   readonly indexes: number[];
 }
 
+const JUDGED_WHAT = 'Message-IDs on the final replicas';
+
 export function checkNoDuplicates(input: CheckInput): CheckResult {
-  if (input.finals.length === 0) return unknownResult('no final replica states to check');
+  if (input.finals.length === 0) return unknownResult('no final replica states to check', { count: 0, what: JUDGED_WHAT });
   const ops = clientOps(input.history);
   const messageIdOfGuid = new Map<string, string>();
   for (const final of input.finals) {
@@ -59,6 +61,7 @@ export function checkNoDuplicates(input: CheckInput): CheckResult {
   // messageId -> worst case over replicas.
   const excessById = new Map<string, { excess: number; node: string; guids: string[] }>();
   const retryById = new Map<string, number>();
+  const judgedIds = new Set<string>();
   for (const final of input.finals) {
     const countById = new Map<string, number>();
     const guidsById = new Map<string, string[]>();
@@ -70,6 +73,7 @@ export function checkNoDuplicates(input: CheckInput): CheckResult {
       }
     }
     for (const [messageId, count] of countById) {
+      judgedIds.add(messageId);
       const found = sources.get(messageId);
       const allowed = allowedCopies(found);
       const sure = allowed - (found?.info ?? 0);
@@ -93,7 +97,7 @@ export function checkNoDuplicates(input: CheckInput): CheckResult {
     }
   }
   const retryCopies = [...retryById.values()].reduce((sum, n) => sum + n, 0);
-  return violations.result('duplicate copies made by merges', `no message appears more often than clients created it (${retryCopies} SMTP retry copies)`, { retryCopies });
+  return violations.result('duplicate copies made by merges', { count: judgedIds.size, what: JUDGED_WHAT }, `no message appears more often than clients created it (${retryCopies} SMTP retry copies)`, { retryCopies });
 }
 
 /** How many copies clients may have created: attempts ok or info, copies, and the population's one. */

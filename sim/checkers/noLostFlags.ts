@@ -66,13 +66,15 @@ export const fromHistory: StoreClocks = (ops) => {
  */
 export const fromStampedClocks: StoreClocks = () => (store) => store.value.vclock;
 
+const JUDGED_WHAT = 'written (message, flag) pairs with a settled causally last value';
+
 export function checkNoLostFlags(input: CheckInput): CheckResult {
   return judgeNoLostFlags(input, fromHistory);
 }
 
 /** The no-lost-flags judgment with causality from `clocksOf`. */
 export function judgeNoLostFlags(input: CheckInput, clocksOf: StoreClocks): CheckResult {
-  if (input.finals.length === 0) return unknownResult('no final replica states to check');
+  if (input.finals.length === 0) return unknownResult('no final replica states to check', { count: 0, what: JUDGED_WHAT });
   const ops = clientOps(input.history);
   const stores = opsOf(ops, 'store');
   const clockOf = clocksOf(ops);
@@ -123,9 +125,12 @@ export function judgeNoLostFlags(input: CheckInput, clocksOf: StoreClocks): Chec
   }
   const result = violations.result(
     'lost flag writes',
+    { count: settled, what: JUDGED_WHAT },
     `${settled} of ${written} written (message, flag) pairs have a settled causally last value and end with it on every replica; the other ${written - settled} had writes of both values concurrent with their last write, or of unknown outcome (either value accepted)`,
   );
-  if (result.verdict === 'valid' && skipped > 0) return unknownResult(`${skipped} (message, flag) pairs have ok store records without a clock; ${written} judged, none lost`);
+  if (result.verdict !== 'invalid' && skipped > 0) {
+    return unknownResult(`${skipped} (message, flag) pairs have ok store records without a clock; ${written} judged, none lost`, { count: settled, what: JUDGED_WHAT });
+  }
   return result;
 }
 

@@ -30,8 +30,10 @@ export function acknowledgedCreations(ops: ReturnType<typeof clientOps>): Creati
   return out.sort((a, b) => a.index - b.index);
 }
 
+const JUDGED_WHAT = 'acknowledged messages';
+
 export function checkNoLostMail(input: CheckInput): CheckResult {
-  if (input.finals.length === 0) return unknownResult('no final replica states to check');
+  if (input.finals.length === 0) return unknownResult('no final replica states to check', { count: 0, what: JUDGED_WHAT });
   const ops = clientOps(input.history);
   const trails = guidTrails(ops);
   const creations = acknowledgedCreations(ops);
@@ -51,6 +53,7 @@ export function checkNoLostMail(input: CheckInput): CheckResult {
   }
   return violations.result(
     'acknowledged messages lost',
+    { count: creations.length - excused, what: JUDGED_WHAT },
     `${creations.length - excused} acknowledged messages present on all ${input.finals.length} replicas (${excused} excused by an expunge)`,
   );
 }

@@ -66,5 +66,5 @@ export function checkNoResurrection(input: CheckInput): CheckResult {
       }
     }
   }
-  return violations.result('expunges undone', `${expunged.size} acknowledged expunges stay expunged on the expunging server and in all ${input.finals.length} final states`);
+  return violations.result('expunges undone', { count: expunged.size, what: 'acknowledged expunges' }, `${expunged.size} acknowledged expunges stay expunged on the expunging server and in all ${input.finals.length} final states`);
 }

@@ -20,6 +20,7 @@ export function checkUidOrder(input: CheckInput): CheckResult {
   const selectCount = checkClientViews(input.history, violations);
   return violations.result(
     'UID order violations',
+    { count: bindCount + selectCount, what: 'server UID assignments and client selects' },
     `${bindCount} server UID assignments ascend and ${selectCount} client selects saw no UIDNEXT go down and no new UID below it`,
   );
 }

@@ -98,6 +98,7 @@ export function checkUidStable(input: CheckInput): CheckResult {
   }
   return violations.result(
     'UIDs naming two messages',
+    { count: bindings.length + finalCount, what: 'UID bindings (recorded and final)' },
     `${first.size} (scope, mailbox, UIDVALIDITY, UID) keys from ${bindings.length} recorded bindings and ${finalCount} final messages each name one message`,
   );
 }

@@ -19,9 +19,12 @@ export function checkUidValidity(input: CheckInput): CheckResult {
     set.add(`${before}>${after}`);
     changes.set(mailbox, set);
   };
+  // Every UIDVALIDITY a replica reported changing and every one a client was told is judged.
+  let observed = 0;
   for (const { record, value } of replicaEvents(input.history, 'uidvalidity')) {
     const { mailbox, before, after } = value;
     if (typeof mailbox !== 'string' || !isNumber(before) || !isNumber(after) || before === after) continue;
+    observed++;
     count(mailbox, before, after);
     if (after < before) {
       violations.add([record.index], `${record.node} lowered ${mailbox} UIDVALIDITY from ${before} to ${after}`);
@@ -33,6 +36,7 @@ export function checkUidValidity(input: CheckInput): CheckResult {
   const lastSeen = new Map<string, { value: number; index: number }>();
   const see = (op: ClientOp<unknown>, mailbox: unknown, uidValidity: unknown): void => {
     if (typeof mailbox !== 'string' || !isNumber(uidValidity)) return;
+    observed++;
     const key = JSON.stringify([op.process, mailbox]);
     const last = lastSeen.get(key);
     lastSeen.set(key, { value: uidValidity, index: op.index });
@@ -64,6 +68,7 @@ export function checkUidValidity(input: CheckInput): CheckResult {
   costs['uidValidityChanges'] = total;
   return violations.result(
     'UIDVALIDITY violations',
+    { count: observed, what: 'UIDVALIDITY changes and client observations' },
     `${total} UIDVALIDITY changes${total > 0 ? ' (allowed: the strategy may reset)' : ''}`,
     costs,
   );

@@ -76,9 +76,14 @@ export function syntheticRun(spec: RunSpec): RunResult {
   const checks: Record<string, CheckResult> = {};
   for (const name of CHECKS) {
     const count = spec.violations?.[name] ?? 0;
+    // Runs with even seeds make no moves: move-atomic judges nothing there.
+    const judgedCount = name === 'move-atomic' && seed % 2 === 0 ? 0 : 20 + Math.floor(noise * 30);
+    const judged = { judgedCount, judgedWhat: `${name} items` };
     checks[name] = count > 0
-      ? { verdict: 'invalid', count, evidence: [12, 40], explanation: `${name}: ${count} violation(s), e.g. (UIDVALIDITY 1, UID 7) named two messages` }
-      : { verdict: 'valid', count: 0, evidence: [], explanation: `${name}: checked` };
+      ? { verdict: 'invalid', count, evidence: [12, 40], explanation: `${name}: ${count} violation(s), e.g. (UIDVALIDITY 1, UID 7) named two messages`, ...judged }
+      : judgedCount === 0
+        ? { verdict: 'not-applicable', count: 0, evidence: [], explanation: `${name}: nothing to judge`, ...judged }
+        : { verdict: 'valid', count: 0, evidence: [], explanation: `${name}: checked`, ...judged };
   }
   const verdict: Verdict = Object.values(checks).some((check) => check.verdict === 'invalid') ? 'invalid' : 'valid';
   const deliveryCount = 80 + Math.floor(noise * 40);

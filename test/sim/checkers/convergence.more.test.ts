@@ -49,9 +49,13 @@ describe('convergence (more)', () => {
 
   it('is unknown without final states or when the simulator never saw agreement, with the costs it has', () => {
     const none = checkConvergence(checkInput([], [], { convergence: { lastHealMs: 100, convergedAtMs: 400, syncRounds: 5 } }));
-    expect(none).toEqual({ verdict: 'unknown', count: 0, evidence: [], explanation: 'no final replica states to check', costs: { syncRounds: 5, convergenceTimeMs: 300 } });
+    expect(none).toEqual({
+      verdict: 'unknown', count: 0, evidence: [], explanation: 'no final replica states to check',
+      judgedCount: 0, judgedWhat: 'replicas compared with the first', costs: { syncRounds: 5, convergenceTimeMs: 300 },
+    });
     const never = checkConvergence(checkInput([], converged(['n1', 'n2'], boxes), { convergence: { lastHealMs: 700, convergedAtMs: null } }));
     expect(never.verdict).toBe('unknown');
+    expect(never.judgedCount).toBe(1);
     expect(never.explanation).toBe('final states agree but the simulator never saw the replicas agree after 700 ms');
   });
 

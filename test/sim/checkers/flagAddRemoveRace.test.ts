@@ -52,8 +52,8 @@ describe('the concurrent add and remove of one flag', () => {
   it('accepts the flag when each causally last clear was concurrent with an add', () => {
     const { h } = race(false);
     const result = checkNoLostFlags(checkInput(h, flagged));
-    expect(result.verdict).toBe('valid');
-    expect(result.explanation).toMatch(/^0 of 1 written/);
+    expect(result.verdict).toBe('not-applicable');
+    expect(result.judgedCount).toBe(0);
   });
 
   it('negative control: once every add happened before both clears, the surviving flag is a lost write', () => {

@@ -54,7 +54,7 @@ describe('keyword-set', () => {
       added(h);
       h.store('n2', 'imap-1', { uid: 1, guid: 'g1', mode: '-', flags: ['$w0'] }, outcome, { flagsAfter: [], modseq: 3 });
       const result = checkKeywordSet(checkInput(h, converged(['n1', 'n2'], withKeyword([]))));
-      expect(result.verdict, outcome).toBe('valid');
+      expect(result.verdict, outcome).toBe('not-applicable');
       expect(result.judgedCount).toBe(0);
       expect(result.costs?.['keywordAddsExcused']).toBe(1);
     }
@@ -76,7 +76,7 @@ describe('keyword-set', () => {
       if (!before) h.store('n2', 'imap-1', { uid: 1, guid: 'g1', mode: '=', flags: ['\\Seen'] }, 'ok', { flagsAfter: ['\\Seen'], modseq: 4 });
       return checkKeywordSet(checkInput(h, converged(['n1'], withKeyword(['\\Seen']))));
     };
-    expect(overwrite(false).verdict).toBe('valid');
+    expect(overwrite(false).verdict).toBe('not-applicable');
     expect(overwrite(true).verdict).toBe('invalid');
   });
 
@@ -88,7 +88,7 @@ describe('keyword-set', () => {
       if (expunge) h.expunge('n1', 'imap-0', { uids: [1], guids: ['g1'] }, expunge);
       return checkKeywordSet(checkInput(h, converged(['n1'], gone)));
     };
-    expect(run('ok').verdict).toBe('valid');
+    expect(run('ok').verdict).toBe('not-applicable');
     expect(run('info').verdict).toBe('valid');
     const lost = run(null);
     expect(lost.verdict).toBe('invalid');
@@ -109,7 +109,7 @@ describe('keyword-set', () => {
     h.store('n1', 'imap-0', { uid: 1, guid: 'g1', mode: '+', flags: ['$w1'] }, 'ok', { flagsAfter: null, modseq: null });
     h.store('n1', 'imap-0', { uid: 1, guid: 'g1', mode: '+', flags: ['$Junk'] }, 'ok', { flagsAfter: ['$Junk'], modseq: 2 });
     const result = checkKeywordSet(checkInput(h, converged(['n1'], withKeyword([]))));
-    expect(result.verdict).toBe('valid');
+    expect(result.verdict).toBe('not-applicable');
     expect(result.judgedCount).toBe(0);
     expect(result.costs?.['keywordAddsInDoubt']).toBe(2);
     expect(checkKeywordSet(checkInput(h, [])).verdict).toBe('unknown');

@@ -6,12 +6,12 @@ import { checkInput, converged, HistoryBuilder, mailbox, message } from './histo
 const finals = converged(['a', 'b'], [mailbox('INBOX', [message('g1', 1)])]);
 
 describe('lease-exclusive', () => {
-  it('is valid with no owner assignments (strategies without leases)', () => {
+  it('has nothing to judge with no owner assignments (strategies without leases)', () => {
     const h = new HistoryBuilder();
     h.bind('a', { uid: 1, guid: 'g1' });
     const result = checkLeaseExclusive(checkInput(h, finals));
-    expect(result.verdict).toBe('valid');
-    expect(result.explanation).toMatch(/no owner assigned/);
+    expect(result).toMatchObject({ verdict: 'not-applicable', judgedCount: 0, judgedWhat: 'UID assignments under a lease' });
+    expect(result.explanation).toBe('nothing to judge: no UID assignments under a lease');
   });
 
   it('is valid when a take-over at a higher epoch follows the old owner, per mailbox', () => {

@@ -7,7 +7,9 @@ const both = [mailbox('INBOX', [message('g1', 1)]), mailbox('Archive', [message(
 
 describe('move-atomic (more)', () => {
   it('is unknown without final states', () => {
-    expect(checkMoveAtomic(checkInput([], []))).toEqual({ verdict: 'unknown', count: 0, evidence: [], explanation: 'no final replica states to check' });
+    expect(checkMoveAtomic(checkInput([], []))).toEqual({
+      verdict: 'unknown', count: 0, evidence: [], explanation: 'no final replica states to check', judgedCount: 0, judgedWhat: 'moves (ok or info)',
+    });
   });
 
   it('names the first acknowledged creation of a GUID found in two mailboxes with no move, or nothing when no record knows it', () => {

@@ -45,9 +45,11 @@ describe('no-duplicates (more)', () => {
     expect(result.explanation).toMatch(/^1 duplicate copies made by merges; first: m1 appears 2 times on n1 \((g1, g1x|g1x, g1)\), but clients created it at most 1 times$/);
   });
 
-  it('skips messages without a Message-ID', () => {
+  it('skips messages without a Message-ID: with no other message, it has nothing to judge', () => {
     const boxes = [mailbox('INBOX', [message('a', 1, { messageId: '' }), message('b', 2, { messageId: '' })])];
-    expect(checkNoDuplicates(checkInput([], converged(['n1'], boxes))).verdict).toBe('valid');
+    expect(checkNoDuplicates(checkInput([], converged(['n1'], boxes))).verdict).toBe('not-applicable');
+    const withOne = [mailbox('INBOX', [message('a', 1, { messageId: '' }), message('b', 2, { messageId: '' }), message('c', 3)])];
+    expect(checkNoDuplicates(checkInput([], converged(['n1'], withOne)))).toMatchObject({ verdict: 'valid', judgedCount: 1 });
   });
 
   it('judges the replica with the most extra copies', () => {

@@ -36,7 +36,8 @@ describe('no-resurrection (more)', () => {
     h.record('n1', 'imap-0', 'invoke', 'expunge', { mailbox: 'INBOX', uidValidity: 1, uids: [1], guids: ['g1'] });
     h.transfer('move', 'n2', 'imap-1', { from: 'Archive', to: 'INBOX', uid: 4, guid: 'g1' }, 'ok', { toUid: 1 });
     h.record('n1', 'imap-0', 'ok', 'expunge', { mailbox: 'INBOX', uidValidity: 1, uids: [1], guids: ['g1'], expunged: [1] });
-    expect(checkNoResurrection(checkInput(h, back)).verdict).toBe('valid');
+    // The excused expunge is not judged, and it was the only one.
+    expect(checkNoResurrection(checkInput(h, back)).verdict).toBe('not-applicable');
   });
 
   it('does not judge a select sent before the expunge was acknowledged', () => {

@@ -82,6 +82,10 @@ describe('uid-stable', () => {
     h.deliver('n2', { messageId: 'a', guid: 'g1', uid: 0 });
     h.deliver('n2', { messageId: 'b', guid: 'g2', uid: 0 });
     const result = checkUidStable(checkInput(h, converged(['n1'], [mailbox('INBOX', [message('g1', 0), message('g2', 0)])])));
-    expect(result.verdict).toBe('valid');
+    // Pending messages bind nothing, so there is nothing to judge; one bound message is judged in its record and its final state.
+    expect(result.verdict).toBe('not-applicable');
+    h.deliver('n2', { messageId: 'c', guid: 'g3', uid: 1 });
+    const bound = checkUidStable(checkInput(h, converged(['n1'], [mailbox('INBOX', [message('g1', 0), message('g2', 0), message('g3', 1)])])));
+    expect(bound).toMatchObject({ verdict: 'valid', judgedCount: 2 });
   });
 });

@@ -14,7 +14,10 @@ describe('uidvalidity (more)', () => {
     h.record('n1', 'replica', 'info', 'uidvalidity', { mailbox: 'INBOX', before: 1 });
     h.validityChange('n1', 'INBOX', 3, 3);
     const result = checkUidValidity(checkInput(h, finals));
-    expect(result).toEqual({ verdict: 'valid', count: 0, evidence: [], explanation: '0 UIDVALIDITY changes', costs: { uidValidityChanges: 0 } });
+    expect(result).toEqual({
+      verdict: 'not-applicable', count: 0, evidence: [], explanation: 'nothing to judge: no UIDVALIDITY changes and client observations',
+      judgedCount: 0, judgedWhat: 'UIDVALIDITY changes and client observations', costs: { uidValidityChanges: 0 },
+    });
   });
 
   it('counts each distinct transition of each mailbox, costs listed by mailbox name', () => {
