@@ -80,6 +80,8 @@ export interface ReplicaServer {
   /** The end state, for the checkers. */
   final(): FinalReplica;
   pause(durationMs: number): void;
+  /** Ends a pause now (the quiescence phase ends every fault): what waited for the server runs. */
+  resume(): Promise<void>;
   crash(mode: 'process' | 'power'): Promise<void>;
   /** Arms a crash at the `writes`-th next write point (mid-commit, mid-merge or mid-sync). */
   armCrash(writes: number, mode: 'process' | 'power'): void;
@@ -90,6 +92,8 @@ export interface ReplicaServer {
   antiEntropy(): Promise<void>;
   /** The early-ack mutant: acknowledge before the write is durable. */
   lagDurability(): void;
+  /** The drop-crashed-acks mutant: a crash forgets the answers it owed for an open batch. */
+  dropAnswersOnCrash(): void;
 }
 
 /** The initial population, identical on every server. */

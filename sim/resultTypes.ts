@@ -14,6 +14,8 @@ export interface CheckResult {
   readonly explanation: string;
   /** Costs a checker reports without failing (uidvalidity resets allowed by the strategy...). */
   readonly costs?: Readonly<Record<string, number>>;
+  /** How many things the check judged (for completions: client invokes); absent where a checker does not count yet. */
+  readonly judgedCount?: number;
 }
 
 export interface RunMetrics {

@@ -28,6 +28,7 @@ import { OwnerLeases, type LeasePayload } from '../../sim/ownerLeases.ts';
 import { isLeaseKind } from '../../sim/wireKinds.ts';
 import type { FinalReplica } from '../../sim/checkers/types.ts';
 import type { BackendDeps, Completion, MailStore, ReplicaServer } from '../../sim/replicaServer.ts';
+import { GroupCommit } from './server/groupCommit.ts';
 
 
 /**
@@ -99,12 +100,10 @@ export class GitServer implements ReplicaServer {
   /** What this server believes of its peers (./replication.ts); set at start. */
   private repl: ReplicationState;
   private lastState: StoreState | null = null;
-  private batchCompletions: (() => void)[] = [];
-  private batchOpen = false;
+  /** The answers waiting on the replica's open batch (the replica owns the batch itself). */
+  private readonly group = new GroupCommit();
   /** What the last commit carried, for the push it causes: an operation kind (one kind of a batch, or 'batch' when mixed) and how many operations. */
   private lastCause: { kind: string; opCount: number } = { kind: '', opCount: 1 };
-  /** Operation kinds in the open batch. */
-  private batchKinds = new Map<string, number>();
   private mergeWaitArmed = false;
   /**
    * Vector clocks of pushes whose heads are not in our head yet (held): a client's session
@@ -163,6 +162,10 @@ export class GitServer implements ReplicaServer {
     this.fs.setDurabilityLag(true);
   }
 
+  dropAnswersOnCrash(): void {
+    this.group.dropOnCrash = true;
+  }
+
   options(): ReplicaOptions {
     return {
       node: this.name,
@@ -199,72 +202,83 @@ export class GitServer implements ReplicaServer {
     this.gate.pause(durationMs);
   }
 
+  resume(): Promise<void> {
+    return this.gate.open();
+  }
+
   /** Runs `run` now, or once the pause ends; a keyed item (a timer) waits at most once. */
   whenRunning(run: () => Promise<void>, key: string | null = null): Promise<void> {
     return this.gate.whenRunning(run, key);
   }
 
-  /** Runs one client operation as a commit. `complete` runs once it is durable (or failed). */
+  /**
+   * Runs one client operation as a commit. `complete` runs exactly once: when the write is
+   * durable, when it is refused, or with a CrashError (outcome unknown) when the server crashes first.
+   */
   async execute<T>(kind: string, op: (store: MailStore) => Promise<T>, complete: Completion<T>): Promise<void> {
     const replica = this.replica;
     if (!replica || this.fs.isDown) return complete({ ok: false, error: new MailsimError('E_DOWN', `${this.name} is down: connection refused`, {}) });
+    let answered = false;
+    // The outcome is built only when it is sent: an ok answer stamps the write's clock then.
+    const answer = (outcome: () => Parameters<Completion<T>>[0]): void => {
+      if (answered) return;
+      answered = true;
+      complete(outcome());
+    };
     const batch = this.deps.config.batch;
     try {
-      if (batch && !this.batchOpen) {
-        replica.beginBatch();
-        this.batchOpen = true;
+      if (batch && this.group.open(replica)) {
         this.deps.scheduler.after(batch.windowMs, `flush ${this.name}`, () => this.whenRunning(() => this.flush(), 'flush'));
       }
       const value = await op(replica);
       if (batch) {
-        this.batchKinds.set(kind, (this.batchKinds.get(kind) ?? 0) + 1);
-        this.batchCompletions.push(() => complete({ ok: true, value, vclock: this.ackWrite() }));
-        if (this.batchCompletions.length >= batch.opsMax) await this.flush();
+        this.group.add({ kind, acknowledge: () => answer(() => ({ ok: true, value, vclock: this.ackWrite() })), abort: (error) => answer(() => ({ ok: false, error })) });
+        if (this.group.size >= batch.opsMax) await this.flush();
         return;
       }
       this.lastCause = { kind, opCount: 1 };
       const vclock = this.ackWrite();
       this.deps.metrics.commit();
       this.afterCommit();
-      complete({ ok: true, value, vclock });
+      answer(() => ({ ok: true, value, vclock }));
       await this.apply({ kind: 'committed', reason: kind });
       await this.settle();
     } catch (error) {
       await this.fail(error);
-      complete({ ok: false, error });
+      answer(() => ({ ok: false, error }));
     }
   }
 
   /** Commits the open batch as one commit, then acknowledges every operation in it. */
   async flush(): Promise<void> {
-    if (!this.batchOpen || !this.replica) return;
-    const completions = this.batchCompletions;
-    const kinds = [...this.batchKinds];
-    this.batchOpen = false;
-    this.batchCompletions = [];
-    this.batchKinds = new Map();
+    const replica = this.replica;
+    if (!replica) return;
     try {
-      await this.replica.flush();
+      await replica.flush();
     } catch (error) {
       await this.fail(error);
       return;
     }
-    if (completions.length > 0) this.deps.metrics.commit();
-    // A batch of one kind is that many operations of it on the wire; a mixed batch counts as a batch.
-    this.lastCause = { kind: kinds.length === 1 ? (kinds[0] as [string, number])[0] : 'batch', opCount: Math.max(1, completions.length) };
-    this.afterCommit();
-    for (const done of completions) done();
-    await this.apply({ kind: 'committed', reason: 'batch' });
-    await this.settle();
+    await this.ackBatchCommitted();
   }
 
   /**
-   * A receive, a merge or a settle commits an open batch first (the head they build on must hold
-   * it). Its operations are then durable, so they are acknowledged at once: a client must never
-   * read state that holds writes whose answers are still to come.
+   * Acknowledges a batch the replica committed: a flush, or a receive, a merge or a settle that
+   * committed it first (the head they build on must hold it). Its operations are then durable,
+   * so they are acknowledged at once: a client must never read state that holds writes whose
+   * answers are still to come.
    */
   private async ackBatchCommitted(): Promise<void> {
-    if (this.batchOpen && this.replica !== null && !this.replica.inBatch) await this.flush();
+    const durable = this.group.takeDurable();
+    if (durable === null) return;
+    if (durable.answers.length > 0) this.deps.metrics.commit();
+    // A batch of one kind is that many operations of it on the wire; a mixed batch counts as a batch.
+    const only = durable.kinds.length === 1 ? durable.kinds[0] : undefined;
+    this.lastCause = { kind: only ? only[0] : 'batch', opCount: Math.max(1, durable.answers.length) };
+    this.afterCommit();
+    for (const answer of durable.answers) answer.acknowledge();
+    await this.apply({ kind: 'committed', reason: 'batch' });
+    await this.settle();
   }
 
   /** Crash: in-memory state is gone; under power loss unsynced writes may be lost or torn. */
@@ -317,15 +331,14 @@ export class GitServer implements ReplicaServer {
     this.replica = null;
     [this.repl] = step(this.repl, { kind: 'crashed' });
     this.heldClocks = [];
-    this.batchOpen = false;
-    this.batchKinds = new Map();
-    const lostAcks = this.batchCompletions.length;
-    this.batchCompletions = [];
+    const lost = this.group.crashed();
     if (mode === 'power') {
       const report = await this.fs.losePower(this.deps.faultRng);
-      this.deps.history.append(this.name, 'replica', 'info', 'power-loss', { ...report, lostAcks });
+      this.deps.history.append(this.name, 'replica', 'info', 'power-loss', { ...report, lostAcks: lost.length });
     }
     if (crashed) this.deps.history.append(this.name, 'replica', 'info', 'down', { mode });
+    // The answers the crash took: each client learns its request's outcome is unknown.
+    this.group.endLost(lost, this.name);
   }
 
   private async fail(error: unknown): Promise<void> {

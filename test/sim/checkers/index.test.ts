@@ -6,7 +6,7 @@ import { checkInput, converged, HistoryBuilder, mailbox, message, seen } from '.
 
 describe('checker registry', () => {
   it('lists the ten checks in the agreed order', () => {
-    expect(CHECK_NAMES).toEqual(['uid-stable', 'uid-order', 'uidvalidity', 'no-lost-mail', 'no-lost-flags', 'no-resurrection', 'no-duplicates', 'modseq', 'move-atomic', 'convergence', 'lease-exclusive']);
+    expect(CHECK_NAMES).toEqual(['uid-stable', 'uid-order', 'uidvalidity', 'no-lost-mail', 'no-lost-flags', 'no-resurrection', 'no-duplicates', 'modseq', 'move-atomic', 'convergence', 'lease-exclusive', 'completions']);
     // The one list and the registry agree: every name has a checker and every checker a name.
     expect(Object.keys(CHECKERS)).toEqual([...CHECK_NAMES]);
   });
