@@ -22,7 +22,7 @@ import { Replica, type LayoutSpec } from '../../core/replica.ts';
 import { strategyByName } from '../../core/strategies/registry.ts';
 import { DEFAULT_LAYOUT } from '../../scenarios/resolve.ts';
 import { layoutLabel } from '../../sim/config.ts';
-import { PUSH_HEAD_BYTES, PUSH_HEADER_BYTES, pushSizeBytes } from '../../backends/git/gitServer.ts';
+import { PUSH_HEAD_BYTES, PUSH_HEADER_BYTES, pushSizeBytes } from '../../backends/git/server/wire.ts';
 import { gitAvailable, gitThinPackBytes, withExportedRepository } from '../gitReference.ts';
 import { benchBody, BODY_SIZE_BYTES } from './store.ts';
 
@@ -42,7 +42,7 @@ export const TARGET_BATCHED_BYTES_PER_FLAG_CHANGE = 49;
 export const TARGET_BYTES_PER_DELIVERY = 2_050;
 
 interface Step {
-  /** Wire bytes of the push: pack plus the stated protocol overhead (backends/git/gitServer.ts). */
+  /** Wire bytes of the push: pack plus the stated protocol overhead (backends/git/server/wire.ts). */
   readonly bytes: number;
   readonly packBytes: number;
   readonly encodeMs: number;
