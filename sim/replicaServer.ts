@@ -73,7 +73,10 @@ export interface ReplicaServer {
   replicationStopped: boolean;
   /** Runs `run` now, or once a pause ends; a keyed item (a timer) waits at most once. */
   whenRunning(run: () => Promise<void>, key?: string | null): Promise<void>;
-  /** Runs one client write. `complete` runs once it is durable (or failed). */
+  /**
+   * Runs one client write. `complete` runs exactly once: when the write is durable, when it is
+   * refused, or with a CrashError (outcome unknown) when the server crashes before answering.
+   */
   execute<T>(kind: string, op: (store: MailStore) => Promise<T>, complete: Completion<T>): Promise<void>;
   /** A digest of everything a replica holds: two servers agree when theirs are equal; null while down. */
   contentId(): string | null;
