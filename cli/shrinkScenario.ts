@@ -3,6 +3,8 @@
  * to draw) and the fault schedule is fixed (nemesis: false). Shrink edits this pinned form
  * and tests exactly the file it will write, so the output fails on its own.
  */
+import { expectationFor } from '../sim/expectation.ts';
+import type { CheckName } from '../sim/checkers/names.ts';
 import { isRealReplica } from '../sim/replicaKinds.ts';
 import { fanoutDirectories, type LatencyConfig, type ScheduledFault, type ScriptedOp, type SimConfig } from '../sim/config.ts';
 import type { Scenario, ScenarioFault, ScenarioScriptOp } from '../scenarios/schema.ts';
@@ -53,11 +55,15 @@ export function scenarioScriptOp({ atMs, node, op }: ScriptedOp): ScenarioScript
 /** Every field of `config` as scenario fields; name, description and expect come from `original`. */
 export function pinnedScenario(config: SimConfig, original: Scenario): Scenario {
   const { latency } = config.network;
+  // The verdict this very run must give (a per-backend expect or a finding's seeds narrow to one).
+  const expectation = expectationFor(original.expect, original.finding, config.replica ?? 'git', config.seed);
+  const finding = expectation.finding === undefined ? {} : { finding: { summary: expectation.finding.summary, checks: [...expectation.finding.checks] as CheckName[], ...(expectation.finding.source === undefined ? {} : { source: expectation.finding.source }) } };
   const pinned: Scenario = {
     name: original.name ?? 'shrunk',
     description: `Shrunk by mailsim shrink from ${original.name ?? 'a failure'}: every field pinned, fixed faults.`,
     seed: config.seed,
-    expect: original.expect ?? 'valid',
+    expect: expectation.expect,
+    ...finding,
     servers: [...config.servers],
     strategy: config.strategy as Scenario['strategy'],
     // SimConfig counts hex digits per fanout level; the file counts directories (16^digits).

@@ -123,6 +123,14 @@ interface CommitInfo {
   bases?: ReadonlyMap<string, string>;
 }
 
+/** How an open batch ended: committed durably, or its commit failed (its operations rolled back). */
+export interface BatchEnds {
+  readonly durable: () => void;
+  readonly failed: (error: unknown) => void;
+}
+
+const NO_BATCH_ENDS: BatchEnds = { durable: () => undefined, failed: () => undefined };
+
 function compareIds(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
 }
@@ -135,7 +143,12 @@ export class Replica {
   private currentHead: string;
   private currentState: StoreState;
   private seq: number;
-  private batch: { startState: StoreState; startSeq: number; summaries: string[] } | null = null;
+  /**
+   * The open batch: the one record of it. Its owner (a server's group commit) learns how it
+   * ended through `ends`, whoever committed it (a flush, or a receive, merge or settle that must
+   * build on it).
+   */
+  private batch: { startState: StoreState; startSeq: number; summaries: string[]; ends: BatchEnds } | null = null;
   private queue: Promise<unknown> = Promise.resolve();
   private readonly stateCache = new Map<string, StoreState>();
   /** Virtual merge bases by commit pair: the history never changes, so they stay valid. */
@@ -321,9 +334,10 @@ export class Replica {
     await this.runOp(`delete ${name}`, (state) => ops.deleteMailbox(state, name));
   }
 
-  beginBatch(): void {
+  /** Opens a batch; `ends` hears once whether its commit was durable (also when it changed nothing) or failed. */
+  beginBatch(ends: BatchEnds = NO_BATCH_ENDS): void {
     assert(this.batch === null, 'beginBatch while a batch is open');
-    this.batch = { startState: this.currentState, startSeq: this.seq, summaries: [] };
+    this.batch = { startState: this.currentState, startSeq: this.seq, summaries: [], ends };
   }
 
   /** Commits the open batch as one commit (none when it changed nothing); durable when it resolves. */
@@ -335,14 +349,16 @@ export class Replica {
     const batch = this.batch;
     if (!batch) return;
     this.batch = null;
-    if (batch.summaries.length === 0) return;
+    if (batch.summaries.length === 0) return batch.ends.durable();
     try {
       await this.commitState(this.currentState, [this.currentHead], this.opts.node, this.opts.clock(), `batch of ${batch.summaries.length}\n\n${batch.summaries.join('\n')}`);
     } catch (error) {
       this.currentState = batch.startState;
       this.seq = batch.startSeq;
+      batch.ends.failed(error);
       throw error;
     }
+    batch.ends.durable();
   }
 
   private runOp<R>(summary: string, fn: (state: StoreState, ctx: ops.OpContext) => ops.OpResult<R>, stage?: () => void): Promise<R> {

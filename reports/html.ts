@@ -196,7 +196,7 @@ function efficiencySection(summary: ReportSummary): string {
   });
   const head = ['layout', 'mailbox size', 'runs', 'flag changes', 'B / flag change', 'minimum', '× minimum', 'real git (ours, same runs)', 'deliveries', 'B / delivery', 'minimum', '× minimum', 'real git (ours, same runs)', 'B / op'];
   const rows = [...summary.efficiency, ...summary.efficiencyBySize].map(efficiencyRowHtml);
-  return `<p class="note">Replication bytes attributed to each operation (a push is a thin git pack plus 8 B of framing and 20 B per head (backends/git/gitServer.ts); `
+  return `<p class="note">Replication bytes attributed to each operation (a push is a thin git pack plus 8 B of framing and 20 B per head (backends/git/server/wire.ts); `
     + `a batch's push is split over its operations; on real Dovecot, the dsync session's stream a write caused, counted both ways by a relay), weighted by operation counts, beside the floor `
     + `(GUID plus flag delta for a flag change; compressed message bytes for a delivery) and beside Dovecot dsync's figures `
     + `(${escapeHtml(dsyncText(summary))}), `

@@ -7,9 +7,13 @@
  * The file's fanout `width` counts directories per level (256, or 4); SimConfig's counts
  * digits of the GUID hash per level (2 hex digits, or 1 base-4 digit), as core/layout.ts does.
  *
- * Not drawn, because researchers compare them side by side: strategy (renumber), layout
- * (fanout 4 x 6), batch (off), convergenceBoundMs (30 s), syncIntervalMs (1 s), checks
- * (all), scheduled faults (none), mutant (none), script (none).
+ * Layout, batched mode and pauses are drawn too (streams 'layout', 'batch', and 'pause'
+ * under 'nemesis'), so sweeps cover group commit and pauses; a real backend has neither a
+ * layout nor a batch, so for it they stay off. A file that names them keeps what it names.
+ *
+ * Not drawn, because researchers compare them side by side: strategy (renumber),
+ * convergenceBoundMs (30 s), syncIntervalMs (1 s), checks (all), scheduled faults (none),
+ * mutant (none), script (none).
  */
 import type {
   ClockConfig,
@@ -68,8 +72,19 @@ function resolveServers(s: Scenario, rng: Rng): string[] {
   return typeof servers === 'number' ? Array.from({ length: servers }, (_, i) => `n${i + 1}`) : [...servers];
 }
 
-function resolveLayout(layout: Scenario['layout']): LayoutConfig {
-  if (layout === undefined || layout === 'fanout') return DEFAULT_LAYOUT;
+/** The layouts a file that names none draws from: flat, one level of 256, two of 256, the default, and 4 x 1-8 levels. */
+function drawnLayout(rng: Rng): LayoutConfig {
+  const kind = rng.int(0, 4);
+  if (kind === 0) return { kind: 'flat' };
+  if (kind === 1) return fanoutLayout(256, 1);
+  if (kind === 2) return fanoutLayout(256, 2);
+  if (kind === 3) return DEFAULT_LAYOUT;
+  return fanoutLayout(4, rng.int(1, 8));
+}
+
+function resolveLayout(layout: Scenario['layout'], rng: Rng | null): LayoutConfig {
+  if (layout === undefined) return rng === null ? DEFAULT_LAYOUT : drawnLayout(rng);
+  if (layout === 'fanout') return DEFAULT_LAYOUT;
   if (layout === 'flat' || layout.kind === 'flat') return { kind: 'flat' };
   const { width, depth } = fanoutDimensions(layout);
   return fanoutLayout(width, depth);
@@ -89,6 +104,13 @@ function resolveMailboxes(s: Scenario, servers: readonly string[], rng: Rng): Si
 }
 
 const KEYWORD_POOL = ['$Forwarded', '$Junk', '$NotJunk', 'work', 'todo', 'later'];
+
+/** Batched mode where a file leaves it out: off for half the seeds, else 2-50 operations or 10-2,000 ms per commit. */
+function resolveBatch(batch: Scenario['batch'], rng: Rng | null): SimConfig['batch'] {
+  if (batch !== undefined) return batch ? { opsMax: batch.opsMax, windowMs: batch.windowMs } : null;
+  if (rng === null || rng.chance(0.5)) return null;
+  return { opsMax: rng.int(2, 50), windowMs: rng.int(10, 2000) };
+}
 
 function resolveWorkload(w: NonNullable<Scenario['workload']>, sizeBytesLimit: number, rng: Rng): WorkloadConfig {
   const r = w.ratesPerSec ?? {};
@@ -138,7 +160,8 @@ function resolveNemesis(n: Scenario['nemesis'], rng: Rng): NemesisConfig | null 
   // Left out entirely: a quarter of the seeds run without a nemesis.
   if (n === undefined && rng.chance(0.25)) return null;
   const given = n ?? {};
-  const kinds = given.kinds ?? rng.shuffle(DEFAULT_NEMESIS_KINDS).slice(0, rng.int(1, DEFAULT_NEMESIS_KINDS.length));
+  // Kinds left out: the default kinds as ever, and pauses on half the seeds (their own stream, so the other draws stay put).
+  const kinds = given.kinds ?? [...rng.shuffle(DEFAULT_NEMESIS_KINDS).slice(0, rng.int(1, DEFAULT_NEMESIS_KINDS.length)), ...(rng.stream('pause').chance(0.5) ? ['pause' as const] : [])];
   return {
     intervalMs: given.intervalMs ?? rng.int(3, 15) * 1000,
     kinds: NEMESIS_KINDS.filter((k) => kinds.includes(k)),
@@ -207,20 +230,21 @@ export function resolveScenario(loaded: LoadedScenario, seed: number): SimConfig
   const sizeBytesLimit = s.limits?.messageSizeBytesMax ?? DEFAULT_MESSAGE_SIZE_BYTES_MAX;
   const workload = resolveWorkload(s.workload ?? {}, sizeBytesLimit, swarm.stream('workload'));
   const messageSizeBytesMax = Math.max(sizeBytesLimit, workload.messageSizeBytes.max);
+  const real = isRealReplica(s.replica);
   return {
     seed,
     servers,
     ...(s.replica === undefined || s.replica === 'git' ? {} : { replica: s.replica }),
     strategy: s.strategy ?? DEFAULT_STRATEGY,
-    layout: resolveLayout(s.layout),
-    batch: s.batch ? { opsMax: s.batch.opsMax, windowMs: s.batch.windowMs } : null,
+    layout: resolveLayout(s.layout, real ? null : swarm.stream('layout')),
+    batch: resolveBatch(s.batch, real ? null : swarm.stream('batch')),
     mailboxes: resolveMailboxes(s, servers, swarm.stream('mailboxes')),
     workload,
     network: resolveNetwork(s.network ?? {}, swarm.stream('network')),
     faults: byTime((s.faults ?? []).map((f): ScheduledFault => ({ atMs: f.at, fault: faultValue(f) }))),
     nemesis: resolveNemesis(s.nemesis, swarm.stream('nemesis')),
     // A real process runs on the machine's clock: its servers' virtual clocks stay true.
-    clocks: isRealReplica(s.replica) ? {} : resolveClocks(s, servers, swarm.stream('clocks')),
+    clocks: real ? {} : resolveClocks(s, servers, swarm.stream('clocks')),
     durationMs,
     convergenceBoundMs,
     syncIntervalMs: s.syncIntervalMs ?? DEFAULT_SYNC_INTERVAL_MS,

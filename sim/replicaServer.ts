@@ -73,13 +73,18 @@ export interface ReplicaServer {
   replicationStopped: boolean;
   /** Runs `run` now, or once a pause ends; a keyed item (a timer) waits at most once. */
   whenRunning(run: () => Promise<void>, key?: string | null): Promise<void>;
-  /** Runs one client write. `complete` runs once it is durable (or failed). */
+  /**
+   * Runs one client write. `complete` runs exactly once: when the write is durable, when it is
+   * refused, or with a CrashError (outcome unknown) when the server crashes before answering.
+   */
   execute<T>(kind: string, op: (store: MailStore) => Promise<T>, complete: Completion<T>): Promise<void>;
   /** A digest of everything a replica holds: two servers agree when theirs are equal; null while down. */
   contentId(): string | null;
   /** The end state, for the checkers. */
   final(): FinalReplica;
   pause(durationMs: number): void;
+  /** Ends a pause now (the quiescence phase ends every fault): what waited for the server runs. */
+  resume(): Promise<void>;
   crash(mode: 'process' | 'power'): Promise<void>;
   /** Arms a crash at the `writes`-th next write point (mid-commit, mid-merge or mid-sync). */
   armCrash(writes: number, mode: 'process' | 'power'): void;
@@ -92,6 +97,8 @@ export interface ReplicaServer {
   lagDurability(): void;
   /** The lying-clocks-drop-flag mutant: every vector clock this server hands out dominates every other (a backend without clocks ignores it). */
   lieAboutClocks?(): void;
+  /** The drop-crashed-acks mutant: a crash forgets the answers it owed for an open batch. */
+  dropAnswersOnCrash(): void;
 }
 
 /** The initial population, identical on every server. */

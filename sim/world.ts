@@ -94,6 +94,7 @@ export async function simulate(config: SimConfig, backend: ReplicaBackend, optio
   options.onPopulated?.();
   if (config.mutant === 'early-ack') for (const server of servers.values()) server.lagDurability();
   if (config.mutant === 'lying-clocks-drop-flag') for (const server of servers.values()) server.lieAboutClocks?.();
+  if (config.mutant === 'drop-crashed-acks') for (const server of servers.values()) server.dropAnswersOnCrash();
 
   const crashStreams = new Map(config.servers.map((name) => [name, root.stream(`crash/${name}`)]));
   const nemesis = new Nemesis({ scheduler, network, history, servers, crashRng: (node) => crashStreams.get(node) as Rng });
@@ -235,10 +236,12 @@ function stopSyncAfterFirstFault(scheduler: Scheduler, servers: ReadonlyMap<stri
   });
 }
 
-/** Heals the network and restarts every server: the quiescence phase begins. */
+/** Heals the network, ends pauses and restarts every server: the quiescence phase begins. */
 async function quiesce(nemesis: Nemesis, servers: ReadonlyMap<string, ReplicaServer>, network: Network): Promise<void> {
   if (network.partitioned) await nemesis.apply({ kind: 'heal' }, false);
   for (const server of servers.values()) {
+    // A pause that outlasts the run would leave the requests it holds unanswered when the run ends.
+    if (server.paused) await server.resume();
     server.disarm();
     if (!server.up) await nemesis.apply({ kind: 'restart', node: server.name }, false);
   }

@@ -155,6 +155,10 @@ export class DsyncServer<Home> implements ReplicaServer {
     this.gate.pause(durationMs);
   }
 
+  resume(): Promise<void> {
+    return this.gate.open();
+  }
+
   /** Reads the store back through Dovecot, records the UIDs it newly binds, and tells the world. */
   async refresh(): Promise<void> {
     const before = this.snapshot;
@@ -208,6 +212,10 @@ export class DsyncServer<Home> implements ReplicaServer {
 
   lagDurability(): void {
     throw new MailsimError('E_REPLICA_UNSUPPORTED', `${this.name}: the early-ack mutant needs the simulated volume, which a real backend does not have`, {});
+  }
+
+  dropAnswersOnCrash(): void {
+    throw new MailsimError('E_REPLICA_UNSUPPORTED', `${this.name}: the drop-crashed-acks mutant needs batched mode, which a real backend does not have`, {});
   }
 
   async restart(): Promise<void> {

@@ -5,7 +5,7 @@
  * heard from) and whose turn anti-entropy is. Events are what happened (a local commit, a
  * message from a peer, a push that went out, a tick), with the facts about the local replica
  * the runner looked up (does it hold this commit?). Sends are what the runner must do: push
- * what a peer lacks, heartbeat, arm the merge wait. The runner (./gitServer.ts) does the I/O.
+ * what a peer lacks, heartbeat, arm the merge wait. The runner (./server/replicationRunner.ts) does the I/O.
  */
 import type { ReceiveKind } from '../../core/replica.ts';
 

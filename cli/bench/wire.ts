@@ -22,7 +22,7 @@ import { Replica, type LayoutSpec } from '../../core/replica.ts';
 import { strategyByName } from '../../core/strategies/registry.ts';
 import { DEFAULT_LAYOUT } from '../../scenarios/resolve.ts';
 import { layoutLabel } from '../../sim/config.ts';
-import { PUSH_HEAD_BYTES, PUSH_HEADER_BYTES, pushSizeBytes } from '../../backends/git/gitServer.ts';
+import { PUSH_HEAD_BYTES, PUSH_HEADER_BYTES, pushSizeBytes } from '../../backends/git/server/wire.ts';
 import { gitAvailable, gitThinPackBytes, withExportedRepository } from '../gitReference.ts';
 import { benchBody, BODY_SIZE_BYTES } from './store.ts';
 import { TARGET_BATCHED_BYTES_PER_FLAG_CHANGE, TARGET_BYTES_PER_DELIVERY, TARGET_BYTES_PER_FLAG_CHANGE, TARGET_GIT_RATIO_MAX } from './targets.ts';
@@ -38,7 +38,7 @@ const FLAGS = ['\\Flagged', '\\Answered', '\\Draft', '$Label1'];
 
 
 interface Step {
-  /** Wire bytes of the push: pack plus the stated protocol overhead (backends/git/gitServer.ts). */
+  /** Wire bytes of the push: pack plus the stated protocol overhead (backends/git/server/wire.ts). */
   readonly bytes: number;
   readonly packBytes: number;
   readonly encodeMs: number;

@@ -2,6 +2,7 @@
  * The checker registry: every IMAP invariant checker by name, and the verdict of a run.
  */
 import type { CheckResult, Verdict } from '../resultTypes.ts';
+import { checkCompletions } from './completions.ts';
 import { checkConvergence } from './convergence.ts';
 import { checkKeywordSet } from './keywordSet.ts';
 import { checkLeaseExclusive } from './leaseExclusive.ts';
@@ -31,6 +32,7 @@ export const CHECKERS: Readonly<Record<CheckName, Checker>> = Object.freeze({
   'move-atomic': checkMoveAtomic,
   convergence: checkConvergence,
   'lease-exclusive': checkLeaseExclusive,
+  completions: checkCompletions,
 });
 
 

@@ -93,6 +93,12 @@ export const MUTANTS = Object.freeze({
     description:
       'Every merge raises UIDVALIDITY of the merged mailboxes by one although the strategy declares mayResetValidity = false.',
   },
+  'drop-crashed-acks': {
+    hook: 'world',
+    target: 'completions',
+    description:
+      'A crash forgets the answers the server still owed for an open batch (batched mode): those requests never get an ok, fail or info, their clients stay busy, and their senders never retry. Run with a batch and crashes.',
+  },
   'owner-no-fence': {
     hook: 'lease',
     target: 'lease-exclusive',

@@ -15,6 +15,7 @@ export const CHECK_NAMES = [
   'move-atomic',
   'convergence',
   'lease-exclusive',
+  'completions',
 ] as const;
 
 export type CheckName = (typeof CHECK_NAMES)[number];

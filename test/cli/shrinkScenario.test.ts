@@ -8,9 +8,10 @@ import { scenarioText } from '../../scenarios/failure.ts';
 import { pinnedScenario, scenarioFault } from '../../cli/shrinkScenario.ts';
 import { faultValue } from '../../scenarios/resolve.ts';
 import type { ScheduledFault } from '../../sim/config.ts';
+import { SUITE_PLAN_FILE } from '../../scenarios/suitePlan.ts';
 
 const SCENARIO_DIRS = ['scenarios', 'scenarios/controls'];
-const files = SCENARIO_DIRS.flatMap((dir) => readdirSync(dir).filter((name) => /\.ya?ml$/.test(name)).map((name) => join(dir, name)));
+const files = SCENARIO_DIRS.flatMap((dir) => readdirSync(dir).filter((name) => /\.ya?ml$/.test(name) && name !== SUITE_PLAN_FILE).map((name) => join(dir, name)));
 const SEEDS = [1, 2, 3, 17];
 
 describe('pinnedScenario', () => {

@@ -10,7 +10,7 @@ import type { WorldOutcome } from '../../sim/world.ts';
 
 const root = new URL('../../scenarios/', import.meta.url).pathname;
 const files = [
-  ...readdirSync(root).filter((f) => f.endsWith('.yaml')).map((f) => join(root, f)),
+  ...readdirSync(root).filter((f) => f.endsWith('.yaml') && f !== 'suite.yaml').map((f) => join(root, f)),
   ...readdirSync(join(root, 'controls')).map((f) => join(root, 'controls', f)),
 ];
 

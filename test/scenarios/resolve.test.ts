@@ -68,8 +68,13 @@ describe('resolveScenario', () => {
       expect(c.servers.length).toBeGreaterThanOrEqual(2);
       expect(c.servers.length).toBeLessThanOrEqual(5);
       expect(c.strategy).toBe('renumber');
-      expect(c.layout).toEqual({ kind: 'fanout', width: 1, depth: 6, digitBits: 2 });
-      expect(c.batch).toBeNull();
+      expect(['flat', 'fanout']).toContain(c.layout.kind);
+      if (c.batch) {
+        expect(c.batch.opsMax).toBeGreaterThanOrEqual(2);
+        expect(c.batch.opsMax).toBeLessThanOrEqual(50);
+        expect(c.batch.windowMs).toBeGreaterThanOrEqual(10);
+        expect(c.batch.windowMs).toBeLessThanOrEqual(2000);
+      }
       expect(c.mailboxes.map((m) => m.name)).toEqual(['INBOX', 'Archive']);
       expect(c.mailboxes[0]!.initialMessages).toBeGreaterThanOrEqual(50);
       expect(c.mailboxes[0]!.initialMessages).toBeLessThanOrEqual(300);
@@ -77,7 +82,7 @@ describe('resolveScenario', () => {
       expect(c.durationMs).toBeLessThanOrEqual(120_000);
       expect(c.convergenceBoundMs).toBe(30_000);
       expect(c.syncIntervalMs).toBe(1000);
-      expect(c.checks).toHaveLength(11);
+      expect(c.checks).toHaveLength(13);
       expect(c.faults).toEqual([]);
       expect(c.script).toEqual([]);
       expect(c.mutant).toBeNull();
@@ -87,6 +92,20 @@ describe('resolveScenario', () => {
       expect(c.workload.messageSizeBytes.max).toBeLessThanOrEqual(c.limits.messageSizeBytesMax);
       expect(c.limits.timeMsMax).toBeGreaterThan(c.durationMs + c.convergenceBoundMs);
       if (c.nemesis) expect(c.nemesis.kinds.length).toBeGreaterThan(0);
+    }
+  });
+
+  it('draws batched mode, the layout and pauses when they are left out, and none of them for a real backend', () => {
+    const configs = Array.from({ length: 100 }, (_, seed) => resolveScenario(load('name: e\n'), seed));
+    expect(configs.some((c) => c.batch === null)).toBe(true);
+    expect(configs.some((c) => c.batch !== null)).toBe(true);
+    expect(new Set(configs.map((c) => JSON.stringify(c.layout))).size).toBeGreaterThanOrEqual(5);
+    expect(configs.some((c) => c.nemesis?.kinds.includes('pause'))).toBe(true);
+    expect(configs.some((c) => c.nemesis !== null && !c.nemesis.kinds.includes('pause'))).toBe(true);
+    for (let seed = 0; seed < 20; seed++) {
+      const real = resolveScenario(load('name: e\nreplica: dsync\nnemesis: {kinds: [partition]}\n'), seed);
+      expect(real.batch).toBeNull();
+      expect(real.layout).toEqual({ kind: 'fanout', width: 1, depth: 6, digitBits: 2 });
     }
   });
 

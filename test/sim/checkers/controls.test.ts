@@ -36,10 +36,12 @@ const WORLD_OPTIONS: Readonly<Record<string, Parameters<typeof controlWorldConfi
  * The lease mutants act on the owner strategy's leases, which the renumber control world does
  * not use: each runs its library control scenario, whose twin without the mutant is valid
  * (owner-pause.yaml for owner-no-fence; the same file for owner-trusts-clock).
+ * drop-crashed-acks needs batched mode and crashes while batches are open (batch-crash.yaml).
  */
 const SCENARIO_FOR: Readonly<Record<string, { readonly control: string; readonly twin: string; readonly twinSets: readonly string[] }>> = {
   'owner-no-fence': { control: 'scenarios/controls/owner-no-fence.yaml', twin: 'scenarios/owner-pause.yaml', twinSets: [] },
   'owner-trusts-clock': { control: 'scenarios/controls/owner-trusts-clock.yaml', twin: 'scenarios/controls/owner-trusts-clock.yaml', twinSets: ['mutant=null', 'expect=valid'] },
+  'drop-crashed-acks': { control: 'scenarios/controls/batch-crash-drops-acks.yaml', twin: 'scenarios/batch-crash.yaml', twinSets: [] },
 };
 
 async function scenarioConfig(file: string, sets: readonly string[] = []) {
@@ -76,9 +78,7 @@ describe('real negative controls (sim/world.ts runWorld)', () => {
       const failed = Object.entries(outcome.checks).filter(([, r]) => checkFailed(r)).map(([name, r]) => `${name}: ${r.verdict}: ${r.explanation}`);
       expect(failed).toEqual([]);
       expect(outcome.verdict).toBe('valid');
-      // The twin's workload delivers and selects: no flag stores, expunges or moves to judge.
-      expect(Object.entries(outcome.checks).filter(([, r]) => r.verdict === 'not-applicable').map(([name]) => name)).toEqual(['no-lost-flags', 'no-resurrection', 'move-atomic']);
-      expect(outcome.checks['lease-exclusive']?.explanation).toMatch(/owner assignments/);
+      if (MUTANTS[mutant as keyof typeof MUTANTS].target === 'lease-exclusive') expect(outcome.checks['lease-exclusive']?.explanation).toMatch(/owner assignments/);
     });
   }
 

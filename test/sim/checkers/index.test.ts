@@ -12,7 +12,7 @@ function result(verdict: CheckVerdict): CheckResult {
 
 describe('checker registry', () => {
   it('lists the checks in the agreed order', () => {
-    expect(CHECK_NAMES).toEqual(['uid-stable', 'uid-order', 'uidvalidity', 'no-lost-mail', 'no-lost-flags', 'keyword-set', 'no-resurrection', 'no-duplicates', 'modseq', 'move-atomic', 'convergence', 'lease-exclusive']);
+    expect(CHECK_NAMES).toEqual(['uid-stable', 'uid-order', 'uidvalidity', 'no-lost-mail', 'no-lost-flags', 'keyword-set', 'no-resurrection', 'no-duplicates', 'modseq', 'move-atomic', 'convergence', 'lease-exclusive', 'completions']);
     // The one list and the registry agree: every name has a checker and every checker a name.
     expect(Object.keys(CHECKERS)).toEqual([...CHECK_NAMES]);
   });

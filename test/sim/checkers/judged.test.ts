@@ -51,6 +51,11 @@ const JUDGING: Readonly<Record<CheckName, { readonly input: () => CheckInput; re
     },
     count: 1,
   },
+  completions: {
+    // The delivery's invoke, answered.
+    input: () => checkInput(delivered(), converged(['n1'], [mailbox('INBOX', [message('g1', 1)])])),
+    count: 1,
+  },
   'no-resurrection': {
     input: () => {
       const h = delivered();
@@ -135,7 +140,8 @@ describe('judged counts', () => {
       expect(result.judgedWhat).not.toBe('');
     });
 
-    for (const idle of IDLE) {
+    // A refused delivery is a request that ended: completions judges it.
+    for (const idle of IDLE.filter((run) => name !== 'completions' || run.label === 'an empty history')) {
       it(`${name} is not-applicable on ${idle.label}`, () => {
         const result = CHECKERS[name](idle.input());
         expect(result).toMatchObject({ verdict: 'not-applicable', count: 0, evidence: [], judgedCount: 0, judgedWhat: JUDGING_WHAT[name] });

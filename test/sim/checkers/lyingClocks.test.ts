@@ -1,7 +1,7 @@
 // Proves no-lost-flags does not take causality from the backend: with the lying-clocks-drop-flag mutant the git adapter stamps one dominating clock on every write; a judgment by such clocks excuses a lost flag, and no-lost-flags (causality from the history) still catches it.
 import { describe, expect, it } from 'vitest';
 import { runWorld } from '../../../backends/world.ts';
-import { LYING_CLOCK_COUNT } from '../../../backends/git/gitServer.ts';
+import { LYING_CLOCK_COUNT } from '../../../backends/git/server/causality.ts';
 import { clientOps, opsOf } from '../../../sim/checkers/historyView.ts';
 import { checkNoLostFlags, fromStampedClocks, judgeNoLostFlags } from '../../../sim/checkers/noLostFlags.ts';
 import { controlWorldConfig } from './controlWorld.ts';
