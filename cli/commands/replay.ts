@@ -1,19 +1,25 @@
 /**
- * mailsim replay FAILURE.json [--json]: reruns the scenario as it ran (overrides already
- * applied), with the same seed and the fault schedule exactly as it ran (nemesis off),
- * and compares the history hash. Exit 0 when the hash is identical, 1 when it differs.
+ * mailsim replay FAILURE.json [--history FILE] [--finals FILE] [--json]: reruns the scenario
+ * as it ran (overrides already applied), with the same seed and the fault schedule exactly
+ * as it ran (nemesis off), and compares the history hash. Exit 0 when the hash is
+ * identical, 1 when it differs. --history and --finals write the rerun's history and final
+ * states (cli/runOutputs.ts).
  */
 import { runScenario } from '../../scenarios/run.ts';
 import { EXIT_AS_EXPECTED, EXIT_NOT_AS_EXPECTED } from './exitCodes.ts';
 import { readFailureFile } from './failureInput.ts';
+import { describeWritten, RunOutputs, writtenFiles, type RunOutputOptions } from '../runOutputs.ts';
 
-export interface ReplayCommandOptions {
+export interface ReplayCommandOptions extends RunOutputOptions {
   readonly json?: boolean;
 }
 
 export async function replayCommand(file: string, options: ReplayCommandOptions): Promise<number> {
   const { failure, loaded } = await readFailureFile(file);
-  const { result } = await runScenario(loaded, failure.seed, { faults: failure.faults });
+  const outputs = await RunOutputs.open(options);
+  const { result, written } = await runScenario(loaded, failure.seed, { faults: failure.faults })
+    .then(async ({ result, outcome }) => ({ result, written: await outputs.write(outcome, result) }))
+    .finally(() => outputs.discard());
   const identical = result.historyHash === failure.historyHash;
   const failedChecks = Object.entries(result.checks)
     .filter(([, check]) => check.verdict !== 'valid')
@@ -32,6 +38,7 @@ export async function replayCommand(file: string, options: ReplayCommandOptions)
     recordedFailedChecks: failure.failedChecks,
     recordedMailsimVersion: failure.mailsimVersion,
     mailsimVersion: result.mailsimVersion,
+    ...writtenFiles(written),
   };
   if (options.json === true) {
     process.stdout.write(`${JSON.stringify(replay)}\n`);
@@ -44,7 +51,7 @@ export async function replayCommand(file: string, options: ReplayCommandOptions)
       `verdict: ${result.verdict} (expect ${result.expect}); failing checks: ${failedChecks.length > 0 ? failedChecks.join(', ') : 'none'}`,
     ];
     if (failure.mailsimVersion !== result.mailsimVersion) lines.push(`note: recorded by mailsim ${failure.mailsimVersion}, replayed by ${result.mailsimVersion}`);
-    process.stdout.write(`${lines.join('\n')}\n`);
+    process.stdout.write(`${lines.join('\n')}\n${describeWritten(written)}`);
   }
   return identical ? EXIT_AS_EXPECTED : EXIT_NOT_AS_EXPECTED;
 }
