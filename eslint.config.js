@@ -1,6 +1,11 @@
 // ESLint, with typescript-eslint's parser: the determinism bans for core/ and sim/ (no wall
 // clock, Math.random, timers or node:fs: clock, rng and fs are injected, README.md "How it works"). They replace
 // a hand-written text scan; test/sim/determinism.test.ts proves a planted Math.random fails.
+// `no-floating-promises` everywhere: in a discrete-event simulator an un-awaited step runs
+// after events it should precede, so every promise is awaited, or voided with a comment
+// saying why nothing depends on when it settles. It needs type information, which the
+// project service gives from tsconfig.json. Sources the lint tests plant through lintText
+// (`<folder>/planted*.ts`, never on disk) get the service's default project.
 import tseslint from 'typescript-eslint';
 
 const TIMERS = ['setTimeout', 'setInterval', 'setImmediate', 'clearTimeout', 'clearInterval', 'clearImmediate'];
@@ -47,7 +52,14 @@ export default tseslint.config(
   { ignores: ['node_modules/**', 'out/**', 'reports/latest/**', 'coverage/**', '.stryker-tmp/**'] },
   {
     files: ['**/*.ts'],
-    languageOptions: { parser: tseslint.parser, ecmaVersion: 2024, sourceType: 'module' },
+    languageOptions: {
+      parser: tseslint.parser,
+      ecmaVersion: 2024,
+      sourceType: 'module',
+      parserOptions: { projectService: { allowDefaultProject: ['*/planted*.ts'] }, tsconfigRootDir: import.meta.dirname },
+    },
+    plugins: { '@typescript-eslint': tseslint.plugin },
+    rules: { '@typescript-eslint/no-floating-promises': 'error' },
   },
   // The reference replica's backend is deterministic too; the Dovecot backend drives real processes.
   { files: ['core/**/*.ts', 'sim/**/*.ts', 'backends/git/**/*.ts'], rules: determinismRules },

@@ -52,6 +52,7 @@ export async function runInWorkers<T, R>(options: PoolOptions<T, R>): Promise<{ 
     const stop = (): void => {
       finished = true;
       signal?.removeEventListener('abort', onAbort);
+      // The pool has its answer: nothing depends on when a thread has stopped, and terminate() does not reject.
       for (const slot of slots) void slot.worker.terminate();
     };
     const finish = (interrupted: boolean): void => {

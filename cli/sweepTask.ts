@@ -12,6 +12,7 @@ import { isMainThread } from 'node:worker_threads';
 import { loadScenario, type LoadedScenario } from '../scenarios/loader.ts';
 import { defaultSeed } from '../scenarios/resolve.ts';
 import { runScenario, type RunScenarioOptions } from '../scenarios/run.ts';
+import type { RunOutcome } from '../backends/world.ts';
 import { failureFileFor } from '../scenarios/failure.ts';
 import type { RunResult } from '../sim/resultTypes.ts';
 import { isAsExpected } from '../sim/expectation.ts';
@@ -76,14 +77,22 @@ export function failurePath(outDir: string, scenarioFile: string, overrides: rea
   return join(outDir, 'failures', `${base}-seed-${seed}-${digest}.json`);
 }
 
-/** `onProgress` only from the main thread (`mailsim run`'s bar): a function cannot cross to a worker. */
-export async function runTask(task: RunTask, onProgress?: RunScenarioOptions['onProgress']): Promise<RunResult> {
+/** What `mailsim run` adds in the main thread: functions cannot cross to a worker. */
+export interface RunTaskHooks {
+  /** The progress bar's feed. */
+  readonly onProgress?: RunScenarioOptions['onProgress'];
+  /** Called with the finished run, before a failure file is written (`--history`, `--finals`). */
+  readonly onOutcome?: (outcome: RunOutcome, result: RunResult) => Promise<void>;
+}
+
+export async function runTask(task: RunTask, hooks: RunTaskHooks = {}): Promise<RunResult> {
   const loaded = await loadCached(task.file, task.overrides);
   const seed = task.seed ?? defaultSeed(loaded);
-  const run = await runScenario(loaded, seed, { cpuMs, onProgress });
+  const run = await runScenario(loaded, seed, { cpuMs, onProgress: hooks.onProgress });
   const { outcome } = run;
   const measured = loaded.scenario.gitReference === true ? await withGitReference(run.result, outcome.servers) : run.result;
   const result: RunResult = { ...measured, code: task.code ?? codeIdentity() };
+  await hooks.onOutcome?.(outcome, result);
   if (isAsExpected(result)) return result;
   const path = failurePath(task.outDir, task.file, task.overrides, seed);
   await mkdir(join(task.outDir, 'failures'), { recursive: true });

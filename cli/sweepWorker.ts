@@ -21,6 +21,8 @@ const module = (await import(taskModule)) as TaskModule;
 
 port.on('message', (request: WorkerRequest) => {
   const startMs = performance.now();
+  // Both outcomes are handled (a reply either way) and the reply is all the pool waits for,
+  // so the message handler need not wait for the run.
   void module.runTask(request.task).then(
     (value) => port.postMessage({ id: request.id, ok: true, value, wallMs: performance.now() - startMs } satisfies WorkerReply),
     (error: unknown) => {

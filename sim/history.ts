@@ -55,6 +55,15 @@ export function historyHash(records: readonly HistoryRecord[]): string {
   return hashOf(records, (record) => record);
 }
 
+/**
+ * The history as JSON Lines (`mailsim run --history`, docs/history-format.md): one record a
+ * line, in canonical JSON, exactly the lines `historyHash` hashes, so the sha256 of the
+ * whole text is the history hash of a run on the reference replica.
+ */
+export function* historyLines(records: readonly HistoryRecord[]): Generator<string> {
+  for (const record of records) yield `${canonicalJson(record)}\n`;
+}
+
 /** sha256 over one canonical JSON line per record, as `project` shows it. */
 function hashOf(records: readonly HistoryRecord[], project: (record: HistoryRecord) => unknown): string {
   const hash = createHash('sha256');

@@ -3,12 +3,14 @@
  * drawn per link, loss, duplication and reordering, and partitions that are symmetric,
  * one-way or bridged. A message is dropped if its link is cut when it is sent or when it
  * would arrive, or if the receiver is down. Every send, delivery and drop is recorded.
+ * A payload travels as a value (sim/wirePayload.ts): each delivery gets its own frozen copy.
  */
 import { assert } from '../core/errors.ts';
 import type { LatencyConfig, NetworkConfig } from './config.ts';
 import type { History } from './history.ts';
 import type { Rng } from './rng.ts';
 import type { Scheduler } from './scheduler.ts';
+import { wireCopy } from './wirePayload.ts';
 
 export interface Envelope<P = unknown> {
   readonly id: number;
@@ -88,7 +90,7 @@ export class Network {
 
   send<P>(from: string, to: string, kind: string, sizeBytes: number, payload: P): void {
     assert(this.nodes.includes(from) && this.nodes.includes(to), `send between unknown nodes ${from} -> ${to}`);
-    const envelope: Envelope<P> = { id: this.idNext++, from, to, kind, sizeBytes, payload };
+    const envelope: Envelope<P> = Object.freeze({ id: this.idNext++, from, to, kind, sizeBytes, payload: wireCopy(payload) });
     const meta = { id: envelope.id, from, to, kind, sizeBytes };
     this.history.append(from, 'net', 'info', 'send', meta);
     this.countBytes(kind, sizeBytes);
@@ -183,7 +185,7 @@ export class Network {
     const receiver = this.receivers.get(envelope.to);
     if (!receiver) return this.drop(envelope, 'no-receiver');
     this.history.append(envelope.to, 'net', 'info', 'deliver', { id: envelope.id, from: envelope.from, to: envelope.to, kind: envelope.kind });
-    await receiver(envelope);
+    await receiver(Object.freeze({ ...envelope, payload: wireCopy(envelope.payload) }));
   }
 
   private drop(envelope: Envelope, reason: string): void {

@@ -113,6 +113,9 @@ export interface RunResult {
   readonly replayCommand: string;
   /** Path of the failure file, when the verdict was not the expected one. */
   readonly failureFile?: string;
+  /** Where `--history` and `--finals` wrote the history and the final states (docs/history-format.md). */
+  readonly historyFile?: string;
+  readonly finalsFile?: string;
   readonly timeline?: Timeline;
   /** Real git's thin packs for this run's commits, measured by the CLI outside the simulation (scenarios with `gitReference: true`). */
   readonly gitReference?: GitReference;

@@ -33,6 +33,10 @@ type SetExit = (code: number) => void;
 
 const SET_FLAGS = '--set <path=value>';
 const SET_HELP = 'override a scenario field, VALUE read as YAML (repeatable)';
+const HISTORY_FLAGS = '--history <file>';
+const HISTORY_HELP = 'write the whole history, one JSON record a line (docs/history-format.md)';
+const FINALS_FLAGS = '--finals <file>';
+const FINALS_HELP = "write every replica's final state as JSON (docs/history-format.md)";
 const TIME_BUDGET_FLAGS = '--time-budget <duration>';
 const TIME_BUDGET_HELP = 'wall-clock budget (90s, 10m, 1h or seconds): after it no new run starts; runs in flight finish';
 
@@ -44,6 +48,8 @@ function addRun(program: Command, setExit: SetExit): void {
     .option('--seed <n>', 'seed (default: the scenario\'s seed, else 1)', parseSeed)
     .option(SET_FLAGS, SET_HELP, collect, [])
     .option('--out <dir>', 'where a failure file goes', 'out')
+    .option(HISTORY_FLAGS, HISTORY_HELP)
+    .option(FINALS_FLAGS, FINALS_HELP)
     .option('--json', 'print the whole run result as one JSON object')
     .action(async (file: string, options) => {
       const { runCommand } = await import('./run.ts');
@@ -76,6 +82,8 @@ function addReplayShrinkExport(program: Command, setExit: SetExit): void {
     .command('replay')
     .description('rerun a failure file and compare the history hash')
     .argument('<failure>', 'failure file written by run or sweep')
+    .option(HISTORY_FLAGS, HISTORY_HELP)
+    .option(FINALS_FLAGS, FINALS_HELP)
     .option('--json', 'print the replay as one JSON object')
     .action(async (file: string, options) => {
       const { replayCommand } = await import('./replay.ts');

@@ -1,17 +1,20 @@
 /**
- * mailsim run FILE [--seed N] [--set PATH=VALUE]... [--out DIR] [--json]
+ * mailsim run FILE [--seed N] [--set PATH=VALUE]... [--out DIR] [--history FILE] [--finals FILE] [--json]
  * Runs in the main thread. --json prints the RunResult as one object on stdout. On a
  * terminal (and without --json) a progress bar on stderr shows the run as it goes.
+ * --history and --finals write the history and the final states (cli/runOutputs.ts).
  */
 import { performance } from 'node:perf_hooks';
+import type { RunOutcome } from '../../backends/world.ts';
 import type { RunResult } from '../../sim/resultTypes.ts';
+import { describeWritten, RunOutputs, writtenFiles, type RunOutputOptions, type RunOutputsWritten } from '../runOutputs.ts';
 import { startRunProgress } from '../runProgress.ts';
 import { replayHint } from '../sweep.ts';
 import { runTask } from '../sweepTask.ts';
 import { exitCodeFor, isAsExpected } from './exitCodes.ts';
 import { findingReproduced } from '../../sim/expectation.ts';
 
-export interface RunCommandOptions {
+export interface RunCommandOptions extends RunOutputOptions {
   readonly seed?: number;
   readonly set: readonly string[];
   readonly out: string;
@@ -44,9 +47,17 @@ export function describeRun(result: RunResult): string {
 }
 
 export async function runCommand(file: string, options: RunCommandOptions): Promise<number> {
+  const outputs = await RunOutputs.open(options);
+  let written: RunOutputsWritten = {};
+  const onOutcome = async (outcome: RunOutcome, run: RunResult): Promise<void> => {
+    written = await outputs.write(outcome, run);
+  };
   const progress = startRunProgress({ json: options.json === true, stream: process.stderr, wallMs: () => performance.now() });
   const task = { file, overrides: options.set, seed: options.seed ?? null, outDir: options.out };
-  const result = await runTask(task, progress?.onProgress).finally(() => progress?.stop());
-  process.stdout.write(options.json === true ? `${JSON.stringify(result)}\n` : describeRun(result));
+  const ran = await runTask(task, { onProgress: progress?.onProgress, onOutcome })
+    .finally(() => progress?.stop())
+    .finally(() => outputs.discard());
+  const result: RunResult = { ...ran, ...writtenFiles(written) };
+  process.stdout.write(options.json === true ? `${JSON.stringify(result)}\n` : describeRun(result) + describeWritten(written));
   return exitCodeFor([result]);
 }

@@ -1,4 +1,4 @@
-// Proves determinism: the lint bans wall clock, Math.random, timers, random ids and node:fs in core/ and sim/ (a planted use fails it), and both the kernel world and a small full cluster give the same history hash in two separate processes, a different one for another seed.
+// Proves determinism: the lint refuses a floating promise anywhere (an un-awaited step runs after events it should precede) and bans wall clock, Math.random, timers, random ids and node:fs in core/ and sim/ (a planted use fails it), and both the kernel world and a small full cluster give the same history hash in two separate processes, a different one for another seed.
 import { execFile } from 'node:child_process';
 import { join } from 'node:path';
 import { ESLint } from 'eslint';
@@ -16,6 +16,14 @@ const eslint = new ESLint({ cwd: REPO_DIR });
 async function bannedLines(file: string, source: string): Promise<number[]> {
   const [result] = await eslint.lintText(source, { filePath: join(REPO_DIR, file) });
   return [...new Set((result?.messages ?? []).filter((m) => m.severity === 2).map((m) => m.line))].sort((x, y) => x - y);
+}
+
+/** Lines where the lint reports `ruleId` in `source`, linted as if it were `file`. */
+async function ruleLines(file: string, source: string, ruleId: string): Promise<number[]> {
+  const [result] = await eslint.lintText(source, { filePath: join(REPO_DIR, file) });
+  const fatal = (result?.messages ?? []).filter((m) => m.fatal === true).map((m) => m.message);
+  expect(fatal).toEqual([]);
+  return (result?.messages ?? []).filter((m) => m.ruleId === ruleId).map((m) => m.line);
 }
 
 const runChild = promisify(execFile);
@@ -63,8 +71,25 @@ describe('determinism: the lint of core/ and sim/ (eslint.config.js, run by npm 
       "import type { ReplicaFs } from './fsTypes.ts';",
       'const myDate = nowMs();',
     ].join('\n');
-    expect(await bannedLines('core/ok.ts', source)).toEqual([]);
-    expect(await bannedLines('cli/ok.ts', 'export const started = Date.now();')).toEqual([]);
+    expect(await bannedLines('core/planted-ok.ts', source)).toEqual([]);
+    expect(await bannedLines('cli/planted-ok.ts', 'export const started = Date.now();')).toEqual([]);
+  });
+
+  it('refuses a floating promise and accepts an awaited, voided or handled one (negative control)', async () => {
+    const source = [
+      'async function step(): Promise<void> {}',
+      'export async function run(): Promise<void> {',
+      '  step();',
+      '  await step();',
+      '  // settles on its own: nothing after it depends on when',
+      '  void step();',
+      '  step().catch(() => undefined);',
+      '  [1, 2].map(async () => step());',
+      '}',
+    ].join('\n');
+    for (const file of ['sim/planted-float.ts', 'cli/planted-float.ts']) {
+      expect(await ruleLines(file, source, '@typescript-eslint/no-floating-promises')).toEqual([3, 8]);
+    }
   });
 
   it('finds nothing banned in core/ and sim/ as they are', async () => {

@@ -1,4 +1,4 @@
-// Proves the Network: every send, delivery and drop is recorded; symmetric, one-way and bridged partitions cut exactly the links they name; loss, duplication and reordering happen at their configured rates over a fixed set of seeds.
+// Proves the Network: every send, delivery and drop is recorded; symmetric, one-way and bridged partitions cut exactly the links they name; loss, duplication and reordering happen at their configured rates over a fixed set of seeds; a payload travels as a value, so neither the sender nor one receiver can change what another receiver gets.
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import type { NetworkConfig } from '../../sim/config.ts';
@@ -391,5 +391,89 @@ describe('one rng stream per link', () => {
     const quietRun = await arrivals(false);
     expect(quietRun.length).toBeGreaterThan(10);
     expect(await arrivals(true)).toEqual(quietRun);
+  });
+});
+
+describe('a payload travels as a value (sim/wirePayload.ts)', () => {
+  const pushPayload = () => ({ heads: ['h1', 'h2'], pack: Buffer.from([1, 2, 3, 4]), meta: { clock: { a: 1 } } });
+
+  /** A world whose receivers may do something to what they get before it is recorded. */
+  function tampering(config: Partial<NetworkConfig>, tamper: (envelope: Envelope<ReturnType<typeof pushPayload>>) => void) {
+    const w = world(config);
+    const seen: { node: string; heads: string[]; pack: number[]; clock: number }[] = [];
+    for (const node of NODES) {
+      w.net.onReceive(node, (envelope) => {
+        const typed = envelope as Envelope<ReturnType<typeof pushPayload>>;
+        const { heads, pack, meta } = typed.payload;
+        seen.push({ node, heads: [...heads], pack: [...pack], clock: meta.clock.a });
+        tamper(typed);
+      });
+    }
+    return { ...w, seen };
+  }
+
+  it('a receiver that writes into a payload object or array throws; one that writes into its bytes changes only its own copy', async () => {
+    const errors: unknown[] = [];
+    const w = tampering({}, (envelope) => {
+      const payload = envelope.payload as { heads: string[]; meta: { clock: { a: number } }; pack: Buffer };
+      for (const write of [() => payload.heads.push('evil'), () => (payload.meta.clock.a = 99), () => ((envelope as { from: string }).from = 'x')]) {
+        try {
+          write();
+        } catch (error) {
+          errors.push(error);
+        }
+      }
+      payload.pack[0] = 255;
+    });
+    const sent = pushPayload();
+    // One object sent to three peers, as a server pushes one memoised pack to each of them.
+    for (const to of ['b', 'c', 'd']) w.net.send('a', to, 'push', 4, sent);
+    await w.scheduler.run();
+    expect(w.seen.map((r) => r.node)).toEqual(['b', 'c', 'd']);
+    for (const record of w.seen) expect(record).toMatchObject({ heads: ['h1', 'h2'], pack: [1, 2, 3, 4], clock: 1 });
+    expect(errors).toHaveLength(9);
+    for (const error of errors) expect(error).toBeInstanceOf(TypeError);
+    expect([...sent.pack]).toEqual([1, 2, 3, 4]);
+  });
+
+  it('a duplicated message reaches its receiver twice, each time as sent, whatever the first delivery did to its bytes', async () => {
+    const w = tampering({ duplication: 1 }, (envelope) => {
+      envelope.payload.pack.fill(0);
+    });
+    w.net.send('a', 'b', 'push', 4, pushPayload());
+    await w.scheduler.run();
+    expect(w.seen.map((r) => r.pack)).toEqual([[1, 2, 3, 4], [1, 2, 3, 4]]);
+  });
+
+  it('what the sender does to its objects and bytes after the send never arrives', async () => {
+    const w = tampering({}, () => undefined);
+    const sent = pushPayload();
+    w.net.send('a', 'b', 'push', 4, sent);
+    sent.heads.push('late');
+    sent.pack[0] = 9;
+    sent.meta.clock.a = 7;
+    await w.scheduler.run();
+    expect(w.seen).toEqual([{ node: 'b', heads: ['h1', 'h2'], pack: [1, 2, 3, 4], clock: 1 }]);
+  });
+
+  it('delivers bytes of the kind sent in memory of their own, and refuses what is not plain data', async () => {
+    const w = world();
+    const buffer = Buffer.from([5, 6]);
+    const bytes = new Uint8Array([7, 8]);
+    w.net.send('a', 'b', 'push', 2, { buffer, bytes });
+    await w.scheduler.run();
+    const got = (w.received[0] as Received).envelope.payload as { buffer: Buffer; bytes: Uint8Array };
+    expect(Buffer.isBuffer(got.buffer)).toBe(true);
+    expect(got.buffer.equals(buffer)).toBe(true);
+    expect(got.buffer.buffer === buffer.buffer && got.buffer.byteOffset === buffer.byteOffset).toBe(false);
+    expect(Buffer.isBuffer(got.bytes)).toBe(false);
+    expect([...got.bytes]).toEqual([7, 8]);
+    expect(Object.isFrozen(got)).toBe(true);
+    for (const bad of [new Map(), new Set([1]), { f: () => 1 }, new Uint16Array(2), new Date(0)]) {
+      expect(() => w.net.send('a', 'b', 'push', 1, { bad })).toThrow(/payload/);
+    }
+    const cycle: Record<string, unknown> = {};
+    cycle.self = cycle;
+    expect(() => w.net.send('a', 'b', 'push', 1, cycle)).toThrow(/deeper than/);
   });
 });
