@@ -15,9 +15,3 @@ export function mergeClocks(a: VectorClock, b: VectorClock): VectorClock {
   for (const [node, count] of Object.entries(b)) out[node] = Math.max(out[node] ?? 0, count);
   return out;
 }
-
-/** Has a clock that reads `a` seen everything `b` has (every entry at least as high)? */
-export function dominates(a: VectorClock, b: VectorClock): boolean {
-  for (const [node, count] of Object.entries(b)) if ((a[node] ?? 0) < count) return false;
-  return true;
-}
