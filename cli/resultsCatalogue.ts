@@ -8,6 +8,7 @@ import {
   MERGE_GROWTH_10K_TO_100K_TARGET, STORE_BYTES_PER_DELIVERY_MAX, STORE_BYTES_PER_FLAG_CHANGE_MAX,
   STORE_FLAG_COMMITS_PER_SEC_MIN, STORE_SPEEDUP_OVER_GIT_CLI_MIN, SWEEP_SPEEDUP_TARGET, TARGET_BATCHED_BYTES_PER_FLAG_CHANGE,
   TARGET_BYTES_PER_DELIVERY, TARGET_BYTES_PER_FLAG_CHANGE, TARGET_GIT_RATIO_MAX, type Target,
+  README_LINES_MAX, RUNTIME_DEPENDENCIES_MAX, START_EXIT_CODE, START_WALL_SECONDS_MAX,
 } from './bench/targets.ts';
 
 export type FigureValue = number | string | boolean | null;
@@ -62,6 +63,19 @@ const counts = (path: string) => (figures: JsonObject): FigureValue => {
 };
 
 export const BENCHES: readonly BenchSpec[] = [
+  {
+    name: 'start',
+    title: 'The front door: the default suite behind `npm start`',
+    about: 'The library\'s default suite run as `npm start` runs it, in a child process with every core, timed on the wall clock; it must end green. Beside it, the README\'s length and the runtime dependencies a user installs.',
+    figures: [
+      { label: 'wall time of the default suite', unit: 's', read: at('suite.wallSeconds'), target: atMost(START_WALL_SECONDS_MAX) },
+      { label: 'its exit code', unit: '', read: at('suite.exitCode'), target: atMost(START_EXIT_CODE) },
+      { label: 'runs, and runs as their file expects', unit: '', read: (figures) => `${String(valueAt(figures, 'suite.runs'))}, ${String(valueAt(figures, 'suite.asExpected'))}` },
+      { label: 'load average (1 min) at its start and end', unit: '', read: (figures) => `${String(valueAt(figures, 'suite.loadAverageAtStart'))} -> ${String(valueAt(figures, 'suite.loadAverageAtEnd'))}` },
+      { label: 'README lines', unit: '', read: at('readmeLines'), target: atMost(README_LINES_MAX) },
+      { label: 'runtime dependencies', unit: '', read: at('runtimeDependencies'), target: atMost(RUNTIME_DEPENDENCIES_MAX) },
+    ],
+  },
   {
     name: 'store',
     title: 'What a commit costs in the store',

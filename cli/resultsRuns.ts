@@ -3,6 +3,7 @@
  * results.jsonl) and from a Stryker mutation report: pure functions of the parsed values.
  */
 import type { RunResult } from '../sim/resultTypes.ts';
+import { isAsExpected } from '../sim/expectation.ts';
 
 /** Runs not as expected listed by name in docs/results.md; the rest are counted. */
 export const UNEXPECTED_RUNS_LISTED_MAX = 20;
@@ -46,7 +47,7 @@ function weighted(results: readonly RunResult[], perOp: (r: RunResult) => number
 export function summarizeRuns(results: readonly RunResult[]): RunSetSummary {
   const verdicts: Record<string, number> = {};
   for (const result of results) verdicts[result.verdict] = (verdicts[result.verdict] ?? 0) + 1;
-  const unexpected = results.filter((result) => result.verdict !== result.expect);
+  const unexpected = results.filter((result) => !isAsExpected(result));
   const seeds = results.map((result) => result.seed);
   const sum = (pick: (r: RunResult) => number): number => results.reduce((total, result) => total + pick(result), 0);
   const clientOps = sum((r) => r.metrics.clientOpCount);

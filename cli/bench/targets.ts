@@ -43,3 +43,10 @@ export function meetsTarget(value: number, target: Target): boolean {
   if (target.atMost) return target.strict === true ? value < target.bound : value <= target.bound;
   return target.strict === true ? value > target.bound : value >= target.bound;
 }
+
+/** The default suite behind `npm start`: its wall time on a 2-core machine, and it must end green. */
+export const START_WALL_SECONDS_MAX = 120;
+export const START_EXIT_CODE = 0;
+/** The README stays a page a newcomer reads; runtime dependencies stay what runs. */
+export const README_LINES_MAX = 200;
+export const RUNTIME_DEPENDENCIES_MAX = 10;

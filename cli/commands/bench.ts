@@ -18,6 +18,7 @@ const BENCH_RUNNERS = {
   sweep: async () => (await import('../bench/sweep.ts')).runSweepBench,
   wire: async () => (await import('../bench/wire.ts')).runWireBench,
   dsync: async () => (await import('../bench/dsync.ts')).runDsyncBench,
+  start: async () => (await import('../bench/start.ts')).runStartBench,
 } satisfies Record<string, () => Promise<BenchRunner>>;
 
 type BenchName = keyof typeof BENCH_RUNNERS;

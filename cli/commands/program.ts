@@ -118,7 +118,7 @@ function addReplayShrinkExport(program: Command, setExit: SetExit): void {
 function addBench(program: Command, setExit: SetExit): void {
   program
     .command('bench')
-    .description(`measure speed: ${BENCH_NAMES.join(', ')}`)
+    .description(`measure speed and bytes: ${BENCH_NAMES.join(', ')}`)
     .addArgument(new Argument('<name>', 'which benchmark').choices(BENCH_NAMES))
     .option('--json', 'print the figures as one JSON object')
     .option('--quick', 'a smaller, faster measurement')
