@@ -134,7 +134,7 @@ describe('mailsim as an installed package', () => {
     // One worker and a one-second budget: the library is found and planned, and at most one run starts.
     const suite = await mailsimIn(installed.bin, cwd, ['suite', '--seeds', '1', '--jobs', '1', '--time-budget', '1']);
     expect(suite.stderr).not.toMatch(STACK_LINE);
-    expect(suite.stderr).toMatch(/suite: [1-9]\d* scenario file\(s\)/);
+    expect(suite.stderr).toMatch(/suite \(default\): [1-9]\d* scenario file\(s\)/);
     expect(suite.code).toBe(0);
     expect(readdirSync(cwd).sort()).toEqual(['out', 'reports']);
   });
