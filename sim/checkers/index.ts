@@ -15,6 +15,7 @@ import { checkUidOrder } from './uidOrder.ts';
 import { checkUidStable } from './uidStable.ts';
 import { checkUidValidity } from './uidValidity.ts';
 import { unknownResult } from './violations.ts';
+import { checkRealClients } from './realClients.ts';
 import { CHECK_NAMES } from './names.ts';
 
 export const CHECKERS: Readonly<Record<CheckName, Checker>> = Object.freeze({
@@ -29,6 +30,7 @@ export const CHECKERS: Readonly<Record<CheckName, Checker>> = Object.freeze({
   'move-atomic': checkMoveAtomic,
   convergence: checkConvergence,
   'lease-exclusive': checkLeaseExclusive,
+  'real-clients': checkRealClients,
 });
 
 

@@ -14,6 +14,7 @@ export const CHECK_NAMES = [
   'move-atomic',
   'convergence',
   'lease-exclusive',
+  'real-clients',
 ] as const;
 
 export type CheckName = (typeof CHECK_NAMES)[number];
