@@ -69,7 +69,8 @@ async function exportRepository(replica: Replica, fs: ReplicaFs, repo: string): 
   return ids.length;
 }
 
-async function exportMailbox(replica: Replica, mailbox: Mailbox, fs: ReplicaFs, root: string): Promise<{ visible: number; pending: number }> {
+/** Writes one mailbox's folder under the Maildir++ `root` (real client programs sync such a folder). */
+export async function exportMailbox(replica: Replica, mailbox: Mailbox, fs: ReplicaFs, root: string): Promise<{ visible: number; pending: number }> {
   const folderDir = folderDirName(mailbox.name);
   const folder = folderDir === '' ? root : `${root}/${folderDir}`;
   for (const sub of ['cur', 'new', 'tmp']) await fs.mkdir(`${folder}/${sub}`);
