@@ -97,10 +97,16 @@ export interface RealSyncReport {
   readonly redownloadBytes: number;
 }
 
+/** One message of a client's local Maildir. */
+export interface LocalMessage {
+  readonly messageId: string;
+  readonly flags: readonly string[];
+}
+
 /** Runs the real programs: one local Maildir and sync state per client for the whole run. */
 export interface RealClientDriver {
-  /** The Message-IDs of the messages in client `index`'s local Maildir, sorted. */
-  localMessages(index: number): Promise<readonly string[]>;
+  /** The messages in client `index`'s local Maildir, by Message-ID (sorted), with their system flags. */
+  localMessages(index: number): Promise<readonly LocalMessage[]>;
   /** The user's offline edit of the local message with `messageId`. */
   edit(index: number, messageId: string, action: RealClientEditAction): Promise<void>;
   /** One sync of client `index` with `server` (its state as the replica holds it now). */

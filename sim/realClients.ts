@@ -12,7 +12,9 @@ import type { ReplicaServer } from './replicaServer.ts';
 import type { Rng } from './rng.ts';
 import {
   REAL_CLIENT_MAILBOX,
+  editFlag,
   realClientProcess,
+  type LocalMessage,
   type RealClientConfig,
   type RealClientDriver,
   type RealClientEditAction,
@@ -39,11 +41,14 @@ function guidOf(server: ReplicaServer | null, messageId: string): string {
 }
 
 /**
- * Picks the message an edit touches: one the client holds and has not edited since its last
- * sync (two edits of one message between syncs would hide each other), drawn from `rng`.
+ * Picks the message an edit touches: one the client holds, has not edited since its last sync
+ * (two edits of one message between syncs would hide each other) and that the edit changes,
+ * drawn from `rng`.
  */
-export function pickEditTarget(local: readonly string[], editedSinceSync: ReadonlySet<string>, rng: Rng): string | null {
-  const open = local.filter((messageId) => !editedSinceSync.has(messageId));
+export function pickEditTarget(local: readonly LocalMessage[], action: RealClientEditAction, editedSinceSync: ReadonlySet<string>, rng: Rng): string | null {
+  const flag = editFlag(action);
+  // A flag the message has already is no edit: the user picks a message it changes.
+  const open = local.filter((m) => !editedSinceSync.has(m.messageId) && (flag === null || !m.flags.includes(flag))).map((m) => m.messageId);
   return open.length === 0 ? null : rng.pick(open);
 }
 
@@ -118,7 +123,7 @@ class RealClient {
   }
 
   private async edit(action: RealClientEditAction): Promise<void> {
-    const target = pickEditTarget(await this.driver.localMessages(this.index), this.editedSinceSync, this.rng);
+    const target = pickEditTarget(await this.driver.localMessages(this.index), action, this.editedSinceSync, this.rng);
     if (target === null) return;
     this.editedSinceSync.add(target);
     await this.driver.edit(this.index, target, action);

@@ -11,10 +11,9 @@ import { chmod, mkdir, mkdtemp, readFile, rename, rm, unlink, utimes, writeFile 
 import * as fsp from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { exportMailbox, maildirFileName } from '../../core/export.ts';
+import { exportMailbox, exportableMessages, maildirFileName } from '../../core/export.ts';
 import { replicaFsFrom } from '../../core/fsTypes.ts';
 import { flagLetters } from '../../core/names.ts';
-import { allMessages } from '../../core/messageMap.ts';
 import type { Replica } from '../../core/replica.ts';
 import type { ReplicaServer } from '../../sim/replicaServer.ts';
 import { REAL_CLIENT_MAILBOX, type RealClientConfig, type RealClientDriver, type RealClientEditAction, type RealClientKind, type RealSyncReport, type ServerAppend } from '../../sim/realClientTypes.ts';
@@ -69,8 +68,7 @@ async function presentServer(replica: Replica, home: DovecotHome): Promise<Expor
   // Dovecot runs as nobody and writes its uidlist, indexes and renamed files here.
   for (const dir of [home.maildir, ...['cur', 'new', 'tmp'].map((sub) => join(home.maildir, sub))]) await chmod(dir, 0o777);
   const exported: ExportedMessage[] = [];
-  for (const message of allMessages(box.messages)) {
-    if (message.uid === 0) continue;
+  for (const message of exportableMessages(box)) {
     const name = maildirFileName(message.guid, message.sizeBytes, flagLetters(message.flags, box.keywords));
     exported.push({ unique: name.slice(0, name.indexOf(':2,')), uid: message.uid, guid: message.guid, messageId: message.messageId, flags: message.flags.filter((f) => f.startsWith('\\')) });
   }
@@ -135,7 +133,8 @@ export async function createRealClientRun(configs: readonly RealClientConfig[], 
   const folder = (index: number): ClientFolder => folders[index] as ClientFolder;
   return {
     async localMessages(index) {
-      return [...new Set((await scanMaildir(folder(index).inbox)).map((e) => e.messageId))].sort();
+      const byId = new Map((await scanMaildir(folder(index).inbox)).map((e) => [e.messageId, { messageId: e.messageId, flags: e.flags }]));
+      return [...byId.values()].sort((a, b) => (a.messageId < b.messageId ? -1 : a.messageId > b.messageId ? 1 : 0));
     },
     async edit(index, messageId, action: RealClientEditAction) {
       const inbox = folder(index).inbox;
