@@ -15,7 +15,7 @@ const library = list('.');
 const controls = list('controls');
 
 describe('scenario library', () => {
-  it('has at least 12 scenarios and the nine controls', () => {
+  it('has at least 12 scenarios and the ten controls', () => {
     expect(library.length).toBeGreaterThanOrEqual(12);
     expect(controls.map((f) => f.split('/').pop())).toEqual([
       'dsync-move-vs-flag.yaml',
@@ -24,6 +24,7 @@ describe('scenario library', () => {
       'keep-uids-real-clients.yaml',
       'lww-wallclock-skew.yaml',
       'naive-git-concurrent-flags.yaml',
+      'offlineimap-validity-reset.yaml',
       'owner-drift-beyond-bound.yaml',
       'owner-no-fence.yaml',
       'owner-trusts-clock.yaml',
@@ -52,7 +53,7 @@ describe('scenario library', () => {
 
   it('covers every strategy the issue names for the controls, and stateless dsync as a real-world one', async () => {
     const loaded = await Promise.all(controls.map((f) => loadScenario(f)));
-    expect(loaded.map((l) => l.scenario.strategy).filter((s) => s !== undefined).sort()).toEqual(['keep-uids', 'keep-uids', 'lww-wallclock', 'naive-git', 'owner', 'owner', 'owner']);
+    expect(loaded.map((l) => l.scenario.strategy).filter((s) => s !== undefined).sort()).toEqual(['keep-uids', 'keep-uids', 'lww-wallclock', 'naive-git', 'owner', 'owner', 'owner', 'reset-validity']);
     expect(loaded.map((l) => l.scenario.replica).filter((r) => r !== undefined)).toEqual(['dsync', 'dsync-plain']);
   });
 
