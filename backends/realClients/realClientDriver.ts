@@ -23,7 +23,7 @@ import { runProcess } from '../dovecot/runProcess.ts';
 import { gitReplicaOf } from '../git/gitBackend.ts';
 import { CLIENT_PATHS, CLIENT_SYNC_TIMEOUT_MS, RealClientMissingError, clientArgs, configText, realClientInstalled, syncStatus, wordsOf, type ClientPaths } from './clientPrograms.ts';
 import { renamedWithFlags, type MaildirEntry } from './maildirEntries.ts';
-import { scanMaildir } from './maildirScan.ts';
+import { scanMaildir, type MessageIdCache } from './maildirScan.ts';
 import { compareHoldings, diffServer, type ExportedMessage } from './syncDiff.ts';
 
 /** How far back a local folder's mtime is set after a change: mbsync waits out a change made within the current second. */
@@ -34,6 +34,8 @@ interface ClientFolder {
   readonly paths: ClientPaths;
   readonly inbox: string;
   readonly server: DovecotHome;
+  /** Message-IDs of files already read, local and on the server (./maildirScan.ts). */
+  readonly seen: MessageIdCache;
 }
 
 export interface RealClientRun extends RealClientDriver {
@@ -83,16 +85,16 @@ async function readAppends(maildir: string, entries: readonly MaildirEntry[]): P
 
 async function syncOnce(folder: ClientFolder, replica: Replica, timeoutMs: number): Promise<RealSyncReport> {
   const exported = await presentServer(replica, folder.server);
-  const localBefore = await scanMaildir(folder.inbox);
+  const localBefore = await scanMaildir(folder.inbox, folder.seen);
   await backdate([join(folder.inbox, 'cur'), join(folder.inbox, 'new')]);
   const run = await runProcess(CLIENT_PATHS[folder.kind], clientArgs(folder.kind, folder.paths), { timeoutMs });
   const output = `${run.stdout.toString('utf8')}\n${run.stderr}`;
   const status = syncStatus({ exitCode: run.exitCode, signal: run.signal, timedOut: run.timedOut, output });
   const words = run.timedOut ? `no answer within ${timeoutMs} ms; ${wordsOf(output)}` : wordsOf(output);
   if (status === 'failed') return { ...failedReport(words), exitCode: run.exitCode };
-  const serverAfter = await scanMaildir(folder.server.maildir);
+  const serverAfter = await scanMaildir(folder.server.maildir, folder.seen);
   const diff = diffServer(exported, serverAfter);
-  const holdings = compareHoldings(localBefore, await scanMaildir(folder.inbox), serverAfter);
+  const holdings = compareHoldings(localBefore, await scanMaildir(folder.inbox, folder.seen), serverAfter);
   return {
     status, exitCode: run.exitCode, words,
     changes: { flags: diff.flags, expunged: diff.expunged, appended: await readAppends(folder.server.maildir, diff.appended) },
@@ -124,7 +126,7 @@ export async function createRealClientRun(configs: readonly RealClientConfig[], 
       await mkdir(paths.mail, { recursive: true });
       const server = await createDovecotHome(root, `server-${index}`);
       await writeFile(paths.rc, configText(config.kind, paths, tunnelCommand(server)));
-      folders.push({ kind: config.kind, paths, inbox: join(paths.mail, REAL_CLIENT_MAILBOX), server });
+      folders.push({ kind: config.kind, paths, inbox: join(paths.mail, REAL_CLIENT_MAILBOX), server, seen: new Map() });
     }
   } catch (error) {
     await rm(root, { recursive: true, force: true });
@@ -133,12 +135,12 @@ export async function createRealClientRun(configs: readonly RealClientConfig[], 
   const folder = (index: number): ClientFolder => folders[index] as ClientFolder;
   return {
     async localMessages(index) {
-      const byId = new Map((await scanMaildir(folder(index).inbox)).map((e) => [e.messageId, { messageId: e.messageId, flags: e.flags }]));
+      const byId = new Map((await scanMaildir(folder(index).inbox, folder(index).seen)).map((e) => [e.messageId, { messageId: e.messageId, flags: e.flags }]));
       return [...byId.values()].sort((a, b) => (a.messageId < b.messageId ? -1 : a.messageId > b.messageId ? 1 : 0));
     },
     async edit(index, messageId, action: RealClientEditAction) {
       const inbox = folder(index).inbox;
-      const entry = (await scanMaildir(inbox)).find((e) => e.messageId === messageId);
+      const entry = (await scanMaildir(inbox, folder(index).seen)).find((e) => e.messageId === messageId);
       if (entry === undefined) return;
       const from = join(inbox, entry.sub, entry.name);
       if (action === 'delete') await unlink(from);
