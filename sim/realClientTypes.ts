@@ -1,11 +1,8 @@
 /**
  * Real IMAP client programs in a run (scenario `realClients:`): what a scenario asks of them,
- * and the seam the simulator drives them through. The programs themselves (mbsync,
- * offlineimap) run outside sim/ (backends/realClients/); the simulator hands the driver a
- * server at each sync and gets back, as plain data keyed by Message-ID, what the program did.
+ * and what a sync reports, as plain data keyed by Message-ID. The seam the simulator drives
+ * them through is ./realClientDriver.ts.
  */
-import type { ReplicaServer } from './replicaServer.ts';
-
 export const REAL_CLIENT_KINDS = ['mbsync', 'offlineimap'] as const;
 export type RealClientKind = (typeof REAL_CLIENT_KINDS)[number];
 
@@ -95,20 +92,4 @@ export interface RealSyncReport {
   readonly localDuplicates: readonly string[];
   /** Bytes of files the sync wrote locally for messages the client already held before it. */
   readonly redownloadBytes: number;
-}
-
-/** One message of a client's local Maildir. */
-export interface LocalMessage {
-  readonly messageId: string;
-  readonly flags: readonly string[];
-}
-
-/** Runs the real programs: one local Maildir and sync state per client for the whole run. */
-export interface RealClientDriver {
-  /** The messages in client `index`'s local Maildir, by Message-ID (sorted), with their system flags. */
-  localMessages(index: number): Promise<readonly LocalMessage[]>;
-  /** The user's offline edit of the local message with `messageId`. */
-  edit(index: number, messageId: string, action: RealClientEditAction): Promise<void>;
-  /** One sync of client `index` with `server` (its state as the replica holds it now). */
-  sync(index: number, server: ReplicaServer): Promise<RealSyncReport>;
 }

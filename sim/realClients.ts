@@ -10,13 +10,12 @@ import { clientRequest, type ClientDeps } from './clients.ts';
 import type { ClientSyncValue } from './historyTypes.ts';
 import type { ReplicaServer } from './replicaServer.ts';
 import type { Rng } from './rng.ts';
+import type { LocalMessage, RealClientDriver } from './realClientDriver.ts';
 import {
   REAL_CLIENT_MAILBOX,
   editFlag,
   realClientProcess,
-  type LocalMessage,
   type RealClientConfig,
-  type RealClientDriver,
   type RealClientEditAction,
   type RealSyncReport,
   type ServerChanges,

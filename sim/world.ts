@@ -25,7 +25,7 @@ import { Scheduler } from './scheduler.ts';
 import { buildMetrics, buildTimeline } from './summaries.ts';
 import { runScript } from './script.ts';
 import { startRealClients } from './realClients.ts';
-import type { RealClientDriver } from './realClientTypes.ts';
+import type { RealClientDriver } from './realClientDriver.ts';
 import { MailsimError } from '../core/errors.ts';
 
 export interface WorldOutcome {
