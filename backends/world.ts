@@ -23,15 +23,20 @@ export interface RunOutcome extends WorldOutcome {
 
 export async function runWorld(config: SimConfig, options: RunOptions = {}): Promise<RunOutcome> {
   const backend = await backendFor(config.replica ?? 'git');
+  const clients = config.realClients ?? [];
+  // Loaded only when asked for: a run without real clients never touches their code.
+  const realClients = clients.length === 0 ? null : await (await import('./realClients/realClientDriver.ts')).createRealClientRun(clients);
   const dispose = async (): Promise<void> => {
     await backend.dispose?.();
   };
   let outcome: WorldOutcome;
   try {
-    outcome = await simulate(config, backend, options);
+    outcome = await simulate(config, backend, realClients === null ? options : { ...options, realClientDriver: realClients });
   } catch (error) {
     await dispose();
     throw error;
+  } finally {
+    await realClients?.dispose();
   }
   if (options.keepStores !== true) await dispose();
   return { ...outcome, dispose };

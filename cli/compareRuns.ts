@@ -2,16 +2,21 @@
  * A scenario's `compareStrategies` and `compareReplicas`: suites and sweeps run the file once
  * per strategy, and once per replica backend, listed, each as if given `--set strategy=X` or
  * `--set replica=X`, so the report can put them side by side on the same workload and faults.
- * An explicit `--set` of the field wins (one run per seed). A real backend (Dovecot) that this
- * machine lacks is skipped with one loud line on stderr: its runs are not run, so never passed.
+ * An explicit `--set` of the field wins (one run per seed). A real backend (Dovecot) or a real
+ * client program (realClients) that this machine lacks is skipped with one loud line on stderr:
+ * its runs are not run, so never passed.
  */
 import { loadScenario } from '../scenarios/loader.ts';
 import { isRealReplica, type ReplicaKind } from '../sim/replicaKinds.ts';
 import { dovecotInstalled } from '../backends/dovecot/dovecotHome.ts';
+import { CLIENT_PACKAGES, realClientInstalled } from '../backends/realClients/clientPrograms.ts';
+import type { RealClientKind } from '../sim/realClientTypes.ts';
 
 export interface OverrideSetOptions {
   /** Whether real Dovecot can run here (injected by tests). */
   readonly dovecotInstalled?: () => boolean;
+  /** Whether a real client program can run here (injected by tests). */
+  readonly realClientInstalled?: (kind: RealClientKind) => boolean;
   /** Where the loud skip line goes. */
   readonly warn?: (line: string) => void;
   /** False: the file's real backends are left to another tier (the default suite leaves slow ones to --full). */
@@ -23,6 +28,11 @@ export async function overrideSetsFor(file: string, overrides: readonly string[]
   // A file that does not load runs once, and its run reports why (nothing is lost here).
   const loaded = await loadScenario(file, overrides).catch(() => null);
   if (options.realReplicas === false && isRealReplica(loaded?.scenario.replica)) return [];
+  const missingClient = (loaded?.scenario.realClients ?? []).map((c) => c.kind).find((kind) => !(options.realClientInstalled ?? realClientInstalled)(kind));
+  if (missingClient !== undefined) {
+    (options.warn ?? ((line) => process.stderr.write(`${line}\n`)))(`SKIPPED (not run, not passed): ${file}: ${missingClient} is not installed here (apt-get install ${CLIENT_PACKAGES[missingClient]})`);
+    return [];
+  }
   const strategies = overrides.some((override) => override.startsWith('strategy=')) ? undefined : loaded?.scenario.compareStrategies;
   const byStrategy = strategies === undefined || strategies.length === 0 ? [overrides] : strategies.map((strategy) => [...overrides, `strategy=${strategy}`]);
   const replicas = overrides.some((override) => override.startsWith('replica=')) ? undefined : loaded?.scenario.compareReplicas;

@@ -62,8 +62,10 @@ export function pinnedScenario(config: SimConfig, original: Scenario): Scenario 
     name: original.name ?? 'shrunk',
     description: `Shrunk by mailsim shrink from ${original.name ?? 'a failure'}: every field pinned, fixed faults.`,
     seed: config.seed,
-    expect: expectation.expect,
+    // A finding's expectation stays per backend (the schema wants it so); a plain one is one verdict.
+    expect: expectation.finding === undefined ? expectation.expect : { [config.replica ?? 'git']: expectation.expect },
     ...finding,
+    ...(config.realClients === undefined ? {} : { realClients: config.realClients.map((c) => ({ kind: c.kind, server: c.server, syncAtMs: [...c.syncAtMs], edits: c.edits.map((e) => ({ at: e.atMs, action: e.action })) })) }),
     servers: [...config.servers],
     strategy: config.strategy as Scenario['strategy'],
     // SimConfig counts hex digits per fanout level; the file counts directories (16^digits).

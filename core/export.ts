@@ -15,7 +15,8 @@
 import { createHash } from 'node:crypto';
 import type { ReplicaFs } from './fsTypes.ts';
 import type { Mailbox } from './state.ts';
-import { messagesByUid } from './messageMap.ts';
+import { allMessages, messagesByUid } from './messageMap.ts';
+import type { Message } from './message.ts';
 import { BRANCH_REF } from './objectStore.ts';
 import { flagLetters, folderDirName } from './names.ts';
 import type { Replica } from './replica.ts';
@@ -69,18 +70,27 @@ async function exportRepository(replica: Replica, fs: ReplicaFs, repo: string): 
   return ids.length;
 }
 
-async function exportMailbox(replica: Replica, mailbox: Mailbox, fs: ReplicaFs, root: string): Promise<{ visible: number; pending: number }> {
+/**
+ * The messages a Maildir can show, in UID order: pending ones (UID 0) left out, and of two
+ * messages under one UID (a strategy that reuses UIDs, the keep-uids control) only the one
+ * whose GUID sorts last, since a dovecot-uidlist naming one UID twice makes Dovecot rebuild
+ * it under a new UIDVALIDITY. A client then finds that UID naming another message, as it
+ * would on a server that reused it.
+ */
+export function exportableMessages(mailbox: Mailbox): Message[] {
+  const sorted = messagesByUid(mailbox.messages).filter((message) => message.uid !== 0);
+  return sorted.filter((message, i) => sorted[i + 1]?.uid !== message.uid);
+}
+
+/** Writes one mailbox's folder under the Maildir++ `root` (real client programs sync such a folder). */
+export async function exportMailbox(replica: Replica, mailbox: Mailbox, fs: ReplicaFs, root: string): Promise<{ visible: number; pending: number }> {
   const folderDir = folderDirName(mailbox.name);
   const folder = folderDir === '' ? root : `${root}/${folderDir}`;
   for (const sub of ['cur', 'new', 'tmp']) await fs.mkdir(`${folder}/${sub}`);
   if (folderDir !== '') await fs.writeFile(`${folder}/maildirfolder`, '');
   const lines = [`3 V${mailbox.uidValidity} N${mailbox.uidNext} G${mailboxGuid(mailbox)}`];
-  let pending = 0;
-  for (const message of messagesByUid(mailbox.messages)) {
-    if (message.uid === 0) {
-      pending++;
-      continue;
-    }
+  const pending = [...allMessages(mailbox.messages)].filter((message) => message.uid === 0).length;
+  for (const message of exportableMessages(mailbox)) {
     const name = maildirFileName(message.guid, message.sizeBytes, flagLetters(message.flags, mailbox.keywords));
     const body = await replica.readObject(message.blobId);
     await fs.writeFile(`${folder}/cur/${name}`, body.content);

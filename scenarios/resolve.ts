@@ -27,11 +27,12 @@ import type {
   WorkloadConfig,
 } from '../sim/config.ts';
 import type { FaultValue } from '../sim/historyTypes.ts';
+import { REAL_CLIENT_EDIT_ACTIONS, type RealClientConfig } from '../sim/realClientTypes.ts';
 import { Rng } from '../sim/rng.ts';
 import { DEFAULT_NEMESIS_KINDS } from '../sim/faultKinds.ts';
 import { isRealReplica } from '../sim/replicaKinds.ts';
 import type { LoadedScenario } from './loader.ts';
-import { CHECK_NAME_LIST, DEFAULT_FANOUT_DEPTH, DEFAULT_FANOUT_WIDTH, NEMESIS_KINDS, fanoutDimensions, fanoutShape, type Scenario, type ScenarioFault, type ScenarioScriptOp } from './schema.ts';
+import { CHECK_NAME_LIST, DEFAULT_FANOUT_DEPTH, DEFAULT_FANOUT_WIDTH, NEMESIS_KINDS, fanoutDimensions, fanoutShape, type Scenario, type ScenarioFault, type ScenarioRealClient, type ScenarioScriptOp } from './schema.ts';
 
 export const DEFAULT_STRATEGY = 'renumber';
 /** SimConfig's fanout for a file's width and depth; hex layouts name no digitBits (as they always resolved, so run hashes stay put). */
@@ -209,6 +210,28 @@ function scriptedOp(o: ScenarioScriptOp): ScriptedOp {
   throw new Error('assertion failed: a validated script operation has a kind');
 }
 
+/** Distinct virtual times drawn in [fromMs, toMs), ascending. */
+function drawTimes(rng: Rng, count: number, fromMs: number, toMs: number): number[] {
+  const times = new Set<number>();
+  for (let i = 0; i < count; i++) times.add(rng.int(fromMs, Math.max(fromMs, toMs - 1)));
+  return [...times].sort((a, b) => a - b);
+}
+
+/**
+ * A real client with what the file leaves out drawn: its server, 2-6 syncs over the run, and
+ * 1-6 edits after its first sync (before it, the local Maildir is empty).
+ */
+function realClientConfig(c: ScenarioRealClient, servers: readonly string[], durationMs: number, rng: Rng): RealClientConfig {
+  const server = c.server ?? rng.stream('server').pick(servers);
+  const syncAtMs = c.syncAtMs !== undefined ? [...new Set(c.syncAtMs)].sort((a, b) => a - b) : drawTimes(rng.stream('syncs'), rng.stream('sync-count').int(2, 6), 0, durationMs);
+  const firstSyncMs = syncAtMs[0] ?? 0;
+  const actions = rng.stream('actions');
+  const edits = c.edits !== undefined
+    ? c.edits.map((e) => ({ atMs: e.at, action: e.action ?? actions.pick(REAL_CLIENT_EDIT_ACTIONS) }))
+    : drawTimes(rng.stream('edits'), rng.stream('edit-count').int(1, 6), firstSyncMs + 1, durationMs).map((atMs) => ({ atMs, action: actions.pick(REAL_CLIENT_EDIT_ACTIONS) }));
+  return { kind: c.kind, server, syncAtMs, edits: byTime(edits) };
+}
+
 /** Stable by time: records at the same time keep their file order. */
 function byTime<T extends { readonly atMs: number }>(items: readonly T[]): T[] {
   return items.map((item, index) => ({ item, index })).sort((a, b) => a.item.atMs - b.item.atMs || a.index - b.index).map((x) => x.item);
@@ -216,7 +239,8 @@ function byTime<T extends { readonly atMs: number }>(items: readonly T[]): T[] {
 
 /** 30-120 s, and at least 10 s past the last scheduled fault or scripted operation. */
 function resolveDuration(s: Scenario, rng: Rng): number {
-  const lastAtMs = Math.max(0, ...(s.faults ?? []).map((f) => f.at), ...(s.script ?? []).map((o) => o.at));
+  const clientTimes = (s.realClients ?? []).flatMap((c) => [...(c.syncAtMs ?? []), ...(c.edits ?? []).map((e) => e.at)]);
+  const lastAtMs = Math.max(0, ...(s.faults ?? []).map((f) => f.at), ...(s.script ?? []).map((o) => o.at), ...clientTimes);
   const drawnMs = rng.int(30, 120) * 1000;
   return Math.max(drawnMs, Math.ceil((lastAtMs + 10_000) / 1000) * 1000);
 }
@@ -257,5 +281,6 @@ export function resolveScenario(loaded: LoadedScenario, seed: number): SimConfig
     leases: { durationMs: s.leases?.durationMs ?? DEFAULT_LEASE_DURATION_MS, driftPpmMax: s.leases?.driftPpmMax ?? DEFAULT_LEASE_DRIFT_PPM_MAX },
     mutant: s.mutant ?? null,
     script: byTime((s.script ?? []).map(scriptedOp)),
+    ...(s.realClients === undefined || s.realClients.length === 0 ? {} : { realClients: s.realClients.map((c, i) => realClientConfig(c, servers, durationMs, swarm.stream(`real-client-${i}`))) }),
   };
 }

@@ -14,6 +14,7 @@ import { MUTANT_NAMES, MUTANTS } from '../sim/checkers/mutants.ts';
 import { CHECK_NAMES } from '../sim/checkers/names.ts';
 import { NEMESIS_KINDS } from '../sim/faultKinds.ts';
 import { REAL_REPLICA_REFUSED_KINDS, REPLICA_KINDS, isRealReplica } from '../sim/replicaKinds.ts';
+import { REAL_CLIENT_EDIT_ACTIONS, REAL_CLIENT_KINDS } from '../sim/realClientTypes.ts';
 
 export const SERVERS_MAX = 16;
 export const MAILBOX_MESSAGES_MAX = 100_000;
@@ -22,6 +23,10 @@ export const RATE_PER_SEC_MAX = 10_000;
 export const DURATION_MS_MAX = 24 * 3600 * 1000;
 export const MESSAGE_SIZE_BYTES_MAX = 64 * 1024 * 1024;
 export const LIST_ITEMS_MAX = 10_000;
+/** Real client programs in one file: each runs a process per sync. */
+export const REAL_CLIENTS_MAX = 16;
+/** Syncs or edits of one real client. */
+export const REAL_CLIENT_EVENTS_MAX = 1_000;
 /** Bits of the 32-bit GUID key (core/layout.ts) a fanout may use over all its levels. */
 export const FANOUT_KEY_BITS_MAX = 32;
 /** Bits of the GUID key one level of `width` directories uses (4 -> 2, 256 -> 8). */
@@ -202,6 +207,24 @@ const scriptOpSchema = z
   })
   .describe('an exact client operation: at, node plus one of deliver, append, store, expunge, move, copy');
 
+const realClientSchema = z
+  .strictObject({
+    kind: z.enum(REAL_CLIENT_KINDS).describe('the program: mbsync (isync) or offlineimap (offlineimap3)'),
+    server: serverName.optional().describe('the server it syncs with (the next one up when that one is down); drawn when left out'),
+    syncAtMs: z.array(timeMs).min(1).max(REAL_CLIENT_EVENTS_MAX).optional().describe('virtual times of its syncs, ms; drawn when left out'),
+    edits: z
+      .array(
+        z.strictObject({
+          at: timeMs.describe('virtual time of the edit, ms'),
+          action: z.enum(REAL_CLIENT_EDIT_ACTIONS).optional().describe('flag (rename with F), seen (rename with S) or delete (unlink); drawn when left out'),
+        }),
+      )
+      .max(REAL_CLIENT_EVENTS_MAX)
+      .optional()
+      .describe('offline edits of its user in the local Maildir, each on a message the client holds (drawn from the seed); drawn when left out'),
+  })
+  .describe('a real IMAP client program with its own local Maildir for the whole run, syncing INBOX with a server through Dovecot\'s imap');
+
 const limitsSchema = z.strictObject({
   eventsMax: z.int().min(1).max(1_000_000_000).optional(),
   timeMsMax: z.int().min(1).max(10 * DURATION_MS_MAX).optional(),
@@ -239,6 +262,7 @@ const baseSchema = z.strictObject({
   nemesis: nemesisSchema.optional(),
   clocks: z.record(serverName, clockSchema).optional().describe('per-server clock offset and drift'),
   script: z.array(scriptOpSchema).max(LIST_ITEMS_MAX).optional(),
+  realClients: z.array(realClientSchema).max(REAL_CLIENTS_MAX).optional().describe('real IMAP client programs (docs/real-clients.md); skipped, loudly, where a program is not installed'),
   durationMs: z.int().min(1).max(DURATION_MS_MAX).optional().describe('client operations and faults happen in [0, durationMs)'),
   convergenceBoundMs: z.int().min(0).max(DURATION_MS_MAX).optional().describe('after the last heal, replicas must agree within this'),
   syncIntervalMs: z.int().min(1).max(DURATION_MS_MAX).optional(),
@@ -287,6 +311,7 @@ const baseSchema = z.strictObject({
 export type Scenario = z.infer<typeof baseSchema>;
 export type ScenarioFault = z.infer<typeof faultSchema>;
 export type ScenarioScriptOp = z.infer<typeof scriptOpSchema>;
+export type ScenarioRealClient = z.infer<typeof realClientSchema>;
 
 type Issue = { path: PropertyKey[]; message: string };
 type Report = (issue: Issue) => void;
@@ -419,17 +444,36 @@ function checkRealReplica(s: Scenario, report: Report): void {
 }
 
 /**
- * A `finding` belongs to a real system: `expect` names a real backend it is invalid on
- * (mailsim's own known-bad strategies are controls, not findings). The per-backend form keeps
- * the expectation true when `--set replica=X` runs the file on another backend.
+ * A `finding` belongs to a real system: `expect` names a real backend it is invalid on, or the
+ * file runs real client programs (realClients) and expects invalid (mailsim's own known-bad
+ * strategies are controls, not findings). The per-backend form keeps the expectation true when
+ * `--set replica=X` runs the file on another backend.
  */
 function checkExpectation(s: Scenario, report: Report): void {
   if (s.finding === undefined) return;
   const perBackend = typeof s.expect === 'object' ? s.expect : {};
   const invalidOn = Object.keys(perBackend).filter((name) => perBackend[name as keyof typeof perBackend] === 'invalid');
-  if (!invalidOn.some((name) => isRealReplica(name as Scenario['replica']))) {
-    report({ path: ['finding'], message: 'a finding needs `expect` per backend, invalid on a real one ({dsync: invalid})' });
+  // The real system may be a real client program the file runs (realClients).
+  const realClient = (s.realClients ?? []).length > 0 && (s.expect === 'invalid' || invalidOn.length > 0);
+  if (!realClient && !invalidOn.some((name) => isRealReplica(name as Scenario['replica']))) {
+    report({ path: ['finding'], message: 'a finding needs `expect` per backend, invalid on a real one ({dsync: invalid}), or a file with real clients (realClients) that expects invalid' });
   }
+}
+
+/** Real clients name known servers, act before the run ends, and sync with the reference replica. */
+function checkRealClients(s: Scenario, known: string[] | null, report: Report): void {
+  s.realClients?.forEach((client, i) => {
+    const path = ['realClients', i];
+    if (client.server !== undefined) checkServer(client.server, known, [...path, 'server'], report);
+    const late = (atMs: number): boolean => s.durationMs !== undefined && atMs >= s.durationMs;
+    client.syncAtMs?.forEach((atMs, j) => {
+      if (late(atMs)) report({ path: [...path, 'syncAtMs', j], message: `${atMs} is not before durationMs (${s.durationMs})` });
+    });
+    client.edits?.forEach((edit, j) => {
+      if (late(edit.at)) report({ path: [...path, 'edits', j, 'at'], message: `at (${edit.at}) is not before durationMs (${s.durationMs})` });
+    });
+    if (isRealReplica(s.replica)) report({ path, message: `real clients sync with the reference replica (replica: git) only, not ${s.replica ?? ''}` });
+  });
 }
 
 export function checkScenario(s: Scenario, report: Report): void {
@@ -461,6 +505,7 @@ export function checkScenario(s: Scenario, report: Report): void {
     }
   });
   for (const name of Object.keys(s.clocks ?? {})) checkServer(name, known, ['clocks', name], report);
+  checkRealClients(s, known, report);
   if (s.mutant !== undefined && MUTANTS[s.mutant].hook === 'lease' && (s.strategy !== 'owner' || s.compareStrategies !== undefined)) {
     report({ path: ['mutant'], message: `${s.mutant} breaks the owner strategy's leases: it needs strategy: owner (and no compareStrategies)` });
   }

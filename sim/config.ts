@@ -99,6 +99,7 @@ export interface SimLimits {
 }
 
 import type { ReplicaKind } from './replicaKinds.ts';
+import type { RealClientConfig } from './realClientTypes.ts';
 
 export interface SimConfig {
   readonly seed: number;
@@ -128,4 +129,6 @@ export interface SimConfig {
   readonly mutant: string | null;
   /** Optional (added by scenarios/): exact client operations, in atMs order; absent or [] = none. */
   readonly script?: readonly ScriptedOp[];
+  /** Optional (added by scenarios/): real IMAP client programs and their users (sim/realClients.ts); absent or [] = none. */
+  readonly realClients?: readonly RealClientConfig[];
 }

@@ -78,7 +78,19 @@ function hashOf(records: readonly HistoryRecord[], project: (record: HistoryReco
  * records (bindings, merges: Dovecot's doing); everything else is the simulator's schedule
  * and the answers' UIDs, flags and MODSEQs.
  */
-export const REAL_BACKEND_UNDECIDED_FIELDS: readonly string[] = ['guid', 'guids', 'toGuid', 'uidValidity', 'toUidValidity', 'reason'];
+export const REAL_BACKEND_UNDECIDED_FIELDS: readonly string[] = ['guid', 'guids', 'toGuid', 'uidValidity', 'toUidValidity', 'reason', 'words'];
+
+/**
+ * What a real client program decides, not the simulator: its own words name temporary
+ * paths, process ids and wall-clock UIDVALIDITYs. A run with real clients hashes its
+ * history without them; everything it did is in the history keyed by Message-ID.
+ */
+export const REAL_CLIENT_UNDECIDED_FIELDS: readonly string[] = ['words'];
+
+/** The hash of a run with real clients on the reference replica (docs/real-clients.md). */
+export function realClientHash(records: readonly HistoryRecord[]): string {
+  return hashOf(records, (record) => (record.f === 'client-sync' ? { ...record, value: Object.fromEntries(Object.entries(record.value).filter(([key]) => !REAL_CLIENT_UNDECIDED_FIELDS.includes(key))) } : record));
+}
 
 /** `value` without the undecided fields, at every depth (a SELECT's answer lists messages with their GUIDs). */
 function withoutUndecided(value: unknown): unknown {

@@ -165,6 +165,35 @@ export interface PowerLossValue {
   readonly [field: string]: unknown;
 }
 
+// ---- real client programs (scenario realClients): process 'mbsync-0'..., type 'info' ----
+/** f 'client-edit': the user's offline edit of a message in the program's local Maildir. */
+export interface ClientEditValue {
+  readonly messageId: string;
+  readonly action: 'flag' | 'seen' | 'delete';
+  /** The message's GUID on the client's server at the time of the edit ('' if it held none). */
+  readonly guid: string;
+}
+
+/** f 'client-sync': one run of the program against `node` (the record's node), keyed by Message-ID. */
+export interface ClientSyncValue {
+  readonly status: 'ok' | 'refused' | 'failed';
+  readonly exitCode: number | null;
+  /** The program's own words; not in the history hash (they name temporary paths and pids). */
+  readonly words: string;
+  readonly flagged: readonly { readonly messageId: string; readonly added: readonly string[]; readonly removed: readonly string[] }[];
+  readonly expunged: readonly string[];
+  readonly appended: readonly string[];
+  readonly missing: readonly string[];
+  readonly extra: readonly string[];
+  readonly localDuplicates: readonly string[];
+  readonly redownloadBytes: number;
+}
+
+export interface RealClientValues {
+  readonly 'client-edit': ClientEditValue;
+  readonly 'client-sync': ClientSyncValue;
+}
+
 /** The value of each kind of record, by f. */
 export interface ClientValues {
   readonly deliver: DeliverValue;
@@ -203,6 +232,7 @@ export type ClientRecord = RecordsOf<ClientValues>;
 export type NetRecord = RecordsOf<NetValues>;
 export type ReplicaRecord = RecordsOf<ReplicaValues>;
 export type FaultRecord = RecordsOf<FaultValues>;
+export type RealClientRecord = RecordsOf<RealClientValues>;
 
 /**
  * One history record: a discriminated union by `f`, so a checker that tests `record.f` reads
@@ -210,7 +240,7 @@ export type FaultRecord = RecordsOf<FaultValues>;
  * (process 'net'); `process` tells them apart. Histories read from files or built by tests
  * may still be malformed, so checkers keep checking values at run time.
  */
-export type HistoryRecord = ClientRecord | NetRecord | ReplicaRecord | FaultRecord;
+export type HistoryRecord = ClientRecord | NetRecord | ReplicaRecord | FaultRecord | RealClientRecord;
 export type RecordKind = HistoryRecord['f'];
 /** The value of a record of kind `F`. */
 export type ValueOf<F extends RecordKind> = Extract<HistoryRecord, { readonly f: F }>['value'];

@@ -74,6 +74,17 @@ export interface RunMetrics {
   readonly layout: string;
   readonly batched: boolean;
   readonly messagesPerMailbox: number;
+  /** Offline edits the users of real client programs made (scenario realClients; 0 without). */
+  readonly realClientEditCount?: number;
+  /** Of those, edits that never reached the server (renumbered, UIDVALIDITY changed, sync refused). */
+  readonly realClientEditsLost?: number;
+  /** Flags a real client set or removed on a message its user never edited. */
+  readonly realClientEditsMisapplied?: number;
+  readonly realClientSyncsRefused?: number;
+  /** Messages a real client uploaded to the server again, plus those it ended holding twice. */
+  readonly realClientDuplicates?: number;
+  /** Bytes real clients downloaded again for messages they already held. */
+  readonly realClientRedownloadBytes?: number;
 }
 
 /** A compact timeline for the report: one lane per server. */

@@ -11,6 +11,7 @@ import { leaseBytesOf, replicationBytesOf } from './wireKinds.ts';
 import { isRealReplica, strategyLabel } from './replicaKinds.ts';
 import type { RunMetrics, Timeline } from './resultTypes.ts';
 import type { Scheduler } from './scheduler.ts';
+import { judgeRealClients } from './checkers/realClientJudge.ts';
 
 /** The timeline keeps at most this many client operations. */
 export const TIMELINE_OPS_MAX = 2_000;
@@ -22,7 +23,9 @@ export function buildMetrics(
   scheduler: Scheduler,
   convergence: { readonly startMs: number; readonly convergedAtMs: number | null; readonly rounds: number },
   cpuMs: number | null,
+  history: readonly HistoryRecord[] = [],
 ): RunMetrics {
+  const realClients = judgeRealClients(history);
   const wireBytesByKind = network.wireBytesByKind();
   const wireBytesTotal = Object.values(wireBytesByKind).reduce((a, b) => a + b, 0);
   const opPushes = ['deliver', 'append', 'store', 'expunge', 'move', 'copy', 'batch'];
@@ -63,6 +66,12 @@ export function buildMetrics(
     layout: isRealReplica(config.replica) ? strategyLabel(config.replica, config.strategy) : layoutLabel(config.layout),
     batched: config.batch !== null,
     messagesPerMailbox: Math.max(0, ...config.mailboxes.map((m) => m.initialMessages)),
+    realClientEditCount: realClients.edits.length,
+    realClientEditsLost: realClients.edits.filter((e) => e.fate === 'lost').length,
+    realClientEditsMisapplied: realClients.misapplied.length,
+    realClientSyncsRefused: realClients.syncsRefused,
+    realClientDuplicates: realClients.duplicates,
+    realClientRedownloadBytes: realClients.redownloadBytes,
   };
 }
 

@@ -12,7 +12,7 @@ import type { FinalReplica } from './checkers/types.ts';
 import { EPOCH_MS } from './clock.ts';
 import type { ScheduledFault, SimConfig } from './config.ts';
 import { ImapClient, SmtpClient, messageBody } from './clients.ts';
-import { History, scheduleHash } from './history.ts';
+import { History, realClientHash, scheduleHash } from './history.ts';
 import type { HistoryRecord } from './historyTypes.ts';
 import { Metrics } from './metrics.ts';
 import { withMutant } from './mutants.ts';
@@ -24,6 +24,9 @@ import { Rng } from './rng.ts';
 import { Scheduler } from './scheduler.ts';
 import { buildMetrics, buildTimeline } from './summaries.ts';
 import { runScript } from './script.ts';
+import { startRealClients } from './realClients.ts';
+import type { RealClientDriver } from './realClientDriver.ts';
+import { MailsimError } from '../core/errors.ts';
 
 export interface WorldOutcome {
   readonly history: readonly HistoryRecord[];
@@ -47,6 +50,8 @@ export interface WorldOptions {
   readonly recordTransfers?: boolean;
   /** Called every PROGRESS_EVERY_EVENTS events with virtual figures only (the caller adds wall time); it only reads. */
   readonly onProgress?: (progress: WorldProgress) => void;
+  /** Runs the config's real client programs (backends/realClients/); needed when it names any. */
+  readonly realClientDriver?: RealClientDriver;
 }
 
 /** How far a run has got, in virtual time and counts: what a progress bar shows. */
@@ -104,6 +109,11 @@ export async function simulate(config: SimConfig, backend: ReplicaBackend, optio
   const clientDeps = { config, scheduler, history, metrics, servers: [...servers.values()], rng: root.stream('clients') };
   startWorkload(config, clientDeps, root.stream('workload'));
   runScript(config, clientDeps);
+  const realClients = config.realClients ?? [];
+  if (realClients.length > 0) {
+    if (options.realClientDriver === undefined) throw new MailsimError('E_NO_REAL_CLIENTS', 'the scenario names real clients but no driver runs them (run it through backends/world.ts)', {});
+    startRealClients(realClients, options.realClientDriver, clientDeps, root.stream('real-clients'));
+  }
   startAntiEntropy(config, scheduler, servers, metrics);
   if (options.onProgress) scheduler.observe(PROGRESS_EVERY_EVENTS, () => options.onProgress?.({ nowMs: scheduler.nowMs, durationMs: config.durationMs, eventCount: scheduler.eventCount, clientOpCount: metrics.clientOpCount }));
 
@@ -123,11 +133,11 @@ export async function simulate(config: SimConfig, backend: ReplicaBackend, optio
   const cpuMs = options.cpuMs ? options.cpuMs() - cpuStartMs : null;
   return {
     history: history.records,
-    historyHash: backend.real ? scheduleHash(history.records) : history.hash(),
+    historyHash: backend.real ? scheduleHash(history.records) : realClients.length > 0 ? realClientHash(history.records) : history.hash(),
     finals,
     checks,
     verdict: overallVerdict(checks),
-    metrics: buildMetrics(config, metrics, network, scheduler, convergence, cpuMs),
+    metrics: buildMetrics(config, metrics, network, scheduler, convergence, cpuMs, history.records),
     timeline: buildTimeline(config, history.records, scheduler.nowMs),
     faultsAsRun: nemesis.asRun,
     servers,

@@ -11,6 +11,8 @@ export const SLOW_TEST_FILES = [
   'test/backends/dovecot/mailOps.test.ts',
   'test/backends/dovecot/relay.test.ts',
   'test/backends/dsyncBackend.test.ts',
+  // Real mbsync and offlineimap against Dovecot's imap.
+  'test/backends/realClients/realClients.test.ts',
   // Chromium.
   'test/**/*.browser.test.ts',
   // The CLI as a user runs it: node processes, npm pack and install.

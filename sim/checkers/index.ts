@@ -17,6 +17,7 @@ import { checkUidOrder } from './uidOrder.ts';
 import { checkUidStable } from './uidStable.ts';
 import { checkUidValidity } from './uidValidity.ts';
 import { unknownResult } from './violations.ts';
+import { checkRealClients } from './realClients.ts';
 import { CHECK_NAMES } from './names.ts';
 
 export const CHECKERS: Readonly<Record<CheckName, Checker>> = Object.freeze({
@@ -33,6 +34,7 @@ export const CHECKERS: Readonly<Record<CheckName, Checker>> = Object.freeze({
   convergence: checkConvergence,
   'lease-exclusive': checkLeaseExclusive,
   completions: checkCompletions,
+  'real-clients': checkRealClients,
 });
 
 

@@ -16,6 +16,7 @@ export const CHECK_NAMES = [
   'convergence',
   'lease-exclusive',
   'completions',
+  'real-clients',
 ] as const;
 
 export type CheckName = (typeof CHECK_NAMES)[number];

@@ -82,7 +82,7 @@ describe('resolveScenario', () => {
       expect(c.durationMs).toBeLessThanOrEqual(120_000);
       expect(c.convergenceBoundMs).toBe(30_000);
       expect(c.syncIntervalMs).toBe(1000);
-      expect(c.checks).toHaveLength(13);
+      expect(c.checks).toHaveLength(14);
       expect(c.faults).toEqual([]);
       expect(c.script).toEqual([]);
       expect(c.mutant).toBeNull();

@@ -12,7 +12,7 @@ function result(verdict: CheckVerdict): CheckResult {
 
 describe('checker registry', () => {
   it('lists the checks in the agreed order', () => {
-    expect(CHECK_NAMES).toEqual(['uid-stable', 'uid-order', 'uidvalidity', 'no-lost-mail', 'no-lost-flags', 'keyword-set', 'no-resurrection', 'no-duplicates', 'modseq', 'move-atomic', 'convergence', 'lease-exclusive', 'completions']);
+    expect(CHECK_NAMES).toEqual(['uid-stable', 'uid-order', 'uidvalidity', 'no-lost-mail', 'no-lost-flags', 'keyword-set', 'no-resurrection', 'no-duplicates', 'modseq', 'move-atomic', 'convergence', 'lease-exclusive', 'completions', 'real-clients']);
     // The one list and the registry agree: every name has a checker and every checker a name.
     expect(Object.keys(CHECKERS)).toEqual([...CHECK_NAMES]);
   });
@@ -25,8 +25,8 @@ describe('checker registry', () => {
     h.store('n1', 'imap-0', { uid: 1, guid: 'g1', mode: '+', flags: ['\\Seen'] }, 'ok', { flagsAfter: ['\\Seen'], modseq: 2, vclock: { n1: 1 } });
     const finals = converged(['n1', 'n2'], [mailbox('INBOX', [message('g1', 1, { flags: ['\\Seen'], modseq: 2 })])]);
     const results = runChecks(checkInput(h, finals), CHECK_NAMES);
-    // No expunge, no move, no lease, no written keyword: those checkers have nothing to judge.
-    const idle = ['keyword-set', 'no-resurrection', 'move-atomic', 'lease-exclusive'];
+    // No expunge, no move, no lease, no written keyword, no real client: those checkers have nothing to judge.
+    const idle = ['keyword-set', 'no-resurrection', 'move-atomic', 'lease-exclusive', 'real-clients'];
     for (const name of CHECK_NAMES) expect(results[name]?.verdict, name).toBe(idle.includes(name) ? 'not-applicable' : 'valid');
     expect(overallVerdict(results)).toBe('valid');
   });

@@ -56,6 +56,15 @@ const JUDGING: Readonly<Record<CheckName, { readonly input: () => CheckInput; re
     input: () => checkInput(delivered(), converged(['n1'], [mailbox('INBOX', [message('g1', 1)])])),
     count: 1,
   },
+  'real-clients': {
+    // One real-client sync that carried nothing: the sync is judged.
+    input: () => {
+      const h = delivered();
+      h.record('n1', 'mbsync-0', 'info', 'client-sync', { status: 'ok', exitCode: 0, words: '', flagged: [], expunged: [], appended: [], missing: [], extra: [], localDuplicates: [], redownloadBytes: 0 });
+      return checkInput(h, converged(['n1'], [mailbox('INBOX', [message('g1', 1)])]));
+    },
+    count: 1,
+  },
   'no-resurrection': {
     input: () => {
       const h = delivered();

@@ -1,0 +1,161 @@
+/**
+ * Runs real client programs for one simulated run (sim/realClientTypes.ts RealClientDriver).
+ * Each client has a folder for the whole run: its local Maildir, its sync state and its
+ * configuration, as a real user's would. At a sync the replica it is attached to is written
+ * out as a Maildir (core/export.ts: the same UIDVALIDITY, UIDs and flags) under a Dovecot home
+ * of this client's, the program syncs with Dovecot's imap through its tunnel, and the files
+ * before and after tell what it did (./syncDiff.ts). Offline edits are what a mail program
+ * does to a Maildir: a rename with new flags, an unlink.
+ */
+import { chmod, mkdir, mkdtemp, readFile, rename, rm, unlink, utimes, writeFile } from 'node:fs/promises';
+import * as fsp from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { exportMailbox, exportableMessages, maildirFileName } from '../../core/export.ts';
+import { replicaFsFrom } from '../../core/fsTypes.ts';
+import { flagLetters } from '../../core/names.ts';
+import type { Replica } from '../../core/replica.ts';
+import type { ReplicaServer } from '../../sim/replicaServer.ts';
+import { REAL_CLIENT_MAILBOX, type RealClientConfig, type RealClientEditAction, type RealClientKind, type RealSyncReport, type ServerAppend } from '../../sim/realClientTypes.ts';
+import type { RealClientDriver } from '../../sim/realClientDriver.ts';
+import { DOVECOT_IMAP_PATH, ENV_PATH, dovecotEnvArgs } from '../dovecot/dovecotEnv.ts';
+import { createDovecotHome, type DovecotHome } from '../dovecot/dovecotHome.ts';
+import { runProcess } from '../dovecot/runProcess.ts';
+import { gitReplicaOf } from '../git/gitBackend.ts';
+import { CLIENT_PATHS, CLIENT_SYNC_TIMEOUT_MS, RealClientMissingError, clientArgs, configText, realClientInstalled, syncStatus, wordsOf, type ClientPaths } from './clientPrograms.ts';
+import { renamedWithFlags, type MaildirEntry } from './maildirEntries.ts';
+import { scanMaildir, type MessageIdCache } from './maildirScan.ts';
+import { compareHoldings, diffServer, type ExportedMessage } from './syncDiff.ts';
+
+/** How far back a local folder's mtime is set after a change: mbsync waits out a change made within the current second. */
+const BACKDATE_MS = 2_000;
+
+interface ClientFolder {
+  readonly kind: RealClientKind;
+  readonly paths: ClientPaths;
+  readonly inbox: string;
+  readonly server: DovecotHome;
+  /** Message-IDs of files already read, local and on the server (./maildirScan.ts). */
+  readonly seen: MessageIdCache;
+}
+
+export interface RealClientRun extends RealClientDriver {
+  /** Removes every client's folder. */
+  dispose(): Promise<void>;
+}
+
+export interface DriverOptions {
+  readonly timeoutMs?: number;
+}
+
+const NO_CHANGES = { flags: [], expunged: [], appended: [] } as const;
+
+/** A sync that could not be run or read: the verdict on real clients becomes unknown, in these words. */
+function failedReport(words: string): RealSyncReport {
+  return { status: 'failed', exitCode: null, words, changes: NO_CHANGES, missing: [], extra: [], localDuplicates: [], redownloadBytes: 0 };
+}
+
+/** Sets `dirs`' times into the past, so a program sees no change within the current second. */
+async function backdate(dirs: readonly string[]): Promise<void> {
+  const past = new Date(Date.now() - BACKDATE_MS);
+  for (const dir of dirs) await utimes(dir, past, past).catch(() => undefined);
+}
+
+/** The replica's INBOX written as the server's Maildir (fresh each sync: no Dovecot index survives), and what it holds. */
+async function presentServer(replica: Replica, home: DovecotHome): Promise<ExportedMessage[]> {
+  await rm(home.maildir, { recursive: true, force: true });
+  await mkdir(home.maildir);
+  const box = replica.committed.mailboxes.get(REAL_CLIENT_MAILBOX);
+  if (box === undefined) throw new Error(`the replica has no ${REAL_CLIENT_MAILBOX}`);
+  await exportMailbox(replica, box, replicaFsFrom(fsp), home.maildir);
+  // Dovecot runs as nobody and writes its uidlist, indexes and renamed files here.
+  for (const dir of [home.maildir, ...['cur', 'new', 'tmp'].map((sub) => join(home.maildir, sub))]) await chmod(dir, 0o777);
+  const exported: ExportedMessage[] = [];
+  for (const message of exportableMessages(box)) {
+    const name = maildirFileName(message.guid, message.sizeBytes, flagLetters(message.flags, box.keywords));
+    exported.push({ unique: name.slice(0, name.indexOf(':2,')), uid: message.uid, guid: message.guid, messageId: message.messageId, flags: message.flags.filter((f) => f.startsWith('\\')) });
+  }
+  return exported;
+}
+
+async function readAppends(maildir: string, entries: readonly MaildirEntry[]): Promise<ServerAppend[]> {
+  const appends: ServerAppend[] = [];
+  for (const entry of entries) appends.push({ messageId: entry.messageId, body: await readFile(join(maildir, entry.sub, entry.name)), flags: entry.flags });
+  return appends;
+}
+
+async function syncOnce(folder: ClientFolder, replica: Replica, timeoutMs: number): Promise<RealSyncReport> {
+  const exported = await presentServer(replica, folder.server);
+  const localBefore = await scanMaildir(folder.inbox, folder.seen);
+  await backdate([join(folder.inbox, 'cur'), join(folder.inbox, 'new')]);
+  const run = await runProcess(CLIENT_PATHS[folder.kind], clientArgs(folder.kind, folder.paths), { timeoutMs });
+  const output = `${run.stdout.toString('utf8')}\n${run.stderr}`;
+  const status = syncStatus({ exitCode: run.exitCode, signal: run.signal, timedOut: run.timedOut, output });
+  const words = run.timedOut ? `no answer within ${timeoutMs} ms; ${wordsOf(output)}` : wordsOf(output);
+  if (status === 'failed') return { ...failedReport(words), exitCode: run.exitCode };
+  const serverAfter = await scanMaildir(folder.server.maildir, folder.seen);
+  const diff = diffServer(exported, serverAfter);
+  const holdings = compareHoldings(localBefore, await scanMaildir(folder.inbox, folder.seen), serverAfter);
+  return {
+    status, exitCode: run.exitCode, words,
+    changes: { flags: diff.flags, expunged: diff.expunged, appended: await readAppends(folder.server.maildir, diff.appended) },
+    ...holdings,
+  };
+}
+
+/** Runs the tunnel as nobody: Dovecot's imap started by root on a socket takes it for an inetd connection and wants a login. */
+const SETPRIV_PATH = '/usr/bin/setpriv';
+const NOBODY_ARGS = ['--reuid=65534', '--regid=65534', '--clear-groups'];
+
+/** The tunnel command: Dovecot's imap for this client's server home, as nobody, with an emptied environment. */
+function tunnelCommand(home: DovecotHome): string {
+  return [SETPRIV_PATH, ...NOBODY_ARGS, ENV_PATH, ...dovecotEnvArgs(home), DOVECOT_IMAP_PATH, '-c', home.conf].join(' ');
+}
+
+/** Makes every client's folder; throws RealClientMissingError when a program is not installed. */
+export async function createRealClientRun(configs: readonly RealClientConfig[], options: DriverOptions = {}): Promise<RealClientRun> {
+  for (const config of configs) if (!realClientInstalled(config.kind)) throw new RealClientMissingError(config.kind);
+  const timeoutMs = options.timeoutMs ?? CLIENT_SYNC_TIMEOUT_MS;
+  const root = await mkdtemp(join(tmpdir(), 'mailsim-clients-'));
+  // mkdtemp's 0700 would keep Dovecot (running as nobody) out.
+  await chmod(root, 0o755);
+  const folders: ClientFolder[] = [];
+  try {
+    for (const [index, config] of configs.entries()) {
+      const dir = join(root, `client-${index}`);
+      const paths: ClientPaths = { dir, mail: join(dir, 'mail'), rc: join(dir, 'rc') };
+      await mkdir(paths.mail, { recursive: true });
+      const server = await createDovecotHome(root, `server-${index}`);
+      await writeFile(paths.rc, configText(config.kind, paths, tunnelCommand(server)));
+      folders.push({ kind: config.kind, paths, inbox: join(paths.mail, REAL_CLIENT_MAILBOX), server, seen: new Map() });
+    }
+  } catch (error) {
+    await rm(root, { recursive: true, force: true });
+    throw error;
+  }
+  const folder = (index: number): ClientFolder => folders[index] as ClientFolder;
+  return {
+    async localMessages(index) {
+      const byId = new Map((await scanMaildir(folder(index).inbox, folder(index).seen)).map((e) => [e.messageId, { messageId: e.messageId, flags: e.flags }]));
+      return [...byId.values()].sort((a, b) => (a.messageId < b.messageId ? -1 : a.messageId > b.messageId ? 1 : 0));
+    },
+    async edit(index, messageId, action: RealClientEditAction) {
+      const inbox = folder(index).inbox;
+      const entry = (await scanMaildir(inbox, folder(index).seen)).find((e) => e.messageId === messageId);
+      if (entry === undefined) return;
+      const from = join(inbox, entry.sub, entry.name);
+      if (action === 'delete') await unlink(from);
+      else await rename(from, join(inbox, 'cur', renamedWithFlags(entry.name, action === 'flag' ? 'F' : 'S')));
+    },
+    async sync(index, server: ReplicaServer) {
+      const replica = gitReplicaOf(server);
+      if (replica === null) return failedReport(`real clients sync with the git backend's replicas only; ${server.name} is another backend's`);
+      try {
+        return await syncOnce(folder(index), replica, timeoutMs);
+      } catch (error) {
+        return failedReport(`the sync could not be run or read: ${error instanceof Error ? error.message : String(error)}`);
+      }
+    },
+    dispose: () => rm(root, { recursive: true, force: true }),
+  };
+}
