@@ -49,11 +49,14 @@ export function checkCompletions(input: CheckInput): CheckResult {
 }
 
 /** Matches completions to invokes per process and kind, first in first answered; returns how many invokes it judged. */
+/** What a real client program's user and sync did, recorded as observations: they answer no request. */
+const REAL_CLIENT_OBSERVATIONS: ReadonlySet<string> = new Set(['client-edit', 'client-sync']);
+
 function pairCompletions(history: readonly HistoryRecord[], violations: Violations): number {
   const inFlight = new Map<string, HistoryRecord[]>();
   let judged = 0;
   for (const record of history) {
-    if (NON_CLIENT_PROCESSES.has(record.process)) continue;
+    if (NON_CLIENT_PROCESSES.has(record.process) || REAL_CLIENT_OBSERVATIONS.has(record.f)) continue;
     const key = `${record.process} ${record.f}`;
     const queue = inFlight.get(key) ?? [];
     inFlight.set(key, queue);

@@ -38,6 +38,14 @@ describe('completions (synthetic histories)', () => {
     expect(check(h).verdict).toBe('valid');
   });
 
+  it("does not take a real client program's recorded edits and syncs for answers to requests", () => {
+    const h = new HistoryBuilder();
+    h.record('A', 'mbsync-0', 'info', 'client-edit', { messageId: '<a>', action: 'flag', guid: 'ga' });
+    h.record('A', 'mbsync-0', 'info', 'client-sync', { status: 'ok', exitCode: 0, words: '', flagged: [], expunged: [], appended: [], missing: [], extra: [], localDuplicates: [], redownloadBytes: 0 });
+    h.deliver('A', { messageId: 'm1', guid: 'g1' });
+    expect(check(h).verdict).toBe('valid');
+  });
+
   it('negative control: an invoke that never completes is invalid, with the invoke as evidence', () => {
     const h = new HistoryBuilder();
     h.deliver('n1', { messageId: 'm1' });
