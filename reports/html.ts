@@ -80,6 +80,7 @@ export function renderHtml(summary: ReportSummary, options: HtmlOptions = {}): s
     banner(summary),
     section('strategies', 'Strategies', strategySection(summary)),
     ...(summary.price.length === 0 ? [] : [section('price', 'The price of stable UIDs', priceSection(summary))]),
+    ...(summary.realClients.length === 0 ? [] : [section('real-clients', 'What real mail clients lose', realClientSection(summary))]),
     section('efficiency', 'Efficiency', efficiencySection(summary)),
     section('convergence', 'Convergence', convergenceSection(summary)),
     section('verdicts', 'Verdicts', verdictSection(summary)),
@@ -145,6 +146,22 @@ function priceSection(summary: ReportSummary): string {
   return `<p class="note">Scenarios run under more than one strategy (<code>compareStrategies</code>): `
     + `owner keeps UIDs by deferring what the minority side delivers until an owner with a lease assigns it; renumber and reset-validity `
     + `make every delivery visible at once and pay at the heal, in renumbered messages or UIDVALIDITY resets.</p>${table(head, rows, 2)}`;
+}
+
+/** Real client programs (mbsync, offlineimap) judge what users see: the price of each strategy to the people who read the mail. */
+function realClientSection(summary: ReportSummary): string {
+  const head = ['strategy', 'client', 'runs', 'offline edits', 'edits lost per 1k edits', 'misapplied edits', 'refused syncs', 'duplicates',
+    'redownloaded KB per 1k deliveries', 'renumbered per 1k deliveries', 'UIDVALIDITY resets'];
+  const rows = summary.realClients.map((row) => {
+    const damage = (count: number) => `<span class="${count > 0 ? 'bad' : 'good'}">${formatNumber(count)}</span>`;
+    const cells = [escapeHtml(row.strategy), escapeHtml(row.programs), formatNumber(row.runCount), formatNumber(row.editCount),
+      formatNumber(row.editsLostPer1000Edits, 1), damage(row.editsMisapplied), formatNumber(row.syncsRefused), damage(row.duplicates),
+      formatNumber(row.redownloadKBPer1000Deliveries, 1), formatNumber(row.renumberedPer1000Deliveries, 1), formatNumber(row.uidValidityResetCount)];
+    return `<tr>${cells.map((cell, index) => `<td class="${index < 2 ? 'l' : ''}">${cell}</td>`).join('')}</tr>`;
+  });
+  return '<p class="note">Real offline IMAP clients (<code>realClients:</code>) sync each replica through Dovecot\'s own <code>imap</code>; their users edit offline between syncs. '
+    + 'Lost edits and refused syncs are the price a strategy makes users pay; an edit on another message or a duplicate is damage, and makes the run invalid.</p>'
+    + table(head, rows, 2);
 }
 
 function strategyRowHtml(row: StrategyRow, index: number): string {

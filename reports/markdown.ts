@@ -40,6 +40,7 @@ function compose(summary: ReportSummary, options: MarkdownOptions, failuresShown
     '',
     ...strategyTable(summary),
     ...priceTable(summary),
+    ...realClientTable(summary),
     '',
     ...efficiencyLines(summary),
     convergenceLine(summary),
@@ -55,6 +56,16 @@ function findingLines(summary: ReportSummary): string[] {
   const lines = summary.findings.map((row) => `- ${escapeMarkdown(row.scenarioName)} · ${escapeMarkdown(row.strategy)}: ${escapeMarkdown(row.summary)} `
     + `Caught by ${escapeMarkdown(row.checks.join(', '))}; reproduced on ${formatNumber(row.reproducedCount)} of ${formatNumber(row.runCount)} runs. Replay: \`${row.replayCommand}\``);
   return ['', '**Known findings in real systems** (expected; a finding that stops reproducing is unexpected):', '', ...lines];
+}
+
+function realClientTable(summary: ReportSummary): string[] {
+  if (summary.realClients.length === 0) return [];
+  const rows = summary.realClients.map((row) => `| ${escapeMarkdown(row.strategy)} | ${escapeMarkdown(row.programs)} | `
+    + [formatNumber(row.editCount), formatNumber(row.editsLostPer1000Edits, 1), formatNumber(row.editsMisapplied), formatNumber(row.syncsRefused),
+      formatNumber(row.redownloadKBPer1000Deliveries, 1), formatNumber(row.renumberedPer1000Deliveries, 1), formatNumber(row.uidValidityResetCount)].join(' | ') + ' |');
+  return ['', '**What real mail clients lose** (real offline IMAP clients, per strategy):', '',
+    '| strategy | client | offline edits | lost / 1k edits | misapplied | refused syncs | redownloaded KB / 1k deliveries | renumbered / 1k deliveries | UIDVALIDITY resets |',
+    '|---|---|--:|--:|--:|--:|--:|--:|--:|', ...rows];
 }
 
 function priceTable(summary: ReportSummary): string[] {

@@ -16,6 +16,7 @@ import { FAILURES_LISTED_MAX, failureRow, type FailureRow } from './summary/fail
 import { findingRows, type FindingRow } from './summary/findingsTable.ts';
 import { orderedCheckNames } from './summary/order.ts';
 import { priceRows, type PriceRow } from './summary/priceTable.ts';
+import { realClientRows, type RealClientRow } from './summary/realClientTable.ts';
 import { scenarioRows, type ScenarioRow } from './summary/scenarioTable.ts';
 import { strategyRows, type StrategyRow } from './summary/strategyTable.ts';
 import { selectTimelines, type TimelineRun } from './summary/timelineCharts.ts';
@@ -27,6 +28,7 @@ export { type FailureRow } from './summary/failureList.ts';
 export { type FindingRow } from './summary/findingsTable.ts';
 export { type ScenarioRow } from './summary/scenarioTable.ts';
 export { type StrategyRow } from './summary/strategyTable.ts';
+export { type RealClientRow } from './summary/realClientTable.ts';
 export { type TimelineRun } from './summary/timelineCharts.ts';
 
 export interface ReportSummary {
@@ -48,6 +50,8 @@ export interface ReportSummary {
   readonly findings: readonly FindingRow[];
   readonly strategies: readonly StrategyRow[];
   readonly price: readonly PriceRow[];
+  /** What real client programs' users lost and suffered, per strategy and programs. */
+  readonly realClients: readonly RealClientRow[];
   readonly efficiency: readonly EfficiencyRow[];
   readonly efficiencyBySize: readonly EfficiencyRow[];
   /**
@@ -85,6 +89,7 @@ export function summarize(input: readonly RunResult[]): ReportSummary {
     findings: findingRows(results),
     strategies: strategyRows(results),
     price: priceRows(results),
+    realClients: realClientRows(results),
     efficiency: efficiencyRows(results, () => 'all'),
     efficiencyBySize: efficiencyRows(results, (result) => sizeBucket(result.metrics.messagesPerMailbox)),
     dsync: dsyncFigures(results),

@@ -76,6 +76,8 @@ export interface RunMetrics {
   readonly messagesPerMailbox: number;
   /** Offline edits the users of real client programs made (scenario realClients; 0 without). */
   readonly realClientEditCount?: number;
+  /** The real client programs that synced in the run ('mbsync', 'offlineimap'), sorted. */
+  readonly realClientPrograms?: readonly string[];
   /** Of those, edits that never reached the server (renumbered, UIDVALIDITY changed, sync refused). */
   readonly realClientEditsLost?: number;
   /** Flags a real client set or removed on a message its user never edited. */

@@ -67,6 +67,7 @@ export function buildMetrics(
     batched: config.batch !== null,
     messagesPerMailbox: Math.max(0, ...config.mailboxes.map((m) => m.initialMessages)),
     realClientEditCount: realClients.edits.length,
+    realClientPrograms: [...new Set(history.filter((record) => record.f === 'client-sync').map((record) => record.process.replace(/-\d+$/, '')))].sort(),
     realClientEditsLost: realClients.edits.filter((e) => e.fate === 'lost').length,
     realClientEditsMisapplied: realClients.misapplied.length,
     realClientSyncsRefused: realClients.syncsRefused,
