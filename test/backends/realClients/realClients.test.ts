@@ -18,11 +18,11 @@ if (!INSTALLED) {
 const run = async (file: string, seed: number, overrides: string[] = []) => (await runScenario(await loadScenario(file, overrides), seed)).result;
 
 describe.skipIf(!INSTALLED)('real client programs in a run', () => {
-  it('renumber: the mbsync user loses edits on renumbered messages, nothing lands elsewhere, and the hash repeats', async () => {
+  it('renumber: the mbsync and offlineimap users lose edits on renumbered messages, nothing lands elsewhere, and the hash repeats', async () => {
     const first = await run('scenarios/real-clients-split-brain.yaml', 1);
     expect(first.verdict).toBe('valid');
     expect(first.checks['real-clients']?.verdict).toBe('valid');
-    expect(first.metrics).toMatchObject({ realClientEditCount: 3, realClientEditsMisapplied: 0, realClientSyncsRefused: 0, realClientDuplicates: 0 });
+    expect(first.metrics).toMatchObject({ realClientEditCount: 6, realClientPrograms: ['mbsync', 'offlineimap'], realClientEditsMisapplied: 0, realClientSyncsRefused: 0, realClientDuplicates: 0 });
     expect(first.metrics.realClientEditsLost).toBeGreaterThan(0);
     expect(first.metrics.realClientRedownloadBytes).toBeGreaterThan(0);
     expect((await run('scenarios/real-clients-split-brain.yaml', 1)).historyHash).toBe(first.historyHash);
