@@ -432,7 +432,7 @@ function checkExpectation(s: Scenario, report: Report): void {
   if (s.finding === undefined) return;
   const invalidOn = perBackend === null ? (s.expect === 'invalid' ? [...runs] : []) : Object.keys(perBackend).filter((name) => perBackend[name as keyof typeof perBackend] === 'invalid');
   if (!invalidOn.some((name) => isRealReplica(name as Scenario['replica']))) {
-    report({ path: ['finding'], message: 'a finding needs `expect` to be invalid on a real backend (dsync, dsync-plain) the file runs' });
+    report({ path: ['finding'], message: 'a finding needs `expect` to be invalid on a real backend (dsync, dsync-plain, cyrus) the file runs' });
   }
 }
 

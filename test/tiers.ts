@@ -11,6 +11,8 @@ export const SLOW_TEST_FILES = [
   'test/backends/dovecot/mailOps.test.ts',
   'test/backends/dovecot/relay.test.ts',
   'test/backends/dsyncBackend.test.ts',
+  // Real Cyrus IMAP: imapd, lmtpd, sync_client and sync_server, and the relay between them.
+  'test/backends/cyrus/cyrusBackend.test.ts',
   // Chromium.
   'test/**/*.browser.test.ts',
   // The CLI as a user runs it: node processes, npm pack and install.

@@ -66,8 +66,20 @@ const server = createServer((socket) => {
     socket.destroy();
     finish(USAGE_EXIT_CODE);
   });
+  // Done when both the server and the connection are closed, in whichever order.
+  let exitCode = null;
+  let socketClosed = false;
+  const done = () => {
+    if (exitCode !== null && socketClosed) finish(exitCode);
+  };
+  socket.on('close', () => {
+    socketClosed = true;
+    done();
+  });
   child.on('close', (code, signal) => {
-    socket.end(() => finish(counts.killed ? 0 : code ?? (signal === null ? 1 : 128)));
+    exitCode = counts.killed ? 0 : code ?? (signal === null ? 1 : 128);
+    socket.end();
+    done();
   });
 });
 server.on('error', (error) => {
