@@ -16,5 +16,9 @@ export async function backendFor(kind: ReplicaKind): Promise<ReplicaBackend> {
       const { dsyncBackend } = await import('./dovecot/dsyncBackend.ts');
       return dsyncBackend(kind === 'dsync');
     }
+    case 'cyrus': {
+      const { cyrusBackend } = await import('./cyrus/cyrusBackend.ts');
+      return cyrusBackend();
+    }
   }
 }

@@ -2,13 +2,14 @@
  * A scenario's `compareStrategies` and `compareReplicas`: suites and sweeps run the file once
  * per strategy, and once per replica backend, listed, each as if given `--set strategy=X` or
  * `--set replica=X`, so the report can put them side by side on the same workload and faults.
- * An explicit `--set` of the field wins (one run per seed). A real backend (Dovecot) or a real
- * client program (realClients) that this machine lacks is skipped with one loud line on stderr:
- * its runs are not run, so never passed.
+ * An explicit `--set` of the field wins (one run per seed). A real backend (Dovecot, Cyrus) or a
+ * real client program (realClients) that this machine lacks is skipped with one loud line on
+ * stderr: its runs are not run, so never passed (CI installs them all, and their tests fail
+ * there when one is missing).
  */
 import { loadScenario } from '../scenarios/loader.ts';
 import { isRealReplica, type ReplicaKind } from '../sim/replicaKinds.ts';
-import { dovecotInstalled } from '../backends/dovecot/dovecotHome.ts';
+import { backendInstalled, installHint } from '../backends/installed.ts';
 import { CLIENT_PACKAGES, realClientInstalled } from '../backends/realClients/clientPrograms.ts';
 import type { RealClientKind } from '../sim/realClientTypes.ts';
 
@@ -17,6 +18,8 @@ export interface OverrideSetOptions {
   readonly dovecotInstalled?: () => boolean;
   /** Whether a real client program can run here (injected by tests). */
   readonly realClientInstalled?: (kind: RealClientKind) => boolean;
+  /** Whether a real backend can run here (injected by tests); by default dovecotInstalled for dsync, else backends/installed.ts. */
+  readonly backendInstalled?: (kind: ReplicaKind) => boolean;
   /** Where the loud skip line goes. */
   readonly warn?: (line: string) => void;
   /** False: the file's real backends are left to another tier (the default suite leaves slow ones to --full). */
@@ -37,11 +40,15 @@ export async function overrideSetsFor(file: string, overrides: readonly string[]
   const byStrategy = strategies === undefined || strategies.length === 0 ? [overrides] : strategies.map((strategy) => [...overrides, `strategy=${strategy}`]);
   const replicas = overrides.some((override) => override.startsWith('replica=')) ? undefined : loaded?.scenario.compareReplicas;
   if (replicas === undefined || replicas.length === 0) return byStrategy;
-  const installed = (options.dovecotInstalled ?? dovecotInstalled)();
+  const installed = (kind: ReplicaKind): boolean => {
+    if (options.backendInstalled !== undefined) return options.backendInstalled(kind);
+    if (options.dovecotInstalled !== undefined && kind !== 'cyrus') return options.dovecotInstalled();
+    return backendInstalled(kind);
+  };
   const sets: (readonly string[])[] = [];
   for (const replica of replicas) {
     if (isRealReplica(replica) && options.realReplicas === false) continue;
-    if (isRealReplica(replica) && !installed) {
+    if (isRealReplica(replica) && !installed(replica)) {
       (options.warn ?? ((line) => process.stderr.write(`${line}\n`)))(skipLine(file, replica));
       continue;
     }
@@ -54,5 +61,5 @@ export async function overrideSetsFor(file: string, overrides: readonly string[]
 }
 
 function skipLine(file: string, replica: ReplicaKind): string {
-  return `SKIPPED (not run, not passed): ${file} under replica=${replica}: Dovecot is not installed here (apt-get install dovecot-core dovecot-imapd)`;
+  return `SKIPPED (not run, not passed): ${file} under replica=${replica}: ${installHint(replica)}`;
 }

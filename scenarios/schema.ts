@@ -456,7 +456,7 @@ function checkExpectation(s: Scenario, report: Report): void {
   // The real system may be a real client program the file runs (realClients).
   const realClient = (s.realClients ?? []).length > 0 && (s.expect === 'invalid' || invalidOn.length > 0);
   if (!realClient && !invalidOn.some((name) => isRealReplica(name as Scenario['replica']))) {
-    report({ path: ['finding'], message: 'a finding needs `expect` per backend, invalid on a real one ({dsync: invalid}), or a file with real clients (realClients) that expects invalid' });
+    report({ path: ['finding'], message: 'a finding needs `expect` per backend, invalid on a real one (dsync, dsync-plain, cyrus), or a file with real clients (realClients) that expects invalid' });
   }
 }
 

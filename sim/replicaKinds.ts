@@ -4,13 +4,15 @@
  * - `git`: the reference replica (core/), deterministic, with a UID strategy.
  * - `dsync`: real Dovecot, one Maildir per server, replicated by stateful `doveadm sync`.
  * - `dsync-plain`: the same with stateless syncs (the known lost-flag case, docs/facts.md#dovecot-dsync).
+ * - `cyrus`: real Cyrus IMAP, one instance per server, replicated by `sync_client` from the
+ *   master to its replicas (docs/replica-backends.md#cyrus).
  */
-export const REPLICA_KINDS = ['git', 'dsync', 'dsync-plain'] as const;
+export const REPLICA_KINDS = ['git', 'dsync', 'dsync-plain', 'cyrus'] as const;
 export type ReplicaKind = (typeof REPLICA_KINDS)[number];
 
 /** Real processes: their runs cannot be bit-for-bit deterministic (docs/replica-backends.md). */
 export function isRealReplica(kind: ReplicaKind | undefined): boolean {
-  return kind === 'dsync' || kind === 'dsync-plain';
+  return kind === 'dsync' || kind === 'dsync-plain' || kind === 'cyrus';
 }
 
 /**
@@ -24,5 +26,6 @@ export const REAL_REPLICA_REFUSED_KINDS: readonly string[] = ['skew', 'jump', 'c
 export function strategyLabel(kind: ReplicaKind | undefined, strategy: string): string {
   if (kind === 'dsync') return 'dsync (real)';
   if (kind === 'dsync-plain') return 'dsync-plain (real)';
+  if (kind === 'cyrus') return 'cyrus (real)';
   return strategy;
 }

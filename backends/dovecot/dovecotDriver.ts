@@ -1,5 +1,5 @@
 /**
- * What the dsync backend needs from real Dovecot, as one interface: the IMAP operations on
+ * What the dsync backend needs from real Dovecot (and the Cyrus backend from Cyrus), as one interface: the IMAP operations on
  * one store, reading a store's state back, and a dsync session between two stores. The
  * backend's servers talk to Dovecot only through it, so its runner can be tested against a
  * fake and the processes behind it can change.
@@ -20,6 +20,8 @@ export interface SyncOutcome {
 
 export interface DovecotDriver<Home> {
   append(home: Home, mailbox: string, body: Uint8Array, flags: readonly string[], internalDateMs: number): Promise<{ uid: number; uidValidity: number }>;
+  /** A delivery as the mail server hands it over (Cyrus: LMTP); without it a delivery is an APPEND with no flags. */
+  deliver?(home: Home, mailbox: string, body: Uint8Array): Promise<{ uid: number; uidValidity: number }>;
   /** Null when the UID is gone. Refuses (ImapNoError) when the mailbox's UIDVALIDITY is not `uidValidity`. */
   storeFlags(home: Home, mailbox: string, uidValidity: number, uid: number, mode: '+' | '-' | '=', flags: readonly string[]): Promise<{ flags: readonly string[]; modseq: number } | null>;
   expunge(home: Home, mailbox: string, uidValidity: number, uids: readonly number[]): Promise<number[]>;

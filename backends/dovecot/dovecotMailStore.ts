@@ -45,14 +45,19 @@ export class DovecotMailStore<Home> implements MailStore {
     return this.host.state;
   }
 
-  deliver(mailbox: string, body: Uint8Array): Promise<DeliverAnswer> {
-    return this.append(mailbox, body, []);
+  async deliver(mailbox: string, body: Uint8Array): Promise<DeliverAnswer> {
+    if (this.driver.deliver === undefined) return this.append(mailbox, body, []);
+    return this.answer(mailbox, await this.driver.deliver(this.host.home, mailbox, body), 'DELIVER');
   }
 
   async append(mailbox: string, body: Uint8Array, flags: readonly string[]): Promise<DeliverAnswer> {
-    const { uid, uidValidity } = await this.driver.append(this.host.home, mailbox, body, flags, this.host.clock.nowMs());
+    return this.answer(mailbox, await this.driver.append(this.host.home, mailbox, body, flags, this.host.clock.nowMs()), 'APPEND');
+  }
+
+  /** A new message's answer, from the store read back after it. */
+  private async answer(mailbox: string, { uid, uidValidity }: { uid: number; uidValidity: number }, op: string): Promise<DeliverAnswer> {
     await this.host.refresh();
-    const message = this.byUid(mailbox, uid, 'APPEND');
+    const message = this.byUid(mailbox, uid, op);
     return { guid: message.guid, uid, uidValidity, modseq: message.modseq };
   }
 

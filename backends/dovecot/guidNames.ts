@@ -17,6 +17,9 @@ export class GuidNames {
   private readonly byPlace = new Map<string, string>();
   private counter = 0;
 
+  /** `prefix` starts every name: the backend's (`dsync-`, `cyrus-`), so a final state says whose it is. */
+  constructor(private readonly prefix: string = DSYNC_NAME_PREFIX) {}
+
   private static place(mailbox: string, guid: string): string {
     return `${mailbox}\u0000${guid}`;
   }
@@ -41,7 +44,7 @@ export class GuidNames {
 
   private fresh(place: string): string {
     this.counter++;
-    const name = `${DSYNC_NAME_PREFIX}${this.counter}`;
+    const name = `${this.prefix}${this.counter}`;
     this.byPlace.set(place, name);
     return name;
   }

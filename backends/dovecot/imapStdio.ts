@@ -34,6 +34,24 @@ export interface ImapTranscript {
   readonly responses: readonly ImapResponse[];
 }
 
+/** What differs between the IMAP servers a connection can drive: their greeting and their error. */
+export interface ImapServerKind {
+  /** How the server's first line starts: `* PREAUTH` (Dovecot's imap binary), `* OK` (a server that wants LOGIN). */
+  readonly greeting: string;
+  readonly failure: (what: string, reason: string, exitCode: number | null, stderr: string) => Error;
+}
+
+const DOVECOT_IMAP: ImapServerKind = {
+  greeting: '* PREAUTH',
+  failure: (what, reason, exitCode, stderr) => new DovecotFailedError(what, reason, exitCode, stderr),
+};
+
+/** Something an IMAP session can be opened on: a Dovecot home, or another server's endpoint. */
+export interface ImapEndpoint {
+  readonly name: string;
+  connect(): Promise<ImapConnection>;
+}
+
 interface Pending {
   readonly tag: string;
   readonly command: string;
@@ -76,6 +94,7 @@ export class ImapConnection {
     private readonly child: ChildProcessWithoutNullStreams,
     private readonly what: string,
     greeting: { resolve: (line: string) => void; reject: (error: Error) => void },
+    private readonly server: ImapServerKind,
   ) {
     this.greetingWait = greeting;
     this.timer = setTimeout(() => this.fail(`timed out after ${IMAP_SESSION_TIMEOUT_MS} ms`, null), IMAP_SESSION_TIMEOUT_MS);
@@ -97,16 +116,24 @@ export class ImapConnection {
   }
 
   /** Starts imap for `home` and waits for its PREAUTH greeting. */
-  static async open(home: DovecotHome): Promise<ImapConnection> {
+  static open(home: DovecotHome): Promise<ImapConnection> {
     requireDovecot();
     // The program and its arguments go to sh as "$@": nothing is quoted, so nothing can be misquoted.
     const child = spawn('/bin/sh', ['-c', 'cat | "$@" | cat', 'sh', ENV_PATH, ...dovecotEnvArgs(home), DOVECOT_IMAP_PATH, '-c', home.conf], {
       stdio: ['pipe', 'pipe', 'pipe'],
       detached: true,
     });
+    return ImapConnection.attach(child, `imap on ${home.name}`, DOVECOT_IMAP);
+  }
+
+  /**
+   * Takes over an IMAP server process already started on stdio (detached, so kill() ends its
+   * group) and waits for the greeting `server` expects.
+   */
+  static async attach(child: ChildProcessWithoutNullStreams, what: string, server: ImapServerKind): Promise<ImapConnection> {
     let connection: ImapConnection | undefined;
     const greeted = new Promise<string>((resolve, reject) => {
-      connection = new ImapConnection(child, `imap on ${home.name}`, { resolve, reject });
+      connection = new ImapConnection(child, what, { resolve, reject }, server);
     });
     assert(connection !== undefined, 'the Promise executor runs synchronously');
     connection.greetingLine = await greeted;
@@ -167,8 +194,8 @@ export class ImapConnection {
     if (this.greetingWait !== null) {
       const greeting = this.greetingWait;
       this.greetingWait = null;
-      if (response.startsWith('* PREAUTH')) greeting.resolve(response);
-      else this.fail(`expected a PREAUTH greeting, got ${JSON.stringify(response.slice(0, 200))}`, null, greeting.reject);
+      if (response.startsWith(this.server.greeting)) greeting.resolve(response);
+      else this.fail(`expected a ${this.server.greeting} greeting, got ${JSON.stringify(response.slice(0, 200))}`, null, greeting.reject);
       return;
     }
     const pending = this.pending;
@@ -188,7 +215,7 @@ export class ImapConnection {
   }
 
   private failureError(reason: string, exitCode: number | null): Error {
-    return new DovecotFailedError(this.what, reason, exitCode, this.stderr);
+    return this.server.failure(this.what, reason, exitCode, this.stderr);
   }
 
   /** Records the first failure and rejects whoever waits; after logout, an exit is no failure. */
@@ -207,8 +234,8 @@ export class ImapConnection {
 }
 
 /** Runs `body` in one imap session and logs out; on an error the process is killed, the error rethrown. */
-export async function withImap<T>(home: DovecotHome, body: (imap: ImapConnection) => Promise<T>): Promise<T> {
-  const imap = await ImapConnection.open(home);
+export async function withImap<T>(home: DovecotHome | ImapEndpoint, body: (imap: ImapConnection) => Promise<T>): Promise<T> {
+  const imap = await ('connect' in home ? home.connect() : ImapConnection.open(home));
   let result: T;
   try {
     result = await body(imap);
@@ -221,7 +248,7 @@ export async function withImap<T>(home: DovecotHome, body: (imap: ImapConnection
 }
 
 /** Runs `commands` in order in one session (all of them, whatever each answers), then LOGOUT. */
-export async function imapSession(home: DovecotHome, commands: readonly ImapCommand[]): Promise<ImapTranscript> {
+export async function imapSession(home: DovecotHome | ImapEndpoint, commands: readonly ImapCommand[]): Promise<ImapTranscript> {
   return withImap(home, async (imap) => {
     const responses: ImapResponse[] = [];
     for (const command of commands) responses.push(await imap.command(command));

@@ -10,12 +10,15 @@ import { DovecotFailedError } from './dovecotErrors.ts';
 import type { DovecotHome } from './dovecotEnv.ts';
 import { runDoveadm } from './doveadm.ts';
 import { checkPin } from './dovecotHome.ts';
-import { withImap, type ImapConnection, type ImapResponse } from './imapStdio.ts';
+import { withImap, type ImapConnection, type ImapEndpoint, type ImapResponse } from './imapStdio.ts';
 import {
   atomList, formatFlags, formatImapDateTime, formatUidSet, normalizeFlags, numberValue, parseFetch, parseUidSet, quoteMailbox, responseCode,
 } from './imapSyntax.ts';
 
 export type StoreMode = '+' | '-' | '=';
+
+/** What an operation runs on: a Dovecot home, or another IMAP server's endpoint (the Cyrus backend's). */
+export type ImapTarget = DovecotHome | ImapEndpoint;
 
 export interface AppendResult {
   readonly uid: number;
@@ -36,20 +39,20 @@ export interface CopyResult {
   readonly targetUids: number[];
 }
 
-/** Dovecot appends `(0.001 + 0.000 secs).` to its status texts; a reason reads better without. */
+/** Dovecot appends `(0.001 + 0.000 secs).` to its status texts, Cyrus `(0.000 secs 1 calls)`; a reason reads better without. */
 function reason(response: ImapResponse): string {
-  return response.text.replace(/\s*\(\d+\.\d+ \+ [^)]*secs\)\.?$/, '').trim() || response.status;
+  return response.text.replace(/\s*\(\d+\.\d+ (?:\+ [^)]*secs|secs?[^)]*)\)\.?$/, '').trim() || response.status;
 }
 
 /** OK, or ImapNoError for NO; a BAD means the driver sent something wrong: DovecotFailedError. */
-function expectOk(response: ImapResponse, op: string, home: DovecotHome): ImapResponse {
+function expectOk(response: ImapResponse, op: string, home: ImapTarget): ImapResponse {
   if (response.status === 'OK') return response;
   if (response.status === 'NO') throw new ImapNoError(op, reason(response));
-  throw new DovecotFailedError(`${op} on ${home.name}`, `Dovecot answered BAD to ${response.command}: ${reason(response)}`, null, '');
+  throw new DovecotFailedError(`${op} on ${home.name}`, `the server answered BAD to ${response.command}: ${reason(response)}`, null, '');
 }
 
 /** The UIDVALIDITY a SELECT/EXAMINE reported. */
-function selectedUidValidity(response: ImapResponse, home: DovecotHome): number {
+function selectedUidValidity(response: ImapResponse, home: ImapTarget): number {
   for (const line of response.untagged) {
     const code = responseCode(line.replace(/^\* OK /, ''));
     if (line.startsWith('* OK ') && code?.name === 'UIDVALIDITY') return Number(code.args[0]);
@@ -58,14 +61,14 @@ function selectedUidValidity(response: ImapResponse, home: DovecotHome): number 
 }
 
 /** SELECTs `mailbox` and checks that its UIDVALIDITY is still `uidValidity`. */
-async function selectChecked(imap: ImapConnection, home: DovecotHome, op: string, mailbox: string, uidValidity: number, modifier = ''): Promise<void> {
+async function selectChecked(imap: ImapConnection, home: ImapTarget, op: string, mailbox: string, uidValidity: number, modifier = ''): Promise<void> {
   const selected = expectOk(await imap.command(`SELECT ${quoteMailbox(mailbox)}${modifier}`), op, home);
   const actual = selectedUidValidity(selected, home);
   if (actual !== uidValidity) throw new ImapNoError(op, `UIDVALIDITY changed: ${mailbox} has ${actual}, not ${uidValidity}`);
 }
 
 /** APPENDs a message (a delivery too) with `flags` and INTERNALDATE `internalDateMs` (whole seconds kept). */
-export async function append(home: DovecotHome, mailbox: string, body: Uint8Array, flags: readonly string[], internalDateMs: number): Promise<AppendResult> {
+export async function append(home: ImapTarget, mailbox: string, body: Uint8Array, flags: readonly string[], internalDateMs: number): Promise<AppendResult> {
   const command = { text: `APPEND ${quoteMailbox(mailbox)} ${formatFlags(flags)} ${formatImapDateTime(internalDateMs)}`, literal: body };
   return withImap(home, async (imap) => {
     const response = expectOk(await imap.command(command), 'append', home);
@@ -82,7 +85,7 @@ export async function append(home: DovecotHome, mailbox: string, body: Uint8Arra
  * afterwards, read back in the same session; null when the UID no longer exists.
  */
 export async function storeFlags(
-  home: DovecotHome, mailbox: string, uidValidity: number, uid: number, mode: StoreMode, flags: readonly string[],
+  home: ImapTarget, mailbox: string, uidValidity: number, uid: number, mode: StoreMode, flags: readonly string[],
 ): Promise<StoreResult | null> {
   const set = formatUidSet([uid]);
   const list = formatFlags(flags);
@@ -104,7 +107,7 @@ export async function storeFlags(
 }
 
 /** Sets \Deleted on `uids` and UID EXPUNGEs exactly them; returns the UIDs Dovecot reported VANISHED, ascending. */
-export async function expunge(home: DovecotHome, mailbox: string, uidValidity: number, uids: readonly number[]): Promise<number[]> {
+export async function expunge(home: ImapTarget, mailbox: string, uidValidity: number, uids: readonly number[]): Promise<number[]> {
   if (uids.length === 0) return [];
   const set = formatUidSet(uids);
   return withImap(home, async (imap) => {
@@ -123,7 +126,7 @@ export async function expunge(home: DovecotHome, mailbox: string, uidValidity: n
 }
 
 async function copyOrMove(
-  verb: 'COPY' | 'MOVE', home: DovecotHome, from: string, uidValidity: number, uids: readonly number[], to: string,
+  verb: 'COPY' | 'MOVE', home: ImapTarget, from: string, uidValidity: number, uids: readonly number[], to: string,
 ): Promise<CopyResult> {
   const op = verb.toLowerCase();
   if (uids.length === 0) throw new ImapNoError(op, 'no UIDs given');
@@ -150,12 +153,12 @@ async function copyOrMove(
 }
 
 /** UID COPY; the new UIDs from COPYUID. */
-export function copy(home: DovecotHome, from: string, uidValidity: number, uids: readonly number[], to: string): Promise<CopyResult> {
+export function copy(home: ImapTarget, from: string, uidValidity: number, uids: readonly number[], to: string): Promise<CopyResult> {
   return copyOrMove('COPY', home, from, uidValidity, uids, to);
 }
 
 /** UID MOVE (RFC 6851); the new UIDs from COPYUID. */
-export function move(home: DovecotHome, from: string, uidValidity: number, uids: readonly number[], to: string): Promise<CopyResult> {
+export function move(home: ImapTarget, from: string, uidValidity: number, uids: readonly number[], to: string): Promise<CopyResult> {
   return copyOrMove('MOVE', home, from, uidValidity, uids, to);
 }
 

@@ -12,7 +12,7 @@ import { stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { DovecotFailedError } from './dovecotErrors.ts';
 import type { DovecotHome } from './dovecotEnv.ts';
-import { withImap, type ImapConnection, type ImapResponse } from './imapStdio.ts';
+import { withImap, type ImapConnection, type ImapEndpoint, type ImapResponse } from './imapStdio.ts';
 import { atomList, normalizeFlags, numberValue, parseFetch, parseImapDateTime, parseValues, quoteMailbox, responseCode, type ImapValue } from './imapSyntax.ts';
 
 export interface DovecotMessage {
@@ -41,18 +41,26 @@ export interface DovecotMailbox {
   readonly messages: DovecotMessage[];
 }
 
-const FETCH_ITEMS = '(UID X-GUID FLAGS MODSEQ RFC822.SIZE INTERNALDATE BODY.PEEK[HEADER.FIELDS (MESSAGE-ID)])';
+/** The FETCH item that names a message's GUID: Dovecot's X-GUID; Cyrus's is DIGEST.SHA1 (the message's SHA-1). */
+export type GuidItem = 'X-GUID' | 'DIGEST.SHA1';
 
-function fail(home: DovecotHome, reason: string): never {
+/** The store a read runs on: a name for messages and an IMAP session. */
+type Target = DovecotHome | ImapEndpoint;
+
+function fetchItems(guidItem: GuidItem): string {
+  return `(UID ${guidItem} FLAGS MODSEQ RFC822.SIZE INTERNALDATE BODY.PEEK[HEADER.FIELDS (MESSAGE-ID)])`;
+}
+
+function fail(home: Target, reason: string): never {
   throw new DovecotFailedError(`reading the state of ${home.name}`, reason, null, '');
 }
 
-function expectOk(response: ImapResponse, home: DovecotHome): ImapResponse {
+function expectOk(response: ImapResponse, home: Target): ImapResponse {
   if (response.status !== 'OK') fail(home, `${response.command} answered ${response.status} ${response.text}`);
   return response;
 }
 
-function text(value: ImapValue | undefined, what: string, home: DovecotHome): string {
+function text(value: ImapValue | undefined, what: string, home: Target): string {
   if (typeof value !== 'string') fail(home, `${what} is not a string: ${JSON.stringify(value)}`);
   return value;
 }
@@ -64,8 +72,8 @@ export function messageIdOf(headers: string): string | null {
   return value === '' ? null : value;
 }
 
-/** Selectable mailbox names, INBOX first, then by name. */
-async function listMailboxes(imap: ImapConnection, home: DovecotHome): Promise<string[]> {
+/** Selectable mailbox names, in the order the server listed them. */
+async function listSelectable(imap: ImapConnection, home: Target): Promise<string[]> {
   const names: string[] = [];
   for (const line of expectOk(await imap.command('LIST "" "*"'), home).untagged) {
     if (!line.startsWith('* LIST ')) continue;
@@ -74,15 +82,24 @@ async function listMailboxes(imap: ImapConnection, home: DovecotHome): Promise<s
     if (flags.includes('\\noselect') || flags.includes('\\nonexistent')) continue;
     names.push(text(name, 'LIST mailbox name', home));
   }
+  return names;
+}
+
+/** INBOX first, then by name. */
+function inboxFirst(names: readonly string[]): string[] {
+  return [...names].sort((x, y) => (x === 'INBOX' ? -1 : y === 'INBOX' ? 1 : x < y ? -1 : x > y ? 1 : 0));
+}
+
+/** Dovecot's selectable mailboxes, INBOX first, then by name. */
+async function listMailboxes(imap: ImapConnection, home: DovecotHome): Promise<string[]> {
+  const names = await listSelectable(imap, home);
   // Dovecot lists INBOX even before it exists, and opening it would create it with a GUID of
   // its own, which a later dsync could never reconcile (dovecotHome.ts): skip it until then.
   const inboxExists = await stat(join(home.maildir, 'cur')).then(() => true, () => false);
-  return names
-    .filter((name) => name !== 'INBOX' || inboxExists)
-    .sort((x, y) => (x === 'INBOX' ? -1 : y === 'INBOX' ? 1 : x < y ? -1 : x > y ? 1 : 0));
+  return inboxFirst(names.filter((name) => name !== 'INBOX' || inboxExists));
 }
 
-async function readOne(imap: ImapConnection, home: DovecotHome, name: string): Promise<DovecotMailbox> {
+async function readOne(imap: ImapConnection, home: Target, name: string, guidItem: GuidItem): Promise<DovecotMailbox> {
   const examined = expectOk(await imap.command(`EXAMINE ${quoteMailbox(name)} (CONDSTORE)`), home);
   let uidValidity = 0;
   let uidNext = 0;
@@ -101,14 +118,14 @@ async function readOne(imap: ImapConnection, home: DovecotHome, name: string): P
   if (uidValidity === 0 || uidNext === 0) fail(home, `EXAMINE ${name} reported no UIDVALIDITY or UIDNEXT`);
   const messages: DovecotMessage[] = [];
   if (exists > 0) {
-    for (const line of expectOk(await imap.command(`UID FETCH 1:* ${FETCH_ITEMS}`), home).untagged) {
+    for (const line of expectOk(await imap.command(`UID FETCH 1:* ${fetchItems(guidItem)}`), home).untagged) {
       const fetch = parseFetch(line);
       if (fetch === null) continue;
       const headerKey = [...fetch.attrs.keys()].find((key) => key.startsWith('BODY[HEADER.FIELDS'));
       const headers = headerKey === undefined ? null : fetch.attrs.get(headerKey);
       messages.push({
         uid: numberValue(fetch.attrs.get('UID'), 'UID'),
-        guid: text(fetch.attrs.get('X-GUID'), 'X-GUID', home),
+        guid: text(fetch.attrs.get(guidItem), guidItem, home),
         flags: normalizeFlags(atomList(fetch.attrs.get('FLAGS'), 'FLAGS')),
         modseq: numberValue(fetch.attrs.get('MODSEQ'), 'MODSEQ'),
         sizeBytes: numberValue(fetch.attrs.get('RFC822.SIZE'), 'RFC822.SIZE'),
@@ -125,7 +142,16 @@ async function readOne(imap: ImapConnection, home: DovecotHome, name: string): P
 export async function readMailboxes(home: DovecotHome): Promise<DovecotMailbox[]> {
   return withImap(home, async (imap) => {
     const mailboxes: DovecotMailbox[] = [];
-    for (const name of await listMailboxes(imap, home)) mailboxes.push(await readOne(imap, home, name));
+    for (const name of await listMailboxes(imap, home)) mailboxes.push(await readOne(imap, home, name, 'X-GUID'));
+    return mailboxes;
+  });
+}
+
+/** Every selectable mailbox of another IMAP server, INBOX first, with its messages; `guidItem` names their GUIDs. */
+export async function readEndpointMailboxes(endpoint: ImapEndpoint, guidItem: GuidItem): Promise<DovecotMailbox[]> {
+  return withImap(endpoint, async (imap) => {
+    const mailboxes: DovecotMailbox[] = [];
+    for (const name of inboxFirst(await listSelectable(imap, endpoint))) mailboxes.push(await readOne(imap, endpoint, name, guidItem));
     return mailboxes;
   });
 }

@@ -163,12 +163,12 @@ describe('a real backend refuses what it cannot do, by field', () => {
 describe('compareReplicas in suites and sweeps', () => {
   it('runs one set per backend, and skips real ones loudly where Dovecot is missing', async () => {
     const lines: string[] = [];
-    const without = await overrideSetsFor('scenarios/flag-trap.yaml', [], { dovecotInstalled: () => false, warn: (line) => lines.push(line) });
-    expect(without).toEqual([[]]);
+    const without = await overrideSetsFor('scenarios/flag-trap.yaml', [], { backendInstalled: (kind) => kind === 'cyrus', warn: (line) => lines.push(line) });
+    expect(without).toEqual([[], ['replica=cyrus']]);
     expect(lines).toHaveLength(1);
     expect(lines[0]).toMatch(/^SKIPPED \(not run, not passed\): scenarios\/flag-trap.yaml under replica=dsync/);
-    const withDovecot = await overrideSetsFor('scenarios/flag-trap.yaml', [], { dovecotInstalled: () => true, warn: (line) => lines.push(line) });
-    expect(withDovecot).toEqual([[], ['replica=dsync']]);
+    const withDovecot = await overrideSetsFor('scenarios/flag-trap.yaml', [], { backendInstalled: () => true, warn: (line) => lines.push(line) });
+    expect(withDovecot).toEqual([[], ['replica=dsync'], ['replica=cyrus']]);
     expect(await overrideSetsFor('scenarios/flag-trap.yaml', ['replica=dsync'], { dovecotInstalled: () => true })).toEqual([['replica=dsync']]);
   });
 });

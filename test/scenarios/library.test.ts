@@ -19,6 +19,7 @@ describe('scenario library', () => {
     expect(library.length).toBeGreaterThanOrEqual(12);
     expect(controls.map((f) => f.split('/').pop())).toEqual([
       'batch-crash-drops-acks.yaml',
+      'cyrus-flag-overwrite.yaml',
       'dsync-move-vs-flag.yaml',
       'dsync-plain-flag-trap.yaml',
       'keep-uids-both-deliver.yaml',
@@ -67,7 +68,7 @@ describe('scenario library', () => {
   it('covers every strategy the issue names for the controls, and stateless dsync as a real-world one', async () => {
     const loaded = await Promise.all(controls.map((f) => loadScenario(f)));
     expect(loaded.map((l) => l.scenario.strategy).filter((s) => s !== undefined).sort()).toEqual(['keep-uids', 'keep-uids', 'lww-wallclock', 'naive-git', 'owner', 'owner', 'owner', 'renumber', 'reset-validity']);
-    expect(loaded.map((l) => l.scenario.replica).filter((r) => r !== undefined)).toEqual(['dsync', 'dsync-plain']);
+    expect(loaded.map((l) => l.scenario.replica).filter((r) => r !== undefined)).toEqual(['cyrus', 'dsync', 'dsync-plain']);
   });
 
   it('runs the five dsync comparison files under both backends', async () => {

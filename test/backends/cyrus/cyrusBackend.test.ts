@@ -1,0 +1,104 @@
+// Proves the Cyrus backend runs the library's scenarios on real Cyrus IMAP through the same
+// seam, history and checkers as the reference replica: the textbook split brain reads back as
+// Cyrus repairs it (A's 8 kept, the clashing four at 9-12, UIDNEXT 13, UIDVALIDITY unchanged),
+// and concurrent flag changes are not merged: the master's record overwrites the replica's,
+// which no-lost-flags catches (a real-world negative control), while the reference replica
+// keeps both writes. A session killed at a byte point fails and says so.
+import { mkdtemp, chmod, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { cyrusInstalled } from '../../../backends/cyrus/cyrusEnv.ts';
+import { createCyrusHome } from '../../../backends/cyrus/cyrusHome.ts';
+import { CYRUS_ADMIN, cyrusEndpoint } from '../../../backends/cyrus/cyrusImap.ts';
+import { realCyrus } from '../../../backends/cyrus/cyrusBackend.ts';
+import { cyrusSync } from '../../../backends/cyrus/syncSession.ts';
+import { withImap } from '../../../backends/dovecot/imapStdio.ts';
+import { overrideSetsFor } from '../../../cli/compareRuns.ts';
+import { allMessages } from '../../../core/messageMap.ts';
+import { loadScenario } from '../../../scenarios/loader.ts';
+import { runScenario } from '../../../scenarios/run.ts';
+
+const installed = cyrusInstalled();
+if (!installed) {
+  if (process.env.CI === 'true') throw new Error('Cyrus is missing on CI: .ci/install-cyrus unpacks it');
+  console.warn('SKIPPED LOUDLY: Cyrus is not installed (.ci/install-cyrus); the runs on real Cyrus did not run');
+}
+const onCyrus = installed ? it : it.skip;
+
+async function run(file: string, sets: readonly string[]) {
+  const loaded = await loadScenario(file, sets);
+  return runScenario(loaded, loaded.scenario.seed ?? 1);
+}
+
+describe('replica: cyrus (real Cyrus IMAP)', () => {
+  onCyrus('the textbook split brain: A keeps 8, the clashing four go to 9-12, UIDNEXT 13, UIDVALIDITY unchanged', async () => {
+    const { result, outcome } = await run('scenarios/dsync-uid-clash.yaml', ['replica=cyrus']);
+    expect(result.strategy).toBe('cyrus (real)');
+    expect(result.verdict).toBe('valid');
+    const delivered = (node: string) => outcome.history
+      .filter((r) => r.process === `script-${node}` && r.type === 'ok' && r.f === 'deliver')
+      .map((r) => r.value as { guid: string; uid: number; uidValidity: number });
+    const a = delivered('A');
+    const b = delivered('B');
+    expect(a.map((d) => d.uid)).toEqual([6, 7, 8]);
+    expect(b.map((d) => d.uid)).toEqual([6, 7]);
+    for (const final of outcome.finals) {
+      const inbox = final.state.mailboxes.get('INBOX')!;
+      expect(inbox.uidValidity).toBe(a[0]!.uidValidity);
+      expect(inbox.uidNext).toBe(13);
+      const uidOf = new Map([...allMessages(inbox.messages)].map((m) => [m.guid, m.uid]));
+      expect(uidOf.get(a[2]!.guid)).toBe(8);
+      const clashing = [a[0]!, a[1]!, ...b].map((d) => uidOf.get(d.guid)).sort((x, y) => x! - y!);
+      expect(clashing).toEqual([9, 10, 11, 12]);
+      expect([...allMessages(inbox.messages)].map((m) => m.uid).sort((x, y) => x - y)).toEqual([1, 2, 3, 4, 5, 8, 9, 10, 11, 12]);
+    }
+  }, 120_000);
+
+  onCyrus('concurrent flag changes: the master overwrites the flag record, no-lost-flags says so; the reference replica keeps both', async () => {
+    const real = await run('scenarios/controls/cyrus-flag-overwrite.yaml', []);
+    expect(real.result.checks['no-lost-flags']?.verdict).toBe('invalid');
+    expect(real.result.verdict).toBe('invalid');
+    expect(real.result.checks['convergence']?.verdict).toBe('valid');
+    for (const final of real.outcome.finals) {
+      const second = [...allMessages(final.state.mailboxes.get('INBOX')!.messages)].find((m) => m.uid === 2);
+      // A removed \Seen and B added \Flagged: A's record (no flags) replaced B's on both.
+      expect(second?.flags).toEqual([]);
+    }
+    // The same writes on the reference replica (flag-trap.yaml, which runs both): \Flagged survives.
+    const reference = await run('scenarios/flag-trap.yaml', ['replica=git']);
+    expect(reference.result.checks['no-lost-flags']?.verdict).toBe('valid');
+  }, 120_000);
+
+  onCyrus('a session killed at a byte point fails and counts the bytes that passed', async () => {
+    const root = await mkdtemp(join(tmpdir(), 'mailsim-cyrus-test-'));
+    await chmod(root, 0o755);
+    try {
+      const a = await createCyrusHome(root, 'A', ['B']);
+      const b = await createCyrusHome(root, 'B', ['A']);
+      await withImap(cyrusEndpoint(a, CYRUS_ADMIN), async (imap) => {
+        expect((await imap.command('CREATE "user.test"')).status).toBe('OK');
+      });
+      await realCyrus.append(a, 'INBOX', new TextEncoder().encode('Message-ID: <k1@example.test>\r\n\r\nbody\r\n'), [], 1_764_326_400_000);
+      const killed = await cyrusSync(a, b, 100);
+      expect(killed.ok).toBe(false);
+      expect(killed.killed).toBe(true);
+      expect(killed.bytesToReplica + killed.bytesFromReplica).toBe(100);
+      const whole = await cyrusSync(a, b);
+      expect(whole.ok).toBe(true);
+      expect(whole.bytesToReplica).toBeGreaterThan(100);
+      expect((await realCyrus.readMailboxes(b))[0]?.messages.map((m) => m.messageId)).toEqual(['<k1@example.test>']);
+    } finally {
+      await rm(root, { recursive: true, force: true });
+    }
+  }, 60_000);
+});
+
+describe('compareReplicas with Cyrus', () => {
+  it('a missing Cyrus skips its runs loudly and leaves the others', async () => {
+    const lines: string[] = [];
+    const sets = await overrideSetsFor('scenarios/flag-trap.yaml', [], { backendInstalled: (kind) => kind !== 'cyrus', warn: (line) => lines.push(line) });
+    expect(sets).toEqual([[], ['replica=dsync']]);
+    expect(lines).toEqual([expect.stringMatching(/^SKIPPED \(not run, not passed\): scenarios\/flag-trap.yaml under replica=cyrus: Cyrus is not installed/)]);
+  });
+});
