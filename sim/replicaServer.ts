@@ -80,6 +80,8 @@ export interface ReplicaServer {
   execute<T>(kind: string, op: (store: MailStore) => Promise<T>, complete: Completion<T>): Promise<void>;
   /** A digest of everything a replica holds: two servers agree when theirs are equal; null while down. */
   contentId(): string | null;
+  /** Requests this server still owes an answer to (an open batch): a run does not end while any are owed. */
+  owesAnswers?(): boolean;
   /** The end state, for the checkers. */
   final(): FinalReplica;
   pause(durationMs: number): void;

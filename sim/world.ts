@@ -167,6 +167,8 @@ export class ConvergenceTracker {
   agree(): boolean {
     let content: string | null = null;
     for (const server of this.servers.values()) {
+      // An open batch is state the tree does not hold yet, and requests not yet answered.
+      if (server.owesAnswers?.() === true) return false;
       const id = server.contentId();
       if (id === null) return false;
       if (content !== null && id !== content) return false;

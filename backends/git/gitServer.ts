@@ -111,6 +111,10 @@ export class GitServer implements ReplicaServer {
   }
 
   /** Replicas agree when their head trees are equal (commit ids differ by author and date). */
+  owesAnswers(): boolean {
+    return this.group.size > 0;
+  }
+
   contentId(): string | null {
     return this.replica !== null && this.up ? this.replica.headTreeId() : null;
   }
