@@ -1,7 +1,7 @@
 /**
- * State <-> git tree, in two layouts.
+ * State <-> git tree, in three layouts.
  *
- * Both layouts put INBOX at the root and every other mailbox N in the folder '.N'
+ * Every layout puts INBOX at the root and every other mailbox N in the folder '.N'
  * (Maildir++). A mailbox folder holds `mailsim-mailbox` (a small file: UIDVALIDITY,
  * UIDNEXT, HIGHESTMODSEQ, keyword table, a strategy's data) and `cur/`. A message is one tree entry
  * `<guid>,S=<size>,U=<uid>,M=<modseq>,T=<internaldate ms>:2,<flag letters>` pointing at the
@@ -15,6 +15,9 @@
  *   first level boundary at or past 2 digits belong to one bucket and are cached per bucket
  *   Map (in a LayoutCache the caller owns): an untouched bucket is never re-encoded. Reading reuses a bucket Map by
  *   its subtree ids, so unchanged buckets stay reference-equal for the merge.
+ * - `flags-apart` (chunks c): no `cur/`; message files named by GUID that are never renamed
+ *   (`msg/`), and UIDs, MODSEQs and flags in c index files per mailbox (`index/`), so a flag
+ *   change rewrites one small file instead of renaming a message (core/flagsApart.ts).
  */
 import { assert } from './errors.ts';
 import { BUCKET_COUNT, bucketOf, guidHash, updateMessages, EMPTY_MESSAGE_MAP, type MessageMap } from './messageMap.ts';
@@ -26,10 +29,12 @@ import {
 import { flagLetters, flagsFromLetters, folderDirName, mailboxFromDirName, splitInfo, validateBaseName } from './names.ts';
 import { messageIdOf } from './body.ts';
 import { BoundedCache } from './boundedCache.ts';
+import { DEFAULT_INDEX_CHUNKS, FlagsApartCache, INDEX_DIR, MESSAGES_DIR, readApartMessages, validateIndexChunks, writeApartMessages } from './flagsApart.ts';
 
 export type LayoutSpec =
   | { readonly kind: 'flat' }
-  | { readonly kind: 'fanout'; readonly width: number; readonly depth: number; /** Bits per digit: 4 (hex, default), 2 or 1. */ readonly digitBits?: 1 | 2 | 4 };
+  | { readonly kind: 'fanout'; readonly width: number; readonly depth: number; /** Bits per digit: 4 (hex, default), 2 or 1. */ readonly digitBits?: 1 | 2 | 4 }
+  | { readonly kind: 'flags-apart'; /** Index files per mailbox (a power of two, 1 to 256; DEFAULT_INDEX_CHUNKS when absent). */ readonly chunks?: number };
 
 /** Bits of the GUID key; a fanout's width x depth x digitBits may not exceed it. */
 export const FANOUT_KEY_BITS = 32;
@@ -61,6 +66,7 @@ export interface ObjectSource {
 
 export function validateLayout(layout: LayoutSpec): void {
   if (layout.kind === 'flat') return;
+  if (layout.kind === 'flags-apart') return validateIndexChunks(indexChunksOf(layout));
   const { width, depth } = layout;
   const bits = layout.digitBits ?? 4;
   if (!Number.isInteger(width) || !Number.isInteger(depth) || width < 1 || depth < 1 || ![1, 2, 4].includes(bits) || width * depth * bits > FANOUT_KEY_BITS) {
@@ -76,10 +82,16 @@ interface Shape {
   readonly bucketLevel: number;
 }
 
+/** Index files per mailbox of a flags-apart layout; 0 for the Maildir layouts. */
+function indexChunksOf(layout: LayoutSpec): number {
+  return layout.kind === 'flags-apart' ? (layout.chunks ?? DEFAULT_INDEX_CHUNKS) : 0;
+}
+
+/** A flags-apart layout has no cur/, so no shape: it reads as flat's and is never used. */
 function shapeOf(layout: LayoutSpec): Shape {
-  const width = layout.kind === 'flat' ? 1 : layout.width;
-  const depth = layout.kind === 'flat' ? 0 : layout.depth;
-  const digitBits = layout.kind === 'flat' ? 4 : (layout.digitBits ?? 4);
+  const width = layout.kind !== 'fanout' ? 1 : layout.width;
+  const depth = layout.kind !== 'fanout' ? 0 : layout.depth;
+  const digitBits = layout.kind !== 'fanout' ? 4 : (layout.digitBits ?? 4);
   return { width, depth, digitBits, bucketLevel: Math.ceil(BUCKET_BITS / (width * digitBits)) };
 }
 
@@ -182,6 +194,7 @@ export class LayoutCache {
   readonly messageItems = new WeakMap<Message, { key: string; item: Item }>();
   readonly bucketEncodings = new WeakMap<ReadonlyMap<string, Message>, BucketEncoding>();
   readonly curBuilds = new WeakMap<MessageMap, CurBuild>();
+  readonly flagsApart = new FlagsApartCache();
 
   /** Remembers a body's Message-ID so reading a tree need not open the body again. */
   rememberBody(blobId: string, messageId: string): void {
@@ -417,11 +430,12 @@ function writeCur(cache: LayoutCache, messages: MessageMap, keywords: readonly s
   return build.id;
 }
 
-function mailboxEntries(cache: LayoutCache, mailbox: Mailbox, shape: Shape, sink: ObjectSink, previous: Mailbox | undefined): TreeEntry[] {
+function mailboxEntries(cache: LayoutCache, mailbox: Mailbox, shape: Shape, chunks: number, sink: ObjectSink, previous: Mailbox | undefined): TreeEntry[] {
   const meta = blobFrom(encodeMailboxMeta(mailbox));
   sink.put(meta);
   const entries: TreeEntry[] = [{ mode: MODE_FILE, name: MAILBOX_META_FILE, id: meta.id }];
-  if (mailbox.messages.size > 0) entries.push({ mode: MODE_TREE, name: 'cur', id: writeCur(cache, mailbox.messages, mailbox.keywords, shape, sink, previous?.messages) });
+  if (chunks > 0) entries.push(...writeApartMessages(cache.flagsApart, mailbox.messages, mailbox.keywords, chunks, sink, previous?.messages));
+  else if (mailbox.messages.size > 0) entries.push({ mode: MODE_TREE, name: 'cur', id: writeCur(cache, mailbox.messages, mailbox.keywords, shape, sink, previous?.messages) });
   return entries;
 }
 
@@ -432,9 +446,10 @@ function mailboxEntries(cache: LayoutCache, mailbox: Mailbox, shape: Shape, sink
 export function writeState(state: StoreState, layout: LayoutSpec, sink: ObjectSink, previous?: StoreState): string {
   const cache = sink.layoutCache ?? new LayoutCache();
   const shape = shapeOf(layout);
+  const chunks = indexChunksOf(layout);
   const root: TreeEntry[] = [];
   for (const mailbox of state.mailboxes.values()) {
-    const entries = mailboxEntries(cache, mailbox, shape, sink, previous?.mailboxes.get(mailbox.name));
+    const entries = mailboxEntries(cache, mailbox, shape, chunks, sink, previous?.mailboxes.get(mailbox.name));
     entries.sort(compareEntries);
     const dir = folderDirName(mailbox.name);
     if (dir === '') root.push(...entries);
@@ -452,18 +467,23 @@ export function writeState(state: StoreState, layout: LayoutSpec, sink: ObjectSi
 
 // ---------- reading ----------
 
+/** The Message-ID of a body, read once (and its size checked) then remembered. */
+async function bodyMessageId(cache: LayoutCache, blobId: string, sizeBytes: number, source: ObjectSource): Promise<string> {
+  let messageId = cache.messageIdByBlob.get(blobId);
+  if (messageId === undefined) {
+    const body = await source.read(blobId);
+    if (body.type !== 'blob') throw new BadObjectError(blobId, 'message body is not a blob');
+    if (body.content.length !== sizeBytes) throw new BadObjectError(blobId, 'size field does not match the body');
+    messageId = messageIdOf(body.content);
+    cache.rememberBody(blobId, messageId);
+  }
+  return messageId;
+}
+
 async function messageFromEntry(cache: LayoutCache, entry: TreeEntry, keywords: readonly string[], source: ObjectSource): Promise<Message> {
   if (entry.mode !== MODE_FILE) throw new BadObjectError(entry.id, `unexpected tree ${entry.name} among messages`);
   const fields = parseMessageFileName(entry.name, keywords);
-  let messageId = cache.messageIdByBlob.get(entry.id);
-  if (messageId === undefined) {
-    const body = await source.read(entry.id);
-    if (body.type !== 'blob') throw new BadObjectError(entry.id, 'message body is not a blob');
-    if (body.content.length !== fields.sizeBytes) throw new BadObjectError(entry.id, 'size field does not match the body');
-    messageId = messageIdOf(body.content);
-    cache.rememberBody(entry.id, messageId);
-  }
-  return { ...fields, blobId: entry.id, messageId };
+  return { ...fields, blobId: entry.id, messageId: await bodyMessageId(cache, entry.id, fields.sizeBytes, source) };
 }
 
 async function readTreeEntries(id: string, source: ObjectSource): Promise<readonly TreeEntry[]> {
@@ -535,18 +555,35 @@ async function readCur(cache: LayoutCache, id: string, keywords: readonly string
   return map;
 }
 
-async function readMailbox(cache: LayoutCache, name: string, entries: readonly TreeEntry[], shape: Shape, source: ObjectSource): Promise<Mailbox> {
+/** The folder entries of a mailbox that hold its messages: `cur` for the Maildir layouts, `msg` and `index` for flags-apart. */
+function messageDirs(chunks: number): readonly string[] {
+  return chunks > 0 ? [MESSAGES_DIR, INDEX_DIR] : ['cur'];
+}
+
+async function readMailbox(cache: LayoutCache, name: string, entries: readonly TreeEntry[], shape: Shape, chunks: number, source: ObjectSource): Promise<Mailbox> {
   let metaId: string | undefined;
-  let curId: string | undefined;
+  const dirs = new Map<string, string>();
+  const allowed = messageDirs(chunks);
   for (const entry of entries) {
     if (entry.name === MAILBOX_META_FILE && entry.mode === MODE_FILE) metaId = entry.id;
-    else if (entry.name === 'cur' && entry.mode === MODE_TREE) curId = entry.id;
+    else if (allowed.includes(entry.name) && entry.mode === MODE_TREE) dirs.set(entry.name, entry.id);
     else if (!(name === 'INBOX' && entry.mode === MODE_TREE && entry.name.startsWith('.'))) throw new BadObjectError(entry.id, `unexpected entry ${entry.name} in mailbox ${name}`);
   }
-  if (metaId === undefined) throw new BadObjectError(curId ?? name, `mailbox ${name} lacks ${MAILBOX_META_FILE}`);
+  if (metaId === undefined) throw new BadObjectError([...dirs.values()][0] ?? name, `mailbox ${name} lacks ${MAILBOX_META_FILE}`);
   const metaObject = await source.read(metaId);
   const meta = decodeMailboxMeta(metaId, textOf(metaObject.content));
-  const messages = curId === undefined ? EMPTY_MESSAGE_MAP : await readCur(cache, curId, meta.keywords, shape, source);
+  let messages: MessageMap;
+  if (chunks > 0) {
+    const apartSource = {
+      readTree: (id: string) => readTreeEntries(id, source),
+      read: (id: string) => source.read(id),
+      messageIdOf: (blobId: string, sizeBytes: number) => bodyMessageId(cache, blobId, sizeBytes, source),
+    };
+    messages = await readApartMessages(cache.flagsApart, meta.keywords, chunks, dirs.get(MESSAGES_DIR), dirs.get(INDEX_DIR), apartSource);
+  } else {
+    const curId = dirs.get('cur');
+    messages = curId === undefined ? EMPTY_MESSAGE_MAP : await readCur(cache, curId, meta.keywords, shape, source);
+  }
   return { name, ...meta, messages };
 }
 
@@ -554,15 +591,16 @@ async function readMailbox(cache: LayoutCache, name: string, entries: readonly T
 export async function readState(rootId: string, layout: LayoutSpec, source: ObjectSource): Promise<StoreState> {
   const cache = source.layoutCache ?? new LayoutCache();
   const shape = shapeOf(layout);
+  const chunks = indexChunksOf(layout);
   const root = await readTreeEntries(rootId, source);
   const mailboxes = new Map<string, Mailbox>();
   const inboxEntries = root.filter((entry) => !entry.name.startsWith('.'));
-  if (inboxEntries.length > 0) mailboxes.set('INBOX', await readMailbox(cache, 'INBOX', root, shape, source));
+  if (inboxEntries.length > 0) mailboxes.set('INBOX', await readMailbox(cache, 'INBOX', root, shape, chunks, source));
   for (const entry of root) {
     if (!entry.name.startsWith('.')) continue;
     const name = mailboxFromDirName(entry.name);
     if (entry.mode !== MODE_TREE) throw new BadObjectError(entry.id, `folder ${entry.name} is not a tree`);
-    mailboxes.set(name, await readMailbox(cache, name, await readTreeEntries(entry.id, source), shape, source));
+    mailboxes.set(name, await readMailbox(cache, name, await readTreeEntries(entry.id, source), shape, chunks, source));
   }
   return { mailboxes: sortedMailboxes(mailboxes) };
 }
