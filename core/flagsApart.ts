@@ -7,15 +7,21 @@
  * - `msg/<bb>/<guid>,S=<size>,T=<internaldate ms>`: the body blob, in the folder named by the
  *   GUID's MessageMap bucket (two hex digits, 256 folders). Every field of the name is fixed
  *   for the message's life, so a flag change or a renumbering never renames it.
- * - `index/<cc>`: one line `<guid> <uid> <modseq>[ <flag letters>]` per message, the letters
+ * - `index-<cc>`: one line `<guid> <uid> <modseq>[ <flag letters>]` per message, the letters
  *   read through the mailbox's keyword table as in a Maildir name. The 256 buckets are split
  *   into `chunks` runs of consecutive buckets; a file holds one run, is named by its first
  *   bucket (two hex digits) and lists the run's lines by bucket, then by GUID.
  *
- * So a flag change rewrites one index file and the trees above it; a delivery adds one body,
- * rewrites one `msg/` folder and one index file. Index files follow bucket boundaries so that
- * reading keys each bucket by its `msg/` folder id and its own lines: an untouched bucket
- * comes back as the very Map written or read before, which lets the merge skip it.
+ * A flag change thus rewrites one index file and the folder holding it, and nothing else but
+ * the commit: index files sit in the mailbox folder itself (no `index/` tree to rewrite), and
+ * the meta file leaves out HIGHESTMODSEQ while it equals the largest message MODSEQ, which a
+ * store or a delivery keeps true (core/layout.ts). Each object in a thin pack costs its 20-byte
+ * base id and a zlib frame, so one fewer object per change is about 40 bytes on the wire.
+ * A delivery adds one body and rewrites one `msg/` folder and one index file.
+ *
+ * Index files follow bucket boundaries so that reading keys each bucket by its `msg/` folder
+ * id and its own lines: an untouched bucket comes back as the very Map written or read
+ * before, which lets the merge skip it.
  */
 import { createHash } from 'node:crypto';
 import { BUCKET_COUNT, bucketOf, EMPTY_MESSAGE_MAP, type MessageMap } from './messageMap.ts';
@@ -26,7 +32,9 @@ import { flagLetters, flagsFromLetters, validateBaseName } from './names.ts';
 import { assert } from './errors.ts';
 
 export const MESSAGES_DIR = 'msg';
-export const INDEX_DIR = 'index';
+/** Index files are `index-<first bucket, two hex digits>`. */
+export const INDEX_FILE_PREFIX = 'index-';
+const INDEX_FILE = /^index-([0-9a-f]{2})$/;
 /** Index files per mailbox when a layout names none: see docs/layouts.md for the measurement behind it. */
 export const DEFAULT_INDEX_CHUNKS = 16;
 /** Index files per mailbox a layout may ask for: a power of two from one file to one per bucket. */
@@ -58,6 +66,8 @@ interface BucketEncoding {
   /** The folder tree, when this process encoded it (a bucket read from a tree has only its id). */
   readonly msgTree?: EncodedObject;
   readonly lines: string;
+  /** The largest MODSEQ among the bucket's messages. */
+  readonly modseqMax: number;
 }
 
 /** One mailbox's messages as written or read: what the next write of a successor reuses. */
@@ -70,7 +80,8 @@ interface Build {
   /** Per chunk, its index file id ('' when empty). */
   readonly chunkIds: readonly string[];
   readonly msgId: string;
-  readonly indexId: string;
+  /** The largest MODSEQ among the mailbox's messages (0 when empty). */
+  readonly modseqMax: number;
 }
 
 /** One index file, split by bucket. */
@@ -86,7 +97,7 @@ export class FlagsApartCache {
   /** Bucket Maps by keyword table, folder id and a digest of their lines. */
   readonly bucketsByContent = new BoundedCache<Bucket>(APART_BUCKET_CACHE_ENTRIES_MAX);
   readonly chunksById = new BoundedCache<ParsedChunk>(APART_CHUNK_CACHE_ENTRIES_MAX);
-  /** Whole message maps by keyword table, `msg/` id and `index/` id. */
+  /** Whole message maps by chunk count, keyword table, `msg/` id and index file ids. */
   readonly mapsByIds = new BoundedCache<MessageMap>(APART_MAP_CACHE_ENTRIES_MAX);
 }
 
@@ -133,8 +144,12 @@ function encodeBucket(cache: FlagsApartCache, bucket: Bucket, keywords: readonly
   const msgTree = kept ? kept.msgTree : encodeFolder(bucket);
   const msgTreeId = kept ? kept.msgTreeId : (msgTree as EncodedObject).id;
   let lines = '';
-  for (const message of [...bucket.values()].sort(byGuid)) lines += indexLine(message, keywords);
-  const encoding: BucketEncoding = msgTree ? { keywordsKey, msgTreeId, msgTree, lines } : { keywordsKey, msgTreeId, lines };
+  let modseqMax = 0;
+  for (const message of [...bucket.values()].sort(byGuid)) {
+    lines += indexLine(message, keywords);
+    modseqMax = Math.max(modseqMax, message.modseq);
+  }
+  const encoding: BucketEncoding = msgTree ? { keywordsKey, msgTreeId, msgTree, lines, modseqMax } : { keywordsKey, msgTreeId, lines, modseqMax };
   cache.encodings.set(bucket, encoding);
   cache.bucketsByContent.set(contentKey(keywordsKey, msgTreeId, lines), bucket);
   return encoding;
@@ -191,45 +206,55 @@ function writeChunks(cache: FlagsApartCache, messages: MessageMap, keywords: rea
   return ids;
 }
 
-/** A tree of the non-empty ids, each named by `nameOf(index)`; '' when all are empty. */
-function writeListing(ids: readonly string[], mode: TreeEntry['mode'], nameOf: (index: number) => string, sink: ApartSink, priorIds: readonly string[] | undefined, priorId: string | undefined): string {
-  if (priorIds && priorId !== undefined && ids.every((id, i) => id === priorIds[i]) && (priorId === '' || sink.has(priorId))) return priorId;
+/** The `msg/` tree of the folder ids (never empty: the caller skips empty mailboxes), kept when no folder changed since `prior`. */
+function writeMessagesTree(ids: readonly string[], sink: ApartSink, prior: Build | undefined): string {
+  if (prior && ids.every((id, i) => id === prior.folderIds[i]) && sink.has(prior.msgId)) return prior.msgId;
   const entries: TreeEntry[] = [];
   ids.forEach((id, i) => {
-    if (id !== '') entries.push({ mode, name: nameOf(i), id });
+    if (id !== '') entries.push({ mode: MODE_TREE, name: hex2(i), id });
   });
-  if (entries.length === 0) return '';
   const tree = encodeTree(entries);
   if (!sink.has(tree.id)) sink.put(tree);
   return tree.id;
 }
 
+const indexFileName = (chunk: number, chunks: number): string => `${INDEX_FILE_PREFIX}${hex2((chunk * BUCKET_COUNT) / chunks)}`;
+const mapKey = (key: string, msgId: string, chunkIds: readonly string[]): string => `${key}\0${msgId}\0${chunkIds.join(',')}`;
+
+/** What a mailbox folder holds besides its meta file: `msg/` and the index files. */
+export interface ApartWritten {
+  readonly entries: readonly TreeEntry[];
+  /** The largest MODSEQ among the messages (0 when none): the meta file leaves out a HIGHESTMODSEQ equal to it. */
+  readonly modseqMax: number;
+}
+
 /**
- * Writes a mailbox's `msg/` and `index/` (what the sink lacks); returns their tree entries
+ * Writes a mailbox's `msg/` and index files (what the sink lacks); returns their tree entries
  * (none for an empty mailbox). `previous` (the same mailbox's messages before this change)
  * only speeds it up: untouched buckets and chunks are reused.
  */
-export function writeApartMessages(cache: FlagsApartCache, messages: MessageMap, keywords: readonly string[], chunks: number, sink: ApartSink, previous: MessageMap | undefined): TreeEntry[] {
-  if (messages.size === 0) return [];
+export function writeApartMessages(cache: FlagsApartCache, messages: MessageMap, keywords: readonly string[], chunks: number, sink: ApartSink, previous: MessageMap | undefined): ApartWritten {
+  if (messages.size === 0) return { entries: [], modseqMax: 0 };
   const keywordsKey = keywords.join(' ');
   const key = `${chunks}\0${keywordsKey}`;
   let build = cache.builds.get(messages);
-  if (!build || build.key !== key || !sink.has(build.msgId) || !sink.has(build.indexId)) {
+  if (!build || build.key !== key || !sink.has(build.msgId) || build.chunkIds.some((id) => id !== '' && !sink.has(id))) {
     const before = previous ? cache.builds.get(previous) : undefined;
     const prior = before && before.key === key ? before : undefined;
-    const folders = writeFolders(cache, messages, keywords, keywordsKey, sink, prior);
+    const folderIds = writeFolders(cache, messages, keywords, keywordsKey, sink, prior);
     const chunkIds = writeChunks(cache, messages, keywords, keywordsKey, chunks, sink, prior);
-    const span = BUCKET_COUNT / chunks;
-    const msgId = writeListing(folders, MODE_TREE, hex2, sink, prior?.folderIds, prior?.msgId);
-    const indexId = writeListing(chunkIds, MODE_FILE, (chunk) => hex2(chunk * span), sink, prior?.chunkIds, prior?.indexId);
-    build = { key, buckets: messages.buckets, folderIds: folders, chunkIds, msgId, indexId };
+    const msgId = writeMessagesTree(folderIds, sink, prior);
+    let modseqMax = 0;
+    for (const bucket of messages.buckets) if (bucket) modseqMax = Math.max(modseqMax, (cache.encodings.get(bucket) as BucketEncoding).modseqMax);
+    build = { key, buckets: messages.buckets, folderIds, chunkIds, msgId, modseqMax };
     cache.builds.set(messages, build);
-    cache.mapsByIds.set(`${key}\0${msgId}\0${indexId}`, messages);
+    cache.mapsByIds.set(mapKey(key, msgId, chunkIds), messages);
   }
-  return [
-    { mode: MODE_TREE, name: MESSAGES_DIR, id: build.msgId },
-    { mode: MODE_TREE, name: INDEX_DIR, id: build.indexId },
-  ];
+  const entries: TreeEntry[] = [{ mode: MODE_TREE, name: MESSAGES_DIR, id: build.msgId }];
+  build.chunkIds.forEach((id, chunk) => {
+    if (id !== '') entries.push({ mode: MODE_FILE, name: indexFileName(chunk, chunks), id });
+  });
+  return { entries, modseqMax: build.modseqMax };
 }
 
 // ---------- reading ----------
@@ -265,21 +290,13 @@ function parseChunk(id: string, text: string, first: number, span: number): Pars
   return parts;
 }
 
-async function readChunk(cache: FlagsApartCache, entry: TreeEntry, span: number, source: ApartSource): Promise<{ first: number; parts: ParsedChunk }> {
-  const first = HEX2.test(entry.name) ? parseInt(entry.name, 16) : Number.NaN;
-  if (entry.mode !== MODE_FILE || !(first % span === 0)) throw new BadObjectError(entry.id, `unexpected entry ${entry.name} in ${INDEX_DIR}/`);
-  let parts = cache.chunksById.get(entry.id);
-  if (!parts) {
-    const object = await source.read(entry.id);
-    if (object.type !== 'blob') throw new BadObjectError(entry.id, 'index file is not a blob');
-    parts = parseChunk(entry.id, textOf(object.content), first, span);
-    cache.chunksById.set(entry.id, parts);
-  }
-  return { first, parts };
+/** True for a name an index file may have (any chunk count). */
+export function isIndexFileName(name: string): boolean {
+  return INDEX_FILE.test(name);
 }
 
 /** Builds one bucket from its folder and its lines; every file has exactly one line and every line one file. */
-async function readBucket(folderId: string, lines: string, keywords: readonly string[], source: ApartSource): Promise<Map<string, Message>> {
+async function readBucket(folderId: string, lines: string, keywords: readonly string[], source: ApartSource): Promise<{ bucket: Map<string, Message>; modseqMax: number }> {
   const files = new Map<string, { sizeBytes: number; internalDateMs: number; blobId: string }>();
   for (const entry of await source.readTree(folderId)) {
     const match = FILE_NAME.exec(entry.name);
@@ -289,6 +306,7 @@ async function readBucket(folderId: string, lines: string, keywords: readonly st
     files.set(guid, { sizeBytes: Number(match[2]), internalDateMs: Number(match[3]), blobId: entry.id });
   }
   const bucket = new Map<string, Message>();
+  let modseqMax = 0;
   for (const line of lines.split('\n')) {
     if (line === '') continue;
     const match = LINE.exec(line);
@@ -301,10 +319,11 @@ async function readBucket(folderId: string, lines: string, keywords: readonly st
     const modseq = Number(match[3]);
     if (flagLetters(flags, keywords) !== letters || modseq < 1) throw new BadObjectError(folderId, `bad index line ${JSON.stringify(line)}`);
     const messageId = await source.messageIdOf(file.blobId, file.sizeBytes);
+    modseqMax = Math.max(modseqMax, modseq);
     bucket.set(guid, { guid, uid: Number(match[2]), flags, modseq, internalDateMs: file.internalDateMs, sizeBytes: file.sizeBytes, blobId: file.blobId, messageId });
   }
   if (bucket.size !== files.size) throw new BadObjectError(folderId, 'a message file has no index line');
-  return bucket;
+  return { bucket, modseqMax };
 }
 
 /** The folder ids by bucket, from `msg/`. */
@@ -318,27 +337,41 @@ async function readFolders(msgId: string, source: ApartSource): Promise<string[]
 }
 
 /**
- * Reads a mailbox's messages from its `msg/` and `index/` tree ids (both undefined for an
- * empty mailbox); verifies placement, order and that files and lines pair up.
+ * Reads a mailbox's messages from its `msg/` tree id and its index files (no `msg/` and no
+ * index files for an empty mailbox); verifies placement, order and that files and lines pair up.
  */
-export async function readApartMessages(cache: FlagsApartCache, keywords: readonly string[], chunks: number, msgId: string | undefined, indexId: string | undefined, source: ApartSource): Promise<MessageMap> {
-  if (msgId === undefined && indexId === undefined) return EMPTY_MESSAGE_MAP;
-  if (msgId === undefined || indexId === undefined) throw new BadObjectError(msgId ?? indexId ?? '', `a mailbox has ${MESSAGES_DIR}/ or ${INDEX_DIR}/ without the other`);
+export async function readApartMessages(cache: FlagsApartCache, keywords: readonly string[], chunks: number, msgId: string | undefined, indexFiles: readonly TreeEntry[], source: ApartSource): Promise<{ messages: MessageMap; modseqMax: number }> {
+  if (msgId === undefined && indexFiles.length === 0) return { messages: EMPTY_MESSAGE_MAP, modseqMax: 0 };
+  if (msgId === undefined || indexFiles.length === 0) throw new BadObjectError(msgId ?? (indexFiles[0] as TreeEntry).id, `a mailbox has ${MESSAGES_DIR}/ or index files without the other`);
   const keywordsKey = keywords.join(' ');
   const key = `${chunks}\0${keywordsKey}`;
-  const cached = cache.mapsByIds.get(`${key}\0${msgId}\0${indexId}`);
-  if (cached) return cached;
   const span = BUCKET_COUNT / chunks;
-  const folderIds = await readFolders(msgId, source);
   const chunkIds = new Array<string>(chunks).fill('');
+  const chunkOf = (entry: TreeEntry): number => {
+    const match = INDEX_FILE.exec(entry.name);
+    const first = match ? parseInt(match[1] as string, 16) : Number.NaN;
+    if (entry.mode !== MODE_FILE || !(first % span === 0)) throw new BadObjectError(entry.id, `unexpected index file ${entry.name}`);
+    return first / span;
+  };
+  for (const entry of indexFiles) chunkIds[chunkOf(entry)] = entry.id;
+  const cached = cache.mapsByIds.get(mapKey(key, msgId, chunkIds));
+  if (cached) return { messages: cached, modseqMax: (cache.builds.get(cached) as Build).modseqMax };
+  const folderIds = await readFolders(msgId, source);
   const linesOf = new Array<string>(BUCKET_COUNT).fill('');
-  for (const entry of await source.readTree(indexId)) {
-    const { first, parts } = await readChunk(cache, entry, span, source);
-    chunkIds[first / span] = entry.id;
+  for (const entry of indexFiles) {
+    const first = chunkOf(entry) * span;
+    let parts = cache.chunksById.get(entry.id);
+    if (!parts) {
+      const object = await source.read(entry.id);
+      if (object.type !== 'blob') throw new BadObjectError(entry.id, 'index file is not a blob');
+      parts = parseChunk(entry.id, textOf(object.content), first, span);
+      cache.chunksById.set(entry.id, parts);
+    }
     for (const [bucket, lines] of parts) linesOf[bucket] = lines;
   }
   const buckets = new Array<Bucket | undefined>(BUCKET_COUNT).fill(undefined);
   let size = 0;
+  let modseqMax = 0;
   for (let i = 0; i < BUCKET_COUNT; i++) {
     const folderId = folderIds[i] as string;
     const lines = linesOf[i] as string;
@@ -348,16 +381,17 @@ export async function readApartMessages(cache: FlagsApartCache, keywords: readon
     let bucket = cache.bucketsByContent.get(content);
     if (!bucket) {
       const read = await readBucket(folderId, lines, keywords, source);
-      for (const guid of read.keys()) if (bucketOf(guid) !== i) throw new BadObjectError(folderId, `message ${guid} is in the wrong folder`);
-      cache.encodings.set(read, { keywordsKey, msgTreeId: folderId, lines });
-      cache.bucketsByContent.set(content, read);
-      bucket = read;
+      for (const guid of read.bucket.keys()) if (bucketOf(guid) !== i) throw new BadObjectError(folderId, `message ${guid} is in the wrong folder`);
+      cache.encodings.set(read.bucket, { keywordsKey, msgTreeId: folderId, lines, modseqMax: read.modseqMax });
+      cache.bucketsByContent.set(content, read.bucket);
+      bucket = read.bucket;
     }
     buckets[i] = bucket;
     size += bucket.size;
+    modseqMax = Math.max(modseqMax, (cache.encodings.get(bucket) as BucketEncoding).modseqMax);
   }
   const map: MessageMap = { buckets, size };
-  cache.builds.set(map, { key, buckets, folderIds, chunkIds, msgId, indexId });
-  cache.mapsByIds.set(`${key}\0${msgId}\0${indexId}`, map);
-  return map;
+  cache.builds.set(map, { key, buckets, folderIds, chunkIds, msgId, modseqMax });
+  cache.mapsByIds.set(mapKey(key, msgId, chunkIds), map);
+  return { messages: map, modseqMax };
 }

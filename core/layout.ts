@@ -16,8 +16,9 @@
  *   Map (in a LayoutCache the caller owns): an untouched bucket is never re-encoded. Reading reuses a bucket Map by
  *   its subtree ids, so unchanged buckets stay reference-equal for the merge.
  * - `flags-apart` (chunks c): no `cur/`; message files named by GUID that are never renamed
- *   (`msg/`), and UIDs, MODSEQs and flags in c index files per mailbox (`index/`), so a flag
- *   change rewrites one small file instead of renaming a message (core/flagsApart.ts).
+ *   (`msg/`), and UIDs, MODSEQs and flags in c index files per mailbox (`index-<cc>`), so a
+ *   flag change rewrites one small file instead of renaming a message (core/flagsApart.ts).
+ *   Its meta file leaves out `highestmodseq` while it equals the largest message MODSEQ.
  */
 import { assert } from './errors.ts';
 import { BUCKET_COUNT, bucketOf, guidHash, updateMessages, EMPTY_MESSAGE_MAP, type MessageMap } from './messageMap.ts';
@@ -29,7 +30,7 @@ import {
 import { flagLetters, flagsFromLetters, folderDirName, mailboxFromDirName, splitInfo, validateBaseName } from './names.ts';
 import { messageIdOf } from './body.ts';
 import { BoundedCache } from './boundedCache.ts';
-import { DEFAULT_INDEX_CHUNKS, FlagsApartCache, INDEX_DIR, MESSAGES_DIR, readApartMessages, validateIndexChunks, writeApartMessages } from './flagsApart.ts';
+import { DEFAULT_INDEX_CHUNKS, FlagsApartCache, MESSAGES_DIR, isIndexFileName, readApartMessages, validateIndexChunks, writeApartMessages } from './flagsApart.ts';
 
 export type LayoutSpec =
   | { readonly kind: 'flat' }
@@ -144,8 +145,10 @@ type MailboxMeta = Omit<Mailbox, 'messages' | 'name'>;
 const META_FIELDS: ReadonlySet<string> = new Set(['uidvalidity', 'uidnext', 'highestmodseq', 'keyword']);
 const STRATEGY_DATA_KEY = /^[a-z][a-z0-9-]*$/;
 
-export function encodeMailboxMeta(mailbox: Mailbox): string {
-  const lines = [`uidvalidity ${mailbox.uidValidity}`, `uidnext ${mailbox.uidNext}`, `highestmodseq ${mailbox.highestModseq}`];
+/** `impliedHighestModseq`: the value a reader takes when the line is absent (flags-apart); the line is left out when HIGHESTMODSEQ equals it. */
+export function encodeMailboxMeta(mailbox: Mailbox, impliedHighestModseq?: number): string {
+  const lines = [`uidvalidity ${mailbox.uidValidity}`, `uidnext ${mailbox.uidNext}`];
+  if (mailbox.highestModseq !== impliedHighestModseq) lines.push(`highestmodseq ${mailbox.highestModseq}`);
   for (const keyword of mailbox.keywords) lines.push(`keyword ${keyword}`);
   for (const key of Object.keys(mailbox.strategyData ?? {}).sort()) {
     const value = (mailbox.strategyData as Readonly<Record<string, string>>)[key] as string;
@@ -155,7 +158,8 @@ export function encodeMailboxMeta(mailbox: Mailbox): string {
   return `${lines.join('\n')}\n`;
 }
 
-export function decodeMailboxMeta(id: string, text: string): MailboxMeta {
+/** `impliedHighestModseq`: what an absent `highestmodseq` line means (flags-apart); a line equal to it is not canonical and refused. */
+export function decodeMailboxMeta(id: string, text: string, impliedHighestModseq?: number): MailboxMeta {
   const numbers = new Map<string, number>();
   const keywords: string[] = [];
   const data: Record<string, string> = {};
@@ -171,7 +175,9 @@ export function decodeMailboxMeta(id: string, text: string): MailboxMeta {
   }
   const uidValidity = numbers.get('uidvalidity');
   const uidNext = numbers.get('uidnext');
-  const highestModseq = numbers.get('highestmodseq');
+  const written = numbers.get('highestmodseq');
+  if (written !== undefined && written === impliedHighestModseq) throw new BadObjectError(id, 'mailbox meta names the HIGHESTMODSEQ its messages imply');
+  const highestModseq = written ?? impliedHighestModseq;
   if (uidValidity === undefined || uidNext === undefined || highestModseq === undefined) throw new BadObjectError(id, 'mailbox meta lacks a field');
   return Object.keys(data).length > 0 ? { uidValidity, uidNext, highestModseq, keywords, strategyData: data } : { uidValidity, uidNext, highestModseq, keywords };
 }
@@ -431,11 +437,16 @@ function writeCur(cache: LayoutCache, messages: MessageMap, keywords: readonly s
 }
 
 function mailboxEntries(cache: LayoutCache, mailbox: Mailbox, shape: Shape, chunks: number, sink: ObjectSink, previous: Mailbox | undefined): TreeEntry[] {
+  if (chunks > 0) {
+    const written = writeApartMessages(cache.flagsApart, mailbox.messages, mailbox.keywords, chunks, sink, previous?.messages);
+    const meta = blobFrom(encodeMailboxMeta(mailbox, written.modseqMax));
+    sink.put(meta);
+    return [{ mode: MODE_FILE, name: MAILBOX_META_FILE, id: meta.id }, ...written.entries];
+  }
   const meta = blobFrom(encodeMailboxMeta(mailbox));
   sink.put(meta);
   const entries: TreeEntry[] = [{ mode: MODE_FILE, name: MAILBOX_META_FILE, id: meta.id }];
-  if (chunks > 0) entries.push(...writeApartMessages(cache.flagsApart, mailbox.messages, mailbox.keywords, chunks, sink, previous?.messages));
-  else if (mailbox.messages.size > 0) entries.push({ mode: MODE_TREE, name: 'cur', id: writeCur(cache, mailbox.messages, mailbox.keywords, shape, sink, previous?.messages) });
+  if (mailbox.messages.size > 0) entries.push({ mode: MODE_TREE, name: 'cur', id: writeCur(cache, mailbox.messages, mailbox.keywords, shape, sink, previous?.messages) });
   return entries;
 }
 
@@ -555,36 +566,36 @@ async function readCur(cache: LayoutCache, id: string, keywords: readonly string
   return map;
 }
 
-/** The folder entries of a mailbox that hold its messages: `cur` for the Maildir layouts, `msg` and `index` for flags-apart. */
-function messageDirs(chunks: number): readonly string[] {
-  return chunks > 0 ? [MESSAGES_DIR, INDEX_DIR] : ['cur'];
-}
+/** A HIGHESTMODSEQ no meta line can hold: reading the keyword table before the messages imply one. */
+const NO_MODSEQ = -1;
 
 async function readMailbox(cache: LayoutCache, name: string, entries: readonly TreeEntry[], shape: Shape, chunks: number, source: ObjectSource): Promise<Mailbox> {
   let metaId: string | undefined;
-  const dirs = new Map<string, string>();
-  const allowed = messageDirs(chunks);
+  let curId: string | undefined;
+  const indexFiles: TreeEntry[] = [];
   for (const entry of entries) {
     if (entry.name === MAILBOX_META_FILE && entry.mode === MODE_FILE) metaId = entry.id;
-    else if (allowed.includes(entry.name) && entry.mode === MODE_TREE) dirs.set(entry.name, entry.id);
+    else if (chunks === 0 && entry.name === 'cur' && entry.mode === MODE_TREE) curId = entry.id;
+    else if (chunks > 0 && entry.name === MESSAGES_DIR && entry.mode === MODE_TREE) curId = entry.id;
+    else if (chunks > 0 && isIndexFileName(entry.name)) indexFiles.push(entry);
     else if (!(name === 'INBOX' && entry.mode === MODE_TREE && entry.name.startsWith('.'))) throw new BadObjectError(entry.id, `unexpected entry ${entry.name} in mailbox ${name}`);
   }
-  if (metaId === undefined) throw new BadObjectError([...dirs.values()][0] ?? name, `mailbox ${name} lacks ${MAILBOX_META_FILE}`);
-  const metaObject = await source.read(metaId);
-  const meta = decodeMailboxMeta(metaId, textOf(metaObject.content));
-  let messages: MessageMap;
-  if (chunks > 0) {
-    const apartSource = {
-      readTree: (id: string) => readTreeEntries(id, source),
-      read: (id: string) => source.read(id),
-      messageIdOf: (blobId: string, sizeBytes: number) => bodyMessageId(cache, blobId, sizeBytes, source),
-    };
-    messages = await readApartMessages(cache.flagsApart, meta.keywords, chunks, dirs.get(MESSAGES_DIR), dirs.get(INDEX_DIR), apartSource);
-  } else {
-    const curId = dirs.get('cur');
-    messages = curId === undefined ? EMPTY_MESSAGE_MAP : await readCur(cache, curId, meta.keywords, shape, source);
+  if (metaId === undefined) throw new BadObjectError(curId ?? name, `mailbox ${name} lacks ${MAILBOX_META_FILE}`);
+  const metaText = textOf((await source.read(metaId)).content);
+  if (chunks === 0) {
+    const meta = decodeMailboxMeta(metaId, metaText);
+    const messages = curId === undefined ? EMPTY_MESSAGE_MAP : await readCur(cache, curId, meta.keywords, shape, source);
+    return { name, ...meta, messages };
   }
-  return { name, ...meta, messages };
+  // The keyword table comes first (the index lines' letters need it); HIGHESTMODSEQ may need the messages.
+  const { keywords } = decodeMailboxMeta(metaId, metaText, NO_MODSEQ);
+  const apartSource = {
+    readTree: (id: string) => readTreeEntries(id, source),
+    read: (id: string) => source.read(id),
+    messageIdOf: (blobId: string, sizeBytes: number) => bodyMessageId(cache, blobId, sizeBytes, source),
+  };
+  const read = await readApartMessages(cache.flagsApart, keywords, chunks, curId, indexFiles, apartSource);
+  return { name, ...decodeMailboxMeta(metaId, metaText, read.modseqMax), messages: read.messages };
 }
 
 /** Reads the state a root tree holds; verifies names, placement and sizes. */

@@ -165,9 +165,10 @@ describe('flags-apart', () => {
     const changed = ops.storeFlags(before, 'INBOX', [777], '+', ['\\Seen']).state;
     const next = writeState(changed, layout, store, before);
     const after = await readState(next, layout, store);
-    // root tree, mailbox meta, index/ and one index file: msg/ is untouched.
-    expect(store.added.length).toBe(4);
+    // The root tree (INBOX's folder) and one index file: msg/ and the meta file are untouched.
+    expect(store.added.length).toBe(2);
     expect((await entryOf(store, next, 'msg')).id).toBe((await entryOf(store, root, 'msg')).id);
+    expect((await entryOf(store, next, 'mailsim-mailbox')).id).toBe((await entryOf(store, root, 'mailsim-mailbox')).id);
     const guid = [...after.mailboxes.get('INBOX')!.messages.buckets.flatMap((bucket) => [...(bucket?.values() ?? [])])].find((m) => m.uid === 777)!.guid;
     const oldBuckets = before.mailboxes.get('INBOX')!.messages.buckets;
     after.mailboxes.get('INBOX')!.messages.buckets.forEach((bucket, index) => {
@@ -181,8 +182,7 @@ describe('flags-apart', () => {
 
   it('writes index lines as <guid> <uid> <modseq> [letters] and message files as <guid>,S=,T=', async () => {
     const { store, root } = await populated(3);
-    const index = await entryOf(store, root, 'index');
-    const lines = decodeTree(index.id, (await store.read(index.id)).content).map((entry) => entry.id);
+    const lines = decodeTree(root, (await store.read(root)).content).filter((entry) => entry.name.startsWith('index-')).map((entry) => entry.id);
     const text = (await Promise.all(lines.map(async (id) => textOf((await store.read(id)).content)))).join('');
     expect(text.split('\n').filter((line) => line !== '').sort()).toEqual(expect.arrayContaining([expect.stringMatching(/^\S+ 1 \d+ a$/), expect.stringMatching(/^\S+ 2 \d+$/)]));
     expect(indexLine({ guid: 'g', uid: 3, flags: ['$Junk', '\\Seen'], modseq: 9, internalDateMs: 1, sizeBytes: 2, blobId: '', messageId: '' }, ['$Junk'])).toBe('g 3 9 Sa\n');
@@ -190,14 +190,10 @@ describe('flags-apart', () => {
 
   /** Replaces the one index file of a small mailbox with `edit(text)` and returns the new root. */
   async function withIndexEdited(store: MemoryStore, root: string, edit: (text: string) => string): Promise<string> {
-    const index = await entryOf(store, root, 'index');
-    const files = decodeTree(index.id, (await store.read(index.id)).content);
-    const first = files[0]!;
-    const blob = blobFrom(edit(textOf((await store.read(first.id)).content)));
+    const file = await entryOf(store, root, 'index-00');
+    const blob = blobFrom(edit(textOf((await store.read(file.id)).content)));
     store.put(blob);
-    const newIndex = encodeTree([{ ...first, id: blob.id }, ...files.slice(1)]);
-    store.put(newIndex);
-    const rootEntries = decodeTree(root, (await store.read(root)).content).map((entry) => (entry.name === 'index' ? { ...entry, id: newIndex.id } : entry));
+    const rootEntries = decodeTree(root, (await store.read(root)).content).map((entry) => (entry.name === file.name ? { ...entry, id: blob.id } : entry));
     const newRoot = encodeTree(rootEntries);
     store.put(newRoot);
     return newRoot.id;
@@ -233,6 +229,14 @@ describe('mailbox meta: a strategy\'s data', () => {
     expect(text).toBe('uidvalidity 7\nuidnext 4\nhighestmodseq 9\nkeyword $Junk\nowner n2 3\nx-lease 1200\n');
     expect(decodeMailboxMeta('m', text)).toEqual({ uidValidity: 7, uidNext: 4, highestModseq: 9, keywords: ['$Junk'], strategyData: { owner: 'n2 3', 'x-lease': '1200' } });
     expect(decodeMailboxMeta('m', encodeMailboxMeta(base))).toEqual({ uidValidity: 7, uidNext: 4, highestModseq: 9, keywords: ['$Junk'] });
+  });
+  it('leaves out a HIGHESTMODSEQ its messages imply (flags-apart), and refuses one written anyway', () => {
+    const text = encodeMailboxMeta(base, 9);
+    expect(text).toBe('uidvalidity 7\nuidnext 4\nkeyword $Junk\n');
+    expect(decodeMailboxMeta('m', text, 9).highestModseq).toBe(9);
+    expect(encodeMailboxMeta(base, 8)).toContain('highestmodseq 9\n');
+    expect(() => decodeMailboxMeta('m', encodeMailboxMeta(base), 9)).toThrow(/imply/);
+    expect(() => decodeMailboxMeta('m', text)).toThrow(/lacks a field/);
   });
   it('refuses a layout field with a bad value, a repeated key, or a key no strategy may use', () => {
     expect(() => decodeMailboxMeta('m', 'uidvalidity 7\nuidnext x\nhighestmodseq 9\n')).toThrow(/bad mailbox meta line/);
