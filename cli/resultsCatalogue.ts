@@ -129,6 +129,7 @@ export const BENCHES: readonly BenchSpec[] = [
       { label: 'receive with merge, 100k messages, fanout', unit: 'ms', read: at('fanout100k.mergeMs') },
       { label: '100k over 10k, fanout', unit: 'x', read: ratio('fanout100k.mergeMs', 'fanout10k.mergeMs'), target: atMost(MERGE_GROWTH_10K_TO_100K_TARGET) },
       { label: 'receive with merge, 10k messages, flat', unit: 'ms', read: at('flat10k.mergeMs') },
+      { label: 'receive with merge, 10k messages, flags-apart', unit: 'ms', read: at('flagsApart10k.mergeMs') },
       { label: 'pure state merge, 10k messages (median)', unit: 'ms', read: at('fanout10k.stateMergeMs') },
     ],
     detailPath: 'cases',
