@@ -11,7 +11,7 @@
  * - flat batched and a one-level fanout of 256 folders, for the layout's share of the figure;
  * - flagsApart10k: the flags-apart layout (message files never renamed, flags in index files),
  *   one commit each and 100 per commit, each beside real git's thin pack for the same commits;
- *   without `--quick`, flagsApartChunks: the same for several index file counts (what the
+ *   flagsApartChunks: bytes and CPU per flag change for several index file counts (what the
  *   default count was chosen from);
  * - the encode and decode time per pack.
  *
@@ -43,8 +43,8 @@ export interface WireBenchOptions {
 
 export const WIRE_MESSAGES = 10_000;
 export const BATCH_OPS = 100;
-/** Index file counts compared without `--quick`: a quarter, the default, four and sixteen times it. */
-export const FLAGS_APART_CHUNK_COUNTS: readonly number[] = [4, DEFAULT_INDEX_CHUNKS, 64, 256];
+/** Index file counts compared: half the default, the default, twice and four times it. */
+export const FLAGS_APART_CHUNK_COUNTS: readonly number[] = [DEFAULT_INDEX_CHUNKS / 2, DEFAULT_INDEX_CHUNKS, DEFAULT_INDEX_CHUNKS * 2, DEFAULT_INDEX_CHUNKS * 4];
 const FLAGS = ['\\Flagged', '\\Answered', '\\Draft', '$Label1'];
 
 
@@ -255,7 +255,7 @@ export async function runWireBench(options: WireBenchOptions): Promise<Record<st
       cpuMsPerFlagCommit: round(wideSeries.flagCpuMs / wideSeries.flags.length),
     },
     flagsApart10k: flagsApart,
-    ...(options.quick ? {} : { flagsApartChunks: await flagsApartChunks(Math.max(2, Math.floor(count / 5))) }),
+    flagsApartChunks: await flagsApartChunks(Math.max(2, Math.floor(count / 2))),
     packs: {
       encodeMsMean: round(mean(all.map((s) => s.encodeMs))),
       decodeMsMean: round(mean(all.map((s) => s.decodeMs))),
@@ -292,7 +292,7 @@ function printSummary(summary: Awaited<ReturnType<typeof runWireBench>> & Record
   console.log(`${w.layout}: ${w.bytesPerFlagChange} B per flag change (git ${git(w.gitThinPackBytesPerFlagChange)}), ${w.bytesPerDelivery} B per delivery; CPU ${w.cpuMsPerFlagCommit} ms per flag commit`);
   const fa = summary.flagsApart10k;
   console.log(`${fa.layout} (${fa.indexChunks} index files): ${fa.bytesPerFlagChange} B per flag change (git ${git(fa.gitThinPackBytesPerFlagChange)}), ${fa.bytesPerDelivery} B per delivery (git ${git(fa.gitThinPackBytesPerDelivery)}); batched ${fa.batchedBytesPerFlagChange} B per flag change (git ${git(fa.gitThinPackBatchedBytesPerFlagChange)}); CPU ${fa.cpuMsPerFlagCommit} ms per flag commit`);
-  for (const row of (summary.flagsApartChunks ?? []) as Record<string, number>[]) console.log(`  ${row.chunks} index files: ${row.bytesPerFlagChange} B per flag change, batched ${row.batchedBytesPerFlagChange} B; CPU ${row.cpuMsPerFlagCommit} ms per flag commit, receive ${row.decodeMsPerFlagCommit} ms`);
+  for (const row of summary.flagsApartChunks as Record<string, number>[]) console.log(`  ${row.chunks} index files: ${row.bytesPerFlagChange} B per flag change, batched ${row.batchedBytesPerFlagChange} B; CPU ${row.cpuMsPerFlagCommit} ms per flag commit, receive ${row.decodeMsPerFlagCommit} ms`);
   console.log(`packs: encode ${p.encodeMsMean} ms, decode ${p.decodeMsMean} ms (flat: ${p.flatEncodeMsMean} / ${p.flatDecodeMsMean} ms)`);
   for (const [name, target] of Object.entries(summary.targets as Record<string, { target: number; met: boolean | null }>)) console.log(`  ${name}: target ${target.target}, ${target.met === null ? 'not measured' : target.met ? 'met' : 'MISSED'}`);
   console.log(`load average ${summary.loadAverage.map((x: number) => x.toFixed(1)).join(' ')}`);
