@@ -7,7 +7,8 @@ import {
   BENCH_RSS_TARGET_MB, CLUSTER_MERGE_COMMITS_PER_2000_OPS_MAX, CLUSTER_OPS_PER_SEC_MIN, MERGE_10K_MS_TARGET,
   MERGE_GROWTH_10K_TO_100K_TARGET, STORE_BYTES_PER_DELIVERY_MAX, STORE_BYTES_PER_FLAG_CHANGE_MAX,
   STORE_FLAG_COMMITS_PER_SEC_MIN, STORE_SPEEDUP_OVER_GIT_CLI_MIN, SWEEP_SPEEDUP_TARGET, TARGET_BATCHED_BYTES_PER_FLAG_CHANGE,
-  TARGET_BYTES_PER_DELIVERY, TARGET_BYTES_PER_FLAG_CHANGE, TARGET_GIT_RATIO_MAX, type Target,
+  TARGET_BYTES_PER_DELIVERY, TARGET_BYTES_PER_FLAG_CHANGE, TARGET_FLAGS_APART_BATCHED_BYTES_PER_FLAG_CHANGE, TARGET_FLAGS_APART_BYTES_PER_DELIVERY,
+  TARGET_FLAGS_APART_BYTES_PER_FLAG_CHANGE, TARGET_GIT_RATIO_MAX, type Target,
   README_LINES_MAX, RUNTIME_DEPENDENCIES_MAX, START_EXIT_CODE, START_WALL_SECONDS_MAX,
 } from './bench/targets.ts';
 
@@ -94,7 +95,7 @@ export const BENCHES: readonly BenchSpec[] = [
   {
     name: 'wire',
     title: 'What a change costs on the wire',
-    about: 'One commit sent as a thin git pack to a peer holding the previous head, 10,000 messages with 2 KB bodies; real git\'s `pack-objects --thin` on an exported copy of the same commits is measured in the same run.',
+    about: 'One commit sent as a thin git pack to a peer holding the previous head, 10,000 messages with 2 KB bodies; real git\'s `pack-objects --thin` on an exported copy of the same commits is measured in the same run. The flags-apart figures are the layout that keeps flags in index files (docs/layouts.md).',
     figures: [
       { label: 'bytes per flag change, default layout, one commit each', unit: 'B', read: at('unbatched10k.bytesPerFlagChange'), target: atMost(TARGET_BYTES_PER_FLAG_CHANGE) },
       { label: 'real git thin pack, same flag commits', unit: 'B', read: at('unbatched10k.gitThinPackBytesPerFlagChange') },
@@ -107,6 +108,13 @@ export const BENCHES: readonly BenchSpec[] = [
       { label: 'bytes per flag change, flat `cur/`, 100 per commit', unit: 'B', read: at('flat10k.batchedBytesPerFlagChange') },
       { label: 'CPU per flag commit, default layout', unit: 'ms', read: at('flat10k.fanoutCpuMsPerFlagCommit') },
       { label: 'CPU per flag commit, flat `cur/`', unit: 'ms', read: at('flat10k.cpuMsPerFlagCommit') },
+      { label: 'flags-apart: bytes per flag change, one commit each', unit: 'B', read: at('flagsApart10k.bytesPerFlagChange'), target: atMost(TARGET_FLAGS_APART_BYTES_PER_FLAG_CHANGE) },
+      { label: 'flags-apart: real git thin pack, same flag commits', unit: 'B', read: at('flagsApart10k.gitThinPackBytesPerFlagChange') },
+      { label: 'flags-apart: bytes per flag change, 100 per commit', unit: 'B', read: at('flagsApart10k.batchedBytesPerFlagChange'), target: atMost(TARGET_FLAGS_APART_BATCHED_BYTES_PER_FLAG_CHANGE) },
+      { label: 'flags-apart: real git thin pack, same batched commits', unit: 'B', read: at('flagsApart10k.gitThinPackBatchedBytesPerFlagChange') },
+      { label: 'flags-apart: bytes per 2 KB delivery, one commit each', unit: 'B', read: at('flagsApart10k.bytesPerDelivery'), target: atMost(TARGET_FLAGS_APART_BYTES_PER_DELIVERY) },
+      { label: 'flags-apart: real git thin pack, same deliveries', unit: 'B', read: at('flagsApart10k.gitThinPackBytesPerDelivery') },
+      { label: 'flags-apart: CPU per flag commit', unit: 'ms', read: at('flagsApart10k.cpuMsPerFlagCommit') },
       { label: 'pack build, mean', unit: 'ms', read: at('packs.encodeMsMean') },
       { label: 'pack resolve, verify and store, mean', unit: 'ms', read: at('packs.decodeMsMean') },
     ],
@@ -121,6 +129,7 @@ export const BENCHES: readonly BenchSpec[] = [
       { label: 'receive with merge, 100k messages, fanout', unit: 'ms', read: at('fanout100k.mergeMs') },
       { label: '100k over 10k, fanout', unit: 'x', read: ratio('fanout100k.mergeMs', 'fanout10k.mergeMs'), target: atMost(MERGE_GROWTH_10K_TO_100K_TARGET) },
       { label: 'receive with merge, 10k messages, flat', unit: 'ms', read: at('flat10k.mergeMs') },
+      { label: 'receive with merge, 10k messages, flags-apart', unit: 'ms', read: at('flagsApart10k.mergeMs') },
       { label: 'pure state merge, 10k messages (median)', unit: 'ms', read: at('fanout10k.stateMergeMs') },
     ],
     detailPath: 'cases',

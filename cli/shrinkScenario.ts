@@ -52,6 +52,12 @@ export function scenarioScriptOp({ atMs, node, op }: ScriptedOp): ScenarioScript
   }
 }
 
+/** The layout as a scenario field: SimConfig counts hex digits per fanout level, the file counts directories (16^digits). */
+function pinnedLayout(layout: SimConfig['layout']): Scenario['layout'] {
+  if (layout.kind === 'fanout') return { kind: 'fanout', width: fanoutDirectories(layout), depth: layout.depth } as Scenario['layout'];
+  return { ...layout };
+}
+
 /** Every field of `config` as scenario fields; name, description and expect come from `original`. */
 export function pinnedScenario(config: SimConfig, original: Scenario): Scenario {
   const { latency } = config.network;
@@ -68,8 +74,7 @@ export function pinnedScenario(config: SimConfig, original: Scenario): Scenario 
     ...(config.realClients === undefined ? {} : { realClients: config.realClients.map((c) => ({ kind: c.kind, server: c.server, syncAtMs: [...c.syncAtMs], edits: c.edits.map((e) => ({ at: e.atMs, action: e.action })) })) }),
     servers: [...config.servers],
     strategy: config.strategy as Scenario['strategy'],
-    // SimConfig counts hex digits per fanout level; the file counts directories (16^digits).
-    layout: (config.layout.kind === 'flat' ? { kind: 'flat' } : { kind: 'fanout', width: fanoutDirectories(config.layout), depth: config.layout.depth }) as Scenario['layout'],
+    layout: pinnedLayout(config.layout),
     batch: config.batch === null ? false : { ...config.batch },
     mailboxes: config.mailboxes.map((m) => (m.owner === undefined ? { name: m.name, messages: m.initialMessages } : { name: m.name, messages: m.initialMessages, owner: m.owner })),
     workload: {

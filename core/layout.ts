@@ -1,7 +1,7 @@
 /**
- * State <-> git tree, in two layouts.
+ * State <-> git tree, in three layouts.
  *
- * Both layouts put INBOX at the root and every other mailbox N in the folder '.N'
+ * Every layout puts INBOX at the root and every other mailbox N in the folder '.N'
  * (Maildir++). A mailbox folder holds `mailsim-mailbox` (a small file: UIDVALIDITY,
  * UIDNEXT, HIGHESTMODSEQ, keyword table, a strategy's data) and `cur/`. A message is one tree entry
  * `<guid>,S=<size>,U=<uid>,M=<modseq>,T=<internaldate ms>:2,<flag letters>` pointing at the
@@ -15,6 +15,10 @@
  *   first level boundary at or past 2 digits belong to one bucket and are cached per bucket
  *   Map (in a LayoutCache the caller owns): an untouched bucket is never re-encoded. Reading reuses a bucket Map by
  *   its subtree ids, so unchanged buckets stay reference-equal for the merge.
+ * - `flags-apart` (chunks c): no `cur/`; message files named by GUID that are never renamed
+ *   (`msg/`), and UIDs, MODSEQs and flags in c index files per mailbox (`index-<cc>`), so a
+ *   flag change rewrites one small file instead of renaming a message (core/flagsApart.ts).
+ *   Its meta file leaves out `highestmodseq` while it equals the largest message MODSEQ.
  */
 import { assert } from './errors.ts';
 import { BUCKET_COUNT, bucketOf, guidHash, updateMessages, EMPTY_MESSAGE_MAP, type MessageMap } from './messageMap.ts';
@@ -26,10 +30,12 @@ import {
 import { flagLetters, flagsFromLetters, folderDirName, mailboxFromDirName, splitInfo, validateBaseName } from './names.ts';
 import { messageIdOf } from './body.ts';
 import { BoundedCache } from './boundedCache.ts';
+import { DEFAULT_INDEX_CHUNKS, FlagsApartCache, MESSAGES_DIR, isIndexFileName, readApartMessages, validateIndexChunks, writeApartMessages } from './flagsApart.ts';
 
 export type LayoutSpec =
   | { readonly kind: 'flat' }
-  | { readonly kind: 'fanout'; readonly width: number; readonly depth: number; /** Bits per digit: 4 (hex, default), 2 or 1. */ readonly digitBits?: 1 | 2 | 4 };
+  | { readonly kind: 'fanout'; readonly width: number; readonly depth: number; /** Bits per digit: 4 (hex, default), 2 or 1. */ readonly digitBits?: 1 | 2 | 4 }
+  | { readonly kind: 'flags-apart'; /** Index files per mailbox (a power of two, 1 to 256; DEFAULT_INDEX_CHUNKS when absent). */ readonly chunks?: number };
 
 /** Bits of the GUID key; a fanout's width x depth x digitBits may not exceed it. */
 export const FANOUT_KEY_BITS = 32;
@@ -61,6 +67,7 @@ export interface ObjectSource {
 
 export function validateLayout(layout: LayoutSpec): void {
   if (layout.kind === 'flat') return;
+  if (layout.kind === 'flags-apart') return validateIndexChunks(indexChunksOf(layout));
   const { width, depth } = layout;
   const bits = layout.digitBits ?? 4;
   if (!Number.isInteger(width) || !Number.isInteger(depth) || width < 1 || depth < 1 || ![1, 2, 4].includes(bits) || width * depth * bits > FANOUT_KEY_BITS) {
@@ -76,10 +83,16 @@ interface Shape {
   readonly bucketLevel: number;
 }
 
+/** Index files per mailbox of a flags-apart layout; 0 for the Maildir layouts. */
+function indexChunksOf(layout: LayoutSpec): number {
+  return layout.kind === 'flags-apart' ? (layout.chunks ?? DEFAULT_INDEX_CHUNKS) : 0;
+}
+
+/** A flags-apart layout has no cur/, so no shape: it reads as flat's and is never used. */
 function shapeOf(layout: LayoutSpec): Shape {
-  const width = layout.kind === 'flat' ? 1 : layout.width;
-  const depth = layout.kind === 'flat' ? 0 : layout.depth;
-  const digitBits = layout.kind === 'flat' ? 4 : (layout.digitBits ?? 4);
+  const width = layout.kind !== 'fanout' ? 1 : layout.width;
+  const depth = layout.kind !== 'fanout' ? 0 : layout.depth;
+  const digitBits = layout.kind !== 'fanout' ? 4 : (layout.digitBits ?? 4);
   return { width, depth, digitBits, bucketLevel: Math.ceil(BUCKET_BITS / (width * digitBits)) };
 }
 
@@ -132,8 +145,10 @@ type MailboxMeta = Omit<Mailbox, 'messages' | 'name'>;
 const META_FIELDS: ReadonlySet<string> = new Set(['uidvalidity', 'uidnext', 'highestmodseq', 'keyword']);
 const STRATEGY_DATA_KEY = /^[a-z][a-z0-9-]*$/;
 
-export function encodeMailboxMeta(mailbox: Mailbox): string {
-  const lines = [`uidvalidity ${mailbox.uidValidity}`, `uidnext ${mailbox.uidNext}`, `highestmodseq ${mailbox.highestModseq}`];
+/** `impliedHighestModseq`: the value a reader takes when the line is absent (flags-apart); the line is left out when HIGHESTMODSEQ equals it. */
+export function encodeMailboxMeta(mailbox: Mailbox, impliedHighestModseq?: number): string {
+  const lines = [`uidvalidity ${mailbox.uidValidity}`, `uidnext ${mailbox.uidNext}`];
+  if (mailbox.highestModseq !== impliedHighestModseq) lines.push(`highestmodseq ${mailbox.highestModseq}`);
   for (const keyword of mailbox.keywords) lines.push(`keyword ${keyword}`);
   for (const key of Object.keys(mailbox.strategyData ?? {}).sort()) {
     const value = (mailbox.strategyData as Readonly<Record<string, string>>)[key] as string;
@@ -143,7 +158,8 @@ export function encodeMailboxMeta(mailbox: Mailbox): string {
   return `${lines.join('\n')}\n`;
 }
 
-export function decodeMailboxMeta(id: string, text: string): MailboxMeta {
+/** `impliedHighestModseq`: what an absent `highestmodseq` line means (flags-apart); a line equal to it is not canonical and refused. */
+export function decodeMailboxMeta(id: string, text: string, impliedHighestModseq?: number): MailboxMeta {
   const numbers = new Map<string, number>();
   const keywords: string[] = [];
   const data: Record<string, string> = {};
@@ -159,7 +175,9 @@ export function decodeMailboxMeta(id: string, text: string): MailboxMeta {
   }
   const uidValidity = numbers.get('uidvalidity');
   const uidNext = numbers.get('uidnext');
-  const highestModseq = numbers.get('highestmodseq');
+  const written = numbers.get('highestmodseq');
+  if (written !== undefined && written === impliedHighestModseq) throw new BadObjectError(id, 'mailbox meta names the HIGHESTMODSEQ its messages imply');
+  const highestModseq = written ?? impliedHighestModseq;
   if (uidValidity === undefined || uidNext === undefined || highestModseq === undefined) throw new BadObjectError(id, 'mailbox meta lacks a field');
   return Object.keys(data).length > 0 ? { uidValidity, uidNext, highestModseq, keywords, strategyData: data } : { uidValidity, uidNext, highestModseq, keywords };
 }
@@ -182,6 +200,7 @@ export class LayoutCache {
   readonly messageItems = new WeakMap<Message, { key: string; item: Item }>();
   readonly bucketEncodings = new WeakMap<ReadonlyMap<string, Message>, BucketEncoding>();
   readonly curBuilds = new WeakMap<MessageMap, CurBuild>();
+  readonly flagsApart = new FlagsApartCache();
 
   /** Remembers a body's Message-ID so reading a tree need not open the body again. */
   rememberBody(blobId: string, messageId: string): void {
@@ -417,7 +436,13 @@ function writeCur(cache: LayoutCache, messages: MessageMap, keywords: readonly s
   return build.id;
 }
 
-function mailboxEntries(cache: LayoutCache, mailbox: Mailbox, shape: Shape, sink: ObjectSink, previous: Mailbox | undefined): TreeEntry[] {
+function mailboxEntries(cache: LayoutCache, mailbox: Mailbox, shape: Shape, chunks: number, sink: ObjectSink, previous: Mailbox | undefined): TreeEntry[] {
+  if (chunks > 0) {
+    const written = writeApartMessages(cache.flagsApart, mailbox.messages, mailbox.keywords, chunks, sink, previous?.messages);
+    const meta = blobFrom(encodeMailboxMeta(mailbox, written.modseqMax));
+    sink.put(meta);
+    return [{ mode: MODE_FILE, name: MAILBOX_META_FILE, id: meta.id }, ...written.entries];
+  }
   const meta = blobFrom(encodeMailboxMeta(mailbox));
   sink.put(meta);
   const entries: TreeEntry[] = [{ mode: MODE_FILE, name: MAILBOX_META_FILE, id: meta.id }];
@@ -432,9 +457,10 @@ function mailboxEntries(cache: LayoutCache, mailbox: Mailbox, shape: Shape, sink
 export function writeState(state: StoreState, layout: LayoutSpec, sink: ObjectSink, previous?: StoreState): string {
   const cache = sink.layoutCache ?? new LayoutCache();
   const shape = shapeOf(layout);
+  const chunks = indexChunksOf(layout);
   const root: TreeEntry[] = [];
   for (const mailbox of state.mailboxes.values()) {
-    const entries = mailboxEntries(cache, mailbox, shape, sink, previous?.mailboxes.get(mailbox.name));
+    const entries = mailboxEntries(cache, mailbox, shape, chunks, sink, previous?.mailboxes.get(mailbox.name));
     entries.sort(compareEntries);
     const dir = folderDirName(mailbox.name);
     if (dir === '') root.push(...entries);
@@ -452,18 +478,23 @@ export function writeState(state: StoreState, layout: LayoutSpec, sink: ObjectSi
 
 // ---------- reading ----------
 
+/** The Message-ID of a body, read once (and its size checked) then remembered. */
+async function bodyMessageId(cache: LayoutCache, blobId: string, sizeBytes: number, source: ObjectSource): Promise<string> {
+  let messageId = cache.messageIdByBlob.get(blobId);
+  if (messageId === undefined) {
+    const body = await source.read(blobId);
+    if (body.type !== 'blob') throw new BadObjectError(blobId, 'message body is not a blob');
+    if (body.content.length !== sizeBytes) throw new BadObjectError(blobId, 'size field does not match the body');
+    messageId = messageIdOf(body.content);
+    cache.rememberBody(blobId, messageId);
+  }
+  return messageId;
+}
+
 async function messageFromEntry(cache: LayoutCache, entry: TreeEntry, keywords: readonly string[], source: ObjectSource): Promise<Message> {
   if (entry.mode !== MODE_FILE) throw new BadObjectError(entry.id, `unexpected tree ${entry.name} among messages`);
   const fields = parseMessageFileName(entry.name, keywords);
-  let messageId = cache.messageIdByBlob.get(entry.id);
-  if (messageId === undefined) {
-    const body = await source.read(entry.id);
-    if (body.type !== 'blob') throw new BadObjectError(entry.id, 'message body is not a blob');
-    if (body.content.length !== fields.sizeBytes) throw new BadObjectError(entry.id, 'size field does not match the body');
-    messageId = messageIdOf(body.content);
-    cache.rememberBody(entry.id, messageId);
-  }
-  return { ...fields, blobId: entry.id, messageId };
+  return { ...fields, blobId: entry.id, messageId: await bodyMessageId(cache, entry.id, fields.sizeBytes, source) };
 }
 
 async function readTreeEntries(id: string, source: ObjectSource): Promise<readonly TreeEntry[]> {
@@ -535,34 +566,52 @@ async function readCur(cache: LayoutCache, id: string, keywords: readonly string
   return map;
 }
 
-async function readMailbox(cache: LayoutCache, name: string, entries: readonly TreeEntry[], shape: Shape, source: ObjectSource): Promise<Mailbox> {
+/** A HIGHESTMODSEQ no meta line can hold: reading the keyword table before the messages imply one. */
+const NO_MODSEQ = -1;
+
+async function readMailbox(cache: LayoutCache, name: string, entries: readonly TreeEntry[], shape: Shape, chunks: number, source: ObjectSource): Promise<Mailbox> {
   let metaId: string | undefined;
   let curId: string | undefined;
+  const indexFiles: TreeEntry[] = [];
   for (const entry of entries) {
     if (entry.name === MAILBOX_META_FILE && entry.mode === MODE_FILE) metaId = entry.id;
-    else if (entry.name === 'cur' && entry.mode === MODE_TREE) curId = entry.id;
+    else if (chunks === 0 && entry.name === 'cur' && entry.mode === MODE_TREE) curId = entry.id;
+    else if (chunks > 0 && entry.name === MESSAGES_DIR && entry.mode === MODE_TREE) curId = entry.id;
+    else if (chunks > 0 && isIndexFileName(entry.name)) indexFiles.push(entry);
     else if (!(name === 'INBOX' && entry.mode === MODE_TREE && entry.name.startsWith('.'))) throw new BadObjectError(entry.id, `unexpected entry ${entry.name} in mailbox ${name}`);
   }
   if (metaId === undefined) throw new BadObjectError(curId ?? name, `mailbox ${name} lacks ${MAILBOX_META_FILE}`);
-  const metaObject = await source.read(metaId);
-  const meta = decodeMailboxMeta(metaId, textOf(metaObject.content));
-  const messages = curId === undefined ? EMPTY_MESSAGE_MAP : await readCur(cache, curId, meta.keywords, shape, source);
-  return { name, ...meta, messages };
+  const metaText = textOf((await source.read(metaId)).content);
+  if (chunks === 0) {
+    const meta = decodeMailboxMeta(metaId, metaText);
+    const messages = curId === undefined ? EMPTY_MESSAGE_MAP : await readCur(cache, curId, meta.keywords, shape, source);
+    return { name, ...meta, messages };
+  }
+  // The keyword table comes first (the index lines' letters need it); HIGHESTMODSEQ may need the messages.
+  const { keywords } = decodeMailboxMeta(metaId, metaText, NO_MODSEQ);
+  const apartSource = {
+    readTree: (id: string) => readTreeEntries(id, source),
+    read: (id: string) => source.read(id),
+    messageIdOf: (blobId: string, sizeBytes: number) => bodyMessageId(cache, blobId, sizeBytes, source),
+  };
+  const read = await readApartMessages(cache.flagsApart, keywords, chunks, curId, indexFiles, apartSource);
+  return { name, ...decodeMailboxMeta(metaId, metaText, read.modseqMax), messages: read.messages };
 }
 
 /** Reads the state a root tree holds; verifies names, placement and sizes. */
 export async function readState(rootId: string, layout: LayoutSpec, source: ObjectSource): Promise<StoreState> {
   const cache = source.layoutCache ?? new LayoutCache();
   const shape = shapeOf(layout);
+  const chunks = indexChunksOf(layout);
   const root = await readTreeEntries(rootId, source);
   const mailboxes = new Map<string, Mailbox>();
   const inboxEntries = root.filter((entry) => !entry.name.startsWith('.'));
-  if (inboxEntries.length > 0) mailboxes.set('INBOX', await readMailbox(cache, 'INBOX', root, shape, source));
+  if (inboxEntries.length > 0) mailboxes.set('INBOX', await readMailbox(cache, 'INBOX', root, shape, chunks, source));
   for (const entry of root) {
     if (!entry.name.startsWith('.')) continue;
     const name = mailboxFromDirName(entry.name);
     if (entry.mode !== MODE_TREE) throw new BadObjectError(entry.id, `folder ${entry.name} is not a tree`);
-    mailboxes.set(name, await readMailbox(cache, name, await readTreeEntries(entry.id, source), shape, source));
+    mailboxes.set(name, await readMailbox(cache, name, await readTreeEntries(entry.id, source), shape, chunks, source));
   }
   return { mailboxes: sortedMailboxes(mailboxes) };
 }

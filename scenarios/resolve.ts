@@ -86,7 +86,9 @@ function drawnLayout(rng: Rng): LayoutConfig {
 function resolveLayout(layout: Scenario['layout'], rng: Rng | null): LayoutConfig {
   if (layout === undefined) return rng === null ? DEFAULT_LAYOUT : drawnLayout(rng);
   if (layout === 'fanout') return DEFAULT_LAYOUT;
+  if (layout === 'flags-apart') return { kind: 'flags-apart' };
   if (layout === 'flat' || layout.kind === 'flat') return { kind: 'flat' };
+  if (layout.kind === 'flags-apart') return layout.chunks === undefined ? { kind: 'flags-apart' } : { kind: 'flags-apart', chunks: layout.chunks };
   const { width, depth } = fanoutDimensions(layout);
   return fanoutLayout(width, depth);
 }

@@ -10,6 +10,7 @@
  */
 import { z } from 'zod';
 import { STRATEGY_NAMES } from '../core/strategies/registry.ts';
+import { DEFAULT_INDEX_CHUNKS, INDEX_CHUNKS_CHOICES } from '../core/flagsApart.ts';
 import { MUTANT_NAMES, MUTANTS } from '../sim/checkers/mutants.ts';
 import { CHECK_NAMES } from '../sim/checkers/names.ts';
 import { NEMESIS_KINDS } from '../sim/faultKinds.ts';
@@ -88,8 +89,16 @@ export const strategySchema = z.enum(nonEmpty(STRATEGY_NAMES)).describe('UID str
 
 const layoutSchema = z
   .union([
-    z.enum(['flat', 'fanout']),
+    z.enum(['flat', 'fanout', 'flags-apart']),
     z.strictObject({ kind: z.literal('flat') }),
+    z.strictObject({
+      kind: z.literal('flags-apart'),
+      chunks: z
+        .int()
+        .refine((n) => INDEX_CHUNKS_CHOICES.includes(n), `chunks is one of ${INDEX_CHUNKS_CHOICES.join(', ')}`)
+        .optional()
+        .describe(`index files per mailbox: ${INDEX_CHUNKS_CHOICES.join(', ')} (default ${DEFAULT_INDEX_CHUNKS})`),
+    }),
     z.strictObject({
       kind: z.literal('fanout'),
       width: z
@@ -99,7 +108,7 @@ const layoutSchema = z
       depth: z.int().min(1).max(FANOUT_KEY_BITS_MAX).optional().describe('levels (default 1 when width is given, else 6)'),
     }),
   ])
-  .describe("Maildir layout in the git tree: 'flat', 'fanout' (4 directories x 6 levels) or {kind: fanout, width, depth}");
+  .describe("Maildir layout in the git tree: 'flat', 'fanout' (4 directories x 6 levels), {kind: fanout, width, depth}, or 'flags-apart' (message files never renamed, flags in index files; {kind: flags-apart, chunks})");
 
 const mailboxSchema = z.strictObject({
   name: mailboxName,

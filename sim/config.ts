@@ -5,17 +5,22 @@
 import type { NemesisKind } from './faultKinds.ts';
 import type { FaultValue } from './historyTypes.ts';
 
-/** As core's LayoutSpec: `width` digits per level, each of `digitBits` bits (4, hex, when absent). */
-export type LayoutConfig = { readonly kind: 'flat' } | { readonly kind: 'fanout'; readonly width: number; readonly depth: number; readonly digitBits?: 1 | 2 | 4 };
+/** As core's LayoutSpec: `width` digits per level, each of `digitBits` bits (4, hex, when absent); flags-apart's `chunks` index files per mailbox. */
+export type LayoutConfig =
+  | { readonly kind: 'flat' }
+  | { readonly kind: 'fanout'; readonly width: number; readonly depth: number; readonly digitBits?: 1 | 2 | 4 }
+  | { readonly kind: 'flags-apart'; readonly chunks?: number };
 
 /** Directories per level of a fanout (what scenario files call its width): 256 for two hex digits. */
 export function fanoutDirectories(layout: { readonly width: number; readonly digitBits?: 1 | 2 | 4 }): number {
   return 2 ** ((layout.digitBits ?? 4) * layout.width);
 }
 
-/** How reports name a layout: `flat`, or `fanout-<directories per level>x<levels>` (fanout-4x6). */
+/** How reports name a layout: `flat`, `fanout-<directories per level>x<levels>` (fanout-4x6), `flags-apart` (or `flags-apart-<chunks>` when it names its index files). */
 export function layoutLabel(layout: LayoutConfig): string {
-  return layout.kind === 'flat' ? 'flat' : `fanout-${fanoutDirectories(layout)}x${layout.depth}`;
+  if (layout.kind === 'flat') return 'flat';
+  if (layout.kind === 'flags-apart') return layout.chunks === undefined ? 'flags-apart' : `flags-apart-${layout.chunks}`;
+  return `fanout-${fanoutDirectories(layout)}x${layout.depth}`;
 }
 
 export type LatencyConfig =

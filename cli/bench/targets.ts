@@ -31,6 +31,10 @@ export const TARGET_BYTES_PER_FLAG_CHANGE = 300;
 export const TARGET_GIT_RATIO_MAX = 1.25;
 export const TARGET_BATCHED_BYTES_PER_FLAG_CHANGE = 49;
 export const TARGET_BYTES_PER_DELIVERY = 2_050;
+/** `mailsim bench wire`, the flags-apart layout at 10,000 messages: its batched bound is half of dsync's 49 B. */
+export const TARGET_FLAGS_APART_BYTES_PER_FLAG_CHANGE = 300;
+export const TARGET_FLAGS_APART_BATCHED_BYTES_PER_FLAG_CHANGE = 25;
+export const TARGET_FLAGS_APART_BYTES_PER_DELIVERY = 2_050;
 
 /** `mailsim bench sweep`: two jobs against one on 2 cores. */
 export const SWEEP_SPEEDUP_TARGET = 1.7;

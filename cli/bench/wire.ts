@@ -9,10 +9,15 @@
  * - flat10k: one commit each on a flat `cur/`, with the CPU ms per commit (a flat tree's wire is
  *   cheap, its commits are not);
  * - flat batched and a one-level fanout of 256 folders, for the layout's share of the figure;
+ * - flagsApart10k: the flags-apart layout (message files never renamed, flags in index files),
+ *   one commit each and 100 per commit, each beside real git's thin pack for the same commits;
+ *   flagsApartChunks: bytes and CPU per flag change for several index file counts (what the
+ *   default count was chosen from);
  * - the encode and decode time per pack.
  *
  * Targets (cli/bench/targets.ts): unbatched <= 300 B per flag change and <= 1.25x real git's thin pack; batched <= 49 B
  * per flag change (Dovecot dsync's measured figure); <= 2,050 B per 2 KB delivery, unbatched.
+ * flags-apart: <= 300 B per flag change, <= 25 B batched, <= 2,050 B per delivery.
  */
 import { loadavg } from 'node:os';
 import { performance } from 'node:perf_hooks';
@@ -25,7 +30,11 @@ import { layoutLabel } from '../../sim/config.ts';
 import { PUSH_HEAD_BYTES, PUSH_HEADER_BYTES, pushSizeBytes } from '../../backends/git/server/wire.ts';
 import { gitAvailable, gitThinPackBytes, withExportedRepository } from '../gitReference.ts';
 import { benchBody, BODY_SIZE_BYTES } from './store.ts';
-import { TARGET_BATCHED_BYTES_PER_FLAG_CHANGE, TARGET_BYTES_PER_DELIVERY, TARGET_BYTES_PER_FLAG_CHANGE, TARGET_GIT_RATIO_MAX } from './targets.ts';
+import { DEFAULT_INDEX_CHUNKS } from '../../core/flagsApart.ts';
+import {
+  TARGET_BATCHED_BYTES_PER_FLAG_CHANGE, TARGET_BYTES_PER_DELIVERY, TARGET_BYTES_PER_FLAG_CHANGE, TARGET_FLAGS_APART_BATCHED_BYTES_PER_FLAG_CHANGE,
+  TARGET_FLAGS_APART_BYTES_PER_DELIVERY, TARGET_FLAGS_APART_BYTES_PER_FLAG_CHANGE, TARGET_GIT_RATIO_MAX,
+} from './targets.ts';
 
 export interface WireBenchOptions {
   readonly json: boolean;
@@ -34,6 +43,8 @@ export interface WireBenchOptions {
 
 export const WIRE_MESSAGES = 10_000;
 export const BATCH_OPS = 100;
+/** Index file counts compared: half the default, the default, twice and four times it. */
+export const FLAGS_APART_CHUNK_COUNTS: readonly number[] = [DEFAULT_INDEX_CHUNKS / 2, DEFAULT_INDEX_CHUNKS, DEFAULT_INDEX_CHUNKS * 2, DEFAULT_INDEX_CHUNKS * 4];
 const FLAGS = ['\\Flagged', '\\Answered', '\\Draft', '$Label1'];
 
 
@@ -112,6 +123,63 @@ async function gitBytes(a: Replica, steps: readonly Step[]): Promise<number[] | 
 
 const mean = (values: readonly number[]): number => (values.length === 0 ? 0 : values.reduce((x, y) => x + y, 0) / values.length);
 const round = (value: number): number => Math.round(value * 100) / 100;
+const meanOf = (values: readonly number[] | null, per = 1): number | null => (values === null ? null : round(mean(values) / per));
+
+/**
+ * The flags-apart layout: one commit per change and 100 per commit, each beside real git's
+ * thin pack for the same commits; `fanoutCpuMsPerFlagCommit` is the default layout's, measured
+ * in this run, for comparison.
+ */
+async function flagsApartCase(count: number, batchedCount: number, fanoutCpuMsPerFlagCommit: number): Promise<Record<string, unknown>> {
+  const layout: LayoutSpec = { kind: 'flags-apart' };
+  const pair = await makePair(WIRE_MESSAGES, layout);
+  const one = await series(pair.a, pair.b, count, 1, WIRE_MESSAGES, 6_000_000);
+  const gitFlags = await gitBytes(pair.a, one.flags);
+  const gitDeliveries = await gitBytes(pair.a, one.deliveries);
+  const batchedPair = await makePair(WIRE_MESSAGES, layout);
+  const batched = await series(batchedPair.a, batchedPair.b, batchedCount, BATCH_OPS, WIRE_MESSAGES, 7_000_000);
+  const gitBatched = await gitBytes(batchedPair.a, batched.flags);
+  const bytesPerFlagChange = round(mean(one.flags.map((s) => s.bytes)));
+  const gitFlag = meanOf(gitFlags);
+  return {
+    layout: layoutLabel(layout),
+    indexChunks: DEFAULT_INDEX_CHUNKS,
+    bytesPerFlagChange,
+    bytesPerDelivery: round(mean(one.deliveries.map((s) => s.bytes))),
+    packBytesPerFlagChange: round(mean(one.flags.map((s) => s.packBytes))),
+    gitThinPackBytesPerFlagChange: gitFlag,
+    gitThinPackBytesPerDelivery: meanOf(gitDeliveries),
+    ratioToGitFlagChange: gitFlag === null ? null : round(bytesPerFlagChange / gitFlag),
+    cpuMsPerFlagCommit: round(one.flagCpuMs / one.flags.length),
+    cpuMsPerDeliveryCommit: round(one.deliveryCpuMs / one.deliveries.length),
+    fanoutCpuMsPerFlagCommit,
+    batchedBytesPerFlagChange: round(mean(batched.flags.map((s) => s.bytes)) / BATCH_OPS),
+    batchedBytesPerDelivery: round(mean(batched.deliveries.map((s) => s.bytes)) / BATCH_OPS),
+    gitThinPackBatchedBytesPerFlagChange: meanOf(gitBatched, BATCH_OPS),
+    batchedCpuMsPerFlagCommit: round(batched.flagCpuMs / batched.flags.length),
+    encodeMsMean: round(mean([...one.flags, ...one.deliveries].map((s) => s.encodeMs))),
+    decodeMsMean: round(mean([...one.flags, ...one.deliveries].map((s) => s.decodeMs))),
+  };
+}
+
+/** Bytes and CPU per flag change, one commit each and 100 per commit, for each index file count. */
+async function flagsApartChunks(count: number): Promise<Record<string, number>[]> {
+  const rows: Record<string, number>[] = [];
+  for (const chunks of FLAGS_APART_CHUNK_COUNTS) {
+    const { a, b } = await makePair(WIRE_MESSAGES, { kind: 'flags-apart', chunks });
+    const one = await commits(a, b, count, 1, (index) => flagOp(a, index, WIRE_MESSAGES));
+    const batched = await commits(a, b, 2, BATCH_OPS, (index) => flagOp(a, count + index, WIRE_MESSAGES));
+    rows.push({
+      chunks,
+      bytesPerFlagChange: round(mean(one.steps.map((s) => s.bytes))),
+      cpuMsPerFlagCommit: round(one.cpuMs / count),
+      decodeMsPerFlagCommit: round(mean(one.steps.map((s) => s.decodeMs))),
+      batchedBytesPerFlagChange: round(mean(batched.steps.map((s) => s.bytes)) / BATCH_OPS),
+      batchedCpuMsPerCommit: round(batched.cpuMs / 2),
+    });
+  }
+  return rows;
+}
 
 export async function runWireBench(options: WireBenchOptions): Promise<Record<string, unknown>> {
   const count = options.quick ? 10 : 50;
@@ -138,6 +206,11 @@ export async function runWireBench(options: WireBenchOptions): Promise<Record<st
   const widePair = await makePair(WIRE_MESSAGES, wide);
   const wideSeries = await series(widePair.a, widePair.b, Math.max(2, Math.floor(count / 5)), 1, WIRE_MESSAGES, 5_000_000);
   const gitWide = await gitBytes(widePair.a, wideSeries.flags);
+  const fanoutCpuMsPerFlagCommit = round(unbatched.flagCpuMs / unbatched.flags.length);
+  const flagsApart = await flagsApartCase(count, Math.max(2, Math.floor(count / 5)), fanoutCpuMsPerFlagCommit);
+  const apartFlag = flagsApart.bytesPerFlagChange as number;
+  const apartBatched = flagsApart.batchedBytesPerFlagChange as number;
+  const apartDelivery = flagsApart.bytesPerDelivery as number;
 
   const all = [...unbatched.flags, ...unbatched.deliveries, ...batched.flags, ...batched.deliveries, ...flat.flags, ...flat.deliveries];
   const unbatchedFlag = round(mean(unbatched.flags.map((s) => s.bytes)));
@@ -170,7 +243,7 @@ export async function runWireBench(options: WireBenchOptions): Promise<Record<st
       gitThinPackBytesPerFlagChange: gitFlat === null ? null : round(mean(gitFlat)),
       cpuMsPerFlagCommit: round(flat.flagCpuMs / flat.flags.length),
       cpuMsPerDeliveryCommit: round(flat.deliveryCpuMs / flat.deliveries.length),
-      fanoutCpuMsPerFlagCommit: round(unbatched.flagCpuMs / unbatched.flags.length),
+      fanoutCpuMsPerFlagCommit,
       batchedBytesPerFlagChange: round(mean(flatBatched.flags.map((s) => s.bytes)) / BATCH_OPS),
       batchedBytesPerDelivery: round(mean(flatBatched.deliveries.map((s) => s.bytes)) / BATCH_OPS),
     },
@@ -181,6 +254,8 @@ export async function runWireBench(options: WireBenchOptions): Promise<Record<st
       gitThinPackBytesPerFlagChange: gitWide === null ? null : round(mean(gitWide)),
       cpuMsPerFlagCommit: round(wideSeries.flagCpuMs / wideSeries.flags.length),
     },
+    flagsApart10k: flagsApart,
+    flagsApartChunks: await flagsApartChunks(Math.max(2, Math.floor(count / 2))),
     packs: {
       encodeMsMean: round(mean(all.map((s) => s.encodeMs))),
       decodeMsMean: round(mean(all.map((s) => s.decodeMs))),
@@ -192,6 +267,9 @@ export async function runWireBench(options: WireBenchOptions): Promise<Record<st
       ratioToGit: { target: TARGET_GIT_RATIO_MAX, met: gitFlag === null ? null : unbatchedFlag <= TARGET_GIT_RATIO_MAX * gitFlag },
       batchedBytesPerFlagChange: { target: TARGET_BATCHED_BYTES_PER_FLAG_CHANGE, met: batchedFlag <= TARGET_BATCHED_BYTES_PER_FLAG_CHANGE },
       bytesPerDelivery: { target: TARGET_BYTES_PER_DELIVERY, met: unbatchedDelivery <= TARGET_BYTES_PER_DELIVERY },
+      flagsApartBytesPerFlagChange: { target: TARGET_FLAGS_APART_BYTES_PER_FLAG_CHANGE, met: apartFlag <= TARGET_FLAGS_APART_BYTES_PER_FLAG_CHANGE },
+      flagsApartBatchedBytesPerFlagChange: { target: TARGET_FLAGS_APART_BATCHED_BYTES_PER_FLAG_CHANGE, met: apartBatched <= TARGET_FLAGS_APART_BATCHED_BYTES_PER_FLAG_CHANGE },
+      flagsApartBytesPerDelivery: { target: TARGET_FLAGS_APART_BYTES_PER_DELIVERY, met: apartDelivery <= TARGET_FLAGS_APART_BYTES_PER_DELIVERY },
     },
     loadAverage: loadavg(),
   };
@@ -212,6 +290,9 @@ function printSummary(summary: Awaited<ReturnType<typeof runWireBench>> & Record
   console.log(`flat batched ${b.opsPerCommit} per commit: ${f.batchedBytesPerFlagChange} B per flag change, ${f.batchedBytesPerDelivery} B per delivery`);
   const w = summary.wide10k;
   console.log(`${w.layout}: ${w.bytesPerFlagChange} B per flag change (git ${git(w.gitThinPackBytesPerFlagChange)}), ${w.bytesPerDelivery} B per delivery; CPU ${w.cpuMsPerFlagCommit} ms per flag commit`);
+  const fa = summary.flagsApart10k;
+  console.log(`${fa.layout} (${fa.indexChunks} index files): ${fa.bytesPerFlagChange} B per flag change (git ${git(fa.gitThinPackBytesPerFlagChange)}), ${fa.bytesPerDelivery} B per delivery (git ${git(fa.gitThinPackBytesPerDelivery)}); batched ${fa.batchedBytesPerFlagChange} B per flag change (git ${git(fa.gitThinPackBatchedBytesPerFlagChange)}); CPU ${fa.cpuMsPerFlagCommit} ms per flag commit`);
+  for (const row of summary.flagsApartChunks as Record<string, number>[]) console.log(`  ${row.chunks} index files: ${row.bytesPerFlagChange} B per flag change, batched ${row.batchedBytesPerFlagChange} B; CPU ${row.cpuMsPerFlagCommit} ms per flag commit, receive ${row.decodeMsPerFlagCommit} ms`);
   console.log(`packs: encode ${p.encodeMsMean} ms, decode ${p.decodeMsMean} ms (flat: ${p.flatEncodeMsMean} / ${p.flatDecodeMsMean} ms)`);
   for (const [name, target] of Object.entries(summary.targets as Record<string, { target: number; met: boolean | null }>)) console.log(`  ${name}: target ${target.target}, ${target.met === null ? 'not measured' : target.met ? 'met' : 'MISSED'}`);
   console.log(`load average ${summary.loadAverage.map((x: number) => x.toFixed(1)).join(' ')}`);

@@ -10,7 +10,7 @@ import { faultValue } from '../../scenarios/resolve.ts';
 import type { ScheduledFault } from '../../sim/config.ts';
 import { SUITE_PLAN_FILE } from '../../scenarios/suitePlan.ts';
 
-const SCENARIO_DIRS = ['scenarios', 'scenarios/controls'];
+const SCENARIO_DIRS = ['scenarios', 'scenarios/controls', 'scenarios/wire'];
 const files = SCENARIO_DIRS.flatMap((dir) => readdirSync(dir).filter((name) => /\.ya?ml$/.test(name) && name !== SUITE_PLAN_FILE).map((name) => join(dir, name)));
 const SEEDS = [1, 2, 3, 17];
 
@@ -29,6 +29,14 @@ describe('pinnedScenario', () => {
       const again = resolveScenario(parseScenarioText(scenarioText(pinned), 'pinned.yaml'), seed + 1000);
       expect({ ...again, seed }).toEqual(config);
     }
+  });
+
+  it('pins a flags-apart layout with its index file count', () => {
+    const loaded = parseScenarioText('layout: {kind: flags-apart, chunks: 64}\n', 'apart.yaml');
+    const pinned = pinnedScenario(resolveScenario(loaded, 1), loaded.scenario);
+    expect(pinned.layout).toEqual({ kind: 'flags-apart', chunks: 64 });
+    expect(resolveScenario(parseScenarioText(scenarioText(pinned), 'pinned.yaml'), 2).layout).toEqual({ kind: 'flags-apart', chunks: 64 });
+    expect(() => parseScenarioText('layout: {kind: flags-apart, chunks: 3}\n', 'bad.yaml')).toThrow(/chunks is one of/);
   });
 
   it('keeps name and expect, and describes itself as shrunk', async () => {

@@ -1,7 +1,7 @@
 // Proves that replicas converge with bounded merges when one designated replica merges: the same commits, pushed between replicas in any order with drops and duplicates, end with every replica on one head, and no merge commit is made but by the merger (at most one per receive that brought it concurrent commits). Negative control: with every replica merging (the old pairwise rule) the bound fails.
 import { describe, it, expect } from 'vitest';
 import fc from 'fast-check';
-import { Replica, type ReplicaOptions } from '../../core/replica.ts';
+import { Replica, type LayoutSpec, type ReplicaOptions } from '../../core/replica.ts';
 import { renumberStrategy } from '../../core/strategies/renumber.ts';
 import { CrashFs } from './crashFs.ts';
 
@@ -14,9 +14,12 @@ function body(tag: string): Uint8Array {
   return new TextEncoder().encode(`Message-ID: <${tag}@test>\r\nSubject: ${tag}\r\n\r\nbody ${tag}\r\n`);
 }
 
-function options(node: string): ReplicaOptions {
+/** The merge works on logical states, so it must converge alike whatever the layout maps them to. */
+const LAYOUTS: readonly LayoutSpec[] = [{ kind: 'fanout', width: 1, depth: 2 }, { kind: 'flags-apart' }];
+
+function options(node: string, layout: LayoutSpec): ReplicaOptions {
   let now = START_MS;
-  return { node, fs: new CrashFs(), dir: '/repo', layout: { kind: 'fanout', width: 1, depth: 2 }, strategy: renumberStrategy, clock: () => (now += 1000) };
+  return { node, fs: new CrashFs(), dir: '/repo', layout, strategy: renumberStrategy, clock: () => (now += 1000) };
 }
 
 type Write = { node: number; kind: 'deliver' | 'flag'; uid: number };
@@ -30,9 +33,9 @@ interface Outcome {
   readonly mergerMerges: number;
 }
 
-async function run(writes: readonly Write[], deliveries: readonly Delivery[], allMerge: boolean): Promise<Outcome> {
-  const seed = await Replica.create(options('seed'), [{ name: 'INBOX', uidValidity: 7, messages: [0, 1, 2].map((i) => ({ body: body(`init${i}`), flags: [] })) }]);
-  const replicas = await Promise.all(NODES.map((node) => Replica.cloneFrom(seed, options(node))));
+async function run(writes: readonly Write[], deliveries: readonly Delivery[], allMerge: boolean, layout: LayoutSpec = LAYOUTS[0] as LayoutSpec): Promise<Outcome> {
+  const seed = await Replica.create(options('seed', layout), [{ name: 'INBOX', uidValidity: 7, messages: [0, 1, 2].map((i) => ({ body: body(`init${i}`), flags: [] })) }]);
+  const replicas = await Promise.all(NODES.map((node) => Replica.cloneFrom(seed, options(node, layout))));
   const merges = new Set<string>();
   let mergerMerges = 0;
   let writeCount = 0;
@@ -72,10 +75,10 @@ function convergedWithBoundedMerges(outcome: Outcome): boolean {
 }
 
 describe('replication with a designated merger', () => {
-  it('converges on one head with merges only by the merger, whatever the order, drops and duplicates', async () => {
+  it.each(LAYOUTS)('converges on one head with merges only by the merger, whatever the order, drops and duplicates (%j)', async (layout) => {
     await fc.assert(
       fc.asyncProperty(writesArb, deliveriesArb, async (writes, deliveries) => {
-        const outcome = await run(writes, deliveries, false);
+        const outcome = await run(writes, deliveries, false, layout);
         expect(new Set(outcome.heads).size).toBe(1);
         expect(convergedWithBoundedMerges(outcome)).toBe(true);
       }),

@@ -54,7 +54,14 @@ function expected(state: StoreState): Map<string, { uidValidity: number; uidNext
   return out;
 }
 
-describe.each([{ kind: 'flat' } as LayoutSpec, { kind: 'fanout', width: 1, depth: 2 } as LayoutSpec, { kind: 'fanout', width: 1, depth: 6, digitBits: 2 } as LayoutSpec])('export ($kind)', (layout) => {
+describe.each([
+  { kind: 'flat' } as LayoutSpec,
+  { kind: 'fanout', width: 1, depth: 2 } as LayoutSpec,
+  { kind: 'fanout', width: 1, depth: 6, digitBits: 2 } as LayoutSpec,
+  // Flags live in index files in the git tree; the export still writes them into Maildir names.
+  { kind: 'flags-apart' } as LayoutSpec,
+  { kind: 'flags-apart', chunks: 256 } as LayoutSpec,
+])('export ($kind)', (layout) => {
   let tmp = '';
   let replica: Replica;
   let opCount = 0;

@@ -2,8 +2,10 @@
 import { describe, it, expect } from 'vitest';
 import fc from 'fast-check';
 import { LayoutCache, decodeMailboxMeta, encodeMailboxMeta, readState, writeState, parseMessageFileName, messageFileName, type LayoutSpec, type ObjectSink, type ObjectSource } from '../../core/layout.ts';
-import type { EncodedObject } from '../../core/objects.ts';
-import { blobFrom } from '../../core/objects.ts';
+import type { EncodedObject, TreeEntry } from '../../core/objects.ts';
+import { blobFrom, decodeTree, encodeTree, textOf } from '../../core/objects.ts';
+import { indexLine } from '../../core/flagsApart.ts';
+import type { StoreState } from '../../core/state.ts';
 import { MissingObjectError } from '../../core/objectStore.ts';
 import { HostileNameError } from '../../core/errors.ts';
 import * as ops from '../../core/ops.ts';
@@ -38,6 +40,9 @@ const LAYOUTS: LayoutSpec[] = [
   { kind: 'fanout', width: 3, depth: 2 },
   { kind: 'fanout', width: 1, depth: 6, digitBits: 2 },
   { kind: 'fanout', width: 3, depth: 4, digitBits: 1 },
+  { kind: 'flags-apart' },
+  { kind: 'flags-apart', chunks: 1 },
+  { kind: 'flags-apart', chunks: 256 },
 ];
 
 function withBodies(store: MemoryStore): void {
@@ -138,6 +143,84 @@ describe('layout', () => {
   });
 });
 
+describe('flags-apart', () => {
+  // Proves a flag change renames no message file and rewrites one index file, that reading keeps untouched buckets reference-equal, and that a tree whose files and index lines disagree is refused.
+  const layout: LayoutSpec = { kind: 'flags-apart' };
+  async function populated(count: number): Promise<{ store: MemoryStore; state: StoreState; root: string }> {
+    let state = initialState();
+    const counter = { n: 0 };
+    const body = bodyOf(1);
+    const b = { blobId: blobFrom(body).id, sizeBytes: body.length, messageId: '<b1@test>' };
+    for (let i = 0; i < count; i++) state = ops.appendMessage(state, 'INBOX', b, i % 2 === 0 ? ['$Junk'] : [], context(1000 + i, counter)).state;
+    const store = new MemoryStore();
+    store.put(blobFrom(body));
+    const root = writeState(state, layout, store);
+    return { store, state: await readState(root, layout, store), root };
+  }
+  const entryOf = async (store: MemoryStore, tree: string, name: string): Promise<TreeEntry> => decodeTree(tree, (await store.read(tree)).content).find((entry) => entry.name === name)!;
+
+  it('a flag change keeps every message file and rewrites one index file; reading keeps untouched buckets reference-equal', async () => {
+    const { store, state: before, root } = await populated(2000);
+    store.added = [];
+    const changed = ops.storeFlags(before, 'INBOX', [777], '+', ['\\Seen']).state;
+    const next = writeState(changed, layout, store, before);
+    const after = await readState(next, layout, store);
+    // The root tree (INBOX's folder) and one index file: msg/ and the meta file are untouched.
+    expect(store.added.length).toBe(2);
+    expect((await entryOf(store, next, 'msg')).id).toBe((await entryOf(store, root, 'msg')).id);
+    expect((await entryOf(store, next, 'mailsim-mailbox')).id).toBe((await entryOf(store, root, 'mailsim-mailbox')).id);
+    const guid = [...after.mailboxes.get('INBOX')!.messages.buckets.flatMap((bucket) => [...(bucket?.values() ?? [])])].find((m) => m.uid === 777)!.guid;
+    const oldBuckets = before.mailboxes.get('INBOX')!.messages.buckets;
+    after.mailboxes.get('INBOX')!.messages.buckets.forEach((bucket, index) => {
+      if (index === bucketOf(guid)) expect(bucket).not.toBe(oldBuckets[index]);
+      else expect(bucket).toBe(oldBuckets[index]);
+    });
+    // Read from scratch (another cache), the same tree gives the same state.
+    const fresh = Object.assign(new MemoryStore(), { objects: store.objects });
+    expect(snapshot(await readState(next, layout, fresh))).toEqual(snapshot(changed));
+  });
+
+  it('writes index lines as <guid> <uid> <modseq> [letters] and message files as <guid>,S=,T=', async () => {
+    const { store, root } = await populated(3);
+    const lines = decodeTree(root, (await store.read(root)).content).filter((entry) => entry.name.startsWith('index-')).map((entry) => entry.id);
+    const text = (await Promise.all(lines.map(async (id) => textOf((await store.read(id)).content)))).join('');
+    expect(text.split('\n').filter((line) => line !== '').sort()).toEqual(expect.arrayContaining([expect.stringMatching(/^\S+ 1 \d+ a$/), expect.stringMatching(/^\S+ 2 \d+$/)]));
+    expect(indexLine({ guid: 'g', uid: 3, flags: ['$Junk', '\\Seen'], modseq: 9, internalDateMs: 1, sizeBytes: 2, blobId: '', messageId: '' }, ['$Junk'])).toBe('g 3 9 Sa\n');
+  });
+
+  /** Replaces the one index file of a small mailbox with `edit(text)` and returns the new root. */
+  async function withIndexEdited(store: MemoryStore, root: string, edit: (text: string) => string): Promise<string> {
+    const file = await entryOf(store, root, 'index-00');
+    const blob = blobFrom(edit(textOf((await store.read(file.id)).content)));
+    store.put(blob);
+    const rootEntries = decodeTree(root, (await store.read(root)).content).map((entry) => (entry.name === file.name ? { ...entry, id: blob.id } : entry));
+    const newRoot = encodeTree(rootEntries);
+    store.put(newRoot);
+    return newRoot.id;
+  }
+
+  it.each([
+    { what: 'a message file without its line', edit: (text: string) => text.split('\n').slice(1).join('\n'), error: /has no index line|without lines/ },
+    { what: 'a line without its message file', edit: (text: string) => `${text}1.M0Q0.ghost 9 9\n`, error: /no message file|wrong file|out of order|without files/ },
+    { what: 'letters that are not canonical', edit: (text: string) => text.replace(/^(\S+ \d+ \d+)( a)?$/m, '$1 SS'), error: /bad index line/ },
+    { what: 'lines out of order', edit: (text: string) => { const lines = text.split('\n').filter((l) => l !== ''); return `${[lines[1], lines[0], ...lines.slice(2)].join('\n')}\n`; }, error: /out of order|wrong file/ },
+    { what: 'no final newline', edit: (text: string) => text.slice(0, -1), error: /newline/ },
+  ])('refuses an index with $what', async ({ edit, error }) => {
+    // One index file holding every bucket, so each edit lands in the file of the lines it breaks.
+    const single: LayoutSpec = { kind: 'flags-apart', chunks: 1 };
+    let state = initialState();
+    const counter = { n: 0 };
+    for (let i = 0; i < 6; i++) state = ops.appendMessage(state, 'INBOX', { blobId: blobFrom(bodyOf(1)).id, sizeBytes: bodyOf(1).length, messageId: '<b1@test>' }, [], context(1000 + i, counter)).state;
+    const store = new MemoryStore();
+    withBodies(store);
+    const root = writeState(state, single, store);
+    await expect(readState(root, single, store)).resolves.toBeDefined();
+    const bad = await withIndexEdited(store, root, edit);
+    const fresh = Object.assign(new MemoryStore(), { objects: store.objects });
+    await expect(readState(bad, single, fresh)).rejects.toThrow(error);
+  });
+});
+
 describe('mailbox meta: a strategy\'s data', () => {
   // Proves the layout carries a strategy's per-mailbox data without knowing it: `<key> <value>` lines round-trip, and a line the layout owns with a bad value, or a repeated key, is refused.
   const base = { name: 'INBOX', uidValidity: 7, uidNext: 4, highestModseq: 9, keywords: ['$Junk'], messages: EMPTY_MESSAGE_MAP };
@@ -146,6 +229,14 @@ describe('mailbox meta: a strategy\'s data', () => {
     expect(text).toBe('uidvalidity 7\nuidnext 4\nhighestmodseq 9\nkeyword $Junk\nowner n2 3\nx-lease 1200\n');
     expect(decodeMailboxMeta('m', text)).toEqual({ uidValidity: 7, uidNext: 4, highestModseq: 9, keywords: ['$Junk'], strategyData: { owner: 'n2 3', 'x-lease': '1200' } });
     expect(decodeMailboxMeta('m', encodeMailboxMeta(base))).toEqual({ uidValidity: 7, uidNext: 4, highestModseq: 9, keywords: ['$Junk'] });
+  });
+  it('leaves out a HIGHESTMODSEQ its messages imply (flags-apart), and refuses one written anyway', () => {
+    const text = encodeMailboxMeta(base, 9);
+    expect(text).toBe('uidvalidity 7\nuidnext 4\nkeyword $Junk\n');
+    expect(decodeMailboxMeta('m', text, 9).highestModseq).toBe(9);
+    expect(encodeMailboxMeta(base, 8)).toContain('highestmodseq 9\n');
+    expect(() => decodeMailboxMeta('m', encodeMailboxMeta(base), 9)).toThrow(/imply/);
+    expect(() => decodeMailboxMeta('m', text)).toThrow(/lacks a field/);
   });
   it('refuses a layout field with a bad value, a repeated key, or a key no strategy may use', () => {
     expect(() => decodeMailboxMeta('m', 'uidvalidity 7\nuidnext x\nhighestmodseq 9\n')).toThrow(/bad mailbox meta line/);

@@ -35,6 +35,7 @@ describe.skipIf(!hasGit)('exported transfers are packs real git reads', () => {
     ['scenarios/partition-both-deliver.yaml', 1, 'b', []],
     ['scenarios/power-crash-mid-commit.yaml', 2, 'a', []],
     ['scenarios/wire/flags-flat-batched.yaml', 1, 'b', ['workload.opsMax=200']],
+    ['scenarios/wire/flags-flags-apart-batched.yaml', 1, 'b', ['workload.opsMax=200']],
   ] as const) {
     it(`${scenario} seed ${seed}, node ${node}: every pack is completed by index-pack --fix-thin, then fsck --strict passes`, async () => {
       const dir = await exported(scenario, seed, node, sets);

@@ -83,6 +83,16 @@ describe('summarize', () => {
     expect(summary.dsync).toEqual({ bytesPerFlagChange: 49, bytesPerDelivery: 2_050, flagSource: 'hand-measured', deliverySource: 'hand-measured', runCount: 0 });
   });
 
+  it('gives the flags-apart layout its own rows, one commit each and batched, as the simulator names it', async () => {
+    const { layoutLabel: simLayoutLabel } = await import('../../sim/config.ts');
+    const label = simLayoutLabel({ kind: 'flags-apart' });
+    expect(label).toBe('flags-apart');
+    const one = syntheticRun({ scenarioName: 'wire-flags-flags-apart', strategy: 'renumber', seed: 1, layout: label });
+    const batched = syntheticRun({ scenarioName: 'wire-flags-flags-apart-batched', strategy: 'renumber', seed: 1, layout: label, batched: true });
+    const flat = syntheticRun({ scenarioName: 'wire-flags-flat', strategy: 'renumber', seed: 1, layout: 'flat' });
+    expect(summarize([one, batched, flat]).efficiency.map((row) => row.layout)).toEqual(['flags-apart', 'flags-apart batched', 'flat']);
+  });
+
   it('puts real git beside ours over the same runs only: a run without a git reference counts for ours alone', () => {
     const measured = { ...syntheticRun({ scenarioName: 'w', strategy: 'renumber', seed: 1, layout: 'flat' }), gitReference: { bytesPerFlagChange: 400, bytesPerDelivery: null, commitCount: 10 } };
     const other = syntheticRun({ scenarioName: 's', strategy: 'renumber', seed: 2, layout: 'flat' });

@@ -135,6 +135,8 @@ describe('every layout through replication', () => {
     { kind: 'fanout', width: 1, depth: 3 },
     { kind: 'fanout', width: 1, depth: 6, digitBits: 2 },
     { kind: 'fanout', width: 1, depth: 8, digitBits: 1 },
+    { kind: 'flags-apart' },
+    { kind: 'flags-apart', chunks: 1 },
   ];
   it.each(layouts)('each head tree reads back as the served state (%j)', async (layout) => {
     const { readState } = await import('../../core/layout.ts');
