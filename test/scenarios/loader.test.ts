@@ -174,7 +174,7 @@ script:
     expect(refusal('layout:\n  kind: fanout\n  width: 4\n  depth: 17\n').data).toMatchObject({ path: 'layout.depth', line: 4 });
     expect(refusal('layout:\n  kind: fanout\n  width: 65536\n  depth: 3\n').data).toMatchObject({ path: 'layout.depth', line: 4 });
     expect(refusal('layout: spiral\n').data).toMatchObject({ path: 'layout', line: 1 });
-    expect(refusal('layout: {kind: spiral}\n').data).toMatchObject({ path: 'layout.kind', line: 1, reason: 'expected "flat" or "fanout"' });
+    expect(refusal('layout: {kind: spiral}\n').data).toMatchObject({ path: 'layout.kind', line: 1, reason: 'expected "flat" or "flags-apart" or "fanout"' });
   });
 
   it('refuses min above max, duplicate servers, duplicate mailboxes, and mailboxes without INBOX', () => {
