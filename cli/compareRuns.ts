@@ -24,6 +24,8 @@ export interface OverrideSetOptions {
   readonly warn?: (line: string) => void;
   /** False: the file's real backends are left to another tier (the default suite leaves slow ones to --full). */
   readonly realReplicas?: boolean;
+  /** False: a file with real client programs does not run (the pinned hashes cover only what is deterministic everywhere). */
+  readonly realClients?: boolean;
 }
 
 /** The override sets to run `file` with: one per compared strategy or backend, or just `overrides`. */
@@ -31,6 +33,7 @@ export async function overrideSetsFor(file: string, overrides: readonly string[]
   // A file that does not load runs once, and its run reports why (nothing is lost here).
   const loaded = await loadScenario(file, overrides).catch(() => null);
   if (options.realReplicas === false && isRealReplica(loaded?.scenario.replica)) return [];
+  if (options.realClients === false && (loaded?.scenario.realClients ?? []).length > 0) return [];
   const missingClient = (loaded?.scenario.realClients ?? []).map((c) => c.kind).find((kind) => !(options.realClientInstalled ?? realClientInstalled)(kind));
   if (missingClient !== undefined) {
     (options.warn ?? ((line) => process.stderr.write(`${line}\n`)))(`SKIPPED (not run, not passed): ${file}: ${missingClient} is not installed here (apt-get install ${CLIENT_PACKAGES[missingClient]})`);

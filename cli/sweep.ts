@@ -31,7 +31,7 @@ export interface SweepPlan {
   /** Wall-clock budget: once it passes, no new run starts (runs in flight finish). */
   readonly timeBudgetMs?: number;
   /** Per file, overrides added to the sweep's and whether its real backends run (a suite tier's plan). */
-  readonly perFile?: (file: string) => { readonly overrides: readonly string[]; readonly realReplicas: boolean };
+  readonly perFile?: (file: string) => { readonly overrides: readonly string[]; readonly realReplicas: boolean; readonly realClients?: boolean };
   /** Told how many runs the plan makes, once files that compare strategies are expanded, before any starts. */
   readonly onPlanned?: (runCount: number) => void;
 }
@@ -114,7 +114,7 @@ export async function runSweep(plan: SweepPlan): Promise<SweepSummary> {
   const code = codeIdentity();
   for (const file of plan.files) {
     const extra = plan.perFile?.(file) ?? { overrides: [], realReplicas: true };
-    for (const overrides of await overrideSetsFor(file, [...plan.overrides, ...extra.overrides], { realReplicas: extra.realReplicas })) {
+    for (const overrides of await overrideSetsFor(file, [...plan.overrides, ...extra.overrides], { realReplicas: extra.realReplicas, ...(extra.realClients === undefined ? {} : { realClients: extra.realClients }) })) {
       for (const seed of plan.seeds) tasks.push({ file, overrides, seed, outDir: plan.outDir, code });
     }
   }

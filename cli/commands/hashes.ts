@@ -1,5 +1,6 @@
 /**
- * mailsim hashes [--write]: runs every reference-replica run of the default suite and compares
+ * mailsim hashes [--write]: runs every reference-replica run of the default suite (without real
+ * client programs, whose versions differ between machines) and compares
  * each history hash with the pinned file (reports/baselines/hashes.json). Exit 0 when every
  * hash is as pinned, 1 naming each run that changed, vanished or is new, 2 for bad input or a
  * run that could not run. `--write` rewrites the file instead.

@@ -33,17 +33,20 @@ export interface SuiteRuns {
   /** Files of the folder the tier leaves to the other one. */
   readonly leftCount: number;
   readonly seeds: readonly number[];
-  readonly perFile: (file: string) => FilePlan;
+  readonly perFile: (file: string) => FilePlan & { readonly realClients?: boolean };
 }
 
-/** `referenceOnly`: real backends never run (the pinned history hashes cover the reference replica's runs). */
+/**
+ * `referenceOnly`: neither real backends nor real client programs run (the pinned history hashes
+ * cover what the reference replica alone decides, the same on every machine).
+ */
 export async function suiteRuns(dir: string, full: boolean, seedCount?: number, referenceOnly = false): Promise<SuiteRuns> {
   const plan = await loadSuitePlan(dir);
   const tierName: SuiteTierName = full ? 'full' : 'default';
   const tier: SuiteTier | null = plan === null ? null : plan[tierName];
-  const perFile = (file: string): FilePlan => {
+  const perFile = (file: string): FilePlan & { readonly realClients?: boolean } => {
     const planned = tier === null ? { skipped: false, realReplicas: true, overrides: [] } : filePlan(tier, relative(dir, file).split('\\').join('/'));
-    return referenceOnly ? { ...planned, realReplicas: false } : planned;
+    return referenceOnly ? { ...planned, realReplicas: false, realClients: false } : planned;
   };
   const all = await scenarioFiles(dir);
   const files = all.filter((file) => !perFile(file).skipped);
