@@ -140,7 +140,9 @@ function runSetSection(input: ResultsInputs['runSets'][number]): string[] {
     ['messages renumbered per 1,000 deliveries', formatValue(s.renumberedPer1000Deliveries, '')],
     ['UIDVALIDITY resets', formatValue(s.uidValidityResets, '')],
   ];
-  const lines = ['', `### ${code(input.file)}`, '', commandLine(input), '', ...table(['', ''], rows)];
+  const judged = s.judged.map((row) => [row.name, `${formatValue(row.judgedRunCount, '')} of ${formatValue(row.runCount, '')}`, `${formatValue(row.judgedTotal, '')} ${row.judgedWhat}`, formatValue(row.validCount, '')]);
+  const lines = ['', `### ${code(input.file)}`, '', commandLine(input), '', ...table(['', ''], rows),
+    '', 'What each checker judged (a check with nothing to judge says not-applicable, never valid):', '', ...table(['checker', 'runs that judged something', 'judged in all', 'valid'], judged)];
   if (s.notAsExpected.length === 0) return lines;
   const listed = s.notAsExpected.slice(0, UNEXPECTED_RUNS_LISTED_MAX);
   const more = s.notAsExpected.length - listed.length;

@@ -4,6 +4,7 @@
  */
 import type { RunResult } from '../sim/resultTypes.ts';
 import { isAsExpected } from '../sim/expectation.ts';
+import { judgedRows, type JudgedRow } from '../reports/judgedTable.ts';
 
 /** Runs not as expected listed by name in docs/results.md; the rest are counted. */
 export const UNEXPECTED_RUNS_LISTED_MAX = 20;
@@ -25,6 +26,8 @@ export interface RunSetSummary {
   readonly mergeCommitsPerClientCommit: number | null;
   readonly uidValidityResets: number;
   readonly renumberedPer1000Deliveries: number | null;
+  /** Per checker: runs that judged something, total judged, valid verdicts. */
+  readonly judged: readonly JudgedRow[];
   readonly notAsExpected: readonly { readonly scenario: string; readonly seed: number; readonly verdict: string; readonly replayCommand: string }[];
 }
 
@@ -52,6 +55,7 @@ export function summarizeRuns(results: readonly RunResult[]): RunSetSummary {
   const sum = (pick: (r: RunResult) => number): number => results.reduce((total, result) => total + pick(result), 0);
   const clientOps = sum((r) => r.metrics.clientOpCount);
   return {
+    judged: judgedRows(results),
     runs: results.length,
     asExpected: results.length - unexpected.length,
     scenarioCount: new Set(results.map((result) => result.scenario)).size,

@@ -30,7 +30,8 @@ function run(overrides: Partial<Omit<RunResult, 'metrics'>> & { metrics?: Partia
     wireBytesTotal: 1_000, clientOpCount: 10, deliveryCount: 4, flagChangeCount: 6, wireBytesPerFlagChange: 100, wireBytesPerDelivery: 200,
     commitCount: 10, mergeCommitCount: 2, renumberedMessageCount: 1, uidValidityResetCount: 0, ...overrides.metrics,
   };
-  return { scenario: 'scenarios/a.yaml', seed: 1, verdict: 'valid', expect: 'valid', replayCommand: 'mailsim replay out/failures/a-seed-1.json', ...overrides, metrics } as unknown as RunResult;
+  const checks = { 'uid-stable': { verdict: 'valid', judgedCount: 3, judgedWhat: 'UID bindings', count: 0, evidence: [], explanation: '' } };
+  return { scenario: 'scenarios/a.yaml', seed: 1, verdict: 'valid', expect: 'valid', replayCommand: 'mailsim replay out/failures/a-seed-1.json', checks, ...overrides, metrics } as unknown as RunResult;
 }
 
 describe('renderResultsMarkdown', () => {
@@ -81,6 +82,12 @@ describe('renderResultsMarkdown', () => {
   it('says why a skipped bench measured nothing', () => {
     const markdown = renderResultsMarkdown({ ...noInputs, benches: [{ name: 'dsync', figures: { bench: 'dsync', skipped: 'Dovecot is not installed' }, file: 'bench-dsync.json', command: 'mailsim bench dsync --quick --json' }] });
     expect(markdown).toContain('Not measured in this run: the bench was skipped (Dovecot is not installed).');
+  });
+
+  it('sums a set of runs, with what each checker judged', () => {
+    const summary = summarizeRuns([run({}), run({ seed: 2 })]);
+    const markdown = renderResultsMarkdown({ ...noInputs, runSets: [{ file: 'sweep.jsonl', command: 'mailsim sweep', summary }] });
+    expect(markdown).toContain('| uid-stable | 2 of 2 | 6 UID bindings | 2 |');
   });
 
   it('sums a set of runs and lists the runs not as expected with their replay commands', () => {
