@@ -28,4 +28,5 @@ export const SLOW_TEST_FILES = [
   'test/sim/determinism.test.ts',
   // Each checker's negative control: a simulated cluster run per mutant.
   'test/sim/checkers/controls.test.ts',
+  'test/sim/checkers/completions.runs.test.ts',
 ] as const;
