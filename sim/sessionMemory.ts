@@ -3,11 +3,13 @@
  * not reflect what the client saw refuses it until it does. Judged only from the client's
  * own observations (every UID it was told names a GUID, the highest MODSEQ it was told per
  * message, the UIDs its own acknowledged expunges and moves removed, and the UIDNEXT and
- * HIGHESTMODSEQ it read), never from a clock a server hands back: a black-box server has
- * none, and a server's bug must not weaken the client's guarantee.
+ * HIGHESTMODSEQ it read or that a UID it was told implies), never from a clock a server
+ * hands back: a black-box server has none, and a server's bug must not weaken the client's
+ * guarantee.
  *
  * A replica reflects what the client saw of a mailbox (same UIDVALIDITY) when it could be a
- * later state of it: UIDNEXT and HIGHESTMODSEQ not below what the client read; no UID the
+ * later state of it: UIDNEXT and HIGHESTMODSEQ not below what the client read, UIDNEXT above
+ * every UID the client was told; no UID the
  * client knows names another message; no message below the UIDNEXT the client read that the
  * client never saw (UIDs are only handed out at UIDNEXT, so a later state has none); no
  * message with a MODSEQ below what the client was told; none of the UIDs it removed.
@@ -16,7 +18,10 @@ import { allMessages } from '../core/messageMap.ts';
 import type { Mailbox } from '../core/state.ts';
 
 interface Told {
+  /** The highest UIDNEXT a SELECT read. */
   uidNext: number;
+  /** The UIDNEXT a later state has at least: the one read, or above a UID the client was told. */
+  uidNextFloor: number;
   highestModseq: number;
   /** UID -> GUID, for every UID the client was told (SELECT, STORE answers, APPENDUID, COPYUID). */
   readonly bound: Map<number, string>;
@@ -33,7 +38,7 @@ export class SessionMemory {
     const key = `${mailbox}\u0000${uidValidity}`;
     let told = this.told.get(key);
     if (!told) {
-      told = { uidNext: 0, highestModseq: 0, bound: new Map(), modseq: new Map(), removed: new Set() };
+      told = { uidNext: 0, uidNextFloor: 0, highestModseq: 0, bound: new Map(), modseq: new Map(), removed: new Set() };
       this.told.set(key, told);
     }
     return told;
@@ -43,6 +48,7 @@ export class SessionMemory {
   selected(box: Mailbox): void {
     const told = this.entry(box.name, box.uidValidity);
     told.uidNext = Math.max(told.uidNext, box.uidNext);
+    told.uidNextFloor = Math.max(told.uidNextFloor, box.uidNext);
     told.highestModseq = Math.max(told.highestModseq, box.highestModseq);
     for (const message of allMessages(box.messages)) if (message.uid > 0) this.message(box.name, box.uidValidity, message.uid, message.guid, message.modseq);
   }
@@ -51,6 +57,10 @@ export class SessionMemory {
   message(mailbox: string, uidValidity: number, uid: number, guid: string, modseq = 0): void {
     if (uid <= 0) return;
     const told = this.entry(mailbox, uidValidity);
+    // A server that handed out this UID had its UIDNEXT above it, and UIDNEXT never goes down:
+    // a replica still at or below it has not seen that assignment and could hand the UID out
+    // again. Only a floor: messages below it the client never listed are no sign of a fork.
+    told.uidNextFloor = Math.max(told.uidNextFloor, uid + 1);
     told.bound.set(uid, guid);
     told.modseq.set(uid, Math.max(told.modseq.get(uid) ?? 0, modseq));
   }
@@ -65,8 +75,8 @@ export class SessionMemory {
     const told = this.told.get(`${box.name}\u0000${box.uidValidity}`);
     if (!told) return null;
     const name = box.name;
-    if (box.uidNext < told.uidNext || box.highestModseq < told.highestModseq) {
-      return `${node} is behind this session on ${name} (UIDNEXT ${box.uidNext} < ${told.uidNext} or HIGHESTMODSEQ ${box.highestModseq} < ${told.highestModseq})`;
+    if (box.uidNext < told.uidNextFloor || box.highestModseq < told.highestModseq) {
+      return `${node} is behind this session on ${name} (UIDNEXT ${box.uidNext} < ${told.uidNextFloor} or HIGHESTMODSEQ ${box.highestModseq} < ${told.highestModseq})`;
     }
     for (const message of allMessages(box.messages)) {
       const { uid, guid } = message;

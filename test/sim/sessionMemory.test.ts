@@ -36,4 +36,15 @@ describe('SessionMemory', () => {
     appended.message('INBOX', 1, 4, 'g4', 8);
     expect(appended.behind('n2', mailbox('INBOX', [message('g5', 4, { modseq: 8 })], { uidNext: 5, highestModseq: 8 }))).toContain('naming another message');
   });
+
+  it('a UID the client was told (MOVE, APPEND) raises the UIDNEXT a replica must have, and only that', () => {
+    // swarm-5 seed 438: the client moved a message in and was told UID 219; the replica it failed
+    // over to had not seen the move, its UIDNEXT was still 219, and it handed 219 out again.
+    const moved = told();
+    moved.message('INBOX', 1, 7, 'g7');
+    expect(moved.behind('n2', mailbox('INBOX', [message('g1', 1, { modseq: 3 })], { uidNext: 7, highestModseq: 5 }))).toContain('is behind');
+    // The server that made the move has UIDs below 7 the client never listed: no sign of a fork.
+    const origin = mailbox('INBOX', [message('g1', 1, { modseq: 3 }), message('g5', 5), message('g7', 7)], { uidNext: 8, highestModseq: 5 });
+    expect(moved.behind('n1', origin)).toBeNull();
+  });
 });
