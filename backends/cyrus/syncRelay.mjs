@@ -10,27 +10,16 @@
 // prints "ready\n" on stdout once it listens; writes {"toServer":N,"fromServer":M,"killed":bool}
 // to countsFile when the session is over.
 import { spawn } from 'node:child_process';
-import { chmodSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
+import { countingPipe, parseRelayArgs, USAGE_EXIT_CODE } from '../countingPipe.mjs';
 
-// Exit status for a bad command line or a program that cannot start.
-const USAGE_EXIT_CODE = 64;
-
-const [socketPath, countsFile, killArg, program, ...args] = process.argv.slice(2);
-const killAfterBytes = Number(killArg);
-if (socketPath === undefined || countsFile === undefined || program === undefined || !Number.isInteger(killAfterBytes)) {
+const parsed = parseRelayArgs(process.argv, 2);
+if (parsed === null) {
   process.stderr.write('syncRelay.mjs: usage: syncRelay.mjs <socketPath> <countsFile> <killAfterBytes|-1> <program> [args...]\n');
   process.exit(USAGE_EXIT_CODE);
 }
-
-const counts = { toServer: 0, fromServer: 0, killed: false };
-let finished = false;
-function finish(code) {
-  if (finished) return;
-  finished = true;
-  writeFileSync(countsFile, JSON.stringify(counts));
-  process.exit(code);
-}
+const { named: [socketPath, countsFile], killAfterBytes, program, args } = parsed;
 
 const server = createServer((socket) => {
   // One connection only: stop listening and take the path away before anything else runs.
@@ -38,21 +27,11 @@ const server = createServer((socket) => {
   rmSync(socketPath, { force: true });
   // stderr is inherited: the server's complaints land in the session's captured output.
   const child = spawn(program, args, { stdio: ['pipe', 'pipe', 'inherit'] });
-
-  const allowance = (length) => (killAfterBytes < 0 ? length : Math.max(0, Math.min(length, killAfterBytes - counts.toServer - counts.fromServer)));
-  const forward = (chunk, direction, sink) => {
-    if (counts.killed) return;
-    const pass = allowance(chunk.length);
-    const part = pass === chunk.length ? chunk : chunk.subarray(0, pass);
-    counts[direction] += part.length;
-    if (part.length > 0) sink.write(part);
-    if (killAfterBytes >= 0 && counts.toServer + counts.fromServer >= killAfterBytes) {
-      counts.killed = true;
-      child.kill('SIGKILL');
-      socket.destroy();
-    }
-  };
-  socket.on('data', (chunk) => forward(chunk, 'toServer', child.stdin));
+  const pipe = countingPipe(countsFile, killAfterBytes, () => {
+    child.kill('SIGKILL');
+    socket.destroy();
+  });
+  socket.on('data', (chunk) => pipe.forward(chunk, 'toServer', child.stdin, socket));
   socket.on('end', () => child.stdin.end());
   socket.on('error', () => {
     // sync_client went away (it failed or was killed): the server's exit tells the story.
@@ -60,31 +39,31 @@ const server = createServer((socket) => {
   child.stdin.on('error', () => {
     // EPIPE after the server exited or was killed.
   });
-  child.stdout.on('data', (chunk) => forward(chunk, 'fromServer', socket));
+  child.stdout.on('data', (chunk) => pipe.forward(chunk, 'fromServer', socket, child.stdout));
   child.on('error', (error) => {
     process.stderr.write(`syncRelay.mjs: cannot run ${program}: ${error.message}\n`);
     socket.destroy();
-    finish(USAGE_EXIT_CODE);
+    pipe.finish(USAGE_EXIT_CODE);
   });
   // Done when both the server and the connection are closed, in whichever order.
   let exitCode = null;
   let socketClosed = false;
   const done = () => {
-    if (exitCode !== null && socketClosed) finish(exitCode);
+    if (exitCode !== null && socketClosed) pipe.finish(exitCode);
   };
   socket.on('close', () => {
     socketClosed = true;
     done();
   });
   child.on('close', (code, signal) => {
-    exitCode = counts.killed ? 0 : code ?? (signal === null ? 1 : 128);
+    exitCode = pipe.counts.killed ? 0 : code ?? (signal === null ? 1 : 128);
     socket.end();
     done();
   });
 });
 server.on('error', (error) => {
   process.stderr.write(`syncRelay.mjs: cannot listen on ${socketPath}: ${error.message}\n`);
-  finish(USAGE_EXIT_CODE);
+  process.exit(USAGE_EXIT_CODE);
 });
 server.listen(socketPath, () => {
   // Cyrus started as root drops to its own user, which must be able to connect.

@@ -7,60 +7,29 @@
 // usage: node relay.mjs <countsFile> <killAfterBytes|-1> <program> [args...]
 // writes {"toServer":N,"fromServer":M,"killed":bool} to countsFile when the server is gone.
 import { spawn } from 'node:child_process';
-import { writeFileSync } from 'node:fs';
+import { countingPipe, parseRelayArgs, USAGE_EXIT_CODE } from '../countingPipe.mjs';
 
 // Exit status when the kill point was reached (distinct from dsync-server's own statuses).
 const KILLED_EXIT_CODE = 86;
-// Exit status for a bad command line.
-const USAGE_EXIT_CODE = 64;
 
-const [countsFile, killArg, program, ...args] = process.argv.slice(2);
-const killAfterBytes = Number(killArg);
-if (countsFile === undefined || program === undefined || !Number.isInteger(killAfterBytes)) {
+const parsed = parseRelayArgs(process.argv, 1);
+if (parsed === null) {
   process.stderr.write('relay.mjs: usage: relay.mjs <countsFile> <killAfterBytes|-1> <program> [args...]\n');
   process.exit(USAGE_EXIT_CODE);
 }
-
-const counts = { toServer: 0, fromServer: 0, killed: false };
-let finished = false;
-function finish(code) {
-  if (finished) return;
-  finished = true;
-  writeFileSync(countsFile, JSON.stringify(counts));
-  process.exit(code);
-}
+const { named: [countsFile], killAfterBytes, program, args } = parsed;
 
 // stderr is inherited: doveadm shows the server's complaints in its own stderr.
 const child = spawn(program, args, { stdio: ['pipe', 'pipe', 'inherit'] });
-
-// How many of `length` bytes may pass before the kill point; Infinity without one.
-function allowance(length) {
-  if (killAfterBytes < 0) return length;
-  return Math.max(0, Math.min(length, killAfterBytes - counts.toServer - counts.fromServer));
-}
-
-function kill() {
-  counts.killed = true;
+const pipe = countingPipe(countsFile, killAfterBytes, () => {
   child.kill('SIGKILL');
   // Flush what already passed to doveadm, then die as a crashed remote would: mid-stream.
-  process.stdout.write('', () => finish(KILLED_EXIT_CODE));
-}
+  process.stdout.write('', () => pipe.finish(KILLED_EXIT_CODE));
+});
 
-function forward(chunk, direction, sink, source) {
-  if (counts.killed) return;
-  const pass = allowance(chunk.length);
-  const part = pass === chunk.length ? chunk : chunk.subarray(0, pass);
-  counts[direction] += part.length;
-  if (part.length > 0 && !sink.write(part)) {
-    source.pause();
-    sink.once('drain', () => source.resume());
-  }
-  if (killAfterBytes >= 0 && counts.toServer + counts.fromServer >= killAfterBytes) kill();
-}
-
-process.stdin.on('data', (chunk) => forward(chunk, 'toServer', child.stdin, process.stdin));
+process.stdin.on('data', (chunk) => pipe.forward(chunk, 'toServer', child.stdin, process.stdin));
 process.stdin.on('end', () => child.stdin.end());
-child.stdout.on('data', (chunk) => forward(chunk, 'fromServer', process.stdout, child.stdout));
+child.stdout.on('data', (chunk) => pipe.forward(chunk, 'fromServer', process.stdout, child.stdout));
 child.stdin.on('error', () => {
   // EPIPE after the server exited or was killed: its exit status tells the story.
 });
@@ -69,9 +38,9 @@ process.stdout.on('error', () => {
 });
 child.on('error', (error) => {
   process.stderr.write(`relay.mjs: cannot run ${program}: ${error.message}\n`);
-  finish(USAGE_EXIT_CODE);
+  pipe.finish(USAGE_EXIT_CODE);
 });
 child.on('close', (code, signal) => {
-  if (counts.killed) return;
-  process.stdout.write('', () => finish(code ?? (signal === null ? 1 : 128)));
+  if (pipe.counts.killed) return;
+  process.stdout.write('', () => pipe.finish(code ?? (signal === null ? 1 : 128)));
 });

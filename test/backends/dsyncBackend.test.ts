@@ -14,41 +14,19 @@ import { dovecotInstalled } from '../../backends/dovecot/dovecotHome.ts';
 import { overrideSetsFor } from '../../cli/compareRuns.ts';
 import { loadScenario, parseScenarioText, ScenarioError } from '../../scenarios/loader.ts';
 import { runScenario } from '../../scenarios/run.ts';
+import { expectTextbookSplitBrain, runLibraryFile, whenInstalled } from './realBackendRuns.ts';
 import { initialUidValidity } from '../../sim/world.ts';
 
-const installed = dovecotInstalled();
-if (!installed) {
-  if (process.env.CI === 'true') throw new Error('Dovecot (dovecot-core, dovecot-imapd) is missing on CI');
-  console.warn('SKIPPED LOUDLY: Dovecot is not installed; the runs on real Dovecot did not run');
-}
-const onDovecot = installed ? it : it.skip;
-
-async function run(file: string, sets: readonly string[]) {
-  const loaded = await loadScenario(file, sets);
-  return runScenario(loaded, loaded.scenario.seed ?? 1);
-}
+const onDovecot = whenInstalled(dovecotInstalled(), 'Dovecot (dovecot-core, dovecot-imapd)', 'the runs on real Dovecot');
+const run = runLibraryFile;
 
 describe('replica: dsync (real Dovecot)', () => {
   onDovecot('dsync-uid-clash: A keeps 8, the clashing four go to 9-12, UIDNEXT 13, UIDVALIDITY unchanged', async () => {
     const { result, outcome } = await run('scenarios/dsync-uid-clash.yaml', ['replica=dsync']);
     expect(result.strategy).toBe('dsync (real)');
     expect(result.verdict).toBe('valid');
-    const delivered = (node: string) => outcome.history
-      .filter((r) => r.process === `script-${node}` && r.type === 'ok' && r.f === 'deliver')
-      .map((r) => r.value as { guid: string; uid: number });
-    const a = delivered('A');
-    const b = delivered('B');
-    expect(a.map((d) => d.uid)).toEqual([6, 7, 8]);
-    expect(b.map((d) => d.uid)).toEqual([6, 7]);
-    for (const final of outcome.finals) {
-      const inbox = final.state.mailboxes.get('INBOX')!;
-      expect(inbox.uidValidity).toBe(initialUidValidity(0));
-      expect(inbox.uidNext).toBe(13);
-      const uidOf = new Map([...allMessages(inbox.messages)].map((m) => [m.guid, m.uid]));
-      expect(uidOf.get(a[2]!.guid)).toBe(8);
-      const clashing = [a[0]!, a[1]!, ...b].map((d) => uidOf.get(d.guid)).sort((x, y) => x! - y!);
-      expect(clashing).toEqual([9, 10, 11, 12]);
-    }
+    expectTextbookSplitBrain(outcome);
+    expect(outcome.finals[0]!.state.mailboxes.get('INBOX')!.uidValidity).toBe(initialUidValidity(0));
   }, 120_000);
 
   onDovecot('the flag trap: stateful dsync keeps both writes; stateless dsync strands both writes and no-lost-flags says so', async () => {

@@ -16,43 +16,17 @@ import { cyrusSync } from '../../../backends/cyrus/syncSession.ts';
 import { withImap } from '../../../backends/dovecot/imapStdio.ts';
 import { overrideSetsFor } from '../../../cli/compareRuns.ts';
 import { allMessages } from '../../../core/messageMap.ts';
-import { loadScenario } from '../../../scenarios/loader.ts';
-import { runScenario } from '../../../scenarios/run.ts';
+import { expectTextbookSplitBrain, runLibraryFile, whenInstalled } from '../realBackendRuns.ts';
 
-const installed = cyrusInstalled();
-if (!installed) {
-  if (process.env.CI === 'true') throw new Error('Cyrus is missing on CI: .ci/install-cyrus unpacks it');
-  console.warn('SKIPPED LOUDLY: Cyrus is not installed (.ci/install-cyrus); the runs on real Cyrus did not run');
-}
-const onCyrus = installed ? it : it.skip;
-
-async function run(file: string, sets: readonly string[]) {
-  const loaded = await loadScenario(file, sets);
-  return runScenario(loaded, loaded.scenario.seed ?? 1);
-}
+const onCyrus = whenInstalled(cyrusInstalled(), 'Cyrus (.ci/install-cyrus unpacks it)', 'the runs on real Cyrus');
+const run = runLibraryFile;
 
 describe('replica: cyrus (real Cyrus IMAP)', () => {
   onCyrus('the textbook split brain: A keeps 8, the clashing four go to 9-12, UIDNEXT 13, UIDVALIDITY unchanged', async () => {
     const { result, outcome } = await run('scenarios/dsync-uid-clash.yaml', ['replica=cyrus']);
     expect(result.strategy).toBe('cyrus (real)');
     expect(result.verdict).toBe('valid');
-    const delivered = (node: string) => outcome.history
-      .filter((r) => r.process === `script-${node}` && r.type === 'ok' && r.f === 'deliver')
-      .map((r) => r.value as { guid: string; uid: number; uidValidity: number });
-    const a = delivered('A');
-    const b = delivered('B');
-    expect(a.map((d) => d.uid)).toEqual([6, 7, 8]);
-    expect(b.map((d) => d.uid)).toEqual([6, 7]);
-    for (const final of outcome.finals) {
-      const inbox = final.state.mailboxes.get('INBOX')!;
-      expect(inbox.uidValidity).toBe(a[0]!.uidValidity);
-      expect(inbox.uidNext).toBe(13);
-      const uidOf = new Map([...allMessages(inbox.messages)].map((m) => [m.guid, m.uid]));
-      expect(uidOf.get(a[2]!.guid)).toBe(8);
-      const clashing = [a[0]!, a[1]!, ...b].map((d) => uidOf.get(d.guid)).sort((x, y) => x! - y!);
-      expect(clashing).toEqual([9, 10, 11, 12]);
-      expect([...allMessages(inbox.messages)].map((m) => m.uid).sort((x, y) => x - y)).toEqual([1, 2, 3, 4, 5, 8, 9, 10, 11, 12]);
-    }
+    expectTextbookSplitBrain(outcome);
   }, 120_000);
 
   onCyrus('concurrent flag changes: the master overwrites the flag record, no-lost-flags says so; the reference replica keeps both', async () => {
