@@ -15,6 +15,7 @@ export const SLOW_TEST_FILES = [
   'test/backends/realClients/realClients.test.ts',
   // Real Cyrus IMAP: imapd, lmtpd, sync_client and sync_server, and the relay between them.
   'test/backends/cyrus/cyrusBackend.test.ts',
+  'test/backends/cyrus/cyrusSyslog.test.ts',
   // Chromium.
   'test/**/*.browser.test.ts',
   // The CLI as a user runs it: node processes, npm pack and install.

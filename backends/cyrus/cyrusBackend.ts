@@ -60,7 +60,7 @@ async function createUser(home: CyrusHome, mailboxes: readonly string[]): Promis
     withImap(cyrusEndpoint(home, user), async (imap) => {
       for (const command of commands) {
         const response = await imap.command(command);
-        if (response.status !== 'OK') throw new CyrusFailedError(`setting up ${home.name}`, `${command} answered ${response.status} ${response.text}`, null, '');
+        if (response.status !== 'OK') throw new CyrusFailedError(`setting up ${home.name}`, `${command} answered ${response.status} ${response.text}`, null, '', home);
       }
     });
   await run(CYRUS_ADMIN, [`CREATE ${quoteMailbox(`user.${CYRUS_USER}`)}`]);
@@ -86,7 +86,7 @@ export function cyrusBackend(driver: DovecotDriver<CyrusHome> = realCyrus): Repl
       }
       for (const home of others) {
         const outcome = await driver.sync(first, home, { stateful: false, full: false, state: '', killAfterBytes: null });
-        if (!outcome.ok) throw new CyrusFailedError(`copying the initial population to ${home.name}`, 'sync_client failed', null, '');
+        if (!outcome.ok) throw new CyrusFailedError(`copying the initial population to ${home.name}`, 'sync_client failed', null, '', home);
       }
       for (const [index, name] of deps.config.servers.entries()) {
         cluster.servers.set(name, new DsyncServer(name, homes[index] as CyrusHome, deps, cluster));

@@ -5,7 +5,7 @@
  * `~/.cache/mailsim/cyrus`, or `$MAILSIM_CYRUS_DIR`), and every program runs from there with
  * that folder's libraries first on LD_LIBRARY_PATH (docs/replica-backends.md#cyrus).
  */
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { CyrusMissingError } from './cyrusErrors.ts';
@@ -42,11 +42,40 @@ export function requireCyrus(): void {
 }
 
 /**
- * The environment of a Cyrus program serving one session on stdio (`-X`): the service name
- * its config lookups use, and the unpacked libraries first.
+ * The library .ci/install-cyrus builds from syslogToFile.c: preloaded, it appends what a Cyrus
+ * program logs through syslog to a file, since Cyrus logs nowhere else.
  */
-export function cyrusEnv(service: string): NodeJS.ProcessEnv {
+export function cyrusSyslogShimPath(): string {
+  return join(cyrusDir(), 'mailsim', 'syslogToFile.so');
+}
+
+/**
+ * The environment of a Cyrus program serving one session on stdio (`-X`): the service name
+ * its config lookups use, the unpacked libraries first, and its syslog lines sent to
+ * `syslogFile` when the shim is built (without it they are dropped, as with no syslog daemon).
+ */
+export function cyrusEnv(service: string, syslogFile: string): NodeJS.ProcessEnv {
   const dir = cyrusDir();
   const libraries = [join(dir, 'lib', 'x86_64-linux-gnu'), join(dir, 'usr', 'lib', 'x86_64-linux-gnu')];
-  return { PATH: '/usr/bin:/bin', LD_LIBRARY_PATH: libraries.join(':'), CYRUS_SERVICE: service, CYRUS_ID: '0' };
+  const env: NodeJS.ProcessEnv = { PATH: '/usr/bin:/bin', LD_LIBRARY_PATH: libraries.join(':'), CYRUS_SERVICE: service, CYRUS_ID: '0' };
+  const shim = cyrusSyslogShimPath();
+  if (existsSync(shim)) Object.assign(env, { LD_PRELOAD: shim, MAILSIM_SYSLOG_FILE: syslogFile });
+  return env;
+}
+
+/** How many of an instance's last syslog lines a failure quotes. */
+export const SYSLOG_TAIL_LINES_MAX = 12;
+/** Syslog's debug priority: Cyrus logs a line per freed object at it, noise in a failure. */
+const DEBUG_PRIORITY = '<7>';
+
+/** The last lines an instance logged (debug lines left out), or '' when it logged none. */
+export function syslogTail(syslogFile: string): string {
+  let text: string;
+  try {
+    text = readFileSync(syslogFile, 'utf8');
+  } catch {
+    return '';
+  }
+  const lines = text.split('\n').filter((line) => line !== '' && !line.includes(`] ${DEBUG_PRIORITY}: `));
+  return lines.slice(-SYSLOG_TAIL_LINES_MAX).join('\n');
 }

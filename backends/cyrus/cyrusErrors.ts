@@ -4,6 +4,7 @@
  */
 import { MailsimError } from '../../core/errors.ts';
 import { stderrTail } from '../dovecot/dovecotErrors.ts';
+import { syslogTail } from './cyrusEnv.ts';
 
 /** The unpacked Cyrus programs are missing. */
 export class CyrusMissingError extends MailsimError<'E_CYRUS_MISSING', { path: string }> {
@@ -13,11 +14,16 @@ export class CyrusMissingError extends MailsimError<'E_CYRUS_MISSING', { path: s
   }
 }
 
-/** A Cyrus program failed, timed out or answered something this backend cannot read; `output` is what it printed. */
-export class CyrusFailedError extends MailsimError<'E_CYRUS_FAILED', { what: string; exitCode: number | null; output: string }> {
-  constructor(what: string, reason: string, exitCode: number | null, output: string) {
+/**
+ * A Cyrus program failed, timed out or answered something this backend cannot read; `output`
+ * is what it printed, and the instance's last syslog lines follow when `home` is given.
+ */
+export class CyrusFailedError extends MailsimError<'E_CYRUS_FAILED', { what: string; exitCode: number | null; output: string; syslog: string }> {
+  constructor(what: string, reason: string, exitCode: number | null, output: string, home?: { readonly name: string; readonly syslog: string }) {
     const tail = stderrTail(output);
-    super('E_CYRUS_FAILED', `${what} failed: ${reason}${tail === '' ? '' : `\n${tail}`}`, { what, exitCode, output: tail });
+    const syslog = home === undefined ? '' : syslogTail(home.syslog);
+    const quoted = [tail, syslog === '' ? '' : `syslog of ${home?.name ?? ''}:\n${syslog}`].filter((part) => part !== '').join('\n');
+    super('E_CYRUS_FAILED', `${what} failed: ${reason}${quoted === '' ? '' : `\n${quoted}`}`, { what, exitCode, output: tail, syslog });
     this.name = 'CyrusFailedError';
   }
 }

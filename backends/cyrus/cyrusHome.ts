@@ -20,6 +20,8 @@ export interface CyrusHome {
   readonly conf: string;
   /** Byte counts of sessions and other scratch files. */
   readonly scratch: string;
+  /** What the instance's programs logged through syslog (cyrusEnv.ts). */
+  readonly syslog: string;
   /** Per peer: the sync channel this instance's `sync_client` uses and the socket path its `sync_host` names. */
   readonly channels: ReadonlyMap<string, { readonly channel: string; readonly socket: string }>;
 }
@@ -58,7 +60,7 @@ export async function createCyrusHome(parent: string, name: string, peers: reado
   const dir = join(parent, name);
   checkSafePath(dir);
   const channels = new Map(peers.map((peer, index) => [peer, { channel: `peer${index}`, socket: join(dir, 'run', `sync-${index}.sock`) }]));
-  const home: CyrusHome = { name, dir, conf: join(dir, 'imapd.conf'), scratch: join(dir, 'scratch'), channels };
+  const home: CyrusHome = { name, dir, conf: join(dir, 'imapd.conf'), scratch: join(dir, 'scratch'), syslog: join(dir, 'syslog'), channels };
   for (const path of [dir, join(dir, 'conf'), join(dir, 'part'), join(dir, 'run'), home.scratch]) {
     await mkdir(path, { recursive: true });
     // mkdir's mode is masked by the umask; chmod's is not. Cyrus writes as its own user.

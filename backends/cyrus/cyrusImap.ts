@@ -11,10 +11,10 @@ import { CyrusFailedError } from './cyrusErrors.ts';
 import { CYRUS_USER, cyrusEnv, cyrusProgramPath, requireCyrus } from './cyrusEnv.ts';
 import type { CyrusHome } from './cyrusHome.ts';
 
-const CYRUS_IMAP: ImapServerKind = {
-  greeting: '* OK',
-  failure: (what, reason, exitCode, stderr) => new CyrusFailedError(what, reason, exitCode, stderr),
-};
+/** How an imapd session of `home` greets and fails: a failure quotes the instance's syslog. */
+function cyrusImapKind(home: CyrusHome): ImapServerKind {
+  return { greeting: '* OK', failure: (what, reason, exitCode, stderr) => new CyrusFailedError(what, reason, exitCode, stderr, home) };
+}
 
 /** The instance's administrator (`admins:` in cyrusHome.ts). */
 export const CYRUS_ADMIN = 'admin';
@@ -22,13 +22,13 @@ export const CYRUS_ADMIN = 'admin';
 /** Starts `imapd -X -N` on `home` and logs in as `user`. */
 export async function openCyrusImap(home: CyrusHome, user: string = CYRUS_USER): Promise<ImapConnection> {
   requireCyrus();
-  const child = spawn(cyrusProgramPath('imapd'), ['-C', home.conf, '-X', '-N'], { stdio: ['pipe', 'pipe', 'pipe'], detached: true, env: cyrusEnv('imap') });
-  const imap = await ImapConnection.attach(child, `imapd on ${home.name}`, CYRUS_IMAP);
+  const child = spawn(cyrusProgramPath('imapd'), ['-C', home.conf, '-X', '-N'], { stdio: ['pipe', 'pipe', 'pipe'], detached: true, env: cyrusEnv('imap', home.syslog) });
+  const imap = await ImapConnection.attach(child, `imapd on ${home.name}`, cyrusImapKind(home));
   // `-N`: no password check, so any password will do.
   const login = await imap.command(`LOGIN ${user} x`);
   if (login.status !== 'OK') {
     await imap.kill();
-    throw new CyrusFailedError(`imapd on ${home.name}`, `LOGIN ${user} answered ${login.status} ${login.text}`, null, '');
+    throw new CyrusFailedError(`imapd on ${home.name}`, `LOGIN ${user} answered ${login.status} ${login.text}`, null, '', home);
   }
   return imap;
 }

@@ -33,7 +33,7 @@ async function status(home: CyrusHome, mailbox: string): Promise<{ uidValidity: 
     const line = response.untagged.find((untagged) => untagged.startsWith('* STATUS ')) ?? '';
     const uidValidity = Number(/UIDVALIDITY (\d+)/.exec(line)?.[1]);
     const uidNext = Number(/UIDNEXT (\d+)/.exec(line)?.[1]);
-    if (!(uidValidity > 0 && uidNext > 0)) throw new CyrusFailedError(`deliver on ${home.name}`, `unreadable STATUS answer ${JSON.stringify(line)}`, null, '');
+    if (!(uidValidity > 0 && uidNext > 0)) throw new CyrusFailedError(`deliver on ${home.name}`, `unreadable STATUS answer ${JSON.stringify(line)}`, null, '', home);
     return { uidValidity, uidNext };
   });
 }
@@ -51,7 +51,7 @@ async function findDelivered(home: CyrusHome, mailbox: string, fromUid: number, 
       // `n:*` names the last message even when it is below n: only UIDs from n on are new.
       if (uid >= fromUid && (typeof headers === 'string' ? messageIdOf(headers) : null) === messageId) return uid;
     }
-    throw new CyrusFailedError(`deliver on ${home.name}`, `lmtpd accepted the message but ${mailbox} holds no new message with Message-ID ${messageId ?? '(none)'}`, null, '');
+    throw new CyrusFailedError(`deliver on ${home.name}`, `lmtpd accepted the message but ${mailbox} holds no new message with Message-ID ${messageId ?? '(none)'}`, null, '', home);
   });
 }
 
@@ -61,16 +61,16 @@ export async function lmtpDeliver(home: CyrusHome, mailbox: string, body: Uint8A
   const before = await status(home, mailbox);
   const recipient = mailbox === 'INBOX' ? CYRUS_USER : `${CYRUS_USER}+${mailbox}`;
   const input = `LHLO mailsim\r\nMAIL FROM:<>\r\nRCPT TO:<${recipient}>\r\nDATA\r\n${lmtpData(body)}QUIT\r\n`;
-  const args = ['-i', ...Object.entries(cyrusEnv('lmtp')).map(([key, value]) => `${key}=${value ?? ''}`), cyrusProgramPath('lmtpd'), '-C', home.conf, '-X'];
+  const args = ['-i', ...Object.entries(cyrusEnv('lmtp', home.syslog)).map(([key, value]) => `${key}=${value ?? ''}`), cyrusProgramPath('lmtpd'), '-C', home.conf, '-X'];
   const result = await runProcess(ENV_PATH, args, { timeoutMs: LMTP_TIMEOUT_MS, input: Buffer.from(input, 'latin1') });
   const replies = result.stdout.toString('utf8').split('\r\n').filter((line) => /^\d{3} /.test(line));
   const what = `lmtpd on ${home.name}`;
-  if (result.timedOut) throw new CyrusFailedError(what, `timed out after ${LMTP_TIMEOUT_MS} ms`, null, result.stderr);
+  if (result.timedOut) throw new CyrusFailedError(what, `timed out after ${LMTP_TIMEOUT_MS} ms`, null, result.stderr, home);
   // LHLO, MAIL, RCPT, DATA's 354, then the message's own reply, then QUIT's.
   const refused = replies.find((line) => /^[45]/.test(line));
   if (refused !== undefined) throw new ImapNoError('deliver', `lmtpd answered ${refused}`);
   if (!replies.some((line) => line.startsWith('250 2.1.5 Success')) && !replies.some((line, index) => index > 0 && replies[index - 1]?.startsWith('354') === true && line.startsWith('250'))) {
-    throw new CyrusFailedError(what, `no delivery reply in ${JSON.stringify(replies)}`, result.exitCode, result.stderr);
+    throw new CyrusFailedError(what, `no delivery reply in ${JSON.stringify(replies)}`, result.exitCode, result.stderr, home);
   }
   const uid = await findDelivered(home, mailbox, before.uidNext, messageIdOf(Buffer.from(body).toString('latin1')));
   return { uid, uidValidity: before.uidValidity };

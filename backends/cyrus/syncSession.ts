@@ -47,13 +47,13 @@ export interface CyrusSyncResult {
 let countsSequence = 0;
 
 /** `env -i` arguments that run a Cyrus program as `service` with only what it needs. */
-function envArgs(service: string): string[] {
-  return ['-i', ...Object.entries(cyrusEnv(service)).map(([key, value]) => `${key}=${value ?? ''}`)];
+function envArgs(service: string, syslogFile: string): string[] {
+  return ['-i', ...Object.entries(cyrusEnv(service, syslogFile)).map(([key, value]) => `${key}=${value ?? ''}`)];
 }
 
 /** Starts the relay for `to` on `socket` and waits until it listens; resolves to its exit. */
 async function startRelay(socket: string, countsFile: string, killAfterBytes: number, to: CyrusHome): Promise<{ exited: Promise<string>; pid: number | undefined }> {
-  const args = [SYNC_RELAY_PATH, socket, countsFile, String(killAfterBytes), ENV_PATH, ...envArgs('sync'), cyrusProgramPath('sync_server'), '-C', to.conf, '-X'];
+  const args = [SYNC_RELAY_PATH, socket, countsFile, String(killAfterBytes), ENV_PATH, ...envArgs('sync', to.syslog), cyrusProgramPath('sync_server'), '-C', to.conf, '-X'];
   const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'], detached: true });
   let stderr = '';
   child.stderr.on('data', (chunk: Buffer) => {
@@ -63,7 +63,7 @@ async function startRelay(socket: string, countsFile: string, killAfterBytes: nu
   await new Promise<void>((resolve, reject) => {
     const timer = setTimeout(() => {
       killGroup(child.pid);
-      reject(new CyrusFailedError(`the sync relay for ${to.name}`, `not listening after ${RELAY_READY_TIMEOUT_MS} ms`, null, stderr));
+      reject(new CyrusFailedError(`the sync relay for ${to.name}`, `not listening after ${RELAY_READY_TIMEOUT_MS} ms`, null, stderr, to));
     }, RELAY_READY_TIMEOUT_MS);
     child.stdout.on('data', (chunk: Buffer) => {
       if (!chunk.toString('utf8').includes('ready')) return;
@@ -72,7 +72,7 @@ async function startRelay(socket: string, countsFile: string, killAfterBytes: nu
     });
     child.on('close', (code) => {
       clearTimeout(timer);
-      reject(new CyrusFailedError(`the sync relay for ${to.name}`, `exited with ${code} before listening`, code, stderr));
+      reject(new CyrusFailedError(`the sync relay for ${to.name}`, `exited with ${code} before listening`, code, stderr, to));
     });
   });
   return { exited, pid: child.pid };
@@ -97,7 +97,7 @@ export async function cyrusSync(from: CyrusHome, to: CyrusHome, killAfterBytes: 
   await rm(channel.socket, { force: true });
   const startedMs = performance.now();
   const relay = await startRelay(channel.socket, countsFile, killAfterBytes ?? -1, to);
-  const args = [...envArgs('sync_client'), cyrusProgramPath('sync_client'), '-C', from.conf, '-n', channel.channel, '-v', '-o', '-u', CYRUS_USER];
+  const args = [...envArgs('sync_client', from.syslog), cyrusProgramPath('sync_client'), '-C', from.conf, '-n', channel.channel, '-v', '-o', '-u', CYRUS_USER];
   const client = await runProcess(ENV_PATH, args, { timeoutMs: CYRUS_SYNC_TIMEOUT_MS });
   // sync_client is gone: the relay ends once its server has; one still waiting (sync_client
   // never connected) or stuck is ended after a grace period.
@@ -109,9 +109,9 @@ export async function cyrusSync(from: CyrusHome, to: CyrusHome, killAfterBytes: 
   const counts = await readCounts(countsFile);
   const output = [client.stdout.toString('utf8'), client.stderr, serverOutput].filter((part) => part.trim() !== '').join('\n');
   const what = `sync_client ${from.name} -> ${to.name}`;
-  if (client.timedOut) throw new CyrusFailedError(what, `timed out after ${CYRUS_SYNC_TIMEOUT_MS} ms`, null, output);
+  if (client.timedOut) throw new CyrusFailedError(what, `timed out after ${CYRUS_SYNC_TIMEOUT_MS} ms`, null, output, from);
   const base = { bytesToReplica: counts.toServer, bytesFromReplica: counts.fromServer, killed: counts.killed, exitCode: client.exitCode, output, elapsedMs };
   if (client.exitCode === 0 && !counts.killed) return { ...base, ok: true };
   if (counts.killed) return { ...base, ok: false };
-  throw new CyrusFailedError(what, `sync_client exited with ${client.exitCode ?? client.signal}`, client.exitCode, output);
+  throw new CyrusFailedError(what, `sync_client exited with ${client.exitCode ?? client.signal}`, client.exitCode, output, from);
 }
