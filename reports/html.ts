@@ -6,7 +6,7 @@
  */
 import { STRATEGY_NAMES } from '../core/strategies/registry.ts';
 import { escapeHtml, formatBytes, formatMs, formatNumber } from './format.ts';
-import { dsyncText } from './dsyncText.ts';
+import { realSystemsText } from './realSystemText.ts';
 import { JUDGED_HTML_HEAD, judgedHtmlRows } from './judgedTable.ts';
 import { sizeRank, type EfficiencyRow, type FailureRow, type ReportSummary, type ScenarioRow, type StrategyRow, type TimelineRun, type VerdictCounts } from './summary.ts';
 import { barChart, cdfChart, TIMELINE_OPS_DRAWN_MAX, timelineChart } from './svg.ts';
@@ -24,7 +24,9 @@ export const STRATEGY_COLORS: Readonly<Record<string, string>> = Object.fromEntr
 const EXTRA_COLORS = ['#00838f', '#5d4037', '#455a64', '#9e9d24', '#283593', '#d81b60', '#7cb342', '#8e24aa', '#f4511e', '#00acc1'];
 /** More layouts than this and the two efficiency charts take the full width, one above the other, so their labels have room. */
 export const EFFICIENCY_PAIRED_LAYOUTS_MAX = 4;
-const SERIES_COLORS = { measured: '#1565c0', minimum: '#43a047', dsync: '#9e9e9e', git: '#ef6c00' };
+const SERIES_COLORS = { measured: '#1565c0', minimum: '#43a047', git: '#ef6c00' };
+/** One colour per real system, in REAL_SYSTEMS order (reports/summary/realSystemFigures.ts). */
+const REAL_SYSTEM_COLORS = ['#9e9e9e', '#8e24aa'];
 
 export function strategyColor(name: string, index: number): string {
   return STRATEGY_COLORS[name] ?? EXTRA_COLORS[index % EXTRA_COLORS.length] ?? '#555';
@@ -205,8 +207,11 @@ function efficiencySection(summary: ReportSummary): string {
       { name: 'measured', color: SERIES_COLORS.measured, values: summary.efficiency.map((row) => (kind === 'flag' ? row.bytesPerFlagChange : row.bytesPerDelivery)) },
       { name: kind === 'flag' ? 'minimum (GUID + flag delta)' : 'minimum (compressed message)', color: SERIES_COLORS.minimum,
         values: summary.efficiency.map((row) => (kind === 'flag' ? row.minBytesPerFlagChange : row.minBytesPerDelivery)) },
-      { name: `Dovecot dsync (${(kind === 'flag' ? summary.dsync.flagSource : summary.dsync.deliverySource) === 'measured' ? 'real, this report' : 'hand-measured'})`, color: SERIES_COLORS.dsync,
-        values: summary.efficiency.map(() => (kind === 'flag' ? summary.dsync.bytesPerFlagChange : summary.dsync.bytesPerDelivery)) },
+      ...summary.realSystems.map((system, index) => ({
+        name: `${system.name} (${(kind === 'flag' ? system.flagSource : system.deliverySource) === 'measured' ? 'real, this report' : 'hand-measured'})`,
+        color: REAL_SYSTEM_COLORS[index % REAL_SYSTEM_COLORS.length] as string,
+        values: summary.efficiency.map(() => (kind === 'flag' ? system.bytesPerFlagChange : system.bytesPerDelivery)),
+      })),
       { name: 'real git thin pack, same commits', color: SERIES_COLORS.git,
         values: summary.efficiency.map((row) => (kind === 'flag' ? row.gitBytesPerFlagChange : row.gitBytesPerDelivery)) },
     ],
@@ -215,8 +220,8 @@ function efficiencySection(summary: ReportSummary): string {
   const rows = [...summary.efficiency, ...summary.efficiencyBySize].map(efficiencyRowHtml);
   return `<p class="note">Replication bytes attributed to each operation (a push is a thin git pack plus 8 B of framing and 20 B per head (backends/git/server/wire.ts); `
     + `a batch's push is split over its operations; on real Dovecot, the dsync session's stream a write caused, counted both ways by a relay), weighted by operation counts, beside the floor `
-    + `(GUID plus flag delta for a flag change; compressed message bytes for a delivery) and beside Dovecot dsync's figures `
-    + `(${escapeHtml(dsyncText(summary))}), `
+    + `(GUID plus flag delta for a flag change; compressed message bytes for a delivery) and beside the real systems' figures `
+    + `(${escapeHtml(realSystemsText(summary.realSystems))}), `
     + `and beside what real git's <code>pack-objects --thin</code> makes for the same commits, where a scenario measured it (<code>gitReference</code>).</p>`
     + `<div class="${sideBySide ? 'charts' : ''}">${figure('Bytes on the wire per flag change, by layout', chart('flag'))}${figure('Bytes on the wire per delivery, by layout', chart('delivery'))}</div>`
     + `<h3>By layout and mailbox size</h3>${sizeChart(summary)}${table(head, rows, 2)}`;

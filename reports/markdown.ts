@@ -3,7 +3,7 @@
  * runs (at most MARKDOWN_CHARS_MAX characters). Pure: ReportSummary in, text out.
  */
 import { escapeMarkdown, formatBytes, formatMs, formatNumber } from './format.ts';
-import { dsyncText } from './dsyncText.ts';
+import { realSystemsText } from './realSystemText.ts';
 import { judgedMarkdown } from './judgedTable.ts';
 import type { ReportSummary } from './summary.ts';
 
@@ -93,7 +93,7 @@ function efficiencyLines(summary: ReportSummary): string[] {
   if (summary.efficiency.length === 0) return [];
   const parts = summary.efficiency.slice(0, MARKDOWN_LAYOUTS_MAX).map((row) =>
     `${escapeMarkdown(row.layout)} ${formatBytes(row.bytesPerFlagChange)} (min ${formatBytes(row.minBytesPerFlagChange)}${row.gitBytesPerFlagChange === null ? '' : `, git ${formatBytes(row.gitBytesPerFlagChange)} vs ours ${formatBytes(row.bytesPerFlagChangeOnGitRuns)} on the same runs`}) / ${formatBytes(row.bytesPerDelivery)} (min ${formatBytes(row.minBytesPerDelivery)}${row.gitBytesPerDelivery === null ? '' : `, git ${formatBytes(row.gitBytesPerDelivery)} vs ours ${formatBytes(row.bytesPerDeliveryOnGitRuns)}`})`);
-  return [`**Bytes per flag change / per delivery** (Dovecot dsync ${dsyncText(summary)}): ${parts.join('; ')}`, ''];
+  return [`**Bytes per flag change / per delivery** (${realSystemsText(summary.realSystems)}): ${parts.join('; ')}`, ''];
 }
 
 

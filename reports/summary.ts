@@ -10,7 +10,7 @@ import { compareStrings, mergeResults } from './merge.ts';
 import { countVerdicts, idOf, isUnexpected, type VerdictCounts } from './summary/aggregate.ts';
 import { checkerRow, type CheckerRow } from './summary/checkerTable.ts';
 import { convergenceSummary, type ConvergenceSummary } from './summary/convergenceCharts.ts';
-import { dsyncFigures, type DsyncFigures } from './summary/dsyncFigures.ts';
+import { realSystemFigures, type RealSystemFigures } from './summary/realSystemFigures.ts';
 import { efficiencyRows, sizeBucket, type EfficiencyRow } from './summary/efficiencyTable.ts';
 import { FAILURES_LISTED_MAX, failureRow, type FailureRow } from './summary/failureList.ts';
 import { findingRows, type FindingRow } from './summary/findingsTable.ts';
@@ -55,10 +55,10 @@ export interface ReportSummary {
   readonly efficiency: readonly EfficiencyRow[];
   readonly efficiencyBySize: readonly EfficiencyRow[];
   /**
-   * Dovecot dsync's bytes per flag change and per delivery: measured on this report's runs of
-   * real Dovecot (`replica: dsync`) when it has them, else the hand-measured constants.
+   * Real Dovecot dsync's and real Cyrus's bytes per flag change and per delivery: measured on
+   * this report's runs of them when it has them, else dsync's hand-measured constants.
    */
-  readonly dsync: DsyncFigures;
+  readonly realSystems: readonly RealSystemFigures[];
   readonly convergence: ConvergenceSummary;
   readonly timelines: readonly TimelineRun[];
 }
@@ -92,7 +92,7 @@ export function summarize(input: readonly RunResult[]): ReportSummary {
     realClients: realClientRows(results),
     efficiency: efficiencyRows(results, () => 'all'),
     efficiencyBySize: efficiencyRows(results, (result) => sizeBucket(result.metrics.messagesPerMailbox)),
-    dsync: dsyncFigures(results),
+    realSystems: realSystemFigures(results),
     convergence: convergenceSummary(results),
     timelines: selectTimelines(results, ids),
   };

@@ -62,11 +62,22 @@ describe('summarize', () => {
     const base = syntheticRun({ scenarioName: 's', strategy: 'dsync (real)', seed: 1 });
     const real = { ...base, metrics: { ...base.metrics, layout: 'dsync (real)' } };
     const summary = summarize([real, syntheticRun({ scenarioName: 's', strategy: 'renumber', seed: 1, layout: 'flat' })]);
-    expect(summary.dsync.flagSource).toBe('measured');
-    expect(summary.dsync.bytesPerFlagChange).toBe(Math.round(real.metrics.wireBytesPerFlagChange ?? -1));
-    expect(summary.dsync.runCount).toBe(1);
+    const [dsync, ...others] = summary.realSystems;
+    expect(dsync?.flagSource).toBe('measured');
+    expect(dsync?.bytesPerFlagChange).toBe(Math.round(real.metrics.wireBytesPerFlagChange ?? -1));
+    expect(dsync?.runCount).toBe(1);
+    // Cyrus has no hand-measured figures: a report with no Cyrus run leaves it out.
+    expect(others).toEqual([]);
     expect(summary.strategies.map((row) => row.strategy)).toEqual(['renumber', 'dsync (real)']);
     expect(summary.efficiency.map((row) => row.layout)).toContain('dsync (real)');
+  });
+
+  it('shows Cyrus beside dsync once the report has a run on real Cyrus', () => {
+    const base = syntheticRun({ scenarioName: 's', strategy: 'cyrus (real)', seed: 1 });
+    const real = { ...base, metrics: { ...base.metrics, layout: 'cyrus (real)' } };
+    const systems = summarize([real]).realSystems;
+    expect(systems.map((system) => [system.name, system.flagSource, system.runCount])).toEqual([['Dovecot dsync', 'hand-measured', 0], ['Cyrus replication', 'measured', 1]]);
+    expect(systems[1]?.bytesPerDelivery).toBe(Math.round(real.metrics.wireBytesPerDelivery ?? -1));
   });
 
   it('weights bytes per flag change by flag changes, per layout', () => {
@@ -80,7 +91,7 @@ describe('summarize', () => {
     expect(flat?.bytesPerFlagChange).toBeCloseTo(expected, 6);
     expect(flat?.runCount).toBe(2);
     expect(summary.efficiency.map((row) => row.layout)).toEqual(['fanout batched', 'flat']);
-    expect(summary.dsync).toEqual({ bytesPerFlagChange: 49, bytesPerDelivery: 2_050, flagSource: 'hand-measured', deliverySource: 'hand-measured', runCount: 0 });
+    expect(summary.realSystems).toEqual([{ name: 'Dovecot dsync', bytesPerFlagChange: 49, bytesPerDelivery: 2_050, flagSource: 'hand-measured', deliverySource: 'hand-measured', runCount: 0 }]);
   });
 
   it('gives the flags-apart layout its own rows, one commit each and batched, as the simulator names it', async () => {
