@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import { exportReplica } from '../core/export.ts';
 import { replicaFsFrom, type PromisesFsLike } from '../core/fsTypes.ts';
 import { decodeCommit } from '../core/objects.ts';
-import type { Replica } from '../core/replica.ts';
+import type { Replica } from '../core/replica/replica.ts';
 import type { GitReference } from '../sim/resultTypes.ts';
 
 /** Commits of each kind measured per run: enough for a stable mean, few enough to keep a suite quick. */

@@ -19,7 +19,7 @@ import { allMessages, messagesByUid } from './messageMap.ts';
 import type { Message } from './message.ts';
 import { BRANCH_REF } from './objectStore.ts';
 import { flagLetters, folderDirName } from './names.ts';
-import type { Replica } from './replica.ts';
+import type { Replica } from './replica/replica.ts';
 
 export interface ExportSummary {
   readonly mailboxCount: number;

@@ -6,7 +6,7 @@
 import { DeflateMemo } from '../../core/deflateMemo.ts';
 import { LayoutCache } from '../../core/layout.ts';
 import { replicaFsFrom } from '../../core/fsTypes.ts';
-import { Replica } from '../../core/replica.ts';
+import { Replica } from '../../core/replica/replica.ts';
 import { UidIndex } from '../../core/uidIndex.ts';
 import type { BackendDeps, InitialMailbox, ReplicaBackend, ReplicaServer } from '../../sim/replicaServer.ts';
 import { newVolumeFs } from '../../sim/volume.ts';

@@ -12,7 +12,7 @@ import type { UidIndex } from '../../core/uidIndex.ts';
 import type { DeflateMemo } from '../../core/deflateMemo.ts';
 import type { LayoutCache } from '../../core/layout.ts';
 import { MailsimError } from '../../core/errors.ts';
-import { Replica, type ReceiveResult, type ReplicaOptions } from '../../core/replica.ts';
+import { Replica, type ReceiveResult, type ReplicaOptions } from '../../core/replica/replica.ts';
 import { NodeClock } from '../../sim/clock.ts';
 import { CrashError, FaultyFs } from '../../sim/faultyFs.ts';
 import { newVolumeFs } from '../../sim/volume.ts';

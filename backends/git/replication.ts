@@ -7,7 +7,7 @@
  * the runner looked up (does it hold this commit?). Sends are what the runner must do: push
  * what a peer lacks, heartbeat, arm the merge wait. The runner (./server/replicationRunner.ts) does the I/O.
  */
-import type { ReceiveKind } from '../../core/replica.ts';
+import type { ReceiveKind } from '../../core/replica/replica.ts';
 
 /** Heads remembered per peer as already held by it (named limit). */
 export const KNOWN_HEADS_MAX = 16;

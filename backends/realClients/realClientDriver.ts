@@ -14,7 +14,7 @@ import { join } from 'node:path';
 import { exportMailbox, exportableMessages, maildirFileName } from '../../core/export.ts';
 import { replicaFsFrom } from '../../core/fsTypes.ts';
 import { flagLetters } from '../../core/names.ts';
-import type { Replica } from '../../core/replica.ts';
+import type { Replica } from '../../core/replica/replica.ts';
 import type { ReplicaServer } from '../../sim/replicaServer.ts';
 import { REAL_CLIENT_MAILBOX, type RealClientConfig, type RealClientEditAction, type RealClientKind, type RealSyncReport, type ServerAppend } from '../../sim/realClientTypes.ts';
 import type { RealClientDriver } from '../../sim/realClientDriver.ts';

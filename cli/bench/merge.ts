@@ -24,7 +24,7 @@ import { performance } from 'node:perf_hooks';
 import { replicaFsFrom } from '../../core/fsTypes.ts';
 import { messageMapFrom } from '../../core/messageMap.ts';
 import * as ops from '../../core/ops.ts';
-import { Replica, type LayoutSpec } from '../../core/replica.ts';
+import { Replica, type LayoutSpec } from '../../core/replica/replica.ts';
 import type { Message, StoreState } from '../../core/state.ts';
 import { type UidStrategy } from '../../core/strategy.ts';
 import { strategyByName } from '../../core/strategies/registry.ts';

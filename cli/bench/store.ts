@@ -18,7 +18,7 @@ import { performance } from 'node:perf_hooks';
 import { deflateSync } from 'node:zlib';
 import { Volume } from 'memfs';
 import { replicaFsFrom, type PromisesFsLike } from '../../core/fsTypes.ts';
-import { Replica, type LayoutSpec } from '../../core/replica.ts';
+import { Replica, type LayoutSpec } from '../../core/replica/replica.ts';
 import { exportReplica } from '../../core/export.ts';
 import { strategyByName } from '../../core/strategies/registry.ts';
 import { STORE_BYTES_PER_DELIVERY_MAX, STORE_BYTES_PER_FLAG_CHANGE_MAX, STORE_FLAG_COMMITS_PER_SEC_MIN, STORE_SPEEDUP_OVER_GIT_CLI_MIN } from './targets.ts';

@@ -23,7 +23,7 @@ import { loadavg } from 'node:os';
 import { performance } from 'node:perf_hooks';
 import { Volume } from 'memfs';
 import { replicaFsFrom, type PromisesFsLike } from '../../core/fsTypes.ts';
-import { Replica, type LayoutSpec } from '../../core/replica.ts';
+import { Replica, type LayoutSpec } from '../../core/replica/replica.ts';
 import { strategyByName } from '../../core/strategies/registry.ts';
 import { DEFAULT_LAYOUT } from '../../scenarios/resolve.ts';
 import { layoutLabel } from '../../sim/config.ts';

@@ -1,7 +1,7 @@
 // Proves that replicas converge with bounded merges when one designated replica merges: the same commits, pushed between replicas in any order with drops and duplicates, end with every replica on one head, and no merge commit is made but by the merger (at most one per receive that brought it concurrent commits). Negative control: with every replica merging (the old pairwise rule) the bound fails.
 import { describe, it, expect } from 'vitest';
 import fc from 'fast-check';
-import { Replica, type LayoutSpec, type ReplicaOptions } from '../../core/replica.ts';
+import { Replica, type LayoutSpec, type ReplicaOptions } from '../../core/replica/replica.ts';
 import { renumberStrategy } from '../../core/strategies/renumber.ts';
 import { CrashFs } from './crashFs.ts';
 

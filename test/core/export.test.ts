@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Volume } from 'memfs';
 import { replicaFsFrom, type PromisesFsLike } from '../../core/fsTypes.ts';
-import { Replica, type LayoutSpec } from '../../core/replica.ts';
+import { Replica, type LayoutSpec } from '../../core/replica/replica.ts';
 import { exportReplica } from '../../core/export.ts';
 import { messagesByUid } from '../../core/messageMap.ts';
 import type { StoreState } from '../../core/state.ts';

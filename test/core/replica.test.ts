@@ -1,7 +1,7 @@
 // Proves the Replica: one durable commit per operation, no trace from refused or crashed operations (recovery at any fs call, process or power crash), exact object transfer, and deterministic fast-forward/merge on receive.
 import { describe, it, expect } from 'vitest';
 import fc from 'fast-check';
-import { Replica, type LayoutSpec, type ReplicaOptions, MERGE_AUTHOR } from '../../core/replica.ts';
+import { Replica, type LayoutSpec, type ReplicaOptions, MERGE_AUTHOR } from '../../core/replica/replica.ts';
 import type { UidStrategy } from '../../core/strategy.ts';
 import type { Mailbox, Message, StoreState } from '../../core/state.ts';
 import { ImapNoError, HostileNameError } from '../../core/errors.ts';

@@ -9,7 +9,7 @@ import { describe, expect, it } from 'vitest';
 import { exportReplica } from '../../core/export.ts';
 import { replicaFsFrom, type PromisesFsLike } from '../../core/fsTypes.ts';
 import { allMessages } from '../../core/messageMap.ts';
-import { Replica, type ReplicaOptions } from '../../core/replica.ts';
+import { Replica, type ReplicaOptions } from '../../core/replica/replica.ts';
 import type { StoreState } from '../../core/state.ts';
 import { strategyByName } from '../../core/strategies/registry.ts';
 import { messageBody } from '../../sim/clients.ts';

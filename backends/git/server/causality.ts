@@ -4,7 +4,7 @@
  * server keeps it. A write acknowledged here ticks it; a push's clock joins it only once
  * our head holds every head the push brought (until then the push is held).
  */
-import type { Replica } from '../../../core/replica.ts';
+import type { Replica } from '../../../core/replica/replica.ts';
 import type { VectorClock } from '../../../sim/historyTypes.ts';
 import { mergeClocks, tick } from '../../../sim/vclock.ts';
 

@@ -1,11 +1,11 @@
 /**
- * Group commit's answers. The replica owns the open batch (core/replica.ts: opened by
+ * Group commit's answers. The replica owns the open batch (core/replica/batch.ts: opened by
  * beginBatch, committed by a flush or by a receive, merge or settle that must build on it)
  * and says when it is durable; this keeps only the answers waiting on it. Every answer ends
  * exactly once: acknowledged once its batch is durable, or outcome unknown when the server
  * crashes first (the client's connection drops with the request in flight).
  */
-import type { Replica } from '../../../core/replica.ts';
+import type { Replica } from '../../../core/replica/replica.ts';
 import { CrashError } from '../../../sim/faultyFs.ts';
 
 /** One operation of the batch, waiting for its answer. */

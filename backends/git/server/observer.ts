@@ -5,7 +5,7 @@
  */
 import { assert } from '../../../core/errors.ts';
 import { compareStrings } from '../../../core/merge/compare.ts';
-import type { ReceiveResult, Replica } from '../../../core/replica.ts';
+import type { ReceiveResult, Replica } from '../../../core/replica/replica.ts';
 import type { Mailbox, StoreState } from '../../../core/state.ts';
 import { ownerOf } from '../../../core/strategies/owner.ts';
 import { newBindings, type Binding } from '../../../sim/bindings.ts';

@@ -3,7 +3,7 @@
  * protocol each event with the facts of its replica, and performs the sends (pushes of what a
  * peer lacks, heartbeats, the merge wait's timer). The protocol decides; this does the I/O.
  */
-import type { Replica } from '../../../core/replica.ts';
+import type { Replica } from '../../../core/replica/replica.ts';
 import type { VectorClock } from '../../../sim/historyTypes.ts';
 import type { Envelope } from '../../../sim/network.ts';
 import type { BackendDeps } from '../../../sim/replicaServer.ts';

@@ -1,6 +1,6 @@
 // Proves group commit's answers end exactly once: acknowledged when the replica says the batch is durable, refused when its commit fails, unknown (CrashError) after a crash, and dropped only under the drop-crashed-acks mutant.
 import { describe, expect, it } from 'vitest';
-import type { BatchEnds, Replica } from '../../../core/replica.ts';
+import type { BatchEnds, Replica } from '../../../core/replica/replica.ts';
 import { MailsimError } from '../../../core/errors.ts';
 import { CrashError } from '../../../sim/faultyFs.ts';
 import { GroupCommit, type PendingAnswer } from '../../../backends/git/server/groupCommit.ts';
