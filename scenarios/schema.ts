@@ -32,8 +32,8 @@ export const REAL_CLIENT_EVENTS_MAX = 1_000;
 export const FANOUT_KEY_BITS_MAX = 32;
 /** A recorded schedule's decided draws at most (explore's --depth is bounded by it). */
 export const CHOICES_MAX = 10_000;
-/** The largest alternative index a recorded choice may name (a pick among the most items a list holds). */
-export const CHOICE_INDEX_MAX = LIST_ITEMS_MAX;
+/** The largest alternative index a recorded choice may name: a pick among at most this many distinct items. */
+const CHOICE_INDEX_MAX = 1_000_000;
 /** Bits of the GUID key one level of `width` directories uses (4 -> 2, 256 -> 8). */
 export function fanoutBits(width: number): number {
   return Math.round(Math.log2(width));
