@@ -15,7 +15,7 @@ import { BENCH_NAMES } from './bench.ts';
 const DEBUG_ENV = 'MAILSIM_DEBUG';
 
 /** explore's defaults: small enough that the library's small world runs every schedule in minutes. */
-const EXPLORE_DEPTH_DEFAULT = 6;
+const EXPLORE_DEPTH_DEFAULT = 10;
 const EXPLORE_FAULTS_DEFAULT = 2;
 const EXPLORE_BUDGET_S_DEFAULT = 600;
 const EXPLORE_FAULTS_MAX = 64;
