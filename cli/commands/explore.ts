@@ -5,12 +5,14 @@
  * the file's faults (sim/explore/faultPlacement.ts), and under each every choice of the first
  * --depth branching draws (sim/explore/enumerate.ts). Each schedule not as the file expects
  * is saved as a failure file holding its choices, for `mailsim replay` and `mailsim shrink`.
- * Exit 0 when every schedule run was as expected, 1 when one was not, 2 on bad input or an
- * unknown verdict.
+ * Exit 0 when every schedule run was as expected, 1 when one was not, 2 on bad input, an
+ * unknown verdict or a schedule that stopped with an error.
  */
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
+import type { RunOutcome } from '../../backends/world.ts';
+import { MailsimError } from '../../core/errors.ts';
 import { failureFileFor } from '../../scenarios/failure.ts';
 import { loadScenario, type LoadedScenario } from '../../scenarios/loader.ts';
 import { defaultSeed, resolveScenario } from '../../scenarios/resolve.ts';
@@ -62,6 +64,9 @@ export interface ExploreSummary {
   readonly asExpected: number;
   readonly notAsExpected: number;
   readonly unknown: number;
+  /** Schedules that stopped with an error (a limit, a replica that could not reopen) instead of a verdict. */
+  readonly errors: number;
+  readonly firstError: string | null;
   readonly failureFiles: readonly string[];
 }
 
@@ -71,6 +76,8 @@ interface Tally {
   asExpected: number;
   notAsExpected: number;
   unknown: number;
+  errors: number;
+  firstError: string | null;
   complete: boolean;
   readonly failureFiles: string[];
 }
@@ -90,7 +97,7 @@ function refuseUnexplorable(loaded: LoadedScenario, file: string): void {
   if (s.choices !== undefined) throw new CliInputError(`${file}: the scenario already pins its choices; run or replay it instead`);
 }
 
-async function saveFailure(context: ExploreContext, placement: number, trail: ChoiceTrail, result: RunResult, outcome: Awaited<ReturnType<typeof runScenario>>['outcome']): Promise<void> {
+async function saveFailure(context: ExploreContext, placement: number, trail: ChoiceTrail, result: RunResult, outcome: RunOutcome): Promise<void> {
   const { loaded, seed, out, tally } = context;
   if (tally.failureFiles.length >= EXPLORE_FAILURE_FILES_MAX) return;
   const choices = trail.choices();
@@ -102,9 +109,22 @@ async function saveFailure(context: ExploreContext, placement: number, trail: Ch
   tally.failureFiles.push(path);
 }
 
+/**
+ * One schedule. One that stops with a typed error is counted and the enumeration goes on:
+ * it is what that schedule does (a run would exit 2 on it), not bad input to explore.
+ */
 async function runSchedule(context: ExploreContext, placement: number, faults: readonly ScheduledFault[], trail: ChoiceTrail): Promise<void> {
-  const { result, outcome } = await runScenario(context.loaded, context.seed, { faults, choices: trail });
   const { tally } = context;
+  let ran: Awaited<ReturnType<typeof runScenario>>;
+  try {
+    ran = await runScenario(context.loaded, context.seed, { faults, choices: trail });
+  } catch (error) {
+    if (!(error instanceof MailsimError)) throw error;
+    tally.errors++;
+    tally.firstError ??= `[${error.code}] ${error.message.split('\n')[0] ?? ''} (fault placement ${placement}, choices ${JSON.stringify(trail.choices())})`;
+    return;
+  }
+  const { result, outcome } = ran;
   if (result.verdict === 'unknown') tally.unknown++;
   if (isAsExpected(result)) return void tally.asExpected++;
   tally.notAsExpected++;
@@ -123,7 +143,7 @@ async function explorePlacements(context: ExploreContext, placements: readonly S
 }
 
 function exitCode(tally: Tally): number {
-  if (tally.unknown > 0) return EXIT_BAD_INPUT_OR_UNKNOWN;
+  if (tally.unknown > 0 || tally.errors > 0) return EXIT_BAD_INPUT_OR_UNKNOWN;
   return tally.notAsExpected > 0 ? EXIT_NOT_AS_EXPECTED : EXIT_AS_EXPECTED;
 }
 
@@ -133,7 +153,7 @@ export async function exploreCommand(file: string, options: ExploreCommandOption
   const seed = options.seed ?? defaultSeed(loaded);
   const config = resolveScenario(loaded, seed);
   const placements = faultPlacements(config.faults, options.faults, config.durationMs);
-  const tally: Tally = { schedules: 0, placementsRun: 0, asExpected: 0, notAsExpected: 0, unknown: 0, complete: false, failureFiles: [] };
+  const tally: Tally = { schedules: 0, placementsRun: 0, asExpected: 0, notAsExpected: 0, unknown: 0, errors: 0, firstError: null, complete: false, failureFiles: [] };
   const context: ExploreContext = { loaded, seed, out: options.out, code: codeIdentity(), tally };
   const enumeration = startEnumeration({ depth: options.depth, budgetMs: options.budgetS * 1000, dedup: options.dedup }, () => performance.now());
   await explorePlacements(context, placements, enumeration);
@@ -154,6 +174,8 @@ export async function exploreCommand(file: string, options: ExploreCommandOption
     asExpected: tally.asExpected,
     notAsExpected: tally.notAsExpected,
     unknown: tally.unknown,
+    errors: tally.errors,
+    firstError: tally.firstError,
     failureFiles: tally.failureFiles,
   };
   process.stdout.write(options.json === true ? `${JSON.stringify(summary)}\n` : describeExplore(summary));
@@ -170,7 +192,9 @@ function describeExplore(s: ExploreSummary): string {
     `  time:              ${s.elapsedS} s, ${s.complete ? 'every schedule within the bounds ran' : 'BUDGET REACHED: not every schedule ran'}`,
   ];
   const bad = s.notAsExpected;
-  lines.push(bad === 0 ? `verdict: every schedule as expected` : `verdict: ${bad} schedule(s) NOT AS EXPECTED${s.unknown > 0 ? ` (${s.unknown} unknown)` : ''}`);
+  const clean = s.errors === 0 ? 'verdict: every schedule as expected' : 'verdict: every schedule that ended was as expected';
+  lines.push(bad === 0 ? clean : `verdict: ${bad} schedule(s) NOT AS EXPECTED${s.unknown > 0 ? ` (${s.unknown} unknown)` : ''}`);
+  if (s.errors > 0) lines.push(`  ${s.errors} schedule(s) stopped with an error; the first: ${s.firstError ?? ''}`);
   for (const path of s.failureFiles.slice(0, FAILURES_LISTED_MAX)) lines.push(`  failure saved: ${path}; replay: mailsim replay ${path}`);
   if (s.failureFiles.length > FAILURES_LISTED_MAX) lines.push(`  ... and ${s.failureFiles.length - FAILURES_LISTED_MAX} more failure file(s) under ${s.failureFiles[0]?.replace(/\/[^/]*$/, '') ?? ''}`);
   return `${lines.join('\n')}\n`;
