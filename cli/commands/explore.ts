@@ -20,6 +20,7 @@ import { runScenario } from '../../scenarios/run.ts';
 import type { ScheduledFault } from '../../sim/config.ts';
 import { enumerateSchedules, startEnumeration, type Enumeration } from '../../sim/explore/enumerate.ts';
 import { faultPlacements } from '../../sim/explore/faultPlacement.ts';
+import { BRANCHING_COMPONENTS } from '../../sim/explore/policy.ts';
 import type { ChoiceTrail } from '../../sim/explore/trail.ts';
 import { isAsExpected } from '../../sim/expectation.ts';
 import type { RunResult } from '../../sim/resultTypes.ts';
@@ -35,6 +36,8 @@ export interface ExploreCommandOptions {
   readonly faults: number;
   readonly budgetS: number;
   readonly dedup: boolean;
+  /** Components whose draws are decided (sim/explore/policy.ts); absent: all. */
+  readonly branch?: readonly string[];
   readonly out: string;
   readonly json?: boolean;
 }
@@ -49,7 +52,7 @@ export interface ExploreSummary {
   readonly scenario: string;
   readonly seed: number;
   readonly overrides: readonly string[];
-  readonly bounds: { readonly depth: number; readonly faults: number; readonly budgetS: number; readonly dedup: boolean };
+  readonly bounds: { readonly depth: number; readonly faults: number; readonly budgetS: number; readonly dedup: boolean; readonly branch: readonly string[] };
   /** Fault placements within --faults, and how many had a schedule run before the budget ended. */
   readonly placements: number;
   readonly placementsRun: number;
@@ -155,14 +158,15 @@ export async function exploreCommand(file: string, options: ExploreCommandOption
   const placements = faultPlacements(config.faults, options.faults, config.durationMs);
   const tally: Tally = { schedules: 0, placementsRun: 0, asExpected: 0, notAsExpected: 0, unknown: 0, errors: 0, firstError: null, complete: false, failureFiles: [] };
   const context: ExploreContext = { loaded, seed, out: options.out, code: codeIdentity(), tally };
-  const enumeration = startEnumeration({ depth: options.depth, budgetMs: options.budgetS * 1000, dedup: options.dedup }, () => performance.now());
+  const branch = options.branch ?? BRANCHING_COMPONENTS;
+  const enumeration = startEnumeration({ depth: options.depth, budgetMs: options.budgetS * 1000, dedup: options.dedup, components: branch }, () => performance.now());
   await explorePlacements(context, placements, enumeration);
   const elapsedS = (performance.now() - enumeration.startMs) / 1000;
   const summary: ExploreSummary = {
     scenario: file,
     seed,
     overrides: [...options.set],
-    bounds: { depth: options.depth, faults: options.faults, budgetS: options.budgetS, dedup: options.dedup },
+    bounds: { depth: options.depth, faults: options.faults, budgetS: options.budgetS, dedup: options.dedup, branch: [...branch] },
     placements: placements.length,
     placementsRun: tally.placementsRun,
     schedules: tally.schedules,
@@ -183,9 +187,9 @@ export async function exploreCommand(file: string, options: ExploreCommandOption
 }
 
 function describeExplore(s: ExploreSummary): string {
-  const { depth, faults, budgetS, dedup } = s.bounds;
+  const { depth, faults, budgetS, dedup, branch } = s.bounds;
   const lines = [
-    `explore ${s.scenario} seed ${s.seed}: depth ${depth}, at most ${faults} fault(s) landing, budget ${budgetS} s, dedup ${dedup ? 'on' : 'off'}`,
+    `explore ${s.scenario} seed ${s.seed}: depth ${depth} (${branch.join(', ')}), at most ${faults} fault(s) landing, budget ${budgetS} s, dedup ${dedup ? 'on' : 'off'}`,
     `  fault placements:  ${s.placementsRun} of ${s.placements}`,
     `  schedules run:     ${s.schedules} (${s.schedulesPerSec}/s)`,
     `  distinct states:   ${s.distinctStates} (${s.statesPerSec}/s)`,

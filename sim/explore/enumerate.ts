@@ -13,6 +13,8 @@ export interface EnumerateBounds {
   readonly budgetMs: number;
   /** Explore a world reached two ways once (./trail.ts). */
   readonly dedup: boolean;
+  /** Decide only these components' draws (./policy.ts); absent: every component's. */
+  readonly components?: readonly string[];
 }
 
 export interface EnumerateOutcome {
@@ -48,7 +50,7 @@ export async function enumerateSchedules(enumeration: Enumeration, run: (trail: 
   let schedules = 0;
   while (prefix !== null) {
     if (clockMs() - startMs >= bounds.budgetMs) return { schedules, complete: false };
-    const trail = new ChoiceTrail({ prefix, depth: bounds.depth, seen, dedup: bounds.dedup });
+    const trail = new ChoiceTrail({ prefix, depth: bounds.depth, seen, dedup: bounds.dedup, ...(bounds.components === undefined ? {} : { components: bounds.components }) });
     await run(trail);
     schedules++;
     prefix = nextPrefix(trail.steps);

@@ -19,6 +19,9 @@ const BRANCHING: Readonly<Record<string, readonly DrawKind[]>> = {
   power: ['int'],
 };
 
+/** The components whose draws may branch, for `explore --branch`. */
+export const BRANCHING_COMPONENTS: readonly string[] = Object.keys(BRANCHING);
+
 /**
  * The component a stream belongs to: the first segment of its path, decoded ('crash' for
  * 'crash%2Fa', the stream the world names 'crash/a'; 'network' for 'network/a%3Eb').

@@ -1,9 +1,10 @@
 /**
  * One schedule's choices: the choice source a run draws through in `mailsim explore` and
  * when a scenario carries `choices:`. The first `depth` branching draws (sim/explore/
- * policy.ts) are decided: by the prefix where it reaches, else the first alternative; every
- * later draw is the seed's own. Each decided draw is recorded with its number of
- * alternatives, so the enumeration (./enumerate.ts) knows what is left to try.
+ * policy.ts) of the chosen components are decided: by the prefix where it reaches, else the
+ * first alternative; every later draw is the seed's own. Each branching draw up to there is
+ * recorded with its number of alternatives, so the enumeration (./enumerate.ts) knows what
+ * is left to try and a replay walks the same positions.
  *
  * With a table of seen worlds, each branch point past the prefix is looked up by the
  * world's digest (./worldDigest.ts): a world already explored with at least as much depth
@@ -12,9 +13,9 @@
  */
 import { assert } from '../../core/errors.ts';
 import type { ChoiceSource, DrawPoint } from '../rng.ts';
-import { isBranching } from './policy.ts';
+import { componentOf, isBranching } from './policy.ts';
 
-/** One decided draw: the alternative taken (null: the seed's own draw) and how many there were. */
+/** One branching draw: the alternative taken (null: the seed's own draw) and how many there were to try (1: none, it was not decided). */
 export interface TrailStep {
   readonly index: number | null;
   readonly arity: number;
@@ -48,6 +49,11 @@ export interface ChoiceTrailOptions {
   readonly seen?: SeenWorlds;
   /** Freeze a schedule at a world already explored (with `seen`). */
   readonly dedup?: boolean;
+  /**
+   * The components whose branching draws are decided (sim/explore/policy.ts); the others'
+   * take the seed's draw, recorded as null so a replay walks the same positions. Absent: all.
+   */
+  readonly components?: readonly string[];
 }
 
 export class ChoiceTrail implements ChoiceSource {
@@ -56,6 +62,8 @@ export class ChoiceTrail implements ChoiceSource {
   frozenAt: number | null = null;
   private readonly options: ChoiceTrailOptions;
   private digest: (() => string) | null = null;
+  /** Steps that decide (count against the depth): those of the chosen components. */
+  private decided = 0;
 
   constructor(options: ChoiceTrailOptions) {
     assert(Number.isInteger(options.depth) && options.depth >= 0, `explore depth must be a non-negative integer, got ${options.depth}`);
@@ -64,7 +72,7 @@ export class ChoiceTrail implements ChoiceSource {
 
   /** A trail that replays recorded choices and decides nothing else. */
   static replaying(choices: Choices): ChoiceTrail {
-    return new ChoiceTrail({ prefix: choices, depth: choices.length });
+    return new ChoiceTrail({ prefix: choices, depth: 0 });
   }
 
   /** How the world's state is digested at a branch point (sim/world.ts gives it once the world exists). */
@@ -73,10 +81,15 @@ export class ChoiceTrail implements ChoiceSource {
   }
 
   choose(draw: DrawPoint): number | null {
+    if (!isBranching(draw)) return null;
     const at = this.steps.length;
-    if (at >= this.options.depth || !isBranching(draw)) return null;
-    const index = at < this.options.prefix.length ? this.replayed(at, draw.arity) : this.fresh(at, draw);
-    this.steps.push({ index, arity: draw.arity });
+    const decides = this.options.components?.includes(componentOf(draw.stream)) ?? true;
+    let index: number | null;
+    if (at < this.options.prefix.length) index = this.replayed(at, draw.arity);
+    else if (this.decided >= this.options.depth) return null;
+    else index = decides ? this.fresh(draw) : null;
+    if (decides) this.decided++;
+    this.steps.push({ index, arity: decides ? draw.arity : 1 });
     return index;
   }
 
@@ -96,13 +109,13 @@ export class ChoiceTrail implements ChoiceSource {
     return index !== null && index < arity ? index : null;
   }
 
-  private fresh(at: number, draw: DrawPoint): number | null {
+  private fresh(draw: DrawPoint): number | null {
     if (this.frozenAt !== null) return null;
     const { seen, depth } = this.options;
     if (seen === undefined || this.digest === null) return 0;
-    const exploredBefore = seen.visit(`${this.digest()} ${draw.stream} ${draw.kind}`, depth - at);
+    const exploredBefore = seen.visit(`${this.digest()} ${draw.stream} ${draw.kind}`, depth - this.decided);
     if (!exploredBefore || this.options.dedup !== true) return 0;
-    this.frozenAt = at;
+    this.frozenAt = this.steps.length;
     return null;
   }
 }

@@ -83,3 +83,22 @@ describe('ChoiceTrail', () => {
     expect(trail.steps).toHaveLength(1);
   });
 });
+
+describe('ChoiceTrail with chosen components', () => {
+  const network = { stream: 'network/a%3Eb', kind: 'chance' as const, arity: 2 };
+  const crash = { stream: 'crash%2Fb', kind: 'chance' as const, arity: 2 };
+
+  it('spends the depth on the chosen components only, and records the others as seed draws', () => {
+    const trail = new ChoiceTrail({ prefix: [], depth: 1, components: ['crash'] });
+    expect([trail.choose(network), trail.choose(network), trail.choose(crash), trail.choose(crash)]).toEqual([null, null, 0, null]);
+    expect(trail.steps).toEqual([{ index: null, arity: 1 }, { index: null, arity: 1 }, { index: 0, arity: 2 }]);
+  });
+
+  it('replays such a schedule position for position with every component', () => {
+    const explored = new ChoiceTrail({ prefix: [null, null, 1], depth: 1, components: ['crash'] });
+    const taken = [explored.choose(network), explored.choose(network), explored.choose(crash)];
+    const replay = ChoiceTrail.replaying(explored.choices());
+    expect([replay.choose(network), replay.choose(network), replay.choose(crash)]).toEqual(taken);
+    expect(taken).toEqual([null, null, 1]);
+  });
+});
