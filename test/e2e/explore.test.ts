@@ -40,10 +40,13 @@ describe('mailsim explore', () => {
     expect(rerun.stdout).toMatch(/no-duplicates\s+invalid/);
   }, RUN_TIMEOUT_MS);
 
-  it('exits 2 with one line for bad input: a bad bound, a real backend, a pinned schedule', async () => {
+  it('exits 2 with one line for bad input: a bad bound or component, a real backend, a pinned schedule', async () => {
     const dir = await tempDir();
     const depth = await mailsim(['explore', WORLD, '--depth', 'deep']);
     expect(depth.code).toBe(2);
+    const branch = await mailsim(['explore', WORLD, '--branch', 'disk']);
+    expect(branch.code).toBe(2);
+    expect(branch.stderr).toMatch(/--branch takes/);
     const real = await mailsim(['explore', WORLD, '--set', 'replica=dsync']);
     expect(real.code).toBe(2);
     expect(real.stderr).toMatch(/reference replica only/);
@@ -52,6 +55,6 @@ describe('mailsim explore', () => {
     const withChoices = await mailsim(['explore', pinned]);
     expect(withChoices.code).toBe(2);
     expect(withChoices.stderr).toMatch(/already pins its choices/);
-    for (const run of [depth, real, withChoices]) expect(run.stderr).not.toMatch(STACK_LINE);
+    for (const run of [depth, branch, real, withChoices]) expect(run.stderr).not.toMatch(STACK_LINE);
   }, RUN_TIMEOUT_MS);
 });
