@@ -104,6 +104,8 @@ export function pinnedScenario(config: SimConfig, original: Scenario): Scenario 
   };
   if ((config.script ?? []).length > 0) pinned.script = (config.script ?? []).map(scenarioScriptOp);
   if (config.mutant !== null) pinned.mutant = config.mutant as Scenario['mutant'];
+  // A schedule mailsim explore found is part of the run: without it the draws are the seed's.
+  if (config.choices !== undefined) pinned.choices = [...config.choices];
   if (config.replica !== undefined) {
     pinned.replica = config.replica;
     // A real backend keeps its own storage: a layout is refused there, and the default it resolves to is the same.

@@ -14,6 +14,11 @@ export class BinaryHeap<T> {
     return this.items.length;
   }
 
+  /** Every item, in no particular order (a read-only view: do not keep it across a push or pop). */
+  values(): readonly T[] {
+    return this.items;
+  }
+
   /** The item that pop() would return; undefined when empty. */
   peek(): T | undefined {
     return this.items[0];

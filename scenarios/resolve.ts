@@ -282,6 +282,7 @@ export function resolveScenario(loaded: LoadedScenario, seed: number): SimConfig
     },
     leases: { durationMs: s.leases?.durationMs ?? DEFAULT_LEASE_DURATION_MS, driftPpmMax: s.leases?.driftPpmMax ?? DEFAULT_LEASE_DRIFT_PPM_MAX },
     mutant: s.mutant ?? null,
+    ...(s.choices === undefined ? {} : { choices: [...s.choices] }),
     script: byTime((s.script ?? []).map(scriptedOp)),
     ...(s.realClients === undefined || s.realClients.length === 0 ? {} : { realClients: s.realClients.map((c, i) => realClientConfig(c, servers, durationMs, swarm.stream(`real-client-${i}`))) }),
   };

@@ -5,6 +5,7 @@
  */
 import packageJson from '../package.json' with { type: 'json' };
 import type { ScheduledFault } from '../sim/config.ts';
+import type { ChoiceTrail } from '../sim/explore/trail.ts';
 import type { CodeIdentity, RunResult, Verdict } from '../sim/resultTypes.ts';
 import { runWorld, type RunOptions, type RunOutcome } from '../backends/world.ts';
 import { strategyLabel } from '../sim/replicaKinds.ts';
@@ -41,6 +42,8 @@ export interface RunScenarioOptions {
   readonly recordTransfers?: boolean;
   /** Progress in virtual figures while the world runs (the CLI's bar); it only reads, the history is unchanged. */
   readonly onProgress?: RunOptions['onProgress'];
+  /** Decides the run's branching draws (`mailsim explore`), over any `choices:` the scenario holds. */
+  readonly choices?: ChoiceTrail;
 }
 
 /** Quotes a shell word only when it needs it. */
@@ -65,7 +68,7 @@ export async function runScenario(
 ): Promise<{ result: RunResult; outcome: RunOutcome }> {
   const resolved = resolveScenario(loaded, seed);
   const config = options.faults === undefined ? resolved : { ...resolved, nemesis: null, faults: [...options.faults] };
-  const outcome = await runWorld(config, { ...(options.cpuMs === undefined ? {} : { cpuMs: options.cpuMs }), ...(options.recordTransfers === true ? { recordTransfers: true, keepStores: true } : {}), ...(options.onProgress === undefined ? {} : { onProgress: options.onProgress }) });
+  const outcome = await runWorld(config, { ...(options.cpuMs === undefined ? {} : { cpuMs: options.cpuMs }), ...(options.recordTransfers === true ? { recordTransfers: true, keepStores: true } : {}), ...(options.onProgress === undefined ? {} : { onProgress: options.onProgress }), ...(options.choices === undefined ? {} : { choices: options.choices }) });
   const result: RunResult = {
     mailsimVersion: MAILSIM_VERSION,
     scenario: loaded.file,

@@ -30,6 +30,10 @@ export const REAL_CLIENTS_MAX = 16;
 export const REAL_CLIENT_EVENTS_MAX = 1_000;
 /** Bits of the 32-bit GUID key (core/layout.ts) a fanout may use over all its levels. */
 export const FANOUT_KEY_BITS_MAX = 32;
+/** A recorded schedule's decided draws at most (explore's --depth is bounded by it). */
+export const CHOICES_MAX = 10_000;
+/** The largest alternative index a recorded choice may name: a pick among at most this many distinct items. */
+const CHOICE_INDEX_MAX = 1_000_000;
 /** Bits of the GUID key one level of `width` directories uses (4 -> 2, 256 -> 8). */
 export function fanoutBits(width: number): number {
   return Math.round(Math.log2(width));
@@ -315,6 +319,11 @@ const baseSchema = z.strictObject({
     .enum(nonEmpty(MUTANT_NAMES))
     .optional()
     .describe('TEST-ONLY hook: a named fault injected into a good strategy (sim/checkers/mutants.ts), for checker negative controls'),
+  choices: z
+    .array(z.int().min(0).max(CHOICE_INDEX_MAX).nullable())
+    .max(CHOICES_MAX)
+    .optional()
+    .describe("a schedule mailsim explore found: the alternative taken at each branching draw, null for the seed's own draw (docs/explore.md); written into its failure files"),
 });
 
 export type Scenario = z.infer<typeof baseSchema>;

@@ -50,7 +50,9 @@ export function messageBody(messageId: string, sizeBytes: number, rng: Rng): Uin
   const header = `Message-ID: ${messageId}\r\nFrom: sender@example.test\r\nTo: user@example.test\r\nSubject: ${messageId}\r\n\r\n`;
   const words = ['mail', 'git', 'replica', 'merge', 'flag', 'uid', 'partition', 'commit', 'tree', 'blob'];
   let text = header;
-  while (text.length < sizeBytes) text += (text.length % 76 > 70 ? '\r\n' : '') + rng.pick(words) + ' ';
+  // Body words fill in content only: no schedule depends on them, so they are never a choice.
+  const wordRng = rng.unchosen();
+  while (text.length < sizeBytes) text += (text.length % 76 > 70 ? '\r\n' : '') + wordRng.pick(words) + ' ';
   return new TextEncoder().encode(text.slice(0, Math.max(sizeBytes, header.length)));
 }
 

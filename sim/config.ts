@@ -132,6 +132,8 @@ export interface SimConfig {
   readonly leases: { readonly durationMs: number; readonly driftPpmMax: number };
   /** Test-only hook: a named fault injected into a good strategy (checker negative controls). */
   readonly mutant: string | null;
+  /** A schedule `mailsim explore` found: the alternative taken at each branching draw, null for the seed's own (sim/explore/trail.ts). */
+  readonly choices?: readonly (number | null)[];
   /** Optional (added by scenarios/): exact client operations, in atMs order; absent or [] = none. */
   readonly script?: readonly ScriptedOp[];
   /** Optional (added by scenarios/): real IMAP client programs and their users (sim/realClients.ts); absent or [] = none. */

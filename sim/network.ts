@@ -42,6 +42,8 @@ export class Network {
   private readonly bytesByKind = new Map<string, number>();
   /** Per directed link, when its last in-order message arrives. */
   private readonly lastArrivalMs = new Map<string, number>();
+  /** Messages scheduled to arrive and not arrived yet (a duplicate is a second entry). */
+  private readonly flying = new Set<{ readonly envelope: Envelope; readonly atMs: number }>();
 
   constructor(nodes: readonly string[], config: NetworkConfig, scheduler: Scheduler, rng: Rng, history: History) {
     this.nodes = nodes;
@@ -127,6 +129,16 @@ export class Network {
     }
   }
 
+  /** The messages in flight, as (from, to, kind, size, arrival time): what a world digest needs of the network. */
+  inFlight(): { readonly from: string; readonly to: string; readonly kind: string; readonly sizeBytes: number; readonly atMs: number }[] {
+    return [...this.flying].map(({ envelope, atMs }) => ({ from: envelope.from, to: envelope.to, kind: envelope.kind, sizeBytes: envelope.sizeBytes, atMs }));
+  }
+
+  /** The cut directed links, as 'from>to', sorted. */
+  cutLinks(): string[] {
+    return [...this.cut].sort();
+  }
+
   heal(): void {
     this.cut.clear();
   }
@@ -176,7 +188,12 @@ export class Network {
       atMs = Math.max(atMs, this.lastArrivalMs.get(link) ?? 0);
       this.lastArrivalMs.set(link, atMs);
     }
-    this.scheduler.at(atMs, `net ${envelope.kind} ${link}`, () => this.arrive(envelope));
+    const flight = { envelope, atMs };
+    this.flying.add(flight);
+    this.scheduler.at(atMs, `net ${envelope.kind} ${link}`, () => {
+      this.flying.delete(flight);
+      return this.arrive(envelope);
+    });
   }
 
   private async arrive(envelope: Envelope): Promise<void> {

@@ -49,6 +49,13 @@ export class Scheduler {
     return this.heap.size;
   }
 
+  /** The events waiting, as (time from now, label), earliest first: what a world digest needs of the queue. */
+  pendingEvents(): { readonly inMs: number; readonly label: string }[] {
+    return [...this.heap.values()]
+      .sort((a, b) => (before(a, b) ? -1 : 1))
+      .map((event) => ({ inMs: event.timeMs - this.timeMs, label: event.label }));
+  }
+
   /** Schedules `handler` at absolute virtual time `timeMs` (never in the past). */
   at(timeMs: number, label: string, handler: Handler): void {
     assert(Number.isInteger(timeMs), `event time must be an integer ms, got ${timeMs} (${label})`);

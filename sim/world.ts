@@ -27,6 +27,8 @@ import { runScript } from './script.ts';
 import { startRealClients } from './realClients.ts';
 import type { RealClientDriver } from './realClientDriver.ts';
 import { MailsimError } from '../core/errors.ts';
+import { ChoiceTrail } from './explore/trail.ts';
+import { worldDigest } from './explore/worldDigest.ts';
 
 export interface WorldOutcome {
   readonly history: readonly HistoryRecord[];
@@ -52,6 +54,8 @@ export interface WorldOptions {
   readonly onProgress?: (progress: WorldProgress) => void;
   /** Runs the config's real client programs (backends/realClients/); needed when it names any. */
   readonly realClientDriver?: RealClientDriver;
+  /** Decides the run's branching draws (`mailsim explore`); else the config's `choices`, else none. */
+  readonly choices?: ChoiceTrail;
 }
 
 /** How far a run has got, in virtual time and counts: what a progress bar shows. */
@@ -80,7 +84,8 @@ const STABLE_INTERVALS = 2;
 /** One run of `config` on the servers `backend` builds. */
 export async function simulate(config: SimConfig, backend: ReplicaBackend, options: WorldOptions = {}): Promise<WorldOutcome> {
   const cpuStartMs = options.cpuMs?.() ?? 0;
-  const root = Rng.root(config.seed);
+  const choices = options.choices ?? (config.choices === undefined ? null : ChoiceTrail.replaying(config.choices));
+  const root = Rng.root(config.seed, choices);
   const scheduler = new Scheduler(config.limits);
   const history = new History(() => scheduler.nowMs);
   const network = new Network(config.servers, config.network, scheduler, root.stream('network'), history);
@@ -96,6 +101,7 @@ export async function simulate(config: SimConfig, backend: ReplicaBackend, optio
     onChange: () => convergence.update(),
   }, initialPopulation(config, root.stream('population')));
   for (const [name, server] of built) servers.set(name, server);
+  choices?.watch(() => worldDigest({ servers, network, scheduler }));
   options.onPopulated?.();
   if (config.mutant === 'early-ack') for (const server of servers.values()) server.lagDurability();
   if (config.mutant === 'lying-clocks-drop-flag') for (const server of servers.values()) server.lieAboutClocks?.();

@@ -30,4 +30,6 @@ export const SLOW_TEST_FILES = [
   // Each checker's negative control: a simulated cluster run per mutant.
   'test/sim/checkers/controls.test.ts',
   'test/sim/checkers/completions.runs.test.ts',
+  // Explore runs every schedule of the small library world, with and without a mutant.
+  'test/sim/explore/explore.control.test.ts',
 ] as const;

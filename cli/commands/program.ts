@@ -4,15 +4,25 @@
  * modules are imported lazily so `--help` answers at once and a broken module only
  * breaks its own command.
  */
-import { Argument, Command, CommanderError } from 'commander';
+import { Argument, Command, CommanderError, InvalidArgumentError } from 'commander';
 import { MailsimError } from '../../core/errors.ts';
 import { EXIT_BAD_INPUT_OR_UNKNOWN } from './exitCodes.ts';
-import { collect, parseJobs, parseSeed, parseSeedCount } from './options.ts';
+import { collect, parseJobs, parseNonNegativeInt, parseSeed, parseSeedCount } from './options.ts';
 import { parseTimeBudget } from '../timeBudget.ts';
 import { scenarioLibraryPath } from '../packageRoot.ts';
 import { BENCH_NAMES } from './bench.ts';
+import { BRANCHING_COMPONENTS } from '../../sim/explore/policy.ts';
 
 const DEBUG_ENV = 'MAILSIM_DEBUG';
+
+/** explore's defaults: small enough that the library's small world runs every schedule in minutes. */
+const EXPLORE_DEPTH_DEFAULT = 10;
+const EXPLORE_FAULTS_DEFAULT = 2;
+const EXPLORE_BUDGET_S_DEFAULT = 600;
+const EXPLORE_FAULTS_MAX = 64;
+/** Deeper than this the tree is far beyond any budget (a scenario's `choices:` holds up to 10,000). */
+const EXPLORE_DEPTH_MAX = 1_000;
+const EXPLORE_BUDGET_S_MAX = 7 * 24 * 3600;
 
 /** One line for stderr: a MailsimError is the user's to fix; anything else is ours. */
 export function describeError(error: unknown, debug: boolean): string {
@@ -74,6 +84,35 @@ function addSweep(program: Command, setExit: SetExit): void {
     .action(async (path: string, options) => {
       const { sweepCommand } = await import('./sweep.ts');
       setExit(await sweepCommand(path, options));
+    });
+}
+
+/** explore --branch: a comma-separated list of the components whose draws may branch. */
+function parseBranch(text: string): string[] {
+  const known = BRANCHING_COMPONENTS;
+  const names = text.split(',').map((name) => name.trim()).filter((name) => name !== '');
+  const unknown = names.filter((name) => !known.includes(name));
+  if (names.length === 0 || unknown.length > 0) throw new InvalidArgumentError(`--branch takes a comma-separated list of ${known.join(', ')}; got ${JSON.stringify(text)}`);
+  return [...new Set(names)];
+}
+
+function addExplore(program: Command, setExit: SetExit): void {
+  program
+    .command('explore')
+    .description('run every schedule of a small world within bounds: each fault placement, each choice of the first branching draws')
+    .argument('<file>', 'scenario file (.yaml, .yml or .json)')
+    .option('--seed <n>', "seed for every draw past --depth (default: the scenario's seed, else 1)", parseSeed)
+    .option(SET_FLAGS, SET_HELP, collect, [])
+    .option('--depth <n>', 'branching draws enumerated per schedule; later draws are the seed\'s', (text: string) => parseNonNegativeInt(text, '--depth', EXPLORE_DEPTH_MAX), EXPLORE_DEPTH_DEFAULT)
+    .option('--faults <n>', "how many of the file's faults may land in one schedule", (text: string) => parseNonNegativeInt(text, '--faults', EXPLORE_FAULTS_MAX), EXPLORE_FAULTS_DEFAULT)
+    .option('--budget-s <n>', 'wall-clock budget in seconds: after it no new schedule starts', (text: string) => parseNonNegativeInt(text, '--budget-s', EXPLORE_BUDGET_S_MAX), EXPLORE_BUDGET_S_DEFAULT)
+    .option('--branch <components>', `decide only these components' draws, comma-separated: ${BRANCHING_COMPONENTS.join(', ')} (default: all)`, parseBranch)
+    .option('--no-dedup', 'explore a world reached two ways every time (dedup by world digest is on by default)')
+    .option('--out <dir>', 'where failure files go (failures/ under it)', 'out')
+    .option('--json', 'print the summary as one JSON object')
+    .action(async (file: string, options) => {
+      const { exploreCommand } = await import('./explore.ts');
+      setExit(await exploreCommand(file, options));
     });
 }
 
@@ -180,6 +219,7 @@ export async function buildProgram(setExit: SetExit, version: string): Promise<C
     .exitOverride();
   addRun(program, setExit);
   addSweep(program, setExit);
+  addExplore(program, setExit);
   addReplayShrinkExport(program, setExit);
   addBench(program, setExit);
   addSuite(program, setExit);
