@@ -33,19 +33,23 @@ export function mergeBase(a: string, b: string, parentsOf: (id: string) => reado
 
 /**
  * Every best common ancestor of a and b (none is an ancestor of another), deepest first
- * (greatest generation), ties by commit id. One element except in criss-cross histories;
- * empty when unrelated. The order is a function of the graph only.
+ * (greatest generation), ties by `compare` (commit id when absent). One element except in
+ * criss-cross histories; empty when unrelated. The order is a function of the graph only.
  *
  * `generationOf` (longest path from a root, roots 1) lets the search stop at the bases:
  * it paints down from both heads newest generation first, so it visits the commits above
  * the bases and not the history below them. Without it, generations are computed by
  * walking the whole history once.
  */
-export function mergeBases(a: string, b: string, parentsOf: (id: string) => readonly string[], generationOf?: (id: string) => number): string[] {
+export function mergeBases(a: string, b: string, parentsOf: (id: string) => readonly string[], generationOf?: (id: string) => number, compare: (x: string, y: string) => number = compareCommitIds): string[] {
   if (a === b) return [a];
   const generation = generationOf ?? memoGenerations(parentsOf);
   const best = paintDownToBases(a, b, parentsOf, generation);
-  return best.sort((x, y) => generation(y) - generation(x) || (x < y ? -1 : x > y ? 1 : 0));
+  return best.sort((x, y) => generation(y) - generation(x) || compare(x, y));
+}
+
+function compareCommitIds(x: string, y: string): number {
+  return x < y ? -1 : x > y ? 1 : 0;
 }
 
 const FROM_A = 1;
@@ -129,6 +133,12 @@ export interface MergeBaseOptions<S> {
   readonly memo?: MergeBaseMemo<S>;
   /** Generation numbers the caller already keeps; without them they are computed by a full walk. */
   readonly generationOf?: (id: string) => number;
+  /**
+   * Order of best bases of equal generation, which decides how a virtual base is merged (and which
+   * bases past MERGE_BASE_BASES_MAX are left out); commit id when absent. A replica passes an
+   * order that does not depend on its layout's tree ids.
+   */
+  readonly compare?: (x: string, y: string) => number;
 }
 
 /**
@@ -178,7 +188,7 @@ export async function recursiveMergeBaseWith<S>(
   if (memo.size >= MERGE_BASE_MEMO_ENTRIES_MAX) memo.clear();
   // Memoised as a promise, so concurrent and recursive asks for one pair share one computation.
   const result = (async (): Promise<S | null> => {
-    const bases = mergeBases(a, b, parentsOf, generationOf);
+    const bases = mergeBases(a, b, parentsOf, generationOf, options.compare);
     const first = bases[0];
     if (first === undefined) return null;
     if (bases.length === 1 || depth >= MERGE_BASE_DEPTH_MAX) return loadState(first);
@@ -191,7 +201,7 @@ export async function recursiveMergeBaseWith<S>(
     let virtualId = first;
     let virtualState: S = await loadState(first);
     for (const next of bases.slice(1, MERGE_BASE_BASES_MAX)) {
-      const inner = await recursiveMergeBaseWith(virtualId, next, parents, load, merge, empty, { memo, generationOf: generation }, depth + 1);
+      const inner = await recursiveMergeBaseWith(virtualId, next, parents, load, merge, empty, { memo, generationOf: generation, ...(options.compare ? { compare: options.compare } : {}) }, depth + 1);
       const merged = merge(inner ?? empty, virtualState, await load(next));
       const id = `virtual(${virtualId},${next})`;
       virtualParents.set(id, [virtualId, next]);

@@ -6,7 +6,7 @@
 import type { StoreState } from '../state.ts';
 import { encodeCommit } from '../objects.ts';
 import { writeState } from '../layout.ts';
-import { tipsWith, withSeqTrailer } from './commitGraph.ts';
+import { logicalIdOf, tipsWith, withSeqTrailer } from './commitGraph.ts';
 import { cacheState, info, type ReplicaContext } from './context.ts';
 
 /**
@@ -32,7 +32,8 @@ export async function commitState(ctx: ReplicaContext, state: StoreState, parent
     // What a commit "wrote" is defined by content (its tree against its parents' trees),
     // never by what this store happened to hold already: an object present only through a
     // commit that is not an ancestor would otherwise be left out of transfers.
-    ctx.graph.set(commit.id, { tree, parents, timeMs, author, generation, seq: own ? ctx.seq : 0 });
+    const logicalId = logicalIdOf(ctx.graph, { parents, author, timeMs, message });
+    ctx.graph.set(commit.id, { tree, parents, timeMs, author, generation, seq: own ? ctx.seq : 0, logicalId });
     // A write on our head replaces the tips our head holds; held tips stay tips.
     ctx.tips = tipsWith(ctx.graph, ctx.tips, commit.id);
     ctx.head = commit.id;

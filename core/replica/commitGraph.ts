@@ -4,6 +4,7 @@
  * other write descends from (tips), and the commits one set of heads has that another lacks.
  * Pure functions over the graph, which is only ever extended (parents before children).
  */
+import { createHash } from 'node:crypto';
 import { assert } from '../errors.ts';
 import { generationHeap } from '../binaryHeap.ts';
 import type { CommitData } from '../objects.ts';
@@ -16,6 +17,8 @@ export interface CommitInfo {
   readonly generation: number;
   /** The replica's GUID counter after this commit (commits by a node only). */
   readonly seq: number;
+  /** The commit's name by what it logically is, whatever layout its trees have (logicalIdOf). */
+  readonly logicalId: string;
   /** Objects this commit added over its parents; computed by tree diff when not recorded. */
   written?: readonly string[];
   /** For those objects (and the commit), the first parent's version at the same path: a delta base for packs. */
@@ -38,6 +41,23 @@ function seqOf(commit: CommitData): number {
 
 export function compareIds(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
+}
+
+/**
+ * A commit's name by its history alone: author, date and message of a write, and its parents'
+ * logical ids, never a tree id, so the same commit under another layout (or bucket count) has
+ * the same one. A merge's message names its parents by commit id, so a merge is named by its
+ * date and parents only. Orders heads where the order reaches the merged state (compareLogical).
+ */
+export function logicalIdOf(graph: ReadonlyMap<string, CommitInfo>, commit: { readonly parents: readonly string[]; readonly author: string; readonly timeMs: number; readonly message: string }): string {
+  const parents = commit.parents.map((parent) => infoOf(graph, parent).logicalId).sort(compareIds);
+  const what = commit.parents.length > 1 ? 'merge' : `${commit.author}\n${commit.message}`;
+  return createHash('sha1').update(`${parents.join(' ')}\n${commit.timeMs}\n${what}`).digest('hex');
+}
+
+/** Commits by logical id, then (two commits of one history that differ only in content) by id. */
+export function compareLogical(graph: ReadonlyMap<string, CommitInfo>): (a: string, b: string) => number {
+  return (a, b) => compareIds(infoOf(graph, a).logicalId, infoOf(graph, b).logicalId) || compareIds(a, b);
 }
 
 export function infoOf(graph: ReadonlyMap<string, CommitInfo>, id: string): CommitInfo {
@@ -74,7 +94,7 @@ export function addToGraph(graph: CommitGraph, commits: ReadonlyMap<string, Comm
   for (const id of order) {
     const commit = commits.get(id) as CommitData;
     const generation = 1 + Math.max(0, ...commit.parents.map((parent) => infoOf(graph, parent).generation));
-    graph.set(id, { tree: commit.tree, parents: commit.parents, timeMs: commit.timeMs, author: commit.author, generation, seq: seqOf(commit) });
+    graph.set(id, { tree: commit.tree, parents: commit.parents, timeMs: commit.timeMs, author: commit.author, generation, seq: seqOf(commit), logicalId: logicalIdOf(graph, commit) });
   }
   return order;
 }

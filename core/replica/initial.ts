@@ -10,7 +10,7 @@ import { ObjectStore } from '../objectStore.ts';
 import { sortedMailboxes, writeState } from '../layout.ts';
 import { extendKeywordTable, makeBaseName, normalizeFlags, validateFlag, validateMailboxName } from '../names.ts';
 import { messageIdOf } from '../body.ts';
-import type { CommitGraph } from './commitGraph.ts';
+import { logicalIdOf, type CommitGraph } from './commitGraph.ts';
 import type { ReplicaOptions, ReplicaParts } from './context.ts';
 
 export interface InitialMailbox {
@@ -30,11 +30,13 @@ export async function createRepository(opts: ReplicaOptions, initial: readonly I
   const state = initialState(initial, objects);
   await objects.initRepository();
   const tree = writeState(state, opts.layout, objects);
-  const commit = encodeCommit({ tree, parents: [], author: INITIAL_AUTHOR, timeMs: 0, message: 'initial population' });
+  const root = { parents: [], author: INITIAL_AUTHOR, timeMs: 0, message: 'initial population' };
+  const commit = encodeCommit({ tree, ...root });
   objects.put(commit);
   const written = await objects.writeStaged();
   await objects.updateRef(commit.id);
-  const graph: CommitGraph = new Map([[commit.id, { tree, parents: [], timeMs: 0, author: INITIAL_AUTHOR, generation: 1, seq: 0, written: written.filter((id) => id !== commit.id) }]]);
+  const info = { tree, parents: [], timeMs: 0, author: INITIAL_AUTHOR, generation: 1, seq: 0, logicalId: logicalIdOf(new Map(), root), written: written.filter((id) => id !== commit.id) };
+  const graph: CommitGraph = new Map([[commit.id, info]]);
   return { objects, graph, head: commit.id, state };
 }
 

@@ -11,7 +11,7 @@ import { decodeCommit, type CommitData } from '../objects.ts';
 import { MissingObjectError } from '../objectStore.ts';
 import { sortedMailboxes, writeState } from '../layout.ts';
 import { readPack } from '../pack/packfile.ts';
-import { addToGraph, compareIds, heldTipsOf, isAncestor, tipsWith } from './commitGraph.ts';
+import { addToGraph, compareIds, compareLogical, heldTipsOf, isAncestor, tipsWith } from './commitGraph.ts';
 import { info, stateOf, type ReplicaContext } from './context.ts';
 import { commitState } from './commit.ts';
 import { flushBatch } from './batch.ts';
@@ -107,7 +107,7 @@ async function moveHead(ctx: ReplicaContext, received: readonly string[], mayMer
   const { graph } = ctx;
   // Only a descendant of our head: a merge that covers our tips but not our own merge of them
   // would drop the UIDs that merge bound, which clients may have seen.
-  const covering = [...received].sort(compareIds).find((head) => isAncestor(graph, ctx.head, head) && ctx.tips.every((tip) => isAncestor(graph, tip, head)));
+  const covering = [...received].sort(compareLogical(graph)).find((head) => isAncestor(graph, ctx.head, head) && ctx.tips.every((tip) => isAncestor(graph, tip, head)));
   if (covering !== undefined) return covering === ctx.head ? null : fastForward(ctx, covering);
   if (!mayMerge) return heldTipsOf(graph, ctx.tips, ctx.head).length > 0 ? { kind: 'held', head: ctx.head, ...NOTHING_CHANGED } : null;
   return mergeAll(ctx, received);
@@ -117,7 +117,9 @@ async function mergeAll(ctx: ReplicaContext, heads: readonly string[]): Promise<
   let result: ReceiveResult | null = null;
   let renumbered = 0;
   const uidValidityChanges: { mailbox: string; before: number; after: number }[] = [];
-  for (const head of [...heads].sort(compareIds)) {
+  // In logical order, never commit id order: the UIDs the merges give depend on the order, and
+  // commit ids depend on the layout's trees, so the merged state would depend on the layout.
+  for (const head of [...heads].sort(compareLogical(ctx.graph))) {
     if (isAncestor(ctx.graph, head, ctx.head)) continue;
     const step = isAncestor(ctx.graph, ctx.head, head) ? await fastForward(ctx, head) : await merge(ctx, head);
     renumbered += step.renumbered;
@@ -147,7 +149,10 @@ async function fastForward(ctx: ReplicaContext, head: string): Promise<ReceiveRe
 async function merge(ctx: ReplicaContext, theirs: string): Promise<ReceiveResult> {
   const ours = ctx.head;
   const parentsOf = (id: string): readonly string[] => info(ctx, id).parents;
-  const memo = { memo: ctx.mergeBaseMemo, generationOf: (id: string) => info(ctx, id).generation };
+  const byLogical = compareLogical(ctx.graph);
+  // Bases of a criss-cross in logical order too; a virtual base (not in the graph) by its id.
+  const compare = (x: string, y: string): number => (ctx.graph.has(x) && ctx.graph.has(y) ? byLogical(x, y) : compareIds(x, y));
+  const memo = { memo: ctx.mergeBaseMemo, generationOf: (id: string) => info(ctx, id).generation, compare };
   const baseState = (await recursiveMergeBaseState(ours, theirs, parentsOf, (id) => stateOf(ctx, id), memo)) ?? { mailboxes: new Map<string, Mailbox>() };
   const theirsState = await stateOf(ctx, theirs);
   const mergeCtx = { node: ctx.opts.node, oursTimeMs: info(ctx, ours).timeMs, theirsTimeMs: info(ctx, theirs).timeMs };

@@ -21,6 +21,9 @@
  *   that then changes nothing returns an empty result and makes no commit.
  * - expunge(uids) removes those messages whether or not they carry \Deleted.
  * - A new message on a node where the strategy defers UIDs gets uid 0 (pending).
+ * - Several heads to merge (held tips, or heads received at once) merge one at a time in
+ *   logical commit order (commitGraph.ts logicalIdOf), never commit id order: the UIDs the
+ *   merges give depend on the order, and commit ids on the layout's trees.
  * - transferFor(peerHead) needs a head this replica knows; an unknown one counts as null
  *   (everything since the root is sent). Pass the newest head known to be on the peer.
  * - open() reads and verifies every object file (deleting torn ones), so it costs O(store).
