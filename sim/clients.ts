@@ -17,6 +17,7 @@ import type { Metrics } from './metrics.ts';
 import type { Rng } from './rng.ts';
 import type { Scheduler } from './scheduler.ts';
 import type { Completion, MailStore, ReplicaServer } from './replicaServer.ts';
+import type { ProbeSink } from '../core/probes.ts';
 import { SessionMemory } from './sessionMemory.ts';
 import { isWrittenKeyword, ownedKeywords } from './writtenKeywords.ts';
 
@@ -35,6 +36,8 @@ export interface ClientDeps {
   readonly metrics: Metrics;
   readonly servers: readonly ReplicaServer[];
   readonly rng: Rng;
+  /** The world's coverage probes (core/probes.ts); they only count. */
+  readonly probes: ProbeSink;
 }
 
 /** What an IMAP client remembers of one mailbox. */
@@ -94,13 +97,15 @@ export class SmtpClient {
     const body = messageBody(messageId, sizeBytes, this.deps.rng);
     this.deps.metrics.deliveryCompressedBytes.push(deflateSync(body).length);
     this.busy = true;
-    return this.attempt(mailbox, messageId, body, 1);
+    return this.attempt(mailbox, messageId, body, 1, null);
   }
 
-  private async attempt(mailbox: string, messageId: string, body: Uint8Array, attempt: number): Promise<void> {
+  /** `previous`: the server the last attempt went to (null on the first attempt). */
+  private async attempt(mailbox: string, messageId: string, body: Uint8Array, attempt: number, previous: string | null): Promise<void> {
     const { scheduler, rng } = this.deps;
     const up = this.deps.servers.filter((s) => s.up);
     const server = up.length > 0 ? rng.pick(up) : (this.deps.servers[0] as ReplicaServer);
+    if (previous !== null && previous !== server.name) this.deps.probes.hit('smtp-retry-elsewhere');
     await clientRequest(this.deps, {
       server,
       process: this.process,
@@ -118,7 +123,7 @@ export class SmtpClient {
           this.busy = false;
         } else {
           // Unknown outcome or refusal: try again later with the same Message-ID.
-          scheduler.after(SMTP_BACKOFF_MS * attempt, `smtp retry ${messageId}`, () => this.attempt(mailbox, messageId, body, attempt + 1));
+          scheduler.after(SMTP_BACKOFF_MS * attempt, `smtp retry ${messageId}`, () => this.attempt(mailbox, messageId, body, attempt + 1, server.name));
         }
       },
     });
@@ -191,6 +196,8 @@ export class ImapClient {
   private readonly flagsRead = new Map<string, readonly string[]>();
   /** GUID -> its owned keywords it ever added or read there: it never adds them there again. */
   private readonly keywordsUsed = new Map<string, Set<string>>();
+  /** The server of the last request, and whether that request died with it (no answer, server down): a probe's input only. */
+  private last: { readonly server: string; interrupted: boolean } | null = null;
 
   constructor(index: number, deps: ClientDeps) {
     this.process = `imap-${index}`;
@@ -213,6 +220,7 @@ export class ImapClient {
   async run(kind: 'select' | 'store' | 'expunge' | 'move' | 'copy' | 'append'): Promise<void> {
     const server = this.server();
     if (!server) return;
+    if (this.last?.interrupted === true && this.last.server !== server.name) this.deps.probes.hit('client-failover-mid-request');
     const mailboxes = [...(server.store as MailStore).state.mailboxes.keys()].sort();
     const mailbox = this.deps.rng.pick(mailboxes);
     const view = this.views.get(mailbox);
@@ -237,8 +245,11 @@ export class ImapClient {
       if (behind) return Promise.reject(new MailsimError('E_IMAP_NO', `NO [UNAVAILABLE] ${behind}`, {}));
       return op(replica);
     };
-    const done = (): void => {
+    const last = { server: server.name, interrupted: false };
+    this.last = last;
+    const done = (result: T | null): void => {
       this.busy = false;
+      last.interrupted = result === null && !server.up;
     };
     return clientRequest(this.deps, { server, process: this.process, f, value, op: guarded, okValue, write, done });
   }
