@@ -37,6 +37,10 @@ export const PROBES = {
     layer: 'backends',
     description: 'an armed crash struck while the replica was writing a received pack or a merge',
   },
+  'pack-refused': {
+    layer: 'backends',
+    description: 'a server could not apply a pack it received (a base object lost to a power loss, a torn or forged pack) and told the sender what it holds',
+  },
   'torn-write-recovered': {
     layer: 'backends',
     description: 'a power loss tore a file on a server\'s volume, and the replica recovered from that volume at restart',
@@ -45,6 +49,10 @@ export const PROBES = {
     layer: 'sim',
     description: 'an owner lease renewal came due while its holder was paused: the renewal waits for the pause to end',
   },
+  'lease-lost-in-pause': {
+    layer: 'sim',
+    description: 'a holder whose renewal waited out a pause no longer held the lease when the renewal ran: it expired during the pause',
+  },
   'client-failover-mid-request': {
     layer: 'sim',
     description: 'an IMAP client\'s request died with its server (no answer), and its next request went to another server',
@@ -52,6 +60,18 @@ export const PROBES = {
   'smtp-retry-elsewhere': {
     layer: 'sim',
     description: 'an SMTP delivery that was refused or got no answer was retried, with the same Message-ID, on another server',
+  },
+  'smtp-gave-up': {
+    layer: 'sim',
+    description: 'an SMTP sender gave up on a message after its last retry: the delivery was never acknowledged',
+  },
+  'replica-behind-refused': {
+    layer: 'sim',
+    description: 'a replica refused an IMAP request because it does not reflect what the client saw elsewhere (the front end\'s read guarantee after a failover)',
+  },
+  'stale-uidvalidity-refused': {
+    layer: 'sim',
+    description: 'a replica refused an IMAP request by UID because the mailbox\'s UIDVALIDITY changed since the client selected it',
   },
   'renumber-moved': {
     layer: 'core',

@@ -68,10 +68,11 @@ function reasonOf(error: unknown): string {
  * changed UIDVALIDITY refuses the request (the client must SELECT again), as a server
  * that resets UIDVALIDITY ends the session of anyone who had the mailbox selected.
  */
-function underValidity<T>(mailbox: string, uidValidity: number, op: (r: MailStore) => Promise<T>): (r: MailStore) => Promise<T> {
+function underValidity<T>(mailbox: string, uidValidity: number, op: (r: MailStore) => Promise<T>, probes: ProbeSink): (r: MailStore) => Promise<T> {
   return (replica) => {
     const current = replica.state.mailboxes.get(mailbox)?.uidValidity;
     if (current !== uidValidity) {
+      probes.hit('stale-uidvalidity-refused');
       return Promise.reject(new MailsimError('E_IMAP_NO', `NO [UIDVALIDITY] ${mailbox} is now ${current ?? 'gone'}, client saw ${uidValidity}`, { mailbox }));
     }
     return op(replica);
@@ -120,6 +121,7 @@ export class SmtpClient {
           if (result.uid === 0) this.deps.metrics.deferred(result.guid, scheduler.nowMs);
           this.busy = false;
         } else if (attempt >= SMTP_ATTEMPTS_MAX) {
+          this.deps.probes.hit('smtp-gave-up');
           this.busy = false;
         } else {
           // Unknown outcome or refusal: try again later with the same Message-ID.
@@ -242,6 +244,7 @@ export class ImapClient {
     const mailboxes = [named.mailbox, named.from, named.to].filter((m): m is string => typeof m === 'string');
     const guarded = (replica: MailStore): Promise<T> => {
       const behind = this.behind(replica, mailboxes);
+      if (behind) this.deps.probes.hit('replica-behind-refused');
       if (behind) return Promise.reject(new MailsimError('E_IMAP_NO', `NO [UNAVAILABLE] ${behind}`, {}));
       return op(replica);
     };
@@ -307,7 +310,7 @@ export class ImapClient {
     const { mode, flags } = this.keywordWrite(guid) ?? { mode: drawnMode, flags: drawnMode === '=' ? this.keepReadKeywords(guid, drawn) : drawn };
     this.deps.metrics.flagChangeCount++;
     this.deps.metrics.flagDeltaBytes.push(guid.length + flags.join(' ').length + 2);
-    await this.request(server, 'store', { mailbox, uidValidity: view.uidValidity, uid, guid, mode, flags }, underValidity(mailbox, view.uidValidity, (r) => r.store(mailbox, [uid], mode, flags)), (result) => {
+    await this.request(server, 'store', { mailbox, uidValidity: view.uidValidity, uid, guid, mode, flags }, underValidity(mailbox, view.uidValidity, (r) => r.store(mailbox, [uid], mode, flags), this.deps.probes), (result) => {
       const changed = result.changed[0];
       if (changed) this.memory.message(mailbox, view.uidValidity, uid, changed.guid, changed.modseq);
       if (changed) this.read(guid, changed.flags);
@@ -352,7 +355,7 @@ export class ImapClient {
   }
 
   private async expunge(server: ReplicaServer, mailbox: string, view: MailboxView, uid: number, guid: string): Promise<void> {
-    await this.request(server, 'expunge', { mailbox, uidValidity: view.uidValidity, uids: [uid], guids: [guid] }, underValidity(mailbox, view.uidValidity, (r) => r.expunge(mailbox, [uid])), (result) => {
+    await this.request(server, 'expunge', { mailbox, uidValidity: view.uidValidity, uids: [uid], guids: [guid] }, underValidity(mailbox, view.uidValidity, (r) => r.expunge(mailbox, [uid]), this.deps.probes), (result) => {
       view.messages.delete(uid);
       for (const gone of result.expunged) this.memory.removed(mailbox, view.uidValidity, gone);
       return { expunged: result.expunged };
@@ -360,7 +363,7 @@ export class ImapClient {
   }
 
   private async moveOrCopy(server: ReplicaServer, f: 'move' | 'copy', from: string, to: string, view: MailboxView, uid: number, guid: string): Promise<void> {
-    await this.request(server, f, { from, to, uidValidity: view.uidValidity, uid, guid }, underValidity(from, view.uidValidity, (r) => (f === 'move' ? r.move(from, [uid], to) : r.copy(from, [uid], to))), (result) => {
+    await this.request(server, f, { from, to, uidValidity: view.uidValidity, uid, guid }, underValidity(from, view.uidValidity, (r) => (f === 'move' ? r.move(from, [uid], to) : r.copy(from, [uid], to)), this.deps.probes), (result) => {
       if (f === 'move') view.messages.delete(uid);
       const copyGuid = 'targetGuids' in result ? (result.targetGuids as string[])[0] : undefined;
       const toUid = result.targetUids[0] ?? 0;

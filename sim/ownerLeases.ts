@@ -48,6 +48,8 @@ export interface OwnerLeasesDeps {
 
 export class OwnerLeases {
   private readonly leases = new Map<string, LeaseState>();
+  /** A renewal came due while this holder was paused (a probe's input only). */
+  private renewalWaited = false;
 
   constructor(private readonly deps: OwnerLeasesDeps) {}
 
@@ -83,10 +85,20 @@ export class OwnerLeases {
   start(): void {
     const everyMs = Math.max(1, Math.round(this.deps.config.leases.durationMs * LEASE_TICK_SHARE));
     this.deps.scheduler.after(everyMs, `lease ${this.deps.name}`, async () => {
-      if (this.deps.paused() && this.holdsAny()) this.deps.probes.hit('pause-across-lease-renewal');
-      await this.deps.whenRunning(() => this.tick(), 'lease-tick');
+      if (this.deps.paused() && this.holdsAny()) {
+        this.deps.probes.hit('pause-across-lease-renewal');
+        this.renewalWaited = true;
+      }
+      await this.deps.whenRunning(() => this.tickAfterPause(), 'lease-tick');
       this.start();
     });
+  }
+
+  /** The tick, noting first whether a renewal that waited out a pause finds its lease gone. */
+  private tickAfterPause(): Promise<void> {
+    if (this.renewalWaited && !this.holdsAny()) this.deps.probes.hit('lease-lost-in-pause');
+    this.renewalWaited = false;
+    return this.tick();
   }
 
   /**

@@ -371,6 +371,7 @@ export class GitServer implements ReplicaServer {
         return this.dropVolatile(this.pendingCrashMode);
       }
       if (!(error instanceof MailsimError)) throw error;
+      this.deps.probes.hit('pack-refused');
       this.deps.history.append(this.name, 'replica', 'info', 'receive-failed', { from: envelope.from, code: error.code });
       this.deps.network.send(this.name, envelope.from, 'ack', ACK_BYTES, { received: null, head: replica.head } satisfies AckPayload);
       await this.ackBatchCommitted();
