@@ -28,6 +28,29 @@ describe('coverage probes in a run', () => {
   });
 });
 
+describe('probes of the simulator and the git backend', () => {
+  const probesOf = async (file: string, seed: number): Promise<Record<string, number>> => {
+    const run = await mailsim(['run', file, '--seed', String(seed), '--json', '--out', await tempDir()]);
+    expect(run.code).toBe(0);
+    return (JSON.parse(run.stdout) as { probes: Record<string, number> }).probes;
+  };
+
+  it('owner-pause: a renewal waits out a pause, the lease is lost meanwhile, another node takes the mailbox over', async () => {
+    const probes = await probesOf('scenarios/owner-pause.yaml', 1);
+    expect(probes).toMatchObject({ 'pause-across-lease-renewal': 3, 'lease-lost-in-pause': 1 });
+    expect(probes['owner-takeover']).toBeGreaterThan(0);
+  });
+
+  it('batch-crash: a crash with a batch open, a client failing over, an SMTP retry on another server', async () => {
+    const probes = await probesOf('scenarios/batch-crash.yaml', 2);
+    expect(probes['crash-batch-open']).toBeGreaterThan(0);
+    expect(probes['client-failover-mid-request']).toBeGreaterThan(0);
+    expect(probes['smtp-retry-elsewhere']).toBeGreaterThan(0);
+    // Nothing in batch-crash pauses a server or runs leases.
+    expect(probes['pause-across-lease-renewal']).toBeUndefined();
+  });
+});
+
 describe('mailsim sweep --require-probes', () => {
   it('exits 1 naming a required probe no run hit (the control)', async () => {
     const run = await mailsim(['sweep', RACE, '--seeds', '1', '--jobs', '1', '--out', await tempDir(), '--require-probes', 'flag-add-remove-race,move-vs-move']);
