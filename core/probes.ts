@@ -39,7 +39,7 @@ export const PROBES = {
   },
   'pack-refused': {
     layer: 'backends',
-    description: 'a server could not apply a pack it received (a base object lost to a power loss, a torn or forged pack) and told the sender what it holds',
+    description: 'a server could not apply a pack it received (a delta base or object it lacks: the sender\'s belief of what it holds was stale, or a power loss took it) and told the sender what it holds',
   },
   'torn-write-recovered': {
     layer: 'backends',
