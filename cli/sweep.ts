@@ -11,8 +11,9 @@ import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import cliProgress from 'cli-progress';
 import { judgedLines, judgedRows, type JudgedRow } from '../reports/judgedTable.ts';
+import { probeLines, probeRows, probesMissed, type ProbeRow } from '../reports/probeTable.ts';
 import type { RunResult } from '../sim/resultTypes.ts';
-import { exitCodeFor, EXIT_BAD_INPUT_OR_UNKNOWN, EXIT_INTERRUPTED, isAsExpected } from './commands/exitCodes.ts';
+import { exitCodeFor, EXIT_AS_EXPECTED, EXIT_BAD_INPUT_OR_UNKNOWN, EXIT_INTERRUPTED, EXIT_NOT_AS_EXPECTED, isAsExpected } from './commands/exitCodes.ts';
 import { runInWorkers, type TaskOutcome } from './sweepPool.ts';
 import type { RunTask } from './sweepTask.ts';
 import { describeTimeBudget, startTimeBudget } from './timeBudget.ts';
@@ -34,6 +35,8 @@ export interface SweepPlan {
   readonly perFile?: (file: string) => { readonly overrides: readonly string[]; readonly realReplicas: boolean; readonly realClients?: boolean };
   /** Told how many runs the plan makes, once files that compare strategies are expanded, before any starts. */
   readonly onPlanned?: (runCount: number) => void;
+  /** Coverage probes (core/probes.ts) some run must hit; a sweep in which one was never hit exits 1. */
+  readonly requiredProbes?: readonly string[];
 }
 
 export interface SweepError {
@@ -62,6 +65,10 @@ export interface SweepSummary {
   readonly findingsReproduced: readonly { readonly scenario: string; readonly seed: number; readonly summary: string; readonly replayCommand: string }[];
   /** Per checker: runs that judged something, runs with nothing to judge, total judged. */
   readonly judged: readonly JudgedRow[];
+  /** Per coverage probe: hits over all runs and the runs that hit it (reports/probeTable.ts). */
+  readonly probes: readonly ProbeRow[];
+  /** Required probes (SweepPlan.requiredProbes) that no run hit. */
+  readonly probesMissed: readonly string[];
   readonly exitCode: number;
 }
 
@@ -149,7 +156,11 @@ export async function runSweep(plan: SweepPlan): Promise<SweepSummary> {
   const failures = results
     .filter((result) => !isAsExpected(result))
     .map((result) => ({ scenario: result.scenario, seed: result.seed, verdict: result.verdict, expect: result.expect, failureFile: result.failureFile ?? null }));
+  const probes = probeRows(results);
+  const missed = probesMissed(probes, plan.requiredProbes ?? []);
   let exitCode = exitCodeFor(results);
+  // A required probe never hit: the sweep did not reach what it was meant to test.
+  if (missed.length > 0 && exitCode === EXIT_AS_EXPECTED) exitCode = EXIT_NOT_AS_EXPECTED;
   if (errors.length > 0) exitCode = EXIT_BAD_INPUT_OR_UNKNOWN;
   if (run.interrupted) exitCode = EXIT_INTERRUPTED;
   return {
@@ -168,6 +179,8 @@ export async function runSweep(plan: SweepPlan): Promise<SweepSummary> {
       .filter((result) => result.finding !== undefined && isAsExpected(result))
       .map((result) => ({ scenario: result.scenario, seed: result.seed, summary: result.finding?.summary ?? '', replayCommand: result.replayCommand })),
     judged: judgedRows(results),
+    probes,
+    probesMissed: missed,
     exitCode,
   };
 }
@@ -187,6 +200,8 @@ export function describeSweep(summary: SweepSummary): string {
   if (summary.findingsReproduced.length > 0) lines.push(`known findings in real systems, reproduced as expected (${summary.findingsReproduced.length}):`);
   for (const finding of summary.findingsReproduced) lines.push(`  ${finding.scenario} seed ${finding.seed}: ${finding.summary} Replay: ${finding.replayCommand}`);
   lines.push(...judgedLines(summary.judged));
+  lines.push(...probeLines(summary.probes));
+  if (summary.probesMissed.length > 0) lines.push(`required probes never hit (${summary.probesMissed.length}): ${summary.probesMissed.join(', ')}`);
   for (const failure of summary.failures) {
     lines.push(`  ${failure.scenario} seed ${failure.seed}: ${failure.verdict} (expect ${failure.expect}); replay: ${replayHint(failure)}`);
   }

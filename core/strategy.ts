@@ -6,6 +6,7 @@
  * Types only. Adding a strategy: write core/strategies/<name>.ts exporting a UidStrategy and add
  * one line to the registry in core/strategies/registry.ts, the one list of strategies.
  */
+import type { ProbeSink } from './probes.ts';
 import type { Mailbox, StoreState } from './state.ts';
 
 export interface MergeContext {
@@ -15,6 +16,8 @@ export interface MergeContext {
   readonly oursTimeMs: number;
   /** Commit date of the theirs head. */
   readonly theirsTimeMs: number;
+  /** The world's coverage probes (core/probes.ts); they only count, and never influence the merged state. */
+  readonly probes?: ProbeSink;
 }
 
 export interface MergeOutcome {
@@ -32,6 +35,8 @@ export interface SettleContext {
    * here knows who is reachable or up.
    */
   readonly leaseFor: (mailbox: string) => number | null;
+  /** The world's coverage probes (core/probes.ts); they only count. */
+  readonly probes?: ProbeSink;
 }
 
 export interface UidStrategy {

@@ -82,6 +82,7 @@ export async function runScenario(
     metrics: outcome.metrics,
     historyHash: outcome.historyHash,
     replayCommand: replayCommandFor(loaded, seed),
+    probes: outcome.probes,
     timeline: outcome.timeline,
   };
   return { result, outcome };

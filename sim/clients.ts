@@ -17,6 +17,7 @@ import type { Metrics } from './metrics.ts';
 import type { Rng } from './rng.ts';
 import type { Scheduler } from './scheduler.ts';
 import type { Completion, MailStore, ReplicaServer } from './replicaServer.ts';
+import type { ProbeSink } from '../core/probes.ts';
 import { SessionMemory } from './sessionMemory.ts';
 import { isWrittenKeyword, ownedKeywords } from './writtenKeywords.ts';
 
@@ -35,6 +36,8 @@ export interface ClientDeps {
   readonly metrics: Metrics;
   readonly servers: readonly ReplicaServer[];
   readonly rng: Rng;
+  /** The world's coverage probes (core/probes.ts); they only count. */
+  readonly probes: ProbeSink;
 }
 
 /** What an IMAP client remembers of one mailbox. */
@@ -67,10 +70,11 @@ function reasonOf(error: unknown): string {
  * changed UIDVALIDITY refuses the request (the client must SELECT again), as a server
  * that resets UIDVALIDITY ends the session of anyone who had the mailbox selected.
  */
-function underValidity<T>(mailbox: string, uidValidity: number, op: (r: MailStore) => Promise<T>): (r: MailStore) => Promise<T> {
+function underValidity<T>(mailbox: string, uidValidity: number, op: (r: MailStore) => Promise<T>, probes: ProbeSink): (r: MailStore) => Promise<T> {
   return (replica) => {
     const current = replica.state.mailboxes.get(mailbox)?.uidValidity;
     if (current !== uidValidity) {
+      probes.hit('stale-uidvalidity-refused');
       return Promise.reject(new MailsimError('E_IMAP_NO', `NO [UIDVALIDITY] ${mailbox} is now ${current ?? 'gone'}, client saw ${uidValidity}`, { mailbox }));
     }
     return op(replica);
@@ -96,13 +100,15 @@ export class SmtpClient {
     const body = messageBody(messageId, sizeBytes, this.deps.rng);
     this.deps.metrics.deliveryCompressedBytes.push(deflateSync(body).length);
     this.busy = true;
-    return this.attempt(mailbox, messageId, body, 1);
+    return this.attempt(mailbox, messageId, body, 1, null);
   }
 
-  private async attempt(mailbox: string, messageId: string, body: Uint8Array, attempt: number): Promise<void> {
+  /** `previous`: the server the last attempt went to (null on the first attempt). */
+  private async attempt(mailbox: string, messageId: string, body: Uint8Array, attempt: number, previous: string | null): Promise<void> {
     const { scheduler, rng } = this.deps;
     const up = this.deps.servers.filter((s) => s.up);
     const server = up.length > 0 ? rng.pick(up) : (this.deps.servers[0] as ReplicaServer);
+    if (previous !== null && previous !== server.name) this.deps.probes.hit('smtp-retry-elsewhere');
     await clientRequest(this.deps, {
       server,
       process: this.process,
@@ -117,10 +123,11 @@ export class SmtpClient {
           if (result.uid === 0) this.deps.metrics.deferred(result.guid, scheduler.nowMs);
           this.busy = false;
         } else if (attempt >= SMTP_ATTEMPTS_MAX) {
+          this.deps.probes.hit('smtp-gave-up');
           this.busy = false;
         } else {
           // Unknown outcome or refusal: try again later with the same Message-ID.
-          scheduler.after(SMTP_BACKOFF_MS * attempt, `smtp retry ${messageId}`, () => this.attempt(mailbox, messageId, body, attempt + 1));
+          scheduler.after(SMTP_BACKOFF_MS * attempt, `smtp retry ${messageId}`, () => this.attempt(mailbox, messageId, body, attempt + 1, server.name));
         }
       },
     });
@@ -193,6 +200,8 @@ export class ImapClient {
   private readonly flagsRead = new Map<string, readonly string[]>();
   /** GUID -> its owned keywords it ever added or read there: it never adds them there again. */
   private readonly keywordsUsed = new Map<string, Set<string>>();
+  /** The server of the last request, and whether that request died with it (no answer, server down): a probe's input only. */
+  private last: { readonly server: string; interrupted: boolean } | null = null;
 
   constructor(index: number, deps: ClientDeps) {
     this.process = `imap-${index}`;
@@ -215,6 +224,7 @@ export class ImapClient {
   async run(kind: 'select' | 'store' | 'expunge' | 'move' | 'copy' | 'append'): Promise<void> {
     const server = this.server();
     if (!server) return;
+    if (this.last?.interrupted === true && this.last.server !== server.name) this.deps.probes.hit('client-failover-mid-request');
     const mailboxes = [...(server.store as MailStore).state.mailboxes.keys()].sort();
     const mailbox = this.deps.rng.pick(mailboxes);
     const view = this.views.get(mailbox);
@@ -236,11 +246,15 @@ export class ImapClient {
     const mailboxes = [named.mailbox, named.from, named.to].filter((m): m is string => typeof m === 'string');
     const guarded = (replica: MailStore): Promise<T> => {
       const behind = this.behind(replica, mailboxes);
+      if (behind) this.deps.probes.hit('replica-behind-refused');
       if (behind) return Promise.reject(new MailsimError('E_IMAP_NO', `NO [UNAVAILABLE] ${behind}`, {}));
       return op(replica);
     };
-    const done = (): void => {
+    const last = { server: server.name, interrupted: false };
+    this.last = last;
+    const done = (result: T | null): void => {
       this.busy = false;
+      last.interrupted = result === null && !server.up;
     };
     return clientRequest(this.deps, { server, process: this.process, f, value, op: guarded, okValue, write, done });
   }
@@ -298,7 +312,7 @@ export class ImapClient {
     const { mode, flags } = this.keywordWrite(guid) ?? { mode: drawnMode, flags: drawnMode === '=' ? this.keepReadKeywords(guid, drawn) : drawn };
     this.deps.metrics.flagChangeCount++;
     this.deps.metrics.flagDeltaBytes.push(guid.length + flags.join(' ').length + 2);
-    await this.request(server, 'store', { mailbox, uidValidity: view.uidValidity, uid, guid, mode, flags }, underValidity(mailbox, view.uidValidity, (r) => r.store(mailbox, [uid], mode, flags)), (result) => {
+    await this.request(server, 'store', { mailbox, uidValidity: view.uidValidity, uid, guid, mode, flags }, underValidity(mailbox, view.uidValidity, (r) => r.store(mailbox, [uid], mode, flags), this.deps.probes), (result) => {
       const changed = result.changed[0];
       if (changed) this.memory.message(mailbox, view.uidValidity, uid, changed.guid, changed.modseq);
       if (changed) this.read(guid, changed.flags);
@@ -343,7 +357,7 @@ export class ImapClient {
   }
 
   private async expunge(server: ReplicaServer, mailbox: string, view: MailboxView, uid: number, guid: string): Promise<void> {
-    await this.request(server, 'expunge', { mailbox, uidValidity: view.uidValidity, uids: [uid], guids: [guid] }, underValidity(mailbox, view.uidValidity, (r) => r.expunge(mailbox, [uid])), (result) => {
+    await this.request(server, 'expunge', { mailbox, uidValidity: view.uidValidity, uids: [uid], guids: [guid] }, underValidity(mailbox, view.uidValidity, (r) => r.expunge(mailbox, [uid]), this.deps.probes), (result) => {
       view.messages.delete(uid);
       for (const gone of result.expunged) this.memory.removed(mailbox, view.uidValidity, gone);
       return { expunged: result.expunged };
@@ -351,7 +365,7 @@ export class ImapClient {
   }
 
   private async moveOrCopy(server: ReplicaServer, f: 'move' | 'copy', from: string, to: string, view: MailboxView, uid: number, guid: string): Promise<void> {
-    await this.request(server, f, { from, to, uidValidity: view.uidValidity, uid, guid }, underValidity(from, view.uidValidity, (r) => (f === 'move' ? r.move(from, [uid], to) : r.copy(from, [uid], to))), (result) => {
+    await this.request(server, f, { from, to, uidValidity: view.uidValidity, uid, guid }, underValidity(from, view.uidValidity, (r) => (f === 'move' ? r.move(from, [uid], to) : r.copy(from, [uid], to)), this.deps.probes), (result) => {
       if (f === 'move') view.messages.delete(uid);
       const copyGuid = 'targetGuids' in result ? (result.targetGuids as string[])[0] : undefined;
       const toUid = result.targetUids[0] ?? 0;

@@ -11,6 +11,7 @@ import { initialLease, leaseAt, LEASE_MESSAGE_BYTES, step, type LeaseEvent, type
 import type { Envelope, Network } from './network.ts';
 import type { Scheduler } from './scheduler.ts';
 import { LEASE_KIND_PREFIX } from './wireKinds.ts';
+import type { ProbeSink } from '../core/probes.ts';
 
 /** An owner-strategy server acts on its leases this often, as a share of the lease (renewals, take-overs). */
 export const LEASE_TICK_SHARE = 0.25;
@@ -39,10 +40,16 @@ export interface OwnerLeasesDeps {
   readonly whenRunning: (run: () => Promise<void>, key: string) => Promise<void>;
   /** A lease was acquired: the server settles (the owner may assign now). */
   readonly acquired: () => Promise<void>;
+  /** Is the server paused now (a probe's input only: the tick waits through whenRunning either way)? */
+  readonly paused: () => boolean;
+  /** The world's coverage probes (core/probes.ts); they only count. */
+  readonly probes: ProbeSink;
 }
 
 export class OwnerLeases {
   private readonly leases = new Map<string, LeaseState>();
+  /** A renewal came due while this holder was paused (a probe's input only). */
+  private renewalWaited = false;
 
   constructor(private readonly deps: OwnerLeasesDeps) {}
 
@@ -68,13 +75,30 @@ export class OwnerLeases {
     return lease === undefined ? null : leaseAt(lease, this.deps.monotonicMs());
   }
 
+  /** Holds some lease now, by its monotonic clock (one it renews on its ticks). */
+  private holdsAny(): boolean {
+    for (const key of this.leases.keys()) if (this.epochFor(key) !== null) return true;
+    return false;
+  }
+
   /** Starts the periodic tick. */
   start(): void {
     const everyMs = Math.max(1, Math.round(this.deps.config.leases.durationMs * LEASE_TICK_SHARE));
     this.deps.scheduler.after(everyMs, `lease ${this.deps.name}`, async () => {
-      await this.deps.whenRunning(() => this.tick(), 'lease-tick');
+      if (this.deps.paused() && this.holdsAny()) {
+        this.deps.probes.hit('pause-across-lease-renewal');
+        this.renewalWaited = true;
+      }
+      await this.deps.whenRunning(() => this.tickAfterPause(), 'lease-tick');
       this.start();
     });
+  }
+
+  /** The tick, noting first whether a renewal that waited out a pause finds its lease gone. */
+  private tickAfterPause(): Promise<void> {
+    if (this.renewalWaited && !this.holdsAny()) this.deps.probes.hit('lease-lost-in-pause');
+    this.renewalWaited = false;
+    return this.tick();
   }
 
   /**

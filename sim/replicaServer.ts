@@ -21,6 +21,7 @@ import type { Network } from './network.ts';
 import type { Rng } from './rng.ts';
 import type { Scheduler } from './scheduler.ts';
 import type { UidStrategy } from '../core/strategy.ts';
+import type { ProbeSink } from '../core/probes.ts';
 
 /** What a delivery or an APPEND answers: the message's GUID and, once visible, its UID (0 while deferred). */
 export interface DeliverAnswer {
@@ -120,6 +121,8 @@ export interface BackendDeps {
   readonly history: History;
   readonly metrics: Metrics;
   readonly strategy: UidStrategy;
+  /** The world's coverage probes (core/probes.ts): a backend hits them on its rare paths; they only count. */
+  readonly probes: ProbeSink;
   /** A node's own fault stream (power-loss fates, crash points). */
   readonly faultRng: (node: string) => Rng;
   /** Keep what each server receives, for export; off in runs that do not ask. */

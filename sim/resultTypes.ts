@@ -124,6 +124,8 @@ export interface RunResult {
   readonly metrics: RunMetrics;
   readonly historyHash: string;
   readonly replayCommand: string;
+  /** How often each coverage probe was hit (core/probes.ts), only those hit; absent from results written before probes were counted. Never part of the history hash. */
+  readonly probes?: Readonly<Record<string, number>>;
   /** Path of the failure file, when the verdict was not the expected one. */
   readonly failureFile?: string;
   /** Where `--history` and `--finals` wrote the history and the final states (docs/history-format.md). */

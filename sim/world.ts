@@ -7,6 +7,8 @@
  */
 import { ownerData } from '../core/strategies/owner.ts';
 import { strategyByName } from '../core/strategies/registry.ts';
+import { withProbes } from '../core/strategies/withProbes.ts';
+import { ProbeCounts } from '../core/probes.ts';
 import { overallVerdict, runChecks } from './checkers/index.ts';
 import type { FinalReplica } from './checkers/types.ts';
 import { EPOCH_MS } from './clock.ts';
@@ -41,6 +43,8 @@ export interface WorldOutcome {
   readonly faultsAsRun: readonly ScheduledFault[];
   /** The servers as the run left them, for what a backend can export (its stores, what it received). */
   readonly servers: ReadonlyMap<string, ReplicaServer>;
+  /** How often each coverage probe was hit (core/probes.ts); only the probes hit. Never part of the history hash. */
+  readonly probes: Readonly<Record<string, number>>;
 }
 
 export interface WorldOptions {
@@ -90,12 +94,14 @@ export async function simulate(config: SimConfig, backend: ReplicaBackend, optio
   const history = new History(() => scheduler.nowMs);
   const network = new Network(config.servers, config.network, scheduler, root.stream('network'), history);
   const metrics = new Metrics();
-  const strategy = withMutant(strategyByName(config.strategy), config.mutant);
+  // This world's own probe counts: worlds sharing a process never share them.
+  const probes = new ProbeCounts();
+  const strategy = withProbes(withMutant(strategyByName(config.strategy), config.mutant), probes);
   const servers = new Map<string, ReplicaServer>();
   const convergence = new ConvergenceTracker(servers, () => scheduler.nowMs);
   network.setLiveness((node) => servers.get(node)?.up ?? false);
   const built = await backend.createServers({
-    config, scheduler, network, history, metrics, strategy,
+    config, scheduler, network, history, metrics, strategy, probes,
     faultRng: (node) => root.stream(`power/${node}`),
     recordTransfers: options.recordTransfers === true,
     onChange: () => convergence.update(),
@@ -112,7 +118,7 @@ export async function simulate(config: SimConfig, backend: ReplicaBackend, optio
   nemesis.schedule(config.faults);
   if (config.nemesis) nemesis.drawn(config.nemesis, root.stream('nemesis'), config.durationMs);
   if (config.mutant === 'stop-sync') stopSyncAfterFirstFault(scheduler, servers, config);
-  const clientDeps = { config, scheduler, history, metrics, servers: [...servers.values()], rng: root.stream('clients') };
+  const clientDeps = { config, scheduler, history, metrics, probes, servers: [...servers.values()], rng: root.stream('clients') };
   startWorkload(config, clientDeps, root.stream('workload'));
   runScript(config, clientDeps);
   const realClients = config.realClients ?? [];
@@ -147,6 +153,7 @@ export async function simulate(config: SimConfig, backend: ReplicaBackend, optio
     timeline: buildTimeline(config, history.records, scheduler.nowMs),
     faultsAsRun: nemesis.asRun,
     servers,
+    probes: probes.snapshot(),
   };
 }
 

@@ -24,7 +24,7 @@ export const gitBackend: ReplicaBackend = {
     for (const name of config.servers) {
       servers.set(name, new GitServer(name, {
         config, scheduler: deps.scheduler, network: deps.network, history: deps.history, metrics: deps.metrics,
-        strategy: deps.strategy, layoutCache, uidIndex, deflateMemo,
+        strategy: deps.strategy, probes: deps.probes, layoutCache, uidIndex, deflateMemo,
         faultRng: deps.faultRng(name),
         peers: config.servers.filter((p) => p !== name),
         recordTransfers: deps.recordTransfers,

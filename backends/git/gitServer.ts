@@ -31,7 +31,7 @@ import { ReplicationRunner } from './server/replicationRunner.ts';
 import { ACK_BYTES, type AckPayload, type HeartbeatPayload, type PushPayload } from './server/wire.ts';
 
 /** What the world hands every backend (sim/replicaServer.ts), and the git replica's own memos and streams. */
-export interface GitServerDeps extends Pick<BackendDeps, 'config' | 'scheduler' | 'network' | 'history' | 'metrics' | 'strategy'> {
+export interface GitServerDeps extends Pick<BackendDeps, 'config' | 'scheduler' | 'network' | 'history' | 'metrics' | 'strategy' | 'probes'> {
   /** The world's layout memo, shared by its replicas. */
   readonly layoutCache: LayoutCache;
   /** The world's UID lookup memo, shared by its replicas. */
@@ -68,6 +68,8 @@ export class GitServer implements ReplicaServer {
   /** Packs this server received and stored, in order, with the heads they brought (recordTransfers). */
   private received: { readonly heads: readonly string[]; readonly pack: Uint8Array }[] = [];
   private pendingCrashMode: 'process' | 'power' = 'process';
+  /** A power loss tore a file that the next recovery reads (a probe's input only). */
+  private tornSinceRecovery = false;
 
   constructor(name: string, deps: GitServerDeps) {
     this.name = name;
@@ -93,6 +95,8 @@ export class GitServer implements ReplicaServer {
       heard: (peer) => this.runner.heardWithin(peer),
       whenRunning: (run, key) => this.whenRunning(run, key),
       acquired: () => this.settle(),
+      paused: () => this.gate.paused,
+      probes: deps.probes,
     });
     deps.network.onReceive(name, (envelope) => this.whenRunning(() => this.receive(envelope)));
   }
@@ -288,6 +292,8 @@ export class GitServer implements ReplicaServer {
     if (this.up) return;
     this.fs.restart();
     const replica = await Replica.open(this.options());
+    if (this.tornSinceRecovery) this.deps.probes.hit('torn-write-recovered');
+    this.tornSinceRecovery = false;
     this.replica = replica;
     this.leases.restarted(replica.committed);
     // A power loss may have taken what a pack brought; git could not complete a pack whose bases went with it.
@@ -301,9 +307,11 @@ export class GitServer implements ReplicaServer {
     this.replica = null;
     this.runner.crashed();
     this.causality.crashed();
+    if (this.group.size > 0) this.deps.probes.hit('crash-batch-open');
     const lost = this.group.crashed();
     if (mode === 'power') {
       const report = await this.fs.losePower(this.deps.faultRng);
+      if (report.torn > 0) this.tornSinceRecovery = true;
       this.deps.history.append(this.name, 'replica', 'info', 'power-loss', { ...report, lostAcks: lost.length });
     }
     if (crashed) this.deps.history.append(this.name, 'replica', 'info', 'down', { mode });
@@ -353,17 +361,23 @@ export class GitServer implements ReplicaServer {
     const replica = this.replica as Replica;
     const { heads, pack, vclock } = envelope.payload;
     const fresh = heads.some((head) => !replica.hasCommit(head));
+    const mergesBefore = replica.mergeCount;
     let result: ReceiveResult;
     try {
       result = await replica.receive(heads, pack, { merge: this.runner.isMerger() });
     } catch (error) {
-      if (error instanceof CrashError) return this.dropVolatile(this.pendingCrashMode);
+      if (error instanceof CrashError) {
+        this.deps.probes.hit('crash-mid-merge');
+        return this.dropVolatile(this.pendingCrashMode);
+      }
       if (!(error instanceof MailsimError)) throw error;
+      this.deps.probes.hit('pack-refused');
       this.deps.history.append(this.name, 'replica', 'info', 'receive-failed', { from: envelope.from, code: error.code });
       this.deps.network.send(this.name, envelope.from, 'ack', ACK_BYTES, { received: null, head: replica.head } satisfies AckPayload);
       await this.ackBatchCommitted();
       return;
     }
+    this.probeMerges(replica, mergesBefore);
     await this.ackBatchCommitted();
     if (fresh && this.deps.recordTransfers === true) this.received.push({ heads, pack });
     this.causality.received(heads, vclock, replica);
@@ -371,6 +385,11 @@ export class GitServer implements ReplicaServer {
     this.deps.network.send(this.name, envelope.from, 'ack', ACK_BYTES, { received: heads, head: result.head } satisfies AckPayload);
     await this.runner.apply({ kind: 'received', from: envelope.from, heads, result: result.kind });
     await this.settle();
+  }
+
+  /** Two merge commits in one receive or held merge: the head and two or more others merged (only counts). */
+  private probeMerges(replica: Replica, mergesBefore: number): void {
+    if (replica.mergeCount - mergesBefore >= 2) this.deps.probes.hit('merge-three-heads');
   }
 
   /** History, metrics and observation of what a receive or a merge did to the head. */
@@ -385,14 +404,18 @@ export class GitServer implements ReplicaServer {
   private async mergeWait(): Promise<void> {
     const replica = this.replica;
     if (!replica || !this.up || this.replicationStopped || !replica.held()) return;
+    const mergesBefore = replica.mergeCount;
     let result: ReceiveResult | null;
     try {
       result = await replica.mergeHeld();
     } catch (error) {
+      if (error instanceof CrashError) this.deps.probes.hit('crash-mid-merge');
       await this.fail(error);
       await this.ackBatchCommitted();
       return;
     }
+    this.probeMerges(replica, mergesBefore);
+    if (result?.kind === 'merge') this.deps.probes.hit('held-tip-merged-later');
     await this.ackBatchCommitted();
     if (result === null) return;
     this.recordReceive(result);
@@ -410,7 +433,7 @@ export class GitServer implements ReplicaServer {
     const leaseFor = (mailbox: string): number | null => this.leases.epochFor(mailbox);
     let settled: boolean;
     try {
-      settled = await replica.settle({ node: this.name, leaseFor });
+      settled = await replica.settle({ node: this.name, leaseFor, probes: this.deps.probes });
     } catch (error) {
       await this.fail(error);
       await this.ackBatchCommitted();

@@ -3,6 +3,7 @@
  * which the program turns into a one-line message and exit code 2.
  */
 import { InvalidArgumentError } from 'commander';
+import { isProbeName, PROBE_NAMES } from '../../core/probes.ts';
 
 /** Largest seed accepted: seeds must stay exact in JSON and in the rng's seed text. */
 export const SEED_MAX = Number.MAX_SAFE_INTEGER;
@@ -38,4 +39,19 @@ export function parseJobs(text: string): number {
 export function collect(value: string, previous: readonly string[]): string[] {
   if (!value.includes('=')) throw new InvalidArgumentError(`--set expects PATH=VALUE, got ${JSON.stringify(value)}`);
   return [...previous, value];
+}
+
+/** --require-probes a,b: names of the catalogue (core/probes.ts), comma-separated. */
+export function parseProbeList(text: string): string[] {
+  const names = text.split(',').map((name) => name.trim()).filter((name) => name !== '');
+  if (names.length === 0) throw new InvalidArgumentError(`--require-probes expects probe names separated by commas, got ${JSON.stringify(text)}`);
+  const unknown = names.filter((name) => !isProbeName(name));
+  if (unknown.length > 0) throw new InvalidArgumentError(`unknown probe ${unknown.map((name) => JSON.stringify(name)).join(', ')}; known: ${PROBE_NAMES.join(', ')}`);
+  return [...new Set(names)];
+}
+
+/** The probes `--require-probes` asks for: every probe of the catalogue when given without names. */
+export function requiredProbes(option: true | readonly string[] | undefined): readonly string[] {
+  if (option === undefined) return [];
+  return option === true ? PROBE_NAMES : option;
 }

@@ -7,7 +7,7 @@
 import { Argument, Command, CommanderError, InvalidArgumentError } from 'commander';
 import { MailsimError } from '../../core/errors.ts';
 import { EXIT_BAD_INPUT_OR_UNKNOWN } from './exitCodes.ts';
-import { collect, parseJobs, parseNonNegativeInt, parseSeed, parseSeedCount } from './options.ts';
+import { collect, parseJobs, parseNonNegativeInt, parseProbeList, parseSeed, parseSeedCount } from './options.ts';
 import { parseTimeBudget } from '../timeBudget.ts';
 import { scenarioLibraryPath } from '../packageRoot.ts';
 import { BENCH_NAMES } from './bench.ts';
@@ -80,6 +80,7 @@ function addSweep(program: Command, setExit: SetExit): void {
     .option(TIME_BUDGET_FLAGS, TIME_BUDGET_HELP, parseTimeBudget)
     .option('--out <dir>', 'where results.jsonl, errors.jsonl and failure files go', 'out')
     .option('--json', 'print a JSON summary on stdout')
+    .option('--require-probes [names]', 'exit 1 when a coverage probe was never hit: every probe, or the comma-separated names (docs/probes.md)', parseProbeList)
     .addHelpText('after', '\nShards: seed number k (0-based, counted from --from) belongs to shard k mod N.\nWithout --shard, MAILSIM_SHARD (same syntax) is used when set. Ctrl-C keeps every finished run.')
     .action(async (path: string, options) => {
       const { sweepCommand } = await import('./sweep.ts');

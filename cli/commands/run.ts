@@ -23,6 +23,12 @@ export interface RunCommandOptions extends RunOutputOptions {
 
 const CHECK_NAME_WIDTH = 16;
 
+/** The coverage probes a run hit, with their counts (docs/probes.md). */
+export function probesLine(probes: Readonly<Record<string, number>>): string {
+  const hit = Object.entries(probes);
+  return hit.length === 0 ? 'probes hit: none' : `probes hit: ${hit.map(([name, count]) => `${name} x${count}`).join(', ')}`;
+}
+
 /** The human report of one run: a line per check, the verdict against expect, the hash. */
 export function describeRun(result: RunResult): string {
   const lines = [`${result.scenario} (${result.scenarioName}) seed ${result.seed}, strategy ${result.strategy}`];
@@ -39,6 +45,7 @@ export function describeRun(result: RunResult): string {
     lines.push(`known finding ${shown}: ${result.finding.summary}`);
   }
   lines.push(`history hash: ${result.historyHash}`);
+  if (result.probes !== undefined) lines.push(probesLine(result.probes));
   if (!isAsExpected(result)) {
     if (result.failureFile !== undefined) lines.push(`failure saved: ${result.failureFile}`);
     lines.push(`replay: ${replayHint(result)}`);

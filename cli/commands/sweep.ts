@@ -1,9 +1,10 @@
 /**
- * mailsim sweep FILE|DIR --seeds N [--from S] [--set PATH=VALUE]... [--jobs J] [--shard i/N] [--time-budget D] [--out DIR] [--json]
+ * mailsim sweep FILE|DIR --seeds N [--from S] [--set PATH=VALUE]... [--jobs J] [--shard i/N] [--time-budget D] [--out DIR] [--json] [--require-probes [a,b]]
  */
 import { describeSweep, runSweep } from '../sweep.ts';
 import { scenarioFiles } from '../sweepFiles.ts';
 import { shardFrom, shardSeeds, shardWarning } from '../sweepShard.ts';
+import { requiredProbes } from './options.ts';
 
 export interface SweepCommandOptions {
   readonly seeds: number;
@@ -15,6 +16,8 @@ export interface SweepCommandOptions {
   readonly timeBudget?: number;
   readonly out: string;
   readonly json?: boolean;
+  /** --require-probes: true for every probe, or the names given. */
+  readonly requireProbes?: true | readonly string[];
 }
 
 /**
@@ -41,7 +44,7 @@ export async function sweepCommand(path: string, options: SweepCommandOptions): 
   const signal = interruptOnSigint();
   const shardText = shard === null ? '' : ` (shard ${shard.index}/${shard.count})`;
   const onPlanned = (runs: number) => process.stderr.write(`sweep: ${files.length} scenario file(s) x ${seeds.length} seed(s)${shardText} = ${runs} runs\n`);
-  const summary = await runSweep({ files, seeds, overrides: options.set, outDir: options.out, jobs: options.jobs, signal, timeBudgetMs: options.timeBudget, onPlanned });
+  const summary = await runSweep({ files, seeds, overrides: options.set, outDir: options.out, jobs: options.jobs, signal, timeBudgetMs: options.timeBudget, onPlanned, requiredProbes: requiredProbes(options.requireProbes) });
   process.stderr.write(describeSweep(summary));
   if (options.json === true) process.stdout.write(`${JSON.stringify({ ...summary, files, seeds, shard })}\n`);
   return summary.exitCode;

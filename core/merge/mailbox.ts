@@ -9,6 +9,7 @@ import { messageMapSorted, rebuildBuckets } from './buckets.ts';
 import { mergedUidValidity } from './validity.ts';
 import type { Changed, Located } from './changed.ts';
 import type { Pending } from './pending.ts';
+import type { ProbeSink } from '../probes.ts';
 
 export interface MailboxMergeInput {
   readonly base: Mailbox | undefined;
@@ -21,6 +22,8 @@ export interface MailboxMergeInput {
   readonly policy: MergePolicy;
   readonly freshUidValidity: number;
   readonly frames: { readonly base: ReadonlyMap<number, Mailbox>; readonly ours: ReadonlyMap<number, Mailbox>; readonly theirs: ReadonlyMap<number, Mailbox> };
+  /** The world's coverage probes (core/probes.ts): they only count. */
+  readonly probes: ProbeSink;
 }
 
 export function mergeMailbox(name: string, input: MailboxMergeInput): { mailbox: Mailbox; renumbered: number } {
@@ -77,11 +80,14 @@ export function mergeMailbox(name: string, input: MailboxMergeInput): { mailbox:
   const highestModseq = Math.max(ours?.highestModseq ?? 0, theirs?.highestModseq ?? 0, base?.highestModseq ?? 0);
   const newModseq = highestModseq + 1;
   let renumbered = 0;
-  const finish = (message: Message, uid: number, flags: readonly string[], o: Located | undefined, t: Located | undefined): Message => {
+  const finish: Finish = (message, uid, flags, o, t, moved = false) => {
     const sameAs = (l: Located | undefined): boolean => l !== undefined && l.mailbox === name && l.message.uid === uid && sameList(l.message.flags, flags);
     const had = (l: Located | undefined): boolean => l !== undefined && l.message.uid > 0;
     const keptOn = (l: Located | undefined): boolean => l !== undefined && l.mailbox === name && l.message.uid === uid;
-    if ((had(o) || had(t)) && !keptOn(o) && !keptOn(t)) renumbered++;
+    if ((had(o) || had(t)) && !keptOn(o) && !keptOn(t)) {
+      renumbered++;
+      if (moved) input.probes.hit('renumber-moved');
+    }
     const modseq = sameAs(o) && sameAs(t) ? Math.max(o?.message.modseq ?? 0, t?.message.modseq ?? 0) : newModseq;
     if (message.uid === uid && message.modseq === modseq && message.flags === flags) return message;
     return { ...message, uid, flags, modseq };
@@ -108,7 +114,8 @@ export function mergeMailbox(name: string, input: MailboxMergeInput): { mailbox:
   return { mailbox, renumbered };
 }
 
-export type Finish = (message: Message, uid: number, flags: readonly string[], o: Located | undefined, t: Located | undefined) => Message;
+/** A merged message with its settled UID, flags and MODSEQ; `moved`: moved since the merge base (a probe's input only). */
+export type Finish = (message: Message, uid: number, flags: readonly string[], o: Located | undefined, t: Located | undefined, moved?: boolean) => Message;
 
 /** `start` without the changed GUIDs it holds, with the settled arrivals. */
 export function rebuildTouched(
@@ -121,7 +128,7 @@ export function rebuildTouched(
   const puts = arrivals.map((p) => {
     const uid = uids.get(p.guid);
     assert(uid !== undefined, `strategy settled ${p.guid}`);
-    return finish(p.any, uid, p.flags, p.ours, p.theirs);
+    return finish(p.any, uid, p.flags, p.ours, p.theirs, p.moved);
   });
   return rebuildBuckets(start, touched, puts);
 }
@@ -149,7 +156,7 @@ export function rebuildAll(
   for (const p of arrivals) {
     const uid = uids.get(p.guid);
     assert(uid !== undefined, `full reassignment of ${name} covers ${p.guid}`);
-    all.push(finish(p.any, uid, p.flags, p.ours, p.theirs));
+    all.push(finish(p.any, uid, p.flags, p.ours, p.theirs, p.moved));
   }
   return messageMapSorted(all);
 }

@@ -75,6 +75,8 @@ import { changedGuids, locateInBase, mergeLocation } from './changed.ts';
 import { framesOf, keepFrameRecords, separateSharedValidities, validityMint, withoutFrameRecords } from './validity.ts';
 import { mergeMailbox } from './mailbox.ts';
 import type { Pending } from './pending.ts';
+import { NO_PROBES, type ProbeSink } from '../probes.ts';
+import type { Located } from './changed.ts';
 
 /** The merge used to combine several best common ancestors into one virtual base. */
 export function mergeVirtualBase(base: StoreState, ours: StoreState, theirs: StoreState): StoreState {
@@ -101,16 +103,22 @@ export function mergeStores(baseIn: StoreState, oursIn: StoreState, theirsIn: St
   const changed = changedGuids(ours, theirs, maps);
   const arrivals = new Map<string, Pending[]>(); // merged mailbox -> messages landing there
   const guids = [...new Set([...changed.ours.keys(), ...changed.theirs.keys()])].sort(compareStrings);
+  const probes = ctx.probes ?? NO_PROBES;
   for (const guid of guids) {
     const inOurs = changed.ours.get(guid);
     const inTheirs = changed.theirs.get(guid);
     const inBase = locateInBase(base, b, guid);
     let target = mergeLocation(inBase?.mailbox, inOurs?.mailbox, inTheirs?.mailbox);
+    const moved = movedSinceBase(inBase, inOurs, inTheirs);
+    probeLocation(probes, inBase, inOurs, inTheirs, target);
     if (target === undefined) continue;
     if (!names.has(target)) {
       // Put into a mailbox the other side deleted: recovered into INBOX, never dropped.
       if (!names.has(INBOX)) names.add(target);
-      else target = INBOX;
+      else {
+        target = INBOX;
+        probes.hit('recovered-into-inbox');
+      }
     }
     const any = (inOurs ?? inTheirs)?.message;
     assert(any !== undefined, 'a changed GUID is on at least one side');
@@ -118,7 +126,7 @@ export function mergeStores(baseIn: StoreState, oursIn: StoreState, theirsIn: St
       inOurs && inTheirs ? (policy.mergeFlags ?? mergeFlagsThreeWay)(inBase?.message, inOurs.message, inTheirs.message, ctx) : any.flags;
     let list = arrivals.get(target);
     if (!list) arrivals.set(target, (list = []));
-    list.push({ guid, flags, ours: inOurs, theirs: inTheirs, any });
+    list.push({ guid, flags, ours: inOurs, theirs: inTheirs, any, moved });
   }
   const mailboxes = new Map<string, Mailbox>();
   let renumbered = 0;
@@ -135,6 +143,7 @@ export function mergeStores(baseIn: StoreState, oursIn: StoreState, theirsIn: St
       touched: changed.touched.get(name) ?? [],
       changed,
       policy,
+      probes,
     });
     mailboxes.set(name, merged.mailbox);
     renumbered += merged.renumbered;
@@ -146,5 +155,21 @@ export function mergeStores(baseIn: StoreState, oursIn: StoreState, theirsIn: St
   }
   if (policy.virtualBase) keepFrameRecords(mailboxes, [frames.base, frames.ours, frames.theirs]);
   else renumbered += separateSharedValidities(mailboxes, mint, uidValidityChanges);
+  if (uidValidityChanges.length > 0) probes.hit('uidvalidity-changed');
   return { state: { mailboxes }, renumbered, uidValidityChanges };
+}
+
+/** In another mailbox than the base's on some side: moved since the merge base. */
+function movedSinceBase(inBase: Located | undefined, inOurs: Located | undefined, inTheirs: Located | undefined): boolean {
+  if (inBase === undefined) return false;
+  return (inOurs !== undefined && inOurs.mailbox !== inBase.mailbox) || (inTheirs !== undefined && inTheirs.mailbox !== inBase.mailbox);
+}
+
+/** The rare location paths of the three-way location merge (core/probes.ts). Only counts. */
+function probeLocation(probes: ProbeSink, inBase: Located | undefined, inOurs: Located | undefined, inTheirs: Located | undefined, target: string | undefined): void {
+  if (inBase === undefined) return;
+  const movedOn = (side: Located | undefined): boolean => side !== undefined && side.mailbox !== inBase.mailbox;
+  // A side without it, where the base had it, expunged it; the other side moved it.
+  if (target === undefined && (movedOn(inOurs) || movedOn(inTheirs))) probes.hit('expunge-vs-move');
+  if (movedOn(inOurs) && movedOn(inTheirs) && inOurs?.mailbox !== inTheirs?.mailbox) probes.hit('move-vs-move');
 }

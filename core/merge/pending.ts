@@ -8,4 +8,6 @@ export interface Pending {
   readonly ours: Located | undefined;
   readonly theirs: Located | undefined;
   readonly any: Message;
+  /** Moved since the merge base on some side (in another mailbox than the base's). */
+  readonly moved: boolean;
 }

@@ -98,6 +98,7 @@ function settleMailbox(mailbox: Mailbox, ctx: SettleContext, fallback: MailboxOw
   // The fence: a lease older than the owner this state records assigns nothing.
   if (current !== undefined && (current.epoch > lease || (current.epoch === lease && current.node !== ctx.node))) return mailbox;
   const owner: MailboxOwner = { node: ctx.node, epoch: lease };
+  if (current !== undefined && current.node !== ctx.node) ctx.probes?.hit('owner-takeover');
   const pending = [...allMessages(mailbox.messages)].filter((m) => m.uid === 0).sort((a, b) => (a.guid < b.guid ? -1 : a.guid > b.guid ? 1 : 0));
   const sameOwner = recorded !== undefined && recorded.node === owner.node && recorded.epoch === owner.epoch;
   if (pending.length === 0 && sameOwner) return mailbox;

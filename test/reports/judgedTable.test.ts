@@ -61,7 +61,7 @@ describe('judged table', () => {
     const summary: SweepSummary = {
       runs: 4, planned: 4, asExpected: 4, notAsExpected: 0, unknown: 0, errors: [], interrupted: false, timeBudgetMs: null,
       stoppedByTimeBudget: false, resultsFile: 'out/results.jsonl', failures: [], findingsReproduced: [],
-      judged: judgedRows(runs()), exitCode: 0,
+      judged: judgedRows(runs()), probes: [], probesMissed: [], exitCode: 0,
     };
     const text = describeSweep(summary);
     expect(text).toContain('judged per checker (runs that judged something; total judged; valid verdicts):');
