@@ -8,12 +8,9 @@
  * does to a Maildir: a rename with new flags, an unlink.
  */
 import { chmod, mkdir, mkdtemp, readFile, rename, rm, unlink, utimes, writeFile } from 'node:fs/promises';
-import * as fsp from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { exportMailbox, exportableMessages, maildirFileName } from '../../core/export.ts';
-import { replicaFsFrom } from '../../core/fsTypes.ts';
-import { flagLetters } from '../../core/names.ts';
+import { performance } from 'node:perf_hooks';
 import type { Replica } from '../../core/replica.ts';
 import type { ReplicaServer } from '../../sim/replicaServer.ts';
 import { REAL_CLIENT_MAILBOX, type RealClientConfig, type RealClientEditAction, type RealClientKind, type RealSyncReport, type ServerAppend } from '../../sim/realClientTypes.ts';
@@ -25,7 +22,8 @@ import { gitReplicaOf } from '../git/gitBackend.ts';
 import { CLIENT_PATHS, CLIENT_SYNC_TIMEOUT_MS, RealClientMissingError, clientArgs, configText, realClientInstalled, syncStatus, wordsOf, type ClientPaths } from './clientPrograms.ts';
 import { renamedWithFlags, type MaildirEntry } from './maildirEntries.ts';
 import { scanMaildir, type MessageIdCache } from './maildirScan.ts';
-import { compareHoldings, diffServer, type ExportedMessage } from './syncDiff.ts';
+import { ServerFolder } from './serverFolder.ts';
+import { compareHoldings, diffServer } from './syncDiff.ts';
 
 /** How far back a local folder's mtime is set after a change: mbsync waits out a change made within the current second. */
 const BACKDATE_MS = 2_000;
@@ -35,6 +33,8 @@ interface ClientFolder {
   readonly paths: ClientPaths;
   readonly inbox: string;
   readonly server: DovecotHome;
+  /** The Maildir the server's Dovecot serves, kept in step with the replica (./serverFolder.ts). */
+  readonly serverFolder: ServerFolder;
   /** Message-IDs of files already read, local and on the server (./maildirScan.ts). */
   readonly seen: MessageIdCache;
 }
@@ -44,8 +44,24 @@ export interface RealClientRun extends RealClientDriver {
   dispose(): Promise<void>;
 }
 
+/** Wall time of one sync, by phase (ms): what `mailsim bench clients` reports. */
+export interface SyncTiming {
+  readonly kind: RealClientKind;
+  /** Messages the server's INBOX showed the program. */
+  readonly messageCount: number;
+  /** Writing the replica's INBOX into the server's Maildir. */
+  readonly presentMs: number;
+  /** The program, with Dovecot behind its tunnel. */
+  readonly programMs: number;
+  /** Reading both Maildirs back and the diff. */
+  readonly readBackMs: number;
+  readonly totalMs: number;
+}
+
 export interface DriverOptions {
   readonly timeoutMs?: number;
+  /** Told the wall time of every sync that ran its program (never enters the history). */
+  readonly onSyncTimed?: (timing: SyncTiming) => void;
 }
 
 const NO_CHANGES = { flags: [], expunged: [], appended: [] } as const;
@@ -61,44 +77,38 @@ async function backdate(dirs: readonly string[]): Promise<void> {
   for (const dir of dirs) await utimes(dir, past, past).catch(() => undefined);
 }
 
-/** The replica's INBOX written as the server's Maildir (fresh each sync: no Dovecot index survives), and what it holds. */
-async function presentServer(replica: Replica, home: DovecotHome): Promise<ExportedMessage[]> {
-  await rm(home.maildir, { recursive: true, force: true });
-  await mkdir(home.maildir);
-  const box = replica.committed.mailboxes.get(REAL_CLIENT_MAILBOX);
-  if (box === undefined) throw new Error(`the replica has no ${REAL_CLIENT_MAILBOX}`);
-  await exportMailbox(replica, box, replicaFsFrom(fsp), home.maildir);
-  // Dovecot runs as nobody and writes its uidlist, indexes and renamed files here.
-  for (const dir of [home.maildir, ...['cur', 'new', 'tmp'].map((sub) => join(home.maildir, sub))]) await chmod(dir, 0o777);
-  const exported: ExportedMessage[] = [];
-  for (const message of exportableMessages(box)) {
-    const name = maildirFileName(message.guid, message.sizeBytes, flagLetters(message.flags, box.keywords));
-    exported.push({ unique: name.slice(0, name.indexOf(':2,')), uid: message.uid, guid: message.guid, messageId: message.messageId, flags: message.flags.filter((f) => f.startsWith('\\')) });
-  }
-  return exported;
-}
-
 async function readAppends(maildir: string, entries: readonly MaildirEntry[]): Promise<ServerAppend[]> {
   const appends: ServerAppend[] = [];
   for (const entry of entries) appends.push({ messageId: entry.messageId, body: await readFile(join(maildir, entry.sub, entry.name)), flags: entry.flags });
   return appends;
 }
 
-async function syncOnce(folder: ClientFolder, replica: Replica, timeoutMs: number): Promise<RealSyncReport> {
-  const exported = await presentServer(replica, folder.server);
+async function syncOnce(folder: ClientFolder, replica: Replica, options: DriverOptions & { readonly timeoutMs: number }): Promise<RealSyncReport> {
+  const { timeoutMs } = options;
+  const startMs = performance.now();
+  const exported = await folder.serverFolder.present(replica);
   const localBefore = await scanMaildir(folder.inbox, folder.seen);
   await backdate([join(folder.inbox, 'cur'), join(folder.inbox, 'new')]);
+  const programStartMs = performance.now();
   const run = await runProcess(CLIENT_PATHS[folder.kind], clientArgs(folder.kind, folder.paths), { timeoutMs });
+  const programEndMs = performance.now();
   const output = `${run.stdout.toString('utf8')}\n${run.stderr}`;
   const status = syncStatus({ exitCode: run.exitCode, signal: run.signal, timedOut: run.timedOut, output });
   const words = run.timedOut ? `no answer within ${timeoutMs} ms; ${wordsOf(output)}` : wordsOf(output);
   if (status === 'failed') return { ...failedReport(words), exitCode: run.exitCode };
   const serverAfter = await scanMaildir(folder.server.maildir, folder.seen);
   const diff = diffServer(exported, serverAfter);
+  folder.serverFolder.settle(diff.appended.length === 0);
   const holdings = compareHoldings(localBefore, await scanMaildir(folder.inbox, folder.seen), serverAfter);
+  const appended = await readAppends(folder.server.maildir, diff.appended);
+  const endMs = performance.now();
+  options.onSyncTimed?.({
+    kind: folder.kind, messageCount: exported.length,
+    presentMs: programStartMs - startMs, programMs: programEndMs - programStartMs, readBackMs: endMs - programEndMs, totalMs: endMs - startMs,
+  });
   return {
     status, exitCode: run.exitCode, words,
-    changes: { flags: diff.flags, expunged: diff.expunged, appended: await readAppends(folder.server.maildir, diff.appended) },
+    changes: { flags: diff.flags, expunged: diff.expunged, appended },
     ...holdings,
   };
 }
@@ -127,7 +137,7 @@ export async function createRealClientRun(configs: readonly RealClientConfig[], 
       await mkdir(paths.mail, { recursive: true });
       const server = await createDovecotHome(root, `server-${index}`);
       await writeFile(paths.rc, configText(config.kind, paths, tunnelCommand(server)));
-      folders.push({ kind: config.kind, paths, inbox: join(paths.mail, REAL_CLIENT_MAILBOX), server, seen: new Map() });
+      folders.push({ kind: config.kind, paths, inbox: join(paths.mail, REAL_CLIENT_MAILBOX), server, serverFolder: await ServerFolder.create(server.maildir), seen: new Map() });
     }
   } catch (error) {
     await rm(root, { recursive: true, force: true });
@@ -151,8 +161,11 @@ export async function createRealClientRun(configs: readonly RealClientConfig[], 
       const replica = gitReplicaOf(server);
       if (replica === null) return failedReport(`real clients sync with the git backend's replicas only; ${server.name} is another backend's`);
       try {
-        return await syncOnce(folder(index), replica, timeoutMs);
+        const report = await syncOnce(folder(index), replica, { ...options, timeoutMs });
+        if (report.status === 'failed') folder(index).serverFolder.settle(false);
+        return report;
       } catch (error) {
+        folder(index).serverFolder.settle(false);
         return failedReport(`the sync could not be run or read: ${error instanceof Error ? error.message : String(error)}`);
       }
     },
