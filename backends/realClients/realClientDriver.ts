@@ -23,6 +23,7 @@ import { CLIENT_PATHS, CLIENT_SYNC_TIMEOUT_MS, RealClientMissingError, clientArg
 import { renamedWithFlags, type MaildirEntry } from './maildirEntries.ts';
 import { scanMaildir, type MessageIdCache } from './maildirScan.ts';
 import { ServerFolder } from './serverFolder.ts';
+import { childCpuMs } from './childCpu.ts';
 import { compareHoldings, diffServer } from './syncDiff.ts';
 
 /** How far back a local folder's mtime is set after a change: mbsync waits out a change made within the current second. */
@@ -56,6 +57,10 @@ export interface SyncTiming {
   /** Reading both Maildirs back and the diff. */
   readonly readBackMs: number;
   readonly totalMs: number;
+  /** CPU of the program and Dovecot (./childCpu.ts); null where it cannot be read. */
+  readonly programCpuMs: number | null;
+  /** CPU of this process writing the server's Maildir and reading back. */
+  readonly driverCpuMs: number;
 }
 
 export interface DriverOptions {
@@ -86,12 +91,17 @@ async function readAppends(maildir: string, entries: readonly MaildirEntry[]): P
 async function syncOnce(folder: ClientFolder, replica: Replica, options: DriverOptions & { readonly timeoutMs: number }): Promise<RealSyncReport> {
   const { timeoutMs } = options;
   const startMs = performance.now();
+  const startCpu = process.cpuUsage();
   const exported = await folder.serverFolder.present(replica);
   const localBefore = await scanMaildir(folder.inbox, folder.seen);
   await backdate([join(folder.inbox, 'cur'), join(folder.inbox, 'new')]);
   const programStartMs = performance.now();
+  const presentCpu = process.cpuUsage(startCpu);
+  const childStartMs = childCpuMs();
   const run = await runProcess(CLIENT_PATHS[folder.kind], clientArgs(folder.kind, folder.paths), { timeoutMs });
+  const childEndMs = childCpuMs();
   const programEndMs = performance.now();
+  const readBackStartCpu = process.cpuUsage();
   const output = `${run.stdout.toString('utf8')}\n${run.stderr}`;
   const status = syncStatus({ exitCode: run.exitCode, signal: run.signal, timedOut: run.timedOut, output });
   const words = run.timedOut ? `no answer within ${timeoutMs} ms; ${wordsOf(output)}` : wordsOf(output);
@@ -102,9 +112,12 @@ async function syncOnce(folder: ClientFolder, replica: Replica, options: DriverO
   const holdings = compareHoldings(localBefore, await scanMaildir(folder.inbox, folder.seen), serverAfter);
   const appended = await readAppends(folder.server.maildir, diff.appended);
   const endMs = performance.now();
+  const readBackCpu = process.cpuUsage(readBackStartCpu);
   options.onSyncTimed?.({
     kind: folder.kind, messageCount: exported.length,
     presentMs: programStartMs - startMs, programMs: programEndMs - programStartMs, readBackMs: endMs - programEndMs, totalMs: endMs - startMs,
+    programCpuMs: childStartMs === null || childEndMs === null ? null : childEndMs - childStartMs,
+    driverCpuMs: (presentCpu.user + presentCpu.system + readBackCpu.user + readBackCpu.system) / 1000,
   });
   return {
     status, exitCode: run.exitCode, words,

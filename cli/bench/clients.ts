@@ -5,7 +5,8 @@
  * second of virtual time. Each sync is timed by phase (the driver's SyncTiming): writing the
  * server's Maildir, the program with Dovecot behind its tunnel, reading both Maildirs back.
  * The first sync downloads everything and is reported apart; the figure that matters is the
- * median of the others (target: SYNC_MS_TARGET for mbsync).
+ * median of the others (target: SYNC_MS_TARGET for mbsync). Wall time moves with the machine's
+ * load, so the CPU per sync (the program's and Dovecot's, and mailsim's own) is reported beside it.
  */
 import { loadavg } from 'node:os';
 import { gitBackend } from '../../backends/git/gitBackend.ts';
@@ -61,7 +62,14 @@ export interface ClientSyncFigures {
   readonly presentMs: Spread;
   readonly programMs: Spread;
   readonly readBackMs: Spread;
+  /** Mean CPU ms per sync of the program with Dovecot (null where it cannot be read) and of mailsim's own part: unlike wall time, barely moved by other load. */
+  readonly programCpuMs: number | null;
+  readonly driverCpuMs: number;
   readonly verdict: string;
+}
+
+function mean(values: readonly number[]): number {
+  return Math.round((values.reduce((a, b) => a + b, 0) / Math.max(1, values.length)) * 10) / 10;
 }
 
 async function benchOne(kind: RealClientKind, syncs: number): Promise<ClientSyncFigures> {
@@ -75,6 +83,8 @@ async function benchOne(kind: RealClientKind, syncs: number): Promise<ClientSync
       kind, messages: timings[0]?.messageCount ?? 0, syncs: rest.length, firstSyncMs: Math.round(timings[0]?.totalMs ?? Number.NaN),
       syncMs: spread(rest.map((t) => t.totalMs)), presentMs: spread(rest.map((t) => t.presentMs)),
       programMs: spread(rest.map((t) => t.programMs)), readBackMs: spread(rest.map((t) => t.readBackMs)),
+      programCpuMs: rest.some((t) => t.programCpuMs === null) ? null : mean(rest.map((t) => t.programCpuMs ?? 0)),
+      driverCpuMs: mean(rest.map((t) => t.driverCpuMs)),
       verdict: outcome.verdict,
     };
   } finally {
@@ -85,7 +95,8 @@ async function benchOne(kind: RealClientKind, syncs: number): Promise<ClientSync
 function line(f: ClientSyncFigures): string {
   const s = (v: Spread): string => `${v.median} (${v.min}-${v.max})`;
   return `  ${f.kind.padEnd(11)} ${f.messages} messages, ${f.syncs} syncs after the first (${f.firstSyncMs} ms): ${s(f.syncMs)} ms per sync; `
-    + `of which server Maildir ${s(f.presentMs)}, program ${s(f.programMs)}, read back ${s(f.readBackMs)}; run ${f.verdict}\n`;
+    + `of which server Maildir ${s(f.presentMs)}, program ${s(f.programMs)}, read back ${s(f.readBackMs)}; `
+    + `CPU per sync: program and Dovecot ${f.programCpuMs ?? '-'} ms, mailsim ${f.driverCpuMs} ms; run ${f.verdict}\n`;
 }
 
 export async function runClientsBench(options: { json: boolean; quick?: boolean }): Promise<Record<string, unknown>> {
