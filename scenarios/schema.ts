@@ -219,7 +219,8 @@ const scriptOpSchema = z
 const realClientSchema = z
   .strictObject({
     kind: z.enum(REAL_CLIENT_KINDS).describe('the program: mbsync (isync) or offlineimap (offlineimap3)'),
-    server: serverName.optional().describe('the server it syncs with (the next one up when that one is down); drawn when left out'),
+    server: serverName.optional().describe('the server it syncs with (the next one up and reachable when that one is down or cut off); drawn when left out'),
+    near: serverName.optional().describe('the server it sits beside on the network (default: its own server): a partition that puts its server on the other side cuts it off, and it fails over'),
     syncAtMs: z.array(timeMs).min(1).max(REAL_CLIENT_EVENTS_MAX).optional().describe('virtual times of its syncs, ms; drawn when left out'),
     edits: z
       .array(
@@ -474,6 +475,7 @@ function checkRealClients(s: Scenario, known: string[] | null, report: Report): 
   s.realClients?.forEach((client, i) => {
     const path = ['realClients', i];
     if (client.server !== undefined) checkServer(client.server, known, [...path, 'server'], report);
+    if (client.near !== undefined) checkServer(client.near, known, [...path, 'near'], report);
     const late = (atMs: number): boolean => s.durationMs !== undefined && atMs >= s.durationMs;
     client.syncAtMs?.forEach((atMs, j) => {
       if (late(atMs)) report({ path: [...path, 'syncAtMs', j], message: `${atMs} is not before durationMs (${s.durationMs})` });
