@@ -1,6 +1,6 @@
 // Proves the scenario field realClients: what a file gives is kept, what it leaves out is drawn from the seed within the run, bad references are refused by field, and a finding may come from a real client program.
 import { describe, expect, it } from 'vitest';
-import { ScenarioError, parseScenarioText } from '../../scenarios/loader.ts';
+import { ScenarioError, loadScenario, parseScenarioText } from '../../scenarios/loader.ts';
 import { resolveScenario } from '../../scenarios/resolve.ts';
 import { pickEditTarget, syncServer } from '../../sim/realClients.ts';
 import { Rng } from '../../sim/rng.ts';
@@ -43,6 +43,12 @@ describe('realClients in a scenario', () => {
     expect(refusal(`${BASE}realClients:\n  - {kind: mbsync, syncAtMs: [25000]}\n`)).toContain('not before durationMs');
     expect(refusal(`${BASE}replica: dsync\nrealClients:\n  - {kind: mbsync}\n`)).toContain('reference replica');
     expect(refusal(`${BASE}realClients:\n  - {kind: thunderbird}\n`)).toContain('realClients');
+  });
+
+  it('the two-site measurement file runs either program for both users, as cli/measureClients.sh sets it', async () => {
+    const kinds = async (overrides: string[]) => resolveScenario(await loadScenario('scenarios/real-clients-two-sites.yaml', overrides), 1).realClients?.map((c) => c.kind);
+    expect(await kinds([])).toEqual(['mbsync', 'mbsync']);
+    expect(await kinds(['realClients.0.kind=offlineimap', 'realClients.1.kind=offlineimap'])).toEqual(['offlineimap', 'offlineimap']);
   });
 
   it('accepts a finding from a real client program, and still refuses one from mailsim\'s own strategies', () => {
