@@ -11,14 +11,13 @@ import { chmod, mkdir, mkdtemp, readFile, rename, rm, unlink, utimes, writeFile 
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import type { Replica } from '../../core/replica.ts';
 import type { ReplicaServer } from '../../sim/replicaServer.ts';
 import { REAL_CLIENT_MAILBOX, type RealClientConfig, type RealClientEditAction, type RealClientKind, type RealSyncReport, type ServerAppend } from '../../sim/realClientTypes.ts';
 import type { RealClientDriver } from '../../sim/realClientDriver.ts';
 import { DOVECOT_IMAP_PATH, ENV_PATH, dovecotEnvArgs } from '../dovecot/dovecotEnv.ts';
 import { createDovecotHome, type DovecotHome } from '../dovecot/dovecotHome.ts';
 import { runProcess } from '../dovecot/runProcess.ts';
-import { gitReplicaOf } from '../git/gitBackend.ts';
+import { inboxSourceOf, type InboxSource } from './inboxSource.ts';
 import { CLIENT_PATHS, CLIENT_SYNC_TIMEOUT_MS, RealClientMissingError, clientArgs, configText, realClientInstalled, syncStatus, wordsOf, type ClientPaths } from './clientPrograms.ts';
 import { renamedWithFlags, type MaildirEntry } from './maildirEntries.ts';
 import { scanMaildir, type MessageIdCache } from './maildirScan.ts';
@@ -88,11 +87,11 @@ async function readAppends(maildir: string, entries: readonly MaildirEntry[]): P
   return appends;
 }
 
-async function syncOnce(folder: ClientFolder, replica: Replica, options: DriverOptions & { readonly timeoutMs: number }): Promise<RealSyncReport> {
+async function syncOnce(folder: ClientFolder, source: InboxSource, options: DriverOptions & { readonly timeoutMs: number }): Promise<RealSyncReport> {
   const { timeoutMs } = options;
   const startMs = performance.now();
   const startCpu = process.cpuUsage();
-  const exported = await folder.serverFolder.present(replica);
+  const exported = await folder.serverFolder.present(source);
   const localBefore = await scanMaildir(folder.inbox, folder.seen);
   await backdate([join(folder.inbox, 'cur'), join(folder.inbox, 'new')]);
   const programStartMs = performance.now();
@@ -171,10 +170,10 @@ export async function createRealClientRun(configs: readonly RealClientConfig[], 
       else await rename(from, join(inbox, 'cur', renamedWithFlags(entry.name, action === 'flag' ? 'F' : 'S')));
     },
     async sync(index, server: ReplicaServer) {
-      const replica = gitReplicaOf(server);
-      if (replica === null) return failedReport(`real clients sync with the git backend's replicas only; ${server.name} is another backend's`);
       try {
-        const report = await syncOnce(folder(index), replica, { ...options, timeoutMs });
+        const source = inboxSourceOf(server);
+        if (typeof source === 'string') return failedReport(source);
+        const report = await syncOnce(folder(index), source, { ...options, timeoutMs });
         if (report.status === 'failed') folder(index).serverFolder.settle(false);
         return report;
       } catch (error) {

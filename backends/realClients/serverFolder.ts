@@ -16,8 +16,7 @@ import { chmod, mkdir, readdir, rename, rm, unlink, utimes, writeFile } from 'no
 import { join } from 'node:path';
 import { maildirFolderView } from '../../core/export.ts';
 import type { Mailbox } from '../../core/state.ts';
-import type { Replica } from '../../core/replica.ts';
-import { REAL_CLIENT_MAILBOX } from '../../sim/realClientTypes.ts';
+import type { InboxSource } from './inboxSource.ts';
 import { splitName } from './maildirEntries.ts';
 import type { ExportedMessage } from './syncDiff.ts';
 
@@ -70,9 +69,8 @@ export class ServerFolder {
   }
 
   /** Brings the folder into step with the replica's INBOX; returns what it holds. */
-  async present(replica: Replica): Promise<ExportedMessage[]> {
-    const box = replica.committed.mailboxes.get(REAL_CLIENT_MAILBOX);
-    if (box === undefined) throw new Error(`the replica has no ${REAL_CLIENT_MAILBOX}`);
+  async present(source: InboxSource): Promise<ExportedMessage[]> {
+    const box = source.box;
     const view = maildirFolderView(box);
     if (!indexAgrees(this.shown, box, view.files.map((f) => f.message))) await this.dropDovecotFiles();
     const wanted = new Map(view.files.map((file) => [splitName(file.name).unique, file]));
@@ -84,7 +82,7 @@ export class ServerFolder {
         if (file !== undefined) wanted.delete(splitName(name).unique);
       }
     }
-    for (const { message, name } of wanted.values()) await writeFile(join(this.maildir, 'cur', name), (await replica.readObject(message.blobId)).content);
+    for (const { message, name } of wanted.values()) await writeFile(join(this.maildir, 'cur', name), await source.body(message));
     // A new inode: Dovecot reads the uidlist again whatever it cached.
     await writeFile(join(this.maildir, 'tmp', 'uidlist'), view.uidlist);
     await rename(join(this.maildir, 'tmp', 'uidlist'), join(this.maildir, 'dovecot-uidlist'));

@@ -38,10 +38,12 @@ describe('realClients in a scenario', () => {
     expect(resolveScenario(load(BASE), 1).realClients).toBeUndefined();
   });
 
-  it('refuses an unknown server, a sync after the run, a real backend and an unknown program', () => {
+  it('refuses an unknown server, a sync after the run, Cyrus and an unknown program, and takes real Dovecot', () => {
     expect(refusal(`${BASE}realClients:\n  - {kind: mbsync, server: C}\n`)).toContain('unknown server');
     expect(refusal(`${BASE}realClients:\n  - {kind: mbsync, syncAtMs: [25000]}\n`)).toContain('not before durationMs');
-    expect(refusal(`${BASE}replica: dsync\nrealClients:\n  - {kind: mbsync}\n`)).toContain('reference replica');
+    expect(refusal(`${BASE}replica: cyrus\nrealClients:\n  - {kind: mbsync}\n`)).toContain('not cyrus: Cyrus keeps no Maildir');
+    expect(refusal(`${BASE}replica: dsync\nrealClients:\n  - {kind: mbsync}\n`)).toBe('');
+    expect(refusal(`${BASE}replica: dsync-plain\nrealClients:\n  - {kind: mbsync}\n`)).toBe('');
     expect(refusal(`${BASE}realClients:\n  - {kind: thunderbird}\n`)).toContain('realClients');
   });
 

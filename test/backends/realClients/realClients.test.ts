@@ -4,6 +4,9 @@ import { gitBackend } from '../../../backends/git/gitBackend.ts';
 import { realClientInstalled } from '../../../backends/realClients/clientPrograms.ts';
 import { createRealClientRun } from '../../../backends/realClients/realClientDriver.ts';
 import { overrideSetsFor } from '../../../cli/compareRuns.ts';
+import { readFileSync } from 'node:fs';
+import { dovecotInstalled } from '../../../backends/dovecot/dovecotHome.ts';
+import { runWorld } from '../../../backends/world.ts';
 import { loadScenario, parseScenarioText } from '../../../scenarios/loader.ts';
 import { resolveScenario } from '../../../scenarios/resolve.ts';
 import { runScenario } from '../../../scenarios/run.ts';
@@ -64,6 +67,18 @@ describe.skipIf(!INSTALLED)('real client programs in a run', () => {
     // Control: beside its own server, the partition does not cut it off.
     expect(await syncedWith(text.replace('near: B', 'near: A'))).toEqual(['A:ok', 'A:ok', 'A:ok']);
   }, 60_000);
+
+  it.skipIf(!dovecotInstalled())('on real Dovecot (replica: dsync) the programs read the replica\'s own messages and their changes reach it as client operations', async () => {
+    const text = readFileSync('scenarios/real-clients-split-brain.yaml', 'utf8').replace('compareStrategies: [renumber, owner, reset-validity]\n', 'replica: dsync\n');
+    // runWorld runs the real clients itself, on the backend the config names.
+    const outcome = await runWorld(resolveScenario(parseScenarioText(text, 'dsync.yaml'), 1));
+    expect(outcome.checks['real-clients']?.verdict).toBe('valid');
+    expect(outcome.history.filter((r) => r.f === 'client-sync').map((r) => (r.value as { status: string }).status)).toEqual(['ok', 'ok', 'ok', 'ok', 'ok', 'ok']);
+    // The programs' flag changes went into the Dovecot replica through the seam, as their own STOREs.
+    expect(outcome.history.some((r) => r.f === 'store' && r.process.startsWith('mbsync-') && r.type === 'ok')).toBe(true);
+    // As on the reference replica, dsync's renumbering costs the users edits: the price, not a violation.
+    expect(outcome.metrics.realClientEditsLost).toBeGreaterThan(0);
+  }, 120_000);
 
   it('a program past its deadline makes real-clients unknown in its words; the rest of the run is judged', async () => {
     const config = resolveScenario(await loadScenario('scenarios/real-clients-split-brain.yaml'), 1);

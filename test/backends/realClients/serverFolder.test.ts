@@ -10,6 +10,7 @@ import { replicaFsFrom, type PromisesFsLike } from '../../../core/fsTypes.ts';
 import { Replica } from '../../../core/replica.ts';
 import type { Mailbox } from '../../../core/state.ts';
 import { strategyByName } from '../../../core/strategies/registry.ts';
+import type { InboxSource } from '../../../backends/realClients/inboxSource.ts';
 import { ServerFolder, indexAgrees } from '../../../backends/realClients/serverFolder.ts';
 
 const body = (i: number): Uint8Array => new TextEncoder().encode(`Message-ID: <m${i}@example.test>\r\nSubject: ${i}\r\n\r\nbody ${i}\r\n`);
@@ -22,6 +23,12 @@ async function replicaWith(count: number): Promise<Replica> {
     [{ name: 'INBOX', uidValidity: 1000, messages: Array.from({ length: count }, (_, i) => ({ body: body(i), flags: [] })) }],
   );
 }
+
+/** The replica's INBOX as a sync reads it now. */
+const sourceOf = (replica: Replica): InboxSource => ({
+  box: replica.committed.mailboxes.get('INBOX') as Mailbox,
+  body: async (message) => (await replica.readObject(message.blobId)).content,
+});
 
 /** Every file of a Maildir folder's cur/ and new/ with its bytes, and its uidlist. */
 async function folderContents(dir: string): Promise<Record<string, string>> {
@@ -50,7 +57,7 @@ describe('ServerFolder', () => {
   it('holds what a fresh export holds after deliveries, flag changes, expunges and what the program left', async () => {
     const replica = await replicaWith(4);
     const folder = await ServerFolder.create(join(root, 'server'));
-    await folder.present(replica);
+    await folder.present(sourceOf(replica));
     expect(await folderContents(folder.maildir)).toEqual(await freshExport(replica));
     // What Dovecot does in a sync: a file renamed with a flag, one moved to new/, a stray upload, its index.
     const cur = (await readdir(join(folder.maildir, 'cur'))).sort();
@@ -61,7 +68,7 @@ describe('ServerFolder', () => {
     await replica.deliver('INBOX', body(10));
     await replica.store('INBOX', [3], '+', ['\\Seen']);
     await replica.expunge('INBOX', [2]);
-    const shown = await folder.present(replica);
+    const shown = await folder.present(sourceOf(replica));
     expect(await folderContents(folder.maildir)).toEqual(await freshExport(replica));
     expect(shown.map((m) => m.uid)).toEqual([1, 3, 4, 5]);
     expect(shown.find((m) => m.uid === 3)?.flags).toEqual(['\\Seen']);
@@ -72,11 +79,11 @@ describe('ServerFolder', () => {
   it('drops Dovecot\'s files after an upload or a failed sync, so the next sync starts from the uidlist', async () => {
     const replica = await replicaWith(2);
     const folder = await ServerFolder.create(join(root, 'server'));
-    await folder.present(replica);
+    await folder.present(sourceOf(replica));
     await writeFile(join(folder.maildir, 'dovecot.index'), 'index');
     await writeFile(join(folder.maildir, 'dovecot.list.index'), 'list');
     folder.settle(false);
-    await folder.present(replica);
+    await folder.present(sourceOf(replica));
     expect((await readdir(folder.maildir)).sort()).toEqual(['cur', 'dovecot-keywords', 'dovecot-uidlist', 'new', 'tmp']);
   });
 });
