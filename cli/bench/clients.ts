@@ -22,10 +22,10 @@ const MESSAGES_IN_INBOX = 100;
 const SYNCS_FULL = 20;
 const SYNCS_QUICK = 8;
 /** What one mbsync sync at MESSAGES_IN_INBOX messages should cost end to end, ms. */
-export const SYNC_MS_TARGET = 50;
+const SYNC_MS_TARGET = 50;
 
 /** The bench's world: one server, steady deliveries, one user of `kind` editing between syncs. */
-export function benchScenarioText(kind: RealClientKind, syncs: number): string {
+function benchScenarioText(kind: RealClientKind, syncs: number): string {
   const syncAtMs = Array.from({ length: syncs + 1 }, (_, i) => 1000 * (i + 1));
   const edits = syncAtMs.slice(0, -1).map((atMs) => `{at: ${atMs + 500}}`);
   return [
@@ -53,7 +53,7 @@ function spread(values: readonly number[]): Spread {
   return { median: round(sorted[Math.floor(sorted.length / 2)]), min: round(sorted[0]), max: round(sorted.at(-1)) };
 }
 
-export interface ClientSyncFigures {
+interface ClientSyncFigures {
   readonly kind: RealClientKind;
   readonly messages: number;
   readonly syncs: number;
