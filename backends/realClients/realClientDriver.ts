@@ -10,7 +10,6 @@
 import { chmod, mkdir, mkdtemp, readFile, rename, rm, unlink, utimes, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { performance } from 'node:perf_hooks';
 import type { ReplicaServer } from '../../sim/replicaServer.ts';
 import { REAL_CLIENT_MAILBOX, type RealClientConfig, type RealClientEditAction, type RealClientKind, type RealSyncReport, type ServerAppend } from '../../sim/realClientTypes.ts';
 import type { RealClientDriver } from '../../sim/realClientDriver.ts';
@@ -22,7 +21,7 @@ import { CLIENT_PATHS, CLIENT_SYNC_TIMEOUT_MS, RealClientMissingError, clientArg
 import { renamedWithFlags, type MaildirEntry } from './maildirEntries.ts';
 import { scanMaildir, type MessageIdCache } from './maildirScan.ts';
 import { ServerFolder } from './serverFolder.ts';
-import { childCpuMs } from './childCpu.ts';
+import { SyncClock, type SyncTiming } from './syncTiming.ts';
 import { compareHoldings, diffServer } from './syncDiff.ts';
 
 /** How far back a local folder's mtime is set after a change: mbsync waits out a change made within the current second. */
@@ -42,24 +41,6 @@ interface ClientFolder {
 export interface RealClientRun extends RealClientDriver {
   /** Removes every client's folder. */
   dispose(): Promise<void>;
-}
-
-/** Wall time of one sync, by phase (ms): what `mailsim bench clients` reports. */
-export interface SyncTiming {
-  readonly kind: RealClientKind;
-  /** Messages the server's INBOX showed the program. */
-  readonly messageCount: number;
-  /** Writing the replica's INBOX into the server's Maildir. */
-  readonly presentMs: number;
-  /** The program, with Dovecot behind its tunnel. */
-  readonly programMs: number;
-  /** Reading both Maildirs back and the diff. */
-  readonly readBackMs: number;
-  readonly totalMs: number;
-  /** CPU of the program and Dovecot (./childCpu.ts); null where it cannot be read. */
-  readonly programCpuMs: number | null;
-  /** CPU of this process writing the server's Maildir and reading back. */
-  readonly driverCpuMs: number;
 }
 
 export interface DriverOptions {
@@ -89,18 +70,13 @@ async function readAppends(maildir: string, entries: readonly MaildirEntry[]): P
 
 async function syncOnce(folder: ClientFolder, source: InboxSource, options: DriverOptions & { readonly timeoutMs: number }): Promise<RealSyncReport> {
   const { timeoutMs } = options;
-  const startMs = performance.now();
-  const startCpu = process.cpuUsage();
+  const clock = new SyncClock();
   const exported = await folder.serverFolder.present(source);
   const localBefore = await scanMaildir(folder.inbox, folder.seen);
   await backdate([join(folder.inbox, 'cur'), join(folder.inbox, 'new')]);
-  const programStartMs = performance.now();
-  const presentCpu = process.cpuUsage(startCpu);
-  const childStartMs = childCpuMs();
+  clock.programStarts();
   const run = await runProcess(CLIENT_PATHS[folder.kind], clientArgs(folder.kind, folder.paths), { timeoutMs });
-  const childEndMs = childCpuMs();
-  const programEndMs = performance.now();
-  const readBackStartCpu = process.cpuUsage();
+  clock.programEnds();
   const output = `${run.stdout.toString('utf8')}\n${run.stderr}`;
   const status = syncStatus({ exitCode: run.exitCode, signal: run.signal, timedOut: run.timedOut, output });
   const words = run.timedOut ? `no answer within ${timeoutMs} ms; ${wordsOf(output)}` : wordsOf(output);
@@ -110,14 +86,7 @@ async function syncOnce(folder: ClientFolder, source: InboxSource, options: Driv
   folder.serverFolder.settle(diff.appended.length === 0);
   const holdings = compareHoldings(localBefore, await scanMaildir(folder.inbox, folder.seen), serverAfter);
   const appended = await readAppends(folder.server.maildir, diff.appended);
-  const endMs = performance.now();
-  const readBackCpu = process.cpuUsage(readBackStartCpu);
-  options.onSyncTimed?.({
-    kind: folder.kind, messageCount: exported.length,
-    presentMs: programStartMs - startMs, programMs: programEndMs - programStartMs, readBackMs: endMs - programEndMs, totalMs: endMs - startMs,
-    programCpuMs: childStartMs === null || childEndMs === null ? null : childEndMs - childStartMs,
-    driverCpuMs: (presentCpu.user + presentCpu.system + readBackCpu.user + readBackCpu.system) / 1000,
-  });
+  options.onSyncTimed?.(clock.done(folder.kind, exported.length));
   return {
     status, exitCode: run.exitCode, words,
     changes: { flags: diff.flags, expunged: diff.expunged, appended },

@@ -11,7 +11,8 @@
 import { loadavg } from 'node:os';
 import { gitBackend } from '../../backends/git/gitBackend.ts';
 import { realClientInstalled } from '../../backends/realClients/clientPrograms.ts';
-import { createRealClientRun, type SyncTiming } from '../../backends/realClients/realClientDriver.ts';
+import { createRealClientRun } from '../../backends/realClients/realClientDriver.ts';
+import type { SyncTiming } from '../../backends/realClients/syncTiming.ts';
 import { parseScenarioText } from '../../scenarios/loader.ts';
 import { resolveScenario } from '../../scenarios/resolve.ts';
 import { REAL_CLIENT_KINDS, type RealClientKind } from '../../sim/realClientTypes.ts';
