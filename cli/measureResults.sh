@@ -10,7 +10,7 @@ dir=${MAILSIM_RESULTS_DIR:-$(mktemp -d)}
 mkdir -p "$dir"
 node -e 'process.stdout.write(JSON.stringify({ dateIso: new Date().toISOString(), loadAverage: require("node:os").loadavg() }))' > "$dir/started.json"
 
-for bench in start store wire merge cluster sweep dsync; do
+for bench in start store wire merge cluster sweep dsync clients; do
   out="$dir/bench-$bench.json"
   echo "mailsim bench $bench --quick --json" > "$out.command"
   echo "results: mailsim bench $bench --quick --json" >&2

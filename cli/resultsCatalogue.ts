@@ -9,7 +9,7 @@ import {
   STORE_FLAG_COMMITS_PER_SEC_MIN, STORE_SPEEDUP_OVER_GIT_CLI_MIN, SWEEP_SPEEDUP_TARGET, TARGET_BATCHED_BYTES_PER_FLAG_CHANGE,
   TARGET_BYTES_PER_DELIVERY, TARGET_BYTES_PER_FLAG_CHANGE, TARGET_FLAGS_APART_BATCHED_BYTES_PER_FLAG_CHANGE, TARGET_FLAGS_APART_BYTES_PER_DELIVERY,
   TARGET_FLAGS_APART_BYTES_PER_FLAG_CHANGE, TARGET_GIT_RATIO_MAX, type Target,
-  README_LINES_MAX, RUNTIME_DEPENDENCIES_MAX, START_EXIT_CODE, START_WALL_SECONDS_MAX,
+  README_LINES_MAX, REAL_CLIENT_SYNC_MS_TARGET, RUNTIME_DEPENDENCIES_MAX, START_EXIT_CODE, START_WALL_SECONDS_MAX,
 } from './bench/targets.ts';
 
 export type FigureValue = number | string | boolean | null;
@@ -176,6 +176,20 @@ export const BENCHES: readonly BenchSpec[] = [
       { label: 'reference replica: bytes per flag change', unit: 'B', read: at('reference.bytesPerFlagChange') },
       { label: 'reference replica: bytes per delivery', unit: 'B', read: at('reference.bytesPerDelivery') },
       { label: 'wall time per run (mean)', unit: 'ms', read: at('wallMsPerRun.mean') },
+    ],
+  },
+  {
+    name: 'clients',
+    title: 'One real-client sync',
+    about: 'mbsync and offlineimap against a server with 100 messages in INBOX, a sync a second with an offline edit and new mail between syncs ([real-clients.md](real-clients.md#cost)); wall time moves with the load, CPU much less.',
+    figures: [
+      { label: 'mbsync: wall ms per sync (median)', unit: 'ms', read: at('byClient.mbsync.syncMs.median'), target: atMost(REAL_CLIENT_SYNC_MS_TARGET) },
+      { label: 'mbsync: fastest sync', unit: 'ms', read: at('byClient.mbsync.syncMs.min') },
+      { label: 'mbsync: CPU per sync, program and Dovecot (mean)', unit: 'ms', read: at('byClient.mbsync.programCpuMs') },
+      { label: 'mbsync: CPU per sync, mailsim (mean)', unit: 'ms', read: at('byClient.mbsync.driverCpuMs') },
+      { label: 'offlineimap: wall ms per sync (median)', unit: 'ms', read: at('byClient.offlineimap.syncMs.median') },
+      { label: 'offlineimap: CPU per sync, program and Dovecot (mean)', unit: 'ms', read: at('byClient.offlineimap.programCpuMs') },
+      { label: 'load average during the bench', unit: '', read: at('loadAverage') },
     ],
   },
 ];

@@ -82,21 +82,30 @@ export function exportableMessages(mailbox: Mailbox): Message[] {
   return sorted.filter((message, i) => sorted[i + 1]?.uid !== message.uid);
 }
 
-/** Writes one mailbox's folder under the Maildir++ `root` (real client programs sync such a folder). */
+/** A mailbox as a Maildir folder shows it: each exportable message with its file name in cur/, and the two Dovecot files. */
+export interface MaildirFolderView {
+  readonly files: readonly { readonly message: Message; readonly name: string }[];
+  readonly uidlist: string;
+  readonly keywords: string;
+}
+
+/** What one mailbox's Maildir folder holds (the pure part of exportMailbox; real clients' server folders are kept in step with it). */
+export function maildirFolderView(mailbox: Mailbox): MaildirFolderView {
+  const files = exportableMessages(mailbox).map((message) => ({ message, name: maildirFileName(message.guid, message.sizeBytes, flagLetters(message.flags, mailbox.keywords)) }));
+  const lines = [`3 V${mailbox.uidValidity} N${mailbox.uidNext} G${mailboxGuid(mailbox)}`, ...files.map((file) => `${file.message.uid} :${file.name}`)];
+  return { files, uidlist: `${lines.join('\n')}\n`, keywords: mailbox.keywords.map((keyword, i) => `${i} ${keyword}\n`).join('') };
+}
+
+/** Writes one mailbox's folder under the Maildir++ `root`. */
 export async function exportMailbox(replica: Replica, mailbox: Mailbox, fs: ReplicaFs, root: string): Promise<{ visible: number; pending: number }> {
   const folderDir = folderDirName(mailbox.name);
   const folder = folderDir === '' ? root : `${root}/${folderDir}`;
   for (const sub of ['cur', 'new', 'tmp']) await fs.mkdir(`${folder}/${sub}`);
   if (folderDir !== '') await fs.writeFile(`${folder}/maildirfolder`, '');
-  const lines = [`3 V${mailbox.uidValidity} N${mailbox.uidNext} G${mailboxGuid(mailbox)}`];
+  const view = maildirFolderView(mailbox);
   const pending = [...allMessages(mailbox.messages)].filter((message) => message.uid === 0).length;
-  for (const message of exportableMessages(mailbox)) {
-    const name = maildirFileName(message.guid, message.sizeBytes, flagLetters(message.flags, mailbox.keywords));
-    const body = await replica.readObject(message.blobId);
-    await fs.writeFile(`${folder}/cur/${name}`, body.content);
-    lines.push(`${message.uid} :${name}`);
-  }
-  await fs.writeFile(`${folder}/dovecot-uidlist`, `${lines.join('\n')}\n`);
-  await fs.writeFile(`${folder}/dovecot-keywords`, mailbox.keywords.map((keyword, i) => `${i} ${keyword}\n`).join(''));
-  return { visible: lines.length - 1, pending };
+  for (const { message, name } of view.files) await fs.writeFile(`${folder}/cur/${name}`, (await replica.readObject(message.blobId)).content);
+  await fs.writeFile(`${folder}/dovecot-uidlist`, view.uidlist);
+  await fs.writeFile(`${folder}/dovecot-keywords`, view.keywords);
+  return { visible: view.files.length, pending };
 }

@@ -231,7 +231,7 @@ function realClientConfig(c: ScenarioRealClient, servers: readonly string[], dur
   const edits = c.edits !== undefined
     ? c.edits.map((e) => ({ atMs: e.at, action: e.action ?? actions.pick(REAL_CLIENT_EDIT_ACTIONS) }))
     : drawTimes(rng.stream('edits'), rng.stream('edit-count').int(1, 6), firstSyncMs + 1, durationMs).map((atMs) => ({ atMs, action: actions.pick(REAL_CLIENT_EDIT_ACTIONS) }));
-  return { kind: c.kind, server, syncAtMs, edits: byTime(edits) };
+  return { kind: c.kind, server, near: c.near ?? server, syncAtMs, edits: byTime(edits) };
 }
 
 /** Stable by time: records at the same time keep their file order. */

@@ -223,7 +223,8 @@ const scriptOpSchema = z
 const realClientSchema = z
   .strictObject({
     kind: z.enum(REAL_CLIENT_KINDS).describe('the program: mbsync (isync) or offlineimap (offlineimap3)'),
-    server: serverName.optional().describe('the server it syncs with (the next one up when that one is down); drawn when left out'),
+    server: serverName.optional().describe('the server it syncs with (the next one up and reachable when that one is down or cut off); drawn when left out'),
+    near: serverName.optional().describe('the server it sits beside on the network (default: its own server): a partition that puts its server on the other side cuts it off, and it fails over'),
     syncAtMs: z.array(timeMs).min(1).max(REAL_CLIENT_EVENTS_MAX).optional().describe('virtual times of its syncs, ms; drawn when left out'),
     edits: z
       .array(
@@ -478,11 +479,12 @@ function checkExpectation(s: Scenario, report: Report): void {
   }
 }
 
-/** Real clients name known servers, act before the run ends, and sync with the reference replica. */
+/** Real clients name known servers, act before the run ends, and sync with a replica whose Maildir can be read (not Cyrus). */
 function checkRealClients(s: Scenario, known: string[] | null, report: Report): void {
   s.realClients?.forEach((client, i) => {
     const path = ['realClients', i];
     if (client.server !== undefined) checkServer(client.server, known, [...path, 'server'], report);
+    if (client.near !== undefined) checkServer(client.near, known, [...path, 'near'], report);
     const late = (atMs: number): boolean => s.durationMs !== undefined && atMs >= s.durationMs;
     client.syncAtMs?.forEach((atMs, j) => {
       if (late(atMs)) report({ path: [...path, 'syncAtMs', j], message: `${atMs} is not before durationMs (${s.durationMs})` });
@@ -490,7 +492,8 @@ function checkRealClients(s: Scenario, known: string[] | null, report: Report): 
     client.edits?.forEach((edit, j) => {
       if (late(edit.at)) report({ path: [...path, 'edits', j, 'at'], message: `at (${edit.at}) is not before durationMs (${s.durationMs})` });
     });
-    if (isRealReplica(s.replica)) report({ path, message: `real clients sync with the reference replica (replica: git) only, not ${s.replica ?? ''}` });
+    // A sync reads the replica's INBOX files; Cyrus keeps its own spool format, not a Maildir.
+    if (s.replica === 'cyrus') report({ path, message: 'real clients sync with the reference replica (git) or real Dovecot (dsync, dsync-plain), not cyrus: Cyrus keeps no Maildir to show them' });
   });
 }
 

@@ -30,8 +30,13 @@ export interface RealClientEdit {
 
 export interface RealClientConfig {
   readonly kind: RealClientKind;
-  /** The server it syncs with; the next one that is up when this one is not (fail-over). */
+  /** The server it syncs with; the next one that is up and reachable when this one is not (fail-over). */
   readonly server: string;
+  /**
+   * The server it sits beside on the network: it reaches the servers this one reaches, so a
+   * partition that puts `server` on the other side cuts the client off from it.
+   */
+  readonly near: string;
   /** Virtual times of its syncs, ascending. */
   readonly syncAtMs: readonly number[];
   /** Offline edits, ascending in time; each picks a message the client holds (seeded). */

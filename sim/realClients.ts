@@ -21,12 +21,18 @@ import {
   type ServerChanges,
 } from './realClientTypes.ts';
 
-/** The client's server, or the next one in the cluster's order that is up and not paused (fail-over). */
-export function syncServer(servers: readonly ReplicaServer[], preferred: string): ReplicaServer | null {
-  const start = Math.max(0, servers.findIndex((s) => s.name === preferred));
+/** Whether a client placed beside server `from` can hold an IMAP conversation with server `to` now. */
+export type Reaches = (from: string, to: string) => boolean;
+
+/**
+ * The client's server, or the next one in the cluster's order that is up, not paused and that
+ * the client can reach from where it sits (`near`, past any partition): fail-over.
+ */
+export function syncServer(servers: readonly ReplicaServer[], config: Pick<RealClientConfig, 'server' | 'near'>, reaches: Reaches): ReplicaServer | null {
+  const start = Math.max(0, servers.findIndex((s) => s.name === config.server));
   for (let i = 0; i < servers.length; i++) {
     const server = servers[(start + i) % servers.length] as ReplicaServer;
-    if (server.up && !server.paused) return server;
+    if (server.up && !server.paused && reaches(config.near, server.name)) return server;
   }
   return null;
 }
@@ -114,6 +120,7 @@ class RealClient {
     private readonly index: number,
     private readonly process: string,
     private readonly rng: Rng,
+    private readonly reaches: Reaches,
   ) {}
 
   schedule(): void {
@@ -126,12 +133,12 @@ class RealClient {
     if (target === null) return;
     this.editedSinceSync.add(target);
     await this.driver.edit(this.index, target, action);
-    const server = syncServer(this.deps.servers, this.config.server);
+    const server = syncServer(this.deps.servers, this.config, this.reaches);
     this.deps.history.append(server?.name ?? this.config.server, this.process, 'info', 'client-edit', { messageId: target, action, guid: guidOf(server, target) });
   }
 
   private async sync(): Promise<void> {
-    const server = syncServer(this.deps.servers, this.config.server);
+    const server = syncServer(this.deps.servers, this.config, this.reaches);
     // No server to reach: the user's edits wait for the next sync, as they would.
     if (server === null) return;
     const report = await this.driver.sync(this.index, server);
@@ -142,9 +149,9 @@ class RealClient {
 }
 
 /** Schedules every real client of the config; each draws its edit targets from its own stream. */
-export function startRealClients(configs: readonly RealClientConfig[], driver: RealClientDriver, deps: ClientDeps, rng: Rng): void {
+export function startRealClients(configs: readonly RealClientConfig[], driver: RealClientDriver, deps: ClientDeps, rng: Rng, reaches: Reaches): void {
   configs.forEach((config, index) => {
     const process = realClientProcess(config, index);
-    new RealClient(deps, driver, config, index, process, rng.stream(process)).schedule();
+    new RealClient(deps, driver, config, index, process, rng.stream(process), reaches).schedule();
   });
 }

@@ -124,7 +124,8 @@ export async function simulate(config: SimConfig, backend: ReplicaBackend, optio
   const realClients = config.realClients ?? [];
   if (realClients.length > 0) {
     if (options.realClientDriver === undefined) throw new MailsimError('E_NO_REAL_CLIENTS', 'the scenario names real clients but no driver runs them (run it through backends/world.ts)', {});
-    startRealClients(realClients, options.realClientDriver, clientDeps, root.stream('real-clients'));
+    // IMAP is a conversation: a client reaches a server only when both directions are open.
+    startRealClients(realClients, options.realClientDriver, clientDeps, root.stream('real-clients'), (from, to) => network.canReach(from, to) && network.canReach(to, from));
   }
   startAntiEntropy(config, scheduler, servers, metrics);
   if (options.onProgress) scheduler.observe(PROGRESS_EVERY_EVENTS, () => options.onProgress?.({ nowMs: scheduler.nowMs, durationMs: config.durationMs, eventCount: scheduler.eventCount, clientOpCount: metrics.clientOpCount }));

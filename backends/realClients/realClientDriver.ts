@@ -8,24 +8,21 @@
  * does to a Maildir: a rename with new flags, an unlink.
  */
 import { chmod, mkdir, mkdtemp, readFile, rename, rm, unlink, utimes, writeFile } from 'node:fs/promises';
-import * as fsp from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { exportMailbox, exportableMessages, maildirFileName } from '../../core/export.ts';
-import { replicaFsFrom } from '../../core/fsTypes.ts';
-import { flagLetters } from '../../core/names.ts';
-import type { Replica } from '../../core/replica/replica.ts';
 import type { ReplicaServer } from '../../sim/replicaServer.ts';
 import { REAL_CLIENT_MAILBOX, type RealClientConfig, type RealClientEditAction, type RealClientKind, type RealSyncReport, type ServerAppend } from '../../sim/realClientTypes.ts';
 import type { RealClientDriver } from '../../sim/realClientDriver.ts';
 import { DOVECOT_IMAP_PATH, ENV_PATH, dovecotEnvArgs } from '../dovecot/dovecotEnv.ts';
 import { createDovecotHome, type DovecotHome } from '../dovecot/dovecotHome.ts';
 import { runProcess } from '../dovecot/runProcess.ts';
-import { gitReplicaOf } from '../git/gitBackend.ts';
+import { inboxSourceOf, type InboxSource } from './inboxSource.ts';
 import { CLIENT_PATHS, CLIENT_SYNC_TIMEOUT_MS, RealClientMissingError, clientArgs, configText, realClientInstalled, syncStatus, wordsOf, type ClientPaths } from './clientPrograms.ts';
 import { renamedWithFlags, type MaildirEntry } from './maildirEntries.ts';
 import { scanMaildir, type MessageIdCache } from './maildirScan.ts';
-import { compareHoldings, diffServer, type ExportedMessage } from './syncDiff.ts';
+import { ServerFolder } from './serverFolder.ts';
+import { SyncClock, type SyncTiming } from './syncTiming.ts';
+import { compareHoldings, diffServer } from './syncDiff.ts';
 
 /** How far back a local folder's mtime is set after a change: mbsync waits out a change made within the current second. */
 const BACKDATE_MS = 2_000;
@@ -35,6 +32,8 @@ interface ClientFolder {
   readonly paths: ClientPaths;
   readonly inbox: string;
   readonly server: DovecotHome;
+  /** The Maildir the server's Dovecot serves, kept in step with the replica (./serverFolder.ts). */
+  readonly serverFolder: ServerFolder;
   /** Message-IDs of files already read, local and on the server (./maildirScan.ts). */
   readonly seen: MessageIdCache;
 }
@@ -46,6 +45,8 @@ export interface RealClientRun extends RealClientDriver {
 
 export interface DriverOptions {
   readonly timeoutMs?: number;
+  /** Told the wall time of every sync that ran its program (never enters the history). */
+  readonly onSyncTimed?: (timing: SyncTiming) => void;
 }
 
 const NO_CHANGES = { flags: [], expunged: [], appended: [] } as const;
@@ -61,44 +62,34 @@ async function backdate(dirs: readonly string[]): Promise<void> {
   for (const dir of dirs) await utimes(dir, past, past).catch(() => undefined);
 }
 
-/** The replica's INBOX written as the server's Maildir (fresh each sync: no Dovecot index survives), and what it holds. */
-async function presentServer(replica: Replica, home: DovecotHome): Promise<ExportedMessage[]> {
-  await rm(home.maildir, { recursive: true, force: true });
-  await mkdir(home.maildir);
-  const box = replica.committed.mailboxes.get(REAL_CLIENT_MAILBOX);
-  if (box === undefined) throw new Error(`the replica has no ${REAL_CLIENT_MAILBOX}`);
-  await exportMailbox(replica, box, replicaFsFrom(fsp), home.maildir);
-  // Dovecot runs as nobody and writes its uidlist, indexes and renamed files here.
-  for (const dir of [home.maildir, ...['cur', 'new', 'tmp'].map((sub) => join(home.maildir, sub))]) await chmod(dir, 0o777);
-  const exported: ExportedMessage[] = [];
-  for (const message of exportableMessages(box)) {
-    const name = maildirFileName(message.guid, message.sizeBytes, flagLetters(message.flags, box.keywords));
-    exported.push({ unique: name.slice(0, name.indexOf(':2,')), uid: message.uid, guid: message.guid, messageId: message.messageId, flags: message.flags.filter((f) => f.startsWith('\\')) });
-  }
-  return exported;
-}
-
 async function readAppends(maildir: string, entries: readonly MaildirEntry[]): Promise<ServerAppend[]> {
   const appends: ServerAppend[] = [];
   for (const entry of entries) appends.push({ messageId: entry.messageId, body: await readFile(join(maildir, entry.sub, entry.name)), flags: entry.flags });
   return appends;
 }
 
-async function syncOnce(folder: ClientFolder, replica: Replica, timeoutMs: number): Promise<RealSyncReport> {
-  const exported = await presentServer(replica, folder.server);
+async function syncOnce(folder: ClientFolder, source: InboxSource, options: DriverOptions & { readonly timeoutMs: number }): Promise<RealSyncReport> {
+  const { timeoutMs } = options;
+  const clock = new SyncClock();
+  const exported = await folder.serverFolder.present(source);
   const localBefore = await scanMaildir(folder.inbox, folder.seen);
   await backdate([join(folder.inbox, 'cur'), join(folder.inbox, 'new')]);
+  clock.programStarts();
   const run = await runProcess(CLIENT_PATHS[folder.kind], clientArgs(folder.kind, folder.paths), { timeoutMs });
+  clock.programEnds();
   const output = `${run.stdout.toString('utf8')}\n${run.stderr}`;
   const status = syncStatus({ exitCode: run.exitCode, signal: run.signal, timedOut: run.timedOut, output });
   const words = run.timedOut ? `no answer within ${timeoutMs} ms; ${wordsOf(output)}` : wordsOf(output);
   if (status === 'failed') return { ...failedReport(words), exitCode: run.exitCode };
   const serverAfter = await scanMaildir(folder.server.maildir, folder.seen);
   const diff = diffServer(exported, serverAfter);
+  folder.serverFolder.settle(diff.appended.length === 0);
   const holdings = compareHoldings(localBefore, await scanMaildir(folder.inbox, folder.seen), serverAfter);
+  const appended = await readAppends(folder.server.maildir, diff.appended);
+  options.onSyncTimed?.(clock.done(folder.kind, exported.length));
   return {
     status, exitCode: run.exitCode, words,
-    changes: { flags: diff.flags, expunged: diff.expunged, appended: await readAppends(folder.server.maildir, diff.appended) },
+    changes: { flags: diff.flags, expunged: diff.expunged, appended },
     ...holdings,
   };
 }
@@ -127,7 +118,7 @@ export async function createRealClientRun(configs: readonly RealClientConfig[], 
       await mkdir(paths.mail, { recursive: true });
       const server = await createDovecotHome(root, `server-${index}`);
       await writeFile(paths.rc, configText(config.kind, paths, tunnelCommand(server)));
-      folders.push({ kind: config.kind, paths, inbox: join(paths.mail, REAL_CLIENT_MAILBOX), server, seen: new Map() });
+      folders.push({ kind: config.kind, paths, inbox: join(paths.mail, REAL_CLIENT_MAILBOX), server, serverFolder: await ServerFolder.create(server.maildir), seen: new Map() });
     }
   } catch (error) {
     await rm(root, { recursive: true, force: true });
@@ -148,11 +139,14 @@ export async function createRealClientRun(configs: readonly RealClientConfig[], 
       else await rename(from, join(inbox, 'cur', renamedWithFlags(entry.name, action === 'flag' ? 'F' : 'S')));
     },
     async sync(index, server: ReplicaServer) {
-      const replica = gitReplicaOf(server);
-      if (replica === null) return failedReport(`real clients sync with the git backend's replicas only; ${server.name} is another backend's`);
       try {
-        return await syncOnce(folder(index), replica, timeoutMs);
+        const source = inboxSourceOf(server);
+        if (typeof source === 'string') return failedReport(source);
+        const report = await syncOnce(folder(index), source, { ...options, timeoutMs });
+        if (report.status === 'failed') folder(index).serverFolder.settle(false);
+        return report;
       } catch (error) {
+        folder(index).serverFolder.settle(false);
         return failedReport(`the sync could not be run or read: ${error instanceof Error ? error.message : String(error)}`);
       }
     },

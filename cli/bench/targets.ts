@@ -54,3 +54,5 @@ export const START_EXIT_CODE = 0;
 /** The README stays a page a newcomer reads; runtime dependencies stay what runs. */
 export const README_LINES_MAX = 200;
 export const RUNTIME_DEPENDENCIES_MAX = 10;
+/** One mbsync sync at 100 messages, end to end (export, the program with Dovecot, reading back): `mailsim bench clients`. */
+export const REAL_CLIENT_SYNC_MS_TARGET = 50;

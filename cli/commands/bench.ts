@@ -19,6 +19,7 @@ const BENCH_RUNNERS = {
   wire: async () => (await import('../bench/wire.ts')).runWireBench,
   dsync: async () => (await import('../bench/dsync.ts')).runDsyncBench,
   start: async () => (await import('../bench/start.ts')).runStartBench,
+  clients: async () => (await import('../bench/clients.ts')).runClientsBench,
 } satisfies Record<string, () => Promise<BenchRunner>>;
 
 type BenchName = keyof typeof BENCH_RUNNERS;

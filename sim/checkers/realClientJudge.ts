@@ -70,6 +70,22 @@ function carried(edit: ClientEditValue, sync: ClientSyncValue): boolean {
   return sync.flagged.some((c) => c.messageId === edit.messageId && c.added.includes(flag)) || sync.expunged.includes(edit.messageId);
 }
 
+/**
+ * Whether the edit's flag was already set on its message by another client's acknowledged
+ * STORE between the edit and the sync: the program then finds the server as its user wants
+ * it and has nothing to carry, and nothing of the edit is lost (two users of one mailbox
+ * flagging one message).
+ */
+function setByOthers(history: readonly HistoryRecord[], edit: PendingEdit, syncIndex: number): boolean {
+  const flag = editFlag(edit.value.action);
+  if (flag === null || edit.value.guid === '') return false;
+  for (let i = edit.record + 1; i < syncIndex; i++) {
+    const record = history[i] as HistoryRecord;
+    if (record.f === 'store' && record.type === 'ok' && record.value.mailbox === REAL_CLIENT_MAILBOX && record.value.guid === edit.value.guid && record.value.mode !== '-' && record.value.flags.includes(flag)) return true;
+  }
+  return false;
+}
+
 /** Why an edit the sync did not carry was lost, from what the history shows between the client's two syncs. */
 function lossReason(history: readonly HistoryRecord[], edit: PendingEdit, since: number, syncIndex: number, sync: ClientSyncValue): string {
   if (sync.status === 'refused') return 'sync refused';
@@ -134,7 +150,7 @@ export function judgeRealClients(history: readonly HistoryRecord[]): RealClientJ
       for (const edit of client.pending) judge(edit, record.process, 'unknown');
     } else {
       for (const edit of client.pending) {
-        if (carried(edit.value, sync)) judge(edit, record.process, 'reached');
+        if (carried(edit.value, sync) || setByOthers(history, edit, record.index)) judge(edit, record.process, 'reached');
         else judge(edit, record.process, 'lost', lossReason(history, edit, client.previousSync, record.index, sync));
       }
       const wrong = unasked(record.index, record.process, sync, client.pending);

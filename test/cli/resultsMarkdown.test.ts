@@ -84,6 +84,13 @@ describe('renderResultsMarkdown', () => {
     expect(markdown).toContain('Not measured in this run: the bench was skipped (Dovecot is not installed).');
   });
 
+  it('shows a real-client sync beside its target, and a program not measured as such', () => {
+    const figures = { bench: 'clients', byClient: { mbsync: { syncMs: { median: 61.5, min: 40.2, max: 90 }, programCpuMs: 5, driverCpuMs: 6 } }, notInstalled: ['offlineimap'], loadAverage: 3 };
+    const markdown = renderResultsMarkdown({ ...noInputs, benches: [{ name: 'clients', figures, file: 'bench-clients.json', command: 'mailsim bench clients --quick --json' }] });
+    expect(rowOf(markdown, 'mbsync: wall ms per sync (median)')).toContain('missed');
+    expect(rowOf(markdown, 'offlineimap: wall ms per sync (median)')).toContain('not measured in this run');
+  });
+
   it('sums a set of runs, with what each checker judged', () => {
     const summary = summarizeRuns([run({}), run({ seed: 2 })]);
     const markdown = renderResultsMarkdown({ ...noInputs, runSets: [{ file: 'sweep.jsonl', command: 'mailsim sweep', summary }] });

@@ -1,6 +1,6 @@
 // Proves the scenario field realClients: what a file gives is kept, what it leaves out is drawn from the seed within the run, bad references are refused by field, and a finding may come from a real client program.
 import { describe, expect, it } from 'vitest';
-import { ScenarioError, parseScenarioText } from '../../scenarios/loader.ts';
+import { ScenarioError, loadScenario, parseScenarioText } from '../../scenarios/loader.ts';
 import { resolveScenario } from '../../scenarios/resolve.ts';
 import { pickEditTarget, syncServer } from '../../sim/realClients.ts';
 import { Rng } from '../../sim/rng.ts';
@@ -22,7 +22,7 @@ function refusal(text: string): string {
 describe('realClients in a scenario', () => {
   it('keeps what the file gives, sorted in time', () => {
     const config = resolveScenario(load(`${BASE}realClients:\n  - {kind: mbsync, server: B, syncAtMs: [9000, 1000], edits: [{at: 5000, action: delete}, {at: 2000, action: flag}]}\n`), 1);
-    expect(config.realClients).toEqual([{ kind: 'mbsync', server: 'B', syncAtMs: [1000, 9000], edits: [{ atMs: 2000, action: 'flag' }, { atMs: 5000, action: 'delete' }] }]);
+    expect(config.realClients).toEqual([{ kind: 'mbsync', server: 'B', near: 'B', syncAtMs: [1000, 9000], edits: [{ atMs: 2000, action: 'flag' }, { atMs: 5000, action: 'delete' }] }]);
   });
 
   it('draws the server, syncs and edits from the seed, inside the run, edits after the first sync', () => {
@@ -38,11 +38,19 @@ describe('realClients in a scenario', () => {
     expect(resolveScenario(load(BASE), 1).realClients).toBeUndefined();
   });
 
-  it('refuses an unknown server, a sync after the run, a real backend and an unknown program', () => {
+  it('refuses an unknown server, a sync after the run, Cyrus and an unknown program, and takes real Dovecot', () => {
     expect(refusal(`${BASE}realClients:\n  - {kind: mbsync, server: C}\n`)).toContain('unknown server');
     expect(refusal(`${BASE}realClients:\n  - {kind: mbsync, syncAtMs: [25000]}\n`)).toContain('not before durationMs');
-    expect(refusal(`${BASE}replica: dsync\nrealClients:\n  - {kind: mbsync}\n`)).toContain('reference replica');
+    expect(refusal(`${BASE}replica: cyrus\nrealClients:\n  - {kind: mbsync}\n`)).toContain('not cyrus: Cyrus keeps no Maildir');
+    expect(refusal(`${BASE}replica: dsync\nrealClients:\n  - {kind: mbsync}\n`)).toBe('');
+    expect(refusal(`${BASE}replica: dsync-plain\nrealClients:\n  - {kind: mbsync}\n`)).toBe('');
     expect(refusal(`${BASE}realClients:\n  - {kind: thunderbird}\n`)).toContain('realClients');
+  });
+
+  it('the two-site measurement file runs either program for both users, as cli/measureClients.sh sets it', async () => {
+    const kinds = async (overrides: string[]) => resolveScenario(await loadScenario('scenarios/real-clients-two-sites.yaml', overrides), 1).realClients?.map((c) => c.kind);
+    expect(await kinds([])).toEqual(['mbsync', 'mbsync']);
+    expect(await kinds(['realClients.0.kind=offlineimap', 'realClients.1.kind=offlineimap'])).toEqual(['offlineimap', 'offlineimap']);
   });
 
   it('accepts a finding from a real client program, and still refuses one from mailsim\'s own strategies', () => {
@@ -64,10 +72,28 @@ describe('real client scheduling', () => {
     expect(['<a>', '<b>', '<c>']).toContain(pickEditTarget(local, 'delete', new Set(), Rng.root(1)));
   });
 
+  const server = (name: string, up: boolean, paused = false) => ({ name, up, paused }) as unknown as ReplicaServer;
+  const everywhere = () => true;
+
   it('fails over to the next server that is up and running', () => {
-    const server = (name: string, up: boolean, paused = false) => ({ name, up, paused }) as unknown as ReplicaServer;
-    expect(syncServer([server('A', false), server('B', true)], 'A')?.name).toBe('B');
-    expect(syncServer([server('A', true), server('B', true, true)], 'B')?.name).toBe('A');
-    expect(syncServer([server('A', false)], 'A')).toBeNull();
+    expect(syncServer([server('A', false), server('B', true)], { server: 'A', near: 'A' }, everywhere)?.name).toBe('B');
+    expect(syncServer([server('A', true), server('B', true, true)], { server: 'B', near: 'B' }, everywhere)?.name).toBe('A');
+    expect(syncServer([server('A', false)], { server: 'A', near: 'A' }, everywhere)).toBeNull();
+  });
+
+  it('fails over when a partition cuts it off from its server, and keeps its server when nothing does', () => {
+    const servers = [server('A', true), server('B', true), server('C', true)];
+    // A partition [A] | [B, C]: a client beside B reaches B and C only.
+    const split = (from: string, to: string) => (from === 'A') === (to === 'A');
+    expect(syncServer(servers, { server: 'A', near: 'B' }, split)?.name).toBe('B');
+    expect(syncServer(servers, { server: 'A', near: 'A' }, split)?.name).toBe('A');
+    expect(syncServer(servers, { server: 'A', near: 'B' }, everywhere)?.name).toBe('A');
+    expect(syncServer([server('A', true), server('B', false)], { server: 'A', near: 'B' }, split)).toBeNull();
+  });
+
+  it('reads near from the file, refuses an unknown one, and puts the client beside its own server by default', () => {
+    const config = resolveScenario(load(`${BASE}realClients:\n  - {kind: mbsync, server: A, near: B}\n  - {kind: mbsync, server: A}\n`), 1);
+    expect(config.realClients?.map((c) => c.near)).toEqual(['B', 'A']);
+    expect(refusal(`${BASE}realClients:\n  - {kind: mbsync, near: C}\n`)).toContain('unknown server');
   });
 });

@@ -36,6 +36,20 @@ describe('real-clients', () => {
     expect(judgeRealClients(h.records).edits.map((e) => e.fate)).toEqual(['reached', 'reached']);
   });
 
+  it('counts a flag another client set on the message before the sync as reached, and the same edit with no such STORE as lost', () => {
+    const build = (otherStore: boolean): HistoryBuilder => {
+      const h = new HistoryBuilder();
+      sync(h);
+      edit(h, '<a>', 'flag', 'ga');
+      if (otherStore) h.store('A', 'mbsync-1', { uid: 3, guid: 'ga', mode: '+', flags: ['\\Flagged'] }, 'ok', { flagsAfter: ['\\Flagged'] });
+      // The program found \Flagged already on the server: nothing to carry.
+      sync(h);
+      return h;
+    };
+    expect(judgeRealClients(build(true).records).edits[0]).toMatchObject({ fate: 'reached' });
+    expect(judgeRealClients(build(false).records).edits[0]).toMatchObject({ fate: 'lost', why: 'not carried by the sync' });
+  });
+
   it('reports an edit lost on a renumbered message as the price, with why, not as a violation', () => {
     const h = new HistoryBuilder();
     sync(h);
