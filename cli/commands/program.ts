@@ -7,7 +7,7 @@
 import { Argument, Command, CommanderError } from 'commander';
 import { MailsimError } from '../../core/errors.ts';
 import { EXIT_BAD_INPUT_OR_UNKNOWN } from './exitCodes.ts';
-import { collect, parseJobs, parseSeed, parseSeedCount } from './options.ts';
+import { collect, parseJobs, parseReplicas, parseSeed, parseSeedCount } from './options.ts';
 import { parseTimeBudget } from '../timeBudget.ts';
 import { scenarioLibraryPath } from '../packageRoot.ts';
 import { BENCH_NAMES } from './bench.ts';
@@ -74,6 +74,24 @@ function addSweep(program: Command, setExit: SetExit): void {
     .action(async (path: string, options) => {
       const { sweepCommand } = await import('./sweep.ts');
       setExit(await sweepCommand(path, options));
+    });
+}
+
+function addDiff(program: Command, setExit: SetExit): void {
+  program
+    .command('diff')
+    .description('run scenarios once per replica backend and compare their end states message by message, each difference in a named class')
+    .argument('<files...>', 'scenario files')
+    .option('--seeds <n>', 'how many seeds per file', parseSeedCount, 1)
+    .option('--seed-start <s>', "first seed (default: each file's seed, else 1)", parseSeed)
+    .option('--replicas <list>', "backends to compare, the first the reference (default: the file's compareReplicas)", parseReplicas)
+    .option(SET_FLAGS, SET_HELP, collect, [])
+    .option('--out <dir>', 'where diff.json (the whole report) goes', 'out')
+    .option('--json', 'print the whole report as one JSON object')
+    .addHelpText('after', '\nExit codes: 0 every difference is explained by a class (docs/diff.md), 1 one is not (printed with its replay command), 2 bad input or a backend not installed here.')
+    .action(async (files: string[], options) => {
+      const { diffCommand } = await import('./diff.ts');
+      setExit(await diffCommand(files, options));
     });
 }
 
@@ -180,6 +198,7 @@ export async function buildProgram(setExit: SetExit, version: string): Promise<C
     .exitOverride();
   addRun(program, setExit);
   addSweep(program, setExit);
+  addDiff(program, setExit);
   addReplayShrinkExport(program, setExit);
   addBench(program, setExit);
   addSuite(program, setExit);
