@@ -13,10 +13,9 @@ import { loadScenario } from '../../scenarios/loader.ts';
 import { defaultSeed } from '../../scenarios/resolve.ts';
 import type { ReplicaKind } from '../../sim/replicaKinds.ts';
 import { DIFF_CLASSES } from '../diff/classes.ts';
-import { describeSeed, describeTotals, diffTotals } from '../diff/describe.ts';
+import { describeSeed, describeTotals, diffExitCode, diffTotals } from '../diff/describe.ts';
 import { diffSeed, type SeedDiff } from '../diff/runDiff.ts';
 import { AtomicOutput, OutputFileError } from '../outputFile.ts';
-import { EXIT_AS_EXPECTED, EXIT_NOT_AS_EXPECTED } from './exitCodes.ts';
 
 export interface DiffCommandOptions {
   readonly seeds: number;
@@ -71,7 +70,7 @@ export async function diffCommand(files: readonly string[], options: DiffCommand
       }
     }
     const totals = diffTotals(seeds);
-    const exitCode = totals.unexplainedCount === 0 ? EXIT_AS_EXPECTED : EXIT_NOT_AS_EXPECTED;
+    const exitCode = diffExitCode(totals);
     const report = { format: DIFF_FORMAT, files, seeds, totals, classes: DIFF_CLASSES, exitCode };
     await output.commit([`${JSON.stringify(report, null, 2)}\n`]);
     process.stdout.write(options.json === true ? `${JSON.stringify(report)}\n` : `${describeTotals(totals, seeds.length)}report: ${output.path}\n`);

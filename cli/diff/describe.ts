@@ -3,6 +3,7 @@
  * time, where its workload parted from the reference's, the differences counted by class,
  * every unexplained one with its replay command), then the counts per class over all seeds.
  */
+import { EXIT_AS_EXPECTED, EXIT_NOT_AS_EXPECTED } from '../commands/exitCodes.ts';
 import type { Difference } from './compare.ts';
 import type { SeedDiff } from './runDiff.ts';
 
@@ -15,6 +16,11 @@ export interface DiffTotals {
   /** backend -> wall time of each of its runs, ms. */
   readonly wallMsByReplica: Readonly<Record<string, readonly number[]>>;
   readonly unexplainedCount: number;
+}
+
+/** 0 when a class explains every difference, 1 when one is left unexplained. */
+export function diffExitCode(totals: DiffTotals): number {
+  return totals.unexplainedCount === 0 ? EXIT_AS_EXPECTED : EXIT_NOT_AS_EXPECTED;
 }
 
 export function pairLabel(reference: string, other: string): string {
