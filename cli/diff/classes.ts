@@ -44,13 +44,16 @@ function classOf(difference: Difference, reference: RunView, other: RunView): Di
     case 'presence':
     case 'duplicates':
     case 'mailbox':
-    case 'renumbered':
       return traceClass(reference, other, [difference.messageId]);
     case 'flags':
       return diverged(reference, other, [difference.messageId]) ?? flagsClass(difference, reference, other);
+    case 'renumbered':
+      return diverged(reference, other, [difference.messageId]) ?? mailboxDiverged(reference, other, difference.mailbox) ?? traceClass(reference, other, [difference.messageId]);
     case 'uid-order': {
       const ids = [difference.messageId, difference.otherMessageId];
-      return diverged(reference, other, ids) ?? (ids.every((id) => renumberedOnBoth(id, difference.mailbox, reference, other)) ? 'renumber-order' : traceClass(reference, other, ids));
+      if (diverged(reference, other, ids) !== null) return 'workload-diverged';
+      if (ids.every((id) => renumberedOnBoth(id, difference.mailbox, reference, other))) return 'renumber-order';
+      return mailboxDiverged(reference, other, difference.mailbox) ?? traceClass(reference, other, ids);
     }
     case 'verdict':
       return verdictClass(difference.check, reference, other);
@@ -58,6 +61,15 @@ function classOf(difference: Difference, reference: RunView, other: RunView): Di
     case 'replicas':
       return null;
   }
+}
+
+/**
+ * Whether a message is renumbered, and where, depends on every message that arrived in its
+ * mailbox: workload-diverged when the writes of any of them differ between the runs.
+ */
+function mailboxDiverged(reference: RunView, other: RunView, mailbox: string): DiffClass | null {
+  const arrived = (view: RunView): string[] => [...view.answeredUids].filter(([, uids]) => uids.has(mailbox)).map(([id]) => id);
+  return diverged(reference, other, [...new Set([...arrived(reference), ...arrived(other)])]);
 }
 
 /** workload-diverged when the messages' client writes differ, timing-only when only their order does; null when they are the same. */

@@ -184,3 +184,56 @@ describe('mailsim diff: exit code and input', () => {
     expect(() => parseReplicas('git,git')).toThrow(/twice/);
   });
 });
+
+describe('mailsim diff: bad input exits 2 with one line', () => {
+  async function cli(argv: string[]): Promise<{ code: number; stderr: string }> {
+    const { runCli } = await import('../../../cli/commands/program.ts');
+    let stderr = '';
+    const write = process.stderr.write.bind(process.stderr);
+    process.stderr.write = ((chunk: string | Uint8Array) => { stderr += String(chunk); return true; }) as typeof process.stderr.write;
+    try {
+      return { code: await runCli(argv, '0.0.0'), stderr };
+    } finally {
+      process.stderr.write = write;
+    }
+  }
+
+  it('refuses an unknown replica', async () => {
+    const { code, stderr } = await cli(['diff', 'scenarios/split-brain-same-uid.yaml', '--replicas', 'git,postfix']);
+    expect(code).toBe(2);
+    expect(stderr).toMatch(/unknown replica "postfix"/);
+  });
+
+  it('refuses a backend whose programs are missing, naming how to install them', async () => {
+    const saved = process.env['MAILSIM_CYRUS_DIR'];
+    process.env['MAILSIM_CYRUS_DIR'] = '/nonexistent/mailsim-cyrus';
+    try {
+      const { code, stderr } = await cli(['diff', 'scenarios/split-brain-same-uid.yaml', '--replicas', 'git,cyrus']);
+      expect(code).toBe(2);
+      expect(stderr).toMatch(/cannot run replica=cyrus: Cyrus is not installed here .*\[E_DIFF_INPUT\]/);
+    } finally {
+      if (saved === undefined) delete process.env['MAILSIM_CYRUS_DIR'];
+      else process.env['MAILSIM_CYRUS_DIR'] = saved;
+    }
+  });
+
+  it('refuses a file that names no backends to compare', async () => {
+    const { code, stderr } = await cli(['diff', 'test/e2e/fixtures/tiny-valid.yaml']);
+    expect(code).toBe(2);
+    expect(stderr).toMatch(/name the backends to compare with --replicas/);
+  });
+});
+
+describe('mailsim diff: renumbering follows the whole mailbox', () => {
+  it('workload-diverged: a message renumbered on one side only, because another message arrived there on that side alone', () => {
+    const reference = started('g');
+    reference.deliver('A', { messageId: '<m1>', guid: 'g-m1', uid: 3 });
+    const other = started('c');
+    other.deliver('A', { messageId: '<m1>', guid: 'c-m1', uid: 3 });
+    other.deliver('B', { messageId: '<m2>', guid: 'c-m2', uid: 3 }, 'ok', 'smtp-1');
+    const git = view('git', reference, [...populated('g'), message('g-m1', 3, { messageId: '<m1>' })]);
+    const cyrus = view('cyrus', other, [...populated('c'), message('c-m2', 4, { messageId: '<m2>' }), message('c-m1', 5, { messageId: '<m1>' })]);
+    const classified = classify(compareViews(git, cyrus), git, cyrus);
+    expect(classified.map((c) => `${c.difference.kind} ${c.diffClass}`)).toEqual(['renumbered workload-diverged', 'presence workload-diverged']);
+  });
+});
