@@ -237,3 +237,13 @@ describe('mailsim diff: renumbering follows the whole mailbox', () => {
     expect(classified.map((c) => `${c.difference.kind} ${c.diffClass}`)).toEqual(['renumbered workload-diverged', 'presence workload-diverged']);
   });
 });
+
+describe('mailsim diff: the classes are documented', () => {
+  it('docs/diff.md lists every class of cli/diff/classes.ts, and no other', async () => {
+    const { readFile } = await import('node:fs/promises');
+    const { DIFF_CLASSES } = await import('../../../cli/diff/classes.ts');
+    const doc = await readFile('docs/diff.md', 'utf8');
+    const listed = [...doc.matchAll(/^\| `([a-z-]+)` \|/gm)].map((match) => match[1]);
+    expect(listed.sort()).toEqual(Object.keys(DIFF_CLASSES).sort());
+  });
+});
