@@ -110,7 +110,9 @@ function commonUids(reference: RunView, other: RunView): Map<string, UidPair[]> 
     const [copy] = copies;
     const [twin] = theirs;
     if (copies.length !== 1 || theirs.length !== 1 || copy === undefined || twin === undefined || copy.mailbox !== twin.mailbox) continue;
-    byMailbox.set(copy.mailbox, [...(byMailbox.get(copy.mailbox) ?? []), { id, uid: copy.uid, otherUid: twin.uid }]);
+    const pairs = byMailbox.get(copy.mailbox) ?? [];
+    pairs.push({ id, uid: copy.uid, otherUid: twin.uid });
+    byMailbox.set(copy.mailbox, pairs);
   }
   return byMailbox;
 }

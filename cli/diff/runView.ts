@@ -145,7 +145,11 @@ function traces(ops: readonly AnyClientOp[], names: ReadonlyMap<string, string>,
     if (op.outcome === 'fail') continue;
     const step = messageTrace(op, clocks.get(op.index) ?? null);
     if (step === null) continue;
-    for (const id of namedIds(op, names)) byId.set(id, [...(byId.get(id) ?? []), step]);
+    for (const id of namedIds(op, names)) {
+      const steps = byId.get(id) ?? [];
+      steps.push(step);
+      byId.set(id, steps);
+    }
   }
   return byId;
 }
@@ -154,7 +158,9 @@ function answeredUids(ops: readonly AnyClientOp[], names: ReadonlyMap<string, st
   const answered = new Map<string, Map<string, number>>();
   const note = (id: string | undefined, mailbox: unknown, uid: unknown): void => {
     if (id === undefined || typeof mailbox !== 'string' || typeof uid !== 'number' || uid <= 0) return;
-    answered.set(id, new Map([...(answered.get(id) ?? []), [mailbox, uid]]));
+    const uids = answered.get(id) ?? new Map<string, number>();
+    uids.set(mailbox, uid);
+    answered.set(id, uids);
   };
   for (const op of ops) {
     if (op.outcome !== 'ok') continue;
