@@ -25,8 +25,6 @@ export type Difference =
   /** A checker passed on one side and failed on the other. */
   | { readonly kind: 'verdict'; readonly check: string; readonly reference: string; readonly other: string };
 
-export type DifferenceKind = Difference['kind'];
-
 export function compareViews(reference: RunView, other: RunView): Difference[] {
   const differences: Difference[] = [];
   const ids = [...new Set([...reference.copies.keys(), ...other.copies.keys()])].sort();
