@@ -23,7 +23,7 @@ export type Difference =
   /** One side's replicas ended alike and the other's did not. */
   | { readonly kind: 'replicas'; readonly reference: boolean; readonly other: boolean }
   /** A checker passed on one side and failed on the other. */
-  | { readonly kind: 'verdict'; readonly check: string; readonly reference: string; readonly other: string };
+  | { readonly kind: 'verdict'; readonly check: string; readonly reference: string; readonly other: string; readonly explanation: string };
 
 export function compareViews(reference: RunView, other: RunView): Difference[] {
   const differences: Difference[] = [];
@@ -40,7 +40,10 @@ export function compareViews(reference: RunView, other: RunView): Difference[] {
   if (reference.replicasAgree !== other.replicasAgree) differences.push({ kind: 'replicas', reference: reference.replicasAgree, other: other.replicasAgree });
   for (const [check, result] of Object.entries(reference.checks)) {
     const otherVerdict = other.checks[check]?.verdict ?? 'not-applicable';
-    if (passes(result.verdict) !== passes(otherVerdict)) differences.push({ kind: 'verdict', check, reference: result.verdict, other: otherVerdict });
+    if (passes(result.verdict) === passes(otherVerdict)) continue;
+    // The failing side's words: what it found broken.
+    const explanation = passes(otherVerdict) ? result.explanation : (other.checks[check]?.explanation ?? '');
+    differences.push({ kind: 'verdict', check, reference: result.verdict, other: otherVerdict, explanation });
   }
   return differences;
 }

@@ -64,7 +64,7 @@ export function describeDifference(difference: Difference, reference: string, ot
     case 'replicas':
       return `replicas agree: ${yesNo(difference.reference)} on ${reference}, ${yesNo(difference.other)} on ${other}`;
     case 'verdict':
-      return `verdict of ${difference.check}: ${difference.reference} on ${reference}, ${difference.other} on ${other}`;
+      return `verdict of ${difference.check}: ${difference.reference} on ${reference}, ${difference.other} on ${other}: ${difference.explanation}`;
   }
 }
 
