@@ -11,6 +11,7 @@ export const SLOW_TEST_FILES = [
   'test/backends/dovecot/mailOps.test.ts',
   'test/backends/dovecot/relay.test.ts',
   'test/backends/dsyncBackend.test.ts',
+  'test/cli/diff/diff.dsync.test.ts',
   // Real mbsync and offlineimap against Dovecot's imap.
   'test/backends/realClients/realClients.test.ts',
   // Real Cyrus IMAP: imapd, lmtpd, sync_client and sync_server, and the relay between them.

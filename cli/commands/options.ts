@@ -4,6 +4,7 @@
  */
 import { InvalidArgumentError } from 'commander';
 import { isProbeName, PROBE_NAMES } from '../../core/probes.ts';
+import { REPLICA_KINDS, type ReplicaKind } from '../../sim/replicaKinds.ts';
 
 /** Largest seed accepted: seeds must stay exact in JSON and in the rng's seed text. */
 export const SEED_MAX = Number.MAX_SAFE_INTEGER;
@@ -54,4 +55,14 @@ export function parseProbeList(text: string): string[] {
 export function requiredProbes(option: true | readonly string[] | undefined): readonly string[] {
   if (option === undefined) return [];
   return option === true ? PROBE_NAMES : option;
+}
+
+/** `--replicas a,b,...`: at least two known backends, each once; the first is the reference. */
+export function parseReplicas(text: string): ReplicaKind[] {
+  const names = text.split(',').map((name) => name.trim()).filter((name) => name !== '');
+  const unknown = names.find((name) => !(REPLICA_KINDS as readonly string[]).includes(name));
+  if (unknown !== undefined) throw new InvalidArgumentError(`unknown replica ${JSON.stringify(unknown)} (known: ${REPLICA_KINDS.join(', ')})`);
+  if (new Set(names).size !== names.length) throw new InvalidArgumentError(`a replica is named twice in ${JSON.stringify(text)}`);
+  if (names.length < 2) throw new InvalidArgumentError(`--replicas needs at least two backends to compare, got ${JSON.stringify(text)}`);
+  return names as ReplicaKind[];
 }

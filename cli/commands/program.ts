@@ -7,7 +7,7 @@
 import { Argument, Command, CommanderError, InvalidArgumentError } from 'commander';
 import { MailsimError } from '../../core/errors.ts';
 import { EXIT_BAD_INPUT_OR_UNKNOWN } from './exitCodes.ts';
-import { collect, parseJobs, parseNonNegativeInt, parseProbeList, parseSeed, parseSeedCount } from './options.ts';
+import { collect, parseJobs, parseNonNegativeInt, parseProbeList, parseReplicas, parseSeed, parseSeedCount } from './options.ts';
 import { parseTimeBudget } from '../timeBudget.ts';
 import { scenarioLibraryPath } from '../packageRoot.ts';
 import { BENCH_NAMES } from './bench.ts';
@@ -117,6 +117,24 @@ function addExplore(program: Command, setExit: SetExit): void {
     });
 }
 
+function addDiff(program: Command, setExit: SetExit): void {
+  program
+    .command('diff')
+    .description('run scenarios once per replica backend and compare their end states message by message, each difference in a named class')
+    .argument('<files...>', 'scenario files')
+    .option('--seeds <n>', 'how many seeds per file', parseSeedCount, 1)
+    .option('--seed-start <s>', "first seed (default: each file's seed, else 1)", parseSeed)
+    .option('--replicas <list>', "backends to compare, the first the reference (default: the file's compareReplicas)", parseReplicas)
+    .option(SET_FLAGS, SET_HELP, collect, [])
+    .option('--out <dir>', 'where diff.json (the whole report) goes', 'out')
+    .option('--json', 'print the whole report as one JSON object')
+    .addHelpText('after', '\nExit codes: 0 every difference is explained by a class (docs/diff.md), 1 one is not (printed with its replay command), 2 bad input or a backend not installed here.')
+    .action(async (files: string[], options) => {
+      const { diffCommand } = await import('./diff.ts');
+      setExit(await diffCommand(files, options));
+    });
+}
+
 function addReplayShrinkExport(program: Command, setExit: SetExit): void {
   program
     .command('replay')
@@ -221,6 +239,7 @@ export async function buildProgram(setExit: SetExit, version: string): Promise<C
   addRun(program, setExit);
   addSweep(program, setExit);
   addExplore(program, setExit);
+  addDiff(program, setExit);
   addReplayShrinkExport(program, setExit);
   addBench(program, setExit);
   addSuite(program, setExit);

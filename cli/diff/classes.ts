@@ -1,0 +1,159 @@
+/**
+ * The named classes of difference between two backends' runs, each with its explanation and
+ * the evidence it needs (docs/diff.md lists them). A difference gets a class only when the
+ * runs themselves show that evidence; one that no class explains is left unexplained, and
+ * `mailsim diff` then exits 1.
+ */
+import type { ReplicaKind } from '../../sim/replicaKinds.ts';
+import { compare } from '../../sim/checkers/vclock.ts';
+import type { Difference } from './compare.ts';
+import type { MessageCopy, RunView } from './runView.ts';
+import { compareTraces, type TraceStep } from './trace.ts';
+
+export const DIFF_CLASSES = {
+  'workload-diverged': 'The simulated clients draw each operation from what their server answered before, so once two backends answer differently (a MODSEQ, a UID, a flag set) the same seed asks them different things. The message\'s client writes differ between the two runs, so its end states are not comparable.',
+  'timing-only': 'The same client writes reached the message on both backends, in another order: which write came last, and so how the message ended, follows the order.',
+  'concurrent-flag-either-value': 'Concurrent writes (no client saw one before the other) set and cleared the flag on different servers. Either end value is one of those writes, and no-lost-flags accepts both; the backends settled it differently.',
+  'renumber-order': 'Both backends renumbered both messages after a split brain, in a different order: the reference replica and Dovecot dsync order the clashing messages by GUID, and a GUID is each backend\'s own name (Cyrus\'s is the SHA-1 of the stored message, with lmtpd\'s Received header and its wall time).',
+  'move-is-copy-plus-expunge': 'Dovecot dsync carries a MOVE as a copy and an expunge: the expunge wins over a flag written concurrently on the source on another server, and the copy keeps the flags it had when moved, so that acknowledged STORE is lost.',
+  'flag-record-overwrite': 'Cyrus replication sends a message\'s whole flag record, and the side that runs sync_client overwrites the other: after concurrent STOREs on two servers the message ends with one server\'s flags exactly, and the other server\'s acknowledged change is lost.',
+} as const;
+
+export type DiffClass = keyof typeof DIFF_CLASSES;
+
+export interface ClassifiedDifference {
+  readonly difference: Difference;
+  /** null: no class explains it. */
+  readonly diffClass: DiffClass | null;
+}
+
+/** A backend's own behaviour, seen in one run alone: true when its evidence is there for the message. */
+type Detector = (view: RunView, messageId: string) => boolean;
+
+const DETECTORS: readonly { readonly diffClass: DiffClass; readonly replicas: readonly ReplicaKind[]; readonly detect: Detector }[] = [
+  { diffClass: 'flag-record-overwrite', replicas: ['cyrus'], detect: flagRecordOverwritten },
+  { diffClass: 'move-is-copy-plus-expunge', replicas: ['dsync', 'dsync-plain'], detect: moveLostFlag },
+];
+
+export function classify(differences: readonly Difference[], reference: RunView, other: RunView): ClassifiedDifference[] {
+  return differences.map((difference) => ({ difference, diffClass: classOf(difference, reference, other) }));
+}
+
+function classOf(difference: Difference, reference: RunView, other: RunView): DiffClass | null {
+  switch (difference.kind) {
+    case 'presence':
+    case 'duplicates':
+    case 'mailbox':
+      return traceClass(reference, other, [difference.messageId]);
+    case 'flags':
+      return diverged(reference, other, [difference.messageId]) ?? flagsClass(difference, reference, other);
+    case 'renumbered':
+      return diverged(reference, other, [difference.messageId]) ?? mailboxDiverged(reference, other, difference.mailbox) ?? traceClass(reference, other, [difference.messageId]);
+    case 'uid-order': {
+      const ids = [difference.messageId, difference.otherMessageId];
+      if (diverged(reference, other, ids) !== null) return 'workload-diverged';
+      if (ids.every((id) => renumberedOnBoth(id, difference.mailbox, reference, other))) return 'renumber-order';
+      return mailboxDiverged(reference, other, difference.mailbox) ?? traceClass(reference, other, ids);
+    }
+    case 'verdict':
+      return verdictClass(difference.check, reference, other);
+    case 'uidvalidity':
+    case 'replicas':
+      return null;
+  }
+}
+
+/**
+ * Whether a message is renumbered, and where, depends on every message that arrived in its
+ * mailbox: workload-diverged when the writes of any of them differ between the runs.
+ */
+function mailboxDiverged(reference: RunView, other: RunView, mailbox: string): DiffClass | null {
+  const arrived = (view: RunView): string[] => [...view.answeredUids].filter(([, uids]) => uids.has(mailbox)).map(([id]) => id);
+  return diverged(reference, other, [...new Set([...arrived(reference), ...arrived(other)])]);
+}
+
+/** workload-diverged when the messages' client writes differ, timing-only when only their order does; null when they are the same. */
+function traceClass(reference: RunView, other: RunView, ids: readonly string[]): DiffClass | null {
+  const relations = ids.map((id) => compareTraces(reference.traces.get(id) ?? [], other.traces.get(id) ?? []));
+  if (relations.includes('different')) return 'workload-diverged';
+  return relations.includes('reordered') ? 'timing-only' : null;
+}
+
+/** workload-diverged when the messages' client writes differ; else null, for a closer look. */
+function diverged(reference: RunView, other: RunView, ids: readonly string[]): DiffClass | null {
+  return traceClass(reference, other, ids) === 'workload-diverged' ? 'workload-diverged' : null;
+}
+
+function flagsClass(difference: Extract<Difference, { kind: 'flags' }>, reference: RunView, other: RunView): DiffClass | null {
+  const id = difference.messageId;
+  const local = detected(other, id) ?? detected(reference, id);
+  if (local !== null) return local;
+  const steps = reference.traces.get(id) ?? [];
+  if (difference.flags.every((flag) => bothValuesConcurrent(steps, flag))) return 'concurrent-flag-either-value';
+  return compareTraces(steps, other.traces.get(id) ?? []) === 'reordered' ? 'timing-only' : null;
+}
+
+/** A verdict a side failed is explained by a backend's own behaviour shown on a message the failing check names. */
+function verdictClass(check: string, reference: RunView, other: RunView): DiffClass | null {
+  const failing = other.checks[check]?.verdict === 'invalid' ? other : reference;
+  for (const id of failing.evidence.get(check) ?? []) {
+    const local = detected(failing, id);
+    if (local !== null) return local;
+  }
+  return null;
+}
+
+function detected(view: RunView, messageId: string): DiffClass | null {
+  return DETECTORS.find((d) => d.replicas.includes(view.replica) && d.detect(view, messageId))?.diffClass ?? null;
+}
+
+function renumberedOnBoth(id: string, mailbox: string, reference: RunView, other: RunView): boolean {
+  return [reference, other].every((view) => {
+    const copy = view.copies.get(id)?.find((c) => c.mailbox === mailbox);
+    const answered = view.answeredUids.get(id)?.get(mailbox);
+    return copy !== undefined && answered !== undefined && answered !== copy.uid;
+  });
+}
+
+function acknowledgedStores(steps: readonly TraceStep[]): TraceStep[] {
+  return steps.filter((step) => step.f === 'store' && step.outcome === 'ok' && step.clock !== null);
+}
+
+function concurrent(a: TraceStep, b: TraceStep): boolean {
+  return a.clock !== null && b.clock !== null && compare(a.clock, b.clock) === 'concurrent';
+}
+
+/** Acknowledged stores on different servers, concurrent, wrote the flag true and false. */
+function bothValuesConcurrent(steps: readonly TraceStep[], flag: string): boolean {
+  const stores = acknowledgedStores(steps).filter((step) => step.writes?.[flag] !== undefined);
+  return stores.some((a) => stores.some((b) => a.node !== b.node && a.writes?.[flag] === true && b.writes?.[flag] === false && concurrent(a, b)));
+}
+
+/**
+ * The last acknowledged stores on two servers were concurrent and answered different flag
+ * sets, and the message ended with exactly one of them.
+ */
+function flagRecordOverwritten(view: RunView, messageId: string): boolean {
+  const copy = singleCopy(view, messageId);
+  if (copy === null) return false;
+  const lastByNode = new Map<string, TraceStep>();
+  for (const step of acknowledgedStores(view.traces.get(messageId) ?? [])) if (step.flagsAfter !== undefined) lastByNode.set(step.node, step);
+  const lasts = [...lastByNode.values()];
+  const ended = copy.flags.join(' ');
+  return lasts.some((winner) => winner.flagsAfter?.join(' ') === ended && lasts.some((loser) => loser.flagsAfter?.join(' ') !== ended && concurrent(winner, loser)));
+}
+
+/** An acknowledged move and an acknowledged store on another server, concurrent, and the store's flag is gone. */
+function moveLostFlag(view: RunView, messageId: string): boolean {
+  const copy = singleCopy(view, messageId);
+  if (copy === null) return false;
+  const steps = view.traces.get(messageId) ?? [];
+  const moves = steps.filter((step) => step.f === 'move' && step.outcome === 'ok' && step.clock !== null);
+  const lost = acknowledgedStores(steps).filter((store) => Object.entries(store.writes ?? {}).some(([flag, set]) => set && !copy.flags.includes(flag)));
+  return moves.some((move) => lost.some((store) => store.node !== move.node && concurrent(move, store)));
+}
+
+function singleCopy(view: RunView, messageId: string): MessageCopy | null {
+  const copies = view.copies.get(messageId) ?? [];
+  return copies.length === 1 ? (copies[0] as MessageCopy) : null;
+}
