@@ -55,7 +55,7 @@ export const realCyrus: DovecotDriver<CyrusHome> = {
 };
 
 /** Creates the mail user and its mailboxes on `home`, as its admin and then as the user. */
-async function createUser(home: CyrusHome, mailboxes: readonly string[]): Promise<void> {
+export async function createCyrusUser(home: CyrusHome, mailboxes: readonly string[]): Promise<void> {
   const run = async (user: string, commands: readonly string[]): Promise<void> =>
     withImap(cyrusEndpoint(home, user), async (imap) => {
       for (const command of commands) {
@@ -65,7 +65,10 @@ async function createUser(home: CyrusHome, mailboxes: readonly string[]): Promis
     });
   await run(CYRUS_ADMIN, [`CREATE ${quoteMailbox(`user.${CYRUS_USER}`)}`]);
   const others = mailboxes.filter((name) => name !== 'INBOX');
-  if (others.length > 0) await run(CYRUS_USER, others.map((name) => `CREATE ${quoteMailbox(name)}`));
+  // lmtpd delivers `test+Archive` into Archive only when the folder grants the post right
+  // (`p`) to anyone; without it Cyrus files the message in INBOX, as its plus-addressing does.
+  const commands = others.flatMap((name) => [`CREATE ${quoteMailbox(name)}`, `SETACL ${quoteMailbox(name)} anyone p`]);
+  if (others.length > 0) await run(CYRUS_USER, commands);
 }
 
 export function cyrusBackend(driver: DovecotDriver<CyrusHome> = realCyrus): ReplicaBackend {
@@ -80,7 +83,7 @@ export function cyrusBackend(driver: DovecotDriver<CyrusHome> = realCyrus): Repl
       const homes: CyrusHome[] = [];
       for (const name of deps.config.servers) homes.push(await createCyrusHome(root, name, deps.config.servers.filter((peer) => peer !== name)));
       const [first, ...others] = homes as [CyrusHome, ...CyrusHome[]];
-      await createUser(first, initial.map((mailbox) => mailbox.name));
+      await createCyrusUser(first, initial.map((mailbox) => mailbox.name));
       for (const mailbox of initial) {
         for (const [index, message] of mailbox.messages.entries()) await driver.append(first, mailbox.name, message.body, message.flags, EPOCH_MS + index * 1000);
       }

@@ -11,7 +11,7 @@ import { describe, expect, it } from 'vitest';
 import { cyrusInstalled } from '../../../backends/cyrus/cyrusEnv.ts';
 import { createCyrusHome } from '../../../backends/cyrus/cyrusHome.ts';
 import { CYRUS_ADMIN, cyrusEndpoint } from '../../../backends/cyrus/cyrusImap.ts';
-import { realCyrus } from '../../../backends/cyrus/cyrusBackend.ts';
+import { createCyrusUser, realCyrus } from '../../../backends/cyrus/cyrusBackend.ts';
 import { cyrusSync } from '../../../backends/cyrus/syncSession.ts';
 import { withImap } from '../../../backends/dovecot/imapStdio.ts';
 import { overrideSetsFor } from '../../../cli/compareRuns.ts';
@@ -43,6 +43,22 @@ describe('replica: cyrus (real Cyrus IMAP)', () => {
     const reference = await run('scenarios/flag-trap.yaml', ['replica=git']);
     expect(reference.result.checks['no-lost-flags']?.verdict).toBe('valid');
   }, 120_000);
+
+  onCyrus('a delivery to a folder lands in that folder (the folder grants lmtpd the post right)', async () => {
+    const root = await mkdtemp(join(tmpdir(), 'mailsim-cyrus-test-'));
+    await chmod(root, 0o755);
+    try {
+      const home = await createCyrusHome(root, 'A', []);
+      await createCyrusUser(home, ['INBOX', 'Archive']);
+      await realCyrus.deliver!(home, 'Archive', new TextEncoder().encode('Message-ID: <f1@example.test>\r\n\r\nbody\r\n'));
+      const boxes = new Map((await realCyrus.readMailboxes(home)).map((box) => [box.name, box.messages.map((m) => m.messageId)]));
+      // Without the right, Cyrus files `test+Archive` mail in INBOX and the delivery is not found.
+      expect(boxes.get('Archive')).toEqual(['<f1@example.test>']);
+      expect(boxes.get('INBOX')).toEqual([]);
+    } finally {
+      await rm(root, { recursive: true, force: true });
+    }
+  }, 60_000);
 
   onCyrus('a session killed at a byte point fails and counts the bytes that passed', async () => {
     const root = await mkdtemp(join(tmpdir(), 'mailsim-cyrus-test-'));
