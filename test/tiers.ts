@@ -29,4 +29,6 @@ export const SLOW_TEST_FILES = [
   // Each checker's negative control: a simulated cluster run per mutant.
   'test/sim/checkers/controls.test.ts',
   'test/sim/checkers/completions.runs.test.ts',
+  // The planted bugs in the world: whole simulated cluster runs with and without each.
+  'test/sim/plantedBugs.runs.test.ts',
 ] as const;
