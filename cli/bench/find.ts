@@ -122,6 +122,11 @@ function failedBy(outcome: TaskOutcome<RunResult>): readonly string[] {
   return isAsExpected(outcome.value) ? [] : failedCheckNames(outcome.value.checks);
 }
 
+/** Progress on stderr, so stdout stays free for --json. */
+function note(line: string): void {
+  process.stderr.write(`bench find: ${line}\n`);
+}
+
 async function runTasks(pool: Pool, tasks: readonly FindTask[], onResult: (task: FindTask, failed: readonly string[]) => void, skip?: (task: FindTask) => boolean): Promise<void> {
   const onOutcome = (task: FindTask, outcome: TaskOutcome<RunResult>): void => {
     pool.runs++;
@@ -154,6 +159,7 @@ async function searchPhase(pool: Pool, searches: Search[], cap: number): Promise
     if (!search.done && search.candidate === null) {
       search.next = cap;
       search.done = true;
+      note(`${search.bug} from seed ${search.start}: not found within ${cap} seeds`);
     }
   }
 }
@@ -169,6 +175,7 @@ async function confirmPhase(pool: Pool, searches: Search[], baseline: Map<number
     if (baseline.get(search.start + index) === true) {
       search.found = search.candidate;
       search.done = true;
+      note(`${search.bug} from seed ${search.start}: found at seed ${search.start + index} (${index + 1} seeds), caught by ${search.found.caughtBy.join(', ')}`);
     } else {
       search.failsWithoutBug.push(search.start + index);
       search.next = index + 1;
