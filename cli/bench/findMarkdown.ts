@@ -4,7 +4,7 @@
  */
 import { readFile, writeFile } from 'node:fs/promises';
 import { MailsimError } from '../../core/errors.ts';
-import type { BugResult, FindFigures } from './find.ts';
+import type { BugResult, FindFigures } from './findTypes.ts';
 
 export const FIND_RESULTS_START = '<!-- bench find results: start (written by mailsim bench find --markdown) -->';
 export const FIND_RESULTS_END = '<!-- bench find results: end -->';

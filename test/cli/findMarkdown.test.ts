@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { FIND_RESULTS_END, FIND_RESULTS_START, findResultsMarkdown, writeFindMarkdown } from '../../cli/bench/findMarkdown.ts';
-import type { BugResult, FindFigures } from '../../cli/bench/find.ts';
+import type { BugResult, FindFigures } from '../../cli/bench/findTypes.ts';
 
 function bug(name: string, seeds: readonly (number | null)[]): BugResult {
   const found = seeds.filter((s): s is number => s !== null);
