@@ -9,15 +9,17 @@ import type { BugResult, FindFigures } from './findTypes.ts';
 export const FIND_RESULTS_START = '<!-- bench find results: start (written by mailsim bench find --markdown) -->';
 export const FIND_RESULTS_END = '<!-- bench find results: end -->';
 
-function seedsCell(value: number | null, cap: number): string {
-  return value === null ? `not found within ${cap}` : String(value);
+/** A figure, or beyond the cap: `not found` when no start found the bug, else `>cap` (some starts did not). */
+function seedsCell(value: number | null, bug: BugResult, cap: number): string {
+  if (value !== null) return String(value);
+  return bug.foundIn === 0 ? `not found within ${cap}` : `>${cap}`;
 }
 
 function row(bug: BugResult, cap: number): string {
   const perStart = bug.starts.map((s) => (s.seedsToDetection === null ? `>${cap}` : String(s.seedsToDetection))).join(', ');
   const caught = bug.caughtBy.length === 0 ? '-' : `${bug.caughtBy.join(', ')}${bug.expectedCheckerCaught ? '' : ` (expected ${bug.target})`}`;
   const replay = bug.replayCommand === null ? '-' : `\`${bug.replayCommand}\``;
-  return `| \`${bug.name}\` | ${bug.layer} | ${seedsCell(bug.medianSeeds, cap)} | ${seedsCell(bug.worstSeeds, cap)} | ${perStart} | ${caught} | ${replay} |`;
+  return `| \`${bug.name}\` | ${bug.layer} | ${seedsCell(bug.medianSeeds, bug, cap)} | ${seedsCell(bug.worstSeeds, bug, cap)} | ${perStart} | ${caught} | ${replay} |`;
 }
 
 /** The results section: how it was measured, the table, and the bugs no start found. */

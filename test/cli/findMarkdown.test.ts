@@ -34,7 +34,7 @@ const FIGURES: FindFigures = {
   wallMsPerRun: 8000,
   runWallMsMean: 14_000,
   loadAverage: [12, 12, 12],
-  bugs: [bug('flag-lost-on-moved', [3, 3]), bug('expunge-loses-to-flag', [null, null])],
+  bugs: [bug('flag-lost-on-moved', [3, 3]), bug('expunge-loses-to-flag', [null, null]), bug('flag-lost-on-moved-late', [4, null])],
 };
 
 const dir = await mkdtemp(join(tmpdir(), 'mailsim-find-md-'));
@@ -45,7 +45,8 @@ describe('findResultsMarkdown', () => {
     const text = findResultsMarkdown(FIGURES);
     expect(text).toContain('| `flag-lost-on-moved` | merge | 3 | 3 | 3, 3 | no-lost-flags | `mailsim run scenarios/swarm-5.yaml --seed 3 --set mutant=flag-lost-on-moved` |');
     expect(text).toContain('| `expunge-loses-to-flag` | merge | not found within 10 | not found within 10 | >10, >10 | - | - |');
-    expect(text).toMatch(/Not found from any start within 10 seeds: `expunge-loses-to-flag`/);
+    expect(text).toContain('| `flag-lost-on-moved-late` | merge | >10 | >10 | 4, >10 | no-lost-flags |');
+    expect(text).toMatch(/Not found from any start within 10 seeds: `expunge-loses-to-flag`\. /);
   });
 
   it('says nothing is missed when every bug was found', () => {
