@@ -30,6 +30,8 @@ export interface PoolOptions<T, R> {
   readonly signal?: AbortSignal;
   /** Once aborted, no further task starts; tasks in flight still finish and are reported. */
   readonly drain?: AbortSignal;
+  /** Asked just before a task would start: true leaves it unrun and unreported (a search that has its answer). */
+  readonly skip?: (task: T) => boolean;
 }
 
 const WORKER_ENTRY = new URL('./sweepWorker.mjs', import.meta.url);
@@ -71,7 +73,10 @@ export async function runInWorkers<T, R>(options: PoolOptions<T, R>): Promise<{ 
       }
     };
     const onAbort = (): void => finish(true);
-    const mayStart = (): boolean => nextTask < tasks.length && drain?.aborted !== true;
+    const mayStart = (): boolean => {
+      while (nextTask < tasks.length && options.skip?.(tasks[nextTask] as T) === true) nextTask++;
+      return nextTask < tasks.length && drain?.aborted !== true;
+    };
     const dispatch = (slot: Slot): void => {
       if (finished) return;
       if (!mayStart()) {

@@ -10,9 +10,7 @@ import { MUTANTS, MUTANT_NAMES, type MutantNameOf } from './checkers/mutants.ts'
 import { allMessages, getMessage, setMessage } from '../core/messageMap.ts';
 import type { Mailbox, Message, StoreState } from '../core/state.ts';
 import type { MergeOutcome, UidStrategy } from '../core/strategy.ts';
-
-type StateRewrite = (base: StoreState, ours: StoreState, theirs: StoreState, merged: StoreState) => StoreState;
-type FollowUp = (previous: StoreState, current: StoreState) => StoreState | null;
+import { PLANTED_FOLLOW_UP_BUGS, PLANTED_MERGE_BUGS, type FollowUp, type StateRewrite } from './subtleBugs.ts';
 
 function replaceMailbox(state: StoreState, mailbox: Mailbox): StoreState {
   const mailboxes = new Map(state.mailboxes);
@@ -153,6 +151,7 @@ const MERGE_MUTANTS: Readonly<Record<MutantNameOf<'merge'>, StateRewrite>> = {
   'undo-expunge': undoExpunge,
   'duplicate-on-merge': duplicateOnMerge,
   'validity-bump': validityBump,
+  ...PLANTED_MERGE_BUGS,
 };
 
 const FOLLOW_UP_MUTANTS: Readonly<Record<MutantNameOf<'follow-up'>, FollowUp>> = {
@@ -160,6 +159,7 @@ const FOLLOW_UP_MUTANTS: Readonly<Record<MutantNameOf<'follow-up'>, FollowUp>> =
   'move-both': moveBoth,
   'reuse-uid': reuseUid,
   'uidnext-backwards': uidNextBackwards,
+  ...PLANTED_FOLLOW_UP_BUGS,
 };
 
 /** Mutants handled by the world or the owner lease (sim/ownerLeases.ts) rather than by the strategy. */

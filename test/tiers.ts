@@ -33,4 +33,6 @@ export const SLOW_TEST_FILES = [
   'test/sim/checkers/completions.runs.test.ts',
   // Explore runs every schedule of the small library world, with and without a mutant.
   'test/sim/explore/explore.control.test.ts',
+  // The planted bugs in the world: whole simulated cluster runs with and without each.
+  'test/sim/plantedBugs.runs.test.ts',
 ] as const;

@@ -83,6 +83,7 @@ export class GitServer implements ReplicaServer {
       vclock: () => this.causality.vclock,
       whenRunning: (run, key) => this.whenRunning(run, key),
       mergeWait: () => this.mergeWait(),
+      gossipSkips: deps.config.mutant === 'anti-entropy-skips-last-peer' ? [...deps.peers].sort().at(-1) ?? null : null,
     }, deps);
     const clockConfig = deps.config.clocks[name] ?? { offsetMs: 0, driftPpm: 0 };
     this.clock = new NodeClock(() => deps.scheduler.nowMs, clockConfig);
@@ -295,6 +296,8 @@ export class GitServer implements ReplicaServer {
     if (this.tornSinceRecovery) this.deps.probes.hit('torn-write-recovered');
     this.tornSinceRecovery = false;
     this.replica = replica;
+    // The recovery-forgets-sync planted bug: the reopened volume's sync no longer makes writes durable.
+    if (this.deps.config.mutant === 'recovery-forgets-sync') this.fs.setDurabilityLag(true);
     this.leases.restarted(replica.committed);
     // A power loss may have taken what a pack brought; git could not complete a pack whose bases went with it.
     this.received = this.received.filter((transfer) => transfer.heads.every((head) => replica.hasCommit(head)));

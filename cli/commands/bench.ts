@@ -1,14 +1,23 @@
 /**
- * mailsim bench <name> [--json] [--quick], one of BENCH_NAMES.
+ * mailsim bench <name> [--json] [--quick], one of BENCH_NAMES (find also takes --cap, --starts,
+ * --bug and --markdown).
  * Each benchmark prints its own table (or nothing with --json); here --json prints the figures.
  * The benchmark modules load lazily, so this file is cheap for the program's help to import.
  */
 export interface BenchCommandOptions {
   readonly json?: boolean;
   readonly quick?: boolean;
+  /** find: seeds per start at most. */
+  readonly cap?: number;
+  /** find: how many starting seeds. */
+  readonly starts?: number;
+  /** find: only these planted bugs. */
+  readonly bug?: readonly string[];
+  /** find: the document whose results section the figures replace. */
+  readonly markdown?: string;
 }
 
-type BenchRunner = (options: { json: boolean; quick?: boolean }) => Promise<Record<string, unknown>>;
+type BenchRunner = (options: { json: boolean; quick?: boolean; cap?: number; starts?: number; bugs?: readonly string[]; markdown?: string }) => Promise<object>;
 
 /** Every benchmark by name: the one list the CLI's choices and help are made from. */
 const BENCH_RUNNERS = {
@@ -20,6 +29,7 @@ const BENCH_RUNNERS = {
   dsync: async () => (await import('../bench/dsync.ts')).runDsyncBench,
   start: async () => (await import('../bench/start.ts')).runStartBench,
   clients: async () => (await import('../bench/clients.ts')).runClientsBench,
+  find: async () => (await import('../bench/find.ts')).runFindBench,
 } satisfies Record<string, () => Promise<BenchRunner>>;
 
 type BenchName = keyof typeof BENCH_RUNNERS;
@@ -34,7 +44,14 @@ export async function benchCommand(name: string, options: BenchCommandOptions): 
   if (!isBenchName(name)) throw new Error(`assertion failed: commander let through bench ${name}`);
   const run: BenchRunner = await BENCH_RUNNERS[name]();
   const json = options.json === true;
-  const figures = await run({ json, quick: options.quick === true });
+  const figures = await run({
+    json,
+    quick: options.quick === true,
+    ...(options.cap === undefined ? {} : { cap: options.cap }),
+    ...(options.starts === undefined ? {} : { starts: options.starts }),
+    ...(options.bug === undefined ? {} : { bugs: options.bug }),
+    ...(options.markdown === undefined ? {} : { markdown: options.markdown }),
+  });
   if (json) process.stdout.write(`${JSON.stringify({ bench: name, ...figures })}\n`);
   return 0;
 }

@@ -20,6 +20,15 @@ export function parseNonNegativeInt(text: string, what: string, max: number): nu
   return value;
 }
 
+/** Upper bound on bench find's starting seeds. */
+export const STARTS_MAX = 100;
+
+export function parsePositiveInt(text: string, what: string, max: number): number {
+  const value = parseNonNegativeInt(text, what, max);
+  if (value === 0) throw new InvalidArgumentError(`${what} must be at least 1`);
+  return value;
+}
+
 export function parseSeed(text: string): number {
   return parseNonNegativeInt(text, 'seed', SEED_MAX);
 }

@@ -7,7 +7,7 @@
 import { Argument, Command, CommanderError, InvalidArgumentError } from 'commander';
 import { MailsimError } from '../../core/errors.ts';
 import { EXIT_BAD_INPUT_OR_UNKNOWN } from './exitCodes.ts';
-import { collect, parseJobs, parseNonNegativeInt, parseProbeList, parseReplicas, parseSeed, parseSeedCount } from './options.ts';
+import { collect, parseJobs, parseNonNegativeInt, parsePositiveInt, parseProbeList, parseReplicas, parseSeed, parseSeedCount, STARTS_MAX, SWEEP_SEEDS_MAX } from './options.ts';
 import { parseTimeBudget } from '../timeBudget.ts';
 import { scenarioLibraryPath } from '../packageRoot.ts';
 import { BENCH_NAMES } from './bench.ts';
@@ -180,6 +180,10 @@ function addBench(program: Command, setExit: SetExit): void {
     .addArgument(new Argument('<name>', 'which benchmark').choices(BENCH_NAMES))
     .option('--json', 'print the figures as one JSON object')
     .option('--quick', 'a smaller, faster measurement')
+    .option('--cap <n>', 'find: seeds per start at most (default 1000, quick 50)', (text: string) => parsePositiveInt(text, '--cap', SWEEP_SEEDS_MAX))
+    .option('--starts <n>', 'find: starting seeds (default 4, quick 2)', (text: string) => parsePositiveInt(text, '--starts', STARTS_MAX))
+    .option('--bug <name>', 'find: only this planted bug (repeatable)', (value: string, previous: readonly string[] = []) => [...previous, value])
+    .option('--markdown <file>', 'find: replace the results section of this document (docs/planted-bugs.md)')
     .action(async (name: string, options) => {
       const { benchCommand } = await import('./bench.ts');
       setExit(await benchCommand(name, options));

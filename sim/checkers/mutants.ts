@@ -13,7 +13,103 @@ export interface MutantSpec {
   readonly hook: 'merge' | 'follow-up' | 'world' | 'lease';
   /** What the hook does, precisely enough to implement it. */
   readonly description: string;
+  /**
+   * Set on a planted bug: a subtle mutant that breaks its promise only on one rare path, for
+   * measuring how long a sweep takes to find it (`mailsim bench find`, docs/planted-bugs.md),
+   * not a negative control that must fail on every run. The value names the layer it is in.
+   */
+  readonly planted?: PlantedLayer;
 }
+
+/** Where a planted bug lives: the merge rules, the renumber strategy's UIDs, an IMAP operation's commit, replication, crash recovery. */
+export type PlantedLayer = 'merge' | 'uid-strategy' | 'imap-op' | 'replication' | 'recovery';
+
+/**
+ * The planted bugs. Each breaks one promise on one narrow path that an ordinary run may never
+ * take: the question is how many seeds of a swarm a sweep needs before some run takes it.
+ */
+const PLANTED = {
+  'uidnext-join-forgets-expunged': {
+    hook: 'merge',
+    planted: 'uid-strategy',
+    target: 'uid-stable',
+    description:
+      "A merge whose sides' UIDNEXTs differ sets the mailbox UIDNEXT to max(base UIDNEXT, 1 + highest UID present) when that is lower: UIDs a side handed out and expunged (or moved out) before the merge are handed out again.",
+  },
+  'renumber-keeps-last-clash': {
+    hook: 'merge',
+    planted: 'uid-strategy',
+    target: 'uid-stable',
+    description:
+      'When both sides handed out the same UIDs, the renumbering gives every clashing message a fresh UID except the last in GUID order, which keeps the smaller of its side UIDs, one the other side had bound to another message.',
+  },
+  'uidnext-one-low-after-renumber': {
+    hook: 'merge',
+    planted: 'uid-strategy',
+    target: 'uid-stable',
+    description: 'A merge that gave fresh UIDs sets UIDNEXT to the highest fresh UID instead of one above it, so the next new message gets that UID again.',
+  },
+  'modseq-kept-on-double-change': {
+    hook: 'merge',
+    planted: 'merge',
+    target: 'modseq',
+    description:
+      'When both sides changed the flags of one message and the merged flags differ from one side, the merged message keeps the larger side MODSEQ instead of a new one (the mailbox HIGHESTMODSEQ is still raised).',
+  },
+  'flags-whole-side-on-double-change': {
+    hook: 'merge',
+    planted: 'merge',
+    target: 'no-lost-flags',
+    description:
+      "When both sides changed flags of one message, the merge takes the whole flag set of the side with the higher MODSEQ instead of merging flag by flag, so the other side's change to a different flag is lost.",
+  },
+  'keyword-removal-lost-vs-add': {
+    hook: 'merge',
+    planted: 'merge',
+    target: 'keyword-set',
+    description: 'A keyword one side removed comes back when the other side added a different keyword to the same message.',
+  },
+  'flag-lost-on-moved': {
+    hook: 'merge',
+    planted: 'merge',
+    target: 'no-lost-flags',
+    description: 'A message moved on one side and flagged on the other ends up in the target with the mover\'s flags: the flag change is lost (real dsync\'s finding).',
+  },
+  'expunge-loses-to-flag': {
+    hook: 'merge',
+    planted: 'merge',
+    target: 'no-resurrection',
+    description: 'A message one side expunged while the other side changed its flags (and left it in place) comes back: the flag change wins over the expunge.',
+  },
+  'expunge-lost-beside-move': {
+    hook: 'merge',
+    planted: 'merge',
+    target: 'no-resurrection',
+    description:
+      'A message one side expunged comes back when that side also moved another message out of the same mailbox since the base, and the other side still holds it.',
+  },
+  'highestmodseq-stale-on-keyword': {
+    hook: 'follow-up',
+    planted: 'imap-op',
+    target: 'modseq',
+    description:
+      "A commit (or merge) that changed only keywords of exactly one message (no system flag, no message added or removed) leaves the mailbox HIGHESTMODSEQ where it was, below that message's new MODSEQ.",
+  },
+  'anti-entropy-skips-last-peer': {
+    hook: 'world',
+    planted: 'replication',
+    target: 'convergence',
+    description:
+      "Each anti-entropy round's gossip push skips the server's last peer in name order: the last server gets only pushes made after commits and merges, never the periodic repair.",
+  },
+  'recovery-forgets-sync': {
+    hook: 'world',
+    planted: 'recovery',
+    target: 'no-lost-mail',
+    description:
+      'A server restarted after a crash reopens its volume without durable writes: its sync does nothing, so a later power loss on that server may take deliveries it acknowledged after the restart.',
+  },
+} as const satisfies Record<string, MutantSpec>;
 
 export const MUTANTS = Object.freeze({
   'drop-flag-change': {
@@ -111,6 +207,7 @@ export const MUTANTS = Object.freeze({
     description:
       'Leases and promises carry no drift allowance: the holder counts the whole lease by its own clock. An owner whose clock runs slow, within the scenario\'s drift bound, keeps assigning after a majority\'s promises expired and the next owner took over.',
   },
+  ...PLANTED,
 } as const satisfies Record<string, MutantSpec>);
 
 export type MutantName = keyof typeof MUTANTS;
@@ -118,3 +215,6 @@ export type MutantName = keyof typeof MUTANTS;
 export type MutantNameOf<H extends MutantSpec['hook']> = { [K in MutantName]: (typeof MUTANTS)[K]['hook'] extends H ? K : never }[MutantName];
 
 export const MUTANT_NAMES: readonly MutantName[] = Object.freeze(Object.keys(MUTANTS) as MutantName[]);
+
+/** The planted bugs (`planted` set), in catalogue order. */
+export const PLANTED_BUG_NAMES: readonly MutantName[] = Object.freeze(MUTANT_NAMES.filter((name) => (MUTANTS[name] as MutantSpec).planted !== undefined));

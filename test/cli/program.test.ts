@@ -54,7 +54,7 @@ describe('mailsim bench help', () => {
     const program = await buildProgram(() => undefined, '0.0.0');
     const bench = program.commands.find((command) => command.name() === 'bench');
     const help = bench?.helpInformation() ?? '';
-    expect(BENCH_NAMES).toEqual(['store', 'merge', 'cluster', 'sweep', 'wire', 'dsync', 'start', 'clients']);
+    expect(BENCH_NAMES).toEqual(['store', 'merge', 'cluster', 'sweep', 'wire', 'dsync', 'start', 'clients', 'find']);
     expect(help.replace(/\s+/g, ' ')).toContain(`measure speed and bytes: ${BENCH_NAMES.join(', ')}`);
     for (const name of BENCH_NAMES) expect(help).toContain(`"${name}"`);
   });

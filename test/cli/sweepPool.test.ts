@@ -21,6 +21,20 @@ async function runAll(tasks: EchoTask[], jobs: number, signal?: AbortSignal) {
 }
 
 describe('runInWorkers', () => {
+  it('leaves unrun and unreported the tasks `skip` refuses when they come up, and runs the rest', async () => {
+    const seen: number[] = [];
+    const run = await runInWorkers<EchoTask, { doubled: number; threadId: number }>({
+      taskModule,
+      tasks: Array.from({ length: 6 }, (_, n) => ({ n })),
+      jobs: 1,
+      // Decided when a task comes up, so what finished may change it: after task 1, skip every odd one.
+      skip: (task) => seen.includes(1) && task.n % 2 === 1,
+      onOutcome: (task) => seen.push(task.n),
+    });
+    expect(seen).toEqual([0, 1, 2, 4]);
+    expect(run).toEqual({ completed: 4, interrupted: false });
+  });
+
   it('runs every task in worker threads and reports each once', async () => {
     const tasks = Array.from({ length: 12 }, (_, n) => ({ n }));
     const { run, outcomes } = await runAll(tasks, 2);

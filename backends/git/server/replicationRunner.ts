@@ -29,6 +29,8 @@ export interface RunnerHost {
   readonly whenRunning: (run: () => Promise<void>, key: string) => Promise<void>;
   /** The merge wait ran out: the server merges what it holds. */
   readonly mergeWait: () => Promise<void>;
+  /** The anti-entropy-skips-last-peer planted bug: the peer each round's gossip push never goes to (null: none). */
+  readonly gossipSkips: string | null;
 }
 
 export type RunnerDeps = Pick<BackendDeps, 'network' | 'metrics' | 'scheduler'> & { readonly peers: readonly string[] };
@@ -75,7 +77,8 @@ export class ReplicationRunner {
   async apply(event: ReplicationEvent): Promise<void> {
     const [next, sends] = step(this.state, event);
     this.state = next;
-    for (const send of sends) await this.perform(send);
+    const skipped = event.kind === 'tick' ? this.host.gossipSkips : null;
+    for (const send of sends) if (!(send.kind === 'push' && send.to === skipped)) await this.perform(send);
   }
 
   receiveHeartbeat(envelope: Envelope<HeartbeatPayload>, replica: Replica): Promise<void> {

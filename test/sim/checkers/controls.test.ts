@@ -82,7 +82,8 @@ describe('real negative controls (sim/world.ts runWorld)', () => {
     });
   }
 
-  for (const [mutant, spec] of Object.entries(MUTANTS)) {
+  // Planted bugs (`planted`) are subtle on purpose: they need not fail this small world (mailsim bench find measures them).
+  for (const [mutant, spec] of Object.entries(MUTANTS).filter(([, s]) => !('planted' in s))) {
     const reason = HOOK_NOT_READY[mutant];
     const title = `${mutant} is killed by ${spec.target}${reason ? ` (skipped: ${reason})` : ''}`;
     (reason ? it.skip : it)(title, { timeout: RUN_TIMEOUT_MS }, async () => {

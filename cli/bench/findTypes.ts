@@ -1,0 +1,46 @@
+/** What `mailsim bench find` reports (cli/bench/find.ts), as --json prints it. Types only. */
+
+/** One search: one bug from one starting seed. */
+export interface StartResult {
+  readonly start: number;
+  /** Seeds run up to and including the one that found the bug; null: not within the cap. */
+  readonly seedsToDetection: number | null;
+  readonly seed: number | null;
+  /** The checks that failed the detecting run. */
+  readonly caughtBy: readonly string[];
+  /** Seeds that failed with the bug but also without it, so they did not count. */
+  readonly failsWithoutBug: readonly number[];
+}
+
+export interface BugResult {
+  readonly name: string;
+  readonly layer: string;
+  readonly target: string;
+  readonly description: string;
+  readonly starts: readonly StartResult[];
+  /** Over the starts; null when it is beyond the cap (more than half, or any, were not found). */
+  readonly medianSeeds: number | null;
+  readonly worstSeeds: number | null;
+  readonly foundIn: number;
+  /** The checks of the first detection, in start order; [] when none. */
+  readonly caughtBy: readonly string[];
+  readonly expectedCheckerCaught: boolean;
+  /** The command that replays the first detection, in start order. */
+  readonly replayCommand: string | null;
+}
+
+export interface FindFigures {
+  readonly scenario: string;
+  readonly cap: number;
+  readonly startSeeds: readonly number[];
+  readonly jobs: number;
+  readonly cores: number;
+  readonly runs: number;
+  readonly wallMs: number;
+  /** Wall time over runs: what one more seed costs the whole bench on this machine now. */
+  readonly wallMsPerRun: number;
+  /** Mean wall time of one run in its worker. */
+  readonly runWallMsMean: number;
+  readonly loadAverage: readonly number[];
+  readonly bugs: readonly BugResult[];
+}
