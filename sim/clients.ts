@@ -229,7 +229,10 @@ export class ImapClient {
     const mailbox = this.deps.rng.pick(mailboxes);
     const view = this.views.get(mailbox);
     if (kind === 'select' || !view || view.messages.size === 0) return this.select(server, mailbox);
-    const uids = [...view.messages.keys()];
+    // In UID order, not the view's (a message map's order follows GUIDs, which each backend
+    // makes its own): the same seed then picks the same message on every backend while their
+    // UIDs agree, so `mailsim diff` compares one workload, not two.
+    const uids = [...view.messages.keys()].sort((a, b) => a - b);
     const uid = this.deps.rng.pick(uids);
     const guid = view.messages.get(uid) as string;
     if (kind === 'store') return this.store(server, mailbox, view, uid, guid);
