@@ -60,7 +60,7 @@ export function fanoutDimensions(layout: { readonly width?: number; readonly dep
 export const CHECK_NAME_LIST = CHECK_NAMES;
 
 export { NEMESIS_KINDS };
-export const FAULT_KEYS = ['partition', 'oneWay', 'bridge', 'heal', 'crash', 'restart', 'skew', 'jump', 'pause'] as const;
+export const FAULT_KEYS = ['partition', 'oneWay', 'bridge', 'heal', 'crash', 'restart', 'skew', 'jump', 'pause', 'rot', 'misdirect', 'eio', 'diskFull', 'diskFree'] as const;
 export const SCRIPT_KEYS = ['deliver', 'append', 'store', 'expunge', 'move', 'copy'] as const;
 
 const nonEmpty = <T extends string>(items: readonly T[]): [T, ...T[]] => {
@@ -181,8 +181,13 @@ const faultSchema = z
       .strictObject({ node: serverName, durationMs: z.int().min(1).max(DURATION_MS_MAX) })
       .optional()
       .describe('the node handles no event for durationMs while its clock runs on; what arrives queues'),
+    rot: serverName.optional().describe('bit rot: a byte of one synced object file on the node flips'),
+    misdirect: serverName.optional().describe("the node's next object file write lands at another object's path, or gets another object's bytes"),
+    eio: z.strictObject({ node: serverName, op: z.enum(['read', 'write']) }).optional().describe("the node's next read or write fails with EIO"),
+    diskFull: serverName.optional().describe("the node's disk is full: every write fails with ENOSPC until diskFree"),
+    diskFree: serverName.optional().describe("the node's disk has room again"),
   })
-  .describe('a scheduled fault: at plus one of partition, oneWay, bridge, heal, crash (+ mode), restart, skew, jump, pause');
+  .describe('a scheduled fault: at plus one of partition, oneWay, bridge, heal, crash (+ mode), restart, skew, jump, pause, rot, misdirect, eio, diskFull, diskFree');
 
 const nemesisSchema = z
   .union([
@@ -383,6 +388,11 @@ function checkFault(fault: ScenarioFault, index: number, known: string[] | null,
   if (fault.skew) checkServer(fault.skew.node, known, [...path, 'skew', 'node'], report);
   if (fault.jump) checkServer(fault.jump.node, known, [...path, 'jump', 'node'], report);
   if (fault.pause) checkServer(fault.pause.node, known, [...path, 'pause', 'node'], report);
+  for (const key of ['rot', 'misdirect', 'diskFull', 'diskFree'] as const) {
+    const node = fault[key];
+    if (node !== undefined) checkServer(node, known, [...path, key], report);
+  }
+  if (fault.eio) checkServer(fault.eio.node, known, [...path, 'eio', 'node'], report);
 }
 
 function checkMailbox(name: string, mailboxes: string[] | null, path: PropertyKey[], report: Report): void {

@@ -88,7 +88,10 @@ export async function simulate(config: SimConfig, backend: ReplicaBackend, optio
   const strategy = withMutant(strategyByName(config.strategy), config.mutant);
   const servers = new Map<string, ReplicaServer>();
   const convergence = new ConvergenceTracker(servers, () => scheduler.nowMs);
-  network.setLiveness((node) => servers.get(node)?.up ?? false);
+  network.setLiveness((node) => {
+    const server = servers.get(node);
+    return server?.listening ?? server?.up ?? false;
+  });
   const built = await backend.createServers({
     config, scheduler, network, history, metrics, strategy,
     faultRng: (node) => root.stream(`power/${node}`),
@@ -102,7 +105,8 @@ export async function simulate(config: SimConfig, backend: ReplicaBackend, optio
   if (config.mutant === 'drop-crashed-acks') for (const server of servers.values()) server.dropAnswersOnCrash();
 
   const crashStreams = new Map(config.servers.map((name) => [name, root.stream(`crash/${name}`)]));
-  const nemesis = new Nemesis({ scheduler, network, history, servers, crashRng: (node) => crashStreams.get(node) as Rng });
+  const diskStreams = new Map(config.servers.map((name) => [name, root.stream(`disk/${name}`)]));
+  const nemesis = new Nemesis({ scheduler, network, history, servers, crashRng: (node) => crashStreams.get(node) as Rng, diskRng: (node) => diskStreams.get(node) as Rng });
   nemesis.schedule(config.faults);
   if (config.nemesis) nemesis.drawn(config.nemesis, root.stream('nemesis'), config.durationMs);
   if (config.mutant === 'stop-sync') stopSyncAfterFirstFault(scheduler, servers, config);

@@ -12,12 +12,13 @@ import type { UidIndex } from '../../core/uidIndex.ts';
 import type { DeflateMemo } from '../../core/deflateMemo.ts';
 import type { LayoutCache } from '../../core/layout.ts';
 import { MailsimError } from '../../core/errors.ts';
-import { Replica, type ReceiveResult, type ReplicaOptions } from '../../core/replica/replica.ts';
+import { CorruptObjectError, Replica, type ReceiveResult, type ReplicaOptions, type RepairSupply, type Transfer } from '../../core/replica/replica.ts';
 import { NodeClock } from '../../sim/clock.ts';
 import { CrashError, FaultyFs } from '../../sim/faultyFs.ts';
 import { newVolumeFs } from '../../sim/volume.ts';
 import { PauseGate } from '../../sim/pauseGate.ts';
-import type { VectorClock } from '../../sim/historyTypes.ts';
+import type { DiskFaultValue, VectorClock } from '../../sim/historyTypes.ts';
+import { applyDiskFault } from '../../sim/diskFaults.ts';
 import type { Envelope } from '../../sim/network.ts';
 import type { Rng } from '../../sim/rng.ts';
 import { OwnerLeases, type LeasePayload } from '../../sim/ownerLeases.ts';
@@ -28,7 +29,7 @@ import { CausalityRecord } from './server/causality.ts';
 import { GroupCommit } from './server/groupCommit.ts';
 import { HistoryObserver } from './server/observer.ts';
 import { ReplicationRunner } from './server/replicationRunner.ts';
-import { ACK_BYTES, type AckPayload, type HeartbeatPayload, type PushPayload } from './server/wire.ts';
+import { ACK_BYTES, HEARTBEAT_BYTES, pushSizeBytes, type AckPayload, type HeartbeatPayload, type PushPayload } from './server/wire.ts';
 
 /** What the world hands every backend (sim/replicaServer.ts), and the git replica's own memos and streams. */
 export interface GitServerDeps extends Pick<BackendDeps, 'config' | 'scheduler' | 'network' | 'history' | 'metrics' | 'strategy'> {
@@ -45,6 +46,12 @@ export interface GitServerDeps extends Pick<BackendDeps, 'config' | 'scheduler' 
   readonly recordTransfers?: boolean;
   /** Called after every state change, for convergence tracking. */
   readonly onChange: () => void;
+}
+
+/** A full pack for a peer that repairs its repository, and the head it holds. */
+interface RepairPayload {
+  readonly head: string;
+  readonly pack: Uint8Array;
 }
 
 export class GitServer implements ReplicaServer {
@@ -68,6 +75,13 @@ export class GitServer implements ReplicaServer {
   /** Packs this server received and stored, in order, with the heads they brought (recordTransfers). */
   private received: { readonly heads: readonly string[]; readonly pack: Uint8Array }[] = [];
   private pendingCrashMode: 'process' | 'power' = 'process';
+  /**
+   * Its repository is damaged (an object its head reaches is gone or corrupt): the process runs
+   * and takes messages, but serves no client until a peer's full pack repaired it.
+   */
+  private repairing = false;
+  /** Peers that answered this repair with a pack that did not fill the gap. */
+  private readonly repairAnswers = new Set<string>();
 
   constructor(name: string, deps: GitServerDeps) {
     this.name = name;
@@ -81,6 +95,7 @@ export class GitServer implements ReplicaServer {
       vclock: () => this.causality.vclock,
       whenRunning: (run, key) => this.whenRunning(run, key),
       mergeWait: () => this.mergeWait(),
+      readFailed: (error) => this.fail(error),
     }, deps);
     const clockConfig = deps.config.clocks[name] ?? { offsetMs: 0, driftPpm: 0 };
     this.clock = new NodeClock(() => deps.scheduler.nowMs, clockConfig);
@@ -101,6 +116,11 @@ export class GitServer implements ReplicaServer {
     return this.replica !== null && !this.fs.isDown;
   }
 
+  /** Takes messages: up, or repairing its repository. */
+  get listening(): boolean {
+    return this.up || (this.repairing && !this.fs.isDown);
+  }
+
   get store(): MailStore | null {
     return this.replica;
   }
@@ -119,8 +139,10 @@ export class GitServer implements ReplicaServer {
     return this.replica !== null && this.up ? this.replica.headTreeId() : null;
   }
 
+  /** A server still repairing at the end holds nothing it can serve: an empty state. */
   final(): FinalReplica {
-    const replica = this.replica as Replica;
+    const replica = this.replica;
+    if (replica === null) return { node: this.name, head: '', treeId: '', state: { mailboxes: new Map() } };
     return { node: this.name, head: replica.head, treeId: replica.headTreeId(), state: replica.state };
   }
 
@@ -157,6 +179,7 @@ export class GitServer implements ReplicaServer {
       layoutCache: this.deps.layoutCache,
       uidIndex: this.deps.uidIndex,
       deflateMemo: this.deps.deflateMemo,
+      ...(this.deps.config.mutant === 'trust-reads' ? { trustReads: true } : {}),
     };
   }
 
@@ -287,7 +310,34 @@ export class GitServer implements ReplicaServer {
   async restart(): Promise<void> {
     if (this.up) return;
     this.fs.restart();
-    const replica = await Replica.open(this.options());
+    await this.reopen();
+  }
+
+  /** A disk fault on this server's volume (sim/diskFaults.ts); what it struck goes into the history. */
+  async diskFault(fault: DiskFaultValue, rng: Rng): Promise<void> {
+    const report = await applyDiskFault(this.fs, fault, rng);
+    if (report !== null) this.deps.history.append(this.name, 'replica', 'info', 'disk-fault', { fault: fault.kind, ...report });
+  }
+
+  /**
+   * Opens the replica from its volume; a damaged repository (or an unreadable one) leaves the
+   * server repairing: it asks every peer for a full pack and opens again with each answer.
+   */
+  private async reopen(supply?: RepairSupply, from?: string): Promise<void> {
+    let replica: Replica;
+    try {
+      replica = await Replica.open(this.options(), supply);
+    } catch (error) {
+      if (!(error instanceof MailsimError) || error instanceof CrashError) throw error;
+      if (!this.repairing) this.deps.history.append(this.name, 'replica', 'info', 'damaged', { code: error.code });
+      this.repairing = true;
+      if (from !== undefined) this.repairAnswers.add(from);
+      if (from === undefined) this.askForRepair();
+      return;
+    }
+    if (this.repairing) this.deps.history.append(this.name, 'replica', 'info', 'repaired', { from: from ?? this.name, adopted: supply?.adoptHead !== undefined });
+    this.repairing = false;
+    this.repairAnswers.clear();
     this.replica = replica;
     this.leases.restarted(replica.committed);
     // A power loss may have taken what a pack brought; git could not complete a pack whose bases went with it.
@@ -311,12 +361,52 @@ export class GitServer implements ReplicaServer {
     this.group.endLost(lost, this.name);
   }
 
+  /**
+   * What a failed operation, receive, merge or push means for the server: a crash drops what
+   * was in memory; a corrupt object (bit rot, a misdirected write) makes it stop and open again,
+   * which verifies every object and repairs from a peer (reopen); any other typed error
+   * (EIO, ENOSPC, a refusal) failed that one operation only.
+   */
   private async fail(error: unknown): Promise<void> {
     if (error instanceof CrashError) {
       await this.dropVolatile(this.pendingCrashMode);
       return;
     }
     if (!(error instanceof MailsimError)) throw error;
+    if (error instanceof CorruptObjectError && this.up) {
+      this.deps.history.append(this.name, 'replica', 'info', 'damaged', { code: error.code });
+      this.fs.crashNow();
+      await this.dropVolatile('process');
+      this.fs.restart();
+      await this.reopen();
+    }
+  }
+
+  // ---------- repair ----------
+
+  /** Asks every peer for a full pack (answered by those that are up). */
+  private askForRepair(): void {
+    for (const peer of this.deps.peers) this.deps.network.send(this.name, peer, 'repair-request', HEARTBEAT_BYTES, {});
+  }
+
+  /** A peer repairs: it gets everything this replica holds, every object read verified. */
+  private async answerRepair(to: string): Promise<void> {
+    const replica = this.replica as Replica;
+    let transfer: Transfer;
+    try {
+      transfer = await replica.transferFor(null);
+    } catch (error) {
+      return this.fail(error);
+    }
+    this.deps.network.send(this.name, to, 'repair', pushSizeBytes(transfer.heads.length, transfer.pack), { head: transfer.head, pack: transfer.pack } satisfies RepairPayload);
+  }
+
+  /** A full pack from a peer: open with it; when every peer answered and the gap stays, adopt this peer's head. */
+  private async takeRepair(envelope: Envelope<RepairPayload>): Promise<void> {
+    const { head, pack } = envelope.payload;
+    const everyPeerAnswered = this.deps.peers.every((peer) => peer === envelope.from || this.repairAnswers.has(peer));
+    await this.reopen({ pack }, envelope.from);
+    if (this.repairing && everyPeerAnswered) await this.reopen({ pack, adoptHead: head }, envelope.from);
   }
 
   /** Observes the new head into the history, and notifies the world. `settled`: the commit was the owner's settle. */
@@ -333,6 +423,7 @@ export class GitServer implements ReplicaServer {
   }
 
   private async antiEntropyNow(): Promise<void> {
+    if (this.repairing && !this.fs.isDown) return this.askForRepair();
     const replica = this.replica;
     if (!replica || !this.up || this.replicationStopped) return;
     await this.runner.apply({ kind: 'tick' });
@@ -340,7 +431,9 @@ export class GitServer implements ReplicaServer {
   }
 
   private async receive(envelope: Envelope): Promise<void> {
+    if (envelope.kind === 'repair' && this.repairing && !this.fs.isDown) return this.takeRepair(envelope as Envelope<RepairPayload>);
     if (!this.up || this.replicationStopped) return;
+    if (envelope.kind === 'repair-request') return this.answerRepair(envelope.from);
     const replica = this.replica as Replica;
     this.runner.heard(envelope.from);
     if (envelope.kind === 'heartbeat') return this.runner.receiveHeartbeat(envelope as Envelope<HeartbeatPayload>, replica);
@@ -358,6 +451,7 @@ export class GitServer implements ReplicaServer {
       result = await replica.receive(heads, pack, { merge: this.runner.isMerger() });
     } catch (error) {
       if (error instanceof CrashError) return this.dropVolatile(this.pendingCrashMode);
+      if (error instanceof CorruptObjectError) return this.fail(error);
       if (!(error instanceof MailsimError)) throw error;
       this.deps.history.append(this.name, 'replica', 'info', 'receive-failed', { from: envelope.from, code: error.code });
       this.deps.network.send(this.name, envelope.from, 'ack', ACK_BYTES, { received: null, head: replica.head } satisfies AckPayload);

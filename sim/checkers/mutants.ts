@@ -111,6 +111,12 @@ export const MUTANTS = Object.freeze({
     description:
       'Leases and promises carry no drift allowance: the holder counts the whole lease by its own clock. An owner whose clock runs slow, within the scenario\'s drift bound, keeps assigning after a majority\'s promises expired and the next owner took over.',
   },
+  'trust-reads': {
+    hook: 'world',
+    target: 'no-lost-mail',
+    description:
+      'The replica trusts what it reads: object reads skip the id check (zlib\'s own checksum still holds), so a misdirected write, whose file holds another whole object, is taken for the object named. After a restart the replica builds its state from the wrong tree and serves and replicates it; the messages of the tree it lost are gone. Run with misdirect faults and a restart.',
+  },
 } as const satisfies Record<string, MutantSpec>);
 
 export type MutantName = keyof typeof MUTANTS;
