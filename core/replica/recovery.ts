@@ -37,7 +37,11 @@ export async function recoverReplica(opts: ReplicaOptions, supply?: RepairSupply
   const graph = graphFrom(head, commits);
   // Objects of a commit the crash lost are whole but belong to no commit; a later commit that
   // needs them must write (and so record) them again, or transfers would miss them.
-  await objects.prune(reachableObjects(graph, children));
+  const reachable = reachableObjects(graph, children);
+  // A body the head reaches whose file rotted or could not be read: the state alone reads no
+  // body, so this is where the damage shows.
+  for (const id of reachable) if (!objects.has(id)) throw new MissingObjectError(id);
+  await objects.prune(reachable);
   const state = await readState(infoOf(graph, head).tree, opts.layout, objects);
   return { objects, graph, head, state };
 }
