@@ -30,4 +30,6 @@ export const SLOW_TEST_FILES = [
   // Each checker's negative control: a simulated cluster run per mutant.
   'test/sim/checkers/controls.test.ts',
   'test/sim/checkers/completions.runs.test.ts',
+  // Whole cluster runs under each disk fault.
+  'test/sim/diskFaults.runs.test.ts',
 ] as const;
