@@ -86,6 +86,8 @@ export interface ReplicaServer {
   owesAnswers?(): boolean;
   /** The end state, for the checkers. */
   final(): FinalReplica;
+  /** Before `final`: reads back each message's body where a disk fault may have changed it (FinalReplica.wrongBodies). */
+  auditBodies?(): Promise<void>;
   pause(durationMs: number): void;
   /** Ends a pause now (the quiescence phase ends every fault): what waited for the server runs. */
   resume(): Promise<void>;

@@ -127,6 +127,7 @@ export async function simulate(config: SimConfig, backend: ReplicaBackend, optio
   const deadlineMs = scheduler.nowMs + config.convergenceBoundMs;
   await runUntilQuiet(config, scheduler, convergence, deadlineMs);
 
+  for (const server of servers.values()) await server.auditBodies?.();
   const finals = finalReplicas(servers);
   const checks = runChecks({
     history: history.records,

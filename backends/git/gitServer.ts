@@ -12,6 +12,8 @@ import type { UidIndex } from '../../core/uidIndex.ts';
 import type { DeflateMemo } from '../../core/deflateMemo.ts';
 import type { LayoutCache } from '../../core/layout.ts';
 import { MailsimError } from '../../core/errors.ts';
+import { allMessages } from '../../core/messageMap.ts';
+import { frame, objectId } from '../../core/objects.ts';
 import { CorruptObjectError, Replica, type ReceiveResult, type ReplicaOptions, type RepairSupply, type Transfer } from '../../core/replica/replica.ts';
 import { NodeClock } from '../../sim/clock.ts';
 import { CrashError, FaultyFs } from '../../sim/faultyFs.ts';
@@ -80,6 +82,10 @@ export class GitServer implements ReplicaServer {
    * and takes messages, but serves no client until a peer's full pack repaired it.
    */
   private repairing = false;
+  /** A rot or misdirect fault struck this volume: its bytes may not be what was written. */
+  private diskStruck = false;
+  /** GUIDs whose body reads back as another's (auditBodies). */
+  private wrongBodies: readonly string[] = [];
   /** Peers that answered this repair with a pack that did not fill the gap. */
   private readonly repairAnswers = new Set<string>();
 
@@ -143,7 +149,25 @@ export class GitServer implements ReplicaServer {
   final(): FinalReplica {
     const replica = this.replica;
     if (replica === null) return { node: this.name, head: '', treeId: '', state: { mailboxes: new Map() } };
-    return { node: this.name, head: replica.head, treeId: replica.headTreeId(), state: replica.state };
+    return { node: this.name, head: replica.head, treeId: replica.headTreeId(), state: replica.state, ...(this.wrongBodies.length > 0 ? { wrongBodies: this.wrongBodies } : {}) };
+  }
+
+  /**
+   * Reads back every message's body on a volume that rot or a misdirected write struck: a body
+   * whose bytes do not hash to its blob id was served as another's. A read the replica refuses
+   * (a corrupt object it detected) serves nothing wrong, so it is not counted.
+   */
+  async auditBodies(): Promise<void> {
+    const replica = this.replica;
+    if (!this.diskStruck || replica === null) return;
+    const wrong: string[] = [];
+    for (const mailbox of replica.state.mailboxes.values()) {
+      for (const message of allMessages(mailbox.messages)) {
+        const read = await replica.readObject(message.blobId).catch(() => null);
+        if (read !== null && objectId(frame('blob', read.content)) !== message.blobId) wrong.push(message.guid);
+      }
+    }
+    this.wrongBodies = wrong.sort();
   }
 
   disarm(): void {
@@ -315,6 +339,7 @@ export class GitServer implements ReplicaServer {
 
   /** A disk fault on this server's volume (sim/diskFaults.ts); what it struck goes into the history. */
   async diskFault(fault: DiskFaultValue, rng: Rng): Promise<void> {
+    if (fault.kind === 'rot' || fault.kind === 'misdirect') this.diskStruck = true;
     const report = await applyDiskFault(this.fs, fault, rng);
     if (report !== null) this.deps.history.append(this.name, 'replica', 'info', 'disk-fault', { fault: fault.kind, ...report });
   }

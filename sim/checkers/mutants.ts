@@ -115,7 +115,7 @@ export const MUTANTS = Object.freeze({
     hook: 'world',
     target: 'no-lost-mail',
     description:
-      'The replica trusts what it reads: object reads skip the id check (zlib\'s own checksum still holds), so a file a misdirected write filled with another whole object counts as the object named. At its next open the replica cannot tell which object is wrong: it builds on the wrong bytes (a wrong state, or one that does not decode), and a peer\'s pack cannot repair it, since the wrong file already counts as present; its acknowledged messages are gone from it. Run with misdirect faults and a restart.',
+      'The replica trusts what it reads: object reads skip the id check (zlib\'s own checksum still holds), so a file a misdirected write filled with another whole object counts as the object named. At its next open the replica cannot tell which object is wrong: it builds on the wrong bytes (a wrong state, or one that does not decode), and a peer\'s pack cannot repair it, since the wrong file already counts as present; its acknowledged messages are gone from it, or a message holds another\'s body (FinalReplica.wrongBodies, judged by no-lost-mail). Run with misdirect faults and a restart.',
   },
 } as const satisfies Record<string, MutantSpec>);
 
