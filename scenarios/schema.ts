@@ -13,7 +13,7 @@ import { STRATEGY_NAMES } from '../core/strategies/registry.ts';
 import { DEFAULT_INDEX_CHUNKS, INDEX_CHUNKS_CHOICES } from '../core/flagsApart.ts';
 import { MUTANT_NAMES, MUTANTS } from '../sim/checkers/mutants.ts';
 import { CHECK_NAMES } from '../sim/checkers/names.ts';
-import { NEMESIS_KINDS } from '../sim/faultKinds.ts';
+import { DEFAULT_NEMESIS_KINDS, NEMESIS_KINDS } from '../sim/faultKinds.ts';
 import { REAL_REPLICA_REFUSED_KINDS, REPLICA_KINDS, isRealReplica } from '../sim/replicaKinds.ts';
 import { REAL_CLIENT_EDIT_ACTIONS, REAL_CLIENT_KINDS } from '../sim/realClientTypes.ts';
 
@@ -445,10 +445,14 @@ function checkRealReplica(s: Scenario, report: Report): void {
     if (f.skew !== undefined) report({ path: ['faults', i, 'skew'], message: `clock skew ${why}: it runs on the machine's clock` });
     if (f.jump !== undefined) report({ path: ['faults', i, 'jump'], message: `a clock jump ${why}: it runs on the machine's clock` });
     if (f.crash !== undefined && f.mode === 'power') report({ path: ['faults', i, 'mode'], message: `a power crash ${why}: torn writes need the simulated volume` });
+    for (const key of ['rot', 'misdirect', 'eio', 'diskFull', 'diskFree'] as const) {
+      if (f[key] !== undefined) report({ path: ['faults', i, key], message: `a disk fault ${why}: it needs the simulated volume` });
+    }
   });
   if (s.nemesis !== undefined && s.nemesis !== false) {
     const kinds = s.nemesis.kinds;
-    if (kinds === undefined) report({ path: ['nemesis', 'kinds'], message: `the default kinds include ${REAL_REPLICA_REFUSED_KINDS.join(', ')}, which ${why}: name the kinds` });
+    const refusedByDefault = REAL_REPLICA_REFUSED_KINDS.filter((kind) => (DEFAULT_NEMESIS_KINDS as readonly string[]).includes(kind));
+    if (kinds === undefined) report({ path: ['nemesis', 'kinds'], message: `the default kinds include ${refusedByDefault.join(', ')}, which ${why}: name the kinds` });
     kinds?.forEach((kind, i) => {
       if (REAL_REPLICA_REFUSED_KINDS.includes(kind)) report({ path: ['nemesis', 'kinds', i], message: `${kind} ${why}` });
     });

@@ -17,10 +17,10 @@ export function isRealReplica(kind: ReplicaKind | undefined): boolean {
 
 /**
  * Fault kinds a real process cannot be given: its clock is the machine's (skew, jumps), and
- * a power loss with torn writes needs the simulator's volume under it. A file that asks for
- * them under a real backend is refused when loaded.
+ * a power loss with torn writes, or a disk fault, needs the simulator's volume under it. A file
+ * that asks for them under a real backend is refused when loaded.
  */
-export const REAL_REPLICA_REFUSED_KINDS: readonly string[] = ['skew', 'jump', 'crash-power'];
+export const REAL_REPLICA_REFUSED_KINDS: readonly string[] = ['skew', 'jump', 'crash-power', 'rot', 'misdirect', 'eio-read', 'eio-write', 'disk-full'];
 
 /** What the report's strategy column names a run: the UID strategy of the reference replica, or the real system. */
 export function strategyLabel(kind: ReplicaKind | undefined, strategy: string): string {
