@@ -86,6 +86,8 @@ export class GitServer implements ReplicaServer {
   private diskStruck = false;
   /** GUIDs whose body reads back as another's (auditBodies). */
   private wrongBodies: readonly string[] = [];
+  /** Why the last open failed: only a gap (an object no pack supplied) makes it give up its head. */
+  private openFailure = '';
   /** Peers that answered this repair with a pack that did not fill the gap. */
   private readonly repairAnswers = new Set<string>();
 
@@ -356,6 +358,7 @@ export class GitServer implements ReplicaServer {
       if (!(error instanceof MailsimError) || error instanceof CrashError) throw error;
       if (!this.repairing) this.deps.history.append(this.name, 'replica', 'info', 'damaged', { code: error.code });
       this.repairing = true;
+      this.openFailure = error.code;
       if (from !== undefined) this.repairAnswers.add(from);
       if (from === undefined) this.askForRepair();
       return;
@@ -431,7 +434,8 @@ export class GitServer implements ReplicaServer {
     const { head, pack } = envelope.payload;
     const everyPeerAnswered = this.deps.peers.every((peer) => peer === envelope.from || this.repairAnswers.has(peer));
     await this.reopen({ pack }, envelope.from);
-    if (this.repairing && everyPeerAnswered) await this.reopen({ pack, adoptHead: head }, envelope.from);
+    // A full disk or a transient EIO is no reason to give up the local head: only a gap is.
+    if (this.repairing && everyPeerAnswered && this.openFailure === 'E_MISSING_OBJECT') await this.reopen({ pack, adoptHead: head }, envelope.from);
   }
 
   /** Observes the new head into the history, and notifies the world. `settled`: the commit was the owner's settle. */
