@@ -1,19 +1,18 @@
 /**
  * The reference replica's server (the git backend behind sim/replicaServer.ts): a replica on
  * its own crash-fault volume, with its own clock and network endpoint. This file is its
- * lifecycle (start, pause, crash, restart) and the orchestration of what happens to its
- * replica: client operations as commits, pushes received, merges and the owner's settle. The
- * rest is one concept per file in ./server/: group commit's answers (groupCommit.ts), the
- * replication runner (replicationRunner.ts), observation into the history (observer.ts), the
- * simulator's causality record (causality.ts) and what goes on the wire (wire.ts). It never
- * reaches into the replica's internals.
+ * lifecycle (start, pause, crash, restart, and the repair of a repository its disk damaged)
+ * and the orchestration of what happens to its replica: client operations as commits, pushes
+ * received, merges and the owner's settle. The rest is one concept per file in ./server/:
+ * group commit's answers (groupCommit.ts), the replication runner (replicationRunner.ts),
+ * observation into the history (observer.ts), the simulator's causality record
+ * (causality.ts), what goes on the wire (wire.ts) and the end-of-run audit of bodies
+ * (bodyAudit.ts). It never reaches into the replica's internals.
  */
 import type { UidIndex } from '../../core/uidIndex.ts';
 import type { DeflateMemo } from '../../core/deflateMemo.ts';
 import type { LayoutCache } from '../../core/layout.ts';
 import { MailsimError } from '../../core/errors.ts';
-import { allMessages } from '../../core/messageMap.ts';
-import { frame, objectId } from '../../core/objects.ts';
 import { CorruptObjectError, Replica, type ReceiveResult, type ReplicaOptions, type RepairSupply, type Transfer } from '../../core/replica/replica.ts';
 import { NodeClock } from '../../sim/clock.ts';
 import { CrashError, FaultyFs } from '../../sim/faultyFs.ts';
@@ -31,7 +30,8 @@ import { CausalityRecord } from './server/causality.ts';
 import { GroupCommit } from './server/groupCommit.ts';
 import { HistoryObserver } from './server/observer.ts';
 import { ReplicationRunner } from './server/replicationRunner.ts';
-import { ACK_BYTES, HEARTBEAT_BYTES, pushSizeBytes, type AckPayload, type HeartbeatPayload, type PushPayload } from './server/wire.ts';
+import { ACK_BYTES, REPAIR_REQUEST_BYTES, pushSizeBytes, type AckPayload, type HeartbeatPayload, type PushPayload, type RepairPayload } from './server/wire.ts';
+import { wrongBodies } from './server/bodyAudit.ts';
 
 /** What the world hands every backend (sim/replicaServer.ts), and the git replica's own memos and streams. */
 export interface GitServerDeps extends Pick<BackendDeps, 'config' | 'scheduler' | 'network' | 'history' | 'metrics' | 'strategy'> {
@@ -48,12 +48,6 @@ export interface GitServerDeps extends Pick<BackendDeps, 'config' | 'scheduler' 
   readonly recordTransfers?: boolean;
   /** Called after every state change, for convergence tracking. */
   readonly onChange: () => void;
-}
-
-/** A full pack for a peer that repairs its repository, and the head it holds. */
-interface RepairPayload {
-  readonly head: string;
-  readonly pack: Uint8Array;
 }
 
 export class GitServer implements ReplicaServer {
@@ -154,22 +148,9 @@ export class GitServer implements ReplicaServer {
     return { node: this.name, head: replica.head, treeId: replica.headTreeId(), state: replica.state, ...(this.wrongBodies.length > 0 ? { wrongBodies: this.wrongBodies } : {}) };
   }
 
-  /**
-   * Reads back every message's body on a volume that rot or a misdirected write struck: a body
-   * whose bytes do not hash to its blob id was served as another's. A read the replica refuses
-   * (a corrupt object it detected) serves nothing wrong, so it is not counted.
-   */
+  /** On a volume that rot or a misdirected write struck, what each message's body reads back as (./server/bodyAudit.ts). */
   async auditBodies(): Promise<void> {
-    const replica = this.replica;
-    if (!this.diskStruck || replica === null) return;
-    const wrong: string[] = [];
-    for (const mailbox of replica.state.mailboxes.values()) {
-      for (const message of allMessages(mailbox.messages)) {
-        const read = await replica.readObject(message.blobId).catch(() => null);
-        if (read !== null && objectId(frame('blob', read.content)) !== message.blobId) wrong.push(message.guid);
-      }
-    }
-    this.wrongBodies = wrong.sort();
+    if (this.diskStruck && this.replica !== null) this.wrongBodies = await wrongBodies(this.replica);
   }
 
   disarm(): void {
@@ -414,7 +395,7 @@ export class GitServer implements ReplicaServer {
 
   /** Asks every peer for a full pack (answered by those that are up). */
   private askForRepair(): void {
-    for (const peer of this.deps.peers) this.deps.network.send(this.name, peer, 'repair-request', HEARTBEAT_BYTES, {});
+    for (const peer of this.deps.peers) this.deps.network.send(this.name, peer, 'repair-request', REPAIR_REQUEST_BYTES, {});
   }
 
   /** A peer repairs: it gets everything this replica holds, every object read verified. */
