@@ -30,6 +30,16 @@ export function scenarioFault({ atMs, fault }: ScheduledFault): ScenarioFault {
       return { at: atMs, jump: { node: fault.node, deltaMs: fault.deltaMs } };
     case 'pause':
       return { at: atMs, pause: { node: fault.node, durationMs: fault.durationMs } };
+    case 'rot':
+      return { at: atMs, rot: fault.node };
+    case 'misdirect':
+      return { at: atMs, misdirect: fault.node };
+    case 'eio':
+      return { at: atMs, eio: { node: fault.node, op: fault.op } };
+    case 'disk-full':
+      return { at: atMs, diskFull: fault.node };
+    case 'disk-free':
+      return { at: atMs, diskFree: fault.node };
   }
 }
 

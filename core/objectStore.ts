@@ -23,6 +23,22 @@ export class MissingObjectError extends MailsimError<'E_MISSING_OBJECT', { id: s
   }
 }
 
+/**
+ * An object the store holds (its commit is durable) whose file is gone or does not hash to its
+ * id: bit rot, a misdirected write. The store stops counting it as present, so it is lacking:
+ * a replica never serves or builds on it, and takes it again from a peer that holds it.
+ */
+export class CorruptObjectError extends MailsimError<'E_CORRUPT_OBJECT', { id: string; reason: string }> {
+  constructor(id: string, reason: string) {
+    super('E_CORRUPT_OBJECT', `corrupt object ${id}: ${reason}`, { id, reason });
+    this.name = 'CorruptObjectError';
+  }
+}
+
+/** An object file that is there but not the object named: it fails zlib, its header or its id check. */
+function isBadBytes(error: unknown): boolean {
+  return error instanceof MailsimError && (error.code === 'E_OBJECT_ID' || error.code === 'E_BAD_OBJECT');
+}
 
 function isMissing(error: unknown): boolean {
   return typeof error === 'object' && error !== null && (error as { code?: unknown }).code === 'ENOENT';
@@ -43,6 +59,11 @@ export class ObjectStore implements ObjectSink, ObjectSource {
   private readonly recentObjects = new BoundedCache<EncodedObject>(RECENT_OBJECTS_CACHE_MAX);
   private readonly staged = new Map<string, EncodedObject>();
   private readonly dirsMade = new Set<string>();
+  /**
+   * Check every object read against its id (git's content addressing). Off only for the
+   * trust-reads mutant (sim/checkers/mutants.ts): bytes read are taken for the object named.
+   */
+  verifyReads = true;
 
   constructor(
     readonly fs: ReplicaFs,
@@ -88,7 +109,19 @@ export class ObjectStore implements ObjectSink, ObjectSource {
     if (staged) return staged;
     const recent = this.recentObjects.get(id);
     if (recent !== undefined && this.known.has(id)) return recent;
-    return inflateObject(id, await this.readDeflated(id));
+    const deflated = await this.readDeflated(id);
+    try {
+      return inflateObject(id, deflated, this.verifyReads);
+    } catch (error) {
+      if (isBadBytes(error) && this.known.has(id)) throw this.corrupt(id, (error as Error).message);
+      throw error;
+    }
+  }
+
+  /** A known object found corrupt: it no longer counts as present. */
+  private corrupt(id: string, reason: string): CorruptObjectError {
+    this.known.delete(id);
+    return new CorruptObjectError(id, reason);
   }
 
   async readTree(id: string): Promise<readonly TreeEntry[]> {
@@ -107,7 +140,7 @@ export class ObjectStore implements ObjectSink, ObjectSource {
     try {
       return await this.fs.readFile(this.objectPath(id));
     } catch (error) {
-      if (isMissing(error)) throw new MissingObjectError(id);
+      if (isMissing(error)) throw this.known.has(id) ? this.corrupt(id, 'its file is gone') : new MissingObjectError(id);
       throw error;
     }
   }
@@ -186,7 +219,8 @@ export class ObjectStore implements ObjectSink, ObjectSource {
 
   /**
    * After a crash: deletes stale ref lock files, then reads every object file, deleting the
-   * ones a crash tore (they fail to inflate or hash to another id). Returns the good objects' ids.
+   * ones a crash tore or the disk corrupted (they fail to inflate or hash to another id).
+   * Lock files are never read back, so rot in one is harmless. Hands over the good objects.
    */
   async recover(onObject: (object: EncodedObject) => void): Promise<void> {
     const heads = `${this.dir}/refs/heads`;
@@ -205,10 +239,12 @@ export class ObjectStore implements ObjectSink, ObjectSource {
         const path = this.objectPath(id);
         let object: EncodedObject;
         try {
-          object = inflateObject(id, await this.fs.readFile(path));
+          object = inflateObject(id, await this.fs.readFile(path), this.verifyReads);
         } catch (error) {
           if (!(error instanceof MailsimError)) throw error;
-          await this.fs.unlink(path);
+          // Torn or rotten bytes go; a file that could not be read (EIO) stays for a later
+          // open, and counts as lacking now.
+          if (isBadBytes(error)) await this.fs.unlink(path);
           continue;
         }
         this.known.add(id);

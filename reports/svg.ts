@@ -5,7 +5,7 @@
  * are drawn over each other (reports/chartText.ts): long category labels wrap or turn, axis
  * labels thin out, and a bar's value label that finds no free room is left to its tooltip.
  */
-import { CRASH_FAULT_KINDS, PARTITION_FAULT_KINDS } from '../sim/faultKinds.ts';
+import { CRASH_FAULT_KINDS, DISK_FAULT_KINDS, PARTITION_FAULT_KINDS } from '../sim/faultKinds.ts';
 import type { Timeline } from '../sim/resultTypes.ts';
 import { ASCENT_EM, DESCENT_EM, LABEL_GAP, LabelSpace, textBox, textWidth, thinnedIndexes, upwardTextBox, wrapLabel, type Box } from './chartText.ts';
 import { escapeHtml, formatMs, formatNumber } from './format.ts';
@@ -35,6 +35,7 @@ export const FAULT_STYLES: readonly { readonly name: string; readonly kinds: rea
   { name: 'clock skew', kinds: ['skew'], color: '#ffe082' },
   { name: 'clock jump', kinds: ['jump'], color: '#ce93d8' },
   { name: 'pause', kinds: ['pause'], color: '#a5d6a7' },
+  { name: 'disk', kinds: DISK_FAULT_KINDS, color: '#bcaaa4' },
 ];
 const OTHER_FAULT = { name: 'other fault', kinds: [] as string[], color: '#e0e0e0' };
 

@@ -47,6 +47,11 @@ const faultValueSchema = z.union([
   z.strictObject({ kind: z.literal('skew'), node, offsetMs: z.int() }),
   z.strictObject({ kind: z.literal('jump'), node, deltaMs: z.int() }),
   z.strictObject({ kind: z.literal('pause'), node, durationMs: z.int().min(1) }),
+  z.strictObject({ kind: z.literal('rot'), node }),
+  z.strictObject({ kind: z.literal('misdirect'), node }),
+  z.strictObject({ kind: z.literal('eio'), node, op: z.enum(['read', 'write']) }),
+  z.strictObject({ kind: z.literal('disk-full'), node }),
+  z.strictObject({ kind: z.literal('disk-free'), node }),
 ]) satisfies z.ZodType<FaultValue>;
 
 const failureFileSchema = z.strictObject({

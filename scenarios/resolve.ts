@@ -198,6 +198,11 @@ export function faultValue(f: ScenarioFault): FaultValue {
   if (f.skew) return { kind: 'skew', node: f.skew.node, offsetMs: f.skew.offsetMs };
   if (f.jump) return { kind: 'jump', node: f.jump.node, deltaMs: f.jump.deltaMs };
   if (f.pause) return { kind: 'pause', node: f.pause.node, durationMs: f.pause.durationMs };
+  if (f.rot !== undefined) return { kind: 'rot', node: f.rot };
+  if (f.misdirect !== undefined) return { kind: 'misdirect', node: f.misdirect };
+  if (f.eio) return { kind: 'eio', node: f.eio.node, op: f.eio.op };
+  if (f.diskFull !== undefined) return { kind: 'disk-full', node: f.diskFull };
+  if (f.diskFree !== undefined) return { kind: 'disk-free', node: f.diskFree };
   throw new Error('assertion failed: a validated fault has a kind');
 }
 

@@ -13,7 +13,7 @@ import { STRATEGY_NAMES } from '../core/strategies/registry.ts';
 import { DEFAULT_INDEX_CHUNKS, INDEX_CHUNKS_CHOICES } from '../core/flagsApart.ts';
 import { MUTANT_NAMES, MUTANTS } from '../sim/checkers/mutants.ts';
 import { CHECK_NAMES } from '../sim/checkers/names.ts';
-import { NEMESIS_KINDS } from '../sim/faultKinds.ts';
+import { DEFAULT_NEMESIS_KINDS, NEMESIS_KINDS } from '../sim/faultKinds.ts';
 import { REAL_REPLICA_REFUSED_KINDS, REPLICA_KINDS, isRealReplica } from '../sim/replicaKinds.ts';
 import { REAL_CLIENT_EDIT_ACTIONS, REAL_CLIENT_KINDS } from '../sim/realClientTypes.ts';
 
@@ -64,7 +64,7 @@ export function fanoutDimensions(layout: { readonly width?: number; readonly dep
 export const CHECK_NAME_LIST = CHECK_NAMES;
 
 export { NEMESIS_KINDS };
-export const FAULT_KEYS = ['partition', 'oneWay', 'bridge', 'heal', 'crash', 'restart', 'skew', 'jump', 'pause'] as const;
+export const FAULT_KEYS = ['partition', 'oneWay', 'bridge', 'heal', 'crash', 'restart', 'skew', 'jump', 'pause', 'rot', 'misdirect', 'eio', 'diskFull', 'diskFree'] as const;
 export const SCRIPT_KEYS = ['deliver', 'append', 'store', 'expunge', 'move', 'copy'] as const;
 
 const nonEmpty = <T extends string>(items: readonly T[]): [T, ...T[]] => {
@@ -185,8 +185,13 @@ const faultSchema = z
       .strictObject({ node: serverName, durationMs: z.int().min(1).max(DURATION_MS_MAX) })
       .optional()
       .describe('the node handles no event for durationMs while its clock runs on; what arrives queues'),
+    rot: serverName.optional().describe('bit rot: a byte of one synced object file on the node flips'),
+    misdirect: serverName.optional().describe("the node's next object file write lands at another object's path, or gets another object's bytes"),
+    eio: z.strictObject({ node: serverName, op: z.enum(['read', 'write']) }).optional().describe("the node's next read or write fails with EIO"),
+    diskFull: serverName.optional().describe("the node's disk is full: every write fails with ENOSPC until diskFree"),
+    diskFree: serverName.optional().describe("the node's disk has room again"),
   })
-  .describe('a scheduled fault: at plus one of partition, oneWay, bridge, heal, crash (+ mode), restart, skew, jump, pause');
+  .describe('a scheduled fault: at plus one of partition, oneWay, bridge, heal, crash (+ mode), restart, skew, jump, pause, rot, misdirect, eio, diskFull, diskFree');
 
 const nemesisSchema = z
   .union([
@@ -393,6 +398,11 @@ function checkFault(fault: ScenarioFault, index: number, known: string[] | null,
   if (fault.skew) checkServer(fault.skew.node, known, [...path, 'skew', 'node'], report);
   if (fault.jump) checkServer(fault.jump.node, known, [...path, 'jump', 'node'], report);
   if (fault.pause) checkServer(fault.pause.node, known, [...path, 'pause', 'node'], report);
+  for (const key of ['rot', 'misdirect', 'diskFull', 'diskFree'] as const) {
+    const node = fault[key];
+    if (node !== undefined) checkServer(node, known, [...path, key], report);
+  }
+  if (fault.eio) checkServer(fault.eio.node, known, [...path, 'eio', 'node'], report);
 }
 
 function checkMailbox(name: string, mailboxes: string[] | null, path: PropertyKey[], report: Report): void {
@@ -445,10 +455,14 @@ function checkRealReplica(s: Scenario, report: Report): void {
     if (f.skew !== undefined) report({ path: ['faults', i, 'skew'], message: `clock skew ${why}: it runs on the machine's clock` });
     if (f.jump !== undefined) report({ path: ['faults', i, 'jump'], message: `a clock jump ${why}: it runs on the machine's clock` });
     if (f.crash !== undefined && f.mode === 'power') report({ path: ['faults', i, 'mode'], message: `a power crash ${why}: torn writes need the simulated volume` });
+    for (const key of ['rot', 'misdirect', 'eio', 'diskFull', 'diskFree'] as const) {
+      if (f[key] !== undefined) report({ path: ['faults', i, key], message: `a disk fault ${why}: it needs the simulated volume` });
+    }
   });
   if (s.nemesis !== undefined && s.nemesis !== false) {
     const kinds = s.nemesis.kinds;
-    if (kinds === undefined) report({ path: ['nemesis', 'kinds'], message: `the default kinds include ${REAL_REPLICA_REFUSED_KINDS.join(', ')}, which ${why}: name the kinds` });
+    const refusedByDefault = REAL_REPLICA_REFUSED_KINDS.filter((kind) => (DEFAULT_NEMESIS_KINDS as readonly string[]).includes(kind));
+    if (kinds === undefined) report({ path: ['nemesis', 'kinds'], message: `the default kinds include ${refusedByDefault.join(', ')}, which ${why}: name the kinds` });
     kinds?.forEach((kind, i) => {
       if (REAL_REPLICA_REFUSED_KINDS.includes(kind)) report({ path: ['nemesis', 'kinds', i], message: `${kind} ${why}` });
     });

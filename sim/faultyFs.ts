@@ -1,9 +1,16 @@
 /**
- * A replica volume with crash faults, in the style of non-durable files: it wraps a
+ * A replica volume with crash and disk faults, in the style of non-durable files: it wraps a
  * memfs volume and keeps a journal of every path changed since the last `sync()`.
  * - A process crash throws CrashError at an armed write point; the volume survives.
  * - A power crash additionally loses, keeps or tears each unsynced change (drawn from
  *   the node's fault rng stream), the way a disk cache does.
+ * - Disk faults (sim/diskFaults.ts draws their targets): bit rot flips a byte of a synced
+ *   object file; a misdirected write puts the next object file's bytes at another object's
+ *   path, or another object's bytes at its path; EIO fails the next read or write; a full
+ *   disk fails every write with ENOSPC until it is freed. Only `writeFile` and `readFile`
+ *   fail: a rename, unlink or sync that failed would leave an outcome the replica cannot
+ *   know (a failed fsync is a crash, as PostgreSQL treats it), and those are the crash faults.
+ *   A failed write changes nothing on the volume.
  * While the node is down every call fails, so a crashed operation cannot write later.
  * Directory creation is treated as durable (metadata), which no replica relies on.
  */
@@ -17,6 +24,27 @@ export class CrashError extends MailsimError<'E_CRASH', { node: string }> {
     this.name = 'CrashError';
   }
 }
+
+/** errno names of the disk errors a call can fail with. */
+export type DiskErrno = 'EIO' | 'ENOSPC';
+
+/** A read or write the disk refused: the operation fails, and nothing of it is stored. */
+export class DiskError extends MailsimError<DiskErrno, { node: string; syscall: 'read' | 'write'; path: string }> {
+  constructor(errno: DiskErrno, node: string, syscall: 'read' | 'write', path: string) {
+    super(errno, `${node}: ${errno} on ${syscall} of ${path}`, { node, syscall, path });
+    this.name = 'DiskError';
+  }
+}
+
+/** A loose object file: `<repo>/objects/<2 hex>/<38 hex>`. */
+const OBJECT_FILE = /\/objects\/[0-9a-f]{2}\/[0-9a-f]{38}$/;
+
+export function isObjectFile(path: string): boolean {
+  return OBJECT_FILE.test(path);
+}
+
+/** What a misdirected write does with the next object file written. */
+export type Misdirection = 'other-path' | 'other-bytes';
 
 type Original = { readonly existed: false } | { readonly existed: true; readonly data: Uint8Array };
 
@@ -49,6 +77,11 @@ export class FaultyFs implements ReplicaFs {
    * exist without asking the volume (an ENOENT error per new file costs more than the write).
    */
   private readonly files = new Set<string>();
+  /** Disk faults: reads and writes still to fail with EIO, a full disk, an armed misdirection. */
+  private readErrors = 0;
+  private writeErrors = 0;
+  private full = false;
+  private misdirection: { readonly how: Misdirection; readonly pick: (paths: readonly string[]) => string | undefined } | null = null;
 
   /** `inner` must be a fresh, empty volume that only this wrapper changes. */
   constructor(node: string, inner: PromisesFsLike) {
@@ -112,16 +145,82 @@ export class FaultyFs implements ReplicaFs {
     this.writesUntilCrash = null;
   }
 
+  // ---------- disk faults ----------
+
+  /** Synced object files, sorted: what bit rot can strike (an unsynced one is still in the cache). */
+  syncedObjectFiles(): string[] {
+    return [...this.files].filter((path) => isObjectFile(path) && !this.journal.has(path)).sort();
+  }
+
+  /** Bit rot: the byte at `offset` (modulo the size) of a synced file flips, durably. */
+  async rot(path: string, offset: number): Promise<void> {
+    const data = Uint8Array.from(await this.readRaw(path));
+    if (data.length === 0) return;
+    const at = offset % data.length;
+    data[at] = (data[at] as number) ^ 0xff;
+    await this.inner.writeFile(path, data);
+  }
+
+  /** The next `count` reads fail with EIO (a transient error: read again, it may succeed). */
+  failReads(count: number): void {
+    this.readErrors += count;
+  }
+
+  /** The next `count` writes fail with EIO. */
+  failWrites(count: number): void {
+    this.writeErrors += count;
+  }
+
+  /** A full disk: every write fails with ENOSPC until `setFull(false)`. */
+  setFull(full: boolean): void {
+    this.full = full;
+  }
+
+  get isFull(): boolean {
+    return this.full;
+  }
+
+  /** The next object file written lands wrong; `pick` chooses the other object file among those on the volume. */
+  misdirectNext(how: Misdirection, pick: (paths: readonly string[]) => string | undefined): void {
+    this.misdirection = { how, pick };
+  }
+
   async readFile(path: string): Promise<Uint8Array> {
     this.checkUp();
+    if (this.readErrors > 0) {
+      this.readErrors--;
+      throw new DiskError('EIO', this.node, 'read', path);
+    }
     return this.readRaw(path);
   }
 
   async writeFile(path: string, data: Uint8Array | string): Promise<void> {
     await this.writePoint();
+    if (this.full) throw new DiskError('ENOSPC', this.node, 'write', path);
+    if (this.writeErrors > 0) {
+      this.writeErrors--;
+      throw new DiskError('EIO', this.node, 'write', path);
+    }
+    const misdirected = this.misdirection !== null && isObjectFile(path) ? await this.misdirect(path, data) : false;
+    if (misdirected) return;
     await this.remember(path, 'write');
     await this.inner.writeFile(path, data);
     this.files.add(path);
+  }
+
+  /** Carries out an armed misdirection on a write to `path`; false when no other object file exists to confuse it with. */
+  private async misdirect(path: string, data: Uint8Array | string): Promise<boolean> {
+    const { how, pick } = this.misdirection as NonNullable<FaultyFs['misdirection']>;
+    const other = pick([...this.files].filter((file) => isObjectFile(file) && file !== path).sort());
+    if (other === undefined) return false;
+    this.misdirection = null;
+    // other-path: the data goes to the other file, and the file meant is never made;
+    // other-bytes: the file meant holds the other object's bytes.
+    const [target, bytes] = how === 'other-path' ? [other, data] : [path, await this.readRaw(other)];
+    await this.remember(target, 'write');
+    await this.inner.writeFile(target, bytes);
+    this.files.add(target);
+    return true;
   }
 
   async rename(from: string, to: string): Promise<void> {

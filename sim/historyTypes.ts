@@ -115,7 +115,16 @@ export type FaultValue =
   | { readonly kind: 'skew'; readonly node: string; readonly offsetMs: number }
   | { readonly kind: 'jump'; readonly node: string; readonly deltaMs: number }
   /** The node handles no event for durationMs (a stopped process, a GC pause) while its clock runs on. */
-  | { readonly kind: 'pause'; readonly node: string; readonly durationMs: number };
+  | { readonly kind: 'pause'; readonly node: string; readonly durationMs: number }
+  | DiskFaultValue;
+
+/** Disk faults on a node's volume (sim/diskFaults.ts): rot, a misdirected write, EIO, a full disk and its end. */
+export type DiskFaultValue =
+  | { readonly kind: 'rot'; readonly node: string }
+  | { readonly kind: 'misdirect'; readonly node: string }
+  | { readonly kind: 'eio'; readonly node: string; readonly op: 'read' | 'write' }
+  | { readonly kind: 'disk-full'; readonly node: string }
+  | { readonly kind: 'disk-free'; readonly node: string };
 
 
 // ---- network: process 'net', type 'info' ----
@@ -223,6 +232,12 @@ export interface ReplicaValues {
   readonly sync: { readonly with: string; readonly bytes: number; readonly ok: boolean; readonly alike: boolean; readonly full: boolean };
   readonly down: { readonly mode: 'process' | 'power' };
   readonly 'power-loss': PowerLossValue;
+  /** A disk fault struck: which file, and how a misdirected write will land. */
+  readonly 'disk-fault': { readonly fault: string; readonly path?: string; readonly how?: string };
+  /** The replica found its repository damaged (or unreadable) and stopped serving to repair it. */
+  readonly damaged: { readonly code: string };
+  /** A peer's full pack repaired it (`adopted`: no peer held what it lost, so it took that peer's head). */
+  readonly repaired: { readonly from: string; readonly adopted: boolean };
 }
 export type FaultValues = { readonly [K in FaultValue['kind']]: Extract<FaultValue, { kind: K }> };
 

@@ -1,6 +1,6 @@
 /**
  * Faults: the scheduled ones from the scenario and the ones a nemesis draws from its own
- * rng stream. Every fault applied is recorded (history record of process 'nemesis') and
+ * rng stream (network cuts, crashes, clocks, pauses, and the disk faults of sim/diskFaults.ts). Every fault applied is recorded (history record of process 'nemesis') and
  * kept in `asRun`, so a failure can be replayed with the nemesis off and shrunk.
  * A crash either strikes between operations or is armed at a write point of the node's
  * next operation or merge (drawn from the node's crash stream, so replay draws the same).
@@ -22,6 +22,8 @@ export interface NemesisDeps {
   readonly history: History;
   readonly servers: ReadonlyMap<string, ReplicaServer>;
   readonly crashRng: (node: string) => Rng;
+  /** A node's disk fault stream (sim/diskFaults.ts): targets of rot and misdirected writes. */
+  readonly diskRng: (node: string) => Rng;
 }
 
 export class Nemesis {
@@ -63,6 +65,9 @@ export class Nemesis {
       if (kind === 'skew') faults.push({ atMs, fault: { kind: 'skew', node, offsetMs: rng.int(-config.skewMsMax, config.skewMsMax) } });
       if (kind === 'jump') faults.push({ atMs, fault: { kind: 'jump', node, deltaMs: rng.int(-config.skewMsMax, config.skewMsMax) } });
       if (kind === 'pause') faults.push({ atMs, fault: { kind: 'pause', node, durationMs } });
+      if (kind === 'rot' || kind === 'misdirect') faults.push({ atMs, fault: { kind, node } });
+      if (kind === 'eio-read' || kind === 'eio-write') faults.push({ atMs, fault: { kind: 'eio', node, op: kind === 'eio-read' ? 'read' : 'write' } });
+      if (kind === 'disk-full') faults.push({ atMs, fault: { kind: 'disk-full', node } }, { atMs: endAt, fault: { kind: 'disk-free', node } });
       this.schedule(faults);
       atMs = endAt + rng.exponentialMs(config.intervalMs, config.intervalMs * 10);
     }
@@ -107,6 +112,13 @@ export class Nemesis {
         break;
       case 'pause':
         server?.pause(fault.durationMs);
+        break;
+      case 'rot':
+      case 'misdirect':
+      case 'eio':
+      case 'disk-full':
+      case 'disk-free':
+        await server?.diskFault?.(fault, this.deps.diskRng(fault.node));
         break;
     }
   }

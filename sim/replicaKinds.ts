@@ -7,6 +7,8 @@
  * - `cyrus`: real Cyrus IMAP, one instance per server, replicated by `sync_client` from the
  *   master to its replicas (docs/replica-backends.md#cyrus).
  */
+import { DISK_NEMESIS_KINDS } from './faultKinds.ts';
+
 export const REPLICA_KINDS = ['git', 'dsync', 'dsync-plain', 'cyrus'] as const;
 export type ReplicaKind = (typeof REPLICA_KINDS)[number];
 
@@ -17,10 +19,10 @@ export function isRealReplica(kind: ReplicaKind | undefined): boolean {
 
 /**
  * Fault kinds a real process cannot be given: its clock is the machine's (skew, jumps), and
- * a power loss with torn writes needs the simulator's volume under it. A file that asks for
- * them under a real backend is refused when loaded.
+ * a power loss with torn writes, or a disk fault, needs the simulator's volume under it. A file
+ * that asks for them under a real backend is refused when loaded.
  */
-export const REAL_REPLICA_REFUSED_KINDS: readonly string[] = ['skew', 'jump', 'crash-power'];
+export const REAL_REPLICA_REFUSED_KINDS: readonly string[] = ['skew', 'jump', 'crash-power', ...DISK_NEMESIS_KINDS];
 
 /** What the report's strategy column names a run: the UID strategy of the reference replica, or the real system. */
 export function strategyLabel(kind: ReplicaKind | undefined, strategy: string): string {

@@ -15,7 +15,7 @@ import type { FinalReplica } from './checkers/types.ts';
 import type { NodeClock } from './clock.ts';
 import type { SimConfig } from './config.ts';
 import type { History } from './history.ts';
-import type { VectorClock } from './historyTypes.ts';
+import type { DiskFaultValue, VectorClock } from './historyTypes.ts';
 import type { Metrics } from './metrics.ts';
 import type { Network } from './network.ts';
 import type { Rng } from './rng.ts';
@@ -65,6 +65,8 @@ export interface ReplicaServer {
   readonly clock: NodeClock;
   /** Up: its process runs and its volume is not crashed. */
   readonly up: boolean;
+  /** Takes messages (a server repairing its repository does, while it serves no client); `up` when not given. */
+  readonly listening?: boolean;
   readonly paused: boolean;
   /** The adapter's causality record of what this server has applied: a second opinion stamped on write answers, never an input to a verdict or a client guarantee. */
   readonly vclock: VectorClock;
@@ -85,6 +87,8 @@ export interface ReplicaServer {
   owesAnswers?(): boolean;
   /** The end state, for the checkers. */
   final(): FinalReplica;
+  /** Before `final`: reads back each message's body where a disk fault may have changed it (FinalReplica.wrongBodies). */
+  auditBodies?(): Promise<void>;
   pause(durationMs: number): void;
   /** Ends a pause now (the quiescence phase ends every fault): what waited for the server runs. */
   resume(): Promise<void>;
@@ -93,6 +97,8 @@ export interface ReplicaServer {
   armCrash(writes: number, mode: 'process' | 'power'): void;
   /** Takes back an armed crash (the quiescence phase, a restart). */
   disarm(): void;
+  /** A disk fault on its volume (sim/diskFaults.ts), its targets drawn from `rng`; a backend on a real disk has none. */
+  diskFault?(fault: DiskFaultValue, rng: Rng): Promise<void>;
   restart(): Promise<void>;
   /** Anti-entropy: tell peers what they may lack. */
   antiEntropy(): Promise<void>;

@@ -104,7 +104,7 @@ export function buildTimeline(config: SimConfig, history: readonly HistoryRecord
         openCrashes.set(value.node, fault);
       } else if (value.node) {
         const durationMs = (value as { durationMs?: number }).durationMs;
-        const label = value.kind === 'skew' ? `skew ${value.offsetMs} ms` : value.kind === 'pause' ? `pause ${durationMs} ms` : `jump ${value.deltaMs} ms`;
+        const label = value.kind === 'skew' ? `skew ${value.offsetMs} ms` : value.kind === 'pause' ? `pause ${durationMs} ms` : value.kind === 'jump' ? `jump ${value.deltaMs} ms` : value.kind === 'eio' ? `EIO on ${(value as { op?: string }).op}` : value.kind;
         faults.push({ kind: value.kind, nodes: [value.node], startMs: record.timeMs, endMs: value.kind === 'pause' ? record.timeMs + (durationMs ?? 0) : record.timeMs, label });
       }
       continue;

@@ -99,7 +99,10 @@ export async function simulate(config: SimConfig, backend: ReplicaBackend, optio
   const strategy = withProbes(withMutant(strategyByName(config.strategy), config.mutant), probes);
   const servers = new Map<string, ReplicaServer>();
   const convergence = new ConvergenceTracker(servers, () => scheduler.nowMs);
-  network.setLiveness((node) => servers.get(node)?.up ?? false);
+  network.setLiveness((node) => {
+    const server = servers.get(node);
+    return server?.listening ?? server?.up ?? false;
+  });
   const built = await backend.createServers({
     config, scheduler, network, history, metrics, strategy, probes,
     faultRng: (node) => root.stream(`power/${node}`),
@@ -114,7 +117,8 @@ export async function simulate(config: SimConfig, backend: ReplicaBackend, optio
   if (config.mutant === 'drop-crashed-acks') for (const server of servers.values()) server.dropAnswersOnCrash();
 
   const crashStreams = new Map(config.servers.map((name) => [name, root.stream(`crash/${name}`)]));
-  const nemesis = new Nemesis({ scheduler, network, history, servers, crashRng: (node) => crashStreams.get(node) as Rng });
+  const diskStreams = new Map(config.servers.map((name) => [name, root.stream(`disk/${name}`)]));
+  const nemesis = new Nemesis({ scheduler, network, history, servers, crashRng: (node) => crashStreams.get(node) as Rng, diskRng: (node) => diskStreams.get(node) as Rng });
   nemesis.schedule(config.faults);
   if (config.nemesis) nemesis.drawn(config.nemesis, root.stream('nemesis'), config.durationMs);
   if (config.mutant === 'stop-sync') stopSyncAfterFirstFault(scheduler, servers, config);
@@ -136,6 +140,7 @@ export async function simulate(config: SimConfig, backend: ReplicaBackend, optio
   const deadlineMs = scheduler.nowMs + config.convergenceBoundMs;
   await runUntilQuiet(config, scheduler, convergence, deadlineMs);
 
+  for (const server of servers.values()) await server.auditBodies?.();
   const finals = finalReplicas(servers);
   const checks = runChecks({
     history: history.records,

@@ -35,4 +35,6 @@ export const SLOW_TEST_FILES = [
   'test/sim/explore/explore.control.test.ts',
   // The planted bugs in the world: whole simulated cluster runs with and without each.
   'test/sim/plantedBugs.runs.test.ts',
+  // Whole cluster runs under each disk fault.
+  'test/sim/diskFaults.runs.test.ts',
 ] as const;

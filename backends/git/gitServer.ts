@@ -1,23 +1,25 @@
 /**
  * The reference replica's server (the git backend behind sim/replicaServer.ts): a replica on
  * its own crash-fault volume, with its own clock and network endpoint. This file is its
- * lifecycle (start, pause, crash, restart) and the orchestration of what happens to its
- * replica: client operations as commits, pushes received, merges and the owner's settle. The
- * rest is one concept per file in ./server/: group commit's answers (groupCommit.ts), the
- * replication runner (replicationRunner.ts), observation into the history (observer.ts), the
- * simulator's causality record (causality.ts) and what goes on the wire (wire.ts). It never
- * reaches into the replica's internals.
+ * lifecycle (start, pause, crash, restart, and the repair of a repository its disk damaged)
+ * and the orchestration of what happens to its replica: client operations as commits, pushes
+ * received, merges and the owner's settle. The rest is one concept per file in ./server/:
+ * group commit's answers (groupCommit.ts), the replication runner (replicationRunner.ts),
+ * observation into the history (observer.ts), the simulator's causality record
+ * (causality.ts), what goes on the wire (wire.ts) and the end-of-run audit of bodies
+ * (bodyAudit.ts). It never reaches into the replica's internals.
  */
 import type { UidIndex } from '../../core/uidIndex.ts';
 import type { DeflateMemo } from '../../core/deflateMemo.ts';
 import type { LayoutCache } from '../../core/layout.ts';
 import { MailsimError } from '../../core/errors.ts';
-import { Replica, type ReceiveResult, type ReplicaOptions } from '../../core/replica/replica.ts';
+import { CorruptObjectError, Replica, type ReceiveResult, type ReplicaOptions, type RepairSupply, type Transfer } from '../../core/replica/replica.ts';
 import { NodeClock } from '../../sim/clock.ts';
 import { CrashError, FaultyFs } from '../../sim/faultyFs.ts';
 import { newVolumeFs } from '../../sim/volume.ts';
 import { PauseGate } from '../../sim/pauseGate.ts';
-import type { VectorClock } from '../../sim/historyTypes.ts';
+import type { DiskFaultValue, VectorClock } from '../../sim/historyTypes.ts';
+import { applyDiskFault } from '../../sim/diskFaults.ts';
 import type { Envelope } from '../../sim/network.ts';
 import type { Rng } from '../../sim/rng.ts';
 import { OwnerLeases, type LeasePayload } from '../../sim/ownerLeases.ts';
@@ -28,7 +30,8 @@ import { CausalityRecord } from './server/causality.ts';
 import { GroupCommit } from './server/groupCommit.ts';
 import { HistoryObserver } from './server/observer.ts';
 import { ReplicationRunner } from './server/replicationRunner.ts';
-import { ACK_BYTES, type AckPayload, type HeartbeatPayload, type PushPayload } from './server/wire.ts';
+import { ACK_BYTES, REPAIR_REQUEST_BYTES, pushSizeBytes, type AckPayload, type HeartbeatPayload, type PushPayload, type RepairPayload } from './server/wire.ts';
+import { wrongBodies } from './server/bodyAudit.ts';
 
 /** What the world hands every backend (sim/replicaServer.ts), and the git replica's own memos and streams. */
 export interface GitServerDeps extends Pick<BackendDeps, 'config' | 'scheduler' | 'network' | 'history' | 'metrics' | 'strategy' | 'probes'> {
@@ -70,6 +73,19 @@ export class GitServer implements ReplicaServer {
   private pendingCrashMode: 'process' | 'power' = 'process';
   /** A power loss tore a file that the next recovery reads (a probe's input only). */
   private tornSinceRecovery = false;
+  /**
+   * Its repository is damaged (an object its head reaches is gone or corrupt): the process runs
+   * and takes messages, but serves no client until a peer's full pack repaired it.
+   */
+  private repairing = false;
+  /** A rot or misdirect fault struck this volume: its bytes may not be what was written. */
+  private diskStruck = false;
+  /** GUIDs whose body reads back as another's (auditBodies). */
+  private wrongBodies: readonly string[] = [];
+  /** Why the last open failed: only a gap (an object no pack supplied) makes it give up its head. */
+  private openFailure = '';
+  /** Peers that answered this repair with a pack that did not fill the gap. */
+  private readonly repairAnswers = new Set<string>();
 
   constructor(name: string, deps: GitServerDeps) {
     this.name = name;
@@ -84,6 +100,7 @@ export class GitServer implements ReplicaServer {
       whenRunning: (run, key) => this.whenRunning(run, key),
       mergeWait: () => this.mergeWait(),
       gossipSkips: deps.config.mutant === 'anti-entropy-skips-last-peer' ? [...deps.peers].sort().at(-1) ?? null : null,
+      readFailed: (error) => this.fail(error),
     }, deps);
     const clockConfig = deps.config.clocks[name] ?? { offsetMs: 0, driftPpm: 0 };
     this.clock = new NodeClock(() => deps.scheduler.nowMs, clockConfig);
@@ -106,6 +123,11 @@ export class GitServer implements ReplicaServer {
     return this.replica !== null && !this.fs.isDown;
   }
 
+  /** Takes messages: up, or repairing its repository. */
+  get listening(): boolean {
+    return this.up || (this.repairing && !this.fs.isDown);
+  }
+
   get store(): MailStore | null {
     return this.replica;
   }
@@ -124,9 +146,16 @@ export class GitServer implements ReplicaServer {
     return this.replica !== null && this.up ? this.replica.headTreeId() : null;
   }
 
+  /** A server still repairing at the end holds nothing it can serve: an empty state. */
   final(): FinalReplica {
-    const replica = this.replica as Replica;
-    return { node: this.name, head: replica.head, treeId: replica.headTreeId(), state: replica.state };
+    const replica = this.replica;
+    if (replica === null) return { node: this.name, head: '', treeId: '', state: { mailboxes: new Map() } };
+    return { node: this.name, head: replica.head, treeId: replica.headTreeId(), state: replica.state, ...(this.wrongBodies.length > 0 ? { wrongBodies: this.wrongBodies } : {}) };
+  }
+
+  /** On a volume that rot or a misdirected write struck, what each message's body reads back as (./server/bodyAudit.ts). */
+  async auditBodies(): Promise<void> {
+    if (this.diskStruck && this.replica !== null) this.wrongBodies = await wrongBodies(this.replica);
   }
 
   disarm(): void {
@@ -162,6 +191,7 @@ export class GitServer implements ReplicaServer {
       layoutCache: this.deps.layoutCache,
       uidIndex: this.deps.uidIndex,
       deflateMemo: this.deps.deflateMemo,
+      ...(this.deps.config.mutant === 'trust-reads' ? { trustReads: true } : {}),
     };
   }
 
@@ -292,7 +322,36 @@ export class GitServer implements ReplicaServer {
   async restart(): Promise<void> {
     if (this.up) return;
     this.fs.restart();
-    const replica = await Replica.open(this.options());
+    await this.reopen();
+  }
+
+  /** A disk fault on this server's volume (sim/diskFaults.ts); what it struck goes into the history. */
+  async diskFault(fault: DiskFaultValue, rng: Rng): Promise<void> {
+    if (fault.kind === 'rot' || fault.kind === 'misdirect') this.diskStruck = true;
+    const report = await applyDiskFault(this.fs, fault, rng);
+    if (report !== null) this.deps.history.append(this.name, 'replica', 'info', 'disk-fault', { fault: fault.kind, ...report });
+  }
+
+  /**
+   * Opens the replica from its volume; a damaged repository (or an unreadable one) leaves the
+   * server repairing: it asks every peer for a full pack and opens again with each answer.
+   */
+  private async reopen(supply?: RepairSupply, from?: string): Promise<void> {
+    let replica: Replica;
+    try {
+      replica = await Replica.open(this.options(), supply);
+    } catch (error) {
+      if (!(error instanceof MailsimError) || error instanceof CrashError) throw error;
+      if (!this.repairing) this.deps.history.append(this.name, 'replica', 'info', 'damaged', { code: error.code });
+      this.repairing = true;
+      this.openFailure = error.code;
+      if (from !== undefined) this.repairAnswers.add(from);
+      if (from === undefined) this.askForRepair();
+      return;
+    }
+    if (this.repairing) this.deps.history.append(this.name, 'replica', 'info', 'repaired', { from: from ?? this.name, adopted: supply?.adoptHead !== undefined });
+    this.repairing = false;
+    this.repairAnswers.clear();
     if (this.tornSinceRecovery) this.deps.probes.hit('torn-write-recovered');
     this.tornSinceRecovery = false;
     this.replica = replica;
@@ -322,12 +381,53 @@ export class GitServer implements ReplicaServer {
     this.group.endLost(lost, this.name);
   }
 
+  /**
+   * What a failed operation, receive, merge or push means for the server: a crash drops what
+   * was in memory; a corrupt object (bit rot, a misdirected write) makes it stop and open again,
+   * which verifies every object and repairs from a peer (reopen); any other typed error
+   * (EIO, ENOSPC, a refusal) failed that one operation only.
+   */
   private async fail(error: unknown): Promise<void> {
     if (error instanceof CrashError) {
       await this.dropVolatile(this.pendingCrashMode);
       return;
     }
     if (!(error instanceof MailsimError)) throw error;
+    if (error instanceof CorruptObjectError && this.up) {
+      this.deps.history.append(this.name, 'replica', 'info', 'damaged', { code: error.code });
+      this.fs.crashNow();
+      await this.dropVolatile('process');
+      this.fs.restart();
+      await this.reopen();
+    }
+  }
+
+  // ---------- repair ----------
+
+  /** Asks every peer for a full pack (answered by those that are up). */
+  private askForRepair(): void {
+    for (const peer of this.deps.peers) this.deps.network.send(this.name, peer, 'repair-request', REPAIR_REQUEST_BYTES, {});
+  }
+
+  /** A peer repairs: it gets everything this replica holds, every object read verified. */
+  private async answerRepair(to: string): Promise<void> {
+    const replica = this.replica as Replica;
+    let transfer: Transfer;
+    try {
+      transfer = await replica.transferFor(null);
+    } catch (error) {
+      return this.fail(error);
+    }
+    this.deps.network.send(this.name, to, 'repair', pushSizeBytes(transfer.heads.length, transfer.pack), { head: transfer.head, pack: transfer.pack } satisfies RepairPayload);
+  }
+
+  /** A full pack from a peer: open with it; when every peer answered and the gap stays, adopt this peer's head. */
+  private async takeRepair(envelope: Envelope<RepairPayload>): Promise<void> {
+    const { head, pack } = envelope.payload;
+    const everyPeerAnswered = this.deps.peers.every((peer) => peer === envelope.from || this.repairAnswers.has(peer));
+    await this.reopen({ pack }, envelope.from);
+    // A full disk or a transient EIO is no reason to give up the local head: only a gap is.
+    if (this.repairing && everyPeerAnswered && this.openFailure === 'E_MISSING_OBJECT') await this.reopen({ pack, adoptHead: head }, envelope.from);
   }
 
   /** Observes the new head into the history, and notifies the world. `settled`: the commit was the owner's settle. */
@@ -344,6 +444,7 @@ export class GitServer implements ReplicaServer {
   }
 
   private async antiEntropyNow(): Promise<void> {
+    if (this.repairing && !this.fs.isDown) return this.askForRepair();
     const replica = this.replica;
     if (!replica || !this.up || this.replicationStopped) return;
     await this.runner.apply({ kind: 'tick' });
@@ -351,7 +452,9 @@ export class GitServer implements ReplicaServer {
   }
 
   private async receive(envelope: Envelope): Promise<void> {
+    if (envelope.kind === 'repair' && this.repairing && !this.fs.isDown) return this.takeRepair(envelope as Envelope<RepairPayload>);
     if (!this.up || this.replicationStopped) return;
+    if (envelope.kind === 'repair-request') return this.answerRepair(envelope.from);
     const replica = this.replica as Replica;
     this.runner.heard(envelope.from);
     if (envelope.kind === 'heartbeat') return this.runner.receiveHeartbeat(envelope as Envelope<HeartbeatPayload>, replica);
@@ -373,6 +476,7 @@ export class GitServer implements ReplicaServer {
         this.deps.probes.hit('crash-mid-merge');
         return this.dropVolatile(this.pendingCrashMode);
       }
+      if (error instanceof CorruptObjectError) return this.fail(error);
       if (!(error instanceof MailsimError)) throw error;
       this.deps.probes.hit('pack-refused');
       this.deps.history.append(this.name, 'replica', 'info', 'receive-failed', { from: envelope.from, code: error.code });

@@ -30,6 +30,8 @@ export interface ReplicaOptions {
   uidIndex?: UidIndex;
   /** Deflated objects and pack entries by id; a world passes one to all its replicas, a clone shares its source's, else each replica has its own. */
   deflateMemo?: DeflateMemo;
+  /** The trust-reads mutant (test only): object reads skip the id check. */
+  trustReads?: boolean;
 }
 
 /** How an open batch ended: committed durably, or its commit failed (its operations rolled back). */

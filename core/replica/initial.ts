@@ -27,6 +27,7 @@ export const INITIAL_AUTHOR = 'mailsim';
 /** Writes the repository and its first commit, durably. */
 export async function createRepository(opts: ReplicaOptions, initial: readonly InitialMailbox[]): Promise<ReplicaParts> {
   const objects = new ObjectStore(opts.fs, opts.dir, opts.layoutCache, opts.deflateMemo);
+  objects.verifyReads = opts.trustReads !== true;
   const state = initialState(initial, objects);
   await objects.initRepository();
   const tree = writeState(state, opts.layout, objects);

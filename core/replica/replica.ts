@@ -51,13 +51,15 @@ import { beginBatch, flushBatch, NO_BATCH_ENDS } from './batch.ts';
 import { TRANSFER_MEMO_MAX, objectsWrittenSince, transferFor, type Transfer } from './transfer.ts';
 import { mergeHeld, receive, type ReceiveResult } from './receive.ts';
 import { createRepository, type InitialMailbox } from './initial.ts';
-import { recoverReplica } from './recovery.ts';
+import { recoverReplica, type RepairSupply } from './recovery.ts';
 
 export type { LayoutSpec } from '../layout.ts';
 export type { BatchEnds, ReplicaOptions } from './context.ts';
 export type { Transfer } from './transfer.ts';
 export { MERGE_AUTHOR, type ReceiveKind, type ReceiveResult } from './receive.ts';
 export type { InitialMailbox } from './initial.ts';
+export type { RepairSupply } from './recovery.ts';
+export { CorruptObjectError } from '../objectStore.ts';
 
 export class Replica {
   readonly node: string;
@@ -93,9 +95,10 @@ export class Replica {
     return new Replica(opts, await createRepository(opts, initial));
   }
 
-  static async open(opts: ReplicaOptions): Promise<Replica> {
+  /** Opens from the files; `supply`: what a peer sent to repair a damaged repository (recovery.ts). */
+  static async open(opts: ReplicaOptions, supply?: RepairSupply): Promise<Replica> {
     validateOptions(opts);
-    return new Replica(opts, await recoverReplica(opts));
+    return new Replica(opts, await recoverReplica(opts, supply));
   }
 
   static async cloneFrom(source: Replica, opts: ReplicaOptions): Promise<Replica> {
@@ -104,6 +107,7 @@ export class Replica {
     assert(from.batch === null, 'cloneFrom a replica in batch mode');
     // A clone shares its source's layout memo unless given one: they hold the same objects.
     const objects = new ObjectStore(opts.fs, opts.dir, opts.layoutCache ?? from.objects.layoutCache, opts.deflateMemo ?? from.objects.deflateMemo);
+    objects.verifyReads = opts.trustReads !== true;
     await objects.initRepository();
     for (const id of [...from.objects.knownIds()]) await objects.writeFileOf(id, await from.objects.readDeflated(id));
     await objects.updateRef(from.head);

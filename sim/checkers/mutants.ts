@@ -208,6 +208,12 @@ export const MUTANTS = Object.freeze({
       'Leases and promises carry no drift allowance: the holder counts the whole lease by its own clock. An owner whose clock runs slow, within the scenario\'s drift bound, keeps assigning after a majority\'s promises expired and the next owner took over.',
   },
   ...PLANTED,
+  'trust-reads': {
+    hook: 'world',
+    target: 'no-lost-mail',
+    description:
+      'The replica trusts what it reads: object reads skip the id check (zlib\'s own checksum still holds), so a file a misdirected write filled with another whole object counts as the object named. At its next open the replica cannot tell which object is wrong: it builds on the wrong bytes (a wrong state, or one that does not decode), and a peer\'s pack cannot repair it, since the wrong file already counts as present; its acknowledged messages are gone from it, or a message holds another\'s body (FinalReplica.wrongBodies, judged by no-lost-mail). Run with misdirect faults and a restart.',
+  },
 } as const satisfies Record<string, MutantSpec>);
 
 export type MutantName = keyof typeof MUTANTS;

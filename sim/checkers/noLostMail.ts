@@ -2,7 +2,9 @@
  * no-lost-mail: every delivery acknowledged with 250 (and every APPEND or COPY answered
  * OK) is present, by GUID, on every replica at the end, unless an expunge by a client
  * (acknowledged, or of unknown outcome) may have removed it. A move keeps the GUID, so a
- * moved message must be in a move target. Pending messages (uid 0) count as present.
+ * moved message must be in a move target. Pending messages (uid 0) count as present. A
+ * message a replica holds with another message's body (FinalReplica.wrongBodies: its disk
+ * handed back wrong bytes and the replica took them) counts as lost there.
  */
 import type { CheckResult } from '../resultTypes.ts';
 import { clientOps, copyMayHaveCreated, locateAll, opsOf } from './historyView.ts';
@@ -37,7 +39,7 @@ export function checkNoLostMail(input: CheckInput): CheckResult {
   const ops = clientOps(input.history);
   const trails = guidTrails(ops);
   const creations = acknowledgedCreations(ops);
-  const located = input.finals.map((final) => ({ node: final.node, where: locateAll(final.state) }));
+  const located = input.finals.map((final) => ({ node: final.node, where: locateAll(final.state), wrong: new Set(final.wrongBodies ?? []) }));
   const violations = new Violations();
   let excused = 0;
   for (const creation of creations) {
@@ -47,9 +49,10 @@ export function checkNoLostMail(input: CheckInput): CheckResult {
       continue;
     }
     const missing = located.filter(({ where }) => !(where.get(creation.guid) ?? []).some((l) => homes.has(l.mailbox.name)));
-    if (missing.length === 0) continue;
     const expected = [...homes].sort().join(' or ');
-    violations.add([creation.index], `${creation.guid} acknowledged at record ${creation.index} is missing from ${expected} on ${missing.map((m) => m.node).join(', ')}`);
+    if (missing.length > 0) violations.add([creation.index], `${creation.guid} acknowledged at record ${creation.index} is missing from ${expected} on ${missing.map((m) => m.node).join(', ')}`);
+    const wrong = located.filter((at) => !missing.includes(at) && at.wrong.has(creation.guid));
+    if (wrong.length > 0) violations.add([creation.index], `${creation.guid} acknowledged at record ${creation.index} holds another message's body on ${wrong.map((m) => m.node).join(', ')}`);
   }
   return violations.result(
     'acknowledged messages lost',

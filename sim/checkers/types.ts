@@ -18,6 +18,12 @@ export interface FinalReplica {
    * one server, not to match across servers), so convergence compares the rest of the state.
    */
   readonly ownModseqs?: boolean;
+  /**
+   * GUIDs whose body, as this replica reads it back, is not the message's (it does not hash to
+   * the blob id the state names): a replica that served another object's bytes. Audited only on
+   * volumes a rot or misdirect fault struck; absent when none.
+   */
+  readonly wrongBodies?: readonly string[];
 }
 
 export interface CheckInput {

@@ -124,6 +124,12 @@ describe('a real backend refuses what it cannot do, by field', () => {
     expect(refused(`${base}nemesis: {intervalMs: 1000}\n`)).toEqual(['nemesis.kinds']);
   });
 
+  it('refuses disk faults, scheduled or drawn: they need the simulated volume', () => {
+    expect(refused(`${base}faults:\n  - {at: 10, rot: a}\n  - {at: 20, misdirect: b}\n  - {at: 30, eio: {node: a, op: read}}\n  - {at: 40, diskFull: a}\n  - {at: 50, diskFree: a}\n`))
+      .toEqual(['faults.0.rot', 'faults.1.misdirect', 'faults.2.eio', 'faults.3.diskFull', 'faults.4.diskFree']);
+    expect(refused(`${base}nemesis: {kinds: [partition, rot, misdirect, eio-read, eio-write, disk-full]}\n`)).toEqual(['nemesis.kinds.1', 'nemesis.kinds.2', 'nemesis.kinds.3', 'nemesis.kinds.4', 'nemesis.kinds.5']);
+  });
+
   it('takes process crashes, partitions and pauses', () => {
     expect(() => parseScenarioText(`${base}nemesis: {kinds: [partition, crash-process, pause]}\nfaults:\n  - {at: 10, crash: a}\n`, 'real.yaml', [])).not.toThrow();
   });

@@ -30,6 +30,7 @@ describe('scenario library', () => {
       'owner-drift-beyond-bound.yaml',
       'owner-no-fence.yaml',
       'owner-trusts-clock.yaml',
+      'trust-reads-misdirect.yaml',
     ]);
   });
 
@@ -67,7 +68,7 @@ describe('scenario library', () => {
 
   it('covers every strategy the issue names for the controls, and stateless dsync as a real-world one', async () => {
     const loaded = await Promise.all(controls.map((f) => loadScenario(f)));
-    expect(loaded.map((l) => l.scenario.strategy).filter((s) => s !== undefined).sort()).toEqual(['keep-uids', 'keep-uids', 'lww-wallclock', 'naive-git', 'owner', 'owner', 'owner', 'renumber', 'reset-validity']);
+    expect(loaded.map((l) => l.scenario.strategy).filter((s) => s !== undefined).sort()).toEqual(['keep-uids', 'keep-uids', 'lww-wallclock', 'naive-git', 'owner', 'owner', 'owner', 'renumber', 'renumber', 'reset-validity']);
     expect(loaded.map((l) => l.scenario.replica).filter((r) => r !== undefined)).toEqual(['cyrus', 'dsync', 'dsync-plain']);
   });
 

@@ -3,7 +3,7 @@
  * protocol each event with the facts of its replica, and performs the sends (pushes of what a
  * peer lacks, heartbeats, the merge wait's timer). The protocol decides; this does the I/O.
  */
-import type { Replica } from '../../../core/replica/replica.ts';
+import type { Replica, Transfer } from '../../../core/replica/replica.ts';
 import type { VectorClock } from '../../../sim/historyTypes.ts';
 import type { Envelope } from '../../../sim/network.ts';
 import type { BackendDeps } from '../../../sim/replicaServer.ts';
@@ -31,6 +31,8 @@ export interface RunnerHost {
   readonly mergeWait: () => Promise<void>;
   /** The anti-entropy-skips-last-peer planted bug: the peer each round's gossip push never goes to (null: none). */
   readonly gossipSkips: string | null;
+  /** Building a push failed (a corrupt object, EIO): the server decides what that means. */
+  readonly readFailed: (error: unknown) => Promise<void>;
 }
 
 export type RunnerDeps = Pick<BackendDeps, 'network' | 'metrics' | 'scheduler'> & { readonly peers: readonly string[] };
@@ -102,7 +104,13 @@ export class ReplicationRunner {
 
   private async pushTo(replica: Replica, peer: string, known: readonly string[], reason: string): Promise<void> {
     if (known.includes(replica.head)) return;
-    const { head, heads, pack, objectCount } = await replica.transferFor(known);
+    let transfer: Transfer;
+    try {
+      transfer = await replica.transferFor(known);
+    } catch (error) {
+      return this.host.readFailed(error);
+    }
+    const { head, heads, pack, objectCount } = transfer;
     if (objectCount === 0) return this.apply({ kind: 'pushed', to: peer, heads, head, nothing: true });
     const sizeBytes = pushSizeBytes(heads.length, pack);
     const byOp = reason !== 'anti-entropy' && reason !== 'merge' && this.lastCause.kind !== '';

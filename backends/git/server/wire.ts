@@ -1,6 +1,7 @@
 /**
  * What git servers send each other, and what it costs on the wire: a push (the sender's
- * heads and a thin git pack), its acknowledgement, and a heartbeat.
+ * heads and a thin git pack), its acknowledgement, a heartbeat, and the repair of a damaged
+ * repository (a request, answered with a full pack).
  */
 import type { VectorClock } from '../../../sim/historyTypes.ts';
 
@@ -34,6 +35,15 @@ export interface AckPayload {
   /** The heads taken, or null when the push was refused. */
   readonly received: readonly string[] | null;
   readonly head: string;
+}
+
+/** A repair request: a replica whose repository is damaged asks for everything (kind, sender, framing). */
+export const REPAIR_REQUEST_BYTES = 48;
+
+/** A repair: everything the sender holds as one full pack (core/pack/packfile.ts), and its head. */
+export interface RepairPayload {
+  readonly head: string;
+  readonly pack: Uint8Array;
 }
 
 export interface HeartbeatPayload {

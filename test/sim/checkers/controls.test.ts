@@ -37,11 +37,14 @@ const WORLD_OPTIONS: Readonly<Record<string, Parameters<typeof controlWorldConfi
  * not use: each runs its library control scenario, whose twin without the mutant is valid
  * (owner-pause.yaml for owner-no-fence; the same file for owner-trusts-clock).
  * drop-crashed-acks needs batched mode and crashes while batches are open (batch-crash.yaml).
+ * trust-reads needs misdirected writes and a restart (its control file; the twin is the same
+ * file without the mutant, where the replica repairs from a peer).
  */
 const SCENARIO_FOR: Readonly<Record<string, { readonly control: string; readonly twin: string; readonly twinSets: readonly string[] }>> = {
   'owner-no-fence': { control: 'scenarios/controls/owner-no-fence.yaml', twin: 'scenarios/owner-pause.yaml', twinSets: [] },
   'owner-trusts-clock': { control: 'scenarios/controls/owner-trusts-clock.yaml', twin: 'scenarios/controls/owner-trusts-clock.yaml', twinSets: ['mutant=null', 'expect=valid'] },
   'drop-crashed-acks': { control: 'scenarios/controls/batch-crash-drops-acks.yaml', twin: 'scenarios/batch-crash.yaml', twinSets: [] },
+  'trust-reads': { control: 'scenarios/controls/trust-reads-misdirect.yaml', twin: 'scenarios/controls/trust-reads-misdirect.yaml', twinSets: ['mutant=null', 'expect=valid'] },
 };
 
 async function scenarioConfig(file: string, sets: readonly string[] = []) {

@@ -40,6 +40,18 @@ describe('no-lost-mail', () => {
     expect(result.explanation).toContain('n2');
   });
 
+  it('negative control trust-reads: a message a replica holds with another message\'s body counts as lost there', () => {
+    const { h, ack1 } = baseHistory();
+    const boxes = [mailbox('INBOX', [message('g1', 1)]), mailbox('Archive', [message('g3', 1)])];
+    const [n1, n2] = converged(['n1', 'n2'], boxes);
+    const result = checkNoLostMail(checkInput(h, [n1 as NonNullable<typeof n1>, { ...(n2 as NonNullable<typeof n2>), wrongBodies: ['g1'] }]));
+    expect(result.verdict).toBe('invalid');
+    expect(result.count).toBe(1);
+    expect(result.evidence).toEqual([ack1]);
+    expect(result.explanation).toContain("g1 acknowledged at record");
+    expect(result.explanation).toContain("another message's body on n2");
+  });
+
   it('negative control: a moved message that is not in its target is lost', () => {
     const h = new HistoryBuilder();
     const ack = h.deliver('n1', { messageId: 'c', guid: 'g3', uid: 2 }).done;
