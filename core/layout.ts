@@ -30,6 +30,7 @@ import {
 import { flagLetters, flagsFromLetters, folderDirName, mailboxFromDirName, splitInfo, validateBaseName } from './names.ts';
 import { messageIdOf } from './body.ts';
 import { BoundedCache } from './boundedCache.ts';
+import { bucketDifference } from './bucketLineage.ts';
 import { DEFAULT_INDEX_CHUNKS, FlagsApartCache, MESSAGES_DIR, isIndexFileName, readApartMessages, validateIndexChunks, writeApartMessages } from './flagsApart.ts';
 
 export type LayoutSpec =
@@ -290,6 +291,11 @@ function dirtyDirectories(bucket: ReadonlyMap<string, Message>, prior: ReadonlyM
     const segments = fanoutSegments(guid, shape);
     for (let level = shape.bucketLevel; level <= shape.depth; level++) dirty.add(segments.slice(0, level).join('/'));
   };
+  const candidates = bucketDifference(bucket, prior);
+  if (candidates) {
+    for (const guid of candidates) if (bucket.get(guid) !== prior.get(guid)) mark(guid);
+    return dirty;
+  }
   for (const [guid, message] of bucket) if (prior.get(guid) !== message) mark(guid);
   for (const guid of prior.keys()) if (!bucket.has(guid)) mark(guid);
   return dirty;
