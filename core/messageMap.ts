@@ -4,6 +4,8 @@
  * array, never the whole mailbox, and unchanged buckets stay reference-equal. That lets
  * the fanout layout reuse the tree id of every untouched bucket and lets the merge skip
  * buckets that are identical on both sides, so both cost what changed, not the mailbox size.
+ * Each copied bucket also records the bucket it came from and the GUIDs it changed
+ * (core/bucketLineage.ts), so two buckets that differ are compared on those GUIDs only.
  */
 import type { Message } from './message.ts';
 import { recordDerived } from './bucketLineage.ts';
