@@ -30,6 +30,7 @@ import {
 import { flagLetters, flagsFromLetters, folderDirName, mailboxFromDirName, splitInfo, validateBaseName } from './names.ts';
 import { messageIdOf } from './body.ts';
 import { BoundedCache } from './boundedCache.ts';
+import { bucketDifference } from './bucketLineage.ts';
 import { DEFAULT_INDEX_CHUNKS, FlagsApartCache, MESSAGES_DIR, isIndexFileName, readApartMessages, validateIndexChunks, writeApartMessages } from './flagsApart.ts';
 
 export type LayoutSpec =
@@ -290,11 +291,37 @@ function dirtyDirectories(bucket: ReadonlyMap<string, Message>, prior: ReadonlyM
     const segments = fanoutSegments(guid, shape);
     for (let level = shape.bucketLevel; level <= shape.depth; level++) dirty.add(segments.slice(0, level).join('/'));
   };
+  const candidates = bucketDifference(bucket, prior);
+  if (candidates) {
+    for (const guid of candidates) if (bucket.get(guid) !== prior.get(guid)) mark(guid);
+    return dirty;
+  }
   for (const [guid, message] of bucket) if (prior.get(guid) !== message) mark(guid);
   for (const guid of prior.keys()) if (!bucket.has(guid)) mark(guid);
   return dirty;
 }
 
+
+/**
+ * A bucket's items grouped by their directory at the bucket level. When the levels above it
+ * hold exactly the bucket's 8 bits, that directory is one for the whole bucket: no per-message
+ * path is needed (a 100k mailbox has about 400 messages per bucket).
+ */
+function bucketNodeGroups(messages: Item[], shape: Shape): Map<string, Item[]> {
+  const level = shape.bucketLevel;
+  const pathOf = (item: Item): string => item.segments.slice(0, level).join('/');
+  const first = messages[0];
+  if (first === undefined) return new Map();
+  if (level * shape.width * shape.digitBits === BUCKET_BITS) return new Map([[pathOf(first), messages]]);
+  const nodes = new Map<string, Item[]>();
+  for (const item of messages) {
+    const path = pathOf(item);
+    const group = nodes.get(path);
+    if (group) group.push(item);
+    else nodes.set(path, [item]);
+  }
+  return nodes;
+}
 
 function shapeKey(shape: Shape): string {
   return `${shape.width}x${shape.depth}b${shape.digitBits}`;
@@ -323,13 +350,7 @@ function encodeBucket(cache: LayoutCache, bucket: ReadonlyMap<string, Message>, 
     encoding = { key, items: messages, trees: new Map() };
   } else {
     const level = shape.bucketLevel;
-    const nodes = new Map<string, Item[]>();
-    for (const item of messages) {
-      const path = item.segments.slice(0, level).join('/');
-      const group = nodes.get(path);
-      if (group) group.push(item);
-      else nodes.set(path, [item]);
-    }
+    const nodes = bucketNodeGroups(messages, shape);
     const prior = priorBucket ? cache.bucketEncodings.get(priorBucket) : undefined;
     const build: BucketBuild = prior && prior.key === key && priorBucket
       ? { trees: new Map(), prior: prior.trees, dirty: dirtyDirectories(bucket, priorBucket, shape) }

@@ -4,8 +4,11 @@
  * array, never the whole mailbox, and unchanged buckets stay reference-equal. That lets
  * the fanout layout reuse the tree id of every untouched bucket and lets the merge skip
  * buckets that are identical on both sides, so both cost what changed, not the mailbox size.
+ * Each copied bucket also records the bucket it came from and the GUIDs it changed
+ * (core/bucketLineage.ts), so two buckets that differ are compared on those GUIDs only.
  */
 import type { Message } from './message.ts';
+import { recordDerived } from './bucketLineage.ts';
 
 export const BUCKET_COUNT = 256;
 
@@ -45,6 +48,7 @@ export function setMessage(map: MessageMap, message: Message): MessageMap {
   const old = map.buckets[index];
   const bucket = new Map(old ?? []);
   bucket.set(message.guid, message);
+  recordDerived(bucket, old, [message.guid]);
   const buckets = map.buckets.slice();
   buckets[index] = bucket;
   return { buckets, size: map.size + (old?.has(message.guid) ? 0 : 1) };
@@ -57,6 +61,7 @@ export function removeMessage(map: MessageMap, guid: string): MessageMap {
   if (!old?.has(guid)) return map;
   const bucket = new Map(old);
   bucket.delete(guid);
+  recordDerived(bucket, old, [guid]);
   const buckets = map.buckets.slice();
   buckets[index] = bucket.size === 0 ? undefined : bucket;
   return { buckets, size: map.size - 1 };
@@ -66,27 +71,34 @@ export function removeMessage(map: MessageMap, guid: string): MessageMap {
 export function updateMessages(map: MessageMap, puts: readonly Message[], removals: readonly string[]): MessageMap {
   if (puts.length === 0 && removals.length === 0) return map;
   const buckets = map.buckets.slice();
-  const copied = new Set<number>();
+  // Bucket index -> the GUIDs changed in its copy (for the bucket's lineage).
+  const copied = new Map<number, string[]>();
   let size = map.size;
-  const writable = (index: number): Map<string, Message> => {
-    if (!copied.has(index)) {
+  const writable = (index: number, guid: string): Map<string, Message> => {
+    let guids = copied.get(index);
+    if (!guids) {
       buckets[index] = new Map(buckets[index] ?? []);
-      copied.add(index);
+      copied.set(index, (guids = []));
     }
+    guids.push(guid);
     return buckets[index] as Map<string, Message>;
   };
   for (const guid of removals) {
     const index = bucketOf(guid);
     if (!buckets[index]?.has(guid)) continue;
-    writable(index).delete(guid);
+    writable(index, guid).delete(guid);
     size--;
   }
   for (const message of puts) {
-    const bucket = writable(bucketOf(message.guid));
+    const bucket = writable(bucketOf(message.guid), message.guid);
     if (!bucket.has(message.guid)) size++;
     bucket.set(message.guid, message);
   }
-  for (const index of copied) if (buckets[index]?.size === 0) buckets[index] = undefined;
+  for (const [index, guids] of copied) {
+    const bucket = buckets[index];
+    if (bucket?.size === 0) buckets[index] = undefined;
+    else if (bucket) recordDerived(bucket, map.buckets[index], guids);
+  }
   return { buckets, size };
 }
 

@@ -1,6 +1,7 @@
 /** The GUIDs whose entries differ between the two sides, with where each is on every side. */
 import { BUCKET_COUNT, EMPTY_MESSAGE_MAP, getMessage } from '../messageMap.ts';
 import type { Message, StoreState } from '../state.ts';
+import { bucketDifference } from '../bucketLineage.ts';
 import { compareStrings, minString, sameList } from './compare.ts';
 import { buildNameMap, mergedNameOf, sideMailbox, type NameMap } from './names.ts';
 
@@ -37,6 +38,19 @@ export function changedGuids(ours: StoreState, theirs: StoreState, maps: readonl
       if (!touched) changed.touched.set(name, (touched = []));
       const vo = boxOurs?.uidValidity ?? 0;
       const vt = boxTheirs?.uidValidity ?? 0;
+      const candidates = bo && bt ? bucketDifference(bo, bt) : undefined;
+      if (candidates) {
+        // Both buckets of one lineage: only the GUIDs changed since their common root can differ.
+        for (const guid of candidates) {
+          const message = bo?.get(guid);
+          const other = bt?.get(guid);
+          if (message === other || (message !== undefined && sameMessage(message, other))) continue;
+          if (message !== undefined) changed.ours.set(guid, { mailbox: name, uidValidity: vo, message });
+          if (other !== undefined) changed.theirs.set(guid, { mailbox: name, uidValidity: vt, message: other });
+          touched.push(guid);
+        }
+        continue;
+      }
       if (bo) {
         for (const [guid, message] of bo) {
           const other = bt?.get(guid);

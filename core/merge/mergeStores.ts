@@ -6,7 +6,9 @@
  * Rules (also in docs/merge-rules.md):
  * - Messages are matched by GUID across all mailboxes (a MOVE keeps the GUID, a COPY makes a
  *   new one). Only GUIDs whose entries differ between ours and theirs are looked at: buckets
- *   that are reference-equal on both sides are skipped, so the cost follows the divergence.
+ *   that are reference-equal on both sides are skipped, and two buckets copied from one root
+ *   are compared on the GUIDs changed since it (core/bucketLineage.ts), so the cost follows the
+ *   divergence.
  * - Flags: each flag and keyword is merged three-way: a change on one side wins; where both
  *   sides changed it they agree. Only without a base version of the message (it reached both
  *   sides by different paths) can they disagree: then the side with the higher per-message
