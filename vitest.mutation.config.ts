@@ -13,8 +13,8 @@ export default defineConfig({
     include: [
       'test/sim/checkers/**/*.test.ts',
       'test/core/merge.test.ts',
-      'test/core/merge.laws.test.ts',
-      'test/core/merge.property.test.ts',
+      // merge.laws, merge.property, and the unit tests of core/merge's files (merge.validity...).
+      'test/core/merge.*.test.ts',
       'test/core/mergeBase.test.ts',
       'test/core/strategies*.test.ts',
     ],
