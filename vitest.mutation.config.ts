@@ -16,6 +16,7 @@ export default defineConfig({
       // merge.laws, merge.property, and the unit tests of core/merge's files (merge.validity...).
       'test/core/merge.*.test.ts',
       'test/core/mergeBase.test.ts',
+      'test/core/probes.test.ts',
       'test/core/strategies*.test.ts',
     ],
     exclude: ['test/sim/checkers/controls.test.ts'],
