@@ -2,7 +2,8 @@
 // of the checkers and the merge. Simulated runs (the controls), end-to-end runs, real programs
 // and the browser stay out: they take seconds each, and each mutant would rerun them.
 // The merge's model-based properties (merge.property.test.ts) run in their quick form
-// (MAILSIM_PROPERTY_QUICK: a fixed seed, 30 scenarios per strategy, no known-bad controls).
+// (MAILSIM_PROPERTY_QUICK: a fixed seed, 30 scenarios per strategy, no known-bad controls), and
+// the merge laws check 100 histories each instead of 300.
 // mergeLayouts.property.test.ts stays out: it compares one merge under five layouts with
 // itself, so a mutant of the merge changes every layout's result alike and cannot fail it,
 // and it takes about 17 seconds.
