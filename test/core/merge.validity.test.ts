@@ -116,6 +116,12 @@ describe('validityMint', () => {
     const roomy = store(mailbox('INBOX', { uidValidity: UIDVALIDITY_MAX - FRESH_UIDVALIDITY_SPREAD - 1 }));
     expect(validityMint(roomy, roomy, roomy, [])('INBOX')).toBeLessThanOrEqual(UIDVALIDITY_MAX);
   });
+
+  it('may mint UIDVALIDITY_MAX itself: the largest offset is the spread, counted from one above the top', () => {
+    // For these states the name 'n883684' hashes to the largest offset (found by search).
+    const top = store(mailbox('INBOX', { uidValidity: UIDVALIDITY_MAX - FRESH_UIDVALIDITY_SPREAD }));
+    expect(validityMint(top, top, top, [])('n883684')).toBe(UIDVALIDITY_MAX);
+  });
 });
 
 /** validityMint(base, ours, theirs, ['o1', 't1'])('Archive') for the states above. */
