@@ -92,6 +92,11 @@ describe('nameMaps', () => {
     expect(sideMailbox(base, t, 'Nowhere')).toBeUndefined();
     const [, , recreated] = nameMaps(base, renamed, store(inbox(), archive({ uidValidity: 30 })));
     expect(mapped(recreated)).toEqual([['Archive', 'Archive'], ['INBOX', 'INBOX']]);
+    // The same rename made on theirs instead.
+    const [b2, o2, t2] = nameMaps(base, base, renamed);
+    expect(mapped(b2)).toEqual([['Archive', 'Old'], ['INBOX', 'INBOX']]);
+    expect(mapped(o2)).toEqual([['Archive', 'Old'], ['INBOX', 'INBOX']]);
+    expect(mapped(t2)).toEqual([['INBOX', 'INBOX'], ['Old', 'Old']]);
     // Names without a rename read as themselves.
     expect(mergedNameOf(t, 'Unknown')).toBe('Unknown');
   });

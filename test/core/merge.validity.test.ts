@@ -11,8 +11,11 @@ import {
   validityMint,
   withoutFrameRecords,
 } from '../../core/merge/validity.ts';
+import { mergeStores, mergeVirtualBase } from '../../core/merge/mergeStores.ts';
+import { renumberMailbox } from '../../core/merge/uids.ts';
 import { messagesByUid } from '../../core/messageMap.ts';
 import type { Mailbox, StoreState } from '../../core/state.ts';
+import type { MergeOutcome } from '../../core/strategy.ts';
 import { mailbox, msg, store } from './stateOps.ts';
 
 const FRESH = 999;
@@ -228,5 +231,86 @@ describe('separateSharedValidities', () => {
     expect(separateSharedValidities(mailboxes, () => 100, changes)).toBe(0);
     expect(changes).toEqual([]);
     expect(mailboxes).toEqual(before);
+  });
+});
+
+describe('UIDVALIDITY across a whole merge (worked examples of docs/merge-rules.md)', () => {
+  const inbox = mailbox('INBOX', { uidValidity: 7, messages: [msg('i1', 1)] });
+  const box = mailbox('Box', { uidValidity: 8, uidNext: 5, highestModseq: 3, messages: [msg('g4', 4)] });
+  const base = store(inbox, box);
+  const dated = (guid: string, uid: number, internalDateMs: number): ReturnType<typeof msg> => ({ ...msg(guid, uid), internalDateMs });
+  const ours20 = store(inbox, mailbox('Box', { uidValidity: 20, uidNext: 3, highestModseq: 2, messages: [dated('o1', 1, 5), dated('o2', 2, 2)] }));
+  const theirs30 = store(inbox, mailbox('Box', { uidValidity: 30, uidNext: 2, highestModseq: 6, messages: [dated('t1', 1, 3)] }));
+  const mergeOf = (b: StoreState, o: StoreState, t: StoreState): MergeOutcome => mergeStores(b, o, t, { node: 'n', oursTimeMs: 0, theirsTimeMs: 0 }, { settleMailbox: renumberMailbox });
+  const uids = (state: StoreState, name: string): [string, number, number][] => messagesByUid((state.mailboxes.get(name) as Mailbox).messages).map((m) => [m.guid, m.uid, m.modseq]);
+  const fresh = (value: number | undefined, above: number): void => {
+    expect(value).toBeGreaterThan(above);
+    expect(value).toBeLessThanOrEqual(above + FRESH_UIDVALIDITY_SPREAD);
+  };
+
+  it('replaced on both sides: a fresh value, every UID reassigned in (INTERNALDATE, GUID) order, both sides\' values reported', () => {
+    const outcome = mergeOf(base, ours20, theirs30);
+    const merged = outcome.state.mailboxes.get('Box') as Mailbox;
+    fresh(merged.uidValidity, 30);
+    expect(merged).toMatchObject({ uidNext: 4, highestModseq: 7 });
+    expect(uids(outcome.state, 'Box')).toEqual([['o2', 1, 7], ['t1', 2, 7], ['o1', 3, 7]]);
+    expect(outcome.renumbered).toBe(3);
+    expect(outcome.uidValidityChanges).toEqual([
+      { mailbox: 'Box', before: 20, after: merged.uidValidity },
+      { mailbox: 'Box', before: 30, after: merged.uidValidity },
+    ]);
+    expect(outcome.state.mailboxes.get('INBOX')).toBe(inbox);
+  });
+
+  it('replaced on one side by a smaller value: a fresh value; the old incarnation\'s messages go with it', () => {
+    const outcome = mergeOf(base, base, store(inbox, mailbox('Box', { uidValidity: 5, messages: [msg('t1', 1)] })));
+    const merged = outcome.state.mailboxes.get('Box') as Mailbox;
+    fresh(merged.uidValidity, 8);
+    expect(uids(outcome.state, 'Box')).toEqual([['t1', 1, 4]]);
+    expect(outcome.renumbered).toBe(0);
+    expect(outcome.uidValidityChanges.map((c) => [c.before, c.after])).toEqual([[8, merged.uidValidity], [5, merged.uidValidity]]);
+  });
+
+  it('replaced on one side by a larger value: the larger, its UIDs kept, the other side\'s change reported once', () => {
+    const outcome = mergeOf(base, base, theirs30);
+    expect(outcome.state.mailboxes.get('Box')).toMatchObject({ uidValidity: 30, uidNext: 2, highestModseq: 7 });
+    expect(uids(outcome.state, 'Box')).toEqual([['t1', 1, 7]]);
+    expect(outcome.uidValidityChanges).toEqual([{ mailbox: 'Box', before: 8, after: 30 }]);
+  });
+
+  it('one side no longer has the base\'s UID space (INBOX gone there) while the other uses it: a fresh value', () => {
+    const ours = store(mailbox('INBOX', { uidValidity: 7, uidNext: 4, messages: [msg('i1', 1), msg('i2', 3)] }), box);
+    const outcome = mergeOf(base, ours, store(box));
+    const merged = outcome.state.mailboxes.get('INBOX') as Mailbox;
+    fresh(merged.uidValidity, 8);
+    // i1 was in INBOX at the base, so the side without INBOX expunged it; i2 arrived since.
+    expect(uids(outcome.state, 'INBOX')).toEqual([['i2', 1, 2]]);
+    expect(merged.uidNext).toBe(2);
+    expect(outcome.renumbered).toBe(1);
+    expect(outcome.uidValidityChanges).toEqual([{ mailbox: 'INBOX', before: 7, after: merged.uidValidity }]);
+    expect(outcome.state.mailboxes.get('Box')).toBe(box);
+  });
+
+  it('in a virtual base never a fresh value: the larger one, UIDs by the renumber rule, lost UID spaces kept as frame records', () => {
+    const virtual = mergeVirtualBase(base, ours20, theirs30);
+    expect(virtual.mailboxes.get('Box')).toMatchObject({ uidValidity: 30, uidNext: 4 });
+    expect(uids(virtual, 'Box')).toEqual([['t1', 1, 7], ['o1', 2, 7], ['o2', 3, 7]]);
+    expect([...virtual.mailboxes.values()].filter((m) => m.name.startsWith(FRAME_RECORD_PREFIX)).map((m) => [m.uidValidity, m.uidNext])).toEqual([[8, 5], [20, 3]]);
+    expect([...mergeOf(base, ours20, theirs30).state.mailboxes.keys()].some((name) => name.startsWith(FRAME_RECORD_PREFIX))).toBe(false);
+  });
+
+  it('two mailboxes created concurrently with one UIDVALIDITY under two names: the smaller name keeps it, the other gets a fresh one and UIDs 1..n', () => {
+    const ours = store(inbox, box, mailbox('A', { uidValidity: 50, messages: [msg('a1', 1)] }));
+    const theirs = store(inbox, box, mailbox('B', { uidValidity: 50, uidNext: 9, messages: [dated('b2', 7, 4), dated('b1', 8, 2)] }));
+    const outcome = mergeOf(base, ours, theirs);
+    const b = outcome.state.mailboxes.get('B') as Mailbox;
+    fresh(b.uidValidity, 50);
+    // One UID space: A's UID 1 was handed out in theirs' space 50 (UIDNEXT 9) to nothing of A's, so it moves up.
+    expect(outcome.state.mailboxes.get('A')).toMatchObject({ uidValidity: 50, uidNext: 10 });
+    expect(uids(outcome.state, 'A')).toEqual([['a1', 9, 2]]);
+    expect(b.uidNext).toBe(3);
+    expect(uids(outcome.state, 'B')).toEqual([['b1', 1, 3], ['b2', 2, 3]]);
+    expect(outcome.renumbered).toBe(3);
+    expect(outcome.uidValidityChanges).toEqual([{ mailbox: 'B', before: 50, after: b.uidValidity }]);
   });
 });
