@@ -3,12 +3,13 @@ import { describe, expect, it } from 'vitest';
 import { messageMapSorted, rebuildBuckets, sortedBucket } from '../../core/merge/buckets.ts';
 import { changedGuids, divergedGuids, locateInBase, sameMessage } from '../../core/merge/changed.ts';
 import { mergedKeywords } from '../../core/merge/mailbox.ts';
+import { merge3, mergeStores } from '../../core/merge/mergeStores.ts';
 import { nameMaps } from '../../core/merge/names.ts';
 import type { MailboxUidInput, UidEntry } from '../../core/merge/policy.ts';
 import { assignFresh, reassignAll, renumberMailbox } from '../../core/merge/uids.ts';
 import { allMessages, bucketOf, EMPTY_MESSAGE_MAP, getMessage, messageMapFrom } from '../../core/messageMap.ts';
-import type { Mailbox, Message } from '../../core/state.ts';
-import { mailbox, msg, store, storeFlag } from './stateOps.ts';
+import type { Mailbox, Message, StoreState } from '../../core/state.ts';
+import { deliver, mailbox, msg, store, storeFlag } from './stateOps.ts';
 
 /** Two GUIDs, with `prefix`, that share a bucket (found by search: the hash decides). */
 function sameBucketPair(prefix: string): [string, string] {
@@ -175,5 +176,43 @@ describe('mergedKeywords', () => {
     const arrival = { guid: 'c', flags: ['\\Seen', '$Mid'], ours: undefined, theirs: undefined, any: msg('c', 0), moved: false };
     expect(mergedKeywords(ours, theirs, [arrival])).toEqual(['$Alpha', '$Mid', '$Zed']);
     expect(mergedKeywords(undefined, undefined, [])).toEqual([]);
+  });
+});
+
+describe('one merged mailbox: UIDNEXT, HIGHESTMODSEQ and strategy data', () => {
+  const box = mailbox('Box', { uidValidity: 8, uidNext: 5, highestModseq: 3, messages: [msg('g4', 4)] });
+  const base = store(box);
+
+  it('keeps the very mailbox both sides share', () => {
+    expect(merge3(base, base, base).mailboxes.get('Box')).toBe(box);
+  });
+
+  it('never lowers UIDNEXT or HIGHESTMODSEQ, and mints no MODSEQ when no message changed', () => {
+    const ours = store({ ...box, uidNext: 12, highestModseq: 9 });
+    for (const [o, t] of [[ours, base], [base, ours]] as const) {
+      expect(merge3(base, o, t).mailboxes.get('Box')).toMatchObject({ uidNext: 12, highestModseq: 9, messages: box.messages });
+    }
+  });
+
+  it('a changed message gets one MODSEQ above every side\'s HIGHESTMODSEQ, the base\'s included', () => {
+    const high = store({ ...box, highestModseq: 20 });
+    const ours = storeFlag(store({ ...box, highestModseq: 5 }), 'g4', '+', '\\Seen');
+    const merged = merge3(high, ours, store({ ...box, highestModseq: 4 })).mailboxes.get('Box');
+    expect(merged?.highestModseq).toBe(21);
+    expect(getMessage(merged?.messages ?? EMPTY_MESSAGE_MAP, 'g4')).toMatchObject({ flags: ['\\Seen'], modseq: 21 });
+  });
+
+  it('takes ours\' strategy data, else theirs\', unless the policy merges it', () => {
+    const owned = (node: string): StoreState => deliver(store(mailbox('Box', { uidValidity: 8, owner: { node, epoch: 1 } })), 'Box', msg(`from-${node}`, 0));
+    const plain = store(mailbox('Box', { uidValidity: 8 }));
+    expect(merge3(plain, owned('a'), plain).mailboxes.get('Box')?.strategyData).toEqual(owned('a').mailboxes.get('Box')?.strategyData);
+    expect(merge3(plain, plain, owned('b')).mailboxes.get('Box')?.strategyData).toEqual(owned('b').mailboxes.get('Box')?.strategyData);
+    expect(merge3(plain, owned('a'), owned('b')).mailboxes.get('Box')?.strategyData).toEqual(owned('a').mailboxes.get('Box')?.strategyData);
+    expect('strategyData' in (merge3(plain, deliver(plain, 'Box', msg('x', 0)), plain).mailboxes.get('Box') as Mailbox)).toBe(false);
+    const joined = mergeStores(plain, owned('a'), owned('b'), { node: 'n', oursTimeMs: 0, theirsTimeMs: 0 }, {
+      settleMailbox: renumberMailbox,
+      mergeStrategyData: (o, t) => ({ both: `${o?.['owner']}+${t?.['owner']}` }),
+    });
+    expect(joined.state.mailboxes.get('Box')?.strategyData).toEqual({ both: 'a 1+b 1' });
   });
 });
