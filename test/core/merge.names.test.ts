@@ -63,6 +63,11 @@ describe('detectRenames: a rename X -> Y is recognised', () => {
     expect(renames(twin, store(inbox(), archive({ name: 'Z', guids: [] }), archive({ name: 'Y', guids: [] })))).toEqual([['A', 'Y'], ['B', 'Z']]);
   });
 
+  it('only onto a name the base did not have: onto an existing name it reads as a re-creation of that name', () => {
+    const b = store(inbox(), archive(), archive({ name: 'Old', uidValidity: 9, guids: [] }));
+    expect(renames(b, store(inbox(), archive({ name: 'Old' })))).toEqual([]);
+  });
+
   it('nothing when the side added no name', () => {
     expect(renames(base, store(inbox()))).toEqual([]);
   });
