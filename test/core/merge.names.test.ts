@@ -65,7 +65,8 @@ describe('detectRenames: a rename X -> Y is recognised', () => {
 
   it('only onto a name the base did not have: onto an existing name it reads as a re-creation of that name', () => {
     const b = store(inbox(), archive(), archive({ name: 'Old', uidValidity: 9, guids: [] }));
-    expect(renames(b, store(inbox(), archive({ name: 'Old' })))).toEqual([]);
+    const side = store(inbox(), archive({ name: 'Old' }));
+    expect(renames(b, side, side)).toEqual([]);
   });
 
   it('nothing when the side added no name', () => {
