@@ -2,7 +2,9 @@
 import { describe, expect, it } from 'vitest';
 import { messageMapSorted, rebuildBuckets, sortedBucket } from '../../core/merge/buckets.ts';
 import { changedGuids, divergedGuids, locateInBase, sameMessage } from '../../core/merge/changed.ts';
+import { mergeFlagsThreeWay } from '../../core/merge/flags.ts';
 import { mergedKeywords } from '../../core/merge/mailbox.ts';
+import { ProbeCounts } from '../../core/probes.ts';
 import { merge3, mergeStores } from '../../core/merge/mergeStores.ts';
 import { nameMaps } from '../../core/merge/names.ts';
 import type { MailboxUidInput, UidEntry } from '../../core/merge/policy.ts';
@@ -162,10 +164,27 @@ describe('changed GUIDs', () => {
     expect([...(touched.get('INBOX') ?? [])].sort()).toEqual(['g1', 'g2']);
   });
 
+  it('divergedGuids: GUID order even where bucket order differs', () => {
+    let [x, y] = ['a0', 'a1'];
+    for (let i = 1; bucketOf(x) <= bucketOf(y); i++) [x, y] = [`a${i}`, `b${i}`];
+    // x sorts before y but sits in a later bucket.
+    const withBoth = store(mailbox('INBOX', { uidValidity: 7, messages: [msg(x, 1), msg(y, 2)] }));
+    const empty = store(mailbox('INBOX', { uidValidity: 7 }));
+    expect(divergedGuids(empty, withBoth, empty).places.map((p) => p.guid)).toEqual([x, y]);
+  });
+
   it('finds nothing between equal states', () => {
     const changed = changedGuids(base, base, nameMaps(base, base, base));
     expect(changed.ours.size + changed.theirs.size + changed.touched.size).toBe(0);
     expect([...allMessages(EMPTY_MESSAGE_MAP)]).toEqual([]);
+  });
+});
+
+describe('mergeFlagsThreeWay probes', () => {
+  it('counts a flag merged without a base version', () => {
+    const probes = new ProbeCounts();
+    mergeFlagsThreeWay(undefined, { ...msg('x', 1, ['\\Seen']), modseq: 3 }, msg('x', 1), { probes });
+    expect(probes.snapshot()).toEqual({ 'flag-without-base': 1 });
   });
 });
 
