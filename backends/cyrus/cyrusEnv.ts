@@ -5,7 +5,7 @@
  * `~/.cache/mailsim/cyrus`, or `$MAILSIM_CYRUS_DIR`), and every program runs from there with
  * that folder's libraries first on LD_LIBRARY_PATH (docs/replica-backends.md#cyrus).
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { CyrusMissingError } from './cyrusErrors.ts';
@@ -61,21 +61,4 @@ export function cyrusEnv(service: string, syslogFile: string): NodeJS.ProcessEnv
   const shim = cyrusSyslogShimPath();
   if (existsSync(shim)) Object.assign(env, { LD_PRELOAD: shim, MAILSIM_SYSLOG_FILE: syslogFile });
   return env;
-}
-
-/** How many of an instance's last syslog lines a failure quotes. */
-export const SYSLOG_TAIL_LINES_MAX = 12;
-/** Syslog's debug priority: Cyrus logs a line per freed object at it, noise in a failure. */
-const DEBUG_PRIORITY = '<7>';
-
-/** The last lines an instance logged (debug lines left out), or '' when it logged none. */
-export function syslogTail(syslogFile: string): string {
-  let text: string;
-  try {
-    text = readFileSync(syslogFile, 'utf8');
-  } catch {
-    return '';
-  }
-  const lines = text.split('\n').filter((line) => line !== '' && !line.includes(`] ${DEBUG_PRIORITY}: `));
-  return lines.slice(-SYSLOG_TAIL_LINES_MAX).join('\n');
 }

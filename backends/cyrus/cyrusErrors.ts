@@ -4,7 +4,7 @@
  */
 import { MailsimError } from '../../core/errors.ts';
 import { stderrTail } from '../dovecot/dovecotErrors.ts';
-import { syslogTail } from './cyrusEnv.ts';
+import { syslogTail } from './syslogTail.ts';
 
 /** The unpacked Cyrus programs are missing. */
 export class CyrusMissingError extends MailsimError<'E_CYRUS_MISSING', { path: string }> {
