@@ -229,10 +229,8 @@ export class ImapClient {
     const mailbox = this.deps.rng.pick(mailboxes);
     const view = this.views.get(mailbox);
     if (kind === 'select' || !view || view.messages.size === 0) return this.select(server, mailbox);
-    // In UID order, not the view's (a message map's order follows GUIDs, which each backend
-    // makes its own): the same seed then picks the same message on every backend while their
-    // UIDs agree, so `mailsim diff` compares one workload, not two.
-    const uids = [...view.messages.keys()].sort((a, b) => a - b);
+    // The view lists UIDs in ascending order (select), so the pick is the same on every backend.
+    const uids = [...view.messages.keys()];
     const uid = this.deps.rng.pick(uids);
     const guid = view.messages.get(uid) as string;
     if (kind === 'store') return this.store(server, mailbox, view, uid, guid);
@@ -289,8 +287,12 @@ export class ImapClient {
       const view: MailboxView = fresh ? { uidValidity: box.uidValidity, uidNext: box.uidNext, highestModseq: 0, messages: new Map() } : previous;
       const seen: SeenMessage[] = [];
       view.messages.clear();
-      for (const message of allMessages(box.messages)) {
-        if (message.uid === 0) continue;
+      // In UID order, not the message map's (which follows GUIDs, and each backend makes its
+      // own): the same seed then picks the same message on every backend while their UIDs
+      // agree, so `mailsim diff` compares one workload, not two. Sorted once per SELECT, not
+      // once per request.
+      const listed = [...allMessages(box.messages)].filter((message) => message.uid !== 0).sort((a, b) => a.uid - b.uid);
+      for (const message of listed) {
         view.messages.set(message.uid, message.guid);
         // After the first SELECT, report only what changed since the last HIGHESTMODSEQ (CONDSTORE).
         if (fresh || message.modseq > view.highestModseq) {
@@ -298,7 +300,6 @@ export class ImapClient {
           this.read(message.guid, message.flags);
         }
       }
-      seen.sort((a, b) => a.uid - b.uid);
       view.uidNext = box.uidNext;
       view.highestModseq = box.highestModseq;
       this.views.set(mailbox, view);
