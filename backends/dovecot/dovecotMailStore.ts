@@ -19,7 +19,8 @@ export interface DovecotStoreHost<Home> {
   readonly state: StoreState;
   readonly clock: { nowMs(): number };
   readonly names: GuidNames;
-  dovecotGuid(mailbox: string, uid: number): string | undefined;
+  /** The key the message at `uid` is named by (guidNames.ts placeKeys). */
+  placeKey(mailbox: string, uid: number): string | undefined;
   refresh(): Promise<void>;
 }
 
@@ -91,7 +92,7 @@ export class DovecotMailStore<Home> implements MailStore {
   private async transfer(op: 'MOVE' | 'COPY', from: string, uids: readonly number[], to: string): Promise<CopyAnswer> {
     const box = this.mailbox(from, op);
     const run = op === 'MOVE' ? this.driver.move : this.driver.copy;
-    const guids = new Map(uids.map((uid) => [uid, this.host.dovecotGuid(from, uid)]));
+    const guids = new Map(uids.map((uid) => [uid, this.host.placeKey(from, uid)]));
     const answer = await run.call(this.driver, this.host.home, from, box.uidValidity, uids, to);
     // Dovecot keeps the GUID on a MOVE and on a COPY: a move keeps the message's name, a copy is named anew (guidNames.ts).
     for (const uid of answer.sourceUids) {

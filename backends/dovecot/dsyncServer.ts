@@ -26,7 +26,7 @@ import { mergeClocks, tick } from '../../sim/vclock.ts';
 import type { DovecotDriver, DovecotMailbox } from './dovecotDriver.ts';
 import { DovecotMailStore } from './dovecotMailStore.ts';
 import { contentDigest, storeStateOf } from './dovecotState.ts';
-import type { GuidNames } from './guidNames.ts';
+import { placeKeys, type GuidNames } from './guidNames.ts';
 
 /** The opening of a dsync session: a connect and the command line, before the stream (whose bytes the relay counts). */
 export const DSYNC_OPEN_BYTES = 64;
@@ -128,6 +128,13 @@ export class DsyncServer<Home> implements ReplicaServer {
   /** Dovecot's own GUID of the message at `uid` in `mailbox`, as last read. */
   dovecotGuid(mailbox: string, uid: number): string | undefined {
     return this.mailboxes.find((box) => box.name === mailbox)?.messages.find((m) => m.uid === uid)?.guid;
+  }
+
+  /** The key the message at `uid` in `mailbox` is named by, as last read: its GUID, ranked where the mailbox holds that GUID twice (guidNames.ts). */
+  placeKey(mailbox: string, uid: number): string | undefined {
+    const messages = this.mailboxes.find((box) => box.name === mailbox)?.messages ?? [];
+    const index = messages.findIndex((m) => m.uid === uid);
+    return index < 0 ? undefined : placeKeys(messages.map((m) => m.guid))[index];
   }
 
   get names(): GuidNames {

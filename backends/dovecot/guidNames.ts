@@ -10,6 +10,12 @@
  * - the target of a MOVE this backend ran takes the source's name;
  * - the target of a COPY, and any message first seen, gets a name of its own.
  * Clients pick messages from what they were shown, so stable names keep those picks stable.
+ *
+ * One mailbox of one store can hold the same GUID more than once: Cyrus's GUID is the SHA-1 of
+ * the message, so a second record of the same bytes (a copy its replication made) has the
+ * first one's GUID. Each record is a message a client can see, fetch and expunge, so each
+ * gets a name: records are told apart by their rank among the mailbox's records with that
+ * GUID, by ascending UID (placeKeys).
  */
 export const DSYNC_NAME_PREFIX = 'dsync-';
 
@@ -48,4 +54,18 @@ export class GuidNames {
     this.byPlace.set(place, name);
     return name;
   }
+}
+
+/**
+ * The key each message of one mailbox is named by, for messages in ascending UID order: its
+ * GUID for the first record with that GUID, and the GUID with the record's rank for any later
+ * one, so a duplicate record is a message of its own and not hidden behind the first.
+ */
+export function placeKeys(guids: readonly string[]): string[] {
+  const seen = new Map<string, number>();
+  return guids.map((guid) => {
+    const rank = (seen.get(guid) ?? 0) + 1;
+    seen.set(guid, rank);
+    return rank === 1 ? guid : `${guid}#${rank}`;
+  });
 }
