@@ -2,8 +2,7 @@
  * The results table of `mailsim bench find` as Markdown, written into a document between two
  * marker lines (docs/planted-bugs.md), so a rerun replaces the figures and nothing else.
  */
-import { readFile, writeFile } from 'node:fs/promises';
-import { MailsimError } from '../../core/errors.ts';
+import { replaceMarkedSection } from '../markdownSection.ts';
 import type { BugResult, FindFigures } from './findTypes.ts';
 
 export const FIND_RESULTS_START = '<!-- bench find results: start (written by mailsim bench find --markdown) -->';
@@ -48,15 +47,5 @@ export function findResultsMarkdown(figures: FindFigures): string {
 
 /** Replaces the section between the markers in `path` with the results. */
 export async function writeFindMarkdown(path: string, figures: FindFigures): Promise<void> {
-  let text: string;
-  try {
-    text = await readFile(path, 'utf8');
-  } catch (error) {
-    throw new MailsimError('E_BAD_OPTION', `--markdown ${path}: cannot read it (${(error as Error).message})`, { path });
-  }
-  const start = text.indexOf(FIND_RESULTS_START);
-  const end = text.indexOf(FIND_RESULTS_END);
-  if (start < 0 || end < start) throw new MailsimError('E_BAD_OPTION', `--markdown ${path}: it has no results section (the lines ${FIND_RESULTS_START} and ${FIND_RESULTS_END})`, { path });
-  const before = text.slice(0, start + FIND_RESULTS_START.length);
-  await writeFile(path, `${before}\n${findResultsMarkdown(figures)}${text.slice(end)}`);
+  await replaceMarkedSection(path, { option: '--markdown', startMarker: FIND_RESULTS_START, endMarker: FIND_RESULTS_END }, findResultsMarkdown(figures));
 }

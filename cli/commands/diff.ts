@@ -7,6 +7,7 @@
  */
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
 import { MailsimError } from '../../core/errors.ts';
 import { backendInstalled, installHint } from '../../backends/installed.ts';
 import { loadScenario } from '../../scenarios/loader.ts';
@@ -14,7 +15,9 @@ import { defaultSeed } from '../../scenarios/resolve.ts';
 import type { ReplicaKind } from '../../sim/replicaKinds.ts';
 import { DIFF_CLASSES } from '../diff/classes.ts';
 import { describeSeed, describeTotals, diffExitCode, diffTotals } from '../diff/describe.ts';
+import { checkDiffMarkdown, machineLoad, writeDiffMarkdown } from '../diff/diffMarkdown.ts';
 import { diffSeed, type SeedDiff } from '../diff/runDiff.ts';
+import { codeIdentity } from '../codeIdentity.ts';
 import { AtomicOutput, OutputFileError } from '../outputFile.ts';
 
 export interface DiffCommandOptions {
@@ -25,6 +28,8 @@ export interface DiffCommandOptions {
   readonly set: readonly string[];
   readonly out: string;
   readonly json?: boolean;
+  /** A document whose results section gets the counts per class (diffMarkdown.ts). */
+  readonly markdown?: string;
 }
 
 /** The report's shape; the number goes up when a field changes meaning or goes away. */
@@ -53,13 +58,26 @@ async function planFile(file: string, options: DiffCommandOptions): Promise<Plan
   return { file, replicas, seeds: Array.from({ length: options.seeds }, (_, i) => start + i) };
 }
 
+/** The command as a user would type it again, for the document it writes. */
+function commandLine(files: readonly string[], options: DiffCommandOptions): string {
+  const parts = ['mailsim diff', ...files, '--seeds', String(options.seeds)];
+  if (options.seedStart !== undefined) parts.push('--seed-start', String(options.seedStart));
+  if (options.replicas !== undefined) parts.push('--replicas', options.replicas.join(','));
+  for (const set of options.set) parts.push('--set', set);
+  if (options.markdown !== undefined) parts.push('--markdown', options.markdown);
+  return parts.join(' ');
+}
+
 export async function diffCommand(files: readonly string[], options: DiffCommandOptions): Promise<number> {
   const planned: PlannedFile[] = [];
   for (const file of files) planned.push(await planFile(file, options));
+  if (options.markdown !== undefined) await checkDiffMarkdown(options.markdown);
   await mkdir(options.out, { recursive: true }).catch((error: unknown) => {
     throw new OutputFileError('--out', options.out, error instanceof Error ? error.message : 'cannot create the folder');
   });
   const output = await AtomicOutput.open('--out', join(options.out, 'diff.json'));
+  const startMs = performance.now();
+  const atStart = machineLoad();
   try {
     const seeds: SeedDiff[] = [];
     for (const plan of planned) {
@@ -73,6 +91,10 @@ export async function diffCommand(files: readonly string[], options: DiffCommand
     const exitCode = diffExitCode(totals);
     const report = { format: DIFF_FORMAT, files, seeds, totals, classes: DIFF_CLASSES, exitCode };
     await output.commit([`${JSON.stringify(report, null, 2)}\n`]);
+    if (options.markdown !== undefined) {
+      const stamp = { command: commandLine(files, options), commit: codeIdentity().commit ?? 'no git', wallMs: performance.now() - startMs, cores: atStart.cores, loadAverageStart: atStart.loadAverage, loadAverageEnd: machineLoad().loadAverage };
+      await writeDiffMarkdown(options.markdown, seeds, stamp);
+    }
     process.stdout.write(options.json === true ? `${JSON.stringify(report)}\n` : `${describeTotals(totals, seeds.length)}report: ${output.path}\n`);
     return exitCode;
   } finally {

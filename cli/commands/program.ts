@@ -128,6 +128,7 @@ function addDiff(program: Command, setExit: SetExit): void {
     .option(SET_FLAGS, SET_HELP, collect, [])
     .option('--out <dir>', 'where diff.json (the whole report) goes', 'out')
     .option('--json', 'print the whole report as one JSON object')
+    .option('--markdown <file>', 'replace the results section of this document (docs/diff.md) with the counts per class')
     .addHelpText('after', '\nExit codes: 0 every difference is explained by a class (docs/diff.md), 1 one is not (printed with its replay command), 2 bad input or a backend not installed here.')
     .action(async (files: string[], options) => {
       const { diffCommand } = await import('./diff.ts');

@@ -17,6 +17,8 @@ import { runViewOf, type RunView } from './runView.ts';
 export interface BackendRun {
   readonly replica: ReplicaKind;
   readonly verdict: Verdict;
+  /** The checks that found this run invalid. */
+  readonly failedChecks: readonly string[];
   readonly replayCommand: string;
   readonly wallMs: number;
   /** Where this run's clients first asked something the reference's did not (index among client invokes); null: the same workload. */
@@ -55,7 +57,7 @@ export async function diffSeed(request: SeedDiffRequest): Promise<SeedDiff> {
     const view = runViewOf({ replica, history: outcome.history, finals: outcome.finals, checks: outcome.checks, population });
     const reference = views[0];
     views.push(view);
-    runs.push({ replica, verdict: result.verdict, replayCommand: replayCommandFor(loaded, request.seed), wallMs, workloadPartsAt: reference === undefined ? null : partsAt(reference.invokes, view.invokes) });
+    runs.push({ replica, verdict: result.verdict, failedChecks: Object.entries(outcome.checks).filter(([, check]) => check.verdict === 'invalid').map(([name]) => name), replayCommand: replayCommandFor(loaded, request.seed), wallMs, workloadPartsAt: reference === undefined ? null : partsAt(reference.invokes, view.invokes) });
   }
   const [reference, ...others] = views;
   if (reference === undefined) return { file: request.file, seed: request.seed, runs, pairs: [] };

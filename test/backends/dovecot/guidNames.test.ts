@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { allMessages } from '../../../core/messageMap.ts';
-import type { DovecotMailbox, DovecotMessage } from '../../../backends/dovecot/dovecotDriver.ts';
+import type { DovecotMailbox, DovecotMessage } from '../../../backends/dovecot/readState.ts';
 import { storeStateOf } from '../../../backends/dovecot/dovecotState.ts';
 import { GuidNames, placeKeys } from '../../../backends/dovecot/guidNames.ts';
 

@@ -8,6 +8,7 @@ import type { ReplicaKind } from '../../../sim/replicaKinds.ts';
 import type { CheckResult } from '../../../sim/resultTypes.ts';
 import { classify, type DiffClass } from '../../../cli/diff/classes.ts';
 import { compareViews } from '../../../cli/diff/compare.ts';
+import { diffResultsMarkdown } from '../../../cli/diff/diffMarkdown.ts';
 import { diffExitCode, diffTotals } from '../../../cli/diff/describe.ts';
 import { partsAt, type SeedDiff } from '../../../cli/diff/runDiff.ts';
 import { populationMessageId, runViewOf, type RunView } from '../../../cli/diff/runView.ts';
@@ -163,7 +164,7 @@ describe('mailsim diff: classes', () => {
 
 describe('mailsim diff: exit code and input', () => {
   function seedOf(reference: RunView, other: RunView): SeedDiff {
-    const run = (replica: ReplicaKind) => ({ replica, verdict: 'valid' as const, replayCommand: `mailsim run x.yaml --seed 1 --set replica=${replica}`, wallMs: 1, workloadPartsAt: null });
+    const run = (replica: ReplicaKind) => ({ replica, verdict: 'valid' as const, failedChecks: [], replayCommand: `mailsim run x.yaml --seed 1 --set replica=${replica}`, wallMs: 1, workloadPartsAt: null });
     return { file: 'x.yaml', seed: 1, runs: [run(reference.replica), run(other.replica)], pairs: [{ reference: reference.replica, other: other.replica, differences: classify(compareViews(reference, other), reference, other) }] };
   }
 
@@ -175,6 +176,19 @@ describe('mailsim diff: exit code and input', () => {
     expect(diffExitCode(explained)).toBe(0);
     expect(unexplained.unexplainedCount).toBe(1);
     expect(diffExitCode(unexplained)).toBe(1);
+  });
+
+  it('--markdown writes the counts per class and every unexplained difference with its replay command', () => {
+    const reference = view('git', concurrentStores('g'), populated('g', { p0: ['\\Flagged', '\\Seen'] }));
+    const seeds = [seedOf(reference, view('cyrus', concurrentStores('c'), populated('c', { p0: ['\\Seen'] }))), { ...seedOf(reference, view('dsync', concurrentStores('d'), populated('d', { p0: ['\\Seen'] }))), seed: 2 }];
+    const stamp = { command: 'mailsim diff x.yaml --seeds 2', commit: 'abc', wallMs: 60_000, cores: 2, loadAverageStart: [1], loadAverageEnd: [2] };
+    const text = diffResultsMarkdown(seeds, stamp);
+    expect(text).toContain('Measured by `mailsim diff x.yaml --seeds 2` at commit `abc`');
+    expect(text).toContain('### `x.yaml`, seeds 1-2');
+    expect(text).toMatch(/\| git vs cyrus \| 1 \| 0 \|/);
+    expect(text).toMatch(/\| git vs dsync \| 0 \| 1 \|/);
+    expect(text).toContain('- seed 2, git vs dsync: flags');
+    expect(text).toContain('replay `mailsim run x.yaml --seed 1 --set replica=dsync`');
   });
 
   it('--replicas takes two or more known backends, each once', () => {
