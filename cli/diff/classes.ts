@@ -17,6 +17,7 @@ export const DIFF_CLASSES = {
   'renumber-order': 'Both backends renumbered both messages after a split brain, in a different order: the reference replica and Dovecot dsync order the clashing messages by GUID, and a GUID is each backend\'s own name (Cyrus\'s is the SHA-1 of the stored message, with lmtpd\'s Received header and its wall time).',
   'move-is-copy-plus-expunge': 'Dovecot dsync carries a MOVE as a copy and an expunge: the expunge wins over a flag written concurrently on the source on another server, and the copy keeps the flags it had when moved, so that acknowledged STORE is lost.',
   'flag-record-overwrite': 'Cyrus replication sends a message\'s whole flag record, and the side that runs sync_client overwrites the other: after concurrent STOREs on two servers the message ends with one server\'s flags exactly, and the other server\'s acknowledged change is lost.',
+  'copy-back-duplicate': 'Cyrus repairs a split brain by renumbering the clashing messages and copying back to the master what only the replica held, each as a new record under a new UID. Where three servers replicate pairwise (each pair\'s master the server with the smaller name), the repairs can leave one mailbox holding the same message twice: the same bytes (Cyrus\'s GUID is their SHA-1) under two UIDs, one of them never answered to any client. Cyrus\'s replication expects one master per mailbox; this mesh gives each pair its own.',
 } as const;
 
 export type DiffClass = keyof typeof DIFF_CLASSES;
@@ -33,6 +34,7 @@ type Detector = (view: RunView, messageId: string) => boolean;
 const DETECTORS: readonly { readonly diffClass: DiffClass; readonly replicas: readonly ReplicaKind[]; readonly detect: Detector }[] = [
   { diffClass: 'flag-record-overwrite', replicas: ['cyrus'], detect: flagRecordOverwritten },
   { diffClass: 'move-is-copy-plus-expunge', replicas: ['dsync', 'dsync-plain'], detect: moveLostFlag },
+  { diffClass: 'copy-back-duplicate', replicas: ['cyrus'], detect: copiedBackTwice },
 ];
 
 export function classify(differences: readonly Difference[], reference: RunView, other: RunView): ClassifiedDifference[] {
@@ -41,8 +43,9 @@ export function classify(differences: readonly Difference[], reference: RunView,
 
 function classOf(difference: Difference, reference: RunView, other: RunView): DiffClass | null {
   switch (difference.kind) {
-    case 'presence':
     case 'duplicates':
+      return detected(other, difference.messageId) ?? detected(reference, difference.messageId) ?? traceClass(reference, other, [difference.messageId]);
+    case 'presence':
     case 'mailbox':
       return traceClass(reference, other, [difference.messageId]);
     case 'flags':
@@ -151,6 +154,20 @@ function moveLostFlag(view: RunView, messageId: string): boolean {
   const moves = steps.filter((step) => step.f === 'move' && step.outcome === 'ok' && step.clock !== null);
   const lost = acknowledgedStores(steps).filter((store) => Object.entries(store.writes ?? {}).some(([flag, set]) => set && !copy.flags.includes(flag)));
   return moves.some((move) => lost.some((store) => store.node !== move.node && concurrent(move, store)));
+}
+
+/**
+ * The message is held more often than client writes made copies of it, every copy in one
+ * mailbox, and some copy sits at a UID no client was answered for it there: the extra record
+ * was made by replication, not by a client.
+ */
+function copiedBackTwice(view: RunView, messageId: string): boolean {
+  const copies = view.copies.get(messageId) ?? [];
+  const [first] = copies;
+  if (first === undefined || copies.length < 2 || copies.some((copy) => copy.mailbox !== first.mailbox)) return false;
+  const made = (view.traces.get(messageId) ?? []).filter((step) => step.f === 'deliver' || step.f === 'append' || step.f === 'copy').length;
+  const answered = view.answeredUids.get(messageId)?.get(first.mailbox);
+  return copies.length > Math.max(1, made) && copies.some((copy) => copy.uid !== answered);
 }
 
 function singleCopy(view: RunView, messageId: string): MessageCopy | null {

@@ -80,6 +80,13 @@ describe('mailsim diff: comparison', () => {
 });
 
 describe('mailsim diff: classes', () => {
+  it('copy-back-duplicate: Cyrus holds a message twice, once at a UID no client was answered; the same end on dsync is unexplained', () => {
+    const reference = view('git', started('g'), populated('g'));
+    const twice = (prefix: string): Message[] => [...populated(prefix), message(`${prefix}-9`, 7, { messageId: P0 })];
+    expect(classesOf(reference, view('cyrus', started('c'), twice('c')))).toEqual(['copy-back-duplicate']);
+    expect(classesOf(reference, view('dsync', started('d'), twice('d')))).toEqual([null]);
+  });
+
   it('flag-record-overwrite: Cyrus ends with one server\'s whole flag record after concurrent stores', () => {
     const reference = view('git', concurrentStores('g'), populated('g', { p0: ['\\Flagged', '\\Seen'] }));
     const other = view('cyrus', concurrentStores('c'), populated('c', { p0: ['\\Seen'] }));
