@@ -71,7 +71,7 @@ function commandLine(files: readonly string[], options: DiffCommandOptions): str
 export async function diffCommand(files: readonly string[], options: DiffCommandOptions): Promise<number> {
   const planned: PlannedFile[] = [];
   for (const file of files) planned.push(await planFile(file, options));
-  if (options.markdown !== undefined) await checkDiffMarkdown(options.markdown);
+  if (options.markdown !== undefined) await checkDiffMarkdown(options.markdown, files);
   await mkdir(options.out, { recursive: true }).catch((error: unknown) => {
     throw new OutputFileError('--out', options.out, error instanceof Error ? error.message : 'cannot create the folder');
   });
@@ -93,7 +93,7 @@ export async function diffCommand(files: readonly string[], options: DiffCommand
     await output.commit([`${JSON.stringify(report, null, 2)}\n`]);
     if (options.markdown !== undefined) {
       const stamp = { command: commandLine(files, options), commit: codeIdentity().commit ?? 'no git', wallMs: performance.now() - startMs, cores: atStart.cores, loadAverageStart: atStart.loadAverage, loadAverageEnd: machineLoad().loadAverage };
-      await writeDiffMarkdown(options.markdown, seeds, stamp);
+      await writeDiffMarkdown(options.markdown, files, seeds, stamp);
     }
     process.stdout.write(options.json === true ? `${JSON.stringify(report)}\n` : `${describeTotals(totals, seeds.length)}report: ${output.path}\n`);
     return exitCode;

@@ -5,12 +5,19 @@
  * that measured them and a rerun replaces them.
  */
 import { cpus, loadavg } from 'node:os';
-import { readMarkedDocument, replaceMarkedSection } from '../markdownSection.ts';
+import { readMarkedDocument, replaceMarkedSection, type MarkedSection } from '../markdownSection.ts';
 import { describeDifference, pairLabel, UNEXPLAINED } from './describe.ts';
 import type { SeedDiff } from './runDiff.ts';
 
-export const DIFF_RESULTS_START = '<!-- diff results: start (written by mailsim diff --markdown) -->';
-export const DIFF_RESULTS_END = '<!-- diff results: end -->';
+/**
+ * The marker lines of the section for one list of scenario files: a document can hold one
+ * section per list, so runs of different lengths (a slow file with fewer seeds) each write
+ * their own.
+ */
+export function diffSection(files: readonly string[]): MarkedSection {
+  const key = files.join(' ');
+  return { option: '--markdown', startMarker: `<!-- diff results: start ${key} (written by mailsim diff --markdown) -->`, endMarker: `<!-- diff results: end ${key} -->` };
+}
 
 export interface DiffRunStamp {
   /** The command line that measured it, as a user would type it. */
@@ -84,13 +91,11 @@ export function diffResultsMarkdown(seeds: readonly SeedDiff[], stamp: DiffRunSt
   return lines.join('\n');
 }
 
-const SECTION = { option: '--markdown', startMarker: DIFF_RESULTS_START, endMarker: DIFF_RESULTS_END };
-
-/** Refuses a document with no results section before any run starts. */
-export async function checkDiffMarkdown(path: string): Promise<void> {
-  await readMarkedDocument(path, SECTION);
+/** Refuses a document with no section for these files before any run starts. */
+export async function checkDiffMarkdown(path: string, files: readonly string[]): Promise<void> {
+  await readMarkedDocument(path, diffSection(files));
 }
 
-export async function writeDiffMarkdown(path: string, seeds: readonly SeedDiff[], stamp: DiffRunStamp): Promise<void> {
-  await replaceMarkedSection(path, SECTION, diffResultsMarkdown(seeds, stamp));
+export async function writeDiffMarkdown(path: string, files: readonly string[], seeds: readonly SeedDiff[], stamp: DiffRunStamp): Promise<void> {
+  await replaceMarkedSection(path, diffSection(files), diffResultsMarkdown(seeds, stamp));
 }
