@@ -5,7 +5,8 @@
  * `mailsim diff` then exits 1.
  */
 import type { ReplicaKind } from '../../sim/replicaKinds.ts';
-import { compare } from '../../sim/checkers/vclock.ts';
+import { causallyLast, compare } from '../../sim/checkers/vclock.ts';
+import type { VectorClock } from '../../sim/historyTypes.ts';
 import type { Difference } from './compare.ts';
 import type { MessageCopy, RunView } from './runView.ts';
 import { compareTraces, type TraceStep } from './trace.ts';
@@ -14,10 +15,11 @@ export const DIFF_CLASSES = {
   'workload-diverged': 'The simulated clients draw each operation from what their server answered before, so once two backends answer differently (a MODSEQ, a UID, a flag set) the same seed asks them different things. The message\'s client writes differ between the two runs, so its end states are not comparable.',
   'timing-only': 'The same client writes reached the message on both backends, in another order: which write came last, and so how the message ended, follows the order.',
   'concurrent-flag-either-value': 'Concurrent writes (no client saw one before the other) set and cleared the flag on different servers. Either end value is one of those writes, and no-lost-flags accepts both; the backends settled it differently.',
+  'causal-order-differs': 'The same client writes reached the message, but replication carried them at other times on the two backends: on one, the server that wrote last had already seen the other server\'s write to the flag, so its write decides; on the other the two writes were concurrent, and either value is one of them. Each backend\'s end value is one its own history allows (no-lost-flags judges each by its own causality).',
   'renumber-order': 'Both backends renumbered both messages after a split brain, in a different order: the reference replica and Dovecot dsync order the clashing messages by GUID, and a GUID is each backend\'s own name (Cyrus\'s is the SHA-1 of the stored message, with lmtpd\'s Received header and its wall time).',
   'move-is-copy-plus-expunge': 'Dovecot dsync carries a MOVE as a copy and an expunge: the expunge wins over a flag written concurrently on the source on another server, and the copy keeps the flags it had when moved, so that acknowledged STORE is lost.',
   'flag-record-overwrite': 'Cyrus replication sends a message\'s whole flag record, and the side that runs sync_client overwrites the other: after concurrent STOREs on two servers the message ends with one server\'s flags exactly, and the other server\'s acknowledged change is lost.',
-  'copy-back-duplicate': 'Cyrus repairs a split brain by renumbering the clashing messages and copying back to the master what only the replica held, each as a new record under a new UID. Where three servers replicate pairwise (each pair\'s master the server with the smaller name), the repairs can leave one mailbox holding the same message twice: the same bytes (Cyrus\'s GUID is their SHA-1) under two UIDs, one of them never answered to any client. Cyrus\'s replication expects one master per mailbox; this mesh gives each pair its own.',
+  'copy-back-duplicate': 'Cyrus repairs a split brain by renumbering the clashing messages and copying back to the master what only the replica held, each as a new record under a new UID. A message that reached two replicas while they were apart from their master (here b, which replicates to c) is copied back once through each: the master first takes it from one replica under a new UID, and then from the other, where it still sits at its old UID, under another. Every replica then holds the same bytes (Cyrus\'s GUID is their SHA-1) twice, one record at a UID no client was answered. Cyrus\'s replication expects one master per mailbox; in this mesh each pair has its own.',
 } as const;
 
 export type DiffClass = keyof typeof DIFF_CLASSES;
@@ -93,7 +95,22 @@ function flagsClass(difference: Extract<Difference, { kind: 'flags' }>, referenc
   if (local !== null) return local;
   const steps = reference.traces.get(id) ?? [];
   if (difference.flags.every((flag) => bothValuesConcurrent(steps, flag))) return 'concurrent-flag-either-value';
-  return compareTraces(steps, other.traces.get(id) ?? []) === 'reordered' ? 'timing-only' : null;
+  const relation = compareTraces(steps, other.traces.get(id) ?? []);
+  if (relation === 'reordered') return 'timing-only';
+  const allowed = (view: RunView, held: readonly string[]) => difference.flags.every((flag) => lastWritesAllow(view.traces.get(id) ?? [], flag, held.includes(flag)));
+  return relation === 'same' && allowed(reference, difference.reference) && allowed(other, difference.other) ? 'causal-order-differs' : null;
+}
+
+/** What an acknowledged store wrote to `flag`: set, cleared (also by an `=` store that does not name it), or nothing. */
+function flagWrite(step: TraceStep, flag: string): boolean | undefined {
+  return step.writes?.[flag] ?? (step.detail.startsWith('=') ? false : undefined);
+}
+
+/** Some acknowledged store wrote `value` to the flag and no acknowledged store that wrote it happened after it, by the run's own causality. */
+function lastWritesAllow(steps: readonly TraceStep[], flag: string, value: boolean): boolean {
+  // acknowledgedStores keeps only steps with a clock.
+  const writers = acknowledgedStores(steps).filter((step) => flagWrite(step, flag) !== undefined);
+  return causallyLast(writers, (step) => step.clock as VectorClock).some((step) => flagWrite(step, flag) === value);
 }
 
 /** A verdict a side failed is explained by a backend's own behaviour shown on a message the failing check names. */

@@ -87,6 +87,24 @@ describe('mailsim diff: classes', () => {
     expect(classesOf(reference, view('dsync', started('d'), twice('d')))).toEqual([null]);
   });
 
+  it('causal-order-differs: the same writes, ordered on one backend and concurrent on the other, each end value allowed by its own run', () => {
+    // A's client reads B (after B's +$w1 in one run, before it in the other) and then writes `= work` on A.
+    const run = (prefix: string, readsAfterWrite: boolean): HistoryBuilder => {
+      const history = started(prefix);
+      const read = () => history.select('B', 'imap-0', { uidValidity: 1, uidNext: 3, messages: [seen(1, `${prefix}-1`), seen(2, `${prefix}-2`)] });
+      if (!readsAfterWrite) read();
+      history.store('B', 'imap-1', { uid: 1, guid: `${prefix}-1`, mode: '+', flags: ['$w1'] }, 'ok', { flagsAfter: ['$w1'] });
+      if (readsAfterWrite) read();
+      history.store('A', 'imap-0', { uid: 1, guid: `${prefix}-1`, mode: '=', flags: ['work'] }, 'ok', { flagsAfter: ['work'] });
+      return history;
+    };
+    const reference = view('git', run('g', false), populated('g', { p0: ['$w1', 'work'] }));
+    expect(classesOf(reference, view('dsync', run('d', true), populated('d', { p0: ['work'] })))).toEqual(['causal-order-differs']);
+    // Control: where `= work` came after B's write, keeping $w1 is what no run allows.
+    const wrong = view('dsync', run('d', true), populated('d', { p0: ['$w1', 'work'] }));
+    expect(classesOf(view('git', run('g', true), populated('g', { p0: ['work'] })), wrong)).toEqual([null]);
+  });
+
   it('flag-record-overwrite: Cyrus ends with one server\'s whole flag record after concurrent stores', () => {
     const reference = view('git', concurrentStores('g'), populated('g', { p0: ['\\Flagged', '\\Seen'] }));
     const other = view('cyrus', concurrentStores('c'), populated('c', { p0: ['\\Seen'] }));
