@@ -44,6 +44,18 @@ describe('replica: cyrus (real Cyrus IMAP)', () => {
     expect(reference.result.checks['no-lost-flags']?.verdict).toBe('valid');
   }, 120_000);
 
+  onCyrus('a split brain with a master cut off from two replicas: the message the replicas share is copied back twice, no-duplicates says so', async () => {
+    const real = await run('scenarios/controls/cyrus-copy-back-duplicate.yaml', ['replica=cyrus']);
+    expect(real.result.checks['no-duplicates']?.verdict).toBe('invalid');
+    expect(real.result.verdict).toBe('invalid');
+    for (const check of ['no-lost-mail', 'uid-stable', 'convergence']) expect(real.result.checks[check]?.verdict).toBe('valid');
+    for (const final of real.outcome.finals) {
+      const ids = [...allMessages(final.state.mailboxes.get('INBOX')!.messages)].map((m) => m.messageId);
+      // Each record is a message of its own (the same bytes, so the same Cyrus GUID): one Message-ID twice.
+      expect(ids.length - new Set(ids).size).toBe(1);
+    }
+  }, 120_000);
+
   onCyrus('a delivery to a folder lands in that folder (the folder grants lmtpd the post right)', async () => {
     const root = await mkdtemp(join(tmpdir(), 'mailsim-cyrus-test-'));
     await chmod(root, 0o755);
