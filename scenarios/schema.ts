@@ -89,6 +89,13 @@ const flag = z.string().regex(/^\\?[A-Za-z$][A-Za-z0-9$_.-]{0,63}$/, 'a system f
 const uid = z.int().min(1).max(2 ** 32 - 1);
 const verdictSchema = z.enum(['valid', 'invalid']);
 
+const findingSchema = z.strictObject({
+  summary: z.string().min(1).max(1_000).describe('one line: what the real system does and what it costs a user'),
+  checks: z.array(z.enum(CHECK_NAME_LIST)).min(1).max(CHECK_NAME_LIST.length).describe('the checks that must be invalid for the finding to count as reproduced'),
+  seeds: z.array(z.int().min(0).max(Number.MAX_SAFE_INTEGER)).min(1).max(LIST_ITEMS_MAX).optional().describe('where it shows on some seeds only, those seeds; on the others the run must be valid'),
+  source: z.string().min(1).max(1_000).optional().describe('where the behaviour is documented or discussed'),
+});
+
 export const strategySchema = z.enum(nonEmpty(STRATEGY_NAMES)).describe('UID strategy');
 
 const layoutSchema = z
@@ -294,14 +301,9 @@ const baseSchema = z.strictObject({
     .optional()
     .describe('the verdict this scenario must give (default valid), or one per backend ({git: valid, dsync: invalid}; a backend left out: valid)'),
   finding: z
-    .strictObject({
-      summary: z.string().min(1).max(1_000).describe('one line: what the real system does and what it costs a user'),
-      checks: z.array(z.enum(CHECK_NAME_LIST)).min(1).max(CHECK_NAME_LIST.length).describe('the checks that must be invalid for the finding to count as reproduced'),
-      seeds: z.array(z.int().min(0).max(Number.MAX_SAFE_INTEGER)).min(1).max(LIST_ITEMS_MAX).optional().describe('where it shows on some seeds only, those seeds; on the others the run must be valid'),
-      source: z.string().min(1).max(1_000).optional().describe('where the behaviour is documented or discussed'),
-    })
+    .union([findingSchema, z.partialRecord(z.enum(REPLICA_KINDS), findingSchema)])
     .optional()
-    .describe('a known finding in a real system: the runs that expect invalid reproduce it, and stop being as expected when it stops reproducing'),
+    .describe('a known finding in a real system: the runs that expect invalid reproduce it, and stop being as expected when it stops reproducing; one for the file, or one per real backend ({dsync: {...}, cyrus: {...}}) where each fails its own way'),
   seed: z.int().min(0).max(Number.MAX_SAFE_INTEGER).optional().describe('default seed when none is given'),
   compareStrategies: z
     .array(strategySchema)
@@ -486,6 +488,13 @@ function checkExpectation(s: Scenario, report: Report): void {
   if (s.finding === undefined) return;
   const perBackend = typeof s.expect === 'object' ? s.expect : {};
   const invalidOn = Object.keys(perBackend).filter((name) => perBackend[name as keyof typeof perBackend] === 'invalid');
+  if (!('summary' in s.finding)) {
+    // One finding per backend: each names a real backend the file expects invalid.
+    for (const name of Object.keys(s.finding)) {
+      if (!invalidOn.includes(name) || !isRealReplica(name as Scenario['replica'])) report({ path: ['finding', name], message: `a finding for ${name} needs ${name} to be a real backend (dsync, dsync-plain, cyrus) that \`expect\` says is invalid` });
+    }
+    return;
+  }
   // The real system may be a real client program the file runs (realClients).
   const realClient = (s.realClients ?? []).length > 0 && (s.expect === 'invalid' || invalidOn.length > 0);
   if (!realClient && !invalidOn.some((name) => isRealReplica(name as Scenario['replica']))) {

@@ -22,16 +22,30 @@ export interface Finding {
   readonly source?: string;
 }
 
+/** A scenario's `finding:` as written: one for the file, or one per real backend. */
+export type FindingSpec = Finding | Partial<Record<ReplicaKind, Finding>>;
+
+/** The finding a backend's runs reproduce: the file's one, or that backend's own. */
+export function findingFor(spec: FindingSpec | undefined, replica: ReplicaKind): Finding | undefined {
+  if (spec === undefined) return undefined;
+  return isFinding(spec) ? spec : spec[replica];
+}
+
+function isFinding(spec: FindingSpec): spec is Finding {
+  return typeof (spec as Finding).summary === 'string';
+}
+
 /** A scenario's `expect:` as written: one verdict, or one per backend (unlisted: valid). */
 export type ExpectSpec = ExpectedVerdict | Partial<Record<ReplicaKind, ExpectedVerdict>>;
 
 /** The verdict one run (this backend, this seed) must give, and the finding it reproduces if any. */
 export function expectationFor(
   spec: ExpectSpec | undefined,
-  finding: Finding | undefined,
+  findingSpec: FindingSpec | undefined,
   replica: ReplicaKind,
   seed: number,
 ): { expect: ExpectedVerdict; finding?: Finding } {
+  const finding = findingFor(findingSpec, replica);
   const base: ExpectedVerdict = spec === undefined ? 'valid' : typeof spec === 'string' ? spec : (spec[replica] ?? 'valid');
   if (finding === undefined || base === 'valid') return { expect: base };
   // A finding seen on some seeds only: on the others the run must hold every promise.

@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadScenario, parseScenarioText, ScenarioError } from '../../scenarios/loader.ts';
+import { expectationFor, findingFor } from '../../sim/expectation.ts';
 
 function refusal(text: string, overrides: readonly string[] = [], file = 'bad.yaml'): ScenarioError {
   try {
@@ -301,7 +302,19 @@ describe('expect per backend and findings', () => {
   const base = 'servers: [a, b]\ncompareReplicas: [git, dsync]\n';
   it('takes a verdict per backend the file runs, with a finding on a real one', () => {
     const loaded = parseScenarioText(`${base}expect: {git: valid, dsync: invalid}\nfinding: {summary: lost, checks: [no-lost-flags], seeds: [1]}\n`, 'ok.yaml');
-    expect(loaded.scenario.finding?.checks).toEqual(['no-lost-flags']);
+    expect(findingFor(loaded.scenario.finding, 'dsync')?.checks).toEqual(['no-lost-flags']);
+  });
+  it('takes one finding per real backend, each with its own checks and seeds', () => {
+    const text = `servers: [a, b]\ncompareReplicas: [git, dsync, cyrus]\nexpect: {dsync: invalid, cyrus: invalid}\nfinding:\n  dsync: {summary: lost, checks: [no-lost-flags], seeds: [12]}\n  cyrus: {summary: twice, checks: [no-duplicates]}\n`;
+    const loaded = parseScenarioText(text, 'ok.yaml');
+    expect(expectationFor(loaded.scenario.expect, loaded.scenario.finding, 'dsync', 11)).toEqual({ expect: 'valid' });
+    expect(expectationFor(loaded.scenario.expect, loaded.scenario.finding, 'dsync', 12).finding?.checks).toEqual(['no-lost-flags']);
+    expect(expectationFor(loaded.scenario.expect, loaded.scenario.finding, 'cyrus', 11).finding?.checks).toEqual(['no-duplicates']);
+    expect(expectationFor(loaded.scenario.expect, loaded.scenario.finding, 'git', 12)).toEqual({ expect: 'valid' });
+  });
+  it('refuses a per-backend finding for a backend the file does not expect invalid', () => {
+    const text = `servers: [a, b]\ncompareReplicas: [git, dsync, cyrus]\nexpect: {dsync: invalid}\nfinding:\n  cyrus: {summary: twice, checks: [no-duplicates]}\n`;
+    expect(refusal(text).message).toContain('finding.cyrus');
   });
   it('refuses a verdict for a backend that does not exist', () => {
     expect(refusal('servers: [a, b]\nexpect: {exchange: invalid}\n').message).toContain('expect');
