@@ -150,17 +150,30 @@ function bothValuesConcurrent(steps: readonly TraceStep[], flag: string): boolea
 }
 
 /**
- * The last acknowledged stores on two servers were concurrent and answered different flag
- * sets, and the message ended with exactly one of them.
+ * Cyrus's whole-record overwrite, seen one of two ways: the last acknowledged stores on two
+ * servers were concurrent, answered different flag sets, and the message ended with exactly
+ * one of them; or an acknowledged store's write is lost (no later store undid it), and a
+ * store on another server, concurrent with it, answered a record without that write, the
+ * record that replaced it. Stores made later that change nothing (a `-` of an absent flag)
+ * do not hide the second.
  */
 function flagRecordOverwritten(view: RunView, messageId: string): boolean {
   const copy = singleCopy(view, messageId);
   if (copy === null) return false;
+  const stores = acknowledgedStores(view.traces.get(messageId) ?? []);
   const lastByNode = new Map<string, TraceStep>();
-  for (const step of acknowledgedStores(view.traces.get(messageId) ?? [])) if (step.flagsAfter !== undefined) lastByNode.set(step.node, step);
+  for (const step of stores) if (step.flagsAfter !== undefined) lastByNode.set(step.node, step);
   const lasts = [...lastByNode.values()];
   const ended = copy.flags.join(' ');
-  return lasts.some((winner) => winner.flagsAfter?.join(' ') === ended && lasts.some((loser) => loser.flagsAfter?.join(' ') !== ended && concurrent(winner, loser)));
+  if (lasts.some((winner) => winner.flagsAfter?.join(' ') === ended && lasts.some((loser) => loser.flagsAfter?.join(' ') !== ended && concurrent(winner, loser)))) return true;
+  return stores.some((lost) =>
+    Object.entries(lost.writes ?? {}).some(([flag, value]) => {
+      if (copy.flags.includes(flag) === value) return false;
+      const undone = stores.some((later) => later.clock !== null && lost.clock !== null && compare(lost.clock, later.clock) === 'before' && flagWrite(later, flag) === !value);
+      const replacedBy = stores.some((other) => other.node !== lost.node && concurrent(lost, other) && other.flagsAfter !== undefined && other.flagsAfter.includes(flag) !== value);
+      return !undone && replacedBy;
+    }),
+  );
 }
 
 /** An acknowledged move and an acknowledged store on another server, concurrent, and the store's flag is gone. */

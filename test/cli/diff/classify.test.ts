@@ -105,6 +105,19 @@ describe('mailsim diff: classes', () => {
     expect(classesOf(view('git', run('g', true), populated('g', { p0: ['work'] })), wrong)).toEqual([null]);
   });
 
+  it('flag-record-overwrite: also when later stores that change nothing follow the overwrite', () => {
+    const withLater = (prefix: string): HistoryBuilder => {
+      const history = concurrentStores(prefix);
+      history.store('A', 'imap-0', { uid: 1, guid: `${prefix}-1`, mode: '-', flags: ['\\Draft'] }, 'ok', { flagsAfter: ['\\Seen'] });
+      history.select('A', 'imap-1', { uidValidity: 1, uidNext: 3, messages: [seen(1, `${prefix}-1`), seen(2, `${prefix}-2`)] });
+      history.store('B', 'imap-1', { uid: 1, guid: `${prefix}-1`, mode: '-', flags: ['\\Draft'] }, 'ok', { flagsAfter: ['\\Seen'] });
+      return history;
+    };
+    const reference = view('git', withLater('g'), populated('g', { p0: ['\\Flagged', '\\Seen'] }));
+    expect(classesOf(reference, view('cyrus', withLater('c'), populated('c', { p0: ['\\Seen'] })))).toEqual(['flag-record-overwrite']);
+    expect(classesOf(reference, view('dsync', withLater('d'), populated('d', { p0: ['\\Seen'] })))).toEqual([null]);
+  });
+
   it('flag-record-overwrite: Cyrus ends with one server\'s whole flag record after concurrent stores', () => {
     const reference = view('git', concurrentStores('g'), populated('g', { p0: ['\\Flagged', '\\Seen'] }));
     const other = view('cyrus', concurrentStores('c'), populated('c', { p0: ['\\Seen'] }));
