@@ -8,7 +8,7 @@
  * Values are shared, never copied, so nothing that holds one may write into it.
  */
 import { BoundedCache } from './boundedCache.ts';
-import { deflateObject, type EncodedObject } from './objects.ts';
+import { decodeTree, deflateObject, type EncodedObject, type TreeEntry } from './objects.ts';
 
 /**
  * Content bytes of the objects a world keeps verified (named limit). Over it, the older half by
@@ -84,6 +84,8 @@ export class DeflateMemo {
    * (volumes keep them uncopied), so a read of one of them skips the inflate and the id check.
    */
   readonly verified = new VerifiedObjects();
+  /** Decoded entries by tree object (not id): a pure function of the object, kept while it lives. */
+  private readonly treeEntries = new WeakMap<EncodedObject, readonly TreeEntry[]>();
 
   /** deflateObject(object), once per id. */
   loose(object: EncodedObject): Uint8Array {
@@ -92,5 +94,15 @@ export class DeflateMemo {
       this.verified.remember(deflated, object);
       return deflated;
     });
+  }
+
+  /**
+   * decodeTree(object.id, object.content), once per object: the replicas that read one shared
+   * object (a verified read, a resolved pack) share its entries, and their tree caches one array.
+   */
+  entriesOf(object: EncodedObject): readonly TreeEntry[] {
+    let entries = this.treeEntries.get(object);
+    if (entries === undefined) this.treeEntries.set(object, (entries = decodeTree(object.id, object.content)));
+    return entries;
   }
 }

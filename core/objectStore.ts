@@ -8,7 +8,7 @@
  */
 import type { ReplicaFs } from './fsTypes.ts';
 import { MailsimError } from './errors.ts';
-import { BadObjectError, decodeTree, inflateObject, type EncodedObject, type TreeEntry } from './objects.ts';
+import { BadObjectError, inflateObject, type EncodedObject, type TreeEntry } from './objects.ts';
 import { BoundedCache } from './boundedCache.ts';
 import { LayoutCache, type ObjectSink, type ObjectSource } from './layout.ts';
 import { DeflateMemo } from './deflateMemo.ts';
@@ -142,7 +142,7 @@ export class ObjectStore implements ObjectSink, ObjectSource {
     if (cached !== undefined && this.has(id)) return cached;
     const object = await this.read(id);
     if (object.type !== 'tree') throw new BadObjectError(id, 'expected a tree');
-    const entries = decodeTree(id, object.content);
+    const entries = this.deflateMemo.entriesOf(object);
     this.trees.set(id, entries);
     return entries;
   }

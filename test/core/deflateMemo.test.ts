@@ -93,6 +93,15 @@ describe('DeflateMemo verified objects', () => {
     expect(await b.read(victim.id)).toBe(victim);
   });
 
+  it('stores of one world reading the same tree share its decoded entries; a rotten copy is still refused', async () => {
+    const shared = tree(['a', 'b', 'c']);
+    const { a, b } = await twoStores(new DeflateMemo(), [shared]);
+    expect(await b.readTree(shared.id)).toBe(await a.readTree(shared.id));
+    const { b: other, bFs: otherFs } = await twoStores(new DeflateMemo(), [shared]);
+    await otherFs.rot(other.objectPath(shared.id), 3);
+    await expect(other.readTree(shared.id)).rejects.toBeInstanceOf(CorruptObjectError);
+  });
+
   it('rot or a torn write on one volume is refused there; the other volume still serves the object', async () => {
     for (const strike of ['rot', 'tear'] as const) {
       const { a, b, bFs } = await twoStores(new DeflateMemo(), [victim, bystander]);
