@@ -237,7 +237,7 @@ export async function readPack(bytes: Uint8Array, baseOf: BaseLookup, memo: Pack
 }
 
 /** The packs this process resolved (core/pack/resolvedPacks.ts); what it gives is what resolving gives. */
-export const resolvedPacks = new ResolvedPacks();
+const resolvedPacks = new ResolvedPacks();
 
 /** readPack after the checksum: parses, inflates and resolves every entry. */
 async function resolvePack(bytes: Uint8Array, end: number, baseOf: BaseLookup): Promise<EncodedObject[]> {
