@@ -8,7 +8,7 @@
  */
 import type { ReplicaFs } from './fsTypes.ts';
 import { MailsimError } from './errors.ts';
-import { BadObjectError, decodeTree, inflateObject, type EncodedObject, type TreeEntry } from './objects.ts';
+import { BadObjectError, inflateObject, type EncodedObject, type TreeEntry } from './objects.ts';
 import { BoundedCache } from './boundedCache.ts';
 import { LayoutCache, type ObjectSink, type ObjectSource } from './layout.ts';
 import { DeflateMemo } from './deflateMemo.ts';
@@ -111,11 +111,24 @@ export class ObjectStore implements ObjectSink, ObjectSource {
     if (recent !== undefined && this.known.has(id)) return recent;
     const deflated = await this.readDeflated(id);
     try {
-      return inflateObject(id, deflated, this.verifyReads);
+      return this.inflate(id, deflated);
     } catch (error) {
       if (isBadBytes(error) && this.known.has(id)) throw this.corrupt(id, (error as Error).message);
       throw error;
     }
+  }
+
+  /**
+   * The object in a file's bytes: the world's verified object when the bytes are the very array
+   * it was kept with (core/deflateMemo.ts), else inflated and checked against `id` (and then kept).
+   */
+  private inflate(id: string, deflated: Uint8Array): EncodedObject {
+    const verified = this.deflateMemo.verified.get(id, deflated);
+    if (verified !== undefined) return verified;
+    const object = inflateObject(id, deflated, this.verifyReads);
+    // Unchecked bytes (the trust-reads mutant) may not be the object named: never kept.
+    if (this.verifyReads) this.deflateMemo.verified.remember(deflated, object);
+    return object;
   }
 
   /** A known object found corrupt: it no longer counts as present. */
@@ -129,7 +142,7 @@ export class ObjectStore implements ObjectSink, ObjectSource {
     if (cached !== undefined && this.has(id)) return cached;
     const object = await this.read(id);
     if (object.type !== 'tree') throw new BadObjectError(id, 'expected a tree');
-    const entries = decodeTree(id, object.content);
+    const entries = this.deflateMemo.entriesOf(object);
     this.trees.set(id, entries);
     return entries;
   }
@@ -239,7 +252,7 @@ export class ObjectStore implements ObjectSink, ObjectSource {
         const path = this.objectPath(id);
         let object: EncodedObject;
         try {
-          object = inflateObject(id, await this.fs.readFile(path), this.verifyReads);
+          object = this.inflate(id, await this.fs.readFile(path));
         } catch (error) {
           if (!(error instanceof MailsimError)) throw error;
           // Torn or rotten bytes go; a file that could not be read (EIO) stays for a later

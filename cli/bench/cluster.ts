@@ -2,10 +2,12 @@
  * `mailsim bench cluster`: 5 servers with 10,000-message mailboxes, 2,000 client
  * operations, a partition every 10 s of simulated time, links of 1-30 ms. Reports client
  * operations per wall second, peak RSS, simulated time against wall time, and distinct merge
- * commits. Targets (cli/bench/targets.ts): >= 500 ops/s on one core, peak RSS < 600 MB. Then
- * the WAN case: the same world with 40-120 ms links, run after it in the same process (its
- * peak RSS is the process's, both cases).
+ * commits, with the CPU time and load average that say how busy the machine was. Targets
+ * (cli/bench/targets.ts): >= 500 ops/s on one core, peak RSS < 600 MB. Then the WAN case: the
+ * same world with 40-120 ms links, run after it in the same process (its peak RSS is the
+ * process's, both cases).
  */
+import { loadavg } from 'node:os';
 import { performance } from 'node:perf_hooks';
 import type { ScheduledFault, SimConfig } from '../../sim/config.ts';
 import { runWorld } from '../../backends/world.ts';
@@ -61,9 +63,12 @@ export function benchConfig(messages: number, ops: number, latencyMs: { readonly
 
 async function runCase(messages: number, ops: number, latencyMs: { readonly minMs: number; readonly maxMs: number }) {
   const startMs = performance.now();
+  const startCpu = process.cpuUsage();
   let populatedMs = startMs;
   const outcome = await runWorld(benchConfig(messages, ops, latencyMs), { onPopulated: () => (populatedMs = performance.now()) });
   const wallMs = performance.now() - startMs;
+  const cpu = process.cpuUsage(startCpu);
+  const cpuMs = (cpu.user + cpu.system) / 1000;
   const runMs = performance.now() - populatedMs;
   // The kernel's high-water mark of this process (KiB): a sampling timer would rarely fire
   // while the simulation keeps the event loop busy, and would miss the peak.
@@ -77,6 +82,11 @@ async function runCase(messages: number, ops: number, latencyMs: { readonly minM
     populateMs: Math.round(populatedMs - startMs),
     // The same operations over the wall time after the five populations were built.
     opsPerSecAfterPopulation: Math.round((m.clientOpCount / runMs) * 1000),
+    // CPU time of the process (GC and compiler threads included): on a shared machine the
+    // wall figures above fall with other load; this one moves far less.
+    cpuMs: Math.round(cpuMs),
+    opsPerCpuSec: Math.round((m.clientOpCount / cpuMs) * 1000),
+    loadAverage: loadavg().map((load) => Math.round(load * 100) / 100),
     peakRssMB: Math.round(peakRssBytes / 1024 / 1024),
     simTimeMs: m.simTimeMs,
     simToWallRatio: Math.round((m.simTimeMs / wallMs) * 10) / 10,
@@ -100,6 +110,7 @@ export async function runClusterBench(options: ClusterBenchOptions): Promise<Rec
       console.log(`cluster (${name}, links ${c.latencyMs.min}-${c.latencyMs.max} ms): 5 servers x ${messages} messages, ${c.clientOps} client ops`);
       console.log(`  ${c.opsPerSec} ops/s (target >= ${CLUSTER_OPS_PER_SEC_MIN}), peak RSS ${c.peakRssMB} MB (target < ${BENCH_RSS_TARGET_MB}${name === 'WAN' ? '; both cases, one process' : ''})`);
       console.log(`  building the populations took ${c.populateMs} ms; after it, ${c.opsPerSecAfterPopulation} ops/s`);
+      console.log(`  ${c.cpuMs} ms of CPU time, ${c.opsPerCpuSec} ops per CPU second; load average ${c.loadAverage.join(' ')}`);
       console.log(`  ${c.mergeCommitCount} distinct merge commits (target < ${CLUSTER_MERGE_COMMITS_PER_2000_OPS_MAX} per 2,000 ops), ${c.wireBytesPerOp} B on the wire per op`);
       console.log(`  simulated ${c.simTimeMs} ms in ${c.wallMs} ms wall (${c.simToWallRatio}x), verdict ${c.verdict}`);
     }

@@ -19,6 +19,7 @@ import { deflateChunkFor, inflateChunkFor } from '../zlibChunk.ts';
 import { MailsimError } from '../errors.ts';
 import { encodeObject, type EncodedObject, type ObjectType } from '../objects.ts';
 import { BadDeltaError, applyDelta, encodeDelta, readDeltaHeader } from './delta.ts';
+import { ResolvedPacks, type BaseLookup, type PackMemo } from './resolvedPacks.ts';
 
 /** A pack that is malformed, corrupt, truncated or over a limit. `offset` is where in the pack, when known. */
 export class BadPackError extends MailsimError<'E_BAD_PACK', { reason: string; offset?: number }> {
@@ -220,13 +221,26 @@ function hexOf(bytes: Uint8Array): string {
  * Parses and verifies a pack and returns every object in it, deltas applied, in pack order.
  * A REF_DELTA's base is looked for among the pack's objects first (in any order, as git allows),
  * then via `baseOf` (the receiver's store, trusted). Throws BadPackError or PackBaseMissingError
- * for any input bytes; errors thrown by `baseOf` itself pass through.
+ * for any input bytes; errors thrown by `baseOf` itself pass through. A pack read before (the
+ * same checksum) whose bases `baseOf` answers the same way gives the objects resolved then
+ * (core/pack/resolvedPacks.ts): the same objects, `baseOf` asked the same questions. `memo`
+ * null resolves every time.
  */
-export async function readPack(bytes: Uint8Array, baseOf: (id: string) => Promise<EncodedObject | undefined> | EncodedObject | undefined): Promise<EncodedObject[]> {
+export async function readPack(bytes: Uint8Array, baseOf: BaseLookup, memo: PackMemo | null = resolvedPacks): Promise<EncodedObject[]> {
   if (bytes.length < HEADER_BYTES + TRAILER_BYTES) throw new BadPackError('too short', `${bytes.length} bytes`);
   const end = bytes.length - TRAILER_BYTES;
   const digest = createHash('sha1').update(bytes.subarray(0, end)).digest();
   if (!digest.equals(bytes.subarray(end))) throw new BadPackError('checksum', 'trailer is not the SHA-1 of the pack', end);
+  // The checksum now names these bytes: the same pack sent to several receivers resolves once.
+  const resolve = (lookup: BaseLookup): Promise<EncodedObject[]> => resolvePack(bytes, end, lookup);
+  return memo === null ? resolve(baseOf) : memo.read(`${digest.toString('hex')}/${bytes.length}`, baseOf, resolve);
+}
+
+/** The packs this process resolved (core/pack/resolvedPacks.ts); what it gives is what resolving gives. */
+const resolvedPacks = new ResolvedPacks();
+
+/** readPack after the checksum: parses, inflates and resolves every entry. */
+async function resolvePack(bytes: Uint8Array, end: number, baseOf: BaseLookup): Promise<EncodedObject[]> {
   if (Buffer.from(bytes.buffer, bytes.byteOffset, 4).toString('latin1') !== SIGNATURE) throw new BadPackError('signature', 'not PACK', 0);
   const version = readUInt32BE(bytes, 4);
   if (version !== 2 && version !== 3) throw new BadPackError('version', `version ${version}`, 4);

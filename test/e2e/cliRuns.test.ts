@@ -265,5 +265,7 @@ describe('mailsim bench cluster', () => {
     expect(result).toMatchObject({ bench: 'cluster', servers: 5, clientOps: 300, verdict: 'valid', targets: { opsPerSec: 500, peakRssMB: 600 } });
     expect(result['opsPerSec']).toBeGreaterThan(0);
     expect(result['peakRssMB']).toBeGreaterThan(0);
+    expect(result['opsPerCpuSec']).toBeGreaterThan(0);
+    expect(result['loadAverage']).toHaveLength(3);
   });
 });
