@@ -19,8 +19,7 @@ export interface DovecotStoreHost<Home> {
   readonly state: StoreState;
   readonly clock: { nowMs(): number };
   readonly names: GuidNames;
-  /** The key the message at `uid` is named by (guidNames.ts placeKeys). */
-  placeKey(mailbox: string, uid: number): string | undefined;
+  dovecotGuid(mailbox: string, uid: number): string | undefined;
   refresh(): Promise<void>;
 }
 
@@ -92,14 +91,15 @@ export class DovecotMailStore<Home> implements MailStore {
   private async transfer(op: 'MOVE' | 'COPY', from: string, uids: readonly number[], to: string): Promise<CopyAnswer> {
     const box = this.mailbox(from, op);
     const run = op === 'MOVE' ? this.driver.move : this.driver.copy;
-    const guids = new Map(uids.map((uid) => [uid, this.host.placeKey(from, uid)]));
+    // The store's GUID and the simulator's name of each source record, before the write.
+    const sources = new Map(uids.map((uid) => [uid, { guid: this.host.dovecotGuid(from, uid), name: this.find(box, uid)?.guid }]));
     const answer = await run.call(this.driver, this.host.home, from, box.uidValidity, uids, to);
     // Dovecot keeps the GUID on a MOVE and on a COPY: a move keeps the message's name, a copy is named anew (guidNames.ts).
     for (const uid of answer.sourceUids) {
-      const guid = guids.get(uid);
-      if (guid === undefined) continue;
-      if (op === 'MOVE') this.host.names.moved(from, to, guid);
-      else this.host.names.copied(to, guid);
+      const source = sources.get(uid);
+      if (source?.guid === undefined || source.name === undefined) continue;
+      if (op === 'MOVE') this.host.names.moved(source.name, to, source.guid);
+      else this.host.names.copied(to, source.guid);
     }
     await this.host.refresh();
     const targetGuids = answer.targetUids.map((uid) => this.byUid(to, uid, op).guid);

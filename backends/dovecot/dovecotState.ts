@@ -8,15 +8,16 @@ import { createHash } from 'node:crypto';
 import { messageMapFrom } from '../../core/messageMap.ts';
 import type { Mailbox, Message, StoreState } from '../../core/state.ts';
 import type { DovecotMailbox } from './dovecotDriver.ts';
-import { placeKeys, type GuidNames } from './guidNames.ts';
+import type { GuidNames } from './guidNames.ts';
 
-export function storeStateOf(mailboxes: readonly DovecotMailbox[], names: GuidNames): StoreState {
+/** `server` names the store read: a record keeps its name while the server shows it (guidNames.ts). */
+export function storeStateOf(mailboxes: readonly DovecotMailbox[], names: GuidNames, server: string): StoreState {
   const out = new Map<string, Mailbox>();
   for (const box of [...mailboxes].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))) {
     const keywords = [...new Set(box.messages.flatMap((m) => m.flags.filter((flag) => !flag.startsWith('\\'))))].sort();
-    const keys = placeKeys(box.messages.map((m) => m.guid));
+    const recordNames = names.nameRecords(server, box.name, box.uidValidity, box.messages);
     const messages: Message[] = box.messages.map((m, i) => ({
-      guid: names.nameOf(box.name, keys[i] as string),
+      guid: recordNames[i] as string,
       uid: m.uid,
       flags: [...m.flags].sort(),
       modseq: m.modseq,

@@ -26,7 +26,7 @@ import { mergeClocks, tick } from '../../sim/vclock.ts';
 import type { DovecotDriver, DovecotMailbox } from './dovecotDriver.ts';
 import { DovecotMailStore } from './dovecotMailStore.ts';
 import { contentDigest, storeStateOf } from './dovecotState.ts';
-import { placeKeys, type GuidNames } from './guidNames.ts';
+import type { GuidNames } from './guidNames.ts';
 
 /** The opening of a dsync session: a connect and the command line, before the stream (whose bytes the relay counts). */
 export const DSYNC_OPEN_BYTES = 64;
@@ -130,13 +130,6 @@ export class DsyncServer<Home> implements ReplicaServer {
     return this.mailboxes.find((box) => box.name === mailbox)?.messages.find((m) => m.uid === uid)?.guid;
   }
 
-  /** The key the message at `uid` in `mailbox` is named by, as last read: its GUID, ranked where the mailbox holds that GUID twice (guidNames.ts). */
-  placeKey(mailbox: string, uid: number): string | undefined {
-    const messages = this.mailboxes.find((box) => box.name === mailbox)?.messages ?? [];
-    const index = messages.findIndex((m) => m.uid === uid);
-    return index < 0 ? undefined : placeKeys(messages.map((m) => m.guid))[index];
-  }
-
   get names(): GuidNames {
     return this.cluster.names;
   }
@@ -170,7 +163,7 @@ export class DsyncServer<Home> implements ReplicaServer {
   async refresh(): Promise<void> {
     const before = this.snapshot;
     this.mailboxes = await this.cluster.driver.readMailboxes(this.home);
-    this.snapshot = storeStateOf(this.mailboxes, this.cluster.names);
+    this.snapshot = storeStateOf(this.mailboxes, this.cluster.names, this.name);
     this.digest = contentDigest(this.mailboxes);
     for (const binding of newBindings(before, this.snapshot)) {
       this.deps.history.append(this.name, 'replica', 'info', 'bind', binding);

@@ -14,13 +14,25 @@
  * One mailbox of one store can hold the same GUID more than once: Cyrus's GUID is the SHA-1 of
  * the message, so a second record of the same bytes (a copy its replication made) has the
  * first one's GUID. Each record is a message a client can see, fetch and expunge, so each
- * gets a name: records are told apart by their rank among the mailbox's records with that
- * GUID, by ascending UID (placeKeys).
+ * gets a name of its own, and keeps it while the record lives:
+ * - a record a server showed before (same mailbox, UIDVALIDITY, UID and GUID) keeps its name;
+ * - a record new on the server takes the first name of its (mailbox, GUID) no other record of
+ *   that read holds (a message renumbered, or carried from a peer, keeps its name), else a
+ *   fresh one: the second copy.
  */
 export const DSYNC_NAME_PREFIX = 'dsync-';
 
+/** One record as a store shows it: its UID and the store's GUID. */
+export interface GuidRecord {
+  readonly uid: number;
+  readonly guid: string;
+}
+
 export class GuidNames {
-  private readonly byPlace = new Map<string, string>();
+  /** (mailbox, GUID) -> the names of its copies, first the original. */
+  private readonly byPlace = new Map<string, string[]>();
+  /** (server, mailbox) -> `${uidValidity} ${uid}` -> the record's GUID and name, as last read. */
+  private readonly shown = new Map<string, Map<string, GuidRecord & { readonly name: string }>>();
   private counter = 0;
 
   /** `prefix` starts every name: the backend's (`dsync-`, `cyrus-`), so a final state says whose it is. */
@@ -30,16 +42,43 @@ export class GuidNames {
     return `${mailbox}\u0000${guid}`;
   }
 
+  /** The first name of (mailbox, GUID): the original's. */
   nameOf(mailbox: string, guid: string): string {
-    const place = GuidNames.place(mailbox, guid);
-    const known = this.byPlace.get(place);
-    if (known !== undefined) return known;
-    return this.fresh(place);
+    const names = this.byPlace.get(GuidNames.place(mailbox, guid));
+    return names?.[0] ?? this.fresh(GuidNames.place(mailbox, guid));
   }
 
-  /** A MOVE from `from` to `to` of `guid`: the target keeps the source's name. */
-  moved(from: string, to: string, guid: string): void {
-    this.byPlace.set(GuidNames.place(to, guid), this.nameOf(from, guid));
+  /**
+   * The names of one mailbox's records as `server` shows them now, in ascending UID order:
+   * records it showed before keep their names, new ones take the first free name of their
+   * GUID in that mailbox, or a fresh one.
+   */
+  nameRecords(server: string, mailbox: string, uidValidity: number, records: readonly GuidRecord[]): string[] {
+    const key = `${server}\u0000${mailbox}`;
+    const before = this.shown.get(key) ?? new Map<string, GuidRecord & { readonly name: string }>();
+    const now = new Map<string, GuidRecord & { readonly name: string }>();
+    const names: (string | undefined)[] = records.map((record) => {
+      const known = before.get(`${uidValidity} ${record.uid}`);
+      return known !== undefined && known.guid === record.guid ? known.name : undefined;
+    });
+    const used = new Set(names.filter((name) => name !== undefined));
+    records.forEach((record, i) => {
+      if (names[i] !== undefined) return;
+      const place = GuidNames.place(mailbox, record.guid);
+      const free = (this.byPlace.get(place) ?? []).find((name) => !used.has(name)) ?? this.fresh(place);
+      used.add(free);
+      names[i] = free;
+    });
+    records.forEach((record, i) => now.set(`${uidValidity} ${record.uid}`, { ...record, name: names[i] as string }));
+    this.shown.set(key, now);
+    return names as string[];
+  }
+
+  /** A MOVE from `from` to `to` of the record named `name` with `guid`: the target keeps the name. */
+  moved(name: string, to: string, guid: string): void {
+    const place = GuidNames.place(to, guid);
+    const names = this.byPlace.get(place) ?? [];
+    if (!names.includes(name)) this.byPlace.set(place, [name, ...names]);
   }
 
   /** A COPY to `to` of `guid`: the copy is a message of its own. */
@@ -51,21 +90,7 @@ export class GuidNames {
   private fresh(place: string): string {
     this.counter++;
     const name = `${this.prefix}${this.counter}`;
-    this.byPlace.set(place, name);
+    this.byPlace.set(place, [...(this.byPlace.get(place) ?? []), name]);
     return name;
   }
-}
-
-/**
- * The key each message of one mailbox is named by, for messages in ascending UID order: its
- * GUID for the first record with that GUID, and the GUID with the record's rank for any later
- * one, so a duplicate record is a message of its own and not hidden behind the first.
- */
-export function placeKeys(guids: readonly string[]): string[] {
-  const seen = new Map<string, number>();
-  return guids.map((guid) => {
-    const rank = (seen.get(guid) ?? 0) + 1;
-    seen.set(guid, rank);
-    return rank === 1 ? guid : `${guid}#${rank}`;
-  });
 }
