@@ -12,7 +12,7 @@ export interface TraceStep {
   readonly node: string;
   readonly process: string;
   readonly outcome: 'ok' | 'info';
-  /** For a store: the mode and flags written; for a move or copy: the target; else ''. */
+  /** For a store: the mode and flags written; for a move or copy: source->target; else the mailbox. */
   readonly detail: string;
   /** For an acknowledged store: the flags the server answered it left (sorted). */
   readonly flagsAfter?: readonly string[];
@@ -30,7 +30,8 @@ export function messageTrace(op: AnyClientOp, clock: VectorClock | null): TraceS
     case 'deliver':
     case 'append':
     case 'expunge':
-      return { ...base, f: op.f, detail: op.f === 'deliver' || op.f === 'append' ? op.value.mailbox : '' };
+      // An expunge names its mailbox: whether it met a MOVE's source or its target matters.
+      return { ...base, f: op.f, detail: op.value.mailbox };
     case 'move':
     case 'copy':
       return { ...base, f: op.f, detail: `${op.value.from}->${op.value.to}` };

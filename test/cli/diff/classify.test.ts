@@ -105,6 +105,21 @@ describe('mailsim diff: classes', () => {
     expect(classesOf(view('git', run('g', true), populated('g', { p0: ['work'] })), wrong)).toEqual([null]);
   });
 
+  it('move-outlives-expunge: a MOVE and a concurrent EXPUNGE of its source; the real backend keeps the moved copy, the reference lets the expunge win', () => {
+    const moveAndExpunge = (prefix: string): HistoryBuilder => {
+      const h = started(prefix);
+      h.transfer('move', 'A', 'imap-0', { to: 'Archive', uid: 1, guid: `${prefix}-1` }, 'ok', { toUid: 1 });
+      h.expunge('B', 'imap-1', { uids: [1], guids: [`${prefix}-1`] }, 'ok');
+      return h;
+    };
+    const reference = view('git', moveAndExpunge('g'), [message('g-2', 2, { messageId: P1 })]);
+    const kept = view('dsync', moveAndExpunge('d'), [message('d-2', 2, { messageId: P1 })], { archive: [message('d-1', 1, { messageId: P0 })] });
+    expect(classesOf(reference, kept)).toEqual(['move-outlives-expunge']);
+    // Control: kept in the source mailbox, where the expunge should have reached it.
+    const inSource = view('dsync', moveAndExpunge('d'), populated('d'));
+    expect(classesOf(reference, inSource)).toEqual([null]);
+  });
+
   it('flag-record-overwrite: also when later stores that change nothing follow the overwrite', () => {
     const withLater = (prefix: string): HistoryBuilder => {
       const history = concurrentStores(prefix);
