@@ -9,7 +9,7 @@
 import { allMessages } from '../../core/messageMap.ts';
 import type { HistoryRecord } from '../historyTypes.ts';
 import type { CheckResult } from '../resultTypes.ts';
-import { clientOps, isNumber, onServers, replicaEvents, type ClientOp } from './historyView.ts';
+import { clientOps, isNumber, onServers, replicaEvents, transferCertain, type ClientOp } from './historyView.ts';
 import type { CheckInput } from './types.ts';
 import { Violations } from './violations.ts';
 
@@ -151,7 +151,7 @@ function checkClientViews(history: readonly HistoryRecord[], violations: Violati
     } else if (op.f === 'append') {
       const { mailbox, uidValidity, uid } = op.value;
       if (isNumber(uidValidity) && isNumber(uid)) seeNew(op, mailbox, uidValidity, uid);
-    } else if (op.f === 'move' || op.f === 'copy') {
+    } else if ((op.f === 'move' || op.f === 'copy') && transferCertain(op)) {
       const { to, toUidValidity, toUid } = op.value;
       if (isNumber(toUidValidity) && isNumber(toUid)) seeNew(op, to, toUidValidity, toUid);
     }

@@ -11,7 +11,7 @@
 import { allMessages } from '../../core/messageMap.ts';
 import type { HistoryRecord } from '../historyTypes.ts';
 import type { CheckResult } from '../resultTypes.ts';
-import { clientOps, isNumber, onServers, replicaEvents, sortedMailboxes } from './historyView.ts';
+import { clientOps, isNumber, onServers, replicaEvents, sortedMailboxes, transferCertain } from './historyView.ts';
 import type { CheckInput } from './types.ts';
 import { Violations } from './violations.ts';
 
@@ -47,7 +47,8 @@ export function bindingsInHistory(history: readonly HistoryRecord[]): Binding[] 
     } else if (op.f === 'select') {
       const value = op.value;
       for (const seen of value.messages ?? []) push(scopes, value.mailbox, value.uidValidity, seen.uid, seen.guid, op.index);
-    } else if (op.f === 'move' || op.f === 'copy') {
+    } else if ((op.f === 'move' || op.f === 'copy') && transferCertain(op)) {
+      // Without COPYUID (nothing moved) the answer binds no target UID.
       const value = op.value;
       push(scopes, value.to, value.toUidValidity, value.toUid, op.f === 'move' ? value.guid : value.toGuid, op.index);
     }

@@ -5,7 +5,7 @@
  * than the old one (RFC 9051 §2.3.1.1), for a replica and for a client.
  */
 import type { CheckResult } from '../resultTypes.ts';
-import { clientOps, isNumber, onServers, replicaEvents, type ClientOp } from './historyView.ts';
+import { clientOps, isNumber, onServers, replicaEvents, transferCertain, type ClientOp } from './historyView.ts';
 import type { CheckInput } from './types.ts';
 import { Violations } from './violations.ts';
 
@@ -54,7 +54,8 @@ export function checkUidValidity(input: CheckInput): CheckResult {
     if (op.f === 'select') {
       const value = op.value;
       see(op, value.mailbox, value.uidValidity);
-    } else if (op.f === 'move' || op.f === 'copy') {
+    } else if ((op.f === 'move' || op.f === 'copy') && transferCertain(op)) {
+      // An OK without COPYUID (the UID was gone, nothing moved) answers no UIDVALIDITY.
       const value = op.value;
       see(op, value.to, value.toUidValidity);
     }

@@ -73,4 +73,14 @@ describe('uidvalidity (more)', () => {
       expect(result.costs, f).toEqual({ 'uidValidityChanges:Archive': 1, uidValidityChanges: 1 });
     }
   });
+
+  it('an OK without COPYUID (the UID was gone, nothing moved) answers no UIDVALIDITY', () => {
+    for (const f of ['move', 'copy'] as const) {
+      const h = new HistoryBuilder();
+      h.select('n1', 'imap-0', { mailbox: 'Archive', uidValidity: 1, uidNext: 1 });
+      // A real server's OK "No messages found": the simulator records toUid 0 and toUidValidity 0.
+      h.transfer(f, 'n1', 'imap-0', { to: 'Archive', uid: 1, guid: 'g1' }, 'ok', { toUidValidity: 0, toUid: 0 });
+      expect(checkUidValidity(checkInput(h, finals, { strategy: 'renumber' })).verdict, f).toBe('valid');
+    }
+  });
 });
