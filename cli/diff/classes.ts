@@ -16,6 +16,7 @@ export const DIFF_CLASSES = {
   'timing-only': 'The same client writes reached the message on both backends, in another order: which write came last, and so how the message ended, follows the order.',
   'concurrent-flag-either-value': 'Concurrent writes (no client saw one before the other) set and cleared the flag on different servers. Either end value is one of those writes, and no-lost-flags accepts both; the backends settled it differently.',
   'causal-order-differs': 'The same client writes reached the message, but replication carried them at other times on the two backends: on one, the server that wrote last had already seen the other server\'s write to the flag, so its write decides; on the other the two writes were concurrent, and either value is one of them. Each backend\'s end value is one its own history allows (no-lost-flags judges each by its own causality).',
+  'clash-timing': 'A message is renumbered when another server gave its UID to another message before replication carried it across (a split-brain clash). How far replication had got when the partition began is each backend\'s own timing, so a delivery that clashed on one backend did not on the other, and only the one that clashed renumbered it.',
   'renumber-order': 'Both backends renumbered both messages after a split brain, in a different order: the reference replica and Dovecot dsync order the clashing messages by GUID, and a GUID is each backend\'s own name (Cyrus\'s is the SHA-1 of the stored message, with lmtpd\'s Received header and its wall time).',
   'move-is-copy-plus-expunge': 'Dovecot dsync carries a MOVE as a copy and an expunge: the expunge wins over a flag written concurrently on the source on another server, and the copy keeps the flags it had when moved, so that acknowledged STORE is lost.',
   'flag-record-overwrite': 'Cyrus replication sends a message\'s whole flag record, and the side that runs sync_client overwrites the other: after concurrent STOREs on two servers the message ends with one server\'s flags exactly, and the other server\'s acknowledged change is lost.',
@@ -56,7 +57,12 @@ function classOf(difference: Difference, reference: RunView, other: RunView): Di
     case 'flags':
       return diverged(reference, other, [difference.messageId]) ?? flagsClass(difference, reference, other);
     case 'renumbered':
-      return diverged(reference, other, [difference.messageId]) ?? mailboxDiverged(reference, other, difference.mailbox) ?? traceClass(reference, other, [difference.messageId]);
+      return (
+        diverged(reference, other, [difference.messageId]) ??
+        mailboxDiverged(reference, other, difference.mailbox) ??
+        traceClass(reference, other, [difference.messageId]) ??
+        clashClass(difference, reference, other)
+      );
     case 'uid-order': {
       const ids = [difference.messageId, difference.otherMessageId];
       if (diverged(reference, other, ids) !== null) return 'workload-diverged';
@@ -78,6 +84,16 @@ function classOf(difference: Difference, reference: RunView, other: RunView): Di
 function mailboxDiverged(reference: RunView, other: RunView, mailbox: string): DiffClass | null {
   const arrived = (view: RunView): string[] => [...view.answeredUids].filter(([, uids]) => uids.has(mailbox)).map(([id]) => id);
   return diverged(reference, other, [...new Set([...arrived(reference), ...arrived(other)])]);
+}
+
+/** clash-timing when the side that renumbered the message had given its UID to another message there, and the other side had not. */
+function clashClass(difference: Extract<Difference, { kind: 'renumbered' }>, reference: RunView, other: RunView): DiffClass | null {
+  const [renumbering, keeping] = difference.reference ? [reference, other] : [other, reference];
+  const clashed = (view: RunView): boolean => {
+    const uid = view.answeredUids.get(difference.messageId)?.get(difference.mailbox);
+    return uid !== undefined && [...view.answeredUids].some(([id, byMailbox]) => id !== difference.messageId && byMailbox.get(difference.mailbox) === uid);
+  };
+  return clashed(renumbering) && !clashed(keeping) ? 'clash-timing' : null;
 }
 
 /** workload-diverged when the messages' client writes differ, timing-only when only their order does; null when they are the same. */

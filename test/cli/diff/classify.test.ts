@@ -120,6 +120,20 @@ describe('mailsim diff: classes', () => {
     expect(classesOf(reference, inSource)).toEqual([null]);
   });
 
+  it('clash-timing: a delivery given a UID another server also gave is renumbered where the clash happened only', () => {
+    const deliveries = (prefix: string, bUid: number): HistoryBuilder => {
+      const h = started(prefix);
+      h.deliver('A', { messageId: '<m@x>', guid: `${prefix}-m`, uid: 3 });
+      h.deliver('B', { messageId: '<n@x>', guid: `${prefix}-n`, uid: bUid }, 'ok', 'smtp-1');
+      return h;
+    };
+    const inbox = (prefix: string, mUid: number, nUid: number): Message[] => [...populated(prefix), message(`${prefix}-m`, mUid, { messageId: '<m@x>' }), message(`${prefix}-n`, nUid, { messageId: '<n@x>' })];
+    const reference = view('git', deliveries('g', 4), inbox('g', 3, 4));
+    expect(classesOf(reference, view('dsync', deliveries('d', 3), inbox('d', 4, 5)))).toEqual(['clash-timing', 'clash-timing']);
+    // Control: renumbered with no clash to explain it.
+    expect(classesOf(reference, view('dsync', deliveries('d', 4), inbox('d', 5, 6)))).toEqual([null, null]);
+  });
+
   it('flag-record-overwrite: also when later stores that change nothing follow the overwrite', () => {
     const withLater = (prefix: string): HistoryBuilder => {
       const history = concurrentStores(prefix);
