@@ -258,49 +258,25 @@ interface BucketEncoding {
   readonly items: readonly Item[];
   /** Every tree inside the bucket by directory path, children before parents: to reuse, and to re-put into a store that lacks them. */
   readonly trees: ReadonlyMap<string, EncodedObject>;
+  /** The sorted entries of each of those trees, so the next version of the bucket edits them instead of regrouping every message. */
+  readonly entries: ReadonlyMap<string, readonly TreeEntry[]>;
 }
 
 interface BucketBuild {
   readonly trees: Map<string, EncodedObject>;
-  readonly prior?: ReadonlyMap<string, EncodedObject>;
-  /** Directories holding a message that was added, removed or changed since `prior`. */
-  readonly dirty?: ReadonlySet<string>;
+  readonly entries: Map<string, readonly TreeEntry[]>;
 }
 
-/** Builds the directory `path` (at `level`) inside one bucket, reusing clean directories of the prior encoding. */
+/** Builds the directory `path` (at `level`) inside one bucket from its items. */
 function buildBucketTree(cache: LayoutCache, items: readonly Item[], level: number, path: string, build: BucketBuild): string {
-  if (build.prior && build.dirty && !build.dirty.has(path)) {
-    const kept = build.prior.get(path);
-    if (kept) {
-      for (const [sub, tree] of build.prior) if (sub === path || sub.startsWith(`${path}/`)) build.trees.set(sub, tree);
-      return kept.id;
-    }
-  }
   const { entries, groups } = splitAtLevel(items, level);
   for (const [segment, group] of groups) entries.push({ mode: MODE_TREE, name: segment, id: buildBucketTree(cache, group, level + 1, `${path}/${segment}`, build) });
   entries.sort(compareEntries);
   const tree = encodeTree(entries);
   build.trees.set(path, tree);
+  build.entries.set(path, entries);
   return tree.id;
 }
-
-/** Directory paths (from the bucket level down) of every message that differs between two versions of a bucket. */
-function dirtyDirectories(bucket: ReadonlyMap<string, Message>, prior: ReadonlyMap<string, Message>, shape: Shape): Set<string> {
-  const dirty = new Set<string>();
-  const mark = (guid: string) => {
-    const segments = fanoutSegments(guid, shape);
-    for (let level = shape.bucketLevel; level <= shape.depth; level++) dirty.add(segments.slice(0, level).join('/'));
-  };
-  const candidates = bucketDifference(bucket, prior);
-  if (candidates) {
-    for (const guid of candidates) if (bucket.get(guid) !== prior.get(guid)) mark(guid);
-    return dirty;
-  }
-  for (const [guid, message] of bucket) if (prior.get(guid) !== message) mark(guid);
-  for (const guid of prior.keys()) if (!bucket.has(guid)) mark(guid);
-  return dirty;
-}
-
 
 /**
  * A bucket's items grouped by their directory at the bucket level. When the levels above it
@@ -327,46 +303,212 @@ function shapeKey(shape: Shape): string {
   return `${shape.width}x${shape.depth}b${shape.digitBits}`;
 }
 
+/** A message's tree entry and fanout directory, from the memo while the Message object and `key` stay. */
+function itemOf(cache: LayoutCache, message: Message, keywords: readonly string[], key: string, shape: Shape): Item {
+  const known = cache.messageItems.get(message);
+  if (known && known.key === key) return known.item;
+  const item = { segments: fanoutSegments(message.guid, shape), entry: { mode: MODE_FILE, name: messageFileName(message, keywords), id: message.blobId } } as const;
+  cache.messageItems.set(message, { key, item });
+  return item;
+}
+
 /**
  * `key` = shapeKey + NUL + keyword table: what the encoding depends on besides the bucket.
- * `priorBucket` (the bucket this one replaced) lets clean directories be reused.
+ * `priorBucket` (the bucket this one replaced): when its encoding is at hand, only the
+ * directories holding a changed message are rebuilt (editBucket), so the cost follows the change.
  */
 function encodeBucket(cache: LayoutCache, bucket: ReadonlyMap<string, Message>, keywords: readonly string[], key: string, shape: Shape, priorBucket?: ReadonlyMap<string, Message>): BucketEncoding {
   const cached = cache.bucketEncodings.get(bucket);
   if (cached && cached.key === key) return cached;
-  const messages: Item[] = [];
-  for (const message of bucket.values()) {
-    const known = cache.messageItems.get(message);
-    if (known && known.key === key) {
-      messages.push(known.item);
-      continue;
-    }
-    const item = { segments: fanoutSegments(message.guid, shape), entry: { mode: MODE_FILE, name: messageFileName(message, keywords), id: message.blobId } } as const;
-    cache.messageItems.set(message, { key, item });
-    messages.push(item);
-  }
+  const prior = priorBucket ? cache.bucketEncodings.get(priorBucket) : undefined;
   let encoding: BucketEncoding;
   if (shape.bucketLevel > shape.depth) {
-    encoding = { key, items: messages, trees: new Map() };
+    const messages: Item[] = [];
+    for (const message of bucket.values()) messages.push(itemOf(cache, message, keywords, key, shape));
+    encoding = { key, items: messages, trees: new Map(), entries: new Map() };
+  } else if (prior && prior.key === key && priorBucket) {
+    encoding = editBucket(cache, bucket, keywords, key, shape, prior, priorBucket);
   } else {
+    const messages: Item[] = [];
+    for (const message of bucket.values()) messages.push(itemOf(cache, message, keywords, key, shape));
     const level = shape.bucketLevel;
-    const nodes = bucketNodeGroups(messages, shape);
-    const prior = priorBucket ? cache.bucketEncodings.get(priorBucket) : undefined;
-    const build: BucketBuild = prior && prior.key === key && priorBucket
-      ? { trees: new Map(), prior: prior.trees, dirty: dirtyDirectories(bucket, priorBucket, shape) }
-      : { trees: new Map() };
+    const build: BucketBuild = { trees: new Map(), entries: new Map() };
     const items: Item[] = [];
-    for (const [path, group] of nodes) {
+    for (const [path, group] of bucketNodeGroups(messages, shape)) {
       const segments = (group[0] as Item).segments.slice(0, level);
-      const id = buildBucketTree(cache, group, level, path, build);
-      items.push({ segments: segments.slice(0, level - 1), entry: { mode: MODE_TREE, name: segments[level - 1] as string, id } });
+      items.push(groupItem(segments, buildBucketTree(cache, group, level, path, build)));
     }
     items.sort((a, b) => compareEntries(a.entry, b.entry));
-    encoding = { key, items, trees: build.trees };
-    cache.bucketsByIds.set(`${key}\0${items.map((item) => item.entry.id).join(',')}`, bucket);
+    encoding = { key, items, trees: build.trees, entries: build.entries };
   }
+  if (shape.bucketLevel <= shape.depth) cache.bucketsByIds.set(`${key}\0${encoding.items.map((item) => item.entry.id).join(',')}`, bucket);
   cache.bucketEncodings.set(bucket, encoding);
   return encoding;
+}
+
+/** The item of a directory at the bucket level (`segments` its full path). */
+function groupItem(segments: readonly string[], id: string): Item {
+  return { segments: segments.slice(0, -1), entry: { mode: MODE_TREE, name: segments[segments.length - 1] as string, id } };
+}
+
+// ---------- editing a bucket's trees ----------
+
+/** The GUIDs whose Message objects differ between two versions of a bucket. */
+function changedInBucket(bucket: ReadonlyMap<string, Message>, prior: ReadonlyMap<string, Message>): string[] {
+  const changed: string[] = [];
+  const candidates = bucketDifference(bucket, prior);
+  if (candidates) {
+    for (const guid of candidates) if (bucket.get(guid) !== prior.get(guid)) changed.push(guid);
+    return changed;
+  }
+  for (const [guid, message] of bucket) if (prior.get(guid) !== message) changed.push(guid);
+  for (const guid of prior.keys()) if (!bucket.has(guid)) changed.push(guid);
+  return changed;
+}
+
+/** A directory path's prefix of `level` segments (segments are `width` characters, joined by '/'). */
+function pathPrefix(path: string, level: number, width: number): string {
+  return path.slice(0, level * (width + 1) - 1);
+}
+
+/** How many segments a directory path has. */
+function levelOf(path: string, width: number): number {
+  return (path.length + 1) / (width + 1);
+}
+
+/**
+ * The encoding of `bucket` made from the encoding of `priorBucket`: the leaf directories
+ * holding a changed message get the prior entries minus the old names plus the new ones, their
+ * parents up to the bucket level get the new child ids, and every other directory keeps its
+ * tree. The result equals a full build (encodeBucket without a prior), trees map order
+ * included: a directory's children come in the order the bucket first holds a message in each
+ * (what grouping the bucket's messages in order gives), so the store receives the same objects
+ * in the same order. Only a prefix of the bucket is read to learn that order.
+ */
+function editBucket(cache: LayoutCache, bucket: ReadonlyMap<string, Message>, keywords: readonly string[], key: string, shape: Shape, prior: BucketEncoding, priorBucket: ReadonlyMap<string, Message>): BucketEncoding {
+  const { bucketLevel: top, depth, width } = shape;
+  const entries = new Map(prior.entries);
+  /** Dirty directory -> names of its dirty children (an empty set for a leaf). */
+  const dirty = new Map<string, Set<string>>();
+  const leafEdits = new Map<string, { drop: Set<string>; add: TreeEntry[] }>();
+  for (const guid of changedInBucket(bucket, priorBucket)) {
+    const before = priorBucket.get(guid);
+    const after = bucket.get(guid);
+    const segments = itemOf(cache, (after ?? before) as Message, keywords, key, shape).segments;
+    for (let level = top; level <= depth; level++) {
+      const path = segments.slice(0, level).join('/');
+      let children = dirty.get(path);
+      if (!children) dirty.set(path, (children = new Set()));
+      if (level < depth) children.add(segments[level] as string);
+    }
+    const leaf = segments.join('/');
+    let edit = leafEdits.get(leaf);
+    if (!edit) leafEdits.set(leaf, (edit = { drop: new Set(), add: [] }));
+    if (before) edit.drop.add(itemOf(cache, before, keywords, key, shape).entry.name);
+    if (after) edit.add.push(itemOf(cache, after, keywords, key, shape).entry);
+  }
+  // New trees, deepest level first, so a parent sees its children's ids.
+  const built = new Map<string, EncodedObject>();
+  const paths = [...dirty.keys()].sort((a, b) => b.length - a.length);
+  for (const path of paths) {
+    let list: TreeEntry[];
+    const edit = leafEdits.get(path);
+    if (edit) {
+      list = (entries.get(path) ?? []).filter((entry) => !edit.drop.has(entry.name));
+      for (const entry of edit.add) insertSorted(list, entry);
+    } else {
+      const children = dirty.get(path) as Set<string>;
+      list = (entries.get(path) ?? []).filter((entry) => !children.has(entry.name));
+      for (const name of children) {
+        const tree = built.get(`${path}/${name}`);
+        if (tree) insertSorted(list, { mode: MODE_TREE, name, id: tree.id });
+      }
+    }
+    if (list.length === 0) {
+      entries.delete(path);
+      continue;
+    }
+    entries.set(path, list);
+    built.set(path, encodeTree(list));
+  }
+  // The directories at the bucket level: the prior ones, those emptied gone, new ones added.
+  const groups = new Set(prior.items.map((item) => [...item.segments, item.entry.name].join('/')));
+  for (const path of dirty.keys()) {
+    if (levelOf(path, width) !== top) continue;
+    if (built.has(path)) groups.add(path);
+    else groups.delete(path);
+  }
+  const rank = firstHeld(cache, bucket, keywords, key, shape, dirty, groups, entries);
+  const byRank = (a: string, b: string): number => (rank.get(a) as number) - (rank.get(b) as number);
+  // Every prior tree under each directory, in the prior order: a clean directory's subtree is copied as it was.
+  const subtrees = new Map<string, [string, EncodedObject][]>();
+  for (const [path, tree] of prior.trees) {
+    for (let level = top; level <= levelOf(path, width); level++) {
+      const prefix = pathPrefix(path, level, width);
+      const list = subtrees.get(prefix);
+      if (list) list.push([path, tree]);
+      else subtrees.set(prefix, [[path, tree]]);
+    }
+  }
+  const trees = new Map<string, EncodedObject>();
+  const visit = (path: string): void => {
+    const children = dirty.get(path);
+    if (!children) {
+      for (const [sub, tree] of subtrees.get(path) ?? []) trees.set(sub, tree);
+      return;
+    }
+    if (levelOf(path, width) < depth) {
+      const names = (entries.get(path) as readonly TreeEntry[]).map((entry) => `${path}/${entry.name}`);
+      for (const child of names.sort(byRank)) visit(child);
+    }
+    trees.set(path, built.get(path) as EncodedObject);
+  };
+  const ordered = [...groups].sort(byRank);
+  for (const path of ordered) visit(path);
+  const items = ordered.map((path) => groupItem(path.split('/'), (trees.get(path) as EncodedObject).id));
+  items.sort((a, b) => compareEntries(a.entry, b.entry));
+  return { key, items, trees, entries };
+}
+
+/** Puts `entry` into `list` (git order) where it belongs: the prior entries are sorted already. */
+function insertSorted(list: TreeEntry[], entry: TreeEntry): void {
+  let low = 0;
+  let high = list.length;
+  while (low < high) {
+    const middle = (low + high) >>> 1;
+    if (compareEntries(list[middle] as TreeEntry, entry) < 0) low = middle + 1;
+    else high = middle;
+  }
+  list.splice(low, 0, entry);
+}
+
+/**
+ * The position in `bucket` of the first message held by each directory whose order matters:
+ * the directories at the bucket level, and the children of every rebuilt directory. Reads the
+ * bucket in order only until each of them has one.
+ */
+function firstHeld(
+  cache: LayoutCache, bucket: ReadonlyMap<string, Message>, keywords: readonly string[], key: string, shape: Shape,
+  dirty: ReadonlyMap<string, ReadonlySet<string>>, groups: ReadonlySet<string>, entries: ReadonlyMap<string, readonly TreeEntry[]>,
+): Map<string, number> {
+  const { bucketLevel: top, depth, width } = shape;
+  const wanted = new Set<string>(groups);
+  for (const path of dirty.keys()) {
+    if (levelOf(path, width) < depth && entries.has(path)) for (const entry of entries.get(path) as readonly TreeEntry[]) wanted.add(`${path}/${entry.name}`);
+  }
+  const rank = new Map<string, number>();
+  let position = 0;
+  for (const message of bucket.values()) {
+    if (rank.size === wanted.size) break;
+    const leaf = itemOf(cache, message, keywords, key, shape).segments.join('/');
+    for (let level = top; level <= depth; level++) {
+      const path = pathPrefix(leaf, level, width);
+      if (wanted.has(path) && !rank.has(path)) rank.set(path, position);
+    }
+    position++;
+  }
+  assert(rank.size === wanted.size, 'every directory of a bucket holds a message of it');
+  return rank;
 }
 
 /** What writing one MessageMap produced, so the next write (of its successor) can reuse untouched directories. */
