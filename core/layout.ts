@@ -13,7 +13,9 @@
  *   GUID hash, d levels of w digits of b bits (b = 4: hex digits, 16^w entries per level;
  *   b = 2: 4^w entries per level, smaller trees per change at the price of more levels). The key starts with the MessageMap bucket index, so trees below the
  *   first level boundary at or past 2 digits belong to one bucket and are cached per bucket
- *   Map (in a LayoutCache the caller owns): an untouched bucket is never re-encoded. Reading reuses a bucket Map by
+ *   Map (in a LayoutCache the caller owns): an untouched bucket is never re-encoded, and a
+ *   changed one is edited from its predecessor's trees (only directories holding a change are
+ *   rebuilt), so a write costs what changed, not the bucket size. Reading reuses a bucket Map by
  *   its subtree ids, so unchanged buckets stay reference-equal for the merge.
  * - `flags-apart` (chunks c): no `cur/`; message files named by GUID that are never renamed
  *   (`msg/`), and UIDs, MODSEQs and flags in c index files per mailbox (`index-<cc>`), so a
