@@ -441,7 +441,7 @@ function editBucket(cache: LayoutCache, bucket: ReadonlyMap<string, Message>, ke
     else groups.delete(path);
   }
   const rank = firstHeld(cache, bucket, keywords, key, shape, dirty, groups, entries);
-  const byRank = (a: string, b: string): number => (rank.get(a) as number) - (rank.get(b) as number);
+  const byRank = (a: string, b: string): number => rank(a) - rank(b);
   // Every prior tree under each directory, in the prior order: a clean directory's subtree is copied as it was.
   const subtrees = new Map<string, [string, EncodedObject][]>();
   for (const [path, tree] of prior.trees) {
@@ -485,32 +485,50 @@ function insertSorted(list: TreeEntry[], entry: TreeEntry): void {
 }
 
 /**
- * The position in `bucket` of the first message held by each directory whose order matters:
+ * The position in `bucket` of the first message held by the directories whose order matters:
  * the directories at the bucket level, and the children of every rebuilt directory. Reads the
- * bucket in order only until each of them has one.
+ * bucket in order only until every set of siblings has at most one directory not yet seen:
+ * that one comes after its siblings (Infinity).
  */
 function firstHeld(
   cache: LayoutCache, bucket: ReadonlyMap<string, Message>, keywords: readonly string[], key: string, shape: Shape,
   dirty: ReadonlyMap<string, ReadonlySet<string>>, groups: ReadonlySet<string>, entries: ReadonlyMap<string, readonly TreeEntry[]>,
-): Map<string, number> {
+): (path: string) => number {
   const { bucketLevel: top, depth, width } = shape;
-  const wanted = new Set<string>(groups);
+  const siblings: (readonly string[])[] = [[...groups]];
   for (const path of dirty.keys()) {
-    if (levelOf(path, width) < depth && entries.has(path)) for (const entry of entries.get(path) as readonly TreeEntry[]) wanted.add(`${path}/${entry.name}`);
+    const children = levelOf(path, width) < depth ? entries.get(path) : undefined;
+    if (children) siblings.push(children.map((entry) => `${path}/${entry.name}`));
+  }
+  /** Directory -> index of its sibling set; `unseen[i]`: how many of set i must still be seen. */
+  const setOf = new Map<string, number>();
+  const unseen: number[] = [];
+  let open = 0;
+  for (const set of siblings) {
+    if (set.length < 2) continue;
+    for (const path of set) setOf.set(path, unseen.length);
+    unseen.push(set.length - 1);
+    open++;
   }
   const rank = new Map<string, number>();
   let position = 0;
   for (const message of bucket.values()) {
-    if (rank.size === wanted.size) break;
+    if (open === 0) break;
     const leaf = itemOf(cache, message, keywords, key, shape).segments.join('/');
     for (let level = top; level <= depth; level++) {
       const path = pathPrefix(leaf, level, width);
-      if (wanted.has(path) && !rank.has(path)) rank.set(path, position);
+      const set = setOf.get(path);
+      if (set === undefined || rank.has(path)) continue;
+      rank.set(path, position);
+      const left = unseen[set] as number;
+      if (left === 0) continue;
+      unseen[set] = left - 1;
+      if (left === 1) open--;
     }
     position++;
   }
-  assert(rank.size === wanted.size, 'every directory of a bucket holds a message of it');
-  return rank;
+  assert(open === 0, 'every directory of a bucket holds a message of it');
+  return (path) => rank.get(path) ?? Infinity;
 }
 
 /** What writing one MessageMap produced, so the next write (of its successor) can reuse untouched directories. */
