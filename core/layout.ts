@@ -46,6 +46,12 @@ export const MAILBOX_META_FILE = 'mailsim-mailbox';
 /** Entries kept in the read caches (content-addressed, shared by every replica) before the oldest is dropped. */
 export const READ_CACHE_ENTRIES_MAX = 200_000;
 export const BUCKET_CACHE_ENTRIES_MAX = 8192;
+/**
+ * Messages a changed bucket holds before its trees are edited from the prior encoding rather
+ * than regrouped from every message: below it, regrouping a few dozen messages costs less than
+ * the edit's bookkeeping (measured with \`mailsim bench merge\`: 10k messages, ~40 a bucket).
+ */
+export const EDIT_BUCKET_MESSAGES_MIN = 128;
 export const CUR_CACHE_ENTRIES_MAX = 1024;
 export const TREE_CACHE_ENTRIES_MAX = 4096;
 /** Only trees this small are remembered by content (bigger ones change with every write anyway). */
@@ -204,6 +210,8 @@ export class LayoutCache {
   readonly bucketEncodings = new WeakMap<ReadonlyMap<string, Message>, BucketEncoding>();
   readonly curBuilds = new WeakMap<MessageMap, CurBuild>();
   readonly flagsApart = new FlagsApartCache();
+  /** EDIT_BUCKET_MESSAGES_MIN unless a test exercises the edit on small buckets. */
+  constructor(readonly editBucketMessagesMin = EDIT_BUCKET_MESSAGES_MIN) {}
 
   /** Remembers a body's Message-ID so reading a tree need not open the body again. */
   rememberBody(blobId: string, messageId: string): void {
@@ -267,10 +275,20 @@ interface BucketEncoding {
 interface BucketBuild {
   readonly trees: Map<string, EncodedObject>;
   readonly entries: Map<string, readonly TreeEntry[]>;
+  readonly prior?: BucketEncoding;
+  /** Directories holding a message that was added, removed or changed since `prior`. */
+  readonly dirty?: ReadonlySet<string>;
 }
 
-/** Builds the directory `path` (at `level`) inside one bucket from its items. */
+/** Builds the directory `path` (at `level`) inside one bucket from its items, reusing clean directories of the prior encoding. */
 function buildBucketTree(cache: LayoutCache, items: readonly Item[], level: number, path: string, build: BucketBuild): string {
+  if (build.prior && build.dirty && !build.dirty.has(path)) {
+    const kept = build.prior.trees.get(path);
+    if (kept) {
+      copySubtree(build.prior, path, build.trees, build.entries);
+      return kept.id;
+    }
+  }
   const { entries, groups } = splitAtLevel(items, level);
   for (const [segment, group] of groups) entries.push({ mode: MODE_TREE, name: segment, id: buildBucketTree(cache, group, level + 1, `${path}/${segment}`, build) });
   entries.sort(compareEntries);
@@ -278,6 +296,26 @@ function buildBucketTree(cache: LayoutCache, items: readonly Item[], level: numb
   build.trees.set(path, tree);
   build.entries.set(path, entries);
   return tree.id;
+}
+
+/** Copies the prior trees (and entries) of directory `path` and every directory below it, in the prior order. */
+function copySubtree(prior: BucketEncoding, path: string, trees: Map<string, EncodedObject>, entries?: Map<string, readonly TreeEntry[]>): void {
+  const below = `${path}/`;
+  for (const [sub, tree] of prior.trees) {
+    if (sub !== path && !sub.startsWith(below)) continue;
+    trees.set(sub, tree);
+    entries?.set(sub, prior.entries.get(sub) as readonly TreeEntry[]);
+  }
+}
+
+/** Directory paths (from the bucket level down) of every message that differs between two versions of a bucket. */
+function dirtyDirectories(changed: readonly string[], shape: Shape): Set<string> {
+  const dirty = new Set<string>();
+  for (const guid of changed) {
+    const segments = fanoutSegments(guid, shape);
+    for (let level = shape.bucketLevel; level <= shape.depth; level++) dirty.add(segments.slice(0, level).join('/'));
+  }
+  return dirty;
 }
 
 /**
@@ -317,7 +355,8 @@ function itemOf(cache: LayoutCache, message: Message, keywords: readonly string[
 /**
  * `key` = shapeKey + NUL + keyword table: what the encoding depends on besides the bucket.
  * `priorBucket` (the bucket this one replaced): when its encoding is at hand, only the
- * directories holding a changed message are rebuilt (editBucket), so the cost follows the change.
+ * directories holding a changed message are rebuilt; a big bucket's are edited from the prior
+ * entries (editBucket), so the cost follows the change, a small one's regrouped from its messages.
  */
 function encodeBucket(cache: LayoutCache, bucket: ReadonlyMap<string, Message>, keywords: readonly string[], key: string, shape: Shape, priorBucket?: ReadonlyMap<string, Message>): BucketEncoding {
   const cached = cache.bucketEncodings.get(bucket);
@@ -328,13 +367,15 @@ function encodeBucket(cache: LayoutCache, bucket: ReadonlyMap<string, Message>, 
     const messages: Item[] = [];
     for (const message of bucket.values()) messages.push(itemOf(cache, message, keywords, key, shape));
     encoding = { key, items: messages, trees: new Map(), entries: new Map() };
-  } else if (prior && prior.key === key && priorBucket) {
+  } else if (prior && prior.key === key && priorBucket && bucket.size >= cache.editBucketMessagesMin) {
     encoding = editBucket(cache, bucket, keywords, key, shape, prior, priorBucket);
   } else {
     const messages: Item[] = [];
     for (const message of bucket.values()) messages.push(itemOf(cache, message, keywords, key, shape));
     const level = shape.bucketLevel;
-    const build: BucketBuild = { trees: new Map(), entries: new Map() };
+    const build: BucketBuild = prior && prior.key === key && priorBucket
+      ? { trees: new Map(), entries: new Map(), prior, dirty: dirtyDirectories(changedInBucket(bucket, priorBucket), shape) }
+      : { trees: new Map(), entries: new Map() };
     const items: Item[] = [];
     for (const [path, group] of bucketNodeGroups(messages, shape)) {
       const segments = (group[0] as Item).segments.slice(0, level);
@@ -442,21 +483,11 @@ function editBucket(cache: LayoutCache, bucket: ReadonlyMap<string, Message>, ke
   }
   const rank = firstHeld(cache, bucket, keywords, key, shape, dirty, groups, entries);
   const byRank = (a: string, b: string): number => rank(a) - rank(b);
-  // Every prior tree under each directory, in the prior order: a clean directory's subtree is copied as it was.
-  const subtrees = new Map<string, [string, EncodedObject][]>();
-  for (const [path, tree] of prior.trees) {
-    for (let level = top; level <= levelOf(path, width); level++) {
-      const prefix = pathPrefix(path, level, width);
-      const list = subtrees.get(prefix);
-      if (list) list.push([path, tree]);
-      else subtrees.set(prefix, [[path, tree]]);
-    }
-  }
   const trees = new Map<string, EncodedObject>();
   const visit = (path: string): void => {
     const children = dirty.get(path);
     if (!children) {
-      for (const [sub, tree] of subtrees.get(path) ?? []) trees.set(sub, tree);
+      copySubtree(prior, path, trees);
       return;
     }
     if (levelOf(path, width) < depth) {
