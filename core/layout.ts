@@ -49,7 +49,7 @@ export const BUCKET_CACHE_ENTRIES_MAX = 8192;
 /**
  * Messages a changed bucket holds before its trees are edited from the prior encoding rather
  * than regrouped from every message: below it, regrouping a few dozen messages costs less than
- * the edit's bookkeeping (measured with \`mailsim bench merge\`: 10k messages, ~40 a bucket).
+ * the edit's bookkeeping (measured with `mailsim bench merge`: 10k messages, ~40 a bucket).
  */
 export const EDIT_BUCKET_MESSAGES_MIN = 128;
 export const CUR_CACHE_ENTRIES_MAX = 1024;
