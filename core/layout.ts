@@ -13,7 +13,9 @@
  *   GUID hash, d levels of w digits of b bits (b = 4: hex digits, 16^w entries per level;
  *   b = 2: 4^w entries per level, smaller trees per change at the price of more levels). The key starts with the MessageMap bucket index, so trees below the
  *   first level boundary at or past 2 digits belong to one bucket and are cached per bucket
- *   Map (in a LayoutCache the caller owns): an untouched bucket is never re-encoded. Reading reuses a bucket Map by
+ *   Map (in a LayoutCache the caller owns): an untouched bucket is never re-encoded, and a
+ *   changed one is edited from its predecessor's trees (only directories holding a change are
+ *   rebuilt), so a write costs what changed, not the bucket size. Reading reuses a bucket Map by
  *   its subtree ids, so unchanged buckets stay reference-equal for the merge.
  * - `flags-apart` (chunks c): no `cur/`; message files named by GUID that are never renamed
  *   (`msg/`), and UIDs, MODSEQs and flags in c index files per mailbox (`index-<cc>`), so a
@@ -44,6 +46,12 @@ export const MAILBOX_META_FILE = 'mailsim-mailbox';
 /** Entries kept in the read caches (content-addressed, shared by every replica) before the oldest is dropped. */
 export const READ_CACHE_ENTRIES_MAX = 200_000;
 export const BUCKET_CACHE_ENTRIES_MAX = 8192;
+/**
+ * Messages a changed bucket holds before its trees are edited from the prior encoding rather
+ * than regrouped from every message: below it, regrouping a few dozen messages costs less than
+ * the edit's bookkeeping (measured with `mailsim bench merge`: 10k messages, ~40 a bucket).
+ */
+export const EDIT_BUCKET_MESSAGES_MIN = 128;
 export const CUR_CACHE_ENTRIES_MAX = 1024;
 export const TREE_CACHE_ENTRIES_MAX = 4096;
 /** Only trees this small are remembered by content (bigger ones change with every write anyway). */
@@ -202,6 +210,8 @@ export class LayoutCache {
   readonly bucketEncodings = new WeakMap<ReadonlyMap<string, Message>, BucketEncoding>();
   readonly curBuilds = new WeakMap<MessageMap, CurBuild>();
   readonly flagsApart = new FlagsApartCache();
+  /** EDIT_BUCKET_MESSAGES_MIN unless a test exercises the edit on small buckets. */
+  constructor(readonly editBucketMessagesMin = EDIT_BUCKET_MESSAGES_MIN) {}
 
   /** Remembers a body's Message-ID so reading a tree need not open the body again. */
   rememberBody(blobId: string, messageId: string): void {
@@ -258,21 +268,24 @@ interface BucketEncoding {
   readonly items: readonly Item[];
   /** Every tree inside the bucket by directory path, children before parents: to reuse, and to re-put into a store that lacks them. */
   readonly trees: ReadonlyMap<string, EncodedObject>;
+  /** The sorted entries of each of those trees, so the next version of the bucket edits them instead of regrouping every message. */
+  readonly entries: ReadonlyMap<string, readonly TreeEntry[]>;
 }
 
 interface BucketBuild {
   readonly trees: Map<string, EncodedObject>;
-  readonly prior?: ReadonlyMap<string, EncodedObject>;
+  readonly entries: Map<string, readonly TreeEntry[]>;
+  readonly prior?: BucketEncoding;
   /** Directories holding a message that was added, removed or changed since `prior`. */
   readonly dirty?: ReadonlySet<string>;
 }
 
-/** Builds the directory `path` (at `level`) inside one bucket, reusing clean directories of the prior encoding. */
+/** Builds the directory `path` (at `level`) inside one bucket from its items, reusing clean directories of the prior encoding. */
 function buildBucketTree(cache: LayoutCache, items: readonly Item[], level: number, path: string, build: BucketBuild): string {
   if (build.prior && build.dirty && !build.dirty.has(path)) {
-    const kept = build.prior.get(path);
+    const kept = build.prior.trees.get(path);
     if (kept) {
-      for (const [sub, tree] of build.prior) if (sub === path || sub.startsWith(`${path}/`)) build.trees.set(sub, tree);
+      copySubtree(build.prior, path, build.trees, build.entries);
       return kept.id;
     }
   }
@@ -281,26 +294,29 @@ function buildBucketTree(cache: LayoutCache, items: readonly Item[], level: numb
   entries.sort(compareEntries);
   const tree = encodeTree(entries);
   build.trees.set(path, tree);
+  build.entries.set(path, entries);
   return tree.id;
 }
 
-/** Directory paths (from the bucket level down) of every message that differs between two versions of a bucket. */
-function dirtyDirectories(bucket: ReadonlyMap<string, Message>, prior: ReadonlyMap<string, Message>, shape: Shape): Set<string> {
-  const dirty = new Set<string>();
-  const mark = (guid: string) => {
-    const segments = fanoutSegments(guid, shape);
-    for (let level = shape.bucketLevel; level <= shape.depth; level++) dirty.add(segments.slice(0, level).join('/'));
-  };
-  const candidates = bucketDifference(bucket, prior);
-  if (candidates) {
-    for (const guid of candidates) if (bucket.get(guid) !== prior.get(guid)) mark(guid);
-    return dirty;
+/** Copies the prior trees (and entries) of directory `path` and every directory below it, in the prior order. */
+function copySubtree(prior: BucketEncoding, path: string, trees: Map<string, EncodedObject>, entries?: Map<string, readonly TreeEntry[]>): void {
+  const below = `${path}/`;
+  for (const [sub, tree] of prior.trees) {
+    if (sub !== path && !sub.startsWith(below)) continue;
+    trees.set(sub, tree);
+    entries?.set(sub, prior.entries.get(sub) as readonly TreeEntry[]);
   }
-  for (const [guid, message] of bucket) if (prior.get(guid) !== message) mark(guid);
-  for (const guid of prior.keys()) if (!bucket.has(guid)) mark(guid);
-  return dirty;
 }
 
+/** Directory paths (from the bucket level down) of every message that differs between two versions of a bucket. */
+function dirtyDirectories(changed: readonly string[], shape: Shape): Set<string> {
+  const dirty = new Set<string>();
+  for (const guid of changed) {
+    const segments = fanoutSegments(guid, shape);
+    for (let level = shape.bucketLevel; level <= shape.depth; level++) dirty.add(segments.slice(0, level).join('/'));
+  }
+  return dirty;
+}
 
 /**
  * A bucket's items grouped by their directory at the bucket level. When the levels above it
@@ -327,46 +343,223 @@ function shapeKey(shape: Shape): string {
   return `${shape.width}x${shape.depth}b${shape.digitBits}`;
 }
 
+/** A message's tree entry and fanout directory, from the memo while the Message object and `key` stay. */
+function itemOf(cache: LayoutCache, message: Message, keywords: readonly string[], key: string, shape: Shape): Item {
+  const known = cache.messageItems.get(message);
+  if (known && known.key === key) return known.item;
+  const item = { segments: fanoutSegments(message.guid, shape), entry: { mode: MODE_FILE, name: messageFileName(message, keywords), id: message.blobId } } as const;
+  cache.messageItems.set(message, { key, item });
+  return item;
+}
+
 /**
  * `key` = shapeKey + NUL + keyword table: what the encoding depends on besides the bucket.
- * `priorBucket` (the bucket this one replaced) lets clean directories be reused.
+ * `priorBucket` (the bucket this one replaced): when its encoding is at hand, only the
+ * directories holding a changed message are rebuilt; a big bucket's are edited from the prior
+ * entries (editBucket), so the cost follows the change, a small one's regrouped from its messages.
  */
 function encodeBucket(cache: LayoutCache, bucket: ReadonlyMap<string, Message>, keywords: readonly string[], key: string, shape: Shape, priorBucket?: ReadonlyMap<string, Message>): BucketEncoding {
   const cached = cache.bucketEncodings.get(bucket);
   if (cached && cached.key === key) return cached;
-  const messages: Item[] = [];
-  for (const message of bucket.values()) {
-    const known = cache.messageItems.get(message);
-    if (known && known.key === key) {
-      messages.push(known.item);
-      continue;
-    }
-    const item = { segments: fanoutSegments(message.guid, shape), entry: { mode: MODE_FILE, name: messageFileName(message, keywords), id: message.blobId } } as const;
-    cache.messageItems.set(message, { key, item });
-    messages.push(item);
-  }
+  const prior = priorBucket ? cache.bucketEncodings.get(priorBucket) : undefined;
   let encoding: BucketEncoding;
   if (shape.bucketLevel > shape.depth) {
-    encoding = { key, items: messages, trees: new Map() };
+    const messages: Item[] = [];
+    for (const message of bucket.values()) messages.push(itemOf(cache, message, keywords, key, shape));
+    encoding = { key, items: messages, trees: new Map(), entries: new Map() };
+  } else if (prior && prior.key === key && priorBucket && bucket.size >= cache.editBucketMessagesMin) {
+    encoding = editBucket(cache, bucket, keywords, key, shape, prior, priorBucket);
   } else {
+    const messages: Item[] = [];
+    for (const message of bucket.values()) messages.push(itemOf(cache, message, keywords, key, shape));
     const level = shape.bucketLevel;
-    const nodes = bucketNodeGroups(messages, shape);
-    const prior = priorBucket ? cache.bucketEncodings.get(priorBucket) : undefined;
     const build: BucketBuild = prior && prior.key === key && priorBucket
-      ? { trees: new Map(), prior: prior.trees, dirty: dirtyDirectories(bucket, priorBucket, shape) }
-      : { trees: new Map() };
+      ? { trees: new Map(), entries: new Map(), prior, dirty: dirtyDirectories(changedInBucket(bucket, priorBucket), shape) }
+      : { trees: new Map(), entries: new Map() };
     const items: Item[] = [];
-    for (const [path, group] of nodes) {
+    for (const [path, group] of bucketNodeGroups(messages, shape)) {
       const segments = (group[0] as Item).segments.slice(0, level);
-      const id = buildBucketTree(cache, group, level, path, build);
-      items.push({ segments: segments.slice(0, level - 1), entry: { mode: MODE_TREE, name: segments[level - 1] as string, id } });
+      items.push(groupItem(segments, buildBucketTree(cache, group, level, path, build)));
     }
     items.sort((a, b) => compareEntries(a.entry, b.entry));
-    encoding = { key, items, trees: build.trees };
-    cache.bucketsByIds.set(`${key}\0${items.map((item) => item.entry.id).join(',')}`, bucket);
+    encoding = { key, items, trees: build.trees, entries: build.entries };
   }
+  if (shape.bucketLevel <= shape.depth) cache.bucketsByIds.set(`${key}\0${encoding.items.map((item) => item.entry.id).join(',')}`, bucket);
   cache.bucketEncodings.set(bucket, encoding);
   return encoding;
+}
+
+/** The item of a directory at the bucket level (`segments` its full path). */
+function groupItem(segments: readonly string[], id: string): Item {
+  return { segments: segments.slice(0, -1), entry: { mode: MODE_TREE, name: segments[segments.length - 1] as string, id } };
+}
+
+// ---------- editing a bucket's trees ----------
+
+/** The GUIDs whose Message objects differ between two versions of a bucket. */
+function changedInBucket(bucket: ReadonlyMap<string, Message>, prior: ReadonlyMap<string, Message>): string[] {
+  const changed: string[] = [];
+  const candidates = bucketDifference(bucket, prior);
+  if (candidates) {
+    for (const guid of candidates) if (bucket.get(guid) !== prior.get(guid)) changed.push(guid);
+    return changed;
+  }
+  for (const [guid, message] of bucket) if (prior.get(guid) !== message) changed.push(guid);
+  for (const guid of prior.keys()) if (!bucket.has(guid)) changed.push(guid);
+  return changed;
+}
+
+/** A directory path's prefix of `level` segments (segments are `width` characters, joined by '/'). */
+function pathPrefix(path: string, level: number, width: number): string {
+  return path.slice(0, level * (width + 1) - 1);
+}
+
+/** How many segments a directory path has. */
+function levelOf(path: string, width: number): number {
+  return (path.length + 1) / (width + 1);
+}
+
+/**
+ * The encoding of `bucket` made from the encoding of `priorBucket`: the leaf directories
+ * holding a changed message get the prior entries minus the old names plus the new ones, their
+ * parents up to the bucket level get the new child ids, and every other directory keeps its
+ * tree. The result equals a full build (encodeBucket without a prior), trees map order
+ * included: a directory's children come in the order the bucket first holds a message in each
+ * (what grouping the bucket's messages in order gives), so the store receives the same objects
+ * in the same order. Only a prefix of the bucket is read to learn that order.
+ */
+function editBucket(cache: LayoutCache, bucket: ReadonlyMap<string, Message>, keywords: readonly string[], key: string, shape: Shape, prior: BucketEncoding, priorBucket: ReadonlyMap<string, Message>): BucketEncoding {
+  const { bucketLevel: top, depth, width } = shape;
+  const entries = new Map(prior.entries);
+  /** Dirty directory -> names of its dirty children (an empty set for a leaf). */
+  const dirty = new Map<string, Set<string>>();
+  const leafEdits = new Map<string, { drop: Set<string>; add: TreeEntry[] }>();
+  for (const guid of changedInBucket(bucket, priorBucket)) {
+    const before = priorBucket.get(guid);
+    const after = bucket.get(guid);
+    const segments = itemOf(cache, (after ?? before) as Message, keywords, key, shape).segments;
+    for (let level = top; level <= depth; level++) {
+      const path = segments.slice(0, level).join('/');
+      let children = dirty.get(path);
+      if (!children) dirty.set(path, (children = new Set()));
+      if (level < depth) children.add(segments[level] as string);
+    }
+    const leaf = segments.join('/');
+    let edit = leafEdits.get(leaf);
+    if (!edit) leafEdits.set(leaf, (edit = { drop: new Set(), add: [] }));
+    if (before) edit.drop.add(itemOf(cache, before, keywords, key, shape).entry.name);
+    if (after) edit.add.push(itemOf(cache, after, keywords, key, shape).entry);
+  }
+  // New trees, deepest level first, so a parent sees its children's ids.
+  const built = new Map<string, EncodedObject>();
+  const paths = [...dirty.keys()].sort((a, b) => b.length - a.length);
+  for (const path of paths) {
+    let list: TreeEntry[];
+    const edit = leafEdits.get(path);
+    if (edit) {
+      list = (entries.get(path) ?? []).filter((entry) => !edit.drop.has(entry.name));
+      for (const entry of edit.add) insertSorted(list, entry);
+    } else {
+      const children = dirty.get(path) as Set<string>;
+      list = (entries.get(path) ?? []).filter((entry) => !children.has(entry.name));
+      for (const name of children) {
+        const tree = built.get(`${path}/${name}`);
+        if (tree) insertSorted(list, { mode: MODE_TREE, name, id: tree.id });
+      }
+    }
+    if (list.length === 0) {
+      entries.delete(path);
+      continue;
+    }
+    entries.set(path, list);
+    built.set(path, encodeTree(list));
+  }
+  // The directories at the bucket level: the prior ones, those emptied gone, new ones added.
+  const groups = new Set(prior.items.map((item) => [...item.segments, item.entry.name].join('/')));
+  for (const path of dirty.keys()) {
+    if (levelOf(path, width) !== top) continue;
+    if (built.has(path)) groups.add(path);
+    else groups.delete(path);
+  }
+  const rank = firstHeld(cache, bucket, keywords, key, shape, dirty, groups, entries);
+  const byRank = (a: string, b: string): number => rank(a) - rank(b);
+  const trees = new Map<string, EncodedObject>();
+  const visit = (path: string): void => {
+    const children = dirty.get(path);
+    if (!children) {
+      copySubtree(prior, path, trees);
+      return;
+    }
+    if (levelOf(path, width) < depth) {
+      const names = (entries.get(path) as readonly TreeEntry[]).map((entry) => `${path}/${entry.name}`);
+      for (const child of names.sort(byRank)) visit(child);
+    }
+    trees.set(path, built.get(path) as EncodedObject);
+  };
+  const ordered = [...groups].sort(byRank);
+  for (const path of ordered) visit(path);
+  const items = ordered.map((path) => groupItem(path.split('/'), (trees.get(path) as EncodedObject).id));
+  items.sort((a, b) => compareEntries(a.entry, b.entry));
+  return { key, items, trees, entries };
+}
+
+/** Puts `entry` into `list` (git order) where it belongs: the prior entries are sorted already. */
+function insertSorted(list: TreeEntry[], entry: TreeEntry): void {
+  let low = 0;
+  let high = list.length;
+  while (low < high) {
+    const middle = (low + high) >>> 1;
+    if (compareEntries(list[middle] as TreeEntry, entry) < 0) low = middle + 1;
+    else high = middle;
+  }
+  list.splice(low, 0, entry);
+}
+
+/**
+ * The position in `bucket` of the first message held by the directories whose order matters:
+ * the directories at the bucket level, and the children of every rebuilt directory. Reads the
+ * bucket in order only until every set of siblings has at most one directory not yet seen:
+ * that one comes after its siblings (Infinity).
+ */
+function firstHeld(
+  cache: LayoutCache, bucket: ReadonlyMap<string, Message>, keywords: readonly string[], key: string, shape: Shape,
+  dirty: ReadonlyMap<string, ReadonlySet<string>>, groups: ReadonlySet<string>, entries: ReadonlyMap<string, readonly TreeEntry[]>,
+): (path: string) => number {
+  const { bucketLevel: top, depth, width } = shape;
+  const siblings: (readonly string[])[] = [[...groups]];
+  for (const path of dirty.keys()) {
+    const children = levelOf(path, width) < depth ? entries.get(path) : undefined;
+    if (children) siblings.push(children.map((entry) => `${path}/${entry.name}`));
+  }
+  /** Directory -> index of its sibling set; `unseen[i]`: how many of set i must still be seen. */
+  const setOf = new Map<string, number>();
+  const unseen: number[] = [];
+  let open = 0;
+  for (const set of siblings) {
+    if (set.length < 2) continue;
+    for (const path of set) setOf.set(path, unseen.length);
+    unseen.push(set.length - 1);
+    open++;
+  }
+  const rank = new Map<string, number>();
+  let position = 0;
+  for (const message of bucket.values()) {
+    if (open === 0) break;
+    const leaf = itemOf(cache, message, keywords, key, shape).segments.join('/');
+    for (let level = top; level <= depth; level++) {
+      const path = pathPrefix(leaf, level, width);
+      const set = setOf.get(path);
+      if (set === undefined || rank.has(path)) continue;
+      rank.set(path, position);
+      const left = unseen[set] as number;
+      if (left === 0) continue;
+      unseen[set] = left - 1;
+      if (left === 1) open--;
+    }
+    position++;
+  }
+  assert(open === 0, 'every directory of a bucket holds a message of it');
+  return (path) => rank.get(path) ?? Infinity;
 }
 
 /** What writing one MessageMap produced, so the next write (of its successor) can reuse untouched directories. */
