@@ -7,7 +7,7 @@
 import type { ReplicaKind } from '../../sim/replicaKinds.ts';
 import { causallyLast, compare } from '../../sim/checkers/vclock.ts';
 import type { VectorClock } from '../../sim/historyTypes.ts';
-import type { Difference } from './compare.ts';
+import { isRenumbered, type Difference } from './compare.ts';
 import type { MessageCopy, RunView } from './runView.ts';
 import { compareTraces, type TraceStep } from './trace.ts';
 
@@ -67,7 +67,7 @@ function classOf(difference: Difference, reference: RunView, other: RunView): Di
       const ids = [difference.messageId, difference.otherMessageId];
       if (diverged(reference, other, ids) !== null) return 'workload-diverged';
       if (ids.every((id) => renumberedOnBoth(id, difference.mailbox, reference, other))) return 'renumber-order';
-      return mailboxDiverged(reference, other, difference.mailbox) ?? traceClass(reference, other, ids);
+      return mailboxDiverged(reference, other, difference.mailbox) ?? traceClass(reference, other, ids) ?? clashOrder(ids, difference.mailbox, reference, other);
     }
     case 'verdict':
       return verdictClass(difference.check, reference, other);
@@ -88,12 +88,26 @@ function mailboxDiverged(reference: RunView, other: RunView, mailbox: string): D
 
 /** clash-timing when the side that renumbered the message had given its UID to another message there, and the other side had not. */
 function clashClass(difference: Extract<Difference, { kind: 'renumbered' }>, reference: RunView, other: RunView): DiffClass | null {
-  const [renumbering, keeping] = difference.reference ? [reference, other] : [other, reference];
+  return clashedOnOneSide(difference.messageId, difference.mailbox, reference, other) ? 'clash-timing' : null;
+}
+
+/** Renumbered on one side only, which had given its UID to another message in the mailbox, where the other side had not. */
+function clashedOnOneSide(id: string, mailbox: string, reference: RunView, other: RunView): boolean {
+  const renumbered = (view: RunView): boolean => view.copies.get(id)?.some((copy) => copy.mailbox === mailbox && isRenumbered(view, id, copy)) ?? false;
   const clashed = (view: RunView): boolean => {
-    const uid = view.answeredUids.get(difference.messageId)?.get(difference.mailbox);
-    return uid !== undefined && [...view.answeredUids].some(([id, byMailbox]) => id !== difference.messageId && byMailbox.get(difference.mailbox) === uid);
+    const uid = view.answeredUids.get(id)?.get(mailbox);
+    return uid !== undefined && [...view.answeredUids].some(([otherId, byMailbox]) => otherId !== id && byMailbox.get(mailbox) === uid);
   };
-  return clashed(renumbering) && !clashed(keeping) ? 'clash-timing' : null;
+  if (renumbered(reference) === renumbered(other)) return false;
+  const [renumbering, keeping] = renumbered(reference) ? [reference, other] : [other, reference];
+  return clashed(renumbering) && !clashed(keeping);
+}
+
+/** Two messages in another order because the clash renumbered them on one side only: clash-timing when each renumbered one is so explained. */
+function clashOrder(ids: readonly string[], mailbox: string, reference: RunView, other: RunView): DiffClass | null {
+  const renumberedSomewhere = ids.filter((id) => [reference, other].some((view) => view.copies.get(id)?.some((copy) => copy.mailbox === mailbox && isRenumbered(view, id, copy))));
+  if (renumberedSomewhere.length === 0) return null;
+  return renumberedSomewhere.every((id) => clashedOnOneSide(id, mailbox, reference, other)) ? 'clash-timing' : null;
 }
 
 /** workload-diverged when the messages' client writes differ, timing-only when only their order does; null when they are the same. */

@@ -130,6 +130,8 @@ describe('mailsim diff: classes', () => {
     const inbox = (prefix: string, mUid: number, nUid: number): Message[] => [...populated(prefix), message(`${prefix}-m`, mUid, { messageId: '<m@x>' }), message(`${prefix}-n`, nUid, { messageId: '<n@x>' })];
     const reference = view('git', deliveries('g', 4), inbox('g', 3, 4));
     expect(classesOf(reference, view('dsync', deliveries('d', 3), inbox('d', 4, 5)))).toEqual(['clash-timing', 'clash-timing']);
+    // Renumbered in the other order (by GUID) on the side that clashed: the order difference is the clash's too.
+    expect(classesOf(reference, view('dsync', deliveries('d', 3), inbox('d', 5, 4)))).toEqual(['clash-timing', 'clash-timing', 'clash-timing']);
     // Control: renumbered with no clash to explain it.
     expect(classesOf(reference, view('dsync', deliveries('d', 4), inbox('d', 5, 6)))).toEqual([null, null]);
   });
