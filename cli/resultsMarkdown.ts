@@ -143,6 +143,11 @@ function runSetSection(input: ResultsInputs['runSets'][number]): string[] {
   const judged = s.judged.map((row) => [row.name, `${formatValue(row.judgedRunCount, '')} of ${formatValue(row.runCount, '')}`, `${formatValue(row.judgedTotal, '')} ${row.judgedWhat}`, formatValue(row.validCount, '')]);
   const lines = ['', `### ${code(input.file)}`, '', commandLine(input), '', ...table(['', ''], rows),
     '', 'What each checker judged (a check with nothing to judge says not-applicable, never valid):', '', ...table(['checker', 'runs that judged something', 'judged in all', 'valid'], judged)];
+  if (s.probes !== null) {
+    const never = s.probes.filter((probe) => probe.runs === 0).map((probe) => code(probe.name));
+    lines.push('', `Coverage probes ([probes.md](probes.md)): ${s.probes.length - never.length} of ${s.probes.length} hit.`, '', ...table(['probe', 'hits', 'runs that hit it'], s.probes.filter((probe) => probe.runs > 0).map((probe) => [code(probe.name), formatValue(probe.hits, ''), formatValue(probe.runs, '')])));
+    if (never.length > 0) lines.push('', `Never hit: ${never.join(', ')}.`);
+  }
   if (s.notAsExpected.length === 0) return lines;
   const listed = s.notAsExpected.slice(0, UNEXPECTED_RUNS_LISTED_MAX);
   const more = s.notAsExpected.length - listed.length;

@@ -3,6 +3,7 @@
  * results.jsonl) and from a Stryker mutation report: pure functions of the parsed values.
  */
 import type { RunResult } from '../sim/resultTypes.ts';
+import { PROBE_NAMES } from '../core/probes.ts';
 import { isAsExpected } from '../sim/expectation.ts';
 import { judgedRows, type JudgedRow } from '../reports/judgedTable.ts';
 
@@ -29,6 +30,17 @@ export interface RunSetSummary {
   /** Per checker: runs that judged something, total judged, valid verdicts. */
   readonly judged: readonly JudgedRow[];
   readonly notAsExpected: readonly { readonly scenario: string; readonly seed: number; readonly verdict: string; readonly replayCommand: string }[];
+  /** Every coverage probe (core/probes.ts): hits and runs that hit it; null when no result counted probes. */
+  readonly probes: readonly { readonly name: string; readonly hits: number; readonly runs: number }[] | null;
+}
+
+/** Each probe's hits and hitting runs, every probe listed (never hit: 0); null when no result counted probes. */
+function probeRows(results: readonly RunResult[]): RunSetSummary['probes'] {
+  if (!results.some((result) => result.probes !== undefined)) return null;
+  return PROBE_NAMES.map((name) => {
+    const counts = results.map((result) => result.probes?.[name] ?? 0);
+    return { name, hits: counts.reduce((a, b) => a + b, 0), runs: counts.filter((count) => count > 0).length };
+  });
 }
 
 const round2 = (value: number): number => Math.round(value * 100) / 100;
@@ -71,6 +83,7 @@ export function summarizeRuns(results: readonly RunResult[]): RunSetSummary {
     uidValidityResets: sum((r) => r.metrics.uidValidityResetCount),
     renumberedPer1000Deliveries: share(sum((r) => r.metrics.renumberedMessageCount), sum((r) => r.metrics.deliveryCount), 1_000),
     notAsExpected: unexpected.map((result) => ({ scenario: result.scenario, seed: result.seed, verdict: result.verdict, replayCommand: result.replayCommand })),
+    probes: probeRows(results),
   };
 }
 

@@ -97,6 +97,17 @@ describe('renderResultsMarkdown', () => {
     expect(markdown).toContain('| uid-stable | 2 of 2 | 6 UID bindings | 2 |');
   });
 
+  it('counts every coverage probe over a set of runs and names those never hit', () => {
+    const summary = summarizeRuns([run({ probes: { 'merge-three-heads': 3 } }), run({ seed: 2, probes: { 'merge-three-heads': 2, 'crash-batch-open': 1 } })]);
+    const markdown = renderResultsMarkdown({ ...noInputs, runSets: [{ file: 'sweep.jsonl', command: 'mailsim sweep', summary }] });
+    expect(markdown).toContain('Coverage probes ([probes.md](probes.md)): 2 of 21 hit.');
+    expect(markdown).toContain('| `merge-three-heads` | 5 | 2 |');
+    expect(markdown).toContain('| `crash-batch-open` | 1 | 1 |');
+    expect(markdown).toMatch(/Never hit: .*`flag-without-base`/);
+    // Results written before probes were counted say nothing of them.
+    expect(summarizeRuns([run({})]).probes).toBeNull();
+  });
+
   it('sums a set of runs and lists the runs not as expected with their replay commands', () => {
     const results = [run({}), run({ seed: 2, verdict: 'invalid', replayCommand: 'mailsim replay out/failures/a-seed-2.json' }), run({ seed: 3, expect: 'invalid', verdict: 'invalid', metrics: { wireBytesPerFlagChange: null } })];
     const summary = summarizeRuns(results);
