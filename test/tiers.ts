@@ -6,6 +6,8 @@
  * and is missing here fails there instead of hiding.
  */
 export const SLOW_TEST_FILES = [
+  // A child mailsim process stopped by a signal.
+  'test/cli/exitCleanup.test.ts',
   // Real Dovecot: IMAP sessions, dsync, the relay process dsync runs.
   'test/backends/dovecot/dsync.test.ts',
   'test/backends/dovecot/mailOps.test.ts',

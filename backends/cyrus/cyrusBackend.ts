@@ -15,9 +15,7 @@
  * The initial population is appended on the first server and replicated to the others, so
  * every replica starts with the same mailboxes (Cyrus never joins two mailboxes created apart).
  */
-import { mkdtemp, rm, chmod } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { makeTempRoot, removeTempRoot } from '../tempRoots.ts';
 import { EPOCH_MS } from '../../sim/clock.ts';
 import type { BackendDeps, InitialMailbox, ReplicaBackend, ReplicaServer } from '../../sim/replicaServer.ts';
 import type { DovecotDriver } from '../dovecot/dovecotDriver.ts';
@@ -76,9 +74,8 @@ export function cyrusBackend(driver: DovecotDriver<CyrusHome> = realCyrus): Repl
   return {
     real: true,
     async createServers(deps: BackendDeps, initial: readonly InitialMailbox[]): Promise<ReadonlyMap<string, ReplicaServer>> {
-      root = await mkdtemp(join(tmpdir(), 'mailsim-cyrus-'));
-      // mkdtemp makes it 0700; Cyrus started as root drops to nobody, who must pass through it.
-      await chmod(root, 0o755);
+      // Cyrus started as root drops to nobody, who must pass through it (tempRoots.ts).
+      root = await makeTempRoot('mailsim-cyrus-');
       const cluster: DsyncCluster<CyrusHome> = { driver, stateful: false, servers: new Map(), states: new Map(), names: new GuidNames(CYRUS_NAME_PREFIX), fullAt: new Map() };
       const homes: CyrusHome[] = [];
       for (const name of deps.config.servers) homes.push(await createCyrusHome(root, name, deps.config.servers.filter((peer) => peer !== name)));
@@ -98,7 +95,7 @@ export function cyrusBackend(driver: DovecotDriver<CyrusHome> = realCyrus): Repl
       return cluster.servers;
     },
     async dispose(): Promise<void> {
-      if (root !== null) await rm(root, { recursive: true, force: true });
+      if (root !== null) await removeTempRoot(root);
       root = null;
     },
   };

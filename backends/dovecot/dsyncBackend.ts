@@ -8,10 +8,9 @@
  * mailbox's GUID and UIDVALIDITY are pinned from the scenario (Dovecot's dsync never joins
  * two mailboxes created apart, and UIDVALIDITY would otherwise come from the wall clock).
  */
-import { chmod, cp, mkdtemp, readdir, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { cp, readdir } from 'node:fs/promises';
 import { assert } from '../../core/errors.ts';
+import { makeTempRoot, removeTempRoot } from '../tempRoots.ts';
 import { EPOCH_MS } from '../../sim/clock.ts';
 import type { BackendDeps, InitialMailbox, ReplicaBackend, ReplicaServer } from '../../sim/replicaServer.ts';
 import { createDovecotHome, pinMailbox, type DovecotHome } from './dovecotHome.ts';
@@ -42,9 +41,7 @@ export function dsyncBackend(stateful: boolean, driver: DovecotDriver<DovecotHom
   return {
     real: true,
     async createServers(deps: BackendDeps, initial: readonly InitialMailbox[]): Promise<ReadonlyMap<string, ReplicaServer>> {
-      root = await mkdtemp(join(tmpdir(), 'mailsim-dsync-'));
-      // mkdtemp makes it 0700; Dovecot drops to nobody, who must pass through it.
-      await chmod(root, 0o755);
+      root = await makeTempRoot('mailsim-dsync-');
       const cluster: DsyncCluster<DovecotHome> = { driver, stateful, servers: new Map(), states: new Map(), names: new GuidNames(), fullAt: new Map() };
       const seedName = `seed${deps.config.seed}`;
       const homes: DovecotHome[] = [];
@@ -74,7 +71,7 @@ export function dsyncBackend(stateful: boolean, driver: DovecotDriver<DovecotHom
       return cluster.servers;
     },
     async dispose(): Promise<void> {
-      if (root !== null) await rm(root, { recursive: true, force: true });
+      if (root !== null) await removeTempRoot(root);
       root = null;
     },
   };

@@ -7,10 +7,10 @@
  * before and after tell what it did (./syncDiff.ts). Offline edits are what a mail program
  * does to a Maildir: a rename with new flags, an unlink.
  */
-import { chmod, mkdir, mkdtemp, readFile, rename, rm, unlink, utimes, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { mkdir, readFile, rename, unlink, utimes, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { ReplicaServer } from '../../sim/replicaServer.ts';
+import { makeTempRoot, removeTempRoot } from '../tempRoots.ts';
 import { REAL_CLIENT_MAILBOX, type RealClientConfig, type RealClientEditAction, type RealClientKind, type RealSyncReport, type ServerAppend } from '../../sim/realClientTypes.ts';
 import type { RealClientDriver } from '../../sim/realClientDriver.ts';
 import { DOVECOT_IMAP_PATH, ENV_PATH, dovecotEnvArgs } from '../dovecot/dovecotEnv.ts';
@@ -107,9 +107,7 @@ function tunnelCommand(home: DovecotHome): string {
 export async function createRealClientRun(configs: readonly RealClientConfig[], options: DriverOptions = {}): Promise<RealClientRun> {
   for (const config of configs) if (!realClientInstalled(config.kind)) throw new RealClientMissingError(config.kind);
   const timeoutMs = options.timeoutMs ?? CLIENT_SYNC_TIMEOUT_MS;
-  const root = await mkdtemp(join(tmpdir(), 'mailsim-clients-'));
-  // mkdtemp's 0700 would keep Dovecot (running as nobody) out.
-  await chmod(root, 0o755);
+  const root = await makeTempRoot('mailsim-clients-');
   const folders: ClientFolder[] = [];
   try {
     for (const [index, config] of configs.entries()) {
@@ -121,7 +119,7 @@ export async function createRealClientRun(configs: readonly RealClientConfig[], 
       folders.push({ kind: config.kind, paths, inbox: join(paths.mail, REAL_CLIENT_MAILBOX), server, serverFolder: await ServerFolder.create(server.maildir), seen: new Map() });
     }
   } catch (error) {
-    await rm(root, { recursive: true, force: true });
+    await removeTempRoot(root);
     throw error;
   }
   const folder = (index: number): ClientFolder => folders[index] as ClientFolder;
@@ -150,6 +148,6 @@ export async function createRealClientRun(configs: readonly RealClientConfig[], 
         return failedReport(`the sync could not be run or read: ${error instanceof Error ? error.message : String(error)}`);
       }
     },
-    dispose: () => rm(root, { recursive: true, force: true }),
+    dispose: () => removeTempRoot(root),
   };
 }
