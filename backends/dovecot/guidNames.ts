@@ -42,12 +42,6 @@ export class GuidNames {
     return `${mailbox}\u0000${guid}`;
   }
 
-  /** The first name of (mailbox, GUID): the original's. */
-  nameOf(mailbox: string, guid: string): string {
-    const names = this.byPlace.get(GuidNames.place(mailbox, guid));
-    return names?.[0] ?? this.fresh(GuidNames.place(mailbox, guid));
-  }
-
   /**
    * The names of one mailbox's records as `server` shows them now, in ascending UID order:
    * records it showed before keep their names, new ones take the first free name of their

@@ -5,7 +5,7 @@
  * `mailsim diff` then exits 1.
  */
 import type { ReplicaKind } from '../../sim/replicaKinds.ts';
-import { causallyLast, compare } from '../../sim/checkers/vclock.ts';
+import { causallyLast, compare, happenedBefore } from '../../sim/checkers/vclock.ts';
 import type { VectorClock } from '../../sim/historyTypes.ts';
 import { isRenumbered, type Difference } from './compare.ts';
 import type { MessageCopy, RunView } from './runView.ts';
@@ -93,19 +93,19 @@ function clashClass(difference: Extract<Difference, { kind: 'renumbered' }>, ref
 
 /** Renumbered on one side only, which had given its UID to another message in the mailbox, where the other side had not. */
 function clashedOnOneSide(id: string, mailbox: string, reference: RunView, other: RunView): boolean {
-  const renumbered = (view: RunView): boolean => view.copies.get(id)?.some((copy) => copy.mailbox === mailbox && isRenumbered(view, id, copy)) ?? false;
   const clashed = (view: RunView): boolean => {
     const uid = view.answeredUids.get(id)?.get(mailbox);
     return uid !== undefined && [...view.answeredUids].some(([otherId, byMailbox]) => otherId !== id && byMailbox.get(mailbox) === uid);
   };
-  if (renumbered(reference) === renumbered(other)) return false;
-  const [renumbering, keeping] = renumbered(reference) ? [reference, other] : [other, reference];
+  const onReference = renumberedIn(reference, id, mailbox);
+  if (onReference === renumberedIn(other, id, mailbox)) return false;
+  const [renumbering, keeping] = onReference ? [reference, other] : [other, reference];
   return clashed(renumbering) && !clashed(keeping);
 }
 
 /** Two messages in another order because the clash renumbered them on one side only: clash-timing when each renumbered one is so explained. */
 function clashOrder(ids: readonly string[], mailbox: string, reference: RunView, other: RunView): DiffClass | null {
-  const renumberedSomewhere = ids.filter((id) => [reference, other].some((view) => view.copies.get(id)?.some((copy) => copy.mailbox === mailbox && isRenumbered(view, id, copy))));
+  const renumberedSomewhere = ids.filter((id) => renumberedIn(reference, id, mailbox) || renumberedIn(other, id, mailbox));
   if (renumberedSomewhere.length === 0) return null;
   return renumberedSomewhere.every((id) => clashedOnOneSide(id, mailbox, reference, other)) ? 'clash-timing' : null;
 }
@@ -160,12 +160,13 @@ function detected(view: RunView, messageId: string): DiffClass | null {
   return DETECTORS.find((d) => d.replicas.includes(view.replica) && d.detect(view, messageId))?.diffClass ?? null;
 }
 
+/** A copy of the message in `mailbox` ended at a UID other than the one its client was answered there. */
+function renumberedIn(view: RunView, id: string, mailbox: string): boolean {
+  return view.copies.get(id)?.some((copy) => copy.mailbox === mailbox && isRenumbered(view, id, copy)) ?? false;
+}
+
 function renumberedOnBoth(id: string, mailbox: string, reference: RunView, other: RunView): boolean {
-  return [reference, other].every((view) => {
-    const copy = view.copies.get(id)?.find((c) => c.mailbox === mailbox);
-    const answered = view.answeredUids.get(id)?.get(mailbox);
-    return copy !== undefined && answered !== undefined && answered !== copy.uid;
-  });
+  return [reference, other].every((view) => renumberedIn(view, id, mailbox));
 }
 
 function acknowledgedStores(steps: readonly TraceStep[]): TraceStep[] {
@@ -202,7 +203,7 @@ function flagRecordOverwritten(view: RunView, messageId: string): boolean {
   return stores.some((lost) =>
     Object.entries(lost.writes ?? {}).some(([flag, value]) => {
       if (copy.flags.includes(flag) === value) return false;
-      const undone = stores.some((later) => later.clock !== null && lost.clock !== null && compare(lost.clock, later.clock) === 'before' && flagWrite(later, flag) === !value);
+      const undone = stores.some((later) => happenedBefore(lost.clock as VectorClock, later.clock as VectorClock) && flagWrite(later, flag) === !value);
       const replacedBy = stores.some((other) => other.node !== lost.node && concurrent(lost, other) && other.flagsAfter !== undefined && other.flagsAfter.includes(flag) !== value);
       return !undone && replacedBy;
     }),
