@@ -8,7 +8,8 @@
  * once the same seed without it is as expected; otherwise the search goes on past it.
  */
 import { mkdtemp, rm } from 'node:fs/promises';
-import { availableParallelism, loadavg, tmpdir } from 'node:os';
+import { availableParallelism, tmpdir } from 'node:os';
+import { loadAverageNow } from '../machineLoad.ts';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { MUTANTS, PLANTED_BUG_NAMES, type MutantSpec } from '../../sim/checkers/mutants.ts';
@@ -224,7 +225,7 @@ export async function runFindBench(options: FindOptions): Promise<FindFigures> {
     wallMs,
     wallMsPerRun: Math.round(wallMs / Math.max(1, pool.runs)),
     runWallMsMean: Math.round(pool.runWallMs / Math.max(1, pool.runs)),
-    loadAverage: loadavg().map((load) => Math.round(load * 100) / 100),
+    loadAverage: loadAverageNow(),
     bugs: bugs.map((bug) => bugResult(bug, searches.filter((s) => s.bug === bug), file)),
   };
   if (options.markdown !== undefined) await writeFindMarkdown(options.markdown, figures);

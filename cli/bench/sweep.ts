@@ -6,7 +6,8 @@
  * speed-up the machine allows at the moment: on a busy machine neither gets 2x.
  */
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { availableParallelism, loadavg, tmpdir } from 'node:os';
+import { availableParallelism, tmpdir } from 'node:os';
+import { loadAverageNow } from '../machineLoad.ts';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { readFileSync } from 'node:fs';
@@ -116,7 +117,7 @@ export async function runSweepBench(options: { json: boolean; quick?: boolean })
       efficiency: Math.round((speedup / machineSpeedup) * 100) / 100,
       identicalHashes: JSON.stringify(one.hashes) === JSON.stringify(two.hashes),
       /** Other work on the machine caps the speed-up: with a load average above the core count the ratio means little. */
-      loadAverage: loadavg().map((load) => Math.round(load * 100) / 100),
+      loadAverage: loadAverageNow(),
     };
     if (!options.json) {
       process.stdout.write(

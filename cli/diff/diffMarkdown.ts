@@ -4,7 +4,6 @@
  * two marker lines of a document (docs/diff.md), so the figures there come from the command
  * that measured them and a rerun replaces them.
  */
-import { cpus, loadavg } from 'node:os';
 import { readMarkedDocument, replaceMarkedSection, type MarkedSection } from '../markdownSection.ts';
 import { describeDifference, pairLabel, UNEXPLAINED } from './describe.ts';
 import type { SeedDiff } from './runDiff.ts';
@@ -27,10 +26,6 @@ export interface DiffRunStamp {
   readonly cores: number;
   readonly loadAverageStart: readonly number[];
   readonly loadAverageEnd: readonly number[];
-}
-
-export function machineLoad(): { cores: number; loadAverage: number[] } {
-  return { cores: cpus().length, loadAverage: loadavg().map((value) => Math.round(value * 100) / 100) };
 }
 
 const code = (text: string): string => `\`${text}\``;
