@@ -59,6 +59,8 @@ export function scenarioScriptOp({ atMs, node, op }: ScriptedOp): ScenarioScript
       return { ...base, move: { from: op.from, to: op.to, uid: op.uid } };
     case 'copy':
       return { ...base, copy: { from: op.from, to: op.to, uid: op.uid } };
+    case 'delete':
+      return { ...base, delete: { mailbox: op.mailbox } };
   }
 }
 

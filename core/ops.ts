@@ -9,7 +9,7 @@
  */
 import { UidIndex, messagesWithUids, updateIndexed } from './uidIndex.ts';
 import { ImapNoError } from './errors.ts';
-import { EMPTY_MESSAGE_MAP } from './messageMap.ts';
+import { EMPTY_MESSAGE_MAP, allMessages } from './messageMap.ts';
 import type { Mailbox, Message, StoreState } from './state.ts';
 import { extendKeywordTable, normalizeFlags, validateFlag, validateMailboxName } from './names.ts';
 import { sortedMailboxes } from './layout.ts';
@@ -228,10 +228,11 @@ export function renameMailbox(state: StoreState, from: string, to: string): OpRe
   return { state: withMailboxes(state, renamed, moving.map((m) => m.name)), result: { renamed: renamed.map((m) => m.name) } };
 }
 
-/** DELETE removes one mailbox and its messages; inferiors stay. INBOX cannot be deleted. */
-export function deleteMailbox(state: StoreState, name: string): OpResult<{ expunged: number }> {
+/** DELETE removes one mailbox and its messages (their GUIDs answered, in order); inferiors stay. INBOX cannot be deleted. */
+export function deleteMailbox(state: StoreState, name: string): OpResult<{ guids: string[] }> {
   validateMailboxName(name);
   const mailbox = mailboxOf(state, name, 'DELETE');
   if (name === 'INBOX') throw new ImapNoError('DELETE', 'INBOX cannot be deleted');
-  return { state: withMailboxes(state, [], [name]), result: { expunged: mailbox.messages.size } };
+  const guids = [...allMessages(mailbox.messages)].map((m) => m.guid).sort();
+  return { state: withMailboxes(state, [], [name]), result: { guids } };
 }

@@ -214,6 +214,7 @@ function scriptedOp(o: ScenarioScriptOp): ScriptedOp {
   if (o.expunge) return { ...base, op: { kind: 'expunge', mailbox: o.expunge.mailbox, uids: o.expunge.uids } };
   if (o.move) return { ...base, op: { kind: 'move', ...o.move } };
   if (o.copy) return { ...base, op: { kind: 'copy', ...o.copy } };
+  if (o.delete) return { ...base, op: { kind: 'delete', mailbox: o.delete.mailbox } };
   throw new Error('assertion failed: a validated script operation has a kind');
 }
 

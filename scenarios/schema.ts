@@ -65,7 +65,7 @@ export const CHECK_NAME_LIST = CHECK_NAMES;
 
 export { NEMESIS_KINDS };
 export const FAULT_KEYS = ['partition', 'oneWay', 'bridge', 'heal', 'crash', 'restart', 'skew', 'jump', 'pause', 'rot', 'misdirect', 'eio', 'diskFull', 'diskFree'] as const;
-export const SCRIPT_KEYS = ['deliver', 'append', 'store', 'expunge', 'move', 'copy'] as const;
+export const SCRIPT_KEYS = ['deliver', 'append', 'store', 'expunge', 'move', 'copy', 'delete'] as const;
 
 const nonEmpty = <T extends string>(items: readonly T[]): [T, ...T[]] => {
   if (items.length === 0) throw new Error('assertion failed: empty enum');
@@ -229,8 +229,9 @@ const scriptOpSchema = z
     expunge: z.strictObject({ mailbox: mailboxName, uids: z.array(uid).min(1).max(LIST_ITEMS_MAX) }).optional(),
     move: z.strictObject({ from: mailboxName, to: mailboxName, uid }).optional(),
     copy: z.strictObject({ from: mailboxName, to: mailboxName, uid }).optional(),
+    delete: z.strictObject({ mailbox: mailboxName }).optional().describe('IMAP DELETE of the mailbox and every message in it (never INBOX)'),
   })
-  .describe('an exact client operation: at, node plus one of deliver, append, store, expunge, move, copy');
+  .describe('an exact client operation: at, node plus one of deliver, append, store, expunge, move, copy, delete');
 
 const realClientSchema = z
   .strictObject({
@@ -426,7 +427,9 @@ function checkScriptOp(op: ScenarioScriptOp, index: number, known: string[] | nu
     [op.move?.to, 'move.to'],
     [op.copy?.from, 'copy.from'],
     [op.copy?.to, 'copy.to'],
+    [op.delete?.mailbox, 'delete.mailbox'],
   ];
+  if (op.delete?.mailbox === 'INBOX') report({ path: [...path, 'delete', 'mailbox'], message: 'INBOX cannot be deleted' });
   for (const [name, at] of named) if (name !== undefined) checkMailbox(name, mailboxes, [...path, ...at.split('.')], report);
 }
 

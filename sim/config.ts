@@ -55,7 +55,8 @@ export type ScriptedOpValue =
   | { readonly kind: 'store'; readonly mailbox: string; readonly uid: number; readonly mode: '+' | '-' | '='; readonly flags: readonly string[] }
   | { readonly kind: 'expunge'; readonly mailbox: string; readonly uids: readonly number[] }
   | { readonly kind: 'move'; readonly from: string; readonly to: string; readonly uid: number }
-  | { readonly kind: 'copy'; readonly from: string; readonly to: string; readonly uid: number };
+  | { readonly kind: 'copy'; readonly from: string; readonly to: string; readonly uid: number }
+  | { readonly kind: 'delete'; readonly mailbox: string };
 
 export interface ScriptedOp {
   readonly atMs: number;

@@ -89,6 +89,18 @@ export interface ExpungeValue {
   readonly reason?: string;
 }
 
+/**
+ * f 'delete': IMAP DELETE of a mailbox and its messages. `guids` on the invoke: what the
+ * server showed in the mailbox when the client sent it; on ok: what the server answered it
+ * held. A merge puts a message the other side added to the mailbox meanwhile into INBOX.
+ */
+export interface DeleteValue {
+  readonly mailbox: string;
+  readonly guids: readonly string[];
+  readonly vclock?: VectorClock;
+  readonly reason?: string;
+}
+
 /** f 'move' and f 'copy': one message from one mailbox to another. */
 export interface MoveValue {
   readonly from: string;
@@ -212,6 +224,7 @@ export interface ClientValues {
   readonly expunge: ExpungeValue;
   readonly move: MoveValue;
   readonly copy: MoveValue;
+  readonly delete: DeleteValue;
 }
 /** The kinds of client operation. */
 export type ClientKind = keyof ClientValues & string;

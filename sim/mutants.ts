@@ -7,7 +7,7 @@
  * world (a volume whose sync does nothing; a replica that stops replicating).
  */
 import { MUTANTS, MUTANT_NAMES, type MutantNameOf } from './checkers/mutants.ts';
-import { allMessages, getMessage, setMessage } from '../core/messageMap.ts';
+import { allMessages, EMPTY_MESSAGE_MAP, getMessage, removeMessage, setMessage } from '../core/messageMap.ts';
 import type { Mailbox, Message, StoreState } from '../core/state.ts';
 import type { MergeOutcome, UidStrategy } from '../core/strategy.ts';
 import { PLANTED_FOLLOW_UP_BUGS, PLANTED_MERGE_BUGS, type FollowUp, type StateRewrite } from './subtleBugs.ts';
@@ -68,6 +68,18 @@ const undoExpunge: StateRewrite = (base, ours, theirs, merged) => {
     }
   }
   return out;
+};
+
+/** What the merge recovered into INBOX (a message no input had there) is dropped. */
+const dropRecovered: StateRewrite = (base, ours, theirs, merged) => {
+  const inbox = merged.mailboxes.get('INBOX');
+  if (!inbox) return merged;
+  const hadIt = (state: StoreState, guid: string): boolean => getMessage(state.mailboxes.get('INBOX')?.messages ?? EMPTY_MESSAGE_MAP, guid) !== undefined;
+  let messages = inbox.messages;
+  for (const message of sortedMessages(inbox)) {
+    if (![base, ours, theirs].some((state) => hadIt(state, message.guid))) messages = removeMessage(messages, message.guid);
+  }
+  return messages === inbox.messages ? merged : replaceMailbox(merged, { ...inbox, messages });
 };
 
 /** After every commit, UIDNEXT becomes 1 + the highest UID present: it goes down once the top message is expunged. */
@@ -149,6 +161,7 @@ const MERGE_MUTANTS: Readonly<Record<MutantNameOf<'merge'>, StateRewrite>> = {
   'drop-keyword-change': dropKeywordChanges,
   'lying-clock-drop-keyword': dropKeywordChanges,
   'undo-expunge': undoExpunge,
+  'delete-drops-recovered': dropRecovered,
   'duplicate-on-merge': duplicateOnMerge,
   'validity-bump': validityBump,
   ...PLANTED_MERGE_BUGS,

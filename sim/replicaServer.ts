@@ -55,6 +55,8 @@ export interface MailStore {
   expunge(mailbox: string, uids: readonly number[]): Promise<{ expunged: number[]; highestModseq: number }>;
   move(from: string, uids: readonly number[], to: string): Promise<CopyAnswer>;
   copy(from: string, uids: readonly number[], to: string): Promise<CopyAnswer>;
+  /** DELETE of a mailbox and its messages: answers the GUIDs it held (as this store saw them). */
+  deleteMailbox(mailbox: string): Promise<{ guids: string[] }>;
 }
 
 export type Completion<T> = (outcome: { ok: true; value: T; vclock: VectorClock } | { ok: false; error: unknown }) => void;

@@ -22,7 +22,7 @@ import type { DovecotDriver } from '../dovecot/dovecotDriver.ts';
 import { DsyncServer, type DsyncCluster } from '../dovecot/dsyncServer.ts';
 import { GuidNames } from '../dovecot/guidNames.ts';
 import { withImap } from '../dovecot/imapStdio.ts';
-import { append, copy, expunge, move, storeFlags } from '../dovecot/mailOps.ts';
+import { append, copy, deleteMailbox, expunge, move, storeFlags } from '../dovecot/mailOps.ts';
 import { quoteMailbox } from '../dovecot/imapSyntax.ts';
 import { readEndpointMailboxes } from '../dovecot/readState.ts';
 import { CyrusFailedError } from './cyrusErrors.ts';
@@ -43,6 +43,7 @@ export const realCyrus: DovecotDriver<CyrusHome> = {
   expunge: (home, mailbox, uidValidity, uids) => expunge(cyrusEndpoint(home), mailbox, uidValidity, uids),
   copy: (home, from, uidValidity, uids, to) => copy(cyrusEndpoint(home), from, uidValidity, uids, to),
   move: (home, from, uidValidity, uids, to) => move(cyrusEndpoint(home), from, uidValidity, uids, to),
+  deleteMailbox: (home, mailbox) => deleteMailbox(cyrusEndpoint(home), mailbox),
   // Cyrus's message GUID is the SHA-1 of the message; sync_client carries it to the replica.
   readMailboxes: (home) => readEndpointMailboxes(cyrusEndpoint(home), 'DIGEST.SHA1'),
   async sync(from, to, options) {

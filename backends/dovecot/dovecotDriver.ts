@@ -27,6 +27,8 @@ export interface DovecotDriver<Home> {
   expunge(home: Home, mailbox: string, uidValidity: number, uids: readonly number[]): Promise<number[]>;
   copy(home: Home, from: string, uidValidity: number, uids: readonly number[], to: string): Promise<{ uidValidity: number; sourceUids: number[]; targetUids: number[] }>;
   move(home: Home, from: string, uidValidity: number, uids: readonly number[], to: string): Promise<{ uidValidity: number; sourceUids: number[]; targetUids: number[] }>;
+  /** IMAP DELETE of the mailbox and its messages. */
+  deleteMailbox(home: Home, mailbox: string): Promise<void>;
   readMailboxes(home: Home): Promise<DovecotMailbox[]>;
   /** One two-way session: `from` runs `doveadm sync` against `to`'s dsync-server. */
   sync(from: Home, to: Home, options: { readonly stateful: boolean; readonly full: boolean; readonly state: string; readonly killAfterBytes: number | null }): Promise<SyncOutcome>;

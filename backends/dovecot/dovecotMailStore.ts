@@ -73,6 +73,15 @@ export class DovecotMailStore<Home> implements MailStore {
     return { changed, highestModseq: this.highestModseq(box) };
   }
 
+  /** The GUIDs answered are those the store held in the mailbox just before the DELETE. */
+  async deleteMailbox(mailbox: string): Promise<{ guids: string[] }> {
+    const box = this.mailbox(mailbox, 'DELETE');
+    const guids = [...allMessages(box.messages)].map((m) => m.guid).sort();
+    await this.driver.deleteMailbox(this.host.home, mailbox);
+    await this.host.refresh();
+    return { guids };
+  }
+
   async expunge(mailbox: string, uids: readonly number[]): Promise<{ expunged: number[]; highestModseq: number }> {
     const box = this.mailbox(mailbox, 'EXPUNGE');
     const expunged = await this.driver.expunge(this.host.home, mailbox, box.uidValidity, uids);

@@ -16,7 +16,7 @@ import type { BackendDeps, InitialMailbox, ReplicaBackend, ReplicaServer } from 
 import { createDovecotHome, pinMailbox, type DovecotHome } from './dovecotHome.ts';
 import type { DovecotDriver } from './dovecotDriver.ts';
 import { dsync } from './dsyncSession.ts';
-import { append, copy, createMailbox, expunge, move, storeFlags } from './mailOps.ts';
+import { append, copy, createMailbox, deleteMailbox, expunge, move, storeFlags } from './mailOps.ts';
 import { pinnedMailboxGuid } from './mailboxGuid.ts';
 import { readMailboxes } from './readState.ts';
 import { DsyncServer, type DsyncCluster } from './dsyncServer.ts';
@@ -29,6 +29,7 @@ export const realDovecot: DovecotDriver<DovecotHome> = {
   expunge,
   copy,
   move,
+  deleteMailbox,
   readMailboxes,
   async sync(from, to, options) {
     const result = await dsync(from, to, { stateful: options.stateful, full: options.full, state: options.state, ...(options.killAfterBytes === null ? {} : { killAfterBytes: options.killAfterBytes }) });

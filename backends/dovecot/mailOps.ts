@@ -162,6 +162,13 @@ export function move(home: ImapTarget, from: string, uidValidity: number, uids: 
   return copyOrMove('MOVE', home, from, uidValidity, uids, to);
 }
 
+/** DELETE of a mailbox with its messages (RFC 9051 6.3.4): refused with NO (ImapNoError) as the server refuses it. */
+export async function deleteMailbox(home: ImapTarget, mailbox: string): Promise<void> {
+  await withImap(home, async (imap) => {
+    expectOk(await imap.command(`DELETE ${quoteMailbox(mailbox)}`), 'delete', home);
+  });
+}
+
 export interface CreateMailboxOptions {
   /**
    * A fixed mailbox GUID (mailboxGuid.ts). Replicas that create the same mailbox while apart

@@ -20,7 +20,8 @@ export const DIFF_CLASSES = {
   'renumber-order': 'Both backends renumbered both messages after a split brain, in a different order: the reference replica and Dovecot dsync order the clashing messages by GUID, and a GUID is each backend\'s own name (Cyrus\'s is the SHA-1 of the stored message, with lmtpd\'s Received header and its wall time).',
   'move-is-copy-plus-expunge': 'Dovecot dsync carries a MOVE as a copy and an expunge: the expunge wins over a flag written concurrently on the source on another server, and the copy keeps the flags it had when moved, so that acknowledged STORE is lost.',
   'flag-record-overwrite': 'Cyrus replication sends a message\'s whole flag record, and the side that runs sync_client overwrites the other: after concurrent STOREs on two servers the message ends with one server\'s flags exactly, and the other server\'s acknowledged change is lost.',
-  'move-outlives-expunge': 'A MOVE on one server and an EXPUNGE of the source mailbox on another, concurrent. The reference replica lets the expunge win wherever the message went (docs/merge-rules.md: the move keeps the GUID, so the expunge reaches it); a real backend carries the MOVE as a copy and an expunge, so the EXPUNGE removes only the source and the moved message survives in the target.',
+  'move-outlives-expunge': 'A MOVE on one server and an EXPUNGE of the source mailbox (or a DELETE of it) on another, concurrent. The reference replica lets the expunge or delete win wherever the message went (docs/merge-rules.md: the move keeps the GUID, so the expunge reaches it); a real backend carries the MOVE as a copy and an expunge, so the EXPUNGE or DELETE removes only the source and the moved message survives in the target.',
+  'delete-drops-delivery': 'A DELETE of a mailbox on one server while another server, cut off from it, took a delivery into that mailbox. The reference replica\'s merge keeps the new message and puts it into INBOX (docs/merge-rules.md); the real backend carries the DELETE as the removal of the mailbox with everything in it, so the message delivered meanwhile goes too, and its acknowledged delivery is lost.',
   'copy-back-duplicate': 'Cyrus repairs a split brain by renumbering the clashing messages and copying back to the master what only the replica held, each as a new record under a new UID. A message that reached two replicas while they were apart from their master (here b, which replicates to c) is copied back once through each: the master first takes it from one replica under a new UID, and then from the other, where it still sits at its old UID, under another. Every replica then holds the same bytes (Cyrus\'s GUID is their SHA-1) twice, one record at a UID no client was answered. Cyrus\'s replication expects one master per mailbox; in this mesh each pair has its own.',
 } as const;
 
@@ -40,6 +41,7 @@ const DETECTORS: readonly { readonly diffClass: DiffClass; readonly replicas: re
   { diffClass: 'move-is-copy-plus-expunge', replicas: ['dsync', 'dsync-plain'], detect: moveLostFlag },
   { diffClass: 'copy-back-duplicate', replicas: ['cyrus'], detect: copiedBackTwice },
   { diffClass: 'move-outlives-expunge', replicas: ['dsync', 'dsync-plain', 'cyrus'], detect: moveOutlivedExpunge },
+  { diffClass: 'delete-drops-delivery', replicas: ['dsync', 'dsync-plain', 'cyrus'], detect: deleteDroppedDelivery },
 ];
 
 export function classify(differences: readonly Difference[], reference: RunView, other: RunView): ClassifiedDifference[] {
@@ -244,10 +246,17 @@ function moveOutlivedExpunge(view: RunView, messageId: string): boolean {
     acknowledged.some((move) => {
       if (move.f !== 'move') return false;
       const [from, to] = move.detail.split('->');
-      const expunged = acknowledged.some((expunge) => expunge.f === 'expunge' && expunge.detail === from && expunge.node !== move.node && concurrent(move, expunge));
+      const expunged = acknowledged.some((expunge) => (expunge.f === 'expunge' || expunge.f === 'delete') && expunge.detail === from && expunge.node !== move.node && concurrent(move, expunge));
       return expunged && copies.every((copy) => copy.mailbox === to);
     })
   );
+}
+
+/** No copy is left of a message acknowledged into a mailbox that another server deleted concurrently. */
+function deleteDroppedDelivery(view: RunView, messageId: string): boolean {
+  if ((view.copies.get(messageId) ?? []).length > 0) return false;
+  const created = (view.traces.get(messageId) ?? []).filter((step) => (step.f === 'deliver' || step.f === 'append') && step.outcome === 'ok' && step.clock !== null);
+  return created.some((delivery) => view.deletes.some((del) => del.outcome === 'ok' && del.detail === delivery.detail && del.node !== delivery.node && concurrent(delivery, del)));
 }
 
 function singleCopy(view: RunView, messageId: string): MessageCopy | null {

@@ -6,7 +6,7 @@
  */
 import { messagesByUid } from '../../core/messageMap.ts';
 import { historyClocks } from '../../sim/checkers/historyCausality.ts';
-import { clientOps, expungedGuids, type AnyClientOp } from '../../sim/checkers/historyView.ts';
+import { clientOps, removedGuids, type AnyClientOp } from '../../sim/checkers/historyView.ts';
 import type { FinalReplica } from '../../sim/checkers/types.ts';
 import type { HistoryRecord, VectorClock } from '../../sim/historyTypes.ts';
 import type { CheckResult } from '../../sim/resultTypes.ts';
@@ -43,6 +43,8 @@ export interface RunView {
   readonly evidence: ReadonlyMap<string, readonly string[]>;
   /** The client operations as issued (no answers), for where two workloads part. */
   readonly invokes: readonly string[];
+  /** Every mailbox DELETE that may have happened (ok or info), as a trace step naming its mailbox. */
+  readonly deletes: readonly TraceStep[];
 }
 
 /** What the scenario says about the initial population (its Message-IDs follow from it). */
@@ -79,6 +81,7 @@ export function runViewOf(input: RunInput): RunView {
     checks: Object.fromEntries(Object.entries(input.checks).map(([name, check]) => [name, { verdict: check.verdict, explanation: check.explanation }])),
     evidence: evidenceNames(input.history, input.checks, names),
     invokes: input.history.filter((record) => record.type === 'invoke').map(invokeKey),
+    deletes: ops.flatMap((op) => (op.f === 'delete' ? [messageTrace(op, clocks.get(op.index) ?? null)].filter((step) => step !== null) : [])),
   };
 }
 
@@ -131,9 +134,9 @@ function guidNames(input: RunInput, ops: readonly AnyClientOp[], firstSeen: Read
   return names;
 }
 
-/** The Message-IDs a client write names (an expunge: what it removed, or may have). */
+/** The Message-IDs a client write names (an expunge or a DELETE: what it removed, or may have). */
 function namedIds(op: AnyClientOp, names: ReadonlyMap<string, string>): string[] {
-  const guids = op.f === 'expunge' ? expungedGuids(op) : op.f === 'store' || op.f === 'move' || op.f === 'copy' ? [op.value.guid] : [];
+  const guids = op.f === 'expunge' || op.f === 'delete' ? removedGuids(op) : op.f === 'store' || op.f === 'move' || op.f === 'copy' ? [op.value.guid] : [];
   const ids = guids.map((guid) => names.get(guid) ?? `guid:${guid}`);
   if ((op.f === 'deliver' || op.f === 'append') && typeof op.value.messageId === 'string') ids.push(op.value.messageId);
   return ids;

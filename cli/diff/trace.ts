@@ -8,7 +8,7 @@ import type { AnyClientOp } from '../../sim/checkers/historyView.ts';
 import type { VectorClock } from '../../sim/historyTypes.ts';
 
 export interface TraceStep {
-  readonly f: 'deliver' | 'append' | 'store' | 'expunge' | 'move' | 'copy';
+  readonly f: 'deliver' | 'append' | 'store' | 'expunge' | 'move' | 'copy' | 'delete';
   readonly node: string;
   readonly process: string;
   readonly outcome: 'ok' | 'info';
@@ -30,7 +30,8 @@ export function messageTrace(op: AnyClientOp, clock: VectorClock | null): TraceS
     case 'deliver':
     case 'append':
     case 'expunge':
-      // An expunge names its mailbox: whether it met a MOVE's source or its target matters.
+    case 'delete':
+      // An expunge (or a DELETE) names its mailbox: whether it met a MOVE's source or its target matters.
       return { ...base, f: op.f, detail: op.value.mailbox };
     case 'move':
     case 'copy':

@@ -238,8 +238,9 @@ export class Replica {
     await this.runOp(`rename ${from} -> ${to}`, (state) => ops.renameMailbox(state, from, to));
   }
 
-  async deleteMailbox(name: string): Promise<void> {
-    await this.runOp(`delete ${name}`, (state) => ops.deleteMailbox(state, name));
+  /** DELETE: answers the GUIDs the mailbox held. */
+  deleteMailbox(name: string): Promise<{ guids: string[] }> {
+    return this.runOp(`delete ${name}`, (state) => ops.deleteMailbox(state, name));
   }
 
   /** Opens a batch; `ends` hears once whether its commit was durable (also when it changed nothing) or failed. */

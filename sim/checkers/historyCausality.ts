@@ -25,7 +25,7 @@ import type { AnyClientOp } from './historyView.ts';
 import { mergeClocks } from './vclock.ts';
 
 /** Client operations that change a mailbox: an acknowledged one is an event of its server. */
-const WRITE_KINDS: ReadonlySet<string> = new Set(['deliver', 'append', 'store', 'expunge', 'move', 'copy']);
+const WRITE_KINDS: ReadonlySet<string> = new Set(['deliver', 'append', 'store', 'expunge', 'move', 'copy', 'delete']);
 /**
  * An SMTP delivery's answer (250) shows its sender nothing of the mailbox, and SMTP senders
  * are under no session guarantee (one may deliver on both sides of a partition): a delivery

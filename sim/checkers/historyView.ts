@@ -134,6 +134,32 @@ export function expungedGuids(op: ClientOp<ExpungeValue>): string[] {
   return guids.filter((_, i) => done.includes(uids[i]));
 }
 
+/** An expunge or a mailbox DELETE: client operations that remove messages from one mailbox. */
+export interface Removal {
+  readonly op: ClientOpOf<'expunge'> | ClientOpOf<'delete'>;
+  readonly mailbox: string;
+  /** The GUIDs it removed (ok), or may have removed (info); none for a fail. */
+  readonly guids: readonly string[];
+}
+
+/** Every expunge and DELETE, in completion order. A DELETE removes every message its server held in the mailbox. */
+export function removals(ops: readonly AnyClientOp[]): Removal[] {
+  const out: Removal[] = [];
+  for (const op of ops) if (op.f === 'expunge' || op.f === 'delete') out.push({ op, mailbox: op.value.mailbox, guids: removedGuids(op) });
+  return out;
+}
+
+/** The GUIDs an expunge or a DELETE removed, or may have removed (none for a fail). */
+export function removedGuids(op: ClientOpOf<'expunge'> | ClientOpOf<'delete'>): string[] {
+  if (op.f === 'expunge') return expungedGuids(op);
+  return op.outcome === 'fail' || !Array.isArray(op.value.guids) ? [] : [...op.value.guids];
+}
+
+/** Mailboxes a DELETE may have removed (ok or info): a merge recovers into INBOX what the other side put into them meanwhile. */
+export function mayBeDeleted(ops: readonly AnyClientOp[]): Set<string> {
+  return new Set(opsOf(ops, 'delete').filter((op) => op.outcome !== 'fail').map((op) => op.value.mailbox));
+}
+
 /**
  * A move or copy that certainly moved or copied the message: ok with a target UID.
  * An ok answer without one is ambiguous (an absent UID is ignored and answered OK, and a

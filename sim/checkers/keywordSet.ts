@@ -26,7 +26,7 @@ import { quantile } from '../metrics.ts';
 import type { StoreValue } from '../historyTypes.ts';
 import type { CheckResult } from '../resultTypes.ts';
 import { isWrittenKeyword } from '../writtenKeywords.ts';
-import { clientOps, expungedGuids, locateAll, opsOf, type ClientOpOf } from './historyView.ts';
+import { clientOps, locateAll, opsOf, removals, type ClientOpOf, type Removal } from './historyView.ts';
 import type { CheckInput } from './types.ts';
 import { unknownResult, Violations } from './violations.ts';
 
@@ -69,7 +69,7 @@ export function checkKeywordSet(input: CheckInput): CheckResult {
   const ops = clientOps(input.history);
   const stores = opsOf(ops, 'store');
   const { adds, inDoubt } = keywordAdds(stores);
-  const excuses = excusesOf(stores, opsOf(ops, 'expunge'));
+  const excuses = excusesOf(stores, removals(ops));
   const located = input.finals.map((final) => ({ node: final.node, where: locateAll(final.state) }));
   const sightings = sightingsOf(opsOf(ops, 'select'));
   const violations = new Violations();
@@ -129,7 +129,7 @@ function keywordAdds(stores: readonly ClientOpOf<'store'>[]): { adds: KeywordAdd
   return { adds, inDoubt };
 }
 
-function excusesOf(stores: readonly ClientOpOf<'store'>[], expunges: readonly ClientOpOf<'expunge'>[]): Excuses {
+function excusesOf(stores: readonly ClientOpOf<'store'>[], expunges: readonly Removal[]): Excuses {
   const removed = new Set<string>();
   const overwrites = new Map<string, Overwrite[]>();
   for (const op of stores) {
@@ -140,8 +140,8 @@ function excusesOf(stores: readonly ClientOpOf<'store'>[], expunges: readonly Cl
   }
   const expunged = new Set<string>();
   const mayBeExpunged = new Set<string>();
-  for (const op of expunges) {
-    for (const guid of expungedGuids(op)) {
+  for (const { op, guids } of expunges) {
+    for (const guid of guids) {
       mayBeExpunged.add(guid);
       if (op.outcome === 'ok') expunged.add(guid);
     }

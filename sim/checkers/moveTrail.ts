@@ -1,16 +1,16 @@
 /**
- * What clients did to each GUID after it was created: expunges and moves, acknowledged
- * ('ok') or of unknown outcome ('info', and ok answers that may have done nothing).
- * Failed operations did nothing and are left out.
+ * What clients did to each GUID after it was created: expunges (and mailbox DELETEs) and
+ * moves, acknowledged ('ok') or of unknown outcome ('info', and ok answers that may have done
+ * nothing). Failed operations did nothing and are left out.
  */
-import type { ExpungeValue, MoveValue } from '../historyTypes.ts';
-import { expungedGuids, opsOf, transferCertain, type ClientOp, type AnyClientOp } from './historyView.ts';
+import type { MoveValue } from '../historyTypes.ts';
+import { opsOf, removals, transferCertain, type ClientOp, type AnyClientOp, type Removal } from './historyView.ts';
 
 export interface GuidTrail {
-  /** ok expunges that removed the GUID. */
-  readonly expungedOk: ClientOp<ExpungeValue>[];
-  /** info expunges naming the GUID: may have happened. */
-  readonly expungedInfo: ClientOp<ExpungeValue>[];
+  /** ok expunges (or DELETEs) that removed the GUID. */
+  readonly expungedOk: Removal[];
+  /** info expunges (or DELETEs) naming the GUID: may have happened. */
+  readonly expungedInfo: Removal[];
   /** Moves that certainly happened (ok with a target UID). */
   readonly movesOk: ClientOp<MoveValue>[];
   /** Moves that may have happened (info, or ok without a target UID). */
@@ -27,8 +27,8 @@ export function guidTrails(ops: readonly AnyClientOp[]): Map<string, GuidTrail> 
     }
     return found;
   };
-  for (const op of opsOf(ops, 'expunge')) {
-    for (const guid of expungedGuids(op)) (op.outcome === 'ok' ? trail(guid).expungedOk : trail(guid).expungedInfo).push(op);
+  for (const removal of removals(ops)) {
+    for (const guid of removal.guids) (removal.op.outcome === 'ok' ? trail(guid).expungedOk : trail(guid).expungedInfo).push(removal);
   }
   for (const op of opsOf(ops, 'move')) {
     if (op.outcome === 'fail' || typeof op.value.guid !== 'string') continue;
@@ -40,13 +40,22 @@ export function guidTrails(ops: readonly AnyClientOp[]): Map<string, GuidTrail> 
 /**
  * The mailboxes a GUID created in `created` may legitimately end in: the targets of its
  * moves (ok or info), plus the mailbox it was created in unless an acknowledged move took
- * it out. null when an expunge (ok or info) may have removed it.
+ * it out, plus INBOX when one of those may have been deleted (a merge recovers there what
+ * the other side put into a mailbox one side deleted). null when an expunge or a DELETE (ok
+ * or info) may have removed it.
  */
-export function allowedHomes(created: string, trail: GuidTrail | undefined): Set<string> | null {
-  if (!trail) return new Set([created]);
-  if (trail.expungedOk.length > 0 || trail.expungedInfo.length > 0) return null;
+export function allowedHomes(created: string, trail: GuidTrail | undefined, deleted: ReadonlySet<string> = NONE_DELETED): Set<string> | null {
   const homes = new Set<string>();
-  if (trail.movesOk.length === 0) homes.add(created);
-  for (const move of [...trail.movesOk, ...trail.movesInfo]) homes.add(move.value.to);
+  if (!trail) homes.add(created);
+  else {
+    if (trail.expungedOk.length > 0 || trail.expungedInfo.length > 0) return null;
+    if (trail.movesOk.length === 0) homes.add(created);
+    for (const move of [...trail.movesOk, ...trail.movesInfo]) homes.add(move.value.to);
+  }
+  if ([...homes].some((home) => deleted.has(home))) homes.add(RECOVERY_MAILBOX);
   return homes;
 }
+
+const NONE_DELETED: ReadonlySet<string> = new Set();
+/** Where the merge puts a message whose mailbox the other side deleted (docs/merge-rules.md). */
+const RECOVERY_MAILBOX = 'INBOX';

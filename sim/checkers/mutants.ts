@@ -148,6 +148,12 @@ export const MUTANTS = Object.freeze({
     description:
       'The merge puts back a message that one side expunged and the other side left unchanged (expunge loses instead of winning).',
   },
+  'delete-drops-recovered': {
+    hook: 'merge',
+    target: 'no-lost-mail',
+    description:
+      'A message one side put into a mailbox the other side deleted is dropped instead of recovered into INBOX: the merge removes from INBOX every message that no input had in INBOX.',
+  },
   'early-ack': {
     hook: 'world',
     target: 'no-lost-mail',

@@ -15,7 +15,7 @@ import { SYSTEM_FLAGS } from '../../core/state.ts';
 import type { StoreValue, VectorClock } from '../historyTypes.ts';
 import type { CheckResult } from '../resultTypes.ts';
 import { historyClocks } from './historyCausality.ts';
-import { clientOps, expungedGuids, locateAll, opsOf, type ClientOp, type AnyClientOp } from './historyView.ts';
+import { clientOps, locateAll, opsOf, removals, type ClientOp, type AnyClientOp } from './historyView.ts';
 import type { CheckInput } from './types.ts';
 import { causallyLast, happenedBefore } from './vclock.ts';
 import { unknownResult, Violations } from './violations.ts';
@@ -96,10 +96,11 @@ export function judgeNoLostFlags(input: CheckInput, clocksOf: StoreClocks): Chec
       else slot(writes, guid, flag, () => []).push({ value, vclock, index: op.index });
     }
   }
-  for (const op of opsOf(ops, 'expunge')) {
-    // An expunge sets \Deleted first; if its outcome is unknown, the flag may be set.
-    for (const guid of expungedGuids(op)) {
-      if (op.outcome === 'ok') excused.add(guid);
+  for (const { op, guids } of removals(ops)) {
+    // An expunge sets \Deleted first; if its outcome is unknown, the flag may be set. A DELETE
+    // of unknown outcome may have removed the message: its flags are then not judged.
+    for (const guid of guids) {
+      if (op.outcome === 'ok' || op.f === 'delete') excused.add(guid);
       else slot(maybe, guid, '\\Deleted', () => new Set()).add(true);
     }
   }

@@ -1,13 +1,14 @@
 /**
  * no-lost-mail: every delivery acknowledged with 250 (and every APPEND or COPY answered
- * OK) is present, by GUID, on every replica at the end, unless an expunge by a client
- * (acknowledged, or of unknown outcome) may have removed it. A move keeps the GUID, so a
+ * OK) is present, by GUID, on every replica at the end, unless an expunge or a mailbox
+ * DELETE by a client (acknowledged, or of unknown outcome) may have removed it. A message
+ * put into a mailbox that a DELETE may have removed may be in INBOX instead (recovered). A move keeps the GUID, so a
  * moved message must be in a move target. Pending messages (uid 0) count as present. A
  * message a replica holds with another message's body (FinalReplica.wrongBodies: its disk
  * handed back wrong bytes and the replica took them) counts as lost there.
  */
 import type { CheckResult } from '../resultTypes.ts';
-import { clientOps, copyMayHaveCreated, locateAll, opsOf } from './historyView.ts';
+import { clientOps, copyMayHaveCreated, locateAll, mayBeDeleted, opsOf } from './historyView.ts';
 import { allowedHomes, guidTrails } from './moveTrail.ts';
 import type { CheckInput } from './types.ts';
 import { unknownResult, Violations } from './violations.ts';
@@ -38,12 +39,13 @@ export function checkNoLostMail(input: CheckInput): CheckResult {
   if (input.finals.length === 0) return unknownResult('no final replica states to check', { count: 0, what: JUDGED_WHAT });
   const ops = clientOps(input.history);
   const trails = guidTrails(ops);
+  const deleted = mayBeDeleted(ops);
   const creations = acknowledgedCreations(ops);
   const located = input.finals.map((final) => ({ node: final.node, where: locateAll(final.state), wrong: new Set(final.wrongBodies ?? []) }));
   const violations = new Violations();
   let excused = 0;
   for (const creation of creations) {
-    const homes = allowedHomes(creation.mailbox, trails.get(creation.guid));
+    const homes = allowedHomes(creation.mailbox, trails.get(creation.guid), deleted);
     if (homes === null) {
       excused++;
       continue;

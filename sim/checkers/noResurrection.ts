@@ -6,7 +6,7 @@
  * expunge was sent excuses it.
  */
 import type { CheckResult } from '../resultTypes.ts';
-import { clientOps, expungedGuids, locateAll, opsOf, replicaEvents } from './historyView.ts';
+import { clientOps, locateAll, opsOf, removals, replicaEvents } from './historyView.ts';
 import type { CheckInput } from './types.ts';
 import { Violations } from './violations.ts';
 
@@ -27,13 +27,13 @@ export function checkNoResurrection(input: CheckInput): CheckResult {
     movedInIndex.set(key, Math.max(movedInIndex.get(key) ?? -1, op.index));
   }
   const expunged = new Map<string, Expunged>();
-  for (const op of opsOf(ops, 'expunge')) {
+  for (const { op, mailbox, guids } of removals(ops)) {
     if (op.outcome !== 'ok') continue;
-    for (const guid of expungedGuids(op)) {
-      const key = JSON.stringify([guid, op.value.mailbox]);
+    for (const guid of guids) {
+      const key = JSON.stringify([guid, mailbox]);
       // A move into the mailbox that had not completed when the expunge was sent may bring the GUID back.
       const excused = (movedInIndex.get(key) ?? -1) > (op.invokeIndex ?? op.index);
-      if (!expunged.has(key) && !excused) expunged.set(key, { guid, mailbox: op.value.mailbox, node: op.node, index: op.index });
+      if (!expunged.has(key) && !excused) expunged.set(key, { guid, mailbox, node: op.node, index: op.index });
     }
   }
   const violations = new Violations();

@@ -14,7 +14,7 @@ import { dovecotInstalled } from '../../backends/dovecot/dovecotHome.ts';
 import { overrideSetsFor } from '../../cli/compareRuns.ts';
 import { loadScenario, parseScenarioText, ScenarioError } from '../../scenarios/loader.ts';
 import { runScenario } from '../../scenarios/run.ts';
-import { expectTextbookSplitBrain, runLibraryFile, whenInstalled } from './realBackendRuns.ts';
+import { expectDeleteDropsDelivery, expectTextbookSplitBrain, runLibraryFile, whenInstalled } from './realBackendRuns.ts';
 import { initialUidValidity } from '../../sim/world.ts';
 
 const onDovecot = whenInstalled(dovecotInstalled(), 'Dovecot (dovecot-core, dovecot-imapd)', 'the runs on real Dovecot');
@@ -40,6 +40,10 @@ describe('replica: dsync (real Dovecot)', () => {
     expect(plain.result.strategy).toBe('dsync-plain (real)');
     expect(plain.result.checks['no-lost-flags']?.verdict).toBe('invalid');
     expect(plain.result.verdict).toBe('invalid');
+  }, 120_000);
+
+  onDovecot('a mailbox DELETE while the other side delivers into it: dsync loses the delivery, the reference replica recovers it into INBOX', async () => {
+    await expectDeleteDropsDelivery('dsync');
   }, 120_000);
 
   onDovecot('a MOVE and a STORE of one message on either side of a partition: Dovecot loses the flag, the reference replica keeps it', async () => {

@@ -45,3 +45,29 @@ export function expectTextbookSplitBrain(outcome: Awaited<ReturnType<typeof runL
     expect([...allMessages(inbox.messages)].map((m) => m.uid).sort((x, y) => x - y)).toEqual([1, 2, 3, 4, 5, 8, 9, 10, 11, 12]);
   }
 }
+
+/**
+ * delete-vs-deliver.yaml on a real backend: A's DELETE of Archive reaches B at the heal and
+ * takes with it the message B was answered 250 for meanwhile (no-lost-mail), while the message
+ * B moved out of Archive survives in INBOX; Archive is gone everywhere. The reference replica
+ * keeps the delivery, in INBOX.
+ */
+export async function expectDeleteDropsDelivery(replica: 'dsync' | 'cyrus'): Promise<void> {
+  const real = await runLibraryFile('scenarios/delete-vs-deliver.yaml', [`replica=${replica}`]);
+  expect(real.result.checks['no-lost-mail']?.verdict).toBe('invalid');
+  expect(real.result.checks['convergence']?.verdict).toBe('valid');
+  const delivered = real.outcome.history.find((r) => r.process === 'script-B' && r.type === 'ok' && r.f === 'deliver')?.value as { guid: string };
+  for (const final of real.outcome.finals) {
+    expect([...final.state.mailboxes.keys()]).toEqual(['INBOX']);
+    const ids = [...allMessages(final.state.mailboxes.get('INBOX')!.messages)].map((m) => m.messageId);
+    expect(ids).toContain('<p1.Archive@mailsim.test>');
+    expect([...allMessages(final.state.mailboxes.get('INBOX')!.messages)].map((m) => m.guid)).not.toContain(delivered.guid);
+  }
+  const reference = await runLibraryFile('scenarios/delete-vs-deliver.yaml', ['replica=git']);
+  expect(reference.result.verdict).toBe('valid');
+  for (const final of reference.outcome.finals) {
+    const ids = [...allMessages(final.state.mailboxes.get('INBOX')!.messages)].map((m) => m.messageId);
+    expect(ids).toContain('<s1.script@mailsim.test>');
+    expect(ids).not.toContain('<p1.Archive@mailsim.test>');
+  }
+}

@@ -21,6 +21,7 @@ describe('scenario library', () => {
       'batch-crash-drops-acks.yaml',
       'cyrus-copy-back-duplicate.yaml',
       'cyrus-flag-overwrite.yaml',
+      'delete-drops-recovered.yaml',
       'dsync-move-vs-flag.yaml',
       'dsync-plain-flag-trap.yaml',
       'keep-uids-both-deliver.yaml',
@@ -69,14 +70,14 @@ describe('scenario library', () => {
 
   it('covers every strategy the issue names for the controls, and stateless dsync as a real-world one', async () => {
     const loaded = await Promise.all(controls.map((f) => loadScenario(f)));
-    expect(loaded.map((l) => l.scenario.strategy).filter((s) => s !== undefined).sort()).toEqual(['keep-uids', 'keep-uids', 'lww-wallclock', 'naive-git', 'owner', 'owner', 'owner', 'renumber', 'renumber', 'renumber', 'reset-validity']);
+    expect(loaded.map((l) => l.scenario.strategy).filter((s) => s !== undefined).sort()).toEqual(['keep-uids', 'keep-uids', 'lww-wallclock', 'naive-git', 'owner', 'owner', 'owner', 'renumber', 'renumber', 'renumber', 'renumber', 'reset-validity']);
     expect(loaded.map((l) => l.scenario.replica).filter((r) => r !== undefined)).toEqual(['cyrus', 'dsync', 'dsync-plain']);
   });
 
   it('runs the dsync comparison files under both backends', async () => {
     const compared = [];
     for (const file of library) if ((await loadScenario(file)).scenario.compareReplicas?.includes('dsync')) compared.push(file.split('/').pop());
-    expect(compared.sort()).toEqual(['concurrent-flags.yaml', 'dsync-uid-clash.yaml', 'expunge-vs-flag.yaml', 'flag-trap.yaml', 'partition-both-deliver.yaml', 'split-brain-expunged-both.yaml', 'split-brain-expunged-one-side.yaml', 'split-brain-same-uid.yaml']);
+    expect(compared.sort()).toEqual(['concurrent-flags.yaml', 'delete-vs-deliver.yaml', 'dsync-uid-clash.yaml', 'expunge-vs-flag.yaml', 'flag-trap.yaml', 'partition-both-deliver.yaml', 'split-brain-expunged-both.yaml', 'split-brain-expunged-one-side.yaml', 'split-brain-same-uid.yaml']);
   });
 
   it('dsync-uid-clash resolves to the textbook clash: 5 messages, A delivers 3 and B 2 while partitioned', async () => {

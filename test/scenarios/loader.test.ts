@@ -156,6 +156,12 @@ script:
     ]);
   });
 
+  it('refuses a script DELETE of INBOX or of a mailbox the file does not have', () => {
+    const head = 'servers: [A]\nmailboxes:\n  - {name: INBOX}\n  - {name: Archive}\nscript:\n';
+    expect(refusal(`${head}  - {at: 7, node: A, delete: {mailbox: INBOX}}\n`).data).toMatchObject({ path: 'script.0.delete.mailbox', line: 6, reason: 'INBOX cannot be deleted' });
+    expect(refusal(`${head}  - {at: 7, node: A, delete: {mailbox: Trash}}\n`).data).toMatchObject({ path: 'script.0.delete.mailbox', line: 6 });
+  });
+
   it('refuses server names in faults when the server list is left to the draw', () => {
     const e = refusal('faults:\n  - at: 10\n    crash: n1\n');
     expect(e.data).toMatchObject({ path: 'faults.0.crash', line: 3 });

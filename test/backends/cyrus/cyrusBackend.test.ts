@@ -16,7 +16,7 @@ import { cyrusSync } from '../../../backends/cyrus/syncSession.ts';
 import { withImap } from '../../../backends/dovecot/imapStdio.ts';
 import { overrideSetsFor } from '../../../cli/compareRuns.ts';
 import { allMessages } from '../../../core/messageMap.ts';
-import { expectTextbookSplitBrain, runLibraryFile, whenInstalled } from '../realBackendRuns.ts';
+import { expectDeleteDropsDelivery, expectTextbookSplitBrain, runLibraryFile, whenInstalled } from '../realBackendRuns.ts';
 
 const onCyrus = whenInstalled(cyrusInstalled(), 'Cyrus (.ci/install-cyrus unpacks it)', 'the runs on real Cyrus');
 const run = runLibraryFile;
@@ -54,6 +54,10 @@ describe('replica: cyrus (real Cyrus IMAP)', () => {
       // Each record is a message of its own (the same bytes, so the same Cyrus GUID): one Message-ID twice.
       expect(ids.length - new Set(ids).size).toBe(1);
     }
+  }, 120_000);
+
+  onCyrus('a mailbox DELETE while the other side delivers into it: Cyrus loses the delivery, the reference replica recovers it into INBOX', async () => {
+    await expectDeleteDropsDelivery('cyrus');
   }, 120_000);
 
   onCyrus('a delivery to a folder lands in that folder (the folder grants lmtpd the post right)', async () => {

@@ -120,6 +120,21 @@ describe('mailsim diff: classes', () => {
     expect(classesOf(reference, inSource)).toEqual([null]);
   });
 
+  it('delete-drops-delivery: a delivery into a mailbox another server deleted concurrently; the real backend loses it, the reference recovers it into INBOX', () => {
+    const deleteAndDeliver = (prefix: string, deleter: string): HistoryBuilder => {
+      const h = started(prefix);
+      h.op(deleter, `script-${deleter}`, 'delete', { mailbox: 'Archive', guids: [] }, 'ok', { guids: [] });
+      h.deliver('B', { mailbox: 'Archive', messageId: '<n@x>', guid: `${prefix}-n`, uid: 1 }, 'ok', 'smtp-1');
+      return h;
+    };
+    const reference = view('git', deleteAndDeliver('g', 'A'), [...populated('g'), message('g-n', 3, { messageId: '<n@x>' })]);
+    expect(classesOf(reference, view('dsync', deleteAndDeliver('d', 'A'), populated('d')))).toEqual(['delete-drops-delivery']);
+    expect(classesOf(reference, view('cyrus', deleteAndDeliver('c', 'A'), populated('c')))).toEqual(['delete-drops-delivery']);
+    // Control: the DELETE ran on the delivering server itself, so nothing was concurrent with it.
+    const sameServer = view('git', deleteAndDeliver('g', 'B'), [...populated('g'), message('g-n', 3, { messageId: '<n@x>' })]);
+    expect(classesOf(sameServer, view('dsync', deleteAndDeliver('d', 'B'), populated('d')))).toEqual([null]);
+  });
+
   it('clash-timing: a delivery given a UID another server also gave is renumbered where the clash happened only', () => {
     const deliveries = (prefix: string, bUid: number): HistoryBuilder => {
       const h = started(prefix);

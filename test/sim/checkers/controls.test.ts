@@ -37,6 +37,8 @@ const WORLD_OPTIONS: Readonly<Record<string, Parameters<typeof controlWorldConfi
  * not use: each runs its library control scenario, whose twin without the mutant is valid
  * (owner-pause.yaml for owner-no-fence; the same file for owner-trusts-clock).
  * drop-crashed-acks needs batched mode and crashes while batches are open (batch-crash.yaml).
+ * delete-drops-recovered needs a mailbox DELETE on one side while the other delivers into it
+ * (its control file; the twin is delete-vs-deliver.yaml).
  * trust-reads needs misdirected writes and a restart (its control file; the twin is the same
  * file without the mutant, where the replica repairs from a peer).
  */
@@ -44,6 +46,7 @@ const SCENARIO_FOR: Readonly<Record<string, { readonly control: string; readonly
   'owner-no-fence': { control: 'scenarios/controls/owner-no-fence.yaml', twin: 'scenarios/owner-pause.yaml', twinSets: [] },
   'owner-trusts-clock': { control: 'scenarios/controls/owner-trusts-clock.yaml', twin: 'scenarios/controls/owner-trusts-clock.yaml', twinSets: ['mutant=null', 'expect=valid'] },
   'drop-crashed-acks': { control: 'scenarios/controls/batch-crash-drops-acks.yaml', twin: 'scenarios/batch-crash.yaml', twinSets: [] },
+  'delete-drops-recovered': { control: 'scenarios/controls/delete-drops-recovered.yaml', twin: 'scenarios/delete-vs-deliver.yaml', twinSets: [] },
   'trust-reads': { control: 'scenarios/controls/trust-reads-misdirect.yaml', twin: 'scenarios/controls/trust-reads-misdirect.yaml', twinSets: ['mutant=null', 'expect=valid'] },
 };
 

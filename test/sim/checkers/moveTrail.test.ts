@@ -18,8 +18,8 @@ describe('guidTrails', () => {
     const trails = guidTrails(clientOps(h.records));
     expect([...trails.keys()]).toEqual(['g1']);
     const trail = trails.get('g1');
-    expect(trail?.expungedOk.map((op) => op.index)).toEqual([expOk]);
-    expect(trail?.expungedInfo.map((op) => op.index)).toEqual([expInfo]);
+    expect(trail?.expungedOk.map((r) => r.op.index)).toEqual([expOk]);
+    expect(trail?.expungedInfo.map((r) => r.op.index)).toEqual([expInfo]);
     expect(trail?.movesOk.map((op) => op.index)).toEqual([moveOk]);
     expect(trail?.movesInfo.map((op) => op.index)).toEqual([moveMaybe, moveInfo]);
   });
