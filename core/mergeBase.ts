@@ -135,7 +135,7 @@ export interface MergeBaseOptions<S> {
   readonly generationOf?: (id: string) => number;
   /**
    * Order of best bases of equal generation, which decides how a virtual base is merged (and which
-   * bases past MERGE_BASE_BASES_MAX are left out); commit id when absent. A replica passes an
+   * bases past MERGE_BASE_BASES_MAX are folded in without a base of their own); commit id when absent. A replica passes an
    * order that does not depend on its layout's tree ids.
    */
   readonly compare?: (x: string, y: string) => number;
@@ -152,12 +152,17 @@ export type MergeBaseMemo<S> = Map<string, Promise<S | null>>;
 /** Entries a memo keeps before it is emptied (named limit). */
 export const MERGE_BASE_MEMO_ENTRIES_MAX = 4_096;
 /**
- * Recursion depth past which the virtual base of criss-cross bases is the deepest best
- * ancestor alone (as `mergeBase`). Deeper recursion only refines bases of bases; the limit
- * keeps a pathological history from stalling a replica.
+ * Recursion depth past which best ancestors are folded into the virtual base without a base
+ * of their own. Deeper recursion only refines bases of bases; the limit keeps a
+ * pathological history from stalling a replica.
  */
 export const MERGE_BASE_DEPTH_MAX = 2;
-/** Best common ancestors merged into one virtual base, deepest first (named limit). */
+/**
+ * Best common ancestors merged into the virtual base each from its own recursive base,
+ * deepest first (named limit). The others are folded in too, from an empty base (their
+ * union), never left out: a message that only a left-out ancestor held would have no base
+ * version, and the higher MODSEQ would then settle its flags, losing the other side's write.
+ */
 export const MERGE_BASE_BASES_MAX = 4;
 
 /**
@@ -191,7 +196,7 @@ export async function recursiveMergeBaseWith<S>(
     const bases = mergeBases(a, b, parentsOf, generationOf, options.compare);
     const first = bases[0];
     if (first === undefined) return null;
-    if (bases.length === 1 || depth >= MERGE_BASE_DEPTH_MAX) return loadState(first);
+    if (bases.length === 1) return loadState(first);
     const virtualParents = new Map<string, readonly string[]>();
     const virtualStates = new Map<string, S>();
     const virtualGenerations = new Map<string, number>();
@@ -200,8 +205,9 @@ export async function recursiveMergeBaseWith<S>(
     const load = (id: string): S | Promise<S> => virtualStates.get(id) ?? loadState(id);
     let virtualId = first;
     let virtualState: S = await loadState(first);
-    for (const next of bases.slice(1, MERGE_BASE_BASES_MAX)) {
-      const inner = await recursiveMergeBaseWith(virtualId, next, parents, load, merge, empty, { memo, generationOf: generation, ...(options.compare ? { compare: options.compare } : {}) }, depth + 1);
+    for (const [index, next] of bases.slice(1).entries()) {
+      const recurse = depth < MERGE_BASE_DEPTH_MAX && index + 1 < MERGE_BASE_BASES_MAX;
+      const inner = recurse ? await recursiveMergeBaseWith(virtualId, next, parents, load, merge, empty, { memo, generationOf: generation, ...(options.compare ? { compare: options.compare } : {}) }, depth + 1) : null;
       const merged = merge(inner ?? empty, virtualState, await load(next));
       const id = `virtual(${virtualId},${next})`;
       virtualParents.set(id, [virtualId, next]);

@@ -1,8 +1,10 @@
 // Proves mergeBase finds the nearest common ancestor, picks one deterministic base in criss-cross histories whichever side asks, and that the recursive virtual base prevents the resurrection a single criss-cross base causes.
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { mergeVirtualBase } from '../../core/merge/mergeStores.ts';
-import { mergeBase, mergeBases, recursiveMergeBaseWith } from '../../core/mergeBase.ts';
+import { merge3, mergeVirtualBase } from '../../core/merge/mergeStores.ts';
+import { MERGE_BASE_BASES_MAX, mergeBase, mergeBases, recursiveMergeBaseWith } from '../../core/mergeBase.ts';
+import { allMessages, removeMessage } from '../../core/messageMap.ts';
+import type { StoreState } from '../../core/state.ts';
 import { strategyByName as byName } from '../../core/strategies/registry.ts';
 import { mailbox, msg, store } from './stateOps.ts';
 import { strategyByName } from '../../core/strategies/registry.ts';
@@ -146,6 +148,63 @@ describe('recursive merge base', () => {
     await model.converge();
     expect(model.crissCrossMerges).toBeGreaterThan(0);
     model.checkFinal();
+  });
+});
+
+/**
+ * Five servers each deliver one message from a common root; X merges the five tips in one
+ * order and Y in the other, so no merge is shared, and X sets \Seen and Y \Flagged on all
+ * five. Merging X and Y then has five best common ancestors, one more than are merged from a
+ * recursive base of their own.
+ */
+function fiveTips(): { readonly states: Map<string, StoreState>; readonly parentsOf: (id: string) => readonly string[] } {
+  const tips = ['t1', 't2', 't3', 't4', 't5'];
+  const states = new Map<string, StoreState>([['r', store(mailbox('INBOX'))]]);
+  const parents = new Map<string, string[]>([['r', []]]);
+  tips.forEach((tip, i) => {
+    states.set(tip, store(mailbox('INBOX', { messages: [msg(`m${i + 1}`, 1)] })));
+    parents.set(tip, ['r']);
+  });
+  const chain = (prefix: string, order: readonly string[]): string => {
+    let head = order[0] as string;
+    order.slice(1).forEach((tip, i) => {
+      const id = `${prefix}${i}`;
+      states.set(id, merge3(states.get('r') as StoreState, states.get(head) as StoreState, states.get(tip) as StoreState));
+      parents.set(id, [head, tip]);
+      head = id;
+    });
+    return head;
+  };
+  const flagAll = (from: string, flag: string, to: string, modseqStep: number): void => {
+    const box = (states.get(from) as StoreState).mailboxes.get('INBOX');
+    const messages = [...allMessages(box!.messages)].map((m) => msg(m.guid, m.uid, [...m.flags, flag], m.modseq + modseqStep));
+    states.set(to, store(mailbox('INBOX', { uidValidity: box!.uidValidity, uidNext: box!.uidNext, messages })));
+    parents.set(to, [from]);
+  };
+  flagAll(chain('x', tips), '\\Seen', 'X', 10);
+  flagAll(chain('y', [...tips].reverse()), '\\Flagged', 'Y', 20);
+  return { states, parentsOf: (id) => parents.get(id) ?? [] };
+}
+
+const flagsByGuid = (state: StoreState): string[] => [...allMessages(state.mailboxes.get('INBOX')!.messages)].map((m) => `${m.guid} ${m.flags.join(' ')}`).sort();
+
+describe('recursiveMergeBaseWith past MERGE_BASE_BASES_MAX best ancestors', () => {
+  it('folds every best ancestor into the base, so both sides\' flag writes survive on every message', async () => {
+    const { states, parentsOf } = fiveTips();
+    expect(mergeBases('X', 'Y', parentsOf)).toHaveLength(MERGE_BASE_BASES_MAX + 1);
+    const base = await recursiveMergeBaseWith('X', 'Y', parentsOf, (id) => states.get(id) as StoreState, mergeVirtualBase, store());
+    expect(flagsByGuid(base as StoreState)).toEqual(['m1 ', 'm2 ', 'm3 ', 'm4 ', 'm5 ']);
+    const merged = merge3(base as StoreState, states.get('X') as StoreState, states.get('Y') as StoreState);
+    expect(flagsByGuid(merged)).toEqual(['m1', 'm2', 'm3', 'm4', 'm5'].map((guid) => `${guid} \\Flagged \\Seen`));
+  });
+
+  it('negative control: a base that lacks one of the messages loses a side\'s write to it (the higher MODSEQ decides)', async () => {
+    const { states, parentsOf } = fiveTips();
+    const base = (await recursiveMergeBaseWith('X', 'Y', parentsOf, (id) => states.get(id) as StoreState, mergeVirtualBase, store())) as StoreState;
+    const inbox = base.mailboxes.get('INBOX')!;
+    const lacking = store({ ...inbox, messages: removeMessage(inbox.messages, 'm5') });
+    const merged = merge3(lacking, states.get('X') as StoreState, states.get('Y') as StoreState);
+    expect(flagsByGuid(merged)).toContain('m5 \\Flagged');
   });
 });
 
