@@ -10,6 +10,7 @@ export const config = defineConfig({
     testTimeout: 120_000,
     hookTimeout: 120_000,
     pool: 'forks',
+    globalSetup: ['test/tempRoot.globalSetup.ts'],
     projects: [
       { extends: true, test: { name: 'fast', include: [ALL_TESTS], exclude: [...SLOW_TEST_FILES], setupFiles: ['test/fastTier.setup.ts'] } },
       { extends: true, test: { name: 'slow', include: [...SLOW_TEST_FILES] } },
