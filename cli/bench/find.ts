@@ -21,8 +21,9 @@ import { runInWorkers, type TaskOutcome } from '../sweepPool.ts';
 import type { RunTask } from '../sweepTask.ts';
 import { codeIdentity } from '../codeIdentity.ts';
 import { scenarioLibraryPath } from '../packageRoot.ts';
-import { writeFindMarkdown } from './findMarkdown.ts';
+import { exploreCell, writeFindMarkdown } from './findMarkdown.ts';
 import type { BugResult, FindFigures, StartResult } from './findTypes.ts';
+import { exploreForBug, findExploreBounds } from './findExplore.ts';
 
 export const FIND_SCENARIO = 'swarm-5.yaml';
 const CAP_FULL = 1000;
@@ -42,6 +43,8 @@ export interface FindOptions {
   readonly bugs?: readonly string[];
   /** A Markdown file whose results section the figures replace (docs/planted-bugs.md). */
   readonly markdown?: string;
+  /** Also explore the smallest world with each bug on, this many seconds per bug at most. */
+  readonly exploreBudgetS?: number;
 }
 
 interface Search {
@@ -189,7 +192,8 @@ function describeBug(bug: BugResult, cap: number): string {
   const seeds = bug.starts.map((s) => (s.seedsToDetection === null ? `>${cap}` : String(s.seedsToDetection))).join(', ');
   const verdict = bug.medianSeeds === null ? `not found within ${cap} (found from ${bug.foundIn} of ${bug.starts.length} starts)` : `median ${bug.medianSeeds}, worst ${bug.worstSeeds ?? `>${cap}`}`;
   const caught = bug.caughtBy.length > 0 ? `; caught by ${bug.caughtBy.join(', ')}${bug.expectedCheckerCaught ? '' : ` (expected ${bug.target})`}; replay: ${bug.replayCommand}` : '';
-  return `  ${bug.name} [${bug.layer}]: ${verdict} (seeds per start: ${seeds})${caught}`;
+  const explored = bug.explore === undefined ? '' : `; explore: ${exploreCell(bug.explore)}`;
+  return `  ${bug.name} [${bug.layer}]: ${verdict} (seeds per start: ${seeds})${caught}${explored}`;
 }
 
 export async function runFindBench(options: FindOptions): Promise<FindFigures> {
@@ -214,6 +218,15 @@ export async function runFindBench(options: FindOptions): Promise<FindFigures> {
   } finally {
     await rm(dir, { recursive: true, force: true });
   }
+  const exploreBounds = options.exploreBudgetS === undefined ? undefined : findExploreBounds(options.exploreBudgetS);
+  const explored = new Map<string, BugResult['explore']>();
+  if (exploreBounds !== undefined) {
+    for (const bug of bugs) {
+      const found = await exploreForBug(bug, exploreBounds);
+      explored.set(bug, found);
+      note(`${bug}: explore ${found.foundAtSchedule === null ? `did not find it in ${found.schedules} schedules` : `found it at schedule ${found.foundAtSchedule}`} (${found.elapsedS} s)`);
+    }
+  }
   const wallMs = Math.round(performance.now() - startMs);
   const figures: FindFigures = {
     scenario: file,
@@ -226,7 +239,12 @@ export async function runFindBench(options: FindOptions): Promise<FindFigures> {
     wallMsPerRun: Math.round(wallMs / Math.max(1, pool.runs)),
     runWallMsMean: Math.round(pool.runWallMs / Math.max(1, pool.runs)),
     loadAverage: loadAverageNow(),
-    bugs: bugs.map((bug) => bugResult(bug, searches.filter((s) => s.bug === bug), file)),
+    bugs: bugs.map((bug) => {
+      const result = bugResult(bug, searches.filter((s) => s.bug === bug), file);
+      const found = explored.get(bug);
+      return found === undefined ? result : { ...result, explore: found };
+    }),
+    ...(exploreBounds === undefined ? {} : { explore: exploreBounds }),
   };
   if (options.markdown !== undefined) await writeFindMarkdown(options.markdown, figures);
   if (!options.json) {

@@ -27,6 +27,29 @@ export interface BugResult {
   readonly expectedCheckerCaught: boolean;
   /** The command that replays the first detection, in start order. */
   readonly replayCommand: string | null;
+  /** `mailsim explore` on the smallest world with the bug on; absent without --explore-budget-s. */
+  readonly explore?: ExploreFind;
+}
+
+/** What explore found for one bug. */
+export interface ExploreFind {
+  /** Schedules run (up to and including the first not as expected). */
+  readonly schedules: number;
+  /** The 1-based schedule that first was not as expected; null: none within the bounds. */
+  readonly foundAtSchedule: number | null;
+  /** Every schedule within the bounds ran (no find, no budget end). */
+  readonly complete: boolean;
+  readonly elapsedS: number;
+  /** Schedules that stopped with an error instead of a verdict. */
+  readonly errors: number;
+}
+
+export interface FindExploreBounds {
+  readonly scenario: string;
+  readonly depth: number;
+  readonly faults: number;
+  /** Wall-clock budget per bug. */
+  readonly budgetS: number;
 }
 
 export interface FindFigures {
@@ -43,4 +66,6 @@ export interface FindFigures {
   readonly runWallMsMean: number;
   readonly loadAverage: readonly number[];
   readonly bugs: readonly BugResult[];
+  /** The explore bounds, when explore ran too. */
+  readonly explore?: FindExploreBounds;
 }

@@ -1,6 +1,6 @@
 /**
  * mailsim bench <name> [--json] [--quick], one of BENCH_NAMES (find also takes --cap, --starts,
- * --bug and --markdown).
+ * --bug, --markdown and --explore-budget-s).
  * Each benchmark prints its own table (or nothing with --json); here --json prints the figures.
  * The benchmark modules load lazily, so this file is cheap for the program's help to import.
  */
@@ -15,9 +15,11 @@ export interface BenchCommandOptions {
   readonly bug?: readonly string[];
   /** find: the document whose results section the figures replace. */
   readonly markdown?: string;
+  /** find: also explore the smallest world with each bug on, this many seconds per bug at most. */
+  readonly exploreBudgetS?: number;
 }
 
-type BenchRunner = (options: { json: boolean; quick?: boolean; cap?: number; starts?: number; bugs?: readonly string[]; markdown?: string }) => Promise<object>;
+type BenchRunner = (options: { json: boolean; quick?: boolean; cap?: number; starts?: number; bugs?: readonly string[]; markdown?: string; exploreBudgetS?: number }) => Promise<object>;
 
 /** Every benchmark by name: the one list the CLI's choices and help are made from. */
 const BENCH_RUNNERS = {
@@ -51,6 +53,7 @@ export async function benchCommand(name: string, options: BenchCommandOptions): 
     ...(options.starts === undefined ? {} : { starts: options.starts }),
     ...(options.bug === undefined ? {} : { bugs: options.bug }),
     ...(options.markdown === undefined ? {} : { markdown: options.markdown }),
+    ...(options.exploreBudgetS === undefined ? {} : { exploreBudgetS: options.exploreBudgetS }),
   });
   if (json) process.stdout.write(`${JSON.stringify({ bench: name, ...figures })}\n`);
   return 0;

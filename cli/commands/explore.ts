@@ -18,7 +18,7 @@ import { loadScenario, type LoadedScenario } from '../../scenarios/loader.ts';
 import { defaultSeed, resolveScenario } from '../../scenarios/resolve.ts';
 import { runScenario } from '../../scenarios/run.ts';
 import type { ScheduledFault } from '../../sim/config.ts';
-import { enumerateSchedules, startEnumeration, type Enumeration } from '../../sim/explore/enumerate.ts';
+import { enumerateSchedules, startEnumeration, type Enumeration, type ScheduleVerdict } from '../../sim/explore/enumerate.ts';
 import { faultPlacements } from '../../sim/explore/faultPlacement.ts';
 import { BRANCHING_COMPONENTS } from '../../sim/explore/policy.ts';
 import type { ChoiceTrail } from '../../sim/explore/trail.ts';
@@ -40,6 +40,8 @@ export interface ExploreCommandOptions {
   readonly branch?: readonly string[];
   readonly out: string;
   readonly json?: boolean;
+  /** Stop after the first schedule that is not as expected (how soon explore finds a bug). */
+  readonly stopAtFirstFailure?: boolean;
 }
 
 /** Failure files written at most: a broken strategy fails most schedules, and a few show it. */
@@ -66,6 +68,8 @@ export interface ExploreSummary {
   readonly schedulesPerSec: number;
   readonly asExpected: number;
   readonly notAsExpected: number;
+  /** The 1-based count of the first schedule not as expected; null when none was. */
+  readonly firstFailureSchedule: number | null;
   readonly unknown: number;
   /** Schedules that stopped with an error (a limit, a replica that could not reopen) instead of a verdict. */
   readonly errors: number;
@@ -78,10 +82,13 @@ interface Tally {
   placementsRun: number;
   asExpected: number;
   notAsExpected: number;
+  firstFailureSchedule: number | null;
   unknown: number;
   errors: number;
   firstError: string | null;
   complete: boolean;
+  /** Schedules run so far under the current fault placement. */
+  placementSchedules: number;
   readonly failureFiles: string[];
 }
 
@@ -91,6 +98,7 @@ interface ExploreContext {
   readonly out: string;
   readonly code: CodeIdentity;
   readonly tally: Tally;
+  readonly stopAtFirstFailure: boolean;
 }
 
 function refuseUnexplorable(loaded: LoadedScenario, file: string): void {
@@ -116,8 +124,10 @@ async function saveFailure(context: ExploreContext, placement: number, trail: Ch
  * One schedule. One that stops with a typed error is counted and the enumeration goes on:
  * it is what that schedule does (a run would exit 2 on it), not bad input to explore.
  */
-async function runSchedule(context: ExploreContext, placement: number, faults: readonly ScheduledFault[], trail: ChoiceTrail): Promise<void> {
+async function runSchedule(context: ExploreContext, placement: number, faults: readonly ScheduledFault[], trail: ChoiceTrail): Promise<ScheduleVerdict> {
   const { tally } = context;
+  const ordinal = tally.schedules + tally.placementSchedules + 1;
+  tally.placementSchedules++;
   let ran: Awaited<ReturnType<typeof runScenario>>;
   try {
     ran = await runScenario(context.loaded, context.seed, { faults, choices: trail });
@@ -125,18 +135,24 @@ async function runSchedule(context: ExploreContext, placement: number, faults: r
     if (!(error instanceof MailsimError)) throw error;
     tally.errors++;
     tally.firstError ??= `[${error.code}] ${error.message.split('\n')[0] ?? ''} (fault placement ${placement}, choices ${JSON.stringify(trail.choices())})`;
-    return;
+    return 'go-on';
   }
   const { result, outcome } = ran;
   if (result.verdict === 'unknown') tally.unknown++;
-  if (isAsExpected(result)) return void tally.asExpected++;
+  if (isAsExpected(result)) {
+    tally.asExpected++;
+    return 'go-on';
+  }
   tally.notAsExpected++;
+  tally.firstFailureSchedule ??= ordinal;
   await saveFailure(context, placement, trail, result, outcome);
+  return context.stopAtFirstFailure ? 'stop' : 'go-on';
 }
 
 async function explorePlacements(context: ExploreContext, placements: readonly ScheduledFault[][], enumeration: Enumeration): Promise<void> {
   const { tally } = context;
   for (const [index, faults] of placements.entries()) {
+    tally.placementSchedules = 0;
     const outcome = await enumerateSchedules(enumeration, (trail) => runSchedule(context, index, faults, trail));
     tally.schedules += outcome.schedules;
     if (outcome.schedules > 0) tally.placementsRun++;
@@ -150,14 +166,15 @@ function exitCode(tally: Tally): number {
   return tally.notAsExpected > 0 ? EXIT_NOT_AS_EXPECTED : EXIT_AS_EXPECTED;
 }
 
-export async function exploreCommand(file: string, options: ExploreCommandOptions): Promise<number> {
+/** Explores the file's world within the bounds: the summary and the exit code the command gives. */
+export async function exploreWorld(file: string, options: Omit<ExploreCommandOptions, 'json'>): Promise<{ readonly summary: ExploreSummary; readonly exitCode: number }> {
   const loaded = await loadScenario(file, options.set);
   refuseUnexplorable(loaded, file);
   const seed = options.seed ?? defaultSeed(loaded);
   const config = resolveScenario(loaded, seed);
   const placements = faultPlacements(config.faults, options.faults, config.durationMs);
-  const tally: Tally = { schedules: 0, placementsRun: 0, asExpected: 0, notAsExpected: 0, unknown: 0, errors: 0, firstError: null, complete: false, failureFiles: [] };
-  const context: ExploreContext = { loaded, seed, out: options.out, code: codeIdentity(), tally };
+  const tally: Tally = { schedules: 0, placementsRun: 0, placementSchedules: 0, asExpected: 0, notAsExpected: 0, firstFailureSchedule: null, unknown: 0, errors: 0, firstError: null, complete: false, failureFiles: [] };
+  const context: ExploreContext = { loaded, seed, out: options.out, code: codeIdentity(), tally, stopAtFirstFailure: options.stopAtFirstFailure === true };
   const branch = options.branch ?? BRANCHING_COMPONENTS;
   const enumeration = startEnumeration({ depth: options.depth, budgetMs: options.budgetS * 1000, dedup: options.dedup, components: branch }, () => performance.now());
   await explorePlacements(context, placements, enumeration);
@@ -177,13 +194,19 @@ export async function exploreCommand(file: string, options: ExploreCommandOption
     schedulesPerSec: Number((tally.schedules / Math.max(elapsedS, 1e-3)).toFixed(2)),
     asExpected: tally.asExpected,
     notAsExpected: tally.notAsExpected,
+    firstFailureSchedule: tally.firstFailureSchedule,
     unknown: tally.unknown,
     errors: tally.errors,
     firstError: tally.firstError,
     failureFiles: tally.failureFiles,
   };
+  return { summary, exitCode: exitCode(tally) };
+}
+
+export async function exploreCommand(file: string, options: ExploreCommandOptions): Promise<number> {
+  const { summary, exitCode: code } = await exploreWorld(file, options);
   process.stdout.write(options.json === true ? `${JSON.stringify(summary)}\n` : describeExplore(summary));
-  return exitCode(tally);
+  return code;
 }
 
 function describeExplore(s: ExploreSummary): string {
@@ -197,7 +220,7 @@ function describeExplore(s: ExploreSummary): string {
   ];
   const bad = s.notAsExpected;
   const clean = s.errors === 0 ? 'verdict: every schedule as expected' : 'verdict: every schedule that ended was as expected';
-  lines.push(bad === 0 ? clean : `verdict: ${bad} schedule(s) NOT AS EXPECTED${s.unknown > 0 ? ` (${s.unknown} unknown)` : ''}`);
+  lines.push(bad === 0 ? clean : `verdict: ${bad} schedule(s) NOT AS EXPECTED${s.unknown > 0 ? ` (${s.unknown} unknown)` : ''}, the first at schedule ${s.firstFailureSchedule ?? '?'}`);
   if (s.errors > 0) lines.push(`  ${s.errors} schedule(s) stopped with an error; the first: ${s.firstError ?? ''}`);
   for (const path of s.failureFiles.slice(0, FAILURES_LISTED_MAX)) lines.push(`  failure saved: ${path}; replay: mailsim replay ${path}`);
   if (s.failureFiles.length > FAILURES_LISTED_MAX) lines.push(`  ... and ${s.failureFiles.length - FAILURES_LISTED_MAX} more failure file(s) under ${s.failureFiles[0]?.replace(/\/[^/]*$/, '') ?? ''}`);

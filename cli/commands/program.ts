@@ -109,6 +109,7 @@ function addExplore(program: Command, setExit: SetExit): void {
     .option('--budget-s <n>', 'wall-clock budget in seconds: after it no new schedule starts', (text: string) => parseNonNegativeInt(text, '--budget-s', EXPLORE_BUDGET_S_MAX), EXPLORE_BUDGET_S_DEFAULT)
     .option('--branch <components>', `decide only these components' draws, comma-separated: ${BRANCHING_COMPONENTS.join(', ')} (default: all)`, parseBranch)
     .option('--no-dedup', 'explore a world reached two ways every time (dedup by world digest is on by default)')
+    .option('--stop-at-first-failure', 'stop after the first schedule that is not as expected (the summary says at which)')
     .option('--out <dir>', 'where failure files go (failures/ under it)', 'out')
     .option('--json', 'print the summary as one JSON object')
     .action(async (file: string, options) => {
@@ -185,6 +186,7 @@ function addBench(program: Command, setExit: SetExit): void {
     .option('--starts <n>', 'find: starting seeds (default 4, quick 2)', (text: string) => parsePositiveInt(text, '--starts', STARTS_MAX))
     .option('--bug <name>', 'find: only this planted bug (repeatable)', (value: string, previous: readonly string[] = []) => [...previous, value])
     .option('--markdown <file>', 'find: replace the results section of this document (docs/planted-bugs.md)')
+    .option('--explore-budget-s <n>', 'find: also run explore on the smallest library world with each bug on, at most this many seconds per bug', (text: string) => parsePositiveInt(text, '--explore-budget-s', EXPLORE_BUDGET_S_MAX))
     .action(async (name: string, options) => {
       const { benchCommand } = await import('./bench.ts');
       setExit(await benchCommand(name, options));

@@ -43,16 +43,20 @@ export function startEnumeration(bounds: EnumerateBounds, clockMs: () => number)
   return { bounds, seen: new SeenWorlds(), clockMs, startMs: clockMs() };
 }
 
-/** Runs every schedule of one world (one fault placement) that the budget allows. */
-export async function enumerateSchedules(enumeration: Enumeration, run: (trail: ChoiceTrail) => Promise<void>): Promise<EnumerateOutcome> {
+/** What a schedule's runner answers: 'stop' ends the enumeration after it (incomplete). */
+export type ScheduleVerdict = 'go-on' | 'stop';
+
+/** Runs every schedule of one world (one fault placement) that the budget allows, or until `run` says stop. */
+export async function enumerateSchedules(enumeration: Enumeration, run: (trail: ChoiceTrail) => Promise<ScheduleVerdict>): Promise<EnumerateOutcome> {
   const { bounds, seen, clockMs, startMs } = enumeration;
   let prefix: Choices | null = [];
   let schedules = 0;
   while (prefix !== null) {
     if (clockMs() - startMs >= bounds.budgetMs) return { schedules, complete: false };
     const trail = new ChoiceTrail({ prefix, depth: bounds.depth, seen, dedup: bounds.dedup, ...(bounds.components === undefined ? {} : { components: bounds.components }) });
-    await run(trail);
+    const verdict = await run(trail);
     schedules++;
+    if (verdict === 'stop') return { schedules, complete: false };
     prefix = nextPrefix(trail.steps);
   }
   return { schedules, complete: true };

@@ -49,6 +49,26 @@ describe('findResultsMarkdown', () => {
     expect(text).toMatch(/Not found from any start within 10 seeds: `expunge-loses-to-flag`\. /);
   });
 
+  it('adds an explore column when explore ran, and names the bugs only explore found', () => {
+    const explored: FindFigures = {
+      ...FIGURES,
+      explore: { scenario: 'scenarios/explore-two-servers.yaml', depth: 10, faults: 2, budgetS: 60 },
+      bugs: [
+        { ...(FIGURES.bugs[0] as BugResult), explore: { schedules: 2, foundAtSchedule: 2, complete: false, elapsedS: 0.2, errors: 0 } },
+        { ...(FIGURES.bugs[1] as BugResult), explore: { schedules: 7, foundAtSchedule: 7, complete: false, elapsedS: 1, errors: 0 } },
+        { ...(FIGURES.bugs[2] as BugResult), explore: { schedules: 900, foundAtSchedule: null, complete: false, elapsedS: 60, errors: 0 } },
+      ],
+    };
+    const text = findResultsMarkdown(explored);
+    expect(text).toContain('--explore-budget-s 60 --markdown');
+    expect(text).toContain('| planted bug | layer | seeds to find (median) | worst | per start | caught by | replay the first | explore finds it at |');
+    expect(text).toMatch(/\| `flag-lost-on-moved` \|.*\| schedule 2 \|/);
+    expect(text).toMatch(/\| `flag-lost-on-moved-late` \|.*\| not found in 900 schedules \(budget reached\) \|/);
+    expect(text).toContain('Found by explore but by no start of the sweep: `expunge-loses-to-flag`.');
+    // Without explore: no column.
+    expect(findResultsMarkdown(FIGURES)).not.toContain('explore finds it at');
+  });
+
   it('says nothing is missed when every bug was found', () => {
     expect(findResultsMarkdown({ ...FIGURES, bugs: [FIGURES.bugs[0] as BugResult] })).not.toContain('Not found');
   });

@@ -38,6 +38,13 @@ describe('mailsim explore', () => {
     expect(shrink.code).toBe(0);
     const rerun = await mailsim(['run', join(out, 'small.yaml')]);
     expect(rerun.stdout).toMatch(/no-duplicates\s+invalid/);
+    // Stopped at the first failure: the same first failing schedule, and nothing run after it.
+    const all = JSON.parse((await mailsim(['explore', WORLD, '--depth', '3', '--faults', '1', '--set', 'mutant=duplicate-on-merge', '--out', out, '--json'])).stdout) as { schedules: number; firstFailureSchedule: number; notAsExpected: number };
+    const first = await mailsim(['explore', WORLD, '--depth', '3', '--faults', '1', '--set', 'mutant=duplicate-on-merge', '--out', out, '--json', '--stop-at-first-failure']);
+    expect(first.code).toBe(1);
+    const stopped = JSON.parse(first.stdout) as { schedules: number; firstFailureSchedule: number; notAsExpected: number; complete: boolean };
+    expect(stopped).toMatchObject({ schedules: all.firstFailureSchedule, firstFailureSchedule: all.firstFailureSchedule, notAsExpected: 1, complete: false });
+    expect(all.schedules).toBeGreaterThan(stopped.schedules);
   }, RUN_TIMEOUT_MS);
 
   it('exits 2 with one line for bad input: a bad bound or component, a real backend, a pinned schedule', async () => {

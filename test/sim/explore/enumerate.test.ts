@@ -1,17 +1,17 @@
 // Proves the depth-first enumeration runs every schedule of a choice tree once, freezes a schedule at a world already explored, and stops at its budget.
 import { describe, expect, it } from 'vitest';
-import { enumerateSchedules, nextPrefix, startEnumeration } from '../../../sim/explore/enumerate.ts';
+import { enumerateSchedules, nextPrefix, startEnumeration, type ScheduleVerdict } from '../../../sim/explore/enumerate.ts';
 import { ChoiceTrail } from '../../../sim/explore/trail.ts';
 
 /** A fake run: draws on the network stream (branching) with these arities, returning the values taken. */
 function fakeRun(arities: readonly number[], digestOf: (taken: readonly number[]) => string = (taken) => taken.join(',')) {
   const seen: string[] = [];
-  const run = (trail: ChoiceTrail): Promise<void> => {
+  const run = (trail: ChoiceTrail): Promise<ScheduleVerdict> => {
     const taken: number[] = [];
     trail.watch(() => digestOf(taken));
     for (const arity of arities) taken.push(trail.choose({ stream: 'network/a%3Eb', kind: 'chance', arity }) ?? -1);
     seen.push(taken.join(','));
-    return Promise.resolve();
+    return Promise.resolve('go-on');
   };
   return { run, seen };
 }
@@ -61,9 +61,18 @@ describe('enumerateSchedules', () => {
     const { run } = fakeRun([2, 2, 2]);
     const outcome = await enumerateSchedules(startEnumeration({ depth: 3, budgetMs: 25, dedup: false }, () => nowMs), async (trail) => {
       nowMs += 10;
-      await run(trail);
+      return run(trail);
     });
     expect(outcome).toEqual({ schedules: 3, complete: false });
+  });
+
+  it('stops after the schedule whose runner says stop, and says the enumeration is incomplete', async () => {
+    const { run, seen } = fakeRun([2, 2]);
+    const outcome = await enumerateSchedules(startEnumeration({ depth: 2, budgetMs: 1e9, dedup: false }, () => 0), async (trail) => {
+      await run(trail);
+      return seen.length === 2 ? 'stop' : 'go-on';
+    });
+    expect(outcome).toEqual({ schedules: 2, complete: false });
   });
 });
 

@@ -31,6 +31,7 @@ async function explore(loaded: LoadedScenario): Promise<{ schedules: number; fai
     const outcome = await enumerateSchedules(enumeration, async (trail) => {
       const { result } = await runScenario(loaded, SEED, { faults, choices: trail });
       if (result.verdict === 'invalid') failing.push({ faults, choices: trail.choices(), historyHash: result.historyHash, failedChecks: failedCheckNames(result.checks) });
+      return 'go-on';
     });
     schedules += outcome.schedules;
   }
