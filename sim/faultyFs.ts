@@ -54,6 +54,11 @@ const NEW_FILE: Original = Object.freeze({ existed: false });
 /** What the last unsynced change to a path was: a rename target is replaced whole or not at all. */
 type ChangeKind = 'write' | 'rename';
 
+interface JournalEntry {
+  readonly original: Original;
+  kind: ChangeKind;
+}
+
 export interface PowerLossReport {
   readonly kept: number;
   readonly lost: number;
@@ -63,9 +68,8 @@ export interface PowerLossReport {
 export class FaultyFs implements ReplicaFs {
   private readonly node: string;
   private readonly inner: PromisesFsLike;
-  /** Original content of each path changed since the last sync. */
-  private readonly journal = new Map<string, Original>();
-  private readonly lastChange = new Map<string, ChangeKind>();
+  /** Each path changed since the last sync: its original content and its last change (one entry, one lookup per write). */
+  private readonly journal = new Map<string, JournalEntry>();
   private writesUntilCrash: number | null = null;
   private down = false;
   /**
@@ -122,10 +126,10 @@ export class FaultyFs implements ReplicaFs {
     let torn = 0;
     const paths = [...this.journal.keys()].sort();
     for (const path of paths) {
-      const original = this.journal.get(path) as Original;
+      const { original, kind } = this.journal.get(path) as JournalEntry;
       const fate = rng.int(0, 2);
       // rename(2) is atomic: its target is either the old or the new file, never a torn one.
-      if (fate === 0 || (fate === 2 && this.lastChange.get(path) === 'rename')) {
+      if (fate === 0 || (fate === 2 && kind === 'rename')) {
         kept++;
       } else if (fate === 1 || !this.files.has(path)) {
         await this.restore(path, original);
@@ -137,7 +141,6 @@ export class FaultyFs implements ReplicaFs {
       }
     }
     this.journal.clear();
-    this.lastChange.clear();
     this.writtenBeforeLastSync.clear();
     return { kept, lost, torn };
   }
@@ -262,12 +265,10 @@ export class FaultyFs implements ReplicaFs {
     this.writePoint();
     if (!this.durabilityLags) {
       this.journal.clear();
-      this.lastChange.clear();
       return;
     }
     for (const path of this.writtenBeforeLastSync) {
       this.journal.delete(path);
-      this.lastChange.delete(path);
     }
     this.writtenBeforeLastSync = new Set(this.journal.keys());
   }
@@ -292,17 +293,20 @@ export class FaultyFs implements ReplicaFs {
    * promise only when that means reading the file's bytes, so most writes await nothing here.
    */
   private remember(path: string, kind: ChangeKind): Promise<void> | undefined {
-    this.lastChange.set(path, kind);
-    if (this.journal.has(path)) return undefined;
-    if (!this.files.has(path)) {
-      this.journal.set(path, NEW_FILE);
+    const entry = this.journal.get(path);
+    if (entry !== undefined) {
+      entry.kind = kind;
       return undefined;
     }
-    return this.journalOriginal(path);
+    if (!this.files.has(path)) {
+      this.journal.set(path, { original: NEW_FILE, kind });
+      return undefined;
+    }
+    return this.journalOriginal(path, kind);
   }
 
-  private async journalOriginal(path: string): Promise<void> {
-    this.journal.set(path, { existed: true, data: await this.readRaw(path) });
+  private async journalOriginal(path: string, kind: ChangeKind): Promise<void> {
+    this.journal.set(path, { original: { existed: true, data: await this.readRaw(path) }, kind });
   }
 
   private async restore(path: string, original: Original): Promise<void> {
