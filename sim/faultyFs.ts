@@ -48,8 +48,16 @@ export type Misdirection = 'other-path' | 'other-bytes';
 
 type Original = { readonly existed: false } | { readonly existed: true; readonly data: Uint8Array };
 
+/** The original of a path that did not exist: one shared value, it holds nothing. */
+const NEW_FILE: Original = Object.freeze({ existed: false });
+
 /** What the last unsynced change to a path was: a rename target is replaced whole or not at all. */
 type ChangeKind = 'write' | 'rename';
+
+interface JournalEntry {
+  readonly original: Original;
+  kind: ChangeKind;
+}
 
 export interface PowerLossReport {
   readonly kept: number;
@@ -60,9 +68,8 @@ export interface PowerLossReport {
 export class FaultyFs implements ReplicaFs {
   private readonly node: string;
   private readonly inner: PromisesFsLike;
-  /** Original content of each path changed since the last sync. */
-  private readonly journal = new Map<string, Original>();
-  private readonly lastChange = new Map<string, ChangeKind>();
+  /** Each path changed since the last sync: its original content and its last change (one entry, one lookup per write). */
+  private readonly journal = new Map<string, JournalEntry>();
   private writesUntilCrash: number | null = null;
   private down = false;
   /**
@@ -119,10 +126,10 @@ export class FaultyFs implements ReplicaFs {
     let torn = 0;
     const paths = [...this.journal.keys()].sort();
     for (const path of paths) {
-      const original = this.journal.get(path) as Original;
+      const { original, kind } = this.journal.get(path) as JournalEntry;
       const fate = rng.int(0, 2);
       // rename(2) is atomic: its target is either the old or the new file, never a torn one.
-      if (fate === 0 || (fate === 2 && this.lastChange.get(path) === 'rename')) {
+      if (fate === 0 || (fate === 2 && kind === 'rename')) {
         kept++;
       } else if (fate === 1 || !this.files.has(path)) {
         await this.restore(path, original);
@@ -134,7 +141,6 @@ export class FaultyFs implements ReplicaFs {
       }
     }
     this.journal.clear();
-    this.lastChange.clear();
     this.writtenBeforeLastSync.clear();
     return { kept, lost, torn };
   }
@@ -191,11 +197,11 @@ export class FaultyFs implements ReplicaFs {
       this.readErrors--;
       throw new DiskError('EIO', this.node, 'read', path);
     }
-    return this.readRaw(path);
+    return bytesOf(await this.inner.readFile(path));
   }
 
   async writeFile(path: string, data: Uint8Array | string): Promise<void> {
-    await this.writePoint();
+    this.writePoint();
     if (this.full) throw new DiskError('ENOSPC', this.node, 'write', path);
     if (this.writeErrors > 0) {
       this.writeErrors--;
@@ -203,7 +209,9 @@ export class FaultyFs implements ReplicaFs {
     }
     const misdirected = this.misdirection !== null && isObjectFile(path) ? await this.misdirect(path, data) : false;
     if (misdirected) return;
-    await this.remember(path, 'write');
+    // Awaited only when there is something to read: this is the call a replica makes most.
+    const remembering = this.remember(path, 'write');
+    if (remembering !== undefined) await remembering;
     await this.inner.writeFile(path, data);
     this.files.add(path);
   }
@@ -224,7 +232,7 @@ export class FaultyFs implements ReplicaFs {
   }
 
   async rename(from: string, to: string): Promise<void> {
-    await this.writePoint();
+    this.writePoint();
     await this.remember(from, 'write');
     await this.remember(to, 'rename');
     await this.inner.rename(from, to);
@@ -232,14 +240,14 @@ export class FaultyFs implements ReplicaFs {
   }
 
   async unlink(path: string): Promise<void> {
-    await this.writePoint();
+    this.writePoint();
     await this.remember(path, 'write');
     await this.inner.unlink(path);
     this.files.delete(path);
   }
 
   async mkdir(path: string): Promise<void> {
-    await this.writePoint();
+    this.writePoint();
     await this.inner.mkdir(path, { recursive: true });
   }
 
@@ -254,15 +262,13 @@ export class FaultyFs implements ReplicaFs {
   }
 
   async sync(): Promise<void> {
-    await this.writePoint();
+    this.writePoint();
     if (!this.durabilityLags) {
       this.journal.clear();
-      this.lastChange.clear();
       return;
     }
     for (const path of this.writtenBeforeLastSync) {
       this.journal.delete(path);
-      this.lastChange.delete(path);
     }
     this.writtenBeforeLastSync = new Set(this.journal.keys());
   }
@@ -271,7 +277,8 @@ export class FaultyFs implements ReplicaFs {
     if (this.down) throw new CrashError(this.node);
   }
 
-  private async writePoint(): Promise<void> {
+  /** Synchronous, so a write pays no extra await for it; a throw still rejects the calling write. */
+  private writePoint(): void {
     this.checkUp();
     if (this.writesUntilCrash === null) return;
     if (this.writesUntilCrash === 0) {
@@ -281,10 +288,25 @@ export class FaultyFs implements ReplicaFs {
     this.writesUntilCrash--;
   }
 
-  private async remember(path: string, kind: ChangeKind): Promise<void> {
-    this.lastChange.set(path, kind);
-    if (this.journal.has(path)) return;
-    this.journal.set(path, this.files.has(path) ? { existed: true, data: await this.readRaw(path) } : { existed: false });
+  /**
+   * Journals the original of `path` before its first change since the last sync. Returns a
+   * promise only when that means reading the file's bytes, so most writes await nothing here.
+   */
+  private remember(path: string, kind: ChangeKind): Promise<void> | undefined {
+    const entry = this.journal.get(path);
+    if (entry !== undefined) {
+      entry.kind = kind;
+      return undefined;
+    }
+    if (!this.files.has(path)) {
+      this.journal.set(path, { original: NEW_FILE, kind });
+      return undefined;
+    }
+    return this.journalOriginal(path, kind);
+  }
+
+  private async journalOriginal(path: string, kind: ChangeKind): Promise<void> {
+    this.journal.set(path, { original: { existed: true, data: await this.readRaw(path) }, kind });
   }
 
   private async restore(path: string, original: Original): Promise<void> {
@@ -295,7 +317,10 @@ export class FaultyFs implements ReplicaFs {
   }
 
   private async readRaw(path: string): Promise<Uint8Array> {
-    const data = await this.inner.readFile(path);
-    return typeof data === 'string' ? new TextEncoder().encode(data) : data;
+    return bytesOf(await this.inner.readFile(path));
   }
+}
+
+function bytesOf(data: Uint8Array | string): Uint8Array {
+  return typeof data === 'string' ? new TextEncoder().encode(data) : data;
 }

@@ -14,8 +14,15 @@
  * client never saw (UIDs are only handed out at UIDNEXT, so a later state has none); no
  * message with a MODSEQ below what the client was told; none of the UIDs it removed.
  */
+import type { Message } from '../core/message.ts';
 import { allMessages } from '../core/messageMap.ts';
 import type { Mailbox } from '../core/state.ts';
+
+/** What the client was told of one UID: the message it names, and the highest MODSEQ it had. */
+interface ToldUid {
+  guid: string;
+  modseq: number;
+}
 
 interface Told {
   /** The highest UIDNEXT a SELECT read. */
@@ -23,10 +30,11 @@ interface Told {
   /** The UIDNEXT a later state has at least: the one read, or above a UID the client was told. */
   uidNextFloor: number;
   highestModseq: number;
-  /** UID -> GUID, for every UID the client was told (SELECT, STORE answers, APPENDUID, COPYUID). */
-  readonly bound: Map<number, string>;
-  /** UID -> the highest MODSEQ the client was told for it. */
-  readonly modseq: Map<number, number>;
+  /**
+   * Every UID the client was told (SELECT, STORE answers, APPENDUID, COPYUID): one entry
+   * for both the GUID and the MODSEQ, so judging a replica costs one lookup per message.
+   */
+  readonly uids: Map<number, ToldUid>;
   /** UIDs this client's own acknowledged expunges and moves removed. */
   readonly removed: Set<number>;
 }
@@ -38,7 +46,7 @@ export class SessionMemory {
     const key = `${mailbox}\u0000${uidValidity}`;
     let told = this.told.get(key);
     if (!told) {
-      told = { uidNext: 0, uidNextFloor: 0, highestModseq: 0, bound: new Map(), modseq: new Map(), removed: new Set() };
+      told = { uidNext: 0, uidNextFloor: 0, highestModseq: 0, uids: new Map(), removed: new Set() };
       this.told.set(key, told);
     }
     return told;
@@ -61,8 +69,12 @@ export class SessionMemory {
     // a replica still at or below it has not seen that assignment and could hand the UID out
     // again. Only a floor: messages below it the client never listed are no sign of a fork.
     told.uidNextFloor = Math.max(told.uidNextFloor, uid + 1);
-    told.bound.set(uid, guid);
-    told.modseq.set(uid, Math.max(told.modseq.get(uid) ?? 0, modseq));
+    const known = told.uids.get(uid);
+    if (known === undefined) told.uids.set(uid, { guid, modseq });
+    else {
+      known.guid = guid;
+      known.modseq = Math.max(known.modseq, modseq);
+    }
   }
 
   /** The client's own acknowledged expunge or move took this UID out of the mailbox. */
@@ -78,18 +90,28 @@ export class SessionMemory {
     if (box.uidNext < told.uidNextFloor || box.highestModseq < told.highestModseq) {
       return `${node} is behind this session on ${name} (UIDNEXT ${box.uidNext} < ${told.uidNextFloor} or HIGHESTMODSEQ ${box.highestModseq} < ${told.highestModseq})`;
     }
-    for (const message of allMessages(box.messages)) {
-      const { uid, guid } = message;
-      if (uid <= 0) continue;
-      const bound = told.bound.get(uid);
-      if (bound === undefined) {
-        if (uid < told.uidNext) return `${node} shows ${name} UID ${uid}, below the UIDNEXT ${told.uidNext} this session read, which it never saw`;
-        continue;
+    // Runs before every request a client sends, over the whole mailbox: the buckets in
+    // allMessages's order, without its generator, and one lookup per message (a generator and
+    // two maps per message were a few percent of a cluster run of 10,000-message mailboxes).
+    for (const bucket of box.messages.buckets) {
+      if (bucket === undefined) continue;
+      for (const message of bucket.values()) {
+        const why = this.messageBehind(told, node, name, message);
+        if (why !== null) return why;
       }
-      if (bound !== guid) return `${node} shows ${name} UID ${uid} naming another message than this session was told`;
-      if (told.removed.has(uid)) return `${node} still shows ${name} UID ${uid}, which this session removed`;
-      if (message.modseq < (told.modseq.get(uid) ?? 0)) return `${node} shows ${name} UID ${uid} at a MODSEQ below what this session was told`;
     }
+    return null;
+  }
+
+  /** Why one message of the replica's mailbox does not fit what the client saw, or null. */
+  private messageBehind(told: Told, node: string, name: string, message: Message): string | null {
+    const { uid, guid } = message;
+    if (uid <= 0) return null;
+    const known = told.uids.get(uid);
+    if (known === undefined) return uid < told.uidNext ? `${node} shows ${name} UID ${uid}, below the UIDNEXT ${told.uidNext} this session read, which it never saw` : null;
+    if (known.guid !== guid) return `${node} shows ${name} UID ${uid} naming another message than this session was told`;
+    if (told.removed.has(uid)) return `${node} still shows ${name} UID ${uid}, which this session removed`;
+    if (message.modseq < known.modseq) return `${node} shows ${name} UID ${uid} at a MODSEQ below what this session was told`;
     return null;
   }
 }

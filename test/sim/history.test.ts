@@ -57,6 +57,14 @@ describe('canonicalJson', () => {
     expect(canonicalJson(bare)).toBe('{"a":1,"b":2}');
   });
 
+  it('writes the JSON.stringify text of objects with many distinct and escaped keys, past the quoted-key memo', () => {
+    const wide = Object.fromEntries(Array.from({ length: 5_000 }, (_, i) => [`k"${i}\u0001`, i]));
+    const sorted = Object.fromEntries(Object.entries(wide).sort(([a], [b]) => (a < b ? -1 : 1)));
+    expect(canonicalJson(wide)).toBe(JSON.stringify(sorted));
+    expect(canonicalJson(wide)).toBe(JSON.stringify(sorted));
+    expect(canonicalJson([1, 'x', null, true, { b: [NaN, -0, 1e21], a: undefined }])).toBe('[1,"x",null,true,{"b":[null,0,1e+21]}]');
+  });
+
   it('refuses a Map or Set instead of hashing it as an empty object', () => {
     expect(() => canonicalJson({ m: new Map([['a', 1]]) })).toThrow(/Map/);
     expect(() => canonicalJson(new Set([1]))).toThrow(/Set/);

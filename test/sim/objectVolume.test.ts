@@ -78,6 +78,20 @@ describe('ObjectVolume (sim/objectVolume.ts)', () => {
     );
   });
 
+  it('lists a folder as it is after writes and unlinks made once a listing was built', async () => {
+    const volume = new ObjectVolume(memfs());
+    await volume.mkdir('/repo/objects/ab', { recursive: true });
+    await volume.writeFile(`/repo/objects/ab/${FILES[0]}`, new Uint8Array([1]));
+    expect(await volume.readdir('/repo/objects/ab')).toEqual([FILES[0]]);
+    await volume.writeFile(`/repo/objects/ab/${FILES[2]}`, new Uint8Array([2]));
+    await volume.unlink(`/repo/objects/ab/${FILES[0]}`);
+    await volume.mkdir('/repo/objects/cd', { recursive: true });
+    await volume.writeFile(`/repo/objects/cd/${FILES[1]}`, new Uint8Array([3]));
+    expect(await volume.readdir('/repo/objects/ab')).toEqual([FILES[2]]);
+    expect(await volume.readdir('/repo/objects/cd')).toEqual([FILES[1]]);
+    expect(await volume.readdir('/repo/objects')).toEqual(['ab', 'cd']);
+  });
+
   it('refuses to rename an object file (objects are written in place)', async () => {
     const volume = new ObjectVolume(memfs());
     await volume.mkdir('/repo/objects/ab', { recursive: true });
