@@ -5,6 +5,7 @@
 import { meetsTarget, MUTATION_SCORE_CHECKERS_MIN_PERCENT, type Target } from './bench/targets.ts';
 import { BENCHES, benchCommand, type BenchSpec, type FigureValue, type JsonObject } from './resultsCatalogue.ts';
 import { UNEXPECTED_RUNS_LISTED_MAX, type MutationScore, type RunSetSummary } from './resultsRuns.ts';
+import { DISK_FAULT_KINDS } from '../sim/faultKinds.ts';
 
 export interface ResultsStamp {
   /** `git rev-parse HEAD`, or 'no git'. */
@@ -126,7 +127,9 @@ function benchSection(spec: BenchSpec, input: ResultsInputs['benches'][number] |
 function runSetSection(input: ResultsInputs['runSets'][number]): string[] {
   const s = input.summary;
   const seeds = s.seedMin === null ? '-' : s.seedMin === s.seedMax ? String(s.seedMin) : `${s.seedMin}-${s.seedMax}`;
+  const disk = DISK_FAULT_KINDS.filter((kind) => (s.faultsByKind[kind] ?? 0) > 0).map((kind) => `${kind} ${formatValue(s.faultsByKind[kind] ?? 0, '')}`);
   const rows: string[][] = [
+    ['made at commit', s.commits.length === 0 ? 'not recorded' : s.commits.map(code).join(', ')],
     ['runs', formatValue(s.runs, '')],
     ['scenario files, seeds', `${s.scenarioCount}, ${seeds}`],
     ['runs as their file expects', formatValue(s.asExpected, '')],
@@ -139,6 +142,7 @@ function runSetSection(input: ResultsInputs['runSets'][number]): string[] {
     ['distinct merge commits per client commit', formatValue(s.mergeCommitsPerClientCommit, '')],
     ['messages renumbered per 1,000 deliveries', formatValue(s.renumberedPer1000Deliveries, '')],
     ['UIDVALIDITY resets', formatValue(s.uidValidityResets, '')],
+    ...(disk.length > 0 ? [['disk faults that struck (from the runs\' timelines)', disk.join(', ')]] : []),
   ];
   const judged = s.judged.map((row) => [row.name, `${formatValue(row.judgedRunCount, '')} of ${formatValue(row.runCount, '')}`, `${formatValue(row.judgedTotal, '')} ${row.judgedWhat}`, formatValue(row.validCount, '')]);
   const lines = ['', `### ${code(input.file)}`, '', commandLine(input), '', ...table(['', ''], rows),

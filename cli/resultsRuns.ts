@@ -30,6 +30,10 @@ export interface RunSetSummary {
   /** Per checker: runs that judged something, total judged, valid verdicts. */
   readonly judged: readonly JudgedRow[];
   readonly notAsExpected: readonly { readonly scenario: string; readonly seed: number; readonly verdict: string; readonly replayCommand: string }[];
+  /** The commits the runs were made at (from each result's code identity), sorted; [] when none says. */
+  readonly commits: readonly string[];
+  /** Faults of each kind the runs' timelines hold (scheduled and drawn), by kind: the disk faults among them. */
+  readonly faultsByKind: Readonly<Record<string, number>>;
   /** Every coverage probe (core/probes.ts): hits and runs that hit it; null when no result counted probes. */
   readonly probes: readonly { readonly name: string; readonly hits: number; readonly runs: number }[] | null;
 }
@@ -66,7 +70,11 @@ export function summarizeRuns(results: readonly RunResult[]): RunSetSummary {
   const seeds = results.map((result) => result.seed);
   const sum = (pick: (r: RunResult) => number): number => results.reduce((total, result) => total + pick(result), 0);
   const clientOps = sum((r) => r.metrics.clientOpCount);
+  const faultsByKind: Record<string, number> = {};
+  for (const result of results) for (const fault of result.timeline?.faults ?? []) faultsByKind[fault.kind] = (faultsByKind[fault.kind] ?? 0) + 1;
   return {
+    commits: [...new Set(results.flatMap((result) => (result.code?.commit ? [result.code.commit] : [])))].sort(),
+    faultsByKind,
     judged: judgedRows(results),
     runs: results.length,
     asExpected: results.length - unexpected.length,

@@ -97,6 +97,22 @@ describe('renderResultsMarkdown', () => {
     expect(markdown).toContain('| uid-stable | 2 of 2 | 6 UID bindings | 2 |');
   });
 
+  it('names the commits a set of runs was made at, and counts the disk faults that struck', () => {
+    const fault = (kind: string) => ({ kind, nodes: ['n1'], startMs: 1, endMs: 1, label: kind });
+    const timeline = (kinds: string[]) => ({ nodes: ['n1'], faults: kinds.map(fault), ops: [], endMs: 10 });
+    const summary = summarizeRuns([
+      run({ code: { commit: 'abc', sourceSha256: 'x' }, timeline: timeline(['rot', 'crash', 'eio']) }),
+      run({ seed: 2, code: { commit: 'abc', sourceSha256: 'x' }, timeline: timeline(['rot', 'misdirect']) }),
+    ]);
+    const markdown = renderResultsMarkdown({ ...noInputs, runSets: [{ file: 'sweep.jsonl', command: 'mailsim sweep', summary }] });
+    expect(rowOf(markdown, 'made at commit')).toContain('`abc`');
+    expect(rowOf(markdown, "disk faults that struck (from the runs' timelines)")).toContain('rot 2, misdirect 1, eio 1');
+    // Runs with no code identity and no disk faults: said so, and no disk row.
+    const plain = renderResultsMarkdown({ ...noInputs, runSets: [{ file: 'sweep.jsonl', command: 'mailsim sweep', summary: summarizeRuns([run({})]) }] });
+    expect(rowOf(plain, 'made at commit')).toContain('not recorded');
+    expect(plain).not.toContain('disk faults that struck');
+  });
+
   it('counts every coverage probe over a set of runs and names those never hit', () => {
     const summary = summarizeRuns([run({ probes: { 'merge-three-heads': 3 } }), run({ seed: 2, probes: { 'merge-three-heads': 2, 'crash-batch-open': 1 } })]);
     const markdown = renderResultsMarkdown({ ...noInputs, runSets: [{ file: 'sweep.jsonl', command: 'mailsim sweep', summary }] });
