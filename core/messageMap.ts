@@ -38,6 +38,17 @@ export function bucketOf(guid: string): number {
   return guidHash(guid) % BUCKET_COUNT;
 }
 
+/**
+ * A writable copy of a bucket, in the same order. forEach into an empty Map: about twice as fast
+ * as `new Map(bucket)`, which reads every entry through the iterator protocol as a [key, value]
+ * array (measured on 400-message buckets, a 100k mailbox, where a merge copies a hundred).
+ */
+export function copyBucket(bucket: ReadonlyMap<string, Message> | undefined): Map<string, Message> {
+  const copy = new Map<string, Message>();
+  bucket?.forEach((message, guid) => copy.set(guid, message));
+  return copy;
+}
+
 export function getMessage(map: MessageMap, guid: string): Message | undefined {
   return map.buckets[bucketOf(guid)]?.get(guid);
 }
@@ -46,7 +57,7 @@ export function getMessage(map: MessageMap, guid: string): Message | undefined {
 export function setMessage(map: MessageMap, message: Message): MessageMap {
   const index = bucketOf(message.guid);
   const old = map.buckets[index];
-  const bucket = new Map(old ?? []);
+  const bucket = copyBucket(old);
   bucket.set(message.guid, message);
   recordDerived(bucket, old, [message.guid]);
   const buckets = map.buckets.slice();
@@ -59,7 +70,7 @@ export function removeMessage(map: MessageMap, guid: string): MessageMap {
   const index = bucketOf(guid);
   const old = map.buckets[index];
   if (!old?.has(guid)) return map;
-  const bucket = new Map(old);
+  const bucket = copyBucket(old);
   bucket.delete(guid);
   recordDerived(bucket, old, [guid]);
   const buckets = map.buckets.slice();
@@ -77,7 +88,7 @@ export function updateMessages(map: MessageMap, puts: readonly Message[], remova
   const writable = (index: number, guid: string): Map<string, Message> => {
     let guids = copied.get(index);
     if (!guids) {
-      buckets[index] = new Map(buckets[index] ?? []);
+      buckets[index] = copyBucket(buckets[index]);
       copied.set(index, (guids = []));
     }
     guids.push(guid);
@@ -94,6 +105,8 @@ export function updateMessages(map: MessageMap, puts: readonly Message[], remova
     if (!bucket.has(message.guid)) size++;
     bucket.set(message.guid, message);
   }
+  // Only absent GUIDs removed: the map itself, so what was built from it (trees, indexes) still applies.
+  if (copied.size === 0) return map;
   for (const [index, guids] of copied) {
     const bucket = buckets[index];
     if (bucket?.size === 0) buckets[index] = undefined;
