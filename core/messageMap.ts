@@ -178,11 +178,13 @@ export class EditedBucket implements ReadonlyMap<string, Message> {
   }
 
   *keys(): MapIterator<string> {
-    for (const [guid] of this.entries()) yield guid;
+    for (const guid of this.base.keys()) if (!this.removed.has(guid)) yield guid;
+    yield* this.appended.keys();
   }
 
   *values(): MapIterator<Message> {
-    for (const [, message] of this.entries()) yield message;
+    for (const [guid, message] of this.base) if (!this.removed.has(guid)) yield this.replaced.get(guid) ?? message;
+    yield* this.appended.values();
   }
 
   [Symbol.iterator](): MapIterator<[string, Message]> {
