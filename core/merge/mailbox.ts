@@ -130,7 +130,7 @@ export function rebuildTouched(
     assert(uid !== undefined, `strategy settled ${p.guid}`);
     return finish(p.any, uid, p.flags, p.ours, p.theirs, p.moved);
   });
-  // Only the buckets concerned are copied (removals of GUIDs start lacks are ignored).
+  // Only the buckets concerned change (copied, or edited as views when big); removals of GUIDs start lacks are ignored.
   return updateMessages(start, puts, touched);
 }
 
