@@ -300,12 +300,38 @@ function buildBucketTree(cache: LayoutCache, items: readonly Item[], level: numb
 
 /** Copies the prior trees (and entries) of directory `path` and every directory below it, in the prior order. */
 function copySubtree(prior: BucketEncoding, path: string, trees: Map<string, EncodedObject>, entries?: Map<string, readonly TreeEntry[]>): void {
-  const below = `${path}/`;
-  for (const [sub, tree] of prior.trees) {
-    if (sub !== path && !sub.startsWith(below)) continue;
-    trees.set(sub, tree);
+  for (const sub of subtreesOf(prior).get(path) ?? []) {
+    trees.set(sub, prior.trees.get(sub) as EncodedObject);
     entries?.set(sub, prior.entries.get(sub) as readonly TreeEntry[]);
   }
+}
+
+/** Per encoding: each directory -> it and every directory below it, in the order of its trees. */
+const subtreeIndexes = new WeakMap<BucketEncoding, ReadonlyMap<string, readonly string[]>>();
+
+/**
+ * The directories of each subtree of a bucket's encoding, in the order of its trees, built once
+ * per encoding: filtering every tree for each directory copied cost a bucket's directory count
+ * squared. A directory's ancestors are the prefixes (cut at '/') that are directories of the
+ * bucket too; the bucket-level ones have none.
+ */
+function subtreesOf(encoding: BucketEncoding): ReadonlyMap<string, readonly string[]> {
+  let index = subtreeIndexes.get(encoding);
+  if (index) return index;
+  const built = new Map<string, string[]>();
+  for (const sub of encoding.trees.keys()) {
+    for (let dir = sub; ; ) {
+      const list = built.get(dir);
+      if (list) list.push(sub);
+      else built.set(dir, [sub]);
+      const cut = dir.lastIndexOf('/');
+      if (cut < 0) break;
+      dir = dir.slice(0, cut);
+      if (!encoding.trees.has(dir)) break;
+    }
+  }
+  subtreeIndexes.set(encoding, (index = built));
+  return index;
 }
 
 /** Directory paths (from the bucket level down) of every message that differs between two versions of a bucket. */

@@ -6,7 +6,7 @@
 import { createHash } from 'node:crypto';
 import { deflateSync, inflateSync } from 'node:zlib';
 import { deflateChunkFor } from './zlibChunk.ts';
-import { ObjectIdMismatchError, MailsimError } from './errors.ts';
+import { ObjectIdMismatchError, MailsimError, assert } from './errors.ts';
 
 export type ObjectType = 'blob' | 'tree' | 'commit';
 
@@ -184,15 +184,33 @@ export function inflateObject(id: string, deflated: Uint8Array, verify = true): 
   return { id, type: match[1] as ObjectType, content: framed.subarray(nul + 1) };
 }
 
-/** git sorts tree entries by name bytes, a tree's name compared as if it ended in '/'. */
-function sortKey(entry: TreeEntry): string {
-  return entry.mode === MODE_TREE ? `${entry.name}/` : entry.name;
+/** The code unit of `entry`'s sort key at `at`: its name, then '/' for a tree; -1 past the end. */
+function sortKeyAt(entry: TreeEntry, at: number): number {
+  const { name } = entry;
+  if (at < name.length) return name.charCodeAt(at);
+  return at === name.length && entry.mode === MODE_TREE ? SLASH : -1;
 }
 
+const SLASH = 0x2f;
+
+/**
+ * git sorts tree entries by name bytes, a tree's name compared as if it ended in '/'. Code unit
+ * by code unit, as `<` on those keys would, without building them: this runs in every sort.
+ */
 export function compareEntries(a: TreeEntry, b: TreeEntry): number {
-  const ka = sortKey(a);
-  const kb = sortKey(b);
-  return ka < kb ? -1 : ka > kb ? 1 : 0;
+  const an = a.name;
+  const bn = b.name;
+  const common = Math.min(an.length, bn.length);
+  for (let at = 0; at < common; at++) {
+    const diff = an.charCodeAt(at) - bn.charCodeAt(at);
+    if (diff !== 0) return diff < 0 ? -1 : 1;
+  }
+  for (let at = common; ; at++) {
+    const ca = sortKeyAt(a, at);
+    const cb = sortKeyAt(b, at);
+    if (ca !== cb) return ca < cb ? -1 : 1;
+    if (ca < 0) return 0;
+  }
 }
 
 /** Encodes entries that are already in git order (callers sort; asserted cheaply). */
@@ -206,11 +224,41 @@ export function encodeTree(entries: readonly TreeEntry[]): EncodedObject {
   }
   const content = Buffer.allocUnsafe(size);
   let at = 0;
+  // Byte by byte: two Buffer.write calls per entry cost more than the bytes (a leaf holds dozens).
   for (const entry of entries) {
-    at += content.write(`${entry.mode} ${entry.name}\0`, at, 'latin1');
-    at += content.write(entry.id, at, 'hex');
+    at = writeLatin1(content, at, entry.mode);
+    content[at++] = 0x20;
+    at = writeLatin1(content, at, entry.name);
+    content[at++] = 0;
+    at = writeHexId(content, at, entry.id);
   }
   return encodeObject('tree', content);
+}
+
+/** Writes `text` as latin1 (each code unit's low byte, as Buffer.write does); returns the end. */
+function writeLatin1(out: Uint8Array, at: number, text: string): number {
+  for (let i = 0; i < text.length; i++) out[at++] = text.charCodeAt(i) & 0xff;
+  return at;
+}
+
+/** Value of each hex digit by code unit (-1: not one), either case as Buffer.write takes them. */
+const HEX_VALUE = Int8Array.from({ length: 128 }, (_, code) => {
+  const value = parseInt(String.fromCharCode(code), 16);
+  return Number.isNaN(value) ? -1 : value;
+});
+
+/** Writes a 40-digit hex id as its 20 bytes; returns the end. */
+function writeHexId(out: Uint8Array, at: number, id: string): number {
+  let bad = id.length !== 40;
+  for (let i = 0; i < 40; i += 2) {
+    const high = HEX_VALUE[id.charCodeAt(i)] ?? -1;
+    const low = HEX_VALUE[id.charCodeAt(i + 1)] ?? -1;
+    bad ||= high < 0 || low < 0;
+    out[at++] = (high << 4) | low;
+  }
+  // The message is built only on failure: this runs for every entry written.
+  if (bad) assert(false, `tree entry id ${JSON.stringify(id)} is 40 hex digits`);
+  return at;
 }
 
 export function decodeTree(id: string, content: Uint8Array): TreeEntry[] {

@@ -1,11 +1,11 @@
 /** The merge of one mailbox: UIDVALIDITY, UIDs by the strategy, MODSEQs, keywords, the strategy's data. */
-import { EMPTY_MESSAGE_MAP, type MessageMap } from '../messageMap.ts';
+import { EMPTY_MESSAGE_MAP, updateMessages, type MessageMap } from '../messageMap.ts';
 import { assert } from '../errors.ts';
 import type { Mailbox, Message } from '../state.ts';
 import type { MergePolicy, UidEntry } from './policy.ts';
 import { reassignAll } from './uids.ts';
 import { compareStrings, sameList } from './compare.ts';
-import { messageMapSorted, rebuildBuckets } from './buckets.ts';
+import { messageMapSorted } from './buckets.ts';
 import { mergedUidValidity } from './validity.ts';
 import type { Changed, Located } from './changed.ts';
 import type { Pending } from './pending.ts';
@@ -130,7 +130,8 @@ export function rebuildTouched(
     assert(uid !== undefined, `strategy settled ${p.guid}`);
     return finish(p.any, uid, p.flags, p.ours, p.theirs, p.moved);
   });
-  return rebuildBuckets(start, touched, puts);
+  // Only the buckets concerned change (copied, or edited as views when big); removals of GUIDs start lacks are ignored.
+  return updateMessages(start, puts, touched);
 }
 
 /** A full reassignment (UIDVALIDITY reset): every message gets the UID the strategy gave it. */

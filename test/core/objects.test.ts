@@ -2,7 +2,8 @@
 import { describe, it, expect } from 'vitest';
 import { deflateSync } from 'node:zlib';
 import { ObjectIdMismatchError } from '../../core/errors.ts';
-import { MODE_FILE, MODE_TREE, blobFrom, decodeCommit, decodeTree, deflateObject, encodeCommit, encodeTree, inflateObject, frame } from '../../core/objects.ts';
+import fc from 'fast-check';
+import { MODE_FILE, MODE_TREE, blobFrom, compareEntries, decodeCommit, decodeTree, deflateObject, encodeCommit, encodeTree, inflateObject, frame } from '../../core/objects.ts';
 
 describe('git objects', () => {
   it('blob and empty tree ids match git', () => {
@@ -17,6 +18,24 @@ describe('git objects', () => {
     expect(() => encodeTree([{ mode: MODE_FILE, name: 'b', id: blob }, { mode: MODE_FILE, name: 'a', id: blob }])).toThrow(/order/);
     // 'cur' (tree) sorts as 'cur/', after 'cur.x'
     expect(() => encodeTree([{ mode: MODE_FILE, name: 'cur.x', id: blob }, { mode: MODE_TREE, name: 'cur', id: blob }])).not.toThrow();
+  });
+
+  it('orders entries as git does: by name, a tree as if its name ended in /', () => {
+    const keyOf = (entry: { mode: string; name: string }): string => (entry.mode === MODE_TREE ? `${entry.name}/` : entry.name);
+    const entry = fc.record({ mode: fc.constantFrom(MODE_FILE, MODE_TREE), name: fc.string({ unit: fc.constantFrom('a', 'b', '.', '/', '-', '0', 'é', 'Ā'), maxLength: 4 }) });
+    fc.assert(fc.property(entry, entry, (a, b) => {
+      const byKey = keyOf(a) < keyOf(b) ? -1 : keyOf(a) > keyOf(b) ? 1 : 0;
+      expect(compareEntries({ ...a, id: '' }, { ...b, id: '' })).toBe(byKey);
+    }), { numRuns: 2000 });
+  });
+
+  it('writes every entry as Buffer.write would, and refuses an id that is not 40 hex digits', () => {
+    const id = blobFrom('x').id;
+    const entries = [{ mode: MODE_FILE, name: 'a,S=1:2,S', id }, { mode: MODE_TREE, name: 'b', id: id.toUpperCase() }] as const;
+    const expected = Buffer.concat(entries.flatMap((e) => [Buffer.from(`${e.mode} ${e.name}\0`, 'latin1'), Buffer.from(e.id, 'hex')]));
+    expect(Buffer.from(encodeTree(entries).content).equals(expected)).toBe(true);
+    expect(() => encodeTree([{ mode: MODE_FILE, name: 'a', id: id.slice(1) }])).toThrow(/40 hex digits/);
+    expect(() => encodeTree([{ mode: MODE_FILE, name: 'a', id: `${id.slice(1)}g` }])).toThrow(/40 hex digits/);
   });
 
   it('commits round-trip with ms time, parents and author', () => {
