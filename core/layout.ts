@@ -603,11 +603,34 @@ function bucketItems(cache: LayoutCache, bucket: ReadonlyMap<string, Message>, k
   const encoding = encodeBucket(cache, bucket, keywords, key, shape, priorBucket);
   for (const item of encoding.items) {
     if (item.entry.mode === MODE_TREE && !sink.has(item.entry.id)) {
-      for (const object of encoding.trees.values()) sink.put(object);
+      // In the order a build from nothing puts them, whichever way this encoding was made:
+      // write order decides what a crash or a misdirected write leaves behind.
+      for (const path of buildOrder(cache, bucket, keywords, key, shape)) {
+        const tree = encoding.trees.get(path);
+        assert(tree !== undefined, `a bucket's encoding holds the tree of its directory ${path}`);
+        sink.put(tree);
+      }
       break;
     }
   }
   return encoding.items;
+}
+
+/**
+ * A bucket's directories in the order a build from nothing makes their trees: children before
+ * parents, siblings in the order of their first message in the bucket. An encoding edited from
+ * its predecessor holds the same trees, but copies clean directories in the predecessor's order.
+ */
+function buildOrder(cache: LayoutCache, bucket: ReadonlyMap<string, Message>, keywords: readonly string[], key: string, shape: Shape): string[] {
+  const items: Item[] = [];
+  for (const message of bucket.values()) items.push(itemOf(cache, message, keywords, key, shape));
+  const order: string[] = [];
+  const visit = (group: readonly Item[], level: number, path: string): void => {
+    for (const [segment, below] of splitAtLevel(group, level).groups) visit(below, level + 1, `${path}/${segment}`);
+    order.push(path);
+  };
+  for (const [path, group] of bucketNodeGroups(items, shape)) visit(group, shape.bucketLevel, path);
+  return order;
 }
 
 /**
