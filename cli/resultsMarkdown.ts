@@ -2,9 +2,9 @@
  * docs/results.md from what `mailsim results` read: a pure function of the parsed inputs and
  * the stamp (commit, date, machine), so the file is the same for the same inputs.
  */
-import { meetsTarget, MUTATION_SCORE_CHECKERS_MIN_PERCENT, type Target } from './bench/targets.ts';
+import { meetsTarget, MUTATION_SCORE_CHECKERS_MIN_PERCENT, MUTATION_SCORE_MERGE_FILE_MIN_PERCENT, MUTATION_SCORE_MERGE_MIN_PERCENT, type Target } from './bench/targets.ts';
 import { BENCHES, benchCommand, type BenchSpec, type FigureValue, type JsonObject } from './resultsCatalogue.ts';
-import { UNEXPECTED_RUNS_LISTED_MAX, type MutationScore, type RunSetSummary } from './resultsRuns.ts';
+import { MERGE_SCOPE, UNEXPECTED_RUNS_LISTED_MAX, type MutationScore, type RunSetSummary } from './resultsRuns.ts';
 import { DISK_FAULT_KINDS } from '../sim/faultKinds.ts';
 
 export interface ResultsStamp {
@@ -167,9 +167,13 @@ function runsSection(runSets: ResultsInputs['runSets']): string[] {
 function mutationSection(mutation: ResultsInputs['mutation']): string[] {
   const lines = ['', '## Mutation testing (`npm run mutation`)', '', 'Stryker mutates `sim/checkers/` and `core/merge/` and runs their in-process tests against each mutant; a mutant is detected when a test fails or times out.'];
   if (mutation === null) return [...lines, '', `${NOT_MEASURED_SENTENCE}: ${code(MUTATION_COMMAND)} measures it (into \`reports/mutation/mutation.json\`, which \`npm run results\` reads).`];
-  const target = { bound: MUTATION_SCORE_CHECKERS_MIN_PERCENT, atMost: false };
+  const targetOf = (scope: string): Target | undefined => {
+    if (scope === 'sim/checkers') return { bound: MUTATION_SCORE_CHECKERS_MIN_PERCENT, atMost: false };
+    if (scope === MERGE_SCOPE) return { bound: MUTATION_SCORE_MERGE_MIN_PERCENT, atMost: false };
+    return scope.startsWith(`${MERGE_SCOPE}/`) ? { bound: MUTATION_SCORE_MERGE_FILE_MIN_PERCENT, atMost: false } : undefined;
+  };
   const rows = mutation.scores.map((score) => {
-    const targeted = score.scope === 'sim/checkers' ? target : undefined;
+    const targeted = targetOf(score.scope);
     return [score.scope, formatValue(score.mutants, ''), formatValue(score.detected, ''), formatValue(score.scorePercent, '%'), targeted === undefined ? '' : targetText(targeted, '%'), metText(score.scorePercent, targeted)];
   });
   return [...lines, '', commandLine(mutation), '', ...table(['mutated', 'mutants', 'detected', 'score', 'target', 'met?'], rows)];

@@ -115,6 +115,9 @@ export function isMutationReport(value: unknown): value is { files: Record<strin
 }
 
 /** The mutation score over every file, then per folder of two levels, as Stryker counts it. */
+/** The folder whose files each get a score of their own. */
+export const MERGE_SCOPE = 'core/merge';
+
 export function mutationScores(report: { files: Record<string, { mutants: { status: string }[] }> }): MutationScore[] {
   const tally = new Map<string, { mutants: number; detected: number }>();
   const add = (scope: string, detected: boolean): void => {
@@ -127,6 +130,8 @@ export function mutationScores(report: { files: Record<string, { mutants: { stat
       if (!DETECTED.has(mutant.status) && !UNDETECTED.has(mutant.status)) continue;
       add('all', DETECTED.has(mutant.status));
       add(scope, DETECTED.has(mutant.status));
+      // The merge's target is per file too.
+      if (scope === MERGE_SCOPE) add(path, DETECTED.has(mutant.status));
     }
   }
   return [...tally.entries()]

@@ -41,6 +41,9 @@ export const SWEEP_SPEEDUP_TARGET = 1.7;
 
 /** `npm run mutation`: share of the checkers' mutants killed (percent). */
 export const MUTATION_SCORE_CHECKERS_MIN_PERCENT = 80;
+/** Stryker's score over the whole merge (core/merge/), and over each of its files. */
+export const MUTATION_SCORE_MERGE_MIN_PERCENT = 85;
+export const MUTATION_SCORE_MERGE_FILE_MIN_PERCENT = 75;
 
 /** Whether a measured value meets a target. */
 export function meetsTarget(value: number, target: Target): boolean {

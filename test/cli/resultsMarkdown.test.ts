@@ -134,15 +134,18 @@ describe('renderResultsMarkdown', () => {
     expect(markdown).not.toContain('seed 1: valid');
   });
 
-  it('scores a Stryker report per folder, the checkers against their target', () => {
+  it('scores a Stryker report per folder and per merge file, the checkers and the merge against their targets', () => {
     const mutants = (statuses: string[]) => ({ mutants: statuses.map((status) => ({ status })) });
     const report = { schemaVersion: '1.0', files: { 'sim/checkers/a.ts': mutants(['Killed', 'Killed', 'Timeout', 'Survived', 'CompileError']), 'core/merge/b.ts': mutants(['Killed', 'NoCoverage']) } };
     expect(isMutationReport(report)).toBe(true);
     expect(isMutationReport({ bench: 'store' })).toBe(false);
     const scores = mutationScores(report);
-    expect(scores.map((score) => [score.scope, score.mutants, score.scorePercent])).toEqual([['all', 6, 66.67], ['core/merge', 2, 50], ['sim/checkers', 4, 75]]);
+    expect(scores.map((score) => [score.scope, score.mutants, score.scorePercent])).toEqual([['all', 6, 66.67], ['core/merge', 2, 50], ['core/merge/b.ts', 2, 50], ['sim/checkers', 4, 75]]);
     const markdown = renderResultsMarkdown({ ...noInputs, mutation: { file: 'mutation.json', command: 'npm run mutation', scores } });
     expect(rowOf(markdown, 'sim/checkers')).toBe('| sim/checkers | 4 | 3 | 75% | >= 80% | **missed** |');
+    // The merge against its target, and each of its files against theirs.
+    expect(rowOf(markdown, 'core/merge')).toBe('| core/merge | 2 | 1 | 50% | >= 85% | **missed** |');
+    expect(rowOf(markdown, 'core/merge/b.ts')).toBe('| core/merge/b.ts | 2 | 1 | 50% | >= 75% | **missed** |');
   });
 });
 
