@@ -266,7 +266,7 @@ interface BucketEncoding {
   readonly key: string;
   /** What the bucket contributes to the trees above it. */
   readonly items: readonly Item[];
-  /** Every tree inside the bucket by directory path, children before parents: to reuse, and to re-put into a store that lacks them. */
+  /** Every tree inside the bucket by directory path, children before parents, to reuse; a clean directory's trees come in its predecessor's order, so a store that lacks them gets them in build order (bucketItems). */
   readonly trees: ReadonlyMap<string, EncodedObject>;
   /** The sorted entries of each of those trees, so the next version of the bucket edits them instead of regrouping every message. */
   readonly entries: ReadonlyMap<string, readonly TreeEntry[]>;

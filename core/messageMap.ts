@@ -240,6 +240,11 @@ export function* allMessages(map: MessageMap): IterableIterator<Message> {
   for (const bucket of map.buckets) if (bucket) yield* bucket.values();
 }
 
+/** The GUIDs of every message, in code-unit order. */
+export function sortedGuids(map: MessageMap): string[] {
+  return [...allMessages(map)].map((m) => m.guid).sort();
+}
+
 /** Messages sorted by UID ascending (UID 0, the not-yet-visible ones, first), ties by GUID. */
 export function messagesByUid(map: MessageMap): Message[] {
   return [...allMessages(map)].sort((a, b) => a.uid - b.uid || (a.guid < b.guid ? -1 : a.guid > b.guid ? 1 : 0));

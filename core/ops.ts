@@ -9,7 +9,7 @@
  */
 import { UidIndex, messagesWithUids, updateIndexed } from './uidIndex.ts';
 import { ImapNoError } from './errors.ts';
-import { EMPTY_MESSAGE_MAP, allMessages } from './messageMap.ts';
+import { EMPTY_MESSAGE_MAP, sortedGuids } from './messageMap.ts';
 import type { Mailbox, Message, StoreState } from './state.ts';
 import { extendKeywordTable, normalizeFlags, validateFlag, validateMailboxName } from './names.ts';
 import { sortedMailboxes } from './layout.ts';
@@ -233,6 +233,6 @@ export function deleteMailbox(state: StoreState, name: string): OpResult<{ guids
   validateMailboxName(name);
   const mailbox = mailboxOf(state, name, 'DELETE');
   if (name === 'INBOX') throw new ImapNoError('DELETE', 'INBOX cannot be deleted');
-  const guids = [...allMessages(mailbox.messages)].map((m) => m.guid).sort();
+  const guids = sortedGuids(mailbox.messages);
   return { state: withMailboxes(state, [], [name]), result: { guids } };
 }

@@ -8,7 +8,7 @@
 import { clientRequest, messageBody, type ClientDeps } from './clients.ts';
 import type { ScriptedOp } from './config.ts';
 import type { ReplicaServer } from './replicaServer.ts';
-import { allMessages, EMPTY_MESSAGE_MAP } from '../core/messageMap.ts';
+import { EMPTY_MESSAGE_MAP, sortedGuids } from '../core/messageMap.ts';
 
 
 export function runScript(config: { readonly script?: readonly ScriptedOp[]; readonly workload: { readonly messageSizeBytes: { readonly min: number } } }, deps: ClientDeps): void {
@@ -46,7 +46,7 @@ export function runScript(config: { readonly script?: readonly ScriptedOp[]; rea
         case 'expunge':
           return clientRequest(deps, { ...common, f: 'expunge', value: { mailbox: op.mailbox, uidValidity: view(op.mailbox), uids: op.uids, guids: op.uids.map((u) => guidOf(op.mailbox, u)) }, op: (r) => r.expunge(op.mailbox, op.uids), okValue: (res) => ({ expunged: res.expunged }) });
         case 'delete': {
-          const guids = [...allMessages(server.store?.state.mailboxes.get(op.mailbox)?.messages ?? EMPTY_MESSAGE_MAP)].map((m) => m.guid).sort();
+          const guids = sortedGuids(server.store?.state.mailboxes.get(op.mailbox)?.messages ?? EMPTY_MESSAGE_MAP);
           return clientRequest(deps, { ...common, f: 'delete', value: { mailbox: op.mailbox, guids }, op: (r) => r.deleteMailbox(op.mailbox), okValue: (res) => ({ guids: res.guids }) });
         }
         case 'move':

@@ -5,7 +5,7 @@
  * answer carries the GUID and MODSEQ Dovecot gave and clients see the state it left.
  */
 import { ImapNoError } from '../../core/errors.ts';
-import { allMessages } from '../../core/messageMap.ts';
+import { allMessages, sortedGuids } from '../../core/messageMap.ts';
 import type { StoreResult } from '../../core/ops.ts';
 import type { Mailbox, Message, StoreState } from '../../core/state.ts';
 import type { CopyAnswer, DeliverAnswer, MailStore } from '../../sim/replicaServer.ts';
@@ -76,7 +76,7 @@ export class DovecotMailStore<Home> implements MailStore {
   /** The GUIDs answered are those the store held in the mailbox just before the DELETE. */
   async deleteMailbox(mailbox: string): Promise<{ guids: string[] }> {
     const box = this.mailbox(mailbox, 'DELETE');
-    const guids = [...allMessages(box.messages)].map((m) => m.guid).sort();
+    const guids = sortedGuids(box.messages);
     await this.driver.deleteMailbox(this.host.home, mailbox);
     await this.host.refresh();
     return { guids };

@@ -87,8 +87,6 @@ interface Tally {
   errors: number;
   firstError: string | null;
   complete: boolean;
-  /** Schedules run so far under the current fault placement. */
-  placementSchedules: number;
   readonly failureFiles: string[];
 }
 
@@ -126,8 +124,8 @@ async function saveFailure(context: ExploreContext, placement: number, trail: Ch
  */
 async function runSchedule(context: ExploreContext, placement: number, faults: readonly ScheduledFault[], trail: ChoiceTrail): Promise<ScheduleVerdict> {
   const { tally } = context;
-  const ordinal = tally.schedules + tally.placementSchedules + 1;
-  tally.placementSchedules++;
+  // Every schedule ends as expected, not as expected, or with an error: this one is the next.
+  const ordinal = tally.asExpected + tally.notAsExpected + tally.errors + 1;
   let ran: Awaited<ReturnType<typeof runScenario>>;
   try {
     ran = await runScenario(context.loaded, context.seed, { faults, choices: trail });
@@ -152,7 +150,6 @@ async function runSchedule(context: ExploreContext, placement: number, faults: r
 async function explorePlacements(context: ExploreContext, placements: readonly ScheduledFault[][], enumeration: Enumeration): Promise<void> {
   const { tally } = context;
   for (const [index, faults] of placements.entries()) {
-    tally.placementSchedules = 0;
     const outcome = await enumerateSchedules(enumeration, (trail) => runSchedule(context, index, faults, trail));
     tally.schedules += outcome.schedules;
     if (outcome.schedules > 0) tally.placementsRun++;
@@ -173,7 +170,7 @@ export async function exploreWorld(file: string, options: Omit<ExploreCommandOpt
   const seed = options.seed ?? defaultSeed(loaded);
   const config = resolveScenario(loaded, seed);
   const placements = faultPlacements(config.faults, options.faults, config.durationMs);
-  const tally: Tally = { schedules: 0, placementsRun: 0, placementSchedules: 0, asExpected: 0, notAsExpected: 0, firstFailureSchedule: null, unknown: 0, errors: 0, firstError: null, complete: false, failureFiles: [] };
+  const tally: Tally = { schedules: 0, placementsRun: 0, asExpected: 0, notAsExpected: 0, firstFailureSchedule: null, unknown: 0, errors: 0, firstError: null, complete: false, failureFiles: [] };
   const context: ExploreContext = { loaded, seed, out: options.out, code: codeIdentity(), tally, stopAtFirstFailure: options.stopAtFirstFailure === true };
   const branch = options.branch ?? BRANCHING_COMPONENTS;
   const enumeration = startEnumeration({ depth: options.depth, budgetMs: options.budgetS * 1000, dedup: options.dedup, components: branch }, () => performance.now());
