@@ -270,11 +270,14 @@ interface BucketEncoding {
   readonly trees: ReadonlyMap<string, EncodedObject>;
   /** The sorted entries of each of those trees, so the next version of the bucket edits them instead of regrouping every message. */
   readonly entries: ReadonlyMap<string, readonly TreeEntry[]>;
+  /** The directories whose trees were copied from the predecessor's encoding, in its order; the others were built here, in build order. */
+  readonly copied: ReadonlySet<string>;
 }
 
 interface BucketBuild {
   readonly trees: Map<string, EncodedObject>;
   readonly entries: Map<string, readonly TreeEntry[]>;
+  readonly copied: Set<string>;
   readonly prior?: BucketEncoding;
   /** Directories holding a message that was added, removed or changed since `prior`. */
   readonly dirty?: ReadonlySet<string>;
@@ -285,7 +288,7 @@ function buildBucketTree(cache: LayoutCache, items: readonly Item[], level: numb
   if (build.prior && build.dirty && !build.dirty.has(path)) {
     const kept = build.prior.trees.get(path);
     if (kept) {
-      copySubtree(build.prior, path, build.trees, build.entries);
+      copySubtree(build.prior, path, build.trees, build.copied, build.entries);
       return kept.id;
     }
   }
@@ -298,10 +301,11 @@ function buildBucketTree(cache: LayoutCache, items: readonly Item[], level: numb
   return tree.id;
 }
 
-/** Copies the prior trees (and entries) of directory `path` and every directory below it, in the prior order. */
-function copySubtree(prior: BucketEncoding, path: string, trees: Map<string, EncodedObject>, entries?: Map<string, readonly TreeEntry[]>): void {
+/** Copies the prior trees (and entries) of directory `path` and every directory below it, in the prior order, noting each in `copied`. */
+function copySubtree(prior: BucketEncoding, path: string, trees: Map<string, EncodedObject>, copied: Set<string>, entries?: Map<string, readonly TreeEntry[]>): void {
   for (const sub of subtreesOf(prior).get(path) ?? []) {
     trees.set(sub, prior.trees.get(sub) as EncodedObject);
+    copied.add(sub);
     entries?.set(sub, prior.entries.get(sub) as readonly TreeEntry[]);
   }
 }
@@ -392,7 +396,7 @@ function encodeBucket(cache: LayoutCache, bucket: ReadonlyMap<string, Message>, 
   if (shape.bucketLevel > shape.depth) {
     const messages: Item[] = [];
     for (const message of bucket.values()) messages.push(itemOf(cache, message, keywords, key, shape));
-    encoding = { key, items: messages, trees: new Map(), entries: new Map() };
+    encoding = { key, items: messages, trees: new Map(), entries: new Map(), copied: new Set() };
   } else if (prior && prior.key === key && priorBucket && bucket.size >= cache.editBucketMessagesMin) {
     encoding = editBucket(cache, bucket, keywords, key, shape, prior, priorBucket);
   } else {
@@ -400,15 +404,15 @@ function encodeBucket(cache: LayoutCache, bucket: ReadonlyMap<string, Message>, 
     for (const message of bucket.values()) messages.push(itemOf(cache, message, keywords, key, shape));
     const level = shape.bucketLevel;
     const build: BucketBuild = prior && prior.key === key && priorBucket
-      ? { trees: new Map(), entries: new Map(), prior, dirty: dirtyDirectories(changedInBucket(bucket, priorBucket), shape) }
-      : { trees: new Map(), entries: new Map() };
+      ? { trees: new Map(), entries: new Map(), copied: new Set<string>(), prior, dirty: dirtyDirectories(changedInBucket(bucket, priorBucket), shape) }
+      : { trees: new Map(), entries: new Map(), copied: new Set<string>() };
     const items: Item[] = [];
     for (const [path, group] of bucketNodeGroups(messages, shape)) {
       const segments = (group[0] as Item).segments.slice(0, level);
       items.push(groupItem(segments, buildBucketTree(cache, group, level, path, build)));
     }
     items.sort((a, b) => compareEntries(a.entry, b.entry));
-    encoding = { key, items, trees: build.trees, entries: build.entries };
+    encoding = { key, items, trees: build.trees, entries: build.entries, copied: build.copied };
   }
   if (shape.bucketLevel <= shape.depth) cache.bucketsByIds.set(`${key}\0${encoding.items.map((item) => item.entry.id).join(',')}`, bucket);
   cache.bucketEncodings.set(bucket, encoding);
@@ -510,10 +514,11 @@ function editBucket(cache: LayoutCache, bucket: ReadonlyMap<string, Message>, ke
   const rank = firstHeld(cache, bucket, keywords, key, shape, dirty, groups, entries);
   const byRank = (a: string, b: string): number => rank(a) - rank(b);
   const trees = new Map<string, EncodedObject>();
+  const copied = new Set<string>();
   const visit = (path: string): void => {
     const children = dirty.get(path);
     if (!children) {
-      copySubtree(prior, path, trees);
+      copySubtree(prior, path, trees, copied);
       return;
     }
     if (levelOf(path, width) < depth) {
@@ -526,7 +531,7 @@ function editBucket(cache: LayoutCache, bucket: ReadonlyMap<string, Message>, ke
   for (const path of ordered) visit(path);
   const items = ordered.map((path) => groupItem(path.split('/'), (trees.get(path) as EncodedObject).id));
   items.sort((a, b) => compareEntries(a.entry, b.entry));
-  return { key, items, trees, entries };
+  return { key, items, trees, entries, copied };
 }
 
 /** Puts `entry` into `list` (git order) where it belongs: the prior entries are sorted already. */
@@ -601,17 +606,28 @@ interface CurBuild {
 /** The bucket's items, after making sure the store holds the trees inside it. */
 function bucketItems(cache: LayoutCache, bucket: ReadonlyMap<string, Message>, keywords: readonly string[], key: string, shape: Shape, sink: ObjectSink, priorBucket?: ReadonlyMap<string, Message>): readonly Item[] {
   const encoding = encodeBucket(cache, bucket, keywords, key, shape, priorBucket);
-  for (const item of encoding.items) {
-    if (item.entry.mode === MODE_TREE && !sink.has(item.entry.id)) {
-      // In the order a build from nothing puts them, whichever way this encoding was made:
-      // write order decides what a crash or a misdirected write leaves behind.
-      for (const path of buildOrder(cache, bucket, keywords, key, shape)) {
-        const tree = encoding.trees.get(path);
-        assert(tree !== undefined, `a bucket's encoding holds the tree of its directory ${path}`);
-        sink.put(tree);
-      }
-      break;
-    }
+  if (!encoding.items.some((item) => item.entry.mode === MODE_TREE && !sink.has(item.entry.id))) return encoding.items;
+  // The store gets the trees it lacks in the order a build from nothing puts them, whichever
+  // way this encoding was made: write order decides what a crash or a misdirected write leaves
+  // behind. The trees built here are in that order already (children before parents, siblings
+  // by their first message); only a copied tree can be out of place, so when the store holds
+  // every copied one, what it lacks goes in as the encoding holds it, and the bucket's messages
+  // are not walked again.
+  const lacking: EncodedObject[] = [];
+  let copiedLacking = false;
+  for (const [path, tree] of encoding.trees) {
+    if (sink.has(tree.id)) continue;
+    lacking.push(tree);
+    if (encoding.copied.has(path)) copiedLacking = true;
+  }
+  if (!copiedLacking) {
+    for (const tree of lacking) sink.put(tree);
+    return encoding.items;
+  }
+  for (const path of buildOrder(cache, bucket, keywords, key, shape)) {
+    const tree = encoding.trees.get(path);
+    assert(tree !== undefined, `a bucket's encoding holds the tree of its directory ${path}`);
+    sink.put(tree);
   }
   return encoding.items;
 }
