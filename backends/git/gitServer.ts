@@ -482,6 +482,7 @@ export class GitServer implements ReplicaServer {
       this.deps.history.append(this.name, 'replica', 'info', 'receive-failed', { from: envelope.from, code: error.code });
       this.deps.network.send(this.name, envelope.from, 'ack', ACK_BYTES, { received: null, head: replica.head } satisfies AckPayload);
       await this.ackBatchCommitted();
+      if (fresh && heads.every((head) => replica.hasCommit(head))) await this.keptPartOf(envelope.from, heads, vclock, replica);
       return;
     }
     this.probeMerges(replica, mergesBefore);
@@ -492,6 +493,18 @@ export class GitServer implements ReplicaServer {
     this.deps.network.send(this.name, envelope.from, 'ack', ACK_BYTES, { received: heads, head: result.head } satisfies AckPayload);
     await this.runner.apply({ kind: 'received', from: envelope.from, heads, result: result.kind });
     await this.settle();
+  }
+
+  /**
+   * A receive failed after a merge or fast-forward moved the head, so it kept the commits
+   * (core/replica/receive.ts): the head's new bindings and the pushes it now holds are observed,
+   * and the new head goes to the peers, or, with commits still held, the merge wait starts.
+   */
+  private async keptPartOf(from: string, heads: readonly string[], vclock: VectorClock, replica: Replica): Promise<void> {
+    this.causality.received(heads, vclock, replica);
+    this.causality.headMoved(replica);
+    this.afterCommit();
+    await this.runner.apply({ kind: 'received', from, heads, result: replica.held() ? 'held' : 'merge' });
   }
 
   /** Two merge commits in one receive or held merge: the head and two or more others merged (only counts). */

@@ -41,7 +41,9 @@ const NOTHING_CHANGED = { renumbered: 0, uidValidityChanges: [] } as const;
  * Takes a peer's heads and a pack of what it sent, resolves and verifies every object (deltas
  * against objects this replica holds included), adds the commits, and moves the head
  * (moveHead). `mayMerge` false: this replica is not the one to merge now, so concurrent commits
- * are held. On any failure nothing is kept.
+ * are held. On a failure before the head moves nothing is kept; a failure after a merge or
+ * fast-forward moved it (a later merge of several heads) keeps the commits received, so the
+ * graph still holds the head's history; those the head lacks stay held tips.
  */
 export async function receive(ctx: ReplicaContext, heads: readonly string[], pack: Uint8Array | null, mayMerge: boolean): Promise<ReceiveResult> {
   const settledKind = (): ReceiveKind => (ctx.tips.every((tip) => heads.some((h) => isAncestor(ctx.graph, tip, h))) ? 'up-to-date' : 'ahead');
@@ -49,6 +51,7 @@ export async function receive(ctx: ReplicaContext, heads: readonly string[], pac
   // New commits may move the head, which must then hold the open batch: it is committed first.
   await flushBatch(ctx);
   const added: string[] = [];
+  const headBefore = ctx.head;
   const tipsBefore = ctx.tips;
   let written: string[] = [];
   try {
@@ -66,9 +69,15 @@ export async function receive(ctx: ReplicaContext, heads: readonly string[], pac
     return moved ?? { kind: settledKind(), head: ctx.head, ...NOTHING_CHANGED };
   } catch (error) {
     ctx.objects.discardStaged();
-    ctx.objects.forget(written);
-    for (const id of added) ctx.graph.delete(id);
-    ctx.tips = tipsBefore;
+    // A merge or fast-forward that moved the head made the received commits durable history
+    // (its ref sync covered their objects) and the head reaches some of them: dropping them
+    // would leave the head naming parents the graph lacks. They are kept, the rest as held
+    // tips, as mergeHeld keeps the merges made before one fails.
+    if (ctx.head === headBefore) {
+      ctx.objects.forget(written);
+      for (const id of added) ctx.graph.delete(id);
+      ctx.tips = tipsBefore;
+    }
     throw error;
   }
 }

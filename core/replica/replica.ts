@@ -323,8 +323,8 @@ export class Replica {
    * against objects this replica holds included), adds the commits, and moves the head.
    * `merge: false`: this replica is not the one to merge now (backends/git/gitServer.ts
    * designates one), so concurrent commits are held. A torn, truncated or forged pack, or one
-   * whose delta names a base this replica lacks, is refused with a typed error; on any failure
-   * nothing is kept.
+   * whose delta names a base this replica lacks, is refused with a typed error; on a failure
+   * before the head moves nothing is kept (after, see receive.ts).
    */
   receive(headsIn: string | readonly string[], pack: Uint8Array | null, options: { readonly merge?: boolean } = {}): Promise<ReceiveResult> {
     const heads = typeof headsIn === 'string' ? [headsIn] : [...headsIn];

@@ -303,6 +303,53 @@ describe('replication', () => {
     expect((await b.receive(sent.head, sent.pack)).kind).toBe('fast-forward');
   });
 
+  it('a receive that fails after a merge moved the head keeps what the head holds: the replica goes on committing and merges the rest again', async () => {
+    // a receives two concurrent heads (b's, and c's that b holds) in one push: two merges. A
+    // failure at any fs call of it leaves a replica whose graph holds its head's history.
+    const setup = async (callsLeft: number) => {
+      const optsA = options('a');
+      const a = await Replica.create(optsA, [{ name: 'INBOX', uidValidity: 7, messages: [0, 1].map((i) => ({ body: body(i), flags: [] })) }]);
+      const b = await Replica.cloneFrom(a, options('b'));
+      const c = await Replica.cloneFrom(a, options('c'));
+      const base = a.head;
+      await a.deliver('INBOX', body(70));
+      await b.deliver('INBOX', body(71));
+      await c.store('INBOX', [1], '+', ['\\Flagged']);
+      const toB = await c.transferFor(base);
+      expect((await b.receive(toB.head, toB.pack, { merge: false })).kind).toBe('held');
+      const push = await b.transferFor(base);
+      expect(push.heads.length).toBe(2);
+      optsA.fs.callsLeft = callsLeft;
+      const callsBefore = optsA.fs.calls;
+      let failed = false;
+      try {
+        await a.receive(push.heads, push.pack);
+      } catch (error) {
+        if (!(error instanceof CrashError)) throw error;
+        failed = true;
+      }
+      optsA.fs.callsLeft = Infinity;
+      return { a, push, failed, calls: optsA.fs.calls - callsBefore };
+    };
+    const whole = await setup(Infinity);
+    expect(whole.a.mergeCount).toBe(2);
+    let partly = 0;
+    for (let crashAt = 0; crashAt < whole.calls; crashAt++) {
+      const { a, push, failed } = await setup(crashAt);
+      expect(failed).toBe(true);
+      if (a.mergeCount === 1) partly++;
+      await a.deliver('INBOX', body(72));
+      expect((await a.transferFor(null)).objectCount).toBeGreaterThan(0);
+      // The push again (the sender was told it failed), then the merge wait merges a kept held tip.
+      await a.receive(push.heads, push.pack);
+      await a.mergeHeld();
+      expect(a.held()).toBe(false);
+      for (const head of push.heads) expect(a.inHead(head)).toBe(true);
+    }
+    // The case that matters: the first merge committed, the second failed.
+    expect(partly).toBeGreaterThan(0);
+  });
+
   it('reopens a merged repository from disk with the same head and state', async () => {
     const a = await seeded('a', { kind: 'flat' });
     const optsB = options('b', new CrashFs(), { kind: 'flat' });

@@ -50,10 +50,17 @@ const SCENARIO_FOR: Readonly<Record<string, { readonly control: string; readonly
   'trust-reads': { control: 'scenarios/controls/trust-reads-misdirect.yaml', twin: 'scenarios/controls/trust-reads-misdirect.yaml', twinSets: ['mutant=null', 'expect=valid'] },
 };
 
-async function scenarioConfig(file: string, sets: readonly string[] = []) {
+async function scenarioConfig(file: string, sets: readonly string[] = [], seed?: number) {
   const loaded = await loadScenario(file, sets);
-  return resolveScenario(loaded, loaded.scenario.seed ?? 1);
+  return resolveScenario(loaded, seed ?? loaded.scenario.seed ?? 1);
 }
+
+/**
+ * trust-reads's control at seed 7: a receive of several heads on the replica that trusts its
+ * reads merges the first, then reads a tree whose file holds another object and fails. The run
+ * must end in a checker's verdict, not in an assertion about the commit graph.
+ */
+const TRUST_READS_PARTIAL_RECEIVE_SEED = 7;
 
 /**
  * Hooks that did not yet produce a run the checker could judge (measured at this commit).
@@ -87,6 +94,12 @@ describe('real negative controls (sim/world.ts runWorld)', () => {
       if (MUTANTS[mutant as keyof typeof MUTANTS].target === 'lease-exclusive') expect(outcome.checks['lease-exclusive']?.explanation).toMatch(/owner assignments/);
     });
   }
+
+  it(`trust-reads's control at seed ${TRUST_READS_PARTIAL_RECEIVE_SEED}, where a receive fails after its first merge, is judged and killed by no-lost-mail`, { timeout: RUN_TIMEOUT_MS }, async () => {
+    const outcome = await runWorld(await scenarioConfig(SCENARIO_FOR['trust-reads']!.control, [], TRUST_READS_PARTIAL_RECEIVE_SEED));
+    expect(outcome.checks['no-lost-mail']?.verdict).toBe('invalid');
+    expect(outcome.verdict).toBe('invalid');
+  });
 
   // Planted bugs (`planted`) are subtle on purpose: they need not fail this small world (mailsim bench find measures them).
   for (const [mutant, spec] of Object.entries(MUTANTS).filter(([, s]) => !('planted' in s))) {
