@@ -181,7 +181,7 @@ function exploreBounds(s: ExploreFigures): string {
 }
 
 /** The verdict in words; a schedule with an unknown verdict is one not as expected. */
-export function exploreVerdict(s: ExploreFigures): string {
+function exploreVerdict(s: ExploreFigures): string {
   const parts: string[] = [];
   const unknown = s.unknown > 0 ? `, ${formatValue(s.unknown, '')} unknown` : '';
   if (s.notAsExpected > 0) parts.push(`${formatValue(s.notAsExpected, '')} not as expected (the first at schedule ${s.firstFailureSchedule ?? '?'}${unknown})`);
