@@ -2,10 +2,11 @@
  * docs/results.md from what `mailsim results` read: a pure function of the parsed inputs and
  * the stamp (commit, date, machine), so the file is the same for the same inputs.
  */
-import { meetsTarget, MUTATION_SCORE_CHECKERS_MIN_PERCENT, MUTATION_SCORE_MERGE_FILE_MIN_PERCENT, MUTATION_SCORE_MERGE_MIN_PERCENT, type Target } from './bench/targets.ts';
+import { EXPLORE_TARGET_FAULTS_MIN, EXPLORE_WALL_SECONDS_MAX, meetsTarget, MUTATION_SCORE_CHECKERS_MIN_PERCENT, MUTATION_SCORE_MERGE_FILE_MIN_PERCENT, MUTATION_SCORE_MERGE_MIN_PERCENT, type Target } from './bench/targets.ts';
 import { BENCHES, benchCommand, type BenchSpec, type FigureValue, type JsonObject } from './resultsCatalogue.ts';
 import { MERGE_SCOPE, UNEXPECTED_RUNS_LISTED_MAX, type MutationScore, type RunSetSummary } from './resultsRuns.ts';
 import { DISK_FAULT_KINDS } from '../sim/faultKinds.ts';
+import type { ExploreSummary } from './commands/explore.ts';
 
 export interface ResultsStamp {
   /** `git rev-parse HEAD`, or 'no git'. */
@@ -24,9 +25,15 @@ export interface InputSource {
   readonly command: string | null;
 }
 
+type ExploreStampKeys = 'code' | 'cores' | 'loadAverageStart' | 'loadAverageEnd';
+/** An `explore --json` summary; one written before explore stamped its summaries lacks the stamp. */
+export type ExploreFigures = Omit<ExploreSummary, ExploreStampKeys> & Partial<Pick<ExploreSummary, ExploreStampKeys>>;
+
 export interface ResultsInputs {
   readonly stamp: ResultsStamp;
   readonly benches: readonly (InputSource & { readonly name: string; readonly figures: JsonObject })[];
+  /** One per `explore-*.json`, in file name order. */
+  readonly explores: readonly (InputSource & { readonly summary: ExploreFigures })[];
   readonly runSets: readonly (InputSource & { readonly summary: RunSetSummary })[];
   readonly mutation: (InputSource & { readonly scores: readonly MutationScore[] }) | null;
 }
@@ -36,6 +43,9 @@ const NOT_MEASURED = 'not measured in this run';
 const NOT_MEASURED_SENTENCE = 'Not measured in this run';
 const SUITE_COMMAND = 'npx mailsim suite --full';
 const MUTATION_COMMAND = 'npm run mutation';
+/** The small world the explore target is about, and the command that measures it. */
+const EXPLORE_WORLD_FILE = 'explore-two-servers.yaml';
+const EXPLORE_COMMAND = `npx mailsim explore scenarios/${EXPLORE_WORLD_FILE} --depth 10 --faults 2 --json > DIR/explore-two-servers-depth10.json`;
 
 /** 12345.678 -> '12,345.68'; booleans as yes/no. */
 export function formatValue(value: FigureValue, unit: string): string {
@@ -164,6 +174,54 @@ function runsSection(runSets: ResultsInputs['runSets']): string[] {
   return [...lines, ...runSets.flatMap(runSetSection)];
 }
 
+function exploreBounds(s: ExploreFigures): string {
+  const { depth, faults, budgetS, dedup, branch } = s.bounds;
+  const overrides = s.overrides.map((set) => `; --set ${set}`).join('');
+  return `depth ${depth}; faults ${faults}; budget ${formatValue(budgetS, 's')}; branch ${branch.join(', ')}; dedup ${dedup ? 'on' : 'off'}; seed ${s.seed}${overrides}`;
+}
+
+/** The verdict in words; a schedule with an unknown verdict is one not as expected. */
+function exploreVerdict(s: ExploreFigures): string {
+  const parts: string[] = [];
+  const unknown = s.unknown > 0 ? `, ${formatValue(s.unknown, '')} unknown` : '';
+  if (s.notAsExpected > 0) parts.push(`${formatValue(s.notAsExpected, '')} not as expected (the first at schedule ${s.firstFailureSchedule ?? '?'}${unknown})`);
+  if (s.errors > 0) parts.push(`${formatValue(s.errors, '')} stopped with an error`);
+  if (!s.complete) parts.push(parts.length === 0 ? `budget reached, all ${formatValue(s.schedules, '')} run as expected` : 'budget reached');
+  return parts.length === 0 ? 'every schedule as expected' : parts.join('; ');
+}
+
+function exploreRow(input: ResultsInputs['explores'][number]): string[] {
+  const s = input.summary;
+  const placements = s.placementsRun === s.placements ? formatValue(s.placements, '') : `${formatValue(s.placementsRun, '')} of ${formatValue(s.placements, '')}`;
+  const commit = s.code === undefined ? 'not recorded' : s.code.commit === null ? `no git (source ${s.code.sourceSha256})` : code(s.code.commit);
+  const first = (load: readonly number[] | undefined): string => formatValue(load?.[0] ?? null, '');
+  const load = s.cores === undefined ? 'not recorded' : `${s.cores} cores, ${first(s.loadAverageStart)} -> ${first(s.loadAverageEnd)}`;
+  return [code(s.scenario), exploreBounds(s), placements, formatValue(s.schedules, ''), formatValue(s.distinctStates, ''), formatValue(s.statesPerSec, '/s'),
+    formatValue(s.elapsedS, 's'), exploreVerdict(s), commit, load, input.command === null ? `not recorded (${code(input.file)})` : code(input.command)];
+}
+
+/** The target holds for a run of the small world with both its faults free to land that ran every schedule, each as expected, in time. */
+function exploreTargetRows(explores: ResultsInputs['explores']): string[][] {
+  const target: Target = { bound: EXPLORE_WALL_SECONDS_MAX, atMost: true };
+  const wanted = `every schedule run and as expected, ${targetText(target, 's')}`;
+  const ofWorld = explores.filter(({ summary }) => summary.scenario.split('/').pop() === EXPLORE_WORLD_FILE && summary.bounds.faults >= EXPLORE_TARGET_FAULTS_MIN);
+  if (ofWorld.length === 0) return [[`${code(EXPLORE_WORLD_FILE)}: every schedule within the bounds`, NOT_MEASURED, wanted, '-']];
+  return ofWorld.map(({ summary: s }) => {
+    const met = s.complete && s.notAsExpected === 0 && s.errors === 0 && meetsTarget(s.elapsedS, target);
+    const overrides = s.overrides.map((set) => `, --set ${set}`).join('');
+    return [`${code(EXPLORE_WORLD_FILE)}, depth ${s.bounds.depth}, faults ${s.bounds.faults}${overrides}: every schedule within the bounds`, `${formatValue(s.elapsedS, 's')}, ${exploreVerdict(s)}`, wanted, met ? 'met' : '**missed**'];
+  });
+}
+
+function exploreSection(explores: ResultsInputs['explores']): string[] {
+  const lines = ['', '## Every schedule of a small world (`mailsim explore`)', '',
+    'Each placement of a file\'s faults combined with every choice of the first `--depth` branching draws, one `mailsim explore --json` summary a row ([explore.md](explore.md)). The target: explore on a two-server world with one partition, at most 6 client operations and one crash runs every schedule within the bounds in at most 10 minutes.'];
+  const targets = ['', ...table(['figure', 'measured', 'target', 'met?'], exploreTargetRows(explores))];
+  if (explores.length === 0) return [...lines, '', `${NOT_MEASURED_SENTENCE}: ${code(EXPLORE_COMMAND)} measures it.`, ...targets];
+  const header = ['scenario file', 'bounds', 'placements', 'schedules', 'distinct states', 'states/s', 'wall time', 'verdict', 'made at commit', 'cores, load (1 min) at start -> end', 'command'];
+  return [...lines, '', ...table(header, explores.map(exploreRow)), ...targets];
+}
+
 function mutationSection(mutation: ResultsInputs['mutation']): string[] {
   const lines = ['', '## Mutation testing (`npm run mutation`)', '', 'Stryker mutates `sim/checkers/` and `core/merge/` and runs their in-process tests against each mutant; a mutant is detected when a test fails or times out.'];
   if (mutation === null) return [...lines, '', `${NOT_MEASURED_SENTENCE}: ${code(MUTATION_COMMAND)} measures it (into \`reports/mutation/mutation.json\`, which \`npm run results\` reads).`];
@@ -184,6 +242,7 @@ export function renderResultsMarkdown(inputs: ResultsInputs): string {
   return [
     ...header(inputs.stamp),
     ...BENCHES.flatMap((spec) => benchSection(spec, byName.get(spec.name))),
+    ...exploreSection(inputs.explores),
     ...runsSection(inputs.runSets),
     ...mutationSection(inputs.mutation),
     '',

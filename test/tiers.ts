@@ -24,6 +24,8 @@ export const SLOW_TEST_FILES = [
   // The CLI as a user runs it: node processes, npm pack and install.
   'test/e2e/*.test.ts',
   'test/docs/soakRecipes.test.ts',
+  // `mailsim results` in-process: it asks git for the commit it stamps.
+  'test/cli/commands/results.test.ts',
   // Real git and python3 read what mailsim wrote.
   'test/**/*.git.test.ts',
   'test/core/export.test.ts',

@@ -59,3 +59,10 @@ export const README_LINES_MAX = 200;
 export const RUNTIME_DEPENDENCIES_MAX = 10;
 /** One mbsync sync at 100 messages, end to end (export, the program with Dovecot, reading back): `mailsim bench clients`. */
 export const REAL_CLIENT_SYNC_MS_TARGET = 50;
+/**
+ * `mailsim explore` on the small world (scenarios/explore-two-servers.yaml: two servers, one
+ * partition, one crash, at most 6 client operations) with both faults free to land: every
+ * schedule within the bounds runs and is as expected, in at most this many wall seconds.
+ */
+export const EXPLORE_WALL_SECONDS_MAX = 600;
+export const EXPLORE_TARGET_FAULTS_MIN = 2;

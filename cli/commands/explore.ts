@@ -25,6 +25,7 @@ import type { ChoiceTrail } from '../../sim/explore/trail.ts';
 import { isAsExpected } from '../../sim/expectation.ts';
 import type { RunResult } from '../../sim/resultTypes.ts';
 import { codeIdentity, type CodeIdentity } from '../codeIdentity.ts';
+import { loadAverageNow, machineLoad } from '../machineLoad.ts';
 import { CliInputError } from '../sweepFiles.ts';
 import { failurePath } from '../sweepTask.ts';
 import { EXIT_AS_EXPECTED, EXIT_BAD_INPUT_OR_UNKNOWN, EXIT_NOT_AS_EXPECTED } from './exitCodes.ts';
@@ -75,6 +76,11 @@ export interface ExploreSummary {
   readonly errors: number;
   readonly firstError: string | null;
   readonly failureFiles: readonly string[];
+  /** The code that ran (commit, source hash) and the machine's cores and load average at start and end: a wall time means little without them. */
+  readonly code: CodeIdentity;
+  readonly cores: number;
+  readonly loadAverageStart: readonly number[];
+  readonly loadAverageEnd: readonly number[];
 }
 
 interface Tally {
@@ -165,6 +171,7 @@ function exitCode(tally: Tally): number {
 
 /** Explores the file's world within the bounds: the summary and the exit code the command gives. */
 export async function exploreWorld(file: string, options: Omit<ExploreCommandOptions, 'json'>): Promise<{ readonly summary: ExploreSummary; readonly exitCode: number }> {
+  const atStart = machineLoad();
   const loaded = await loadScenario(file, options.set);
   refuseUnexplorable(loaded, file);
   const seed = options.seed ?? defaultSeed(loaded);
@@ -196,6 +203,10 @@ export async function exploreWorld(file: string, options: Omit<ExploreCommandOpt
     errors: tally.errors,
     firstError: tally.firstError,
     failureFiles: tally.failureFiles,
+    code: context.code,
+    cores: atStart.cores,
+    loadAverageStart: atStart.loadAverage,
+    loadAverageEnd: loadAverageNow(),
   };
   return { summary, exitCode: exitCode(tally) };
 }

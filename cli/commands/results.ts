@@ -4,7 +4,7 @@
  *
  * DIR holds any of: `mailsim bench NAME --json` outputs (*.json with a `bench` field), a sweep's
  * or the suite's results.jsonl (or a sweep's `--json` summary, whose results file is read), a
- * Stryker mutation report (mutation.json), and `started.json` ({ dateIso, loadAverage }) stamped
+ * Stryker mutation report (mutation.json), `mailsim explore --json` summaries (explore-*.json), and `started.json` ({ dateIso, loadAverage }) stamped
  * before the measurements began. Beside each input, `<file>.command` holds the exact command
  * that wrote it.
  */
@@ -12,10 +12,10 @@ import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { mkdir, readdir, readFile, stat, writeFile } from 'node:fs/promises';
 import { cpus, loadavg, totalmem } from 'node:os';
-import { dirname, extname, join } from 'node:path';
+import { basename, dirname, extname, join } from 'node:path';
 import { MailsimError } from '../../core/errors.ts';
 import type { JsonObject } from '../resultsCatalogue.ts';
-import { renderResultsMarkdown, type InputSource, type ResultsInputs, type ResultsStamp } from '../resultsMarkdown.ts';
+import { renderResultsMarkdown, type ExploreFigures, type InputSource, type ResultsInputs, type ResultsStamp } from '../resultsMarkdown.ts';
 import { isMutationReport, mutationScores, summarizeRuns } from '../resultsRuns.ts';
 import { EXIT_AS_EXPECTED, EXIT_BAD_INPUT_OR_UNKNOWN } from './exitCodes.ts';
 import { readResultFile } from './report.ts';
@@ -27,9 +27,14 @@ export interface ResultsCommandOptions {
 /** The file the measuring script writes first: when the measurements began, and the load then. */
 export const STARTED_FILE = 'started.json';
 const COMMAND_SUFFIX = '.command';
+/** A file holding one `mailsim explore --json` summary. */
+const EXPLORE_FILE = /^explore-.*\.json$/;
+const EXPLORE_NUMBERS = ['seed', 'placements', 'placementsRun', 'schedules', 'distinctStates', 'elapsedS', 'statesPerSec', 'notAsExpected', 'unknown', 'errors'] as const;
+const EXPLORE_BOUND_NUMBERS = ['depth', 'faults', 'budgetS'] as const;
 
 interface Collected {
   benches: ResultsInputs['benches'][number][];
+  explores: ResultsInputs['explores'][number][];
   runSets: ResultsInputs['runSets'][number][];
   mutation: ResultsInputs['mutation'];
   started: { dateIso?: string; loadAverage?: number[] } | null;
@@ -53,6 +58,17 @@ async function addRunSet(collected: Collected, source: InputSource, resultsFile:
   if (results.length > 0) collected.runSets.push({ ...source, summary: summarizeRuns(results) });
 }
 
+/** The summary an explore-*.json holds, refused by name when it holds something else. */
+function exploreFigures(file: string, object: JsonObject): ExploreFigures {
+  const bounds = (object.bounds ?? null) as JsonObject | null;
+  const valid = typeof object.scenario === 'string' && typeof object.complete === 'boolean' && Array.isArray(object.overrides)
+    && EXPLORE_NUMBERS.every((key) => typeof object[key] === 'number')
+    && bounds !== null && typeof bounds === 'object' && typeof bounds.dedup === 'boolean' && Array.isArray(bounds.branch)
+    && EXPLORE_BOUND_NUMBERS.every((key) => typeof bounds[key] === 'number');
+  if (!valid) throw new MailsimError('E_BAD_RESULT', `${file}: not a \`mailsim explore --json\` summary (a file named explore-*.json must hold one)`, { file });
+  return object as unknown as ExploreFigures;
+}
+
 /** Files one level down too: a sweep's out folder copied in whole. */
 async function inputFiles(dir: string): Promise<string[]> {
   const files: string[] = [];
@@ -65,7 +81,7 @@ async function inputFiles(dir: string): Promise<string[]> {
 }
 
 async function collect(dir: string): Promise<Collected> {
-  const collected: Collected = { benches: [], runSets: [], mutation: null, started: null };
+  const collected: Collected = { benches: [], explores: [], runSets: [], mutation: null, started: null };
   for (const file of await inputFiles(dir)) {
     const source = { file: file.slice(dir.length + 1), command: await commandFor(file) };
     if (extname(file) === '.jsonl') {
@@ -75,6 +91,7 @@ async function collect(dir: string): Promise<Collected> {
     const value = await parseJson(file);
     const object = (value !== null && typeof value === 'object' && !Array.isArray(value) ? value : {}) as JsonObject;
     if (source.file === STARTED_FILE) collected.started = object as Collected['started'];
+    else if (EXPLORE_FILE.test(basename(file))) collected.explores.push({ ...source, summary: exploreFigures(file, object) });
     else if (typeof object.bench === 'string') collected.benches.push({ ...source, name: object.bench, figures: object });
     else if (isMutationReport(value)) collected.mutation = { ...source, scores: mutationScores(value) };
     else if (typeof object.resultsFile === 'string' && existsSync(object.resultsFile)) await addRunSet(collected, source, object.resultsFile);
@@ -108,10 +125,10 @@ export async function resultsCommand(dir: string, options: ResultsCommandOptions
     const info = await stat(dir).catch(() => null);
     if (info === null || !info.isDirectory()) throw new MailsimError('E_NO_RESULTS', `${dir}: no such folder`, { dir });
     const collected = await collect(dir);
-    const markdown = renderResultsMarkdown({ stamp: stampOf(collected.started, loadAtStart), benches: collected.benches, runSets: collected.runSets, mutation: collected.mutation });
+    const markdown = renderResultsMarkdown({ stamp: stampOf(collected.started, loadAtStart), benches: collected.benches, explores: collected.explores, runSets: collected.runSets, mutation: collected.mutation });
     await mkdir(dirname(options.out), { recursive: true });
     await writeFile(options.out, markdown);
-    process.stderr.write(`results: ${collected.benches.length} bench(es), ${collected.runSets.length} run set(s), mutation report ${collected.mutation === null ? 'absent' : 'read'}: ${options.out}\n`);
+    process.stderr.write(`results: ${collected.benches.length} bench(es), ${collected.explores.length} explore summar${collected.explores.length === 1 ? 'y' : 'ies'}, ${collected.runSets.length} run set(s), mutation report ${collected.mutation === null ? 'absent' : 'read'}: ${options.out}\n`);
     return EXIT_AS_EXPECTED;
   } catch (error) {
     if (!(error instanceof MailsimError)) throw error;

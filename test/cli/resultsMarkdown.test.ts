@@ -2,9 +2,10 @@
 // targets with met or missed, absent inputs named with the command that measures them, and a
 // header stamping commit, date, machine and load.
 import { describe, expect, it } from 'vitest';
-import { renderResultsMarkdown, formatValue, type ResultsInputs, type ResultsStamp } from '../../cli/resultsMarkdown.ts';
+import { readFileSync } from 'node:fs';
+import { renderResultsMarkdown, formatValue, type ExploreFigures, type ResultsInputs, type ResultsStamp } from '../../cli/resultsMarkdown.ts';
 import { isMutationReport, mutationScores, summarizeRuns } from '../../cli/resultsRuns.ts';
-import { meetsTarget, STORE_BYTES_PER_FLAG_CHANGE_MAX, STORE_FLAG_COMMITS_PER_SEC_MIN } from '../../cli/bench/targets.ts';
+import { EXPLORE_WALL_SECONDS_MAX, meetsTarget, STORE_BYTES_PER_FLAG_CHANGE_MAX, STORE_FLAG_COMMITS_PER_SEC_MIN } from '../../cli/bench/targets.ts';
 import type { RunResult } from '../../sim/resultTypes.ts';
 
 const stamp: ResultsStamp = {
@@ -16,13 +17,21 @@ const stamp: ResultsStamp = {
   loadAverageEnd: [1.5, 1, 0.75],
 };
 
-const noInputs: ResultsInputs = { stamp, benches: [], runSets: [], mutation: null };
+const noInputs: ResultsInputs = { stamp, benches: [], explores: [], runSets: [], mutation: null };
 
 /** The table row whose first cell is `label`. */
 function rowOf(markdown: string, label: string): string {
   const line = markdown.split('\n').find((candidate) => candidate.startsWith(`| ${label} |`));
   if (line === undefined) throw new Error(`no row ${label}`);
   return line;
+}
+
+/** A real `mailsim explore scenarios/explore-two-servers.yaml --depth 4 --faults 2 --json`. */
+const explored = JSON.parse(readFileSync(new URL('fixtures/explore-two-servers-depth4.json', import.meta.url), 'utf8')) as ExploreFigures;
+const EXPLORE_TARGET_ROW = '`explore-two-servers.yaml`, depth 4, faults 2: every schedule within the bounds';
+
+function withExplore(summary: ExploreFigures, command: string | null = 'mailsim explore scenarios/explore-two-servers.yaml --depth 4 --faults 2 --json'): string {
+  return renderResultsMarkdown({ ...noInputs, explores: [{ file: 'explore-two-servers-depth4.json', command, summary }] });
 }
 
 function run(overrides: Partial<Omit<RunResult, 'metrics'>> & { metrics?: Partial<RunResult['metrics']> }): RunResult {
@@ -132,6 +141,48 @@ describe('renderResultsMarkdown', () => {
     expect(rowOf(markdown, 'runs as their file expects')).toBe('| runs as their file expects | 2 |');
     expect(markdown).toContain('- scenarios/a.yaml seed 2: invalid; `mailsim replay out/failures/a-seed-2.json`');
     expect(markdown).not.toContain('seed 1: valid');
+  });
+
+  it('shows an explore summary as a row with its bounds, verdict, commit, load and command, and the small world against its target', () => {
+    const markdown = withExplore(explored);
+    expect(markdown).toContain('## Every schedule of a small world (`mailsim explore`)');
+    expect(rowOf(markdown, '`scenarios/explore-two-servers.yaml`')).toBe(
+      '| `scenarios/explore-two-servers.yaml` | depth 4; faults 2; budget 600 s; branch network, workload, clients, crash, power; dedup on; seed 1 | 16 | 240 | 224 | 41/s | 5.46 s | every schedule as expected '
+      + '| `776726d1d9297ce3a610894b397a20cc5bc84261+dirty` | 2 cores, 6.42 -> 6.87 | `mailsim explore scenarios/explore-two-servers.yaml --depth 4 --faults 2 --json` |');
+    expect(rowOf(markdown, EXPLORE_TARGET_ROW)).toBe(`| ${EXPLORE_TARGET_ROW} | 5.46 s, every schedule as expected | every schedule run and as expected, <= 600 s | met |`);
+    // A summary written before explore stamped its summaries, with no command beside it.
+    const { code: _code, cores: _cores, loadAverageStart: _start, loadAverageEnd: _end, ...unstamped } = explored;
+    const old = rowOf(withExplore(unstamped, null), '`scenarios/explore-two-servers.yaml`');
+    expect(old).toContain('| every schedule as expected | not recorded | not recorded | not recorded (`explore-two-servers-depth4.json`) |');
+  });
+
+  it('shows an explore that found a failing schedule, ran out of budget or of time as missing its target', () => {
+    const failing = withExplore({ ...explored, asExpected: 237, notAsExpected: 3, unknown: 1, firstFailureSchedule: 7 });
+    expect(rowOf(failing, '`scenarios/explore-two-servers.yaml`')).toContain('| 3 not as expected (the first at schedule 7, 1 unknown) |');
+    expect(rowOf(failing, EXPLORE_TARGET_ROW)).toBe(`| ${EXPLORE_TARGET_ROW} | 5.46 s, 3 not as expected (the first at schedule 7, 1 unknown) | every schedule run and as expected, <= 600 s | **missed** |`);
+    const budget = withExplore({ ...explored, complete: false, placementsRun: 3, schedules: 17, bounds: { ...explored.bounds, budgetS: 5 } });
+    expect(rowOf(budget, '`scenarios/explore-two-servers.yaml`')).toContain('| 3 of 16 | 17 |');
+    expect(rowOf(budget, EXPLORE_TARGET_ROW)).toContain('| 5.46 s, budget reached, all 17 run as expected | every schedule run and as expected, <= 600 s | **missed** |');
+    const errors = withExplore({ ...explored, errors: 2 });
+    expect(rowOf(errors, EXPLORE_TARGET_ROW)).toContain('| 5.46 s, 2 stopped with an error |');
+    expect(rowOf(errors, EXPLORE_TARGET_ROW)).toContain('**missed**');
+    const slow = withExplore({ ...explored, elapsedS: EXPLORE_WALL_SECONDS_MAX + 0.5 });
+    expect(rowOf(slow, EXPLORE_TARGET_ROW)).toBe(`| ${EXPLORE_TARGET_ROW} | 600.5 s, every schedule as expected | every schedule run and as expected, <= 600 s | **missed** |`);
+  });
+
+  it('measures the explore target only on the small world with both its faults free to land', () => {
+    const oneFault = withExplore({ ...explored, bounds: { ...explored.bounds, faults: 1 } });
+    expect(rowOf(oneFault, '`scenarios/explore-two-servers.yaml`')).toContain('depth 4; faults 1;');
+    expect(rowOf(oneFault, '`explore-two-servers.yaml`: every schedule within the bounds')).toContain('| not measured in this run | every schedule run and as expected, <= 600 s | - |');
+    const other = withExplore({ ...explored, scenario: 'scenarios/flag-trap.yaml' });
+    expect(other).toContain('| `scenarios/flag-trap.yaml` |');
+    expect(other).toContain('| `explore-two-servers.yaml`: every schedule within the bounds | not measured in this run |');
+  });
+
+  it('says explore was not measured, with the command that measures it, when no explore summary was read', () => {
+    const markdown = renderResultsMarkdown(noInputs);
+    expect(markdown).toContain('Not measured in this run: `npx mailsim explore scenarios/explore-two-servers.yaml --depth 10 --faults 2 --json > DIR/explore-two-servers-depth10.json` measures it.');
+    expect(rowOf(markdown, '`explore-two-servers.yaml`: every schedule within the bounds')).toContain('not measured in this run');
   });
 
   it('scores a Stryker report per folder and per merge file, the checkers and the merge against their targets', () => {
