@@ -31,6 +31,8 @@ export interface BenchSpec {
   readonly figures: readonly FigureSpec[];
   /** A JSON path to an array of flat objects shown as a table under the figures ('cases'). */
   readonly detailPath?: string;
+  /** The sentence above that table; 'Every case:' when absent. */
+  readonly detailTitle?: string;
 }
 
 /** The value at a dotted path ('fanout10k.mergeMs'), or null when absent or not a plain value. */
@@ -118,6 +120,8 @@ export const BENCHES: readonly BenchSpec[] = [
       { label: 'pack build, mean', unit: 'ms', read: at('packs.encodeMsMean') },
       { label: 'pack resolve, verify and store, mean', unit: 'ms', read: at('packs.decodeMsMean') },
     ],
+    detailPath: 'flagsApartChunks',
+    detailTitle: 'flags-apart by its count of index files (`flagsApartChunks`: fewer commits per series, the first included):',
   },
   {
     name: 'merge',

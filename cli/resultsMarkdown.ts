@@ -108,14 +108,14 @@ function benchLoad(figures: JsonObject): FigureValue {
   return typeof first === 'number' ? Math.round(first * 100) / 100 : null;
 }
 
-/** The flat objects of an array (a bench's `cases`) as a table, their keys as columns. */
-function detailTable(figures: JsonObject, path: string): string[] {
+/** The flat objects of an array (a bench's `cases`) as a table, their keys as columns, under `title`. */
+function detailTable(figures: JsonObject, path: string, title: string): string[] {
   const items = figures[path];
   if (!Array.isArray(items) || items.length === 0) return [];
   const objects = items.filter((item): item is Record<string, unknown> => item !== null && typeof item === 'object');
   const keys = [...new Set(objects.flatMap((item) => Object.keys(item).filter((key) => typeof item[key] !== 'object')))];
   const shown = (value: unknown): string => (typeof value === 'number' || typeof value === 'string' || typeof value === 'boolean' ? formatValue(value, '') : '-');
-  return ['', 'Every case:', '', ...table(keys, objects.map((item) => keys.map((key) => shown(item[key]))))];
+  return ['', title, '', ...table(keys, objects.map((item) => keys.map((key) => shown(item[key]))))];
 }
 
 function benchSection(spec: BenchSpec, input: ResultsInputs['benches'][number] | undefined): string[] {
@@ -130,7 +130,7 @@ function benchSection(spec: BenchSpec, input: ResultsInputs['benches'][number] |
   });
   const load = benchLoad(figures);
   if (load !== null) rows.push(['load average (1 min) when the bench finished', formatValue(load, ''), '', '']);
-  const details = spec.detailPath === undefined ? [] : detailTable(figures, spec.detailPath);
+  const details = spec.detailPath === undefined ? [] : detailTable(figures, spec.detailPath, spec.detailTitle ?? 'Every case:');
   return ['', `## ${spec.title} (${code(`mailsim bench ${spec.name}`)})`, '', spec.about, '', source, '', ...table(['figure', 'measured', 'target', 'met?'], rows), ...details];
 }
 
