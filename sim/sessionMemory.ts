@@ -54,11 +54,12 @@ interface Told {
   readonly changes: number[];
   changesBase: number;
   /**
-   * Buckets (of any replica's mailbox, by identity: a bucket never changes) judged to hold no
-   * message that fails. A WeakMap, so it holds one small entry per bucket object still alive,
-   * dropped with the mailbox version that held it.
+   * Per bucket index, the bucket (by identity: a bucket never changes) last judged there to
+   * hold no message that fails, of whichever replica was asked. At most BUCKET_COUNT entries per
+   * mailbox the client knows, so at most one older version of each bucket is kept alive; a
+   * client that switches replicas judges the buckets that differ again.
    */
-  readonly clean: WeakMap<Bucket, CleanBucket>;
+  readonly clean: (CleanBucket | undefined)[];
 }
 
 /**
@@ -67,8 +68,11 @@ interface Told {
  * UIDNEXT it read passes a UID it never saw: the lowest such UID of the bucket is kept.
  */
 interface CleanBucket {
+  readonly bucket: Bucket;
   changesSeen: number;
   readonly unknownUidMin: number;
+  /** The bucket's UIDs (uidsOf), once a change had to be looked up there. */
+  uids: ReadonlySet<number> | undefined;
 }
 
 /** The UIDs of a bucket's messages: a bucket never changes, so built once per bucket object, for every session. */
@@ -91,7 +95,7 @@ export class SessionMemory {
     const key = `${mailbox}\u0000${uidValidity}`;
     let told = this.told.get(key);
     if (!told) {
-      told = { uidNext: 0, uidNextFloor: 0, highestModseq: 0, uids: new Map(), removed: new Set(), changes: [], changesBase: 0, clean: new WeakMap() };
+      told = { uidNext: 0, uidNextFloor: 0, highestModseq: 0, uids: new Map(), removed: new Set(), changes: [], changesBase: 0, clean: [] };
       this.told.set(key, told);
     }
     return told;
@@ -158,9 +162,11 @@ export class SessionMemory {
     if (!told) return null;
     const counters = countersBehind(told, node, box);
     if (counters !== null) return counters;
-    for (const bucket of box.messages.buckets) {
-      if (bucket === undefined || stillClean(told, bucket)) continue;
-      const why = this.judge(told, node, box.name, bucket);
+    const { buckets } = box.messages;
+    for (let index = 0; index < buckets.length; index++) {
+      const bucket = buckets[index];
+      if (bucket === undefined || stillClean(told, index, bucket)) continue;
+      const why = this.judge(told, node, box.name, index, bucket);
       if (why !== null) return why;
     }
     return null;
@@ -179,15 +185,17 @@ export class SessionMemory {
     return null;
   }
 
-  /** The first message of `bucket` that fails, or null, and then the bucket is remembered clean. */
-  private judge(told: Told, node: string, name: string, bucket: Bucket): string | null {
+  /** The first message of `bucket` (at `index`) that fails, or null, and then the bucket is remembered clean. */
+  private judge(told: Told, node: string, name: string, index: number, bucket: Bucket): string | null {
+    // Until judged clean, the slot names no bucket: one found failing is never taken as clean.
+    told.clean[index] = undefined;
     let unknownUidMin = Infinity;
     for (const message of bucket.values()) {
       const why = this.messageBehind(told, node, name, message);
       if (why !== null) return why;
       if (message.uid > 0 && message.uid < unknownUidMin && !told.uids.has(message.uid)) unknownUidMin = message.uid;
     }
-    told.clean.set(bucket, { changesSeen: told.changesBase + told.changes.length, unknownUidMin });
+    told.clean[index] = { bucket, changesSeen: told.changesBase + told.changes.length, unknownUidMin, uids: undefined };
     return null;
   }
 
@@ -216,15 +224,15 @@ function countersBehind(told: Told, node: string, box: Mailbox): string | null {
  * ones now are among those), and none of its UIDs changed in the change log since (then its
  * judgement moves up to now).
  */
-function stillClean(told: Told, bucket: Bucket): boolean {
-  const clean = told.clean.get(bucket);
-  if (clean === undefined || clean.unknownUidMin < told.uidNext) return false;
+function stillClean(told: Told, index: number, bucket: Bucket): boolean {
+  const clean = told.clean[index];
+  if (clean?.bucket !== bucket || clean.unknownUidMin < told.uidNext) return false;
   const { changes } = told;
   const seen = clean.changesSeen - told.changesBase;
   // Dropped from the log: no way to tell what changed. Many changes: judging costs less.
   if (seen < 0 || changes.length - seen > bucket.size) return false;
   if (seen === changes.length) return true;
-  const uids = uidsOf(bucket);
+  const uids = (clean.uids ??= uidsOf(bucket));
   for (let i = seen; i < changes.length; i++) if (uids.has(changes[i] as number)) return false;
   clean.changesSeen = told.changesBase + changes.length;
   return true;
