@@ -88,11 +88,15 @@ function uidsOf(bucket: Bucket): ReadonlySet<number> {
   return uids;
 }
 
+function toldKey(mailbox: string, uidValidity: number): string {
+  return `${mailbox}\u0000${uidValidity}`;
+}
+
 export class SessionMemory {
   private readonly told = new Map<string, Told>();
 
   private entry(mailbox: string, uidValidity: number): Told {
-    const key = `${mailbox}\u0000${uidValidity}`;
+    const key = toldKey(mailbox, uidValidity);
     let told = this.told.get(key);
     if (!told) {
       told = { uidNext: 0, uidNextFloor: 0, highestModseq: 0, uids: new Map(), removed: new Set(), changes: [], changesBase: 0, clean: [] };
@@ -107,13 +111,15 @@ export class SessionMemory {
     told.uidNext = Math.max(told.uidNext, box.uidNext);
     told.uidNextFloor = Math.max(told.uidNextFloor, box.uidNext);
     told.highestModseq = Math.max(told.highestModseq, box.highestModseq);
-    for (const message of allMessages(box.messages)) if (message.uid > 0) this.message(box.name, box.uidValidity, message.uid, message.guid, message.modseq);
+    for (const message of allMessages(box.messages)) if (message.uid > 0) this.learn(told, message.uid, message.guid, message.modseq);
   }
 
   /** A UID the client was told names `guid`, at `modseq` when the answer gave one. */
   message(mailbox: string, uidValidity: number, uid: number, guid: string, modseq = 0): void {
-    if (uid <= 0) return;
-    const told = this.entry(mailbox, uidValidity);
+    if (uid > 0) this.learn(this.entry(mailbox, uidValidity), uid, guid, modseq);
+  }
+
+  private learn(told: Told, uid: number, guid: string, modseq: number): void {
     // A server that handed out this UID had its UIDNEXT above it, and UIDNEXT never goes down:
     // a replica still at or below it has not seen that assignment and could hand the UID out
     // again. Only a floor: messages below it the client never listed are no sign of a fork.
@@ -158,7 +164,7 @@ export class SessionMemory {
    * is the one a full scan finds first (behindFullScan), and so is the reason.
    */
   behind(node: string, box: Mailbox): string | null {
-    const told = this.told.get(`${box.name}\u0000${box.uidValidity}`);
+    const told = this.told.get(toldKey(box.name, box.uidValidity));
     if (!told) return null;
     const counters = countersBehind(told, node, box);
     if (counters !== null) return counters;
@@ -174,7 +180,7 @@ export class SessionMemory {
 
   /** What behind answers, from every message of the mailbox, without what earlier calls judged. */
   behindFullScan(node: string, box: Mailbox): string | null {
-    const told = this.told.get(`${box.name}\u0000${box.uidValidity}`);
+    const told = this.told.get(toldKey(box.name, box.uidValidity));
     if (!told) return null;
     const counters = countersBehind(told, node, box);
     if (counters !== null) return counters;
