@@ -15,6 +15,7 @@
  * message with a MODSEQ below what the client was told; none of the UIDs it removed.
  */
 import type { Message } from '../core/message.ts';
+import { bucketDifference } from '../core/bucketLineage.ts';
 import { allMessages } from '../core/messageMap.ts';
 import type { Mailbox } from '../core/state.ts';
 
@@ -185,7 +186,7 @@ export class SessionMemory {
     const counters = countersBehind(told, node, box);
     if (counters !== null) return counters;
     for (const message of allMessages(box.messages)) {
-      const why = this.messageBehind(told, node, box.name, message);
+      const why = messageBehind(told, node, box.name, message);
       if (why !== null) return why;
     }
     return null;
@@ -197,23 +198,11 @@ export class SessionMemory {
     told.clean[index] = undefined;
     let unknownUidMin = Infinity;
     for (const message of bucket.values()) {
-      const why = this.messageBehind(told, node, name, message);
+      const why = messageBehind(told, node, name, message);
       if (why !== null) return why;
       if (message.uid > 0 && message.uid < unknownUidMin && !told.uids.has(message.uid)) unknownUidMin = message.uid;
     }
     told.clean[index] = { bucket, changesSeen: told.changesBase + told.changes.length, unknownUidMin, uids: undefined };
-    return null;
-  }
-
-  /** Why one message of the replica's mailbox does not fit what the client saw, or null. */
-  private messageBehind(told: Told, node: string, name: string, message: Message): string | null {
-    const { uid, guid } = message;
-    if (uid <= 0) return null;
-    const known = told.uids.get(uid);
-    if (known === undefined) return uid < told.uidNext ? `${node} shows ${name} UID ${uid}, below the UIDNEXT ${told.uidNext} this session read, which it never saw` : null;
-    if (known.guid !== guid) return `${node} shows ${name} UID ${uid} naming another message than this session was told`;
-    if (told.removed.has(uid)) return `${node} still shows ${name} UID ${uid}, which this session removed`;
-    if (message.modseq < known.modseq) return `${node} shows ${name} UID ${uid} at a MODSEQ below what this session was told`;
     return null;
   }
 }
@@ -225,21 +214,58 @@ function countersBehind(told: Told, node: string, box: Mailbox): string | null {
 }
 
 /**
- * Whether `bucket`, judged clean before, still holds no failing message: no UID the client
- * never saw when it was judged is now below UIDNEXT (the client forgets no UID, so the unseen
- * ones now are among those), and none of its UIDs changed in the change log since (then its
- * judgement moves up to now).
+ * Whether `bucket` holds no failing message, from the bucket last judged clean at `index`: that
+ * one still is (stillCleanSince), and `bucket` is it or was made from it by changing a few
+ * GUIDs whose messages pass now (core/bucketLineage.ts). The judgement then moves up to now.
  */
 function stillClean(told: Told, index: number, bucket: Bucket): boolean {
   const clean = told.clean[index];
-  if (clean?.bucket !== bucket || clean.unknownUidMin < told.uidNext) return false;
+  if (clean === undefined || !stillCleanSince(told, clean)) return false;
+  const changesSeen = told.changesBase + told.changes.length;
+  if (clean.bucket === bucket) {
+    clean.changesSeen = changesSeen;
+    return true;
+  }
+  const differ = bucketDifference(clean.bucket, bucket);
+  // No common lineage, or about as many to judge as the bucket holds: judging it costs less.
+  if (differ === undefined || differ.size >= bucket.size) return false;
+  let { unknownUidMin } = clean;
+  for (const guid of differ) {
+    const message = bucket.get(guid);
+    if (message === undefined) continue;
+    // Which message fails first, and why, is for judge to tell, in the bucket's order.
+    if (messageBehind(told, '', '', message) !== null) return false;
+    if (message.uid > 0 && message.uid < unknownUidMin && !told.uids.has(message.uid)) unknownUidMin = message.uid;
+  }
+  // The old bucket's lowest unseen UID stays a lower bound: those it held that are gone only raise it.
+  told.clean[index] = { bucket, changesSeen, unknownUidMin, uids: undefined };
+  return true;
+}
+
+/**
+ * Whether `clean.bucket` still holds no failing message: no UID the client never saw when it
+ * was judged is now below UIDNEXT (the client forgets no UID, so the unseen ones now are among
+ * those), and none of its UIDs changed in the change log since.
+ */
+function stillCleanSince(told: Told, clean: CleanBucket): boolean {
+  if (clean.unknownUidMin < told.uidNext) return false;
   const { changes } = told;
   const seen = clean.changesSeen - told.changesBase;
   // Dropped from the log: no way to tell what changed. Many changes: judging costs less.
-  if (seen < 0 || changes.length - seen > bucket.size) return false;
-  if (seen === changes.length) return true;
-  const uids = (clean.uids ??= uidsOf(bucket));
-  for (let i = seen; i < changes.length; i++) if (uids.has(changes[i] as number)) return false;
-  clean.changesSeen = told.changesBase + changes.length;
+  if (seen < 0 || changes.length - seen > clean.bucket.size) return false;
+  const uids = seen === changes.length ? undefined : (clean.uids ??= uidsOf(clean.bucket));
+  for (let i = seen; uids !== undefined && i < changes.length; i++) if (uids.has(changes[i] as number)) return false;
   return true;
+}
+
+/** Why one message of the replica's mailbox does not fit what the client saw, or null. */
+function messageBehind(told: Told, node: string, name: string, message: Message): string | null {
+  const { uid, guid } = message;
+  if (uid <= 0) return null;
+  const known = told.uids.get(uid);
+  if (known === undefined) return uid < told.uidNext ? `${node} shows ${name} UID ${uid}, below the UIDNEXT ${told.uidNext} this session read, which it never saw` : null;
+  if (known.guid !== guid) return `${node} shows ${name} UID ${uid} naming another message than this session was told`;
+  if (told.removed.has(uid)) return `${node} still shows ${name} UID ${uid}, which this session removed`;
+  if (message.modseq < known.modseq) return `${node} shows ${name} UID ${uid} at a MODSEQ below what this session was told`;
+  return null;
 }
