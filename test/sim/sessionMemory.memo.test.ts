@@ -1,4 +1,4 @@
-// Proves SessionMemory.behind, which skips buckets it judged clean before, answers exactly what a full scan of the mailbox answers (null or the same reason) on every step of random client observations and replica edits, and that this property catches a memo that misses the client's changes.
+// Proves SessionMemory.behind, which skips buckets it judged clean before and judges only the changed messages of a bucket made from one, answers exactly what a full scan of the mailbox answers (null or the same reason) on every step of random client observations and replica edits, and that this property catches a memo that misses the client's changes.
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import type { Message } from '../../core/message.ts';
