@@ -63,6 +63,8 @@ interface Search {
 interface Detection {
   readonly index: number;
   readonly caughtBy: readonly string[];
+  /** The coverage probes the detecting run hit, by name (core/probes.ts). */
+  readonly probesHit: readonly string[];
 }
 
 type FindTask = RunTask & { readonly search: number; readonly index: number };
@@ -87,11 +89,17 @@ function note(line: string): void {
   process.stderr.write(`bench find: ${line}\n`);
 }
 
-async function runTasks(pool: Pool, tasks: readonly FindTask[], onResult: (task: FindTask, failed: readonly string[]) => void, skip?: (task: FindTask) => boolean): Promise<void> {
+/** The probes a run hit, in name order ([] for a run that could not finish). */
+function probesHitBy(outcome: TaskOutcome<RunResult>): readonly string[] {
+  if (!outcome.ok) return [];
+  return Object.entries(outcome.value.probes ?? {}).filter(([, hits]) => hits > 0).map(([name]) => name).sort();
+}
+
+async function runTasks(pool: Pool, tasks: readonly FindTask[], onResult: (task: FindTask, failed: readonly string[], probesHit: readonly string[]) => void, skip?: (task: FindTask) => boolean): Promise<void> {
   const onOutcome = (task: FindTask, outcome: TaskOutcome<RunResult>): void => {
     pool.runs++;
     pool.runWallMs += outcome.wallMs ?? 0;
-    onResult(task, failedBy(outcome));
+    onResult(task, failedBy(outcome), probesHitBy(outcome));
   };
   await runInWorkers<FindTask, RunResult>({ taskModule: TASK_MODULE, tasks, jobs: pool.jobs, onOutcome, ...(skip ? { skip } : {}) });
 }
@@ -110,10 +118,10 @@ async function searchPhase(pool: Pool, searches: Search[], cap: number): Promise
     const candidate = (searches[task.search] as Search).candidate;
     return candidate !== null && task.index > candidate.index;
   };
-  await runTasks(pool, tasks, (task, failed) => {
+  await runTasks(pool, tasks, (task, failed, probesHit) => {
     const search = searches[task.search] as Search;
     if (failed.length === 0 || (search.candidate !== null && search.candidate.index < task.index)) return;
-    search.candidate = { index: task.index, caughtBy: failed };
+    search.candidate = { index: task.index, caughtBy: failed, probesHit };
   }, skip);
   for (const search of searches) {
     if (!search.done && search.candidate === null) {
@@ -161,6 +169,7 @@ function bugResult(bug: string, searches: readonly Search[], file: string): BugR
     seedsToDetection: s.found ? s.found.index + 1 : null,
     seed: s.found ? s.start + s.found.index : null,
     caughtBy: s.found?.caughtBy ?? [],
+    probesHit: s.found?.probesHit ?? [],
     failsWithoutBug: s.failsWithoutBug,
   }));
   const counts = starts.map((s) => s.seedsToDetection ?? Number.POSITIVE_INFINITY);
@@ -176,6 +185,7 @@ function bugResult(bug: string, searches: readonly Search[], file: string): BugR
     worstSeeds: finite(Math.max(...counts)),
     foundIn: starts.filter((s) => s.seed !== null).length,
     caughtBy: first?.caughtBy ?? [],
+    probesHit: first?.probesHit ?? [],
     expectedCheckerCaught: first?.caughtBy.includes(spec.target) ?? false,
     replayCommand: first?.seed == null ? null : replayCommandFor(file, first.seed, bug),
   };

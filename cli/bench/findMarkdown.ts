@@ -25,8 +25,9 @@ function row(bug: BugResult, cap: number, withExplore: boolean): string {
   const perStart = bug.starts.map((s) => (s.seedsToDetection === null ? `>${cap}` : String(s.seedsToDetection))).join(', ');
   const caught = bug.caughtBy.length === 0 ? '-' : `${bug.caughtBy.join(', ')}${bug.expectedCheckerCaught ? '' : ` (expected ${bug.target})`}`;
   const replay = bug.replayCommand === null ? '-' : `\`${bug.replayCommand}\``;
+  const probes = bug.probesHit.length === 0 ? '-' : bug.probesHit.map((name) => `\`${name}\``).join(', ');
   const explored = withExplore ? ` ${bug.explore === undefined ? '-' : exploreCell(bug.explore)} |` : '';
-  return `| \`${bug.name}\` | ${bug.layer} | ${seedsCell(bug.medianSeeds, bug, cap)} | ${seedsCell(bug.worstSeeds, bug, cap)} | ${perStart} | ${caught} | ${replay} |${explored}`;
+  return `| \`${bug.name}\` | ${bug.layer} | ${seedsCell(bug.medianSeeds, bug, cap)} | ${seedsCell(bug.worstSeeds, bug, cap)} | ${perStart} | ${caught} | ${probes} | ${replay} |${explored}`;
 }
 
 /** The results section: how it was measured, the table, and the bugs no start found. */
@@ -45,8 +46,8 @@ export function findResultsMarkdown(figures: FindFigures): string {
           `Explore: \`mailsim explore ${explore.scenario} --set mutant=<bug> --depth ${explore.depth} --faults ${explore.faults} --budget-s ${explore.budgetS} --stop-at-first-failure\` for each bug (the library's smallest world), in the same run: the schedule at which it first was not as expected.`,
         ]),
     '',
-    `| planted bug | layer | seeds to find (median) | worst | per start | caught by | replay the first |${explore === undefined ? '' : ' explore finds it at |'}`,
-    `|---|---|---|---|---|---|---|${explore === undefined ? '' : '---|'}`,
+    `| planted bug | layer | seeds to find (median) | worst | per start | caught by | probes its run hit | replay the first |${explore === undefined ? '' : ' explore finds it at |'}`,
+    `|---|---|---|---|---|---|---|---|${explore === undefined ? '' : '---|'}`,
     ...figures.bugs.map((bug) => row(bug, figures.cap, explore !== undefined)),
     '',
   ];

@@ -8,6 +8,8 @@ export interface StartResult {
   readonly seed: number | null;
   /** The checks that failed the detecting run. */
   readonly caughtBy: readonly string[];
+  /** The coverage probes the detecting run hit (core/probes.ts), by name. */
+  readonly probesHit: readonly string[];
   /** Seeds that failed with the bug but also without it, so they did not count. */
   readonly failsWithoutBug: readonly number[];
 }
@@ -24,6 +26,8 @@ export interface BugResult {
   readonly foundIn: number;
   /** The checks of the first detection, in start order; [] when none. */
   readonly caughtBy: readonly string[];
+  /** The probes the first detection's run hit; [] when none was found. */
+  readonly probesHit: readonly string[];
   readonly expectedCheckerCaught: boolean;
   /** The command that replays the first detection, in start order. */
   readonly replayCommand: string | null;

@@ -13,11 +13,12 @@ function bug(name: string, seeds: readonly (number | null)[]): BugResult {
     layer: 'merge',
     target: 'no-lost-flags',
     description: 'd',
-    starts: seeds.map((s, k) => ({ start: 1 + 1000 * k, seedsToDetection: s, seed: s === null ? null : 1000 * k + s, caughtBy: s === null ? [] : ['no-lost-flags'], failsWithoutBug: [] })),
+    starts: seeds.map((s, k) => ({ start: 1 + 1000 * k, seedsToDetection: s, seed: s === null ? null : 1000 * k + s, caughtBy: s === null ? [] : ['no-lost-flags'], probesHit: s === null ? [] : ['renumber-moved'], failsWithoutBug: [] })),
     medianSeeds: found.length === seeds.length ? found[0] ?? null : null,
     worstSeeds: found.length === seeds.length ? Math.max(...found) : null,
     foundIn: found.length,
     caughtBy: found.length > 0 ? ['no-lost-flags'] : [],
+    probesHit: found.length > 0 ? ['merge-three-heads', 'renumber-moved'] : [],
     expectedCheckerCaught: found.length > 0,
     replayCommand: found.length > 0 ? `mailsim run scenarios/swarm-5.yaml --seed ${found[0]} --set mutant=${name}` : null,
   };
@@ -43,8 +44,8 @@ afterAll(() => rm(dir, { recursive: true, force: true }));
 describe('findResultsMarkdown', () => {
   it('gives each bug a row, and names the bugs no start found', () => {
     const text = findResultsMarkdown(FIGURES);
-    expect(text).toContain('| `flag-lost-on-moved` | merge | 3 | 3 | 3, 3 | no-lost-flags | `mailsim run scenarios/swarm-5.yaml --seed 3 --set mutant=flag-lost-on-moved` |');
-    expect(text).toContain('| `expunge-loses-to-flag` | merge | not found within 10 | not found within 10 | >10, >10 | - | - |');
+    expect(text).toContain('| `flag-lost-on-moved` | merge | 3 | 3 | 3, 3 | no-lost-flags | `merge-three-heads`, `renumber-moved` | `mailsim run scenarios/swarm-5.yaml --seed 3 --set mutant=flag-lost-on-moved` |');
+    expect(text).toContain('| `expunge-loses-to-flag` | merge | not found within 10 | not found within 10 | >10, >10 | - | - | - |');
     expect(text).toContain('| `flag-lost-on-moved-late` | merge | >10 | >10 | 4, >10 | no-lost-flags |');
     expect(text).toMatch(/Not found from any start within 10 seeds: `expunge-loses-to-flag`\. /);
   });
@@ -61,7 +62,7 @@ describe('findResultsMarkdown', () => {
     };
     const text = findResultsMarkdown(explored);
     expect(text).toContain('--explore-budget-s 60 --markdown');
-    expect(text).toContain('| planted bug | layer | seeds to find (median) | worst | per start | caught by | replay the first | explore finds it at |');
+    expect(text).toContain('| planted bug | layer | seeds to find (median) | worst | per start | caught by | probes its run hit | replay the first | explore finds it at |');
     expect(text).toMatch(/\| `flag-lost-on-moved` \|.*\| schedule 2 \|/);
     expect(text).toMatch(/\| `flag-lost-on-moved-late` \|.*\| not found in 900 schedules \(budget reached\) \|/);
     expect(text).toContain('Found by explore but by no start of the sweep: `expunge-loses-to-flag`.');
