@@ -239,6 +239,7 @@ export async function runFindBench(options: FindOptions): Promise<FindFigures> {
   }
   const wallMs = Math.round(performance.now() - startMs);
   const figures: FindFigures = {
+    code: pool.code,
     scenario: file,
     cap,
     startSeeds,

@@ -38,7 +38,8 @@ export function findResultsMarkdown(figures: FindFigures): string {
     `Measured by \`mailsim bench find --cap ${figures.cap} --starts ${figures.startSeeds.length}${explore === undefined ? '' : ` --explore-budget-s ${explore.budgetS}`} --markdown docs/planted-bugs.md\`: ` +
       `${figures.scenario} from seeds ${figures.startSeeds.join(', ')}, up to ${figures.cap} seeds per start. ` +
       `${figures.runs} runs (the runs without the bug that check a detecting seed included) in ${(figures.wallMs / 1000).toFixed(0)} s on ${figures.jobs} workers, ` +
-      `${figures.wallMsPerRun} ms of wall time per run, load average ${figures.loadAverage.join(' ')} on ${figures.cores} cores.`,
+      `${figures.wallMsPerRun} ms of wall time per run, load average ${figures.loadAverage.join(' ')} on ${figures.cores} cores` +
+      `${figures.code?.commit ? `, at commit \`${figures.code.commit}\`` : ''}.`,
     ...(explore === undefined
       ? []
       : [

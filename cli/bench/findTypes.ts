@@ -1,4 +1,5 @@
 /** What `mailsim bench find` reports (cli/bench/find.ts), as --json prints it. Types only. */
+import type { CodeIdentity } from '../../sim/resultTypes.ts';
 
 /** One search: one bug from one starting seed. */
 export interface StartResult {
@@ -57,6 +58,8 @@ export interface FindExploreBounds {
 }
 
 export interface FindFigures {
+  /** The code the runs ran (commit, source hash); absent from figures written before it was recorded. */
+  readonly code?: CodeIdentity;
   readonly scenario: string;
   readonly cap: number;
   readonly startSeeds: readonly number[];

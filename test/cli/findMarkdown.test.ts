@@ -48,6 +48,7 @@ describe('findResultsMarkdown', () => {
     expect(text).toContain('| `expunge-loses-to-flag` | merge | not found within 10 | not found within 10 | >10, >10 | - | - | - |');
     expect(text).toContain('| `flag-lost-on-moved-late` | merge | >10 | >10 | 4, >10 | no-lost-flags |');
     expect(text).toMatch(/Not found from any start within 10 seeds: `expunge-loses-to-flag`\. /);
+    expect(findResultsMarkdown({ ...FIGURES, code: { commit: 'abc123', sourceSha256: 'f' } })).toContain('on 2 cores, at commit `abc123`.');
   });
 
   it('adds an explore column when explore ran, and names the bugs only explore found', () => {
