@@ -13,7 +13,7 @@ import type { UidIndex } from '../../core/uidIndex.ts';
 import type { DeflateMemo } from '../../core/deflateMemo.ts';
 import type { LayoutCache } from '../../core/layout.ts';
 import { MailsimError } from '../../core/errors.ts';
-import { CorruptObjectError, Replica, type ReceiveResult, type ReplicaOptions, type RepairSupply, type Transfer } from '../../core/replica/replica.ts';
+import { CorruptObjectError, partialResultOf, Replica, type ReceiveResult, type ReplicaOptions, type RepairSupply, type Transfer } from '../../core/replica/replica.ts';
 import { NodeClock } from '../../sim/clock.ts';
 import { CrashError, FaultyFs } from '../../sim/faultyFs.ts';
 import { newVolumeFs } from '../../sim/volume.ts';
@@ -482,7 +482,7 @@ export class GitServer implements ReplicaServer {
       this.deps.history.append(this.name, 'replica', 'info', 'receive-failed', { from: envelope.from, code: error.code });
       this.deps.network.send(this.name, envelope.from, 'ack', ACK_BYTES, { received: null, head: replica.head } satisfies AckPayload);
       await this.ackBatchCommitted();
-      if (fresh && heads.every((head) => replica.hasCommit(head))) await this.keptPartOf(envelope.from, heads, vclock, replica);
+      if (fresh && heads.every((head) => replica.hasCommit(head))) await this.keptPartOf(envelope.from, heads, vclock, replica, partialResultOf(error));
       return;
     }
     this.probeMerges(replica, mergesBefore);
@@ -500,10 +500,14 @@ export class GitServer implements ReplicaServer {
    * (core/replica/receive.ts): the head's new bindings and the pushes it now holds are observed,
    * and the new head goes to the peers, or, with commits still held, the merge wait starts.
    */
-  private async keptPartOf(from: string, heads: readonly string[], vclock: VectorClock, replica: Replica): Promise<void> {
+  private async keptPartOf(from: string, heads: readonly string[], vclock: VectorClock, replica: Replica, partial: ReceiveResult | undefined): Promise<void> {
     this.causality.received(heads, vclock, replica);
-    this.causality.headMoved(replica);
-    this.afterCommit();
+    // The merges that stand are recorded as any receive's are (renumbering, UIDVALIDITY changes).
+    if (partial !== undefined) this.recordReceive(partial);
+    else {
+      this.causality.headMoved(replica);
+      this.afterCommit();
+    }
     await this.runner.apply({ kind: 'received', from, heads, result: replica.held() ? 'held' : 'merge' });
   }
 
@@ -530,6 +534,9 @@ export class GitServer implements ReplicaServer {
       result = await replica.mergeHeld();
     } catch (error) {
       if (error instanceof CrashError) this.deps.probes.hit('crash-mid-merge');
+      // Merges made before the one that failed stand on disk: their changes are recorded.
+      const partial = error instanceof CrashError ? undefined : partialResultOf(error);
+      if (partial !== undefined) this.observer.recordReceive(partial);
       await this.fail(error);
       await this.ackBatchCommitted();
       return;

@@ -37,6 +37,19 @@ export interface ReceiveResult {
 
 const NOTHING_CHANGED = { renumbered: 0, uidValidityChanges: [] } as const;
 
+/** What a receive or held merge did before the error that stopped it, for errors thrown after a step moved the head. */
+const partialResults = new WeakMap<object, ReceiveResult>();
+
+/**
+ * The steps a failed receive or held merge completed (merges and fast-forwards that moved the
+ * head and stand: their renumbering and UIDVALIDITY changes happened), or undefined when the
+ * head did not move. The error itself stays what it was, so callers still tell a crash from a
+ * refused object by its type.
+ */
+export function partialResultOf(error: unknown): ReceiveResult | undefined {
+  return typeof error === 'object' && error !== null ? partialResults.get(error) : undefined;
+}
+
 /**
  * Takes a peer's heads and a pack of what it sent, resolves and verifies every object (deltas
  * against objects this replica holds included), adds the commits, and moves the head
@@ -128,12 +141,17 @@ async function mergeAll(ctx: ReplicaContext, heads: readonly string[]): Promise<
   const uidValidityChanges: { mailbox: string; before: number; after: number }[] = [];
   // In logical order, never commit id order: the UIDs the merges give depend on the order, and
   // commit ids depend on the layout's trees, so the merged state would depend on the layout.
-  for (const head of [...heads].sort(compareLogical(ctx.graph))) {
-    if (isAncestor(ctx.graph, head, ctx.head)) continue;
-    const step = isAncestor(ctx.graph, ctx.head, head) ? await fastForward(ctx, head) : await merge(ctx, head);
-    renumbered += step.renumbered;
-    uidValidityChanges.push(...step.uidValidityChanges);
-    if (result?.kind !== 'merge') result = step;
+  try {
+    for (const head of [...heads].sort(compareLogical(ctx.graph))) {
+      if (isAncestor(ctx.graph, head, ctx.head)) continue;
+      const step = isAncestor(ctx.graph, ctx.head, head) ? await fastForward(ctx, head) : await merge(ctx, head);
+      renumbered += step.renumbered;
+      uidValidityChanges.push(...step.uidValidityChanges);
+      if (result?.kind !== 'merge') result = step;
+    }
+  } catch (error) {
+    if (result !== null && typeof error === 'object' && error !== null) partialResults.set(error, { ...result, head: ctx.head, renumbered, uidValidityChanges });
+    throw error;
   }
   return result === null ? null : { ...result, head: ctx.head, renumbered, uidValidityChanges };
 }

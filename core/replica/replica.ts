@@ -56,7 +56,7 @@ import { recoverReplica, type RepairSupply } from './recovery.ts';
 export type { LayoutSpec } from '../layout.ts';
 export type { BatchEnds, ReplicaOptions } from './context.ts';
 export type { Transfer } from './transfer.ts';
-export { MERGE_AUTHOR, type ReceiveKind, type ReceiveResult } from './receive.ts';
+export { MERGE_AUTHOR, partialResultOf, type ReceiveKind, type ReceiveResult } from './receive.ts';
 export type { InitialMailbox } from './initial.ts';
 export type { RepairSupply } from './recovery.ts';
 export { CorruptObjectError } from '../objectStore.ts';

@@ -1,7 +1,7 @@
 // Proves the Replica: one durable commit per operation, no trace from refused or crashed operations (recovery at any fs call, process or power crash), exact object transfer, and deterministic fast-forward/merge on receive.
 import { describe, it, expect } from 'vitest';
 import fc from 'fast-check';
-import { Replica, type LayoutSpec, type ReplicaOptions, MERGE_AUTHOR } from '../../core/replica/replica.ts';
+import { Replica, partialResultOf, type LayoutSpec, type ReceiveResult, type ReplicaOptions, MERGE_AUTHOR } from '../../core/replica/replica.ts';
 import type { UidStrategy } from '../../core/strategy.ts';
 import type { Mailbox, Message, StoreState } from '../../core/state.ts';
 import { ImapNoError, HostileNameError } from '../../core/errors.ts';
@@ -322,22 +322,28 @@ describe('replication', () => {
       optsA.fs.callsLeft = callsLeft;
       const callsBefore = optsA.fs.calls;
       let failed = false;
+      let partial: ReceiveResult | undefined;
       try {
         await a.receive(push.heads, push.pack);
       } catch (error) {
         if (!(error instanceof CrashError)) throw error;
         failed = true;
+        partial = partialResultOf(error);
       }
       optsA.fs.callsLeft = Infinity;
-      return { a, push, failed, calls: optsA.fs.calls - callsBefore };
+      return { a, push, failed, partial, calls: optsA.fs.calls - callsBefore };
     };
     const whole = await setup(Infinity);
     expect(whole.a.mergeCount).toBe(2);
     let partly = 0;
     for (let crashAt = 0; crashAt < whole.calls; crashAt++) {
-      const { a, push, failed } = await setup(crashAt);
+      const { a, push, failed, partial } = await setup(crashAt);
       expect(failed).toBe(true);
-      if (a.mergeCount === 1) partly++;
+      if (a.mergeCount === 1) {
+        partly++;
+        // What the first merge did stands, and the error says so.
+        expect(partial).toMatchObject({ kind: 'merge', head: a.head });
+      } else expect(partial).toBeUndefined();
       await a.deliver('INBOX', body(72));
       expect((await a.transferFor(null)).objectCount).toBeGreaterThan(0);
       // The push again (the sender was told it failed), then the merge wait merges a kept held tip.
