@@ -17,6 +17,11 @@ export interface ProbeInfo {
   readonly layer: ProbeLayer;
   /** The rare path, in one line. */
   readonly description: string;
+  /**
+   * Why no run can reach it: a guard kept for states only hand-built inputs make
+   * (docs/probes.md). `--require-probes` without names leaves it out.
+   */
+  readonly unreachable?: string;
 }
 
 /** The catalogue: every probe, its layer and the rare path it marks. Names are kebab-case and stable (results files keep them). */
@@ -92,6 +97,7 @@ export const PROBES = {
   'flag-without-base': {
     layer: 'core',
     description: 'a merge met a flag that differs between two sides with no base version of the message (the higher MODSEQ decides)',
+    unreachable: 'every replica starts from one initial commit and the merge base folds in every best common ancestor, so some ancestor holds each message',
   },
   'recovered-into-inbox': {
     layer: 'core',
@@ -110,6 +116,9 @@ export const PROBES = {
 export type ProbeName = keyof typeof PROBES;
 
 export const PROBE_NAMES: readonly ProbeName[] = Object.freeze(Object.keys(PROBES) as ProbeName[]);
+
+/** The probes a run can reach: all but those marked unreachable. */
+export const REACHABLE_PROBE_NAMES: readonly ProbeName[] = Object.freeze(PROBE_NAMES.filter((name) => (PROBES[name] as ProbeInfo).unreachable === undefined));
 
 export function isProbeName(name: string): name is ProbeName {
   return Object.hasOwn(PROBES, name);

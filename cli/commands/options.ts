@@ -3,7 +3,7 @@
  * which the program turns into a one-line message and exit code 2.
  */
 import { InvalidArgumentError } from 'commander';
-import { isProbeName, PROBE_NAMES } from '../../core/probes.ts';
+import { isProbeName, PROBE_NAMES, REACHABLE_PROBE_NAMES } from '../../core/probes.ts';
 import { REPLICA_KINDS, type ReplicaKind } from '../../sim/replicaKinds.ts';
 
 /** Largest seed accepted: seeds must stay exact in JSON and in the rng's seed text. */
@@ -60,10 +60,10 @@ export function parseProbeList(text: string): string[] {
   return [...new Set(names)];
 }
 
-/** The probes `--require-probes` asks for: every probe of the catalogue when given without names. */
+/** The probes `--require-probes` asks for: every probe a run can reach when given without names (a named one is required even if not). */
 export function requiredProbes(option: true | readonly string[] | undefined): readonly string[] {
   if (option === undefined) return [];
-  return option === true ? PROBE_NAMES : option;
+  return option === true ? REACHABLE_PROBE_NAMES : option;
 }
 
 /** `--replicas a,b,...`: at least two known backends, each once; the first is the reference. */

@@ -1,7 +1,7 @@
 // Proves --require-probes' parsing: catalogue names, comma-separated, once each; no names means every probe; an unknown or empty list is refused.
 import { describe, expect, it } from 'vitest';
 import { InvalidArgumentError } from 'commander';
-import { PROBE_NAMES } from '../../core/probes.ts';
+import { PROBE_NAMES, REACHABLE_PROBE_NAMES } from '../../core/probes.ts';
 import { parseProbeList, requiredProbes } from '../../cli/commands/options.ts';
 
 describe('--require-probes', () => {
@@ -19,7 +19,11 @@ describe('--require-probes', () => {
   });
 
   it('requires every probe when given without names, and none when absent', () => {
-    expect(requiredProbes(true)).toEqual(PROBE_NAMES);
+    // Every probe a run can reach; flag-without-base guards a state only hand-built inputs make.
+    expect(requiredProbes(true)).toEqual(REACHABLE_PROBE_NAMES);
+    expect(requiredProbes(true)).not.toContain('flag-without-base');
+    expect(requiredProbes(true).length).toBe(PROBE_NAMES.length - 1);
+    expect(requiredProbes(['flag-without-base'])).toEqual(['flag-without-base']);
     expect(requiredProbes(['owner-takeover'])).toEqual(['owner-takeover']);
     expect(requiredProbes(undefined)).toEqual([]);
   });
