@@ -215,7 +215,7 @@ function exploreTargetRows(explores: ResultsInputs['explores']): string[][] {
 
 function exploreSection(explores: ResultsInputs['explores']): string[] {
   const lines = ['', '## Every schedule of a small world (`mailsim explore`)', '',
-    'Each placement of a file\'s faults combined with every choice of the first `--depth` branching draws, one `mailsim explore --json` summary a row ([explore.md](explore.md)). The target: explore on a two-server world with one partition, at most 6 client operations and one crash runs every schedule within the bounds in at most 10 minutes.'];
+    `Each placement of a file's faults combined with every choice of the first \`--depth\` branching draws, one \`mailsim explore --json\` summary a row ([explore.md](explore.md)). The target: explore on a two-server world with one partition, at most 6 client operations and one crash runs every schedule within the bounds in at most ${EXPLORE_WALL_SECONDS_MAX / 60} minutes.`];
   const targets = ['', ...table(['figure', 'measured', 'target', 'met?'], exploreTargetRows(explores))];
   if (explores.length === 0) return [...lines, '', `${NOT_MEASURED_SENTENCE}: ${code(EXPLORE_COMMAND)} measures it.`, ...targets];
   const header = ['scenario file', 'bounds', 'placements', 'schedules', 'distinct states', 'states/s', 'wall time', 'verdict', 'made at commit', 'cores, load (1 min) at start -> end', 'command'];

@@ -161,7 +161,7 @@ export class EditedBucket implements ReadonlyMap<string, Message> {
   }
 
   has(guid: string): boolean {
-    return this.appended.has(guid) || (!this.removed.has(guid) && this.base.has(guid));
+    return viewHas(this, guid);
   }
 
   forEach(callback: (message: Message, guid: string, map: ReadonlyMap<string, Message>) => void, thisArg?: unknown): void {
@@ -192,12 +192,17 @@ export class EditedBucket implements ReadonlyMap<string, Message> {
   }
 }
 
+/** Whether a view (or its editor) holds `guid`: appended, or in its base and not removed. */
+function viewHas(view: { readonly base: ReadonlyMap<string, Message>; readonly removed: ReadonlySet<string>; readonly appended: ReadonlyMap<string, Message> }, guid: string): boolean {
+  return view.appended.has(guid) || (!view.removed.has(guid) && view.base.has(guid));
+}
+
 /** Edits a bucket (a plain Map or a view) into a new view over the same plain Map. */
 class BucketEditor implements WritableBucket {
-  private readonly base: ReadonlyMap<string, Message>;
-  private readonly removed: Set<string>;
+  readonly base: ReadonlyMap<string, Message>;
+  readonly removed: Set<string>;
   private readonly replaced: Map<string, Message>;
-  private readonly appended: Map<string, Message>;
+  readonly appended: Map<string, Message>;
 
   constructor(bucket: ReadonlyMap<string, Message>) {
     const view = bucket instanceof EditedBucket ? bucket : undefined;
@@ -208,7 +213,7 @@ class BucketEditor implements WritableBucket {
   }
 
   has(guid: string): boolean {
-    return this.appended.has(guid) || (!this.removed.has(guid) && this.base.has(guid));
+    return viewHas(this, guid);
   }
 
   delete(guid: string): boolean {

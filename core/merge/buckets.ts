@@ -1,37 +1,7 @@
-/** Building MessageMaps for a merge: copy only the buckets concerned; canonical order inside. */
+/** MessageMaps whose buckets hold their entries in canonical (GUID) order. */
 import { BUCKET_COUNT, bucketOf, type MessageMap } from '../messageMap.ts';
 import type { Message } from '../state.ts';
-import { recordDerived } from '../bucketLineage.ts';
 import { compareStrings } from './compare.ts';
-
-/**
- * `start` without `removals` (GUIDs not there are ignored) and with `puts` (added or replaced).
- * Only the buckets concerned are copied; the others stay shared. The content is a function of
- * the inputs; the order inside a bucket is not part of the state (trees are written sorted).
- */
-export function rebuildBuckets(start: MessageMap, removals: Iterable<string>, puts: readonly Message[]): MessageMap {
-  const buckets = start.buckets.slice();
-  const copied = new Map<number, { bucket: Map<string, Message>; guids: string[] }>();
-  const writable = (index: number, guid: string): Map<string, Message> => {
-    let copy = copied.get(index);
-    if (!copy) copied.set(index, (copy = { bucket: new Map(start.buckets[index] ?? []), guids: [] }));
-    copy.guids.push(guid);
-    return copy.bucket;
-  };
-  for (const guid of removals) {
-    const index = bucketOf(guid);
-    if (start.buckets[index]?.has(guid)) writable(index, guid).delete(guid);
-  }
-  for (const m of puts) writable(bucketOf(m.guid), m.guid).set(m.guid, m);
-  if (copied.size === 0) return start;
-  let size = start.size;
-  for (const [index, { bucket, guids }] of copied) {
-    size += bucket.size - (start.buckets[index]?.size ?? 0);
-    buckets[index] = bucket.size === 0 ? undefined : bucket;
-    recordDerived(bucket, start.buckets[index], guids);
-  }
-  return { buckets, size };
-}
 
 /** A MessageMap whose buckets hold their entries in GUID order (canonical structure). */
 export function messageMapSorted(messages: readonly Message[]): MessageMap {

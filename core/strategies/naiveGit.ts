@@ -23,10 +23,9 @@
  * any merged file lies in it (git has no empty directories, and no notion of a folder delete).
  */
 import { createHash } from 'node:crypto';
-import { EMPTY_MESSAGE_MAP } from '../messageMap.ts';
+import { EMPTY_MESSAGE_MAP, updateMessages } from '../messageMap.ts';
 import { compareStrings } from '../merge/compare.ts';
 import { divergedGuids, type Located } from '../merge/changed.ts';
-import { rebuildBuckets } from '../merge/buckets.ts';
 import type { Mailbox, Message, StoreState } from '../state.ts';
 import type { MergeOutcome, UidStrategy } from '../strategy.ts';
 
@@ -96,7 +95,7 @@ export function naiveGitMerge(base: StoreState, ours: StoreState, theirs: StoreS
       uidNext: Math.max(...sides.map((m) => m.uidNext), template.uidNext, ...puts.map((m) => m.uid + 1)),
       highestModseq: Math.max(...sides.map((m) => m.highestModseq), template.highestModseq, ...puts.map((m) => m.modseq)),
       keywords: [...keywords].sort(compareStrings),
-      messages: rebuildBuckets(start, touched.get(name) ?? [], puts),
+      messages: updateMessages(start, puts, touched.get(name) ?? []),
       ...(strategyData ? { strategyData } : {}),
     });
   }

@@ -1,6 +1,6 @@
 // Proves the merge's building blocks one function at a time: message maps rebuilt bucket by bucket (shared where untouched, GUID order inside), UID settling (fresh UIDs, the dsync renumber rule, a full reassignment), message equality field by field, the changed GUIDs and where they are on each side, and the merged keyword table.
 import { describe, expect, it } from 'vitest';
-import { messageMapSorted, rebuildBuckets, sortedBucket } from '../../core/merge/buckets.ts';
+import { messageMapSorted, sortedBucket } from '../../core/merge/buckets.ts';
 import { changedGuids, divergedGuids, locateInBase, sameMessage } from '../../core/merge/changed.ts';
 import { mergeFlagsThreeWay } from '../../core/merge/flags.ts';
 import { mergedKeywords } from '../../core/merge/mailbox.ts';
@@ -9,7 +9,7 @@ import { merge3, mergeStores } from '../../core/merge/mergeStores.ts';
 import { nameMaps } from '../../core/merge/names.ts';
 import type { MailboxUidInput, UidEntry } from '../../core/merge/policy.ts';
 import { assignFresh, reassignAll, renumberMailbox } from '../../core/merge/uids.ts';
-import { allMessages, bucketOf, EMPTY_MESSAGE_MAP, getMessage, messageMapFrom } from '../../core/messageMap.ts';
+import { allMessages, bucketOf, EMPTY_MESSAGE_MAP, getMessage, messageMapFrom, updateMessages } from '../../core/messageMap.ts';
 import type { Mailbox, Message, StoreState } from '../../core/state.ts';
 import { deliver, mailbox, msg, store, storeFlag } from './stateOps.ts';
 
@@ -24,17 +24,17 @@ function sameBucketPair(prefix: string): [string, string] {
   }
 }
 
-describe('rebuildBuckets', () => {
+describe('updateMessages, as the merge edits a mailbox', () => {
   const start = messageMapFrom([msg('a', 1), msg('b', 2), msg('c', 3)]);
 
   it('returns the very map when nothing changes, removals of absent GUIDs included', () => {
-    expect(rebuildBuckets(start, [], [])).toBe(start);
-    expect(rebuildBuckets(start, ['absent'], [])).toBe(start);
+    expect(updateMessages(start, [], [])).toBe(start);
+    expect(updateMessages(start, [], ['absent'])).toBe(start);
   });
 
   it('removes and puts, copying only the buckets concerned', () => {
     const changed = { ...msg('b', 2), flags: ['\\Seen'] };
-    const next = rebuildBuckets(start, ['a', 'absent'], [changed, msg('d', 4)]);
+    const next = updateMessages(start, [changed, msg('d', 4)], ['a', 'absent']);
     expect(next.size).toBe(3);
     expect(getMessage(next, 'a')).toBeUndefined();
     expect(getMessage(next, 'b')).toBe(changed);
@@ -48,7 +48,7 @@ describe('rebuildBuckets', () => {
   it('keeps a bucket that still holds messages after a removal', () => {
     const [x, y] = sameBucketPair('r');
     const map = messageMapFrom([msg(x, 1), msg(y, 2)]);
-    const next = rebuildBuckets(map, [x], []);
+    const next = updateMessages(map, [], [x]);
     expect(next.size).toBe(1);
     expect([...(next.buckets[bucketOf(y)]?.keys() ?? [])]).toEqual([y]);
   });

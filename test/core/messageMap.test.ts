@@ -7,7 +7,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { BUCKET_COUNT, BUCKET_EDITS_MAX, EDITED_BUCKET_MESSAGES_MIN, EditedBucket, bucketOf, copyBucket, messageMapFrom, updateMessages, type MessageMap } from '../../core/messageMap.ts';
-import { rebuildBuckets } from '../../core/merge/buckets.ts';
+import { rebuildBuckets } from './bucketCopies.ts';
 import { bucketDifference } from '../../core/bucketLineage.ts';
 import { msg } from './stateOps.ts';
 
